@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { createLanguageClient, LANGUAGE_ID } from './languageClient';
+import { DETECTION_PREFIX_LENGTH, looksLikeCloudTrail } from './languageDetection';
+
+/**
+ * Registers everything the extension contributes. The language server is started on the first
+ * CloudTrail document, so that activating for JSON files (to detect logs) costs no process.
+ */
+export async function activateCloudTrail(context: vscode.ExtensionContext): Promise<void> {
+  const outputChannel = vscode.window.createOutputChannel('CloudTrail', { log: true });
+  context.subscriptions.push(outputChannel);
+  const client = createLanguageClient(context, outputChannel);
+  context.subscriptions.push({ dispose: () => void client.stop() });
+
+  let started: Promise<void> | undefined;
+  const ensureStarted = (): Promise<void> => {
+    started ??= client.start().catch((error: unknown) => {
+      outputChannel.error(`The CloudTrail language server did not start: ${String(error)}`);
+      started = undefined;
+    });
+    return started;
+  };
+
+  const onDocument = async (document: vscode.TextDocument): Promise<void> => {
+    if (document.languageId === LANGUAGE_ID) {
+      await ensureStarted();
+      return;
+    }
+    if (document.languageId === 'json' && vscode.workspace.getConfiguration('cloudtrail', document).get<boolean>('autoDetect', true)) {
+      const prefix = document.getText(new vscode.Range(0, 0, 200, 0)).slice(0, DETECTION_PREFIX_LENGTH);
+      if (looksLikeCloudTrail(prefix)) {
+        await vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
+      }
+    }
+  };
+
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((document) => void onDocument(document)),
+    vscode.commands.registerCommand('cloudtrail.treatAsCloudTrail', async (uri?: vscode.Uri) => {
+      const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      if (!document) {
+        void vscode.window.showWarningMessage('Open a JSON file first, then run this command on it.');
+        return;
+      }
+      await vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
+    }),
+  );
+
+  await Promise.all(vscode.workspace.textDocuments.map(onDocument));
+}

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+export const LANGUAGE_ID = 'cloudtrail';
+
+/** Starts the CloudTrail language server in its own process, talking over IPC. */
+export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.LogOutputChannel): LanguageClient {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: LANGUAGE_ID }],
+    outputChannel,
+    traceOutputChannel: outputChannel,
+    synchronize: { configurationSection: 'cloudtrail' },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('cloudtrail') },
+  };
+  return new LanguageClient('cloudtrail', 'CloudTrail Language Server', serverOptions, clientOptions);
+}

@@ -1,0 +1,42 @@
+// Bundles the extension, the language server, the command line and the benchmark with esbuild.
+// `--watch` rebuilds on change; `--production` minifies.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // VS Code provides `vscode` at run time.
+  external: ['vscode'],
+  // vscode-languageserver's UMD builds confuse bundlers; prefer the module entry points.
+  mainFields: ['module', 'main'],
+};
+
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'vscode-json-languageservice', 'jsonc-parser'] },
+];
+
+const contexts = await Promise.all(
+  entries
+    .filter((entry) => existsSync(entry.entryPoints[0]))
+    .filter((entry) => !production || !entry.outfile.endsWith('bench.js'))
+    .map((entry) => esbuild.context({ ...common, ...entry, external: entry.external ?? common.external })),
+);
+if (watch) {
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+}

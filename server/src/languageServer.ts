@@ -1,0 +1,234 @@
+import {
+  CodeActionKind,
+  Connection,
+  DidChangeConfigurationNotification,
+  InitializeParams,
+  InitializeResult,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DocumentModels } from './documentModels';
+import { quickFixes } from './features/codeActions';
+import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagnostic } from './features/diagnostics';
+import { eventTree } from './features/eventTree';
+import { foldingRanges } from './features/folding';
+import { hoverAt } from './features/hover';
+import { documentSymbols } from './features/symbols';
+import { Problem, RuleSetting, validateDocument, ValidationOptions, recordAt } from './model';
+import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from './protocol';
+import { RuntimeEnvironment } from './runtime';
+import { formatError, runSafe } from './runSafe';
+import { toEventRef } from './features/eventRefs';
+
+/** What the client may set under `cloudtrail.*`. */
+interface Settings {
+  diagnostics?: { maxProblems?: number; rules?: Record<string, RuleSetting> };
+}
+
+const SYMBOL_LIMIT = 10_000;
+const FOLDING_LIMIT = 5_000;
+
+/**
+ * Wires the CloudTrail features to a connection. Everything the server knows about a document
+ * comes from one model per document version (DocumentModels).
+ */
+export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
+  const documents = new TextDocuments(TextDocument);
+  const models = new DocumentModels();
+  const problemsCache = new Map<string, { version: number; problems: Problem[] }>();
+  const log = (message: string): void => connection.console.error(message);
+
+  let validationOptions: ValidationOptions = { maxProblems: 1000 };
+  let clientSupportsConfiguration = false;
+  let diagnosticsSupport: { requestRefresh(): void; dispose(): void } | undefined;
+
+  /** Problems of a document version, computed once. */
+  const problemsOf = (document: TextDocument): Problem[] => {
+    const cached = problemsCache.get(document.uri);
+    if (cached && cached.version === document.version) {
+      return cached.problems;
+    }
+    const problems = validateDocument(models.get(document), validationOptions);
+    problemsCache.set(document.uri, { version: document.version, problems });
+    return problems;
+  };
+
+  const validate = (document: TextDocument) => {
+    const problems = problemsOf(document);
+    notifyModelChanged(document, problems);
+    return problems.map((problem) => toDiagnostic(problem, document));
+  };
+
+  const notifyModelChanged = (document: TextDocument, problems: Problem[]): void => {
+    const model = models.get(document);
+    const summary: DocumentSummary = {
+      uri: document.uri,
+      version: document.version,
+      shape: model.shape,
+      events: model.records.length,
+      failedEvents: model.records.reduce((count, record) => count + (record.summary.errorCode ? 1 : 0), 0),
+      errors: problems.filter((p) => p.severity === 'error').length,
+      warnings: problems.filter((p) => p.severity === 'warning').length,
+    };
+    void connection.sendNotification(ModelChangedNotification.type, summary);
+  };
+
+  const updateSettings = async (): Promise<void> => {
+    if (!clientSupportsConfiguration) {
+      return;
+    }
+    try {
+      const settings = ((await connection.workspace.getConfiguration('cloudtrail')) ?? {}) as Settings;
+      validationOptions = {
+        maxProblems: Math.max(1, settings.diagnostics?.maxProblems ?? 1000),
+        rules: settings.diagnostics?.rules ?? {},
+      };
+      problemsCache.clear();
+      diagnosticsSupport?.requestRefresh();
+    } catch (error) {
+      log(formatError('Could not read the cloudtrail settings', error));
+    }
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const capabilities = params.capabilities;
+    clientSupportsConfiguration = capabilities.workspace?.configuration === true;
+    const initSettings = params.initializationOptions?.settings as Settings | undefined;
+    if (initSettings?.diagnostics) {
+      validationOptions = {
+        maxProblems: initSettings.diagnostics.maxProblems ?? 1000,
+        rules: initSettings.diagnostics.rules ?? {},
+      };
+    }
+    const pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
+    diagnosticsSupport = pullDiagnostics
+      ? registerDiagnosticsPullSupport(documents, connection, runtime, validate)
+      : registerDiagnosticsPushSupport(documents, connection, runtime, validate);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: 'CloudTrail Explorer language server' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (clientSupportsConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cloudtrail' });
+      void updateSettings();
+    }
+  });
+
+  connection.onDidChangeConfiguration(() => void updateSettings());
+
+  documents.onDidClose((event) => {
+    models.delete(event.document.uri);
+    problemsCache.delete(event.document.uri);
+  });
+
+  connection.onHover((params, token) =>
+    runSafe(
+      runtime,
+      log,
+      () => {
+        const document = documents.get(params.textDocument.uri);
+        return document ? hoverAt(models.get(document), document, params.position) : null;
+      },
+      null,
+      `computing the hover of ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onDocumentSymbol((params, token) =>
+    runSafe(
+      runtime,
+      log,
+      () => {
+        const document = documents.get(params.textDocument.uri);
+        if (!document) {
+          return [];
+        }
+        const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
+        if (truncated) {
+          void connection.window.showInformationMessage(
+            `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
+          );
+        }
+        return symbols;
+      },
+      [],
+      `computing the outline of ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onFoldingRanges((params, token) =>
+    runSafe(
+      runtime,
+      log,
+      () => {
+        const document = documents.get(params.textDocument.uri);
+        return document ? foldingRanges(models.get(document), document, FOLDING_LIMIT) : [];
+      },
+      [],
+      `computing folding ranges of ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe(
+      runtime,
+      log,
+      () => {
+        const document = documents.get(params.textDocument.uri);
+        return document ? quickFixes(document, params) : [];
+      },
+      [],
+      `computing code actions of ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onRequest(EventTreeRequest.type, (params, token) =>
+    runSafe(
+      runtime,
+      log,
+      () => {
+        const document = documents.get(params.textDocument.uri);
+        return document ? eventTree(models.get(document), document, params, problemsOf(document)) : null;
+      },
+      null,
+      `computing the event tree of ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onRequest(EventAtRequest.type, (params, token) =>
+    runSafe(
+      runtime,
+      log,
+      () => {
+        const document = documents.get(params.textDocument.uri);
+        if (!document) {
+          return null;
+        }
+        const record = recordAt(models.get(document), document.offsetAt(params.position));
+        return record ? toEventRef(record, document) : null;
+      },
+      null,
+      `finding the event at a position in ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,12 @@
+/**
+ * The CloudTrail model: everything that understands CloudTrail files, with no dependency on
+ * VS Code or on the language server protocol. The server, the command line and the benchmark
+ * all build on it.
+ */
+export * from './cloudTrailDocument';
+export * from './identity';
+export * from './jsonScanner';
+export * from './lineIndex';
+export * from './nodeTable';
+export * from './problems';
+export * from './validation';

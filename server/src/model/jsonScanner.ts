@@ -1,0 +1,717 @@
+import { NodeFlags, NodeKind, NodeTable } from './nodeTable';
+import { Problem, SyntaxCode } from './problems';
+
+/**
+ * One pass over JSON text that builds a NodeTable and reports every syntax error at its exact
+ * range, then keeps going: the broken examples people copy from documentation (unquoted keys,
+ * PEM blocks with raw line breaks, `...` placeholders, a missing comma) still yield a usable tree.
+ *
+ * The scanner is iterative (an explicit stack), so nesting depth never touches the JS call stack.
+ * Several top-level values are accepted one after another: that is how one-event-per-line files
+ * look, and the document model decides whether that is right for the file.
+ */
+
+export interface ScanResult {
+  table: NodeTable;
+  /** Top-level values, in order. */
+  roots: number[];
+  problems: Problem[];
+  /** More problems were found than `maxProblems`; the rest were dropped. */
+  problemsTruncated: boolean;
+}
+
+export interface ScanOptions {
+  maxProblems?: number;
+}
+
+const DEFAULT_MAX_PROBLEMS = 1000;
+
+// What the scanner expects next.
+const EXPECT_VALUE = 0;
+const EXPECT_COMMA_OR_CLOSE = 1;
+const EXPECT_KEY = 2;
+const EXPECT_COLON = 3;
+
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_QUOTE = 34;
+const CH_COMMA = 44;
+const CH_MINUS = 45;
+const CH_DOT = 46;
+const CH_0 = 48;
+const CH_9 = 57;
+const CH_COLON = 58;
+const CH_OPEN_BRACKET = 91;
+const CH_BACKSLASH = 92;
+const CH_CLOSE_BRACKET = 93;
+const CH_OPEN_BRACE = 123;
+const CH_CLOSE_BRACE = 125;
+
+export function scanJson(text: string, options: ScanOptions = {}): ScanResult {
+  return new JsonScanner(text, options.maxProblems ?? DEFAULT_MAX_PROBLEMS).run();
+}
+
+function isDelimiter(c: number): boolean {
+  return (
+    c === CH_SPACE ||
+    c === CH_LF ||
+    c === CH_CR ||
+    c === CH_TAB ||
+    c === CH_COMMA ||
+    c === CH_CLOSE_BRACE ||
+    c === CH_CLOSE_BRACKET ||
+    c === CH_OPEN_BRACE ||
+    c === CH_OPEN_BRACKET
+  );
+}
+
+function isIdentifierStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+function isIdentifierPart(c: number): boolean {
+  return isIdentifierStart(c) || (c >= CH_0 && c <= CH_9) || c === CH_MINUS || c === CH_DOT;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= CH_0 && c <= CH_9) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+function describeChar(c: number): string {
+  if (c === CH_OPEN_BRACE) return "'{'";
+  if (c === CH_CLOSE_BRACE) return "'}'";
+  if (c === CH_OPEN_BRACKET) return "'['";
+  return "']'";
+}
+
+class JsonScanner {
+  private readonly table: NodeTable;
+  private readonly roots: number[] = [];
+  private readonly problems: Problem[] = [];
+  private problemsTruncated = false;
+  private readonly length: number;
+  private pos = 0;
+  private expect = EXPECT_VALUE;
+
+  /** Open containers, innermost last. */
+  private stack = new Int32Array(64);
+  private depth = 0;
+
+  /** The property name waiting for its value. */
+  private keyStart = -1;
+  private keyEnd = -1;
+  private keyFlags = 0;
+
+  /** Where the last complete value ended, and where the last comma was (-1 if the last token was no comma). */
+  private lastValueEnd = 0;
+  private commaPos = -1;
+
+  /** Flags of the last string scanned. */
+  private stringFlags = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxProblems: number,
+  ) {
+    this.length = text.length;
+    this.table = new NodeTable(Math.ceil(text.length / 24));
+  }
+
+  run(): ScanResult {
+    const text = this.text;
+    if (text.charCodeAt(0) === 0xfeff) {
+      this.pos = 1;
+    }
+    for (;;) {
+      const c = this.skipWhitespace();
+      if (c < 0) {
+        break;
+      }
+      switch (this.expect) {
+        case EXPECT_VALUE:
+          this.onValueExpected(c);
+          break;
+        case EXPECT_COMMA_OR_CLOSE:
+          this.onCommaOrCloseExpected(c);
+          break;
+        case EXPECT_KEY:
+          this.onKeyExpected(c);
+          break;
+        default:
+          this.onColonExpected(c);
+          break;
+      }
+    }
+    this.finishAtEnd();
+    this.table.trim();
+    return { table: this.table, roots: this.roots, problems: this.problems, problemsTruncated: this.problemsTruncated };
+  }
+
+  /** Skips white space and returns the next character code, or -1 at the end. */
+  private skipWhitespace(): number {
+    const text = this.text;
+    const length = this.length;
+    let pos = this.pos;
+    while (pos < length) {
+      const c = text.charCodeAt(pos);
+      if (c === CH_SPACE || c === CH_LF || c === CH_CR || c === CH_TAB) {
+        pos++;
+        continue;
+      }
+      this.pos = pos;
+      return c;
+    }
+    this.pos = pos;
+    return -1;
+  }
+
+  private report(code: string, message: string, start: number, end: number, related?: Problem['related']): void {
+    if (this.problems.length >= this.maxProblems) {
+      this.problemsTruncated = true;
+      return;
+    }
+    const problem: Problem = { code, severity: 'error', message, start, end: Math.max(end, start) };
+    if (related) {
+      problem.related = related;
+    }
+    this.problems.push(problem);
+  }
+
+  private get inObject(): boolean {
+    return this.depth > 0 && this.table.kind[this.stack[this.depth - 1]] === NodeKind.Object;
+  }
+
+  // --- states -------------------------------------------------------------------------------
+
+  private onValueExpected(c: number): void {
+    const pos = this.pos;
+    if (this.depth === 0 && this.roots.length > 0 && c !== CH_OPEN_BRACE && c !== CH_OPEN_BRACKET) {
+      const end = this.tokenEnd(pos);
+      this.report(SyntaxCode.trailingContent, 'Unexpected text after the end of the JSON value.', pos, end);
+      this.pos = end;
+      return;
+    }
+    switch (c) {
+      case CH_OPEN_BRACE:
+      case CH_OPEN_BRACKET: {
+        const node = this.addNode(c === CH_OPEN_BRACE ? NodeKind.Object : NodeKind.Array, pos);
+        this.push(node);
+        this.pos = pos + 1;
+        this.commaPos = -1;
+        this.expect = c === CH_OPEN_BRACE ? EXPECT_KEY : EXPECT_VALUE;
+        return;
+      }
+      case CH_QUOTE: {
+        const end = this.scanString(pos);
+        const node = this.addNode(NodeKind.String, pos);
+        this.table.flags[node] |= this.stringFlags;
+        this.completeScalar(node, end);
+        return;
+      }
+      case CH_CLOSE_BRACKET:
+      case CH_CLOSE_BRACE:
+        this.onCloseWhereValueExpected(c);
+        return;
+      case CH_COMMA:
+        if (this.inObject) {
+          this.report(SyntaxCode.missingValue, 'A property needs a value after the colon.', pos, pos + 1);
+          this.clearKey();
+          this.commaPos = pos;
+          this.expect = EXPECT_KEY;
+        } else {
+          this.report(SyntaxCode.unexpectedComma, 'Unexpected comma: a value is missing here.', pos, pos + 1);
+          this.commaPos = pos;
+        }
+        this.pos = pos + 1;
+        return;
+      case CH_COLON:
+        this.report(SyntaxCode.invalidToken, "Unexpected ':' where a value should be.", pos, pos + 1);
+        this.pos = pos + 1;
+        return;
+      default:
+        if (c === CH_MINUS || (c >= CH_0 && c <= CH_9)) {
+          this.scanNumber(pos);
+        } else {
+          this.scanWord(pos);
+        }
+    }
+  }
+
+  private onCommaOrCloseExpected(c: number): void {
+    const pos = this.pos;
+    if (c === CH_COMMA) {
+      this.commaPos = pos;
+      this.pos = pos + 1;
+      this.expect = this.inObject ? EXPECT_KEY : EXPECT_VALUE;
+      return;
+    }
+    if (c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET) {
+      this.close(c);
+      return;
+    }
+    if (c === CH_COLON) {
+      this.report(SyntaxCode.invalidToken, "Unexpected ':' after a value.", pos, pos + 1);
+      this.pos = pos + 1;
+      return;
+    }
+    // Another value follows without a comma: say so on that token and read it as the next item.
+    this.report(
+      SyntaxCode.missingComma,
+      this.inObject ? 'Missing comma before this property.' : 'Missing comma before this value.',
+      pos,
+      this.tokenEnd(pos),
+    );
+    this.commaPos = -1;
+    this.expect = this.inObject ? EXPECT_KEY : EXPECT_VALUE;
+  }
+
+  private onKeyExpected(c: number): void {
+    const pos = this.pos;
+    if (c === CH_QUOTE) {
+      const end = this.scanString(pos);
+      this.pos = end;
+      this.keyStart = pos;
+      this.keyEnd = end;
+      this.keyFlags = this.stringFlags & NodeFlags.Unterminated ? NodeFlags.Unterminated : 0;
+      this.expect = EXPECT_COLON;
+      return;
+    }
+    if (c === CH_CLOSE_BRACE) {
+      if (this.commaPos >= 0) {
+        this.report(SyntaxCode.trailingComma, 'Trailing comma: JSON allows no comma before }.', this.commaPos, this.commaPos + 1);
+      }
+      this.close(c);
+      return;
+    }
+    if (c === CH_CLOSE_BRACKET) {
+      this.close(c);
+      return;
+    }
+    if (c === CH_COMMA) {
+      this.report(SyntaxCode.unexpectedComma, 'Unexpected comma: a property is missing here.', pos, pos + 1);
+      this.pos = pos + 1;
+      return;
+    }
+    if (isIdentifierStart(c)) {
+      let end = pos + 1;
+      while (end < this.length && isIdentifierPart(this.text.charCodeAt(end))) {
+        end++;
+      }
+      this.pos = end;
+      const next = this.skipWhitespace();
+      if (next === CH_COLON) {
+        const name = this.text.slice(pos, end);
+        this.report(
+          SyntaxCode.unquotedKey,
+          `Property name ${name} must be in double quotes: "${name}".`,
+          pos,
+          end,
+        );
+        this.keyStart = pos;
+        this.keyEnd = end;
+        this.keyFlags = NodeFlags.UnquotedKey;
+        this.expect = EXPECT_COLON;
+        return;
+      }
+      this.pos = pos;
+      this.scanWord(pos, true);
+      return;
+    }
+    // A value where a property name belongs: read it as a property without a name.
+    this.report(SyntaxCode.missingKey, 'Expected a property name in double quotes.', pos, this.tokenEnd(pos));
+    this.keyStart = pos;
+    this.keyEnd = pos;
+    this.keyFlags = NodeFlags.UnquotedKey;
+    this.expect = EXPECT_VALUE;
+  }
+
+  private onColonExpected(c: number): void {
+    const pos = this.pos;
+    if (c === CH_COLON) {
+      this.pos = pos + 1;
+      this.expect = EXPECT_VALUE;
+      return;
+    }
+    const startsValue =
+      c === CH_QUOTE || c === CH_OPEN_BRACE || c === CH_OPEN_BRACKET || c === CH_MINUS || (c >= CH_0 && c <= CH_9) || isIdentifierStart(c);
+    if (startsValue) {
+      this.report(SyntaxCode.missingColon, 'Missing colon after the property name.', this.keyStart, this.keyEnd);
+      this.expect = EXPECT_VALUE;
+      return;
+    }
+    this.report(SyntaxCode.missingValue, 'This property has no colon and no value.', this.keyStart, this.keyEnd);
+    this.clearKey();
+    this.expect = EXPECT_COMMA_OR_CLOSE;
+  }
+
+  private onCloseWhereValueExpected(c: number): void {
+    const pos = this.pos;
+    if (this.depth > 0 && c === CH_CLOSE_BRACKET && !this.inObject) {
+      if (this.commaPos >= 0) {
+        this.report(SyntaxCode.trailingComma, 'Trailing comma: JSON allows no comma before ].', this.commaPos, this.commaPos + 1);
+      }
+      this.close(c);
+      return;
+    }
+    if (this.inObject && this.keyStart >= 0) {
+      this.report(SyntaxCode.missingValue, 'A property needs a value after the colon.', this.keyStart, this.keyEnd);
+      this.clearKey();
+    }
+    if (this.depth === 0) {
+      this.report(SyntaxCode.unexpectedClose, `Unexpected ${describeChar(c)}: nothing is open here.`, pos, pos + 1);
+      this.pos = pos + 1;
+      return;
+    }
+    this.close(c);
+  }
+
+  // --- structure ------------------------------------------------------------------------------
+
+  private addNode(kind: NodeKind, start: number): number {
+    const node = this.table.add(kind, start, this.keyStart, this.keyEnd);
+    if (this.keyFlags) {
+      this.table.flags[node] |= this.keyFlags;
+    }
+    if (this.depth === 0) {
+      this.roots.push(node);
+    }
+    this.clearKey();
+    return node;
+  }
+
+  private clearKey(): void {
+    this.keyStart = -1;
+    this.keyEnd = -1;
+    this.keyFlags = 0;
+  }
+
+  private push(node: number): void {
+    if (this.depth === this.stack.length) {
+      const bigger = new Int32Array(this.stack.length * 2);
+      bigger.set(this.stack);
+      this.stack = bigger;
+    }
+    this.stack[this.depth++] = node;
+  }
+
+  private completeScalar(node: number, end: number): void {
+    this.table.end[node] = end;
+    this.table.next[node] = node + 1;
+    this.afterValue(end);
+  }
+
+  private afterValue(end: number): void {
+    this.pos = end;
+    this.lastValueEnd = end;
+    this.commaPos = -1;
+    this.expect = this.depth === 0 ? EXPECT_VALUE : EXPECT_COMMA_OR_CLOSE;
+  }
+
+  /** Handles `}` or `]` where a container may end. */
+  private close(c: number): void {
+    const pos = this.pos;
+    if (this.depth === 0) {
+      this.report(SyntaxCode.unexpectedClose, `Unexpected ${describeChar(c)}: nothing is open here.`, pos, pos + 1);
+      this.pos = pos + 1;
+      return;
+    }
+    const wanted = c === CH_CLOSE_BRACE ? NodeKind.Object : NodeKind.Array;
+    const top = this.stack[this.depth - 1];
+    if (this.table.kind[top] === wanted) {
+      this.finishContainer(top, pos + 1, false);
+      return;
+    }
+    // The bracket does not match the innermost container. If an outer container does match, the
+    // inner one was left open: close it here and let the outer one take this bracket.
+    let matching = -1;
+    for (let level = this.depth - 2; level >= 0; level--) {
+      if (this.table.kind[this.stack[level]] === wanted) {
+        matching = level;
+        break;
+      }
+    }
+    if (matching < 0) {
+      this.report(
+        SyntaxCode.unexpectedClose,
+        `Unexpected ${describeChar(c)}: the innermost open bracket is ${describeChar(this.table.kind[top] === NodeKind.Object ? CH_OPEN_BRACE : CH_OPEN_BRACKET)}.`,
+        pos,
+        pos + 1,
+      );
+      this.pos = pos + 1;
+      return;
+    }
+    const opener = this.table.start[top];
+    const topIsObject = this.table.kind[top] === NodeKind.Object;
+    this.report(
+      SyntaxCode.mismatchedClose,
+      `Expected ${topIsObject ? "'}'" : "']'"} before this ${describeChar(c)}: an inner ${topIsObject ? "'{'" : "'['"} is still open.`,
+      pos,
+      pos + 1,
+      [{ start: opener, end: opener + 1, message: `The ${topIsObject ? "'{'" : "'['"} that is still open.` }],
+    );
+    this.finishContainer(top, this.lastValueEnd, true);
+    this.pos = pos; // the outer container takes this bracket next
+  }
+
+  private finishContainer(node: number, end: number, unterminated: boolean): void {
+    this.depth--;
+    this.table.end[node] = Math.max(end, this.table.start[node] + 1);
+    this.table.next[node] = this.table.count;
+    if (unterminated) {
+      this.table.flags[node] |= NodeFlags.Unterminated;
+      this.clearKey();
+      this.lastValueEnd = this.table.end[node];
+      this.commaPos = -1;
+      this.expect = this.depth === 0 ? EXPECT_VALUE : EXPECT_COMMA_OR_CLOSE;
+      return;
+    }
+    this.afterValue(end);
+  }
+
+  private finishAtEnd(): void {
+    if (this.keyStart >= 0 && this.depth > 0) {
+      this.report(SyntaxCode.missingValue, 'The text ends before this property has a value.', this.keyStart, this.keyEnd);
+      this.clearKey();
+    }
+    const end = this.length;
+    while (this.depth > 0) {
+      const node = this.stack[this.depth - 1];
+      const opener = this.table.start[node];
+      const isObject = this.table.kind[node] === NodeKind.Object;
+      this.report(
+        SyntaxCode.unclosed,
+        isObject ? "This '{' is never closed: '}' is missing." : "This '[' is never closed: ']' is missing.",
+        opener,
+        opener + 1,
+      );
+      this.finishContainer(node, end, true);
+    }
+  }
+
+  // --- tokens ---------------------------------------------------------------------------------
+
+  /** Scans a string starting at its quote; returns the offset after it and sets `stringFlags`. */
+  private scanString(start: number): number {
+    const text = this.text;
+    const length = this.length;
+    let flags = 0;
+    let pos = start + 1;
+    for (;;) {
+      if (pos >= length) {
+        this.report(SyntaxCode.unterminatedString, 'This string is never closed: the closing " is missing.', start, length);
+        this.stringFlags = flags | NodeFlags.Unterminated;
+        return length;
+      }
+      const c = text.charCodeAt(pos);
+      if (c === CH_QUOTE) {
+        this.stringFlags = flags;
+        return pos + 1;
+      }
+      if (c === CH_BACKSLASH) {
+        flags |= NodeFlags.HasEscapes;
+        pos = this.scanEscape(pos);
+        continue;
+      }
+      if (c < CH_SPACE) {
+        if (c === CH_LF || c === CH_CR) {
+          const breakEnd = c === CH_CR && text.charCodeAt(pos + 1) === CH_LF ? pos + 2 : pos + 1;
+          if (this.lineBreakEndsString(breakEnd)) {
+            this.report(SyntaxCode.unterminatedString, 'This string is never closed: the closing " is missing at the end of the line.', start, pos);
+            this.stringFlags = flags | NodeFlags.Unterminated;
+            return pos;
+          }
+          this.report(
+            SyntaxCode.lineBreakInString,
+            'A string cannot contain a raw line break; write it as \\n.',
+            pos,
+            breakEnd,
+          );
+          flags |= NodeFlags.HasControlCharacters;
+          pos = breakEnd;
+          continue;
+        }
+        this.report(
+          SyntaxCode.controlCharacter,
+          `A string cannot contain the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}; escape it.`,
+          pos,
+          pos + 1,
+        );
+        flags |= NodeFlags.HasControlCharacters;
+      }
+      pos++;
+    }
+  }
+
+  /** A raw line break in a string is read as a continuation (a pasted PEM block) unless the next line clearly starts something new. */
+  private lineBreakEndsString(nextLineStart: number): boolean {
+    const text = this.text;
+    let pos = nextLineStart;
+    while (pos < this.length) {
+      const c = text.charCodeAt(pos);
+      if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF) {
+        pos++;
+        continue;
+      }
+      return c === CH_QUOTE || c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET;
+    }
+    return true;
+  }
+
+  private scanEscape(backslash: number): number {
+    const text = this.text;
+    const c = text.charCodeAt(backslash + 1);
+    switch (c) {
+      case CH_QUOTE:
+      case CH_BACKSLASH:
+      case 47: // /
+      case 98: // b
+      case 102: // f
+      case 110: // n
+      case 114: // r
+      case 116: // t
+        return backslash + 2;
+      case 117: {
+        // u
+        for (let i = 2; i < 6; i++) {
+          if (!isHexDigit(text.charCodeAt(backslash + i))) {
+            this.report(SyntaxCode.invalidEscape, 'A \\u escape needs four hexadecimal digits.', backslash, backslash + i);
+            return backslash + i;
+          }
+        }
+        return backslash + 6;
+      }
+      default:
+        if (backslash + 1 >= this.length || c === CH_LF || c === CH_CR) {
+          this.report(SyntaxCode.invalidEscape, 'A backslash must be followed by an escape character.', backslash, backslash + 1);
+          return backslash + 1;
+        }
+        this.report(
+          SyntaxCode.invalidEscape,
+          `\\${text.charAt(backslash + 1)} is not a JSON escape; use \\\\ for a backslash.`,
+          backslash,
+          backslash + 2,
+        );
+        return backslash + 2;
+    }
+  }
+
+  private scanNumber(start: number): void {
+    const text = this.text;
+    let pos = start;
+    let valid = true;
+    if (text.charCodeAt(pos) === CH_MINUS) {
+      pos++;
+    }
+    const digitsStart = pos;
+    while (isDigit(text.charCodeAt(pos))) {
+      pos++;
+    }
+    if (pos === digitsStart || (text.charCodeAt(digitsStart) === CH_0 && pos - digitsStart > 1)) {
+      valid = false;
+    }
+    if (text.charCodeAt(pos) === CH_DOT) {
+      pos++;
+      const fraction = pos;
+      while (isDigit(text.charCodeAt(pos))) {
+        pos++;
+      }
+      valid &&= pos > fraction;
+    }
+    const e = text.charCodeAt(pos);
+    if (e === 101 || e === 69) {
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === 43 || sign === CH_MINUS) {
+        pos++;
+      }
+      const exponent = pos;
+      while (isDigit(text.charCodeAt(pos))) {
+        pos++;
+      }
+      valid &&= pos > exponent;
+    }
+    if (pos < this.length && !isDelimiter(text.charCodeAt(pos)) && text.charCodeAt(pos) !== CH_COLON) {
+      this.scanWord(start);
+      return;
+    }
+    if (!valid) {
+      this.report(SyntaxCode.invalidNumber, `${text.slice(start, pos)} is not a valid JSON number.`, start, pos);
+      const node = this.addNode(NodeKind.Invalid, start);
+      this.completeScalar(node, pos);
+      return;
+    }
+    const node = this.addNode(NodeKind.Number, start);
+    this.completeScalar(node, pos);
+  }
+
+  /** Reads a bare word: `true`, `false`, `null`, or something that is not JSON. */
+  private scanWord(start: number, skipOnly = false): void {
+    const end = this.tokenEnd(start);
+    const word = this.text.slice(start, end);
+    if (!skipOnly) {
+      if (word === 'true' || word === 'false') {
+        this.completeScalar(this.addNode(NodeKind.Boolean, start), end);
+        return;
+      }
+      if (word === 'null') {
+        this.completeScalar(this.addNode(NodeKind.Null, start), end);
+        return;
+      }
+      const quote = word.indexOf('"');
+      if (quote === word.length - 1 && quote > 0) {
+        this.report(SyntaxCode.missingOpenQuote, 'This string is missing its opening quote.', start, end);
+        const node = this.addNode(NodeKind.String, start);
+        this.table.flags[node] |= NodeFlags.MissingOpenQuote;
+        this.completeScalar(node, end);
+        return;
+      }
+    }
+    if (word === '...' || word === '\u2026') {
+      this.report(SyntaxCode.placeholder, 'The placeholder ... is not JSON: replace it with real values or remove it.', start, end);
+    } else if (word.length > 0) {
+      const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+      this.report(
+        SyntaxCode.invalidToken,
+        skipOnly ? `${shown} is not a property: expected "name": value.` : `${shown} is not a JSON value: strings need double quotes.`,
+        start,
+        end,
+      );
+    }
+    if (skipOnly) {
+      this.pos = Math.max(end, start + 1);
+      return;
+    }
+    const node = this.addNode(NodeKind.Invalid, start);
+    this.completeScalar(node, Math.max(end, start + 1));
+  }
+
+  /** The end of a run of characters that are not delimiters (at least one character). */
+  private tokenEnd(start: number): number {
+    const text = this.text;
+    const first = text.charCodeAt(start);
+    if (first === CH_QUOTE) {
+      // A string token: up to its closing quote on the same line.
+      for (let pos = start + 1; pos < this.length; pos++) {
+        const c = text.charCodeAt(pos);
+        if (c === CH_QUOTE) return pos + 1;
+        if (c === CH_BACKSLASH) pos++;
+        else if (c === CH_LF || c === CH_CR) return pos;
+      }
+      return this.length;
+    }
+    if (isDelimiter(first) || first === CH_COLON) {
+      return start + 1;
+    }
+    let pos = start + 1;
+    while (pos < this.length && !isDelimiter(text.charCodeAt(pos))) {
+      pos++;
+    }
+    return pos;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= CH_0 && c <= CH_9;
+}

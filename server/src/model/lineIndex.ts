@@ -1,0 +1,45 @@
+/** Offsets to zero-based line and character positions (UTF-16 units, as LSP counts them). */
+export class LineIndex {
+  private readonly lineStarts: number[];
+
+  constructor(text: string) {
+    const starts = [0];
+    for (let pos = text.indexOf('\n'); pos >= 0; pos = text.indexOf('\n', pos + 1)) {
+      starts.push(pos + 1);
+    }
+    // A lone CR also ends a line.
+    if (text.indexOf('\r') >= 0) {
+      for (let pos = text.indexOf('\r'); pos >= 0; pos = text.indexOf('\r', pos + 1)) {
+        if (text.charCodeAt(pos + 1) !== 10) {
+          starts.push(pos + 1);
+        }
+      }
+      starts.sort((a, b) => a - b);
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  positionAt(offset: number): { line: number; character: number } {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= offset) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return { line: low, character: offset - starts[low] };
+  }
+
+  offsetAt(line: number, character: number): number {
+    const start = this.lineStarts[Math.min(Math.max(line, 0), this.lineStarts.length - 1)];
+    return start + character;
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * A compact, flat syntax tree: one row per JSON value, stored column-wise in typed arrays and in
+ * pre-order, so that every subtree is the contiguous run of rows `[node, next[node])`.
+ *
+ * Keeping values as offsets into the text (instead of JS objects) is what lets a 50 MB log be
+ * held and re-read cheaply: strings are only decoded when somebody asks for them.
+ */
+
+export const NodeKind = {
+  Object: 1,
+  Array: 2,
+  String: 3,
+  Number: 4,
+  Boolean: 5,
+  Null: 6,
+  /** A token that is not JSON (`byte`, `...`, an unquoted word). */
+  Invalid: 7,
+} as const;
+export type NodeKind = (typeof NodeKind)[keyof typeof NodeKind];
+
+export const NodeFlags = {
+  None: 0,
+  /** The string contains backslash escapes and must be unescaped to read it. */
+  HasEscapes: 1,
+  /** The property name before this value was written without quotes. */
+  UnquotedKey: 2,
+  /** A string that lacks its opening quote (`"arn": arn:aws:...",`). */
+  MissingOpenQuote: 4,
+  /** A string or container that runs to the end of the text or was cut short by recovery. */
+  Unterminated: 8,
+  /** A string with a raw line break or control character inside. */
+  HasControlCharacters: 16,
+} as const;
+
+export const NO_NODE = -1;
+
+export class NodeTable {
+  kind: Uint8Array;
+  flags: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  /** Offset of the property name's first character (its quote), or -1 for array elements and roots. */
+  keyStart: Int32Array;
+  keyEnd: Int32Array;
+  /** The row just past this node's subtree; the next sibling when there is one. */
+  next: Int32Array;
+  count = 0;
+
+  constructor(capacity = 1024) {
+    capacity = Math.max(16, capacity);
+    this.kind = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.keyStart = new Int32Array(capacity);
+    this.keyEnd = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+  }
+
+  add(kind: NodeKind, start: number, keyStart: number, keyEnd: number): number {
+    if (this.count === this.kind.length) {
+      this.grow();
+    }
+    const node = this.count++;
+    this.kind[node] = kind;
+    this.flags[node] = 0;
+    this.start[node] = start;
+    this.end[node] = start;
+    this.keyStart[node] = keyStart;
+    this.keyEnd[node] = keyEnd;
+    this.next[node] = node + 1;
+    return node;
+  }
+
+  /** Drops unused capacity once the table is complete. */
+  trim(): void {
+    if (this.kind.length - this.count > 64) {
+      this.resize(this.count);
+    }
+  }
+
+  private grow(): void {
+    this.resize(this.kind.length * 2);
+  }
+
+  private resize(capacity: number): void {
+    const copy = <T extends Uint8Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const fresh = make(capacity);
+      fresh.set(old.subarray(0, Math.min(old.length, capacity)));
+      return fresh;
+    };
+    this.kind = copy(this.kind, (n) => new Uint8Array(n));
+    this.flags = copy(this.flags, (n) => new Uint8Array(n));
+    this.start = copy(this.start, (n) => new Int32Array(n));
+    this.end = copy(this.end, (n) => new Int32Array(n));
+    this.keyStart = copy(this.keyStart, (n) => new Int32Array(n));
+    this.keyEnd = copy(this.keyEnd, (n) => new Int32Array(n));
+    this.next = copy(this.next, (n) => new Int32Array(n));
+  }
+
+  /** Bytes held by the columns: what the benchmark reports as the tree's memory. */
+  byteSize(): number {
+    return this.kind.byteLength * 2 + this.start.byteLength * 5;
+  }
+}
+
+/**
+ * Reading a NodeTable against the text it was built from. Every method is cheap; strings are
+ * decoded on demand.
+ */
+export class JsonView {
+  constructor(
+    readonly text: string,
+    readonly table: NodeTable,
+  ) {}
+
+  kind(node: number): NodeKind {
+    return this.table.kind[node] as NodeKind;
+  }
+
+  isContainer(node: number): boolean {
+    const kind = this.table.kind[node];
+    return kind === NodeKind.Object || kind === NodeKind.Array;
+  }
+
+  /** The first child of a container, or NO_NODE. */
+  firstChild(node: number): number {
+    return this.isContainer(node) && this.table.next[node] > node + 1 ? node + 1 : NO_NODE;
+  }
+
+  /** The next sibling of `child` inside `parent`, or NO_NODE. */
+  nextSibling(parent: number, child: number): number {
+    const after = this.table.next[child];
+    return after < this.table.next[parent] ? after : NO_NODE;
+  }
+
+  *children(node: number): IterableIterator<number> {
+    if (!this.isContainer(node)) {
+      return;
+    }
+    const stop = this.table.next[node];
+    for (let child = node + 1; child < stop; child = this.table.next[child]) {
+      yield child;
+    }
+  }
+
+  childCount(node: number): number {
+    let count = 0;
+    if (this.isContainer(node)) {
+      const stop = this.table.next[node];
+      for (let child = node + 1; child < stop; child = this.table.next[child]) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** The property name of a value inside an object, unquoted and unescaped; undefined for others. */
+  key(node: number): string | undefined {
+    const keyStart = this.table.keyStart[node];
+    if (keyStart < 0) {
+      return undefined;
+    }
+    const keyEnd = this.table.keyEnd[node];
+    if (this.table.flags[node] & NodeFlags.UnquotedKey) {
+      return this.text.slice(keyStart, keyEnd);
+    }
+    const raw = this.text.slice(keyStart + 1, keyEnd - 1);
+    return raw.indexOf('\\') >= 0 ? unescapeJsonString(raw) : raw;
+  }
+
+  /** Finds the property `name` of an object (the first one, as JSON.parse keeps the last: see duplicate-key rule). */
+  property(node: number, name: string): number {
+    if (this.table.kind[node] !== NodeKind.Object) {
+      return NO_NODE;
+    }
+    const stop = this.table.next[node];
+    const { keyStart, keyEnd, flags } = this.table;
+    const text = this.text;
+    for (let child = node + 1; child < stop; child = this.table.next[child]) {
+      const start = keyStart[child];
+      if (start < 0) {
+        continue;
+      }
+      const quoted = (flags[child] & NodeFlags.UnquotedKey) === 0;
+      const nameStart = quoted ? start + 1 : start;
+      const nameEnd = quoted ? keyEnd[child] - 1 : keyEnd[child];
+      if (nameEnd - nameStart === name.length && text.startsWith(name, nameStart)) {
+        return child;
+      }
+    }
+    return NO_NODE;
+  }
+
+  /** Follows a path of property names. */
+  path(node: number, ...names: string[]): number {
+    let current = node;
+    for (const name of names) {
+      if (current === NO_NODE) {
+        return NO_NODE;
+      }
+      current = this.property(current, name);
+    }
+    return current;
+  }
+
+  /** The decoded value of a string node (also a string that lacks its opening quote); undefined otherwise. */
+  string(node: number): string | undefined {
+    if (node === NO_NODE || this.table.kind[node] !== NodeKind.String) {
+      return undefined;
+    }
+    const flags = this.table.flags[node];
+    const start = this.table.start[node] + (flags & NodeFlags.MissingOpenQuote ? 0 : 1);
+    const end = this.table.end[node] - (flags & NodeFlags.Unterminated ? 0 : 1);
+    const raw = this.text.slice(start, Math.max(start, end));
+    return flags & NodeFlags.HasEscapes ? unescapeJsonString(raw) : raw;
+  }
+
+  /** The string value of `node`'s property `name`, if it is a string. */
+  stringProperty(node: number, name: string): string | undefined {
+    return this.string(this.property(node, name));
+  }
+
+  /** The raw source text of a node. */
+  source(node: number): string {
+    return this.text.slice(this.table.start[node], this.table.end[node]);
+  }
+
+  /** A scalar as a JS value: string, number, boolean, null; undefined for containers and invalid tokens. */
+  scalar(node: number): string | number | boolean | null | undefined {
+    switch (this.table.kind[node]) {
+      case NodeKind.String:
+        return this.string(node);
+      case NodeKind.Number:
+        return Number(this.source(node));
+      case NodeKind.Boolean:
+        return this.text.charCodeAt(this.table.start[node]) === 0x74 /* t */;
+      case NodeKind.Null:
+        return null;
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The innermost node whose range (or property name) contains `offset`, below `root`, with the
+   * property path leading to it. Iterative, so deep nesting cannot overflow the stack.
+   */
+  nodeAt(root: number, offset: number): { node: number; path: (string | number)[]; onKey: boolean } | undefined {
+    const { start, end, keyStart, keyEnd, next } = this.table;
+    if (root === NO_NODE || offset < start[root] || offset >= end[root]) {
+      return undefined;
+    }
+    const path: (string | number)[] = [];
+    let node = root;
+    let onKey = false;
+    descend: for (;;) {
+      if (!this.isContainer(node)) {
+        break;
+      }
+      const stop = next[node];
+      let index = 0;
+      for (let child = node + 1; child < stop; child = next[child], index++) {
+        const inKey = keyStart[child] >= 0 && offset >= keyStart[child] && offset < keyEnd[child];
+        if (inKey || (offset >= start[child] && offset < end[child])) {
+          path.push(keyStart[child] >= 0 ? (this.key(child) ?? '') : index);
+          node = child;
+          onKey = inKey;
+          if (inKey) {
+            break descend;
+          }
+          continue descend;
+        }
+      }
+      break;
+    }
+    return { node, path, onKey };
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+/** Unescapes the inside of a JSON string, tolerating the broken escapes the scanner already reported. */
+export function unescapeJsonString(raw: string): string {
+  let result = '';
+  let last = 0;
+  for (let i = raw.indexOf('\\'); i >= 0 && i < raw.length; i = raw.indexOf('\\', last)) {
+    result += raw.slice(last, i);
+    const escape = raw.charAt(i + 1);
+    if (escape === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6))) {
+      result += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
+      last = i + 6;
+    } else if (escape in SIMPLE_ESCAPES) {
+      result += SIMPLE_ESCAPES[escape];
+      last = i + 2;
+    } else {
+      result += escape;
+      last = i + 2;
+    }
+  }
+  return result + raw.slice(last);
+}

@@ -1,0 +1,42 @@
+import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { RuntimeEnvironment } from './runtime';
+
+/**
+ * Runs a request handler so that an exception becomes a logged error and an empty answer instead
+ * of a dead server, and a request cancelled while it waited is not computed at all.
+ */
+export function runSafe<T, E = void>(
+  runtime: RuntimeEnvironment,
+  log: (message: string) => void,
+  compute: () => T,
+  errorValue: T,
+  what: string,
+  token: CancellationToken,
+): Promise<T | ResponseError<E>> {
+  return new Promise((resolve) => {
+    runtime.timer.setImmediate(() => {
+      if (token.isCancellationRequested) {
+        resolve(cancelled<E>());
+        return;
+      }
+      try {
+        const result = compute();
+        resolve(token.isCancellationRequested ? cancelled<E>() : result);
+      } catch (error) {
+        log(formatError(`Error while ${what}`, error));
+        resolve(errorValue);
+      }
+    });
+  });
+}
+
+export function formatError(message: string, error: unknown): string {
+  if (error instanceof Error) {
+    return `${message}: ${error.message}\n${error.stack ?? ''}`;
+  }
+  return `${message}: ${String(error)}`;
+}
+
+function cancelled<E>(): ResponseError<E> {
+  return new ResponseError<E>(LSPErrorCodes.RequestCancelled, 'Request cancelled');
+}

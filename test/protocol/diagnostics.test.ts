@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
+import { listFixtures, readFixture } from '../fixtures';
+import { fileUri, LspSession, summarize } from './lspSession';
+
+describe('published diagnostics from the real server', () => {
+  let session: LspSession;
+  before(async () => {
+    session = await LspSession.start();
+  });
+  after(async () => {
+    await session.stop();
+  });
+
+  it('publishes an empty list with the document version for every real log', async () => {
+    for (const file of listFixtures('real')) {
+      const uri = fileUri(file);
+      const published = await session.open(uri, readFixture(file));
+      assert.equal(published.version, 1, file);
+      assert.deepEqual(summarize(published.diagnostics), [], file);
+    }
+  });
+
+  it('points at the unquoted keys of the AddTagsToCertificate example', async () => {
+    const published = await session.open(fileUri('ct-acm-addtags.json'), readFixture('aws-docs-acm/ct-acm-addtags.json'));
+    assert.equal(published.diagnostics.length, 25);
+    const first = published.diagnostics[0];
+    assert.equal(first.code, 'json-unquoted-key');
+    assert.equal(first.source, 'cloudtrail');
+    assert.equal(first.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(first.range, { start: { line: 1, character: 4 }, end: { line: 1, character: 11 } });
+  });
+
+  it('reports the broken ExportCertificate example on the missing comma and the unclosed brackets', async () => {
+    const published = await session.open(fileUri('ct-acm-export.current.json'), readFixture('aws-docs-acm/ct-acm-export.current.json'));
+    const lines = summarize(published.diagnostics);
+    assert.ok(lines.includes('53:17 json-missing-comma'), lines.join('\n'));
+    assert.ok(lines.includes('1:1 json-unclosed-bracket'), lines.join('\n'));
+  });
+
+  it('survives a deeply nested document and answers the next one', async () => {
+    const deep = '['.repeat(100_000);
+    const published = await session.open(fileUri('deep.json'), deep);
+    assert.ok(published.diagnostics.length > 0);
+    const next = await session.open(fileUri('after-deep.json'), readFixture('aws-docs-acm/ct-acm-delete.json'));
+    assert.deepEqual(next.diagnostics, []);
+  });
+});

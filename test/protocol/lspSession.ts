@@ -1,0 +1,101 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  ClientCapabilities,
+  createProtocolConnection,
+  Diagnostic,
+  DidOpenTextDocumentNotification,
+  InitializeRequest,
+  InitializedNotification,
+  ProtocolConnection,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  ShutdownRequest,
+  ExitNotification,
+} from 'vscode-languageserver-protocol/node';
+
+/** The repository root, from out/test/protocol or test/protocol. */
+export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
+export const SERVER = path.join(ROOT, 'dist', 'server.js');
+
+/**
+ * A real CloudTrail language server process (the built dist/server.js over stdio) and a
+ * connection to it, as any LSP client would have. No VS Code involved.
+ */
+export class LspSession {
+  private readonly diagnosticsWaiters = new Map<string, ((params: PublishDiagnosticsParams) => void)[]>();
+  readonly published = new Map<string, PublishDiagnosticsParams>();
+  readonly stderr: string[] = [];
+  private versions = new Map<string, number>();
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: ProtocolConnection,
+  ) {
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.published.set(params.uri, params);
+      const waiters = this.diagnosticsWaiters.get(params.uri) ?? [];
+      this.diagnosticsWaiters.delete(params.uri);
+      waiters.forEach((resolve) => resolve(params));
+    });
+  }
+
+  static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown): Promise<LspSession> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createProtocolConnection(child.stdout!, child.stdin!);
+    const session = new LspSession(child, connection);
+    child.stderr!.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
+    connection.listen();
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+      initializationOptions,
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return session;
+  }
+
+  /** Opens a document and resolves with the first diagnostics published for it. */
+  async open(uri: string, text: string, languageId = 'cloudtrail'): Promise<PublishDiagnosticsParams> {
+    const published = this.nextDiagnostics(uri);
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
+    return published;
+  }
+
+  nextDiagnostics(uri: string): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve) => {
+      const waiters = this.diagnosticsWaiters.get(uri) ?? [];
+      waiters.push(resolve);
+      this.diagnosticsWaiters.set(uri, waiters);
+    });
+  }
+
+  nextVersion(uri: string): number {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    return version;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // The process may already be gone.
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+export function fileUri(name: string): string {
+  return `file:///workspace/${encodeURIComponent(name)}`;
+}
+
+export function summarize(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`);
+}
