@@ -34,8 +34,8 @@ const FOLDING_LIMIT = 5_000;
  * comes from one model per document version (DocumentModels).
  */
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
-  const documents = new TextDocuments(TextDocument);
   const models = new DocumentModels();
+  const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
   const problemsCache = new Map<string, { version: number; problems: Problem[] }>();
   const log = (message: string): void => connection.console.error(message);
 

@@ -47,3 +47,35 @@ describe('published diagnostics from the real server', () => {
     assert.deepEqual(next.diagnostics, []);
   });
 });
+
+describe('diagnostics after edits', () => {
+  let session: LspSession;
+  before(async () => {
+    session = await LspSession.start();
+  });
+  after(async () => {
+    await session.stop();
+  });
+
+  it('follows incremental edits exactly as a fresh open of the same text would', async () => {
+    const uri = fileUri('edited-addtags.json');
+    let text = readFixture('aws-docs-acm/ct-acm-addtags.json');
+    await session.open(uri, text);
+    const { TextDocument } = await import('vscode-languageserver-textdocument');
+    // Quote the unquoted keys one at a time, as a person fixing the file would.
+    for (const key of ['eventName', 'eventSource', 'awsRegion']) {
+      const document = TextDocument.create(uri, 'cloudtrail', 1, text);
+      const at = text.indexOf(`${key}:`);
+      const edits = [
+        { range: { start: document.positionAt(at + key.length), end: document.positionAt(at + key.length) }, text: '"' },
+        { range: { start: document.positionAt(at), end: document.positionAt(at) }, text: '"' },
+      ];
+      const published = await session.change(uri, edits);
+      text = `${text.slice(0, at)}"${key}"${text.slice(at + key.length)}`;
+      const fresh = await session.open(fileUri(`fresh-${key}.json`), text);
+      assert.deepEqual(published.diagnostics, fresh.diagnostics, key);
+    }
+    const finalDiagnostics = session.published.get(uri)!.diagnostics;
+    assert.equal(finalDiagnostics.length, 22);
+  });
+});

@@ -4,7 +4,9 @@ import {
   ClientCapabilities,
   createProtocolConnection,
   Diagnostic,
+  DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  TextDocumentContentChangeEvent,
   InitializeRequest,
   InitializedNotification,
   ProtocolConnection,
@@ -64,6 +66,27 @@ export class LspSession {
       textDocument: { uri, languageId, version: 1, text },
     });
     return published;
+  }
+
+  /** Sends incremental changes and resolves with the diagnostics published for the new version. */
+  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<PublishDiagnosticsParams> {
+    const version = this.nextVersion(uri);
+    const published = this.nextDiagnosticsFor(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
+    return published;
+  }
+
+  /** The first diagnostics published for `uri` at `version` (earlier versions are skipped). */
+  async nextDiagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams> {
+    for (;;) {
+      const published = await this.nextDiagnostics(uri);
+      if (published.version === version) {
+        return published;
+      }
+    }
   }
 
   nextDiagnostics(uri: string): Promise<PublishDiagnosticsParams> {

@@ -59,8 +59,14 @@ export interface CloudTrailRecord {
   readonly source: RecordSource;
   /** The node in the document of the wrapper around the event (EventBridge envelope or `Events` item). */
   readonly wrapper?: { kind: 'eventBridge' | 'lookupEvents' | 'string'; node: number };
+  /** The document node of the whole entry, and where it sits: what an edit inside it needs to re-read just this record. */
+  readonly entry: number;
+  readonly placement: RecordPlacement;
   readonly summary: RecordSummary;
 }
+
+/** Where a record's entry sits in the file. */
+export type RecordPlacement = 'element' | 'line' | 'root' | 'embedded';
 
 export interface CloudTrailDocument {
   readonly text: string;
@@ -174,6 +180,15 @@ class DocumentBuilder {
     this.documentSource = { view: this.view, embedded: false, ...IDENTITY_SOURCE };
   }
 
+  readEntry(entry: number, placement: RecordPlacement): void {
+    if (placement === 'element') {
+      this.currentPlacement = 'element';
+      this.addElement(entry);
+    } else {
+      this.addTopLevel(entry, placement === 'line');
+    }
+  }
+
   build(): void {
     const roots = this.roots;
     if (roots.length === 0) {
@@ -190,8 +205,12 @@ class DocumentBuilder {
     this.addTopLevel(roots[0], false);
   }
 
+  /** Where the entries being read sit; set while walking the file. */
+  private currentPlacement: RecordPlacement = 'root';
+
   private addTopLevel(root: number, inLines: boolean): void {
     const view = this.view;
+    this.currentPlacement = inLines ? 'line' : 'root';
     const kind = view.kind(root);
     if (kind === NodeKind.Array) {
       if (!inLines) this.shape = 'array';
@@ -261,8 +280,16 @@ class DocumentBuilder {
   }
 
   private addElements(array: number): void {
+    this.currentPlacement = 'element';
+    for (const element of this.view.children(array)) {
+      this.addElement(element);
+    }
+  }
+
+  /** Reads one element of `Records` or of a bare array. */
+  addElement(element: number): void {
     const view = this.view;
-    for (const element of view.children(array)) {
+    {
       const kind = view.kind(element);
       if (kind === NodeKind.Object) {
         if (isEnvelope(view, element)) {
@@ -358,6 +385,8 @@ class DocumentBuilder {
     const table = this.view.table;
     const record: CloudTrailRecord = {
       index: this.records.length,
+      entry,
+      placement: source.embedded ? 'embedded' : this.currentPlacement,
       start: table.start[entry],
       end: table.end[entry],
       node,
@@ -429,4 +458,20 @@ export function summarizeRecord(view: JsonView, node: number): RecordSummary {
     }
   }
   return summary;
+}
+
+/**
+ * Reads the one entry `entry` of a document again (after an edit inside it): its record and its
+ * shape problems, as a full parse would give them. Used by incremental updates.
+ */
+export function readEntry(
+  text: string,
+  table: NodeTable,
+  entry: number,
+  placement: RecordPlacement,
+  options: ParseOptions = {},
+): { records: CloudTrailRecord[]; problems: Problem[] } {
+  const builder = new DocumentBuilder(text, table, [], options);
+  builder.readEntry(entry, placement);
+  return { records: builder.records, problems: builder.problems };
 }

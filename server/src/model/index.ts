@@ -10,3 +10,4 @@ export * from './lineIndex';
 export * from './nodeTable';
 export * from './problems';
 export * from './validation';
+export * from './incremental';

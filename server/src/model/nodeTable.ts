@@ -309,3 +309,82 @@ export function unescapeJsonString(raw: string): string {
   }
   return result + raw.slice(last);
 }
+
+/**
+ * Replaces the subtree of `oldRoot` with the rows of `replacement` (scanned from a slice of the
+ * new text that starts at document offset `base`), and moves every later offset by `delta`, the
+ * change in text length. Returns the table holding the result (the same one when the row count
+ * did not change) and the change in row count.
+ */
+export function spliceSubtree(
+  table: NodeTable,
+  oldRoot: number,
+  replacement: NodeTable,
+  base: number,
+  delta: number,
+): { table: NodeTable; rowDelta: number } {
+  const oldEnd = table.next[oldRoot];
+  const rowDelta = replacement.count - (oldEnd - oldRoot);
+  const target = rowDelta === 0 ? table : new NodeTable(table.count + rowDelta);
+  const editStart = table.start[oldRoot];
+  const rootKeyStart = table.keyStart[oldRoot];
+  const rootKeyEnd = table.keyEnd[oldRoot];
+  const rootKeyFlags = table.flags[oldRoot] & NodeFlags.UnquotedKey;
+
+  if (target !== table) {
+    // Rows before the subtree keep their place.
+    target.kind.set(table.kind.subarray(0, oldRoot));
+    target.flags.set(table.flags.subarray(0, oldRoot));
+    target.start.set(table.start.subarray(0, oldRoot));
+    target.end.set(table.end.subarray(0, oldRoot));
+    target.keyStart.set(table.keyStart.subarray(0, oldRoot));
+    target.keyEnd.set(table.keyEnd.subarray(0, oldRoot));
+    target.next.set(table.next.subarray(0, oldRoot));
+    // Rows after it move down by rowDelta.
+    const after = oldRoot + replacement.count;
+    target.kind.set(table.kind.subarray(oldEnd, table.count), after);
+    target.flags.set(table.flags.subarray(oldEnd, table.count), after);
+    target.start.set(table.start.subarray(oldEnd, table.count), after);
+    target.end.set(table.end.subarray(oldEnd, table.count), after);
+    target.keyStart.set(table.keyStart.subarray(oldEnd, table.count), after);
+    target.keyEnd.set(table.keyEnd.subarray(oldEnd, table.count), after);
+    target.next.set(table.next.subarray(oldEnd, table.count), after);
+    target.count = table.count + rowDelta;
+  }
+
+  // Ancestors of the subtree: they end later and (if rows were added) their subtree grew.
+  for (let row = 0; row < oldRoot; row++) {
+    if (target.next[row] > oldRoot) {
+      target.end[row] += delta;
+      target.next[row] += rowDelta;
+    }
+  }
+
+  // The new subtree.
+  for (let i = 0; i < replacement.count; i++) {
+    const row = oldRoot + i;
+    target.kind[row] = replacement.kind[i];
+    target.flags[row] = replacement.flags[i];
+    target.start[row] = replacement.start[i] + base;
+    target.end[row] = replacement.end[i] + base;
+    target.keyStart[row] = replacement.keyStart[i] >= 0 ? replacement.keyStart[i] + base : -1;
+    target.keyEnd[row] = replacement.keyStart[i] >= 0 ? replacement.keyEnd[i] + base : -1;
+    target.next[row] = replacement.next[i] + oldRoot;
+  }
+  // The root's property name lies outside the edited slice: keep it.
+  target.keyStart[oldRoot] = rootKeyStart;
+  target.keyEnd[oldRoot] = rootKeyEnd;
+  target.flags[oldRoot] |= rootKeyFlags;
+
+  // Later rows: offsets move by delta, row links by rowDelta.
+  for (let row = oldRoot + replacement.count; row < target.count; row++) {
+    target.start[row] += delta;
+    target.end[row] += delta;
+    if (target.keyStart[row] >= editStart) {
+      target.keyStart[row] += delta;
+      target.keyEnd[row] += delta;
+    }
+    target.next[row] += rowDelta;
+  }
+  return { table: target, rowDelta };
+}

@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CloudTrailDocument, parseCloudTrail, TextChange, updateCloudTrail } from '../../server/src/model';
+import { readFixture } from '../fixtures';
+
+/** Everything observable about a model, to compare an incremental update with a full parse. */
+function snapshot(document: CloudTrailDocument) {
+  const { table } = document.view;
+  const rows = [];
+  for (let row = 0; row < table.count; row++) {
+    rows.push([table.kind[row], table.flags[row], table.start[row], table.end[row], table.keyStart[row], table.keyEnd[row], table.next[row]]);
+  }
+  return {
+    shape: document.shape,
+    roots: document.roots,
+    rows,
+    records: document.records.map((r) => ({ index: r.index, start: r.start, end: r.end, node: r.node, entry: r.entry, placement: r.placement, summary: r.summary })),
+    problems: document.problems,
+  };
+}
+
+function apply(text: string, change: TextChange): string {
+  return text.slice(0, change.start) + change.text + text.slice(change.end);
+}
+
+/** A deterministic pseudo-random sequence, so failures can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+describe('incremental updates', () => {
+  const files = [
+    'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json',
+    'real/stratus-red-team/aws.persistence.iam-create-admin-user.json',
+    'aws-docs-acm/ct-acm-import.json',
+    'aws-docs-acm/ct-acm-addtags.json',
+  ];
+  const edits = ['', 'x', '"', '{', '}', ',', ':', ' ', '1', '\\', '\n', '"k":1,', 'null'];
+
+  for (const file of files) {
+    it(`gives the same model as a full parse after random edits in ${file}`, () => {
+      const next = random(file.length);
+      let text = readFixture(file);
+      let document = parseCloudTrail(text);
+      for (let step = 0; step < 300; step++) {
+        const start = Math.floor(next() * text.length);
+        const end = Math.min(text.length, start + Math.floor(next() * 3));
+        const change = { start, end, text: edits[Math.floor(next() * edits.length)] };
+        const newText = apply(text, change);
+        const update = updateCloudTrail(document, change, newText);
+        const full = parseCloudTrail(newText);
+        assert.deepEqual(snapshot(update.document), snapshot(full), `step ${step}: ${JSON.stringify(change)}`);
+        text = newText;
+        document = update.document;
+      }
+    });
+  }
+
+  it('reads just one record again for typing inside the values of a real log', () => {
+    const text = readFixture('real/stratus-red-team/aws.execution.ssm-start-session.json');
+    const next = random(7);
+    let incremental = 0;
+    let inside = 0;
+    for (let step = 0; step < 300; step++) {
+      const document = parseCloudTrail(text);
+      // A position inside a string value: after `": "` and before the closing quote.
+      const valueStart = text.indexOf('": "', Math.floor(next() * text.length));
+      if (valueStart < 0) continue;
+      const at = valueStart + 4 + Math.floor(next() * Math.max(1, text.indexOf('"', valueStart + 4) - valueStart - 4));
+      const change = { start: at, end: at + (next() < 0.5 ? 0 : 1), text: next() < 0.3 ? '' : 'x' };
+      const newText = apply(text, change);
+      const update = updateCloudTrail(document, change, newText);
+      assert.deepEqual(snapshot(update.document), snapshot(parseCloudTrail(newText)));
+      inside++;
+      if (update.incremental) incremental++;
+    }
+    assert.ok(inside > 250);
+    assert.equal(incremental, inside, 'every edit inside a string value of a record is handled by re-reading that record');
+  });
+
+  it('reads one record again for a one-character edit inside a string value', () => {
+    const text = readFixture('real/trailscraper/events-for-smoke-test.json');
+    const document = parseCloudTrail(text);
+    const at = text.indexOf('DescribeLaunchConfigurations') + 3;
+    const update = updateCloudTrail(document, { start: at, end: at + 1, text: 'X' }, text.slice(0, at) + 'X' + text.slice(at + 1));
+    assert.equal(update.incremental, true);
+    assert.equal(update.changedRecord, 0);
+    assert.equal(update.document.records[0].summary.eventName, 'DesXribeLaunchConfigurations');
+  });
+
+  it('reads the whole file again when an edit unbalances a record', () => {
+    const text = readFixture('real/trailscraper/events-for-smoke-test.json');
+    const document = parseCloudTrail(text);
+    const at = text.indexOf('"userIdentity"');
+    const update = updateCloudTrail(document, { start: at, end: at, text: '{' }, text.slice(0, at) + '{' + text.slice(at));
+    assert.equal(update.incremental, false);
+  });
+});
