@@ -93,6 +93,21 @@ describe('document shapes', () => {
     assert.equal(doc.records[0].summary.eventName, 'RequestCertificate');
   });
 
+  it('reads every shape fixture without a problem', () => {
+    const expected: Record<string, [string, number]> = {
+      'shapes/console-download-pretty.json': ['records', 2],
+      'shapes/eventbridge-envelope.json': ['eventBridge', 1],
+      'shapes/lookup-events.json': ['lookupEvents', 6],
+      'shapes/one-per-line.ndjson.json': ['lines', 3],
+    };
+    for (const [file, [shape, count]] of Object.entries(expected)) {
+      const doc = parseCloudTrail(readFixture(file));
+      assert.equal(doc.shape, shape, file);
+      assert.equal(doc.records.length, count, file);
+      assert.deepEqual(doc.problems, [], file);
+    }
+  });
+
   it('finds no problem in any real log of the corpus, and reads every record', () => {
     for (const file of listFixtures('real')) {
       const text = readFixture(file);

@@ -142,15 +142,15 @@ export function recordAt(document: CloudTrailDocument, offset: number): CloudTra
   return undefined;
 }
 
-/** Text that holds NUL bytes or mostly control characters near its start is not a log. */
+/** Text that starts with a NUL byte, or whose start is full of control characters, is not a log. */
 function looksBinary(text: string): boolean {
   const sample = Math.min(text.length, 4096);
+  if (text.charCodeAt(0) === 0) {
+    return true;
+  }
   let suspicious = 0;
   for (let i = 0; i < sample; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0) {
-      return true;
-    }
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) {
       suspicious++;
     }
@@ -314,7 +314,7 @@ class DocumentBuilder {
         );
         this.addEmbedded(element, element, 'string');
       } else {
-        this.problem(ShapeCode.recordNotObject, 'error', 'Each record must be a JSON object (an event).', element);
+        this.problem(ShapeCode.recordNotObject, 'error', 'Each record must be a JSON object (an event).', element, view.isContainer(element));
       }
     }
   }

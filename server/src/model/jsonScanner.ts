@@ -476,8 +476,9 @@ class JsonScanner {
       this.clearKey();
     }
     const end = this.length;
-    while (this.depth > 0) {
-      const node = this.stack[this.depth - 1];
+    // Report the outermost brackets first: when there are too many to list, those matter most.
+    for (let level = 0; level < this.depth; level++) {
+      const node = this.stack[level];
       const opener = this.table.start[node];
       const isObject = this.table.kind[node] === NodeKind.Object;
       this.report(
@@ -486,7 +487,9 @@ class JsonScanner {
         opener,
         opener + 1,
       );
-      this.finishContainer(node, end, true);
+    }
+    while (this.depth > 0) {
+      this.finishContainer(this.stack[this.depth - 1], end, true);
     }
   }
 
