@@ -14,6 +14,9 @@ import {
   PublishDiagnosticsParams,
   ShutdownRequest,
   ExitNotification,
+  Hover,
+  HoverRequest,
+  Position,
 } from 'vscode-languageserver-protocol/node';
 
 /** The repository root, from out/test/protocol or test/protocol. */
@@ -101,6 +104,11 @@ export class LspSession {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     return version;
+  }
+
+  /** Asks for the hover at a position of an open document. */
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
   }
 
   async stop(): Promise<void> {
