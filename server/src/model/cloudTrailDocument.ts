@@ -365,6 +365,15 @@ class DocumentBuilder {
         start: toDocument(problem.start),
         end: toDocument(problem.end),
         related: problem.related?.map((r) => ({ ...r, start: toDocument(r.start), end: toDocument(r.end) })),
+        // Text put inside the string that holds the event must be escaped as that string's content.
+        ...(problem.fix && {
+          fix: {
+            title: problem.fix.title,
+            replacement: JSON.stringify(problem.fix.replacement).slice(1, -1),
+            start: toDocument(problem.fix.start ?? problem.start),
+            end: toDocument(problem.fix.end ?? problem.end),
+          },
+        }),
       });
     }
     const source: RecordSource = {
@@ -406,13 +415,28 @@ class DocumentBuilder {
   }
 }
 
-function isEnvelope(view: JsonView, node: number): boolean {
+/** An EventBridge event whose `detail` holds a CloudTrail record. */
+export function isEnvelope(view: JsonView, node: number): boolean {
   return view.property(node, 'detail') !== NO_NODE && (view.property(node, 'detail-type') !== NO_NODE || view.property(node, 'source') !== NO_NODE);
 }
 
-function looksLikeEvent(view: JsonView, node: number): boolean {
+/** An object with at least one property that only CloudTrail events have. */
+export function looksLikeEvent(view: JsonView, node: number): boolean {
   return EVENT_KEYS.some((key) => view.property(node, key) !== NO_NODE);
 }
+
+const SUMMARY_KEYS = [
+  'eventVersion',
+  'eventTime',
+  'eventSource',
+  'eventName',
+  'awsRegion',
+  'errorCode',
+  'eventID',
+  'eventType',
+  'readOnly',
+  'userIdentity',
+] as const;
 
 /** The summary fields of one record, read in one walk over its properties. */
 export function summarizeRecord(view: JsonView, node: number): RecordSummary {
@@ -420,8 +444,14 @@ export function summarizeRecord(view: JsonView, node: number): RecordSummary {
   if (node === NO_NODE || view.kind(node) !== NodeKind.Object) {
     return summary;
   }
-  for (const child of view.children(node)) {
-    switch (view.key(child)) {
+  const next = view.table.next;
+  const stop = next[node];
+  for (let child = node + 1; child < stop; child = next[child]) {
+    const keyIndex = view.keyIndex(child, SUMMARY_KEYS);
+    if (keyIndex < 0) {
+      continue;
+    }
+    switch (SUMMARY_KEYS[keyIndex]) {
       case 'eventVersion':
         summary.eventVersion = view.string(child);
         break;

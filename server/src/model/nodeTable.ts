@@ -30,6 +30,8 @@ export const NodeFlags = {
   Unterminated: 8,
   /** A string with a raw line break or control character inside. */
   HasControlCharacters: 16,
+  /** The property name before this value contains backslash escapes. */
+  KeyHasEscapes: 32,
 } as const;
 
 export const NO_NODE = -1;
@@ -167,6 +169,37 @@ export class JsonView {
     }
     const raw = this.text.slice(keyStart + 1, keyEnd - 1);
     return raw.indexOf('\\') >= 0 ? unescapeJsonString(raw) : raw;
+  }
+
+  /**
+   * The position in `names` of the property name of `node`, or -1: `names.indexOf(key(node))`
+   * without cutting the name out of the text, which counts when it is asked of every property of
+   * every record. `names` must hold no backslashes.
+   */
+  keyIndex(node: number, names: readonly string[]): number {
+    const { keyStart, keyEnd, flags } = this.table;
+    const start = keyStart[node];
+    if (start < 0) {
+      return -1;
+    }
+    const quoted = (flags[node] & NodeFlags.UnquotedKey) === 0;
+    const nameStart = quoted ? start + 1 : start;
+    const nameLength = Math.max(0, (quoted ? keyEnd[node] - 1 : keyEnd[node]) - nameStart);
+    const text = this.text;
+    for (let i = 0; i < names.length; i++) {
+      if (names[i].length === nameLength && text.startsWith(names[i], nameStart)) {
+        return i;
+      }
+    }
+    // A name written with escapes ("\u0065ventName") can still be one of them once decoded.
+    if (quoted) {
+      for (let i = nameStart; i < nameStart + nameLength; i++) {
+        if (text.charCodeAt(i) === 0x5c) {
+          return names.indexOf(this.key(node) ?? '');
+        }
+      }
+    }
+    return -1;
   }
 
   /** Finds the property `name` of an object (the first one, as JSON.parse keeps the last: see duplicate-key rule). */

@@ -1,5 +1,6 @@
 import { CloudTrailDocument } from './cloudTrailDocument';
 import { Problem, Severity } from './problems';
+import { checkDocumentRules } from './rules';
 
 export type RuleSetting = Severity | 'off';
 
@@ -14,7 +15,7 @@ export const DEFAULT_VALIDATION_OPTIONS: ValidationOptions = { maxProblems: 1000
 
 /** Every problem of a document (syntax, shape, and the CloudTrail rules), sorted and capped. */
 export function validateDocument(document: CloudTrailDocument, options: ValidationOptions = DEFAULT_VALIDATION_OPTIONS): Problem[] {
-  const all = applySeverities([...document.problems], options.rules);
+  const all = applySeverities([...document.problems, ...checkDocumentRules(document, { rules: options.rules })], options.rules);
   all.sort((a, b) => a.start - b.start || a.end - b.end);
   if (all.length > options.maxProblems || document.problemsTruncated) {
     const kept = all.slice(0, options.maxProblems);
