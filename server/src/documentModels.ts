@@ -12,9 +12,8 @@ interface PendingEdit {
 interface CachedModel {
   version: number;
   model: CloudTrailDocument;
-  /** The record an incremental update re-read, if the last update was incremental. */
-  changedRecord?: number;
-  delta?: number;
+  /** When this model came from the previous one by re-reading one record: which, from which version, and the length change. */
+  incrementalFrom?: { version: number; changedRecord: number; delta: number };
 }
 
 /**
@@ -45,7 +44,7 @@ export class DocumentModels {
   }
 
   /** The model of this version, and which record changed since the previous model, if only one did. */
-  getWithChange(document: TextDocument): CachedModel {
+  getWithChange(document: TextDocument): Readonly<CachedModel> {
     const cached = this.models.get(document.uri);
     if (cached && cached.version === document.version) {
       return cached;
@@ -61,9 +60,8 @@ export class DocumentModels {
         text,
       );
       next = { version: document.version, model: update.document };
-      if (update.incremental) {
-        next.changedRecord = update.changedRecord;
-        next.delta = update.delta;
+      if (update.incremental && update.changedRecord !== undefined) {
+        next.incrementalFrom = { version: cached.version, changedRecord: update.changedRecord, delta: update.delta };
       }
     } else {
       next = { version: document.version, model: parseCloudTrail(document.getText()) };

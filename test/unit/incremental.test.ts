@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudTrailDocument, parseCloudTrail, TextChange, updateCloudTrail } from '../../server/src/model';
+import { CloudTrailDocument, parseCloudTrail, TextChange, updateCloudTrail, validateDocument, validateDocumentIncrementally } from '../../server/src/model';
 import { readFixture } from '../fixtures';
 
 /** Everything observable about a model, to compare an incremental update with a full parse. */
@@ -14,7 +14,16 @@ function snapshot(document: CloudTrailDocument) {
     shape: document.shape,
     roots: document.roots,
     rows,
-    records: document.records.map((r) => ({ index: r.index, start: r.start, end: r.end, node: r.node, entry: r.entry, placement: r.placement, summary: r.summary })),
+    records: document.records.map((r) => ({
+      index: r.index,
+      start: r.start,
+      end: r.end,
+      node: r.node,
+      entry: r.entry,
+      placement: r.placement,
+      summary: r.summary,
+      sharesDocumentView: r.source.view === document.view,
+    })),
     problems: document.problems,
   };
 }
@@ -99,4 +108,41 @@ describe('incremental updates', () => {
     const update = updateCloudTrail(document, { start: at, end: at, text: '{' }, text.slice(0, at) + '{' + text.slice(at));
     assert.equal(update.incremental, false);
   });
+});
+
+describe('incremental validation', () => {
+  const files = [
+    'real/stratus-red-team/aws.execution.ssm-start-session.json',
+    'aws-docs-acm/ct-acm-revoke.current.json',
+    'aws-docs-acm/ct-acm-addtags.json',
+    'shapes/console-download-pretty.json',
+  ];
+  const edits = ['', 'x', '"', '1', ' ', 'A', '-', '\\'];
+
+  for (const file of files) {
+    it(`gives the same problems as validating the whole file after edits in ${file}`, () => {
+      const next = random(file.length * 31);
+      const options = { maxProblems: 1000 };
+      let text = readFixture(file);
+      let document = parseCloudTrail(text);
+      let validated = validateDocumentIncrementally(document, options);
+      let reused = 0;
+      for (let step = 0; step < 200; step++) {
+        const start = Math.floor(next() * text.length);
+        const change = { start, end: Math.min(text.length, start + Math.floor(next() * 2)), text: edits[Math.floor(next() * edits.length)] };
+        const newText = apply(text, change);
+        const update = updateCloudTrail(document, change, newText);
+        const previous =
+          update.incremental && update.changedRecord !== undefined
+            ? { state: validated.state, changedRecord: update.changedRecord, delta: update.delta }
+            : undefined;
+        if (previous) reused++;
+        validated = validateDocumentIncrementally(update.document, options, previous);
+        assert.deepEqual(validated.problems, validateDocument(parseCloudTrail(newText), options), `step ${step}: ${JSON.stringify(change)}`);
+        text = newText;
+        document = update.document;
+      }
+      assert.ok(reused > 0, 'some edits were validated incrementally');
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import { CloudTrailDocument, CloudTrailRecord, ParseOptions, parseCloudTrail, readEntry, recordAt } from './cloudTrailDocument';
 import { scanJson } from './jsonScanner';
-import { JsonView, NodeKind, spliceSubtree } from './nodeTable';
+import { NodeKind, spliceSubtree } from './nodeTable';
 import { Problem, SyntaxCode } from './problems';
 
 /** One replacement of `[start, end)` of the old text by `text`. */
@@ -93,12 +93,13 @@ function tryUpdateOneRecord(
   }
 
   const { table, rowDelta } = spliceSubtree(oldTable, entry, rescan.table, newStart, delta);
-  const view = new JsonView(newText, table);
   const reread = readEntry(newText, table, entry, record.placement, options);
   if (reread.records.length !== 1) {
     return undefined;
   }
+  // Every record and the document share one view of the new text, as after a full parse.
   const documentSource = reread.records[0].source;
+  const view = documentSource.view;
 
   const moveRecord = (old: CloudTrailRecord, index: number): CloudTrailRecord => ({
     ...old,
