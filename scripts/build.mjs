@@ -24,6 +24,8 @@ const common = {
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // The worker threads that index folders of logs; the server starts them from dist/.
+  { entryPoints: ['server/src/model/folderIndex/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'vscode-json-languageservice', 'jsonc-parser'] },
 ];

@@ -1,12 +1,20 @@
 import * as vscode from 'vscode';
 import { createLanguageClient, LANGUAGE_ID } from './languageClient';
 import { DETECTION_PREFIX_LENGTH, looksLikeCloudTrail } from './languageDetection';
+import { registerEventViews } from './eventTree/register';
+import { registerFolderIndex } from './folderIndex/registerFolderIndex';
+
+/** What activate() returns to other extensions and to the extension-host tests. */
+export interface CloudTrailExplorerApi {
+  /** The data provider behind the Events view (cloudtrail.events). */
+  eventsTreeDataProvider: vscode.TreeDataProvider<unknown>;
+}
 
 /**
  * Registers everything the extension contributes. The language server is started on the first
  * CloudTrail document, so that activating for JSON files (to detect logs) costs no process.
  */
-export async function activateCloudTrail(context: vscode.ExtensionContext): Promise<void> {
+export async function activateCloudTrail(context: vscode.ExtensionContext): Promise<CloudTrailExplorerApi> {
   const outputChannel = vscode.window.createOutputChannel('CloudTrail', { log: true });
   context.subscriptions.push(outputChannel);
   const client = createLanguageClient(context, outputChannel);
@@ -20,6 +28,8 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
     });
     return started;
   };
+  const eventsTreeDataProvider = registerEventViews(context, client, ensureStarted, outputChannel);
+  registerFolderIndex(context, client, ensureStarted, outputChannel);
 
   const onDocument = async (document: vscode.TextDocument): Promise<void> => {
     if (document.languageId === LANGUAGE_ID) {
@@ -47,4 +57,5 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
   );
 
   await Promise.all(vscode.workspace.textDocuments.map(onDocument));
+  return { eventsTreeDataProvider };
 }

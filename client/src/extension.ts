@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { activateCloudTrail } from './activate';
+import { activateCloudTrail, CloudTrailExplorerApi } from './activate';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  await activateCloudTrail(context);
+export async function activate(context: vscode.ExtensionContext): Promise<CloudTrailExplorerApi> {
+  return activateCloudTrail(context);
 }
 
 export function deactivate(): void {

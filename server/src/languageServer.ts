@@ -11,15 +11,15 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentModels } from './documentModels';
 import { quickFixes } from './features/codeActions';
 import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagnostic } from './features/diagnostics';
-import { eventTree } from './features/eventTree';
+import { EventTreeInput, EventTreeService } from './features/eventTree';
+import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
 import { hoverAt } from './features/hover';
 import { documentSymbols } from './features/symbols';
-import { Problem, RuleSetting, validateDocument, ValidationOptions, recordAt } from './model';
-import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from './protocol';
+import { Problem, RuleSetting, validateDocumentIncrementally, ValidationOptions, ValidationState } from './model';
+import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
-import { toEventRef } from './features/eventRefs';
 
 /** What the client may set under `cloudtrail.*`. */
 interface Settings {
@@ -36,8 +36,13 @@ const FOLDING_LIMIT = 5_000;
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const problemsCache = new Map<string, { version: number; problems: Problem[] }>();
+  const problemsCache = new Map<string, { version: number; problems: Problem[]; state: ValidationState }>();
   const log = (message: string): void => connection.console.error(message);
+  const eventTrees = new EventTreeService();
+  let clientWatchesFiles = false;
+  const folderIndexes = new FolderIndexService(
+    connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+  );
 
   let validationOptions: ValidationOptions = { maxProblems: 1000 };
   let clientSupportsConfiguration = false;
@@ -49,8 +54,13 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     if (cached && cached.version === document.version) {
       return cached.problems;
     }
-    const problems = validateDocument(models.get(document), validationOptions);
-    problemsCache.set(document.uri, { version: document.version, problems });
+    const { model, incrementalFrom } = models.getWithChange(document);
+    const previous =
+      cached && incrementalFrom && cached.version === incrementalFrom.version
+        ? { state: cached.state, changedRecord: incrementalFrom.changedRecord, delta: incrementalFrom.delta }
+        : undefined;
+    const { problems, state } = validateDocumentIncrementally(model, validationOptions, previous);
+    problemsCache.set(document.uri, { version: document.version, problems, state });
     return problems;
   };
 
@@ -94,6 +104,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const capabilities = params.capabilities;
     clientSupportsConfiguration = capabilities.workspace?.configuration === true;
+    const watching = capabilities.workspace?.didChangeWatchedFiles;
+    clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
     const initSettings = params.initializationOptions?.settings as Settings | undefined;
     if (initSettings?.diagnostics) {
       validationOptions = {
@@ -128,9 +140,17 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   connection.onDidChangeConfiguration(() => void updateSettings());
 
   documents.onDidClose((event) => {
-    models.delete(event.document.uri);
-    problemsCache.delete(event.document.uri);
+    const { uri } = event.document;
+    models.delete(uri);
+    problemsCache.delete(uri);
+    eventTrees.forget(uri);
+    void connection.sendNotification(ModelChangedNotification.type, { uri, version: null, shape: 'empty', events: 0, failedEvents: 0, errors: 0, warnings: 0 });
   });
+
+  const eventTreeInput = (uri: string): EventTreeInput | undefined => {
+    const document = documents.get(uri);
+    return document ? { document, model: models.get(document), problems: problemsOf(document) } : undefined;
+  };
 
   connection.onHover((params, token) =>
     runSafe(
@@ -201,12 +221,9 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     runSafe(
       runtime,
       log,
-      () => {
-        const document = documents.get(params.textDocument.uri);
-        return document ? eventTree(models.get(document), document, params, problemsOf(document)) : null;
-      },
+      () => (params.folder !== undefined ? folderIndexes.eventTree(params) : eventTrees.eventTree(params, eventTreeInput)),
       null,
-      `computing the event tree of ${params.textDocument.uri}`,
+      `computing the event tree of ${params.folder ?? params.textDocument.uri}`,
       token,
     ),
   );
@@ -215,19 +232,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     runSafe(
       runtime,
       log,
-      () => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) {
-          return null;
-        }
-        const record = recordAt(models.get(document), document.offsetAt(params.position));
-        return record ? toEventRef(record, document) : null;
-      },
+      () => eventTrees.eventAt(params, eventTreeInput),
       null,
       `finding the event at a position in ${params.textDocument.uri}`,
       token,
     ),
   );
+
+  connection.onRequest(IndexFolderRequest.type, async (params, token) => {
+    try {
+      return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
+    } catch (error) {
+      log(formatError(`Error while indexing ${params.uri}`, error));
+      throw error;
+    }
+  });
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
+  connection.onDidChangeWatchedFiles((params) => folderIndexes.onWatchedFilesChanged(params.changes));
+  connection.onShutdown(() => folderIndexes.dispose());
 
   documents.listen(connection);
   connection.listen();

@@ -3,7 +3,7 @@
  * Defined once here; the client and the server both import this module, so the two sides cannot
  * drift apart.
  */
-import { NotificationType, Range, RequestType, TextDocumentIdentifier, Position } from 'vscode-languageserver-protocol';
+import { NotificationType, Range, RequestType, TextDocumentIdentifier, Position, WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 
 export type GroupDimension = 'action' | 'identity';
 
@@ -37,24 +37,30 @@ export interface EventRef {
   range: Range;
   /** The record has diagnostics of severity warning or error. */
   hasProblems?: boolean;
-  /** The file holding the record, for folder indexes. */
+  /** The file holding the record, for folder indexes and trees over several documents. */
   uri?: string;
+  /** From `cloudtrail/eventAt` when asked with `groupBy`: the keys of the event's groups from the top. */
+  groupPath?: string[];
+  /** With `groupPath`: the event's place among its innermost group's events, from 0. */
+  positionInGroup?: number;
 }
 
 export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions. */
-  kind?: 'action' | 'identity' | 'role';
+  /** What the group is: an action, an identity (with its type), a role holding sessions, or every event (no grouping). */
+  kind?: 'action' | 'identity' | 'role' | 'all';
   identityType?: string;
+  /** For actions: the service, e.g. "acm.amazonaws.com". */
+  eventSource?: string;
   /** For actions: whether every event of the group only reads. */
   readOnly?: boolean;
   count: number;
   errorCount: number;
   groups?: EventGroup[];
   events?: EventRef[];
-  /** Events beyond `events` that were left out; ask again with a larger `limit`. */
+  /** Events after `events` that were left out; ask again with an `offset` (or a larger `limit`). */
   moreEvents?: number;
 }
 
@@ -62,8 +68,26 @@ export interface EventTreeParams {
   textDocument: TextDocumentIdentifier;
   groupBy: GroupDimension[];
   filter?: EventFilter;
-  /** The most events listed in one group (the rest are counted in `moreEvents`). */
+  /** The most events listed in one group (default 500; the rest are counted in `moreEvents`). */
   limit?: number;
+  /** The first event listed in a group, for the next page (default 0). */
+  offset?: number;
+  /** Group the events of all these documents together (default: `textDocument` alone). */
+  scope?: TextDocumentIdentifier[];
+  /**
+   * The URI of a folder (or file) indexed with `cloudtrail/indexFolder`: the tree then lists the
+   * events of that index, and `textDocument` and `scope` are not used. Every EventRef carries the
+   * `uri` of its file and its `range` in the (decompressed) document. `filter.text` is matched
+   * against the indexed fields (names, identity, region, error, time, event ID), not whole records.
+   */
+  folder?: string;
+  /** Keys of one group from the top: the answer then holds that group alone, with its contents. */
+  group?: string[];
+  /**
+   * Levels of contents to list (default: all). 1 lists the top groups (or the contents of `group`)
+   * with their counts but not their own contents, which are asked for when needed.
+   */
+  depth?: number;
 }
 
 export interface EventTreeResult {
@@ -81,6 +105,10 @@ export namespace EventTreeRequest {
 export interface EventAtParams {
   textDocument: TextDocumentIdentifier;
   position: Position;
+  /** To locate the event in the event tree: the tree's grouping, filter and scope. */
+  groupBy?: GroupDimension[];
+  filter?: EventFilter;
+  scope?: TextDocumentIdentifier[];
 }
 
 export namespace EventAtRequest {
@@ -102,4 +130,59 @@ export interface DocumentSummary {
 export namespace ModelChangedNotification {
   export const method = 'cloudtrail/modelChanged';
   export const type = new NotificationType<DocumentSummary>(method);
+}
+
+export interface IndexFolderParams extends WorkDoneProgressParams {
+  /** A folder (every log file below it is indexed) or a single log file, as a `file:` URI. */
+  uri: string;
+  /** Read the files again even if the index exists already. */
+  refresh?: boolean;
+  /** Compressed files larger than this once decompressed are not indexed (default 1024). */
+  maxDecompressedMB?: number;
+}
+
+export interface IndexedFileProblem {
+  uri: string;
+  status: 'damaged' | 'tooLarge' | 'unreadable';
+  message: string;
+}
+
+export interface FolderIndexSummary {
+  /** The index's URI, as in `IndexFolderParams.uri`: pass it as `EventTreeParams.folder`. */
+  uri: string;
+  /** Files looked at (all with a log file's extension). */
+  files: number;
+  /** Files whose events are in the index. */
+  indexedFiles: number;
+  events: number;
+  /** Bytes of log content read (after decompression). */
+  contentBytes: number;
+  /** Files that are not CloudTrail logs, skipped. */
+  notCloudTrail: number;
+  /** Files that were damaged, too large or unreadable, each with a message for the user. */
+  problems: IndexedFileProblem[];
+  /** URIs of indexed files longer than VS Code hands to extensions (50 MB): no editor features for them. */
+  largeFiles: string[];
+}
+
+/**
+ * Indexes a folder of logs (or one log file) from disk, reporting work-done progress (files done,
+ * events indexed) when the request carries a `workDoneToken`; cancelling the request stops it.
+ * The index is then kept up to date as files are added, changed or removed.
+ */
+export namespace IndexFolderRequest {
+  export const method = 'cloudtrail/indexFolder';
+  export const type = new RequestType<IndexFolderParams, FolderIndexSummary, void>(method);
+}
+
+/** Sent by the server when files of an indexed folder changed and the index was updated. */
+export namespace FolderIndexChangedNotification {
+  export const method = 'cloudtrail/folderIndexChanged';
+  export const type = new NotificationType<FolderIndexSummary>(method);
+}
+
+/** Sent by the client when it no longer needs a folder index: the server drops it and stops watching. */
+export namespace CloseFolderIndexNotification {
+  export const method = 'cloudtrail/closeFolderIndex';
+  export const type = new NotificationType<{ uri: string }>(method);
 }

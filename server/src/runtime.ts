@@ -6,4 +6,6 @@ export interface RuntimeEnvironment {
     setTimeout(callback: () => void, ms: number): Disposable;
     setImmediate(callback: () => void): Disposable;
   };
+  /** The built worker script that indexes folders of logs; without it indexing runs on the server's thread. */
+  readonly folderIndexWorker?: string;
 }

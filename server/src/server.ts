@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './languageServer';
 
@@ -14,4 +15,6 @@ startServer(connection, {
       return { dispose: () => clearImmediate(handle) };
     },
   },
+  // Bundled next to this file by scripts/build.mjs.
+  folderIndexWorker: path.join(__dirname, 'indexWorker.js'),
 });

@@ -86,7 +86,6 @@ function identityKey(identity: IdentitySummary): string {
   if (identity.arn) return identity.arn;
   if (identity.invokedBy) return identity.invokedBy;
   if (identity.type && identity.principalId) return `${identity.type}:${identity.principalId}`;
-  if (identity.type) return identity.type;
   return NO_IDENTITY;
 }
 

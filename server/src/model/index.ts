@@ -4,6 +4,7 @@
  * all build on it.
  */
 export * from './cloudTrailDocument';
+export * from './eventGrouping';
 export * from './identity';
 export * from './jsonScanner';
 export * from './lineIndex';

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { LanguageClient } from 'vscode-languageclient/node';
+import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from '../../server/src/protocol';
+import { EventTreeServer } from './eventTree/eventTreeModel';
+
+/** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
+export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
+  /** The server has a new model of a document, or closed one (version null, no events). */
+  readonly onModelChanged: vscode.Event<DocumentSummary>;
+}
+
+/**
+ * Wraps the language client. A client takes one handler per notification, so the model-changed
+ * notification is received here once and handed on to every listener.
+ */
+export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
+  const modelChanged = new vscode.EventEmitter<DocumentSummary>();
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const running = async (): Promise<void> => {
+    await ensureStarted();
+    if (!client.isRunning()) {
+      throw new Error('the CloudTrail language server is not running (see the CloudTrail output channel)');
+    }
+  };
+  return {
+    onModelChanged: modelChanged.event,
+    eventTree: async (params) => {
+      await running();
+      return client.sendRequest(EventTreeRequest.type, params);
+    },
+    eventAt: async (params) => {
+      await running();
+      return client.sendRequest(EventAtRequest.type, params);
+    },
+    dispose: () => {
+      handler.dispose();
+      modelChanged.dispose();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import * as vscode from 'vscode';
+import { compressedLogView } from './compressedLogs';
+import { isCompressedName } from './logNames';
+
+/**
+ * Opens a log file at a range: a compressed file in its decompressed view, and through
+ * `vscode.open`, which also opens files too large for extensions (where `showTextDocument`,
+ * which needs the document, fails).
+ */
+export async function openLogAt(uri: vscode.Uri, selection: vscode.Range, options: { preserveFocus?: boolean; preview?: boolean } = {}): Promise<void> {
+  const target = uri.scheme === 'file' && isCompressedName(uri.path) ? compressedLogView(uri) : uri;
+  const show: vscode.TextDocumentShowOptions = { selection, preserveFocus: options.preserveFocus ?? true, preview: options.preview ?? true };
+  await vscode.commands.executeCommand('vscode.open', target, show);
+}

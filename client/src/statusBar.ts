@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import type { DocumentSummary } from '../../server/src/protocol';
+import { LANGUAGE_ID } from './languageClient';
+import { statusBarContent } from './statusBarText';
+
+/** The command VS Code registers for focusing the Events view. */
+const FOCUS_EVENTS_VIEW = 'cloudtrail.events.focus';
+
+/**
+ * A status bar item for the active CloudTrail log: its events, failed events and problems, from
+ * the summaries the server sends whenever it has a new model. Clicking it shows the Events view.
+ */
+export function registerStatusBar(onModelChanged: vscode.Event<DocumentSummary>): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('cloudtrail.status', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'CloudTrail Log';
+  item.command = FOCUS_EVENTS_VIEW;
+  const summaries = new Map<string, DocumentSummary>();
+
+  const update = (): void => {
+    const document = vscode.window.activeTextEditor?.document;
+    const summary = document && document.languageId === LANGUAGE_ID ? summaries.get(document.uri.toString()) : undefined;
+    if (!summary) {
+      item.hide();
+      return;
+    }
+    const content = statusBarContent(summary);
+    item.text = content.text;
+    item.tooltip = content.tooltip;
+    item.accessibilityInformation = { label: content.tooltip };
+    item.show();
+  };
+
+  const subscriptions = [
+    item,
+    onModelChanged((summary) => {
+      if (summary.version === null) {
+        summaries.delete(summary.uri);
+      } else {
+        summaries.set(summary.uri, summary);
+      }
+      update();
+    }),
+    vscode.window.onDidChangeActiveTextEditor(update),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      summaries.delete(document.uri.toString());
+      update();
+    }),
+  ];
+  update();
+  return vscode.Disposable.from(...subscriptions);
+}

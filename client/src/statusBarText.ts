@@ -1,0 +1,31 @@
+/**
+ * What the CloudTrail status bar item says about the active log. Pure, tested in plain Node;
+ * statusBar.ts shows it.
+ */
+import type { DocumentSummary } from '../../server/src/protocol';
+
+export interface StatusBarContent {
+  text: string;
+  tooltip: string;
+}
+
+function count(value: number, one: string, many: string): string {
+  return `${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
+}
+
+export function statusBarContent(summary: DocumentSummary): StatusBarContent {
+  const problems = summary.errors + summary.warnings;
+  const parts = [count(summary.events, 'event', 'events')];
+  if (summary.failedEvents > 0) parts.push(`${summary.failedEvents.toLocaleString('en-US')} failed`);
+  if (problems > 0) parts.push(count(problems, 'problem', 'problems'));
+  const tooltip = [
+    `This CloudTrail log holds ${count(summary.events, 'event', 'events')}`,
+    summary.failedEvents > 0 ? `, ${count(summary.failedEvents, 'call', 'calls')} of them failed (they carry an errorCode)` : ', none of them failed',
+    '. ',
+    problems > 0
+      ? `It has ${count(summary.errors, 'error', 'errors')} and ${count(summary.warnings, 'warning', 'warnings')} in the Problems panel.`
+      : 'It has no errors or warnings.',
+    ' Click to show its events.',
+  ].join('');
+  return { text: `$(cloud) ${parts.join(', ')}`, tooltip };
+}

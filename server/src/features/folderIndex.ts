@@ -1,0 +1,432 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CancellationToken,
+  Connection,
+  DidChangeWatchedFilesNotification,
+  Disposable,
+  FileEvent,
+  LSPErrorCodes,
+  ResponseError,
+  WorkDoneProgressReporter,
+} from 'vscode-languageserver';
+import { EventFilter, EventGroupNode, findGroup, GroupDimension } from '../model';
+import {
+  FolderGrouping,
+  FolderIndex,
+  FolderProgress,
+  groupFolderEvents,
+  indexFiles,
+  indexFolder,
+  IndexRunner,
+  InThreadRunner,
+  isLogFileName,
+  listLogFiles,
+  WorkerPool,
+} from '../model/folderIndex';
+import { EventGroup, EventRef, EventTreeParams, EventTreeResult, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderParams } from '../protocol';
+import { RuntimeEnvironment } from '../runtime';
+import { DEFAULT_EVENT_LIMIT } from './eventTree';
+
+/**
+ * `cloudtrail/indexFolder` and the event tree of folder indexes: reads a folder of logs from disk
+ * (on worker threads), keeps the index while the client needs it, and keeps it up to date as
+ * files change, watched through the client (`workspace/didChangeWatchedFiles`) when it can, else
+ * with a recursive `fs.watch`.
+ */
+
+export const DEFAULT_MAX_DECOMPRESSED_MB = 1024;
+
+/** Changes to a folder's files are gathered this long before the index is updated. */
+const CHANGE_DELAY_MS = 400;
+/** Progress is sent at most this often. */
+const PROGRESS_INTERVAL_MS = 150;
+const CACHED_GROUPINGS = 4;
+
+interface FolderState {
+  uri: string;
+  root: string;
+  index?: FolderIndex;
+  building?: AbortController;
+  maxDecompressedBytes: number;
+  watcher?: Disposable;
+  pending: Set<string>;
+  flushTimer?: Disposable;
+  updating?: Promise<void>;
+  groupings: { key: string; version: number; grouping: FolderGrouping }[];
+}
+
+export interface FolderIndexHost {
+  readonly runtime: RuntimeEnvironment;
+  readonly runner: IndexRunner;
+  /**
+   * Asks the client to watch files (dynamic registration of workspace/didChangeWatchedFiles with a
+   * relative pattern); undefined when the client cannot, and the server then watches the disk.
+   */
+  watchThroughClient(baseUri: string, pattern: string): Promise<Disposable> | undefined;
+  /** Tells the client that an index changed. */
+  notifyChanged(summary: FolderIndexSummary): void;
+  log(message: string): void;
+}
+
+/** The host of a language server connection. */
+export function connectionHost(
+  connection: Connection,
+  runtime: RuntimeEnvironment,
+  runner: IndexRunner,
+  clientWatchesFiles: () => boolean,
+  log: (message: string) => void,
+): FolderIndexHost {
+  return {
+    runtime,
+    runner,
+    watchThroughClient: (baseUri, pattern) =>
+      clientWatchesFiles()
+        ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: { baseUri, pattern } }] })
+        : undefined,
+    notifyChanged: (summary) => void connection.sendNotification(FolderIndexChangedNotification.type, summary),
+    log,
+  };
+}
+
+export class FolderIndexService {
+  private readonly folders = new Map<string, FolderState>();
+
+  constructor(private readonly host: FolderIndexHost) {}
+
+  async indexFolder(params: IndexFolderParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<FolderIndexSummary | ResponseError<void>> {
+    const root = toPath(params.uri);
+    if (root === undefined) {
+      return new ResponseError(LSPErrorCodes.RequestFailed, `Only folders on disk (file: URIs) can be indexed, not ${params.uri}.`);
+    }
+    let state = this.folders.get(root);
+    if (state?.index && !state.building && !params.refresh) {
+      return this.summaryOf(state);
+    }
+    if (!state) {
+      state = { uri: params.uri, root, maxDecompressedBytes: 0, pending: new Set(), groupings: [] };
+      this.folders.set(root, state);
+    }
+    state.maxDecompressedBytes = Math.max(1, params.maxDecompressedMB ?? DEFAULT_MAX_DECOMPRESSED_MB) * 1024 * 1024;
+    state.building?.abort(new Error('A newer request indexes this folder.'));
+    const controller = new AbortController();
+    state.building = controller;
+    const cancel = token.onCancellationRequested(() => controller.abort(new Error('Indexing was cancelled.')));
+    progress.begin('Indexing CloudTrail logs', 0, 'Looking for log files…', true);
+    let lastReport = 0;
+    const onProgress = (done: FolderProgress): void => {
+      const now = Date.now();
+      if (now - lastReport < PROGRESS_INTERVAL_MS && done.filesDone < done.filesTotal) {
+        return;
+      }
+      lastReport = now;
+      const percentage = done.filesTotal === 0 ? 100 : Math.floor((done.filesDone / done.filesTotal) * 100);
+      progress.report(percentage, `${done.filesDone} of ${done.filesTotal} files, ${done.events.toLocaleString('en-US')} events`);
+    };
+    try {
+      const index = await indexFolder(root, this.host.runner, {
+        maxDecompressedBytes: state.maxDecompressedBytes,
+        signal: controller.signal,
+        onProgress,
+      });
+      if (state.building !== controller) {
+        return new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer request indexes this folder.');
+      }
+      state.building = undefined;
+      state.index = index;
+      state.groupings = [];
+      await this.watch(state);
+      return this.summaryOf(state);
+    } catch (error) {
+      if (state.building === controller) {
+        state.building = undefined;
+        if (!state.index) {
+          this.folders.delete(root);
+        }
+      }
+      if (controller.signal.aborted) {
+        return new ResponseError(LSPErrorCodes.RequestCancelled, String((controller.signal.reason as Error)?.message ?? 'Indexing was cancelled.'));
+      }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return new ResponseError(LSPErrorCodes.RequestFailed, `${root} does not exist.`);
+      }
+      throw error;
+    } finally {
+      cancel.dispose();
+      progress.done();
+    }
+  }
+
+  close(uri: string): void {
+    const root = toPath(uri);
+    const state = root === undefined ? undefined : this.folders.get(root);
+    if (!state) {
+      return;
+    }
+    state.building?.abort(new Error('The folder index was closed.'));
+    state.watcher?.dispose();
+    state.flushTimer?.dispose();
+    this.folders.delete(state.root);
+  }
+
+  dispose(): void {
+    for (const state of [...this.folders.values()]) {
+      this.close(state.uri);
+    }
+    void this.host.runner.dispose();
+  }
+
+  /** The event tree of a folder index, or null when `params.folder` names none. */
+  eventTree(params: EventTreeParams): EventTreeResult | null {
+    const root = params.folder === undefined ? undefined : toPath(params.folder);
+    const state = root === undefined ? undefined : this.folders.get(root);
+    if (!state?.index) {
+      return null;
+    }
+    const groupBy = normalizeGroupBy(params.groupBy);
+    const filter = normalizeFilter(params.filter);
+    const grouping = this.grouping(state, state.index, groupBy, filter);
+    return answer(state.index, grouping, params);
+  }
+
+  /** Changes reported by the client's file watcher. */
+  onWatchedFilesChanged(changes: readonly FileEvent[]): void {
+    for (const change of changes) {
+      const changed = toPath(change.uri);
+      if (changed !== undefined) {
+        this.queueChange(changed);
+      }
+    }
+  }
+
+  private grouping(state: FolderState, index: FolderIndex, groupBy: GroupDimension[], filter: EventFilter): FolderGrouping {
+    const key = JSON.stringify([groupBy, filter]);
+    const hit = state.groupings.findIndex((entry) => entry.key === key && entry.version === index.version);
+    if (hit >= 0) {
+      const [entry] = state.groupings.splice(hit, 1);
+      state.groupings.unshift(entry);
+      return entry.grouping;
+    }
+    const grouping = groupFolderEvents(index, { groupBy, filter });
+    state.groupings.unshift({ key, version: index.version, grouping });
+    state.groupings.length = Math.min(state.groupings.length, CACHED_GROUPINGS);
+    return grouping;
+  }
+
+  private summaryOf(state: FolderState): FolderIndexSummary {
+    const summary = state.index!.summary();
+    return {
+      uri: state.uri,
+      files: summary.files,
+      indexedFiles: summary.indexedFiles,
+      events: summary.events,
+      contentBytes: summary.textBytes,
+      notCloudTrail: summary.notCloudTrail,
+      problems: summary.problems.map((problem) => ({
+        uri: toUri(problem.path),
+        status: problem.status as 'damaged' | 'tooLarge' | 'unreadable',
+        message: problem.message,
+      })),
+      largeFiles: summary.largeFiles.map(toUri),
+    };
+  }
+
+  // --- keeping the index up to date ------------------------------------------------------------
+
+  private async watch(state: FolderState): Promise<void> {
+    if (state.watcher) {
+      return;
+    }
+    const isFolder = fs.statSync(state.root, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    const base = isFolder ? state.root : path.dirname(state.root);
+    const pattern = isFolder ? '**/*' : path.basename(state.root);
+    const throughClient = this.host.watchThroughClient(toUri(base), pattern);
+    if (throughClient) {
+      try {
+        state.watcher = await throughClient;
+        return;
+      } catch (error) {
+        this.host.log(`Watching ${base} through the client failed, watching it directly: ${String(error)}`);
+      }
+    }
+    try {
+      const watcher = fs.watch(base, { recursive: isFolder, persistent: false }, (_event, name) => {
+        if (name) {
+          this.queueChange(path.join(base, name.toString()));
+        } else {
+          this.queueChange(state.root); // the platform did not say which file: look at all of them
+        }
+      });
+      watcher.on('error', (error) => this.host.log(`Watching ${base} stopped: ${error.message}`));
+      state.watcher = { dispose: () => watcher.close() };
+    } catch (error) {
+      this.host.log(`Cannot watch ${base} for new logs: ${String(error)}`);
+    }
+  }
+
+  private queueChange(changed: string): void {
+    for (const state of this.folders.values()) {
+      if (!state.index || !isAtOrBelow(changed, state.root)) {
+        continue;
+      }
+      state.pending.add(changed);
+      state.flushTimer?.dispose();
+      state.flushTimer = this.host.runtime.timer.setTimeout(() => {
+        state.flushTimer = undefined;
+        void this.flush(state);
+      }, CHANGE_DELAY_MS);
+    }
+  }
+
+  /** Reads the changed files again, drops the deleted ones, and tells the client. */
+  private async flush(state: FolderState): Promise<void> {
+    if (state.updating) {
+      await state.updating; // one update at a time; the changes that came meanwhile follow
+    }
+    const index = state.index;
+    if (!index || state.pending.size === 0 || this.folders.get(state.root) !== state) {
+      return;
+    }
+    const changed = [...state.pending];
+    state.pending.clear();
+    const update = (async () => {
+      const toRead = new Set<string>();
+      let removed = 0;
+      for (const target of changed) {
+        const stat = await fs.promises.stat(target).catch(() => undefined);
+        if (!stat) {
+          removed += index.removeBelow(target);
+        } else if (stat.isDirectory()) {
+          for (const file of await listLogFiles(target)) toRead.add(file);
+        } else if (stat.isFile() && (isLogFileName(target) || target === state.root)) {
+          toRead.add(target);
+        }
+      }
+      if (toRead.size > 0) {
+        await indexFiles(index, [...toRead].sort(), this.host.runner, { maxDecompressedBytes: state.maxDecompressedBytes });
+      }
+      if (toRead.size > 0 || removed > 0) {
+        this.host.notifyChanged(this.summaryOf(state));
+      }
+    })();
+    state.updating = update;
+    try {
+      await update;
+    } catch (error) {
+      this.host.log(`Updating the index of ${state.root} failed: ${String(error)}`);
+    } finally {
+      if (state.updating === update) state.updating = undefined;
+    }
+  }
+}
+
+// --- the tree's wire form -------------------------------------------------------------------------
+
+function answer(index: FolderIndex, grouping: FolderGrouping, params: EventTreeParams): EventTreeResult {
+  const depth = typeof params.depth === 'number' && params.depth >= 1 ? Math.floor(params.depth) : Number.POSITIVE_INFINITY;
+  const offset = typeof params.offset === 'number' && params.offset > 0 ? Math.floor(params.offset) : 0;
+  const limit = typeof params.limit === 'number' && params.limit >= 0 ? Math.floor(params.limit) : DEFAULT_EVENT_LIMIT;
+  const uris = new Map<number, string>();
+  const convert = (group: EventGroupNode, levels: number): EventGroup => {
+    const wire: EventGroup = { key: group.key, label: group.label, kind: group.kind, count: group.count, errorCount: group.errorCount };
+    if (group.description !== undefined) wire.description = group.description;
+    if (group.identityType !== undefined) wire.identityType = group.identityType;
+    if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
+    if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
+    if (levels > 0) {
+      if (group.groups) {
+        wire.groups = group.groups.map((child) => convert(child, levels - 1));
+      } else {
+        const events = grouping.eventsOf(group);
+        const start = Math.min(offset, events.length);
+        const end = Math.min(events.length, start + limit);
+        wire.events = events.slice(start, end).map(({ file, index: position }) => {
+          let uri = uris.get(file.id);
+          if (uri === undefined) {
+            uri = toUri(file.path);
+            uris.set(file.id, uri);
+          }
+          return toFolderEventRef(index, file, position, uri);
+        });
+        if (end < events.length) wire.moreEvents = events.length - end;
+      }
+    }
+    return wire;
+  };
+  let groups: EventGroup[];
+  if (params.group) {
+    const found = findGroup(grouping.groups, params.group);
+    groups = found ? [convert(found, depth)] : [];
+  } else {
+    groups = grouping.groups.map((group) => convert(group, depth - 1));
+  }
+  return { groups, total: grouping.total, matched: grouping.matched };
+}
+
+function toFolderEventRef(index: FolderIndex, file: Parameters<FolderIndex['event']>[0], position: number, uri: string): EventRef {
+  const event = index.event(file, position);
+  const ref: EventRef = {
+    index: position,
+    identity: event.identity.key,
+    identityLabel: event.identity.label,
+    range: event.range,
+    uri,
+  };
+  if (event.eventID !== undefined) ref.eventID = event.eventID;
+  if (event.eventTime !== undefined) ref.eventTime = event.eventTime;
+  if (event.eventSource !== undefined) ref.eventSource = event.eventSource;
+  if (event.eventName !== undefined) ref.eventName = event.eventName;
+  if (event.identity.type !== undefined) ref.identityType = event.identity.type;
+  if (event.awsRegion !== undefined) ref.awsRegion = event.awsRegion;
+  if (event.errorCode !== undefined) ref.errorCode = event.errorCode;
+  if (event.readOnly !== undefined) ref.readOnly = event.readOnly;
+  return ref;
+}
+
+function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
+  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity') : [];
+  return [...new Set(dimensions)];
+}
+
+function normalizeFilter(filter: EventFilter | undefined): EventFilter {
+  const normalized: EventFilter = {};
+  if (!filter) return normalized;
+  const text = typeof filter.text === 'string' ? filter.text.trim() : '';
+  const service = typeof filter.service === 'string' ? filter.service.trim() : '';
+  if (text) normalized.text = text;
+  if (service) normalized.service = service;
+  if (filter.errorsOnly === true) normalized.errorsOnly = true;
+  if (filter.writesOnly === true) normalized.writesOnly = true;
+  return normalized;
+}
+
+// --- paths and URIs ------------------------------------------------------------------------------
+
+function toPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) {
+    return undefined;
+  }
+  try {
+    return path.resolve(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function toUri(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+function isAtOrBelow(candidate: string, root: string): boolean {
+  return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/** Worker threads when the worker script is there (the built server), else the server's own thread. */
+export function createIndexRunner(workerScript: string | undefined): IndexRunner {
+  if (workerScript && fs.existsSync(workerScript)) {
+    return new WorkerPool(workerScript, Math.max(1, Math.min(4, os.availableParallelism())));
+  }
+  return new InThreadRunner();
+}

@@ -1,0 +1,546 @@
+/**
+ * Groups the events of one or more CloudTrail documents into a tree of who did what: by action
+ * (eventSource + eventName), by identity (the principal; assumed-role sessions under their role),
+ * or one inside the other. Pure: works on parsed documents, knows nothing of LSP or VS Code.
+ */
+import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
+import { IdentitySummary } from './identity';
+import { NO_NODE } from './nodeTable';
+import { Problem } from './problems';
+
+export type GroupDimension = 'action' | 'identity';
+
+export interface EventFilter {
+  /** Case-insensitive text looked for anywhere in the record's source text. */
+  text?: string;
+  /** Only events that carry an errorCode. */
+  errorsOnly?: boolean;
+  /** Only events whose readOnly is not true. */
+  writesOnly?: boolean;
+  /** Only events of this service: "acm.amazonaws.com" or its short form "acm". */
+  service?: string;
+}
+
+export interface GroupingOptions {
+  /** The group levels from the top; an empty list puts every event in one group. */
+  groupBy: readonly GroupDimension[];
+  filter?: EventFilter;
+}
+
+/** One event of a grouping: a record and the position of its document in the grouped list. */
+export interface GroupedEvent {
+  readonly documentIndex: number;
+  readonly record: CloudTrailRecord;
+}
+
+export type GroupKind = 'action' | 'identity' | 'role' | 'all';
+
+export interface EventGroupNode {
+  key: string;
+  label: string;
+  description?: string;
+  kind: GroupKind;
+  /** For identity and role groups: the userIdentity type. */
+  identityType?: string;
+  /** For action groups. */
+  eventSource?: string;
+  eventName?: string;
+  /** For action groups: true when every event only reads, false when one writes, else unknown. */
+  readOnly?: boolean;
+  count: number;
+  errorCount: number;
+  /** Subgroups, largest first; absent at the innermost level. */
+  groups?: EventGroupNode[];
+  /** At the innermost level: the events, oldest first. */
+  events?: GroupedEvent[];
+}
+
+export interface Grouping {
+  groups: EventGroupNode[];
+  /** Events in the documents. */
+  total: number;
+  /** Events that passed the filter. */
+  matched: number;
+}
+
+/** Where an event sits in a grouping: the keys of its groups from the top, and its place among the innermost group's events. */
+export interface EventLocation {
+  path: string[];
+  position: number;
+}
+
+export const NO_EVENT_NAME = '(no event name)';
+export const ALL_EVENTS_LABEL = 'All events';
+
+/** Groups the events of `documents` (their records in time order) as `options` asks. */
+export function groupEvents(documents: readonly CloudTrailDocument[], options: GroupingOptions): Grouping {
+  const events = eventsInTimeOrder(documents);
+  const accepts = compileFilter(options.filter);
+  const matched = accepts ? events.filter(accepts) : events.slice();
+  const context: GroupingContext = { groupBy: options.groupBy, keys: documents.map(recordKeysOf) };
+  const groups =
+    context.groupBy.length === 0
+      ? [finishGroup(newGroup('', ALL_EVENTS_LABEL, 'all'), matched, context, 0)]
+      : partition(matched, context, 0);
+  return { groups: matched.length === 0 ? [] : groups, total: events.length, matched: matched.length };
+}
+
+/** The group at `path` (keys from the top), or undefined when there is none. */
+export function findGroup(groups: readonly EventGroupNode[], path: readonly string[]): EventGroupNode | undefined {
+  let level: readonly EventGroupNode[] | undefined = groups;
+  let found: EventGroupNode | undefined;
+  for (const key of path) {
+    found = level?.find((group) => group.key === key);
+    if (!found) {
+      return undefined;
+    }
+    level = found.groups;
+  }
+  return found;
+}
+
+/** Finds an event in a grouping; undefined when the filter left it out. */
+export function locateEvent(grouping: Grouping, documentIndex: number, recordIndex: number): EventLocation | undefined {
+  const path: string[] = [];
+  const search = (groups: readonly EventGroupNode[]): EventLocation | undefined => {
+    for (const group of groups) {
+      path.push(group.key);
+      if (group.events) {
+        const position = group.events.findIndex((e) => e.record.index === recordIndex && e.documentIndex === documentIndex);
+        if (position >= 0) {
+          return { path: path.slice(), position };
+        }
+      } else if (group.groups) {
+        const found = search(group.groups);
+        if (found) {
+          return found;
+        }
+      }
+      path.pop();
+    }
+    return undefined;
+  };
+  return search(grouping.groups);
+}
+
+/** One page of a group's events: `limit` of them from `offset`, and how many follow. */
+export function pageEvents(group: EventGroupNode, offset: number, limit: number): { events: GroupedEvent[]; more: number } {
+  const all = group.events ?? [];
+  const start = Math.min(Math.max(0, offset), all.length);
+  const end = Math.min(all.length, start + Math.max(0, limit));
+  return { events: all.slice(start, end), more: all.length - end };
+}
+
+/**
+ * For each record of `document`, whether a problem of at least warning severity starts inside it
+ * (1) or not (0).
+ */
+export function recordsWithProblems(document: CloudTrailDocument, problems: readonly Problem[]): Uint8Array {
+  const marks = new Uint8Array(document.records.length);
+  for (const problem of problems) {
+    if (problem.severity === 'error' || problem.severity === 'warning') {
+      const record = recordAt(document, problem.start);
+      if (record) marks[record.index] = 1;
+    }
+  }
+  return marks;
+}
+
+/** The service part of an eventSource: "acm" for "acm.amazonaws.com". */
+export function shortServiceName(eventSource: string): string {
+  const suffix = '.amazonaws.com';
+  return eventSource.endsWith(suffix) ? eventSource.slice(0, -suffix.length) : eventSource;
+}
+
+/** The key of an action group: the eventSource and the eventName. */
+export function actionKey(eventSource: string | undefined, eventName: string | undefined): string {
+  return `${eventSource ?? ''}:${eventName ?? ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time order
+
+const timeOrders = new WeakMap<CloudTrailDocument, Uint32Array>();
+
+/** Record indexes of a document sorted by eventTime (records without one last), computed once per model. */
+export function timeOrder(document: CloudTrailDocument): Uint32Array {
+  let order = timeOrders.get(document);
+  if (!order) {
+    order = sortByTime(document.records.map((record) => record.summary.eventTime));
+    timeOrders.set(document, order);
+  }
+  return order;
+}
+
+/**
+ * Positions of `times` in time order; equal or missing times keep their order, missing ones last.
+ * CloudTrail times (`2026-11-24T10:03:11Z`, sometimes with milliseconds) are read as numbers and
+ * sorted natively; anything else falls back to comparing the text.
+ */
+export function sortByTime(times: readonly (string | undefined)[]): Uint32Array {
+  const count = times.length;
+  const order = new Uint32Array(count);
+  const millis = new Float64Array(count);
+  let sorted = true;
+  let numeric = true;
+  let earliest = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    order[i] = i;
+    const time = times[i];
+    const value = time === undefined ? Number.POSITIVE_INFINITY : isoMillis(time);
+    if (Number.isNaN(value)) numeric = false;
+    millis[i] = value;
+    if (i > 0 && !(millis[i - 1] <= value)) sorted = false;
+    if (value !== Number.POSITIVE_INFINITY) {
+      if (value < earliest) earliest = value;
+      if (value > latest) latest = value;
+    }
+  }
+  if (sorted && numeric) {
+    return order;
+  }
+  // One number per event, (time - earliest) * stride + position: a plain numeric sort then orders
+  // by time and keeps equal times in their order. It must stay an exact integer.
+  let stride = 1;
+  while (stride <= count) stride *= 2;
+  const span = earliest === Number.POSITIVE_INFINITY ? 0 : latest - earliest + 1;
+  if (numeric && (span + 1) * stride < Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const value = millis[i] === Number.POSITIVE_INFINITY ? span : millis[i] - earliest;
+      keys[i] = value * stride + i;
+    }
+    keys.sort();
+    for (let i = 0; i < count; i++) order[i] = keys[i] % stride;
+    return order;
+  }
+  const text = times.map((time) => time ?? '\uffff');
+  return order.sort((a, b) => (text[a] < text[b] ? -1 : text[a] > text[b] ? 1 : a - b));
+}
+
+/** Milliseconds since 1970 of `YYYY-MM-DDTHH:MM:SS[.fff]Z`, or NaN for any other text. */
+function isoMillis(time: string): number {
+  const length = time.length;
+  if (length < 20 || time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45 || time.charCodeAt(10) !== 84 || time.charCodeAt(length - 1) !== 90) {
+    return Number.NaN;
+  }
+  const digits = (start: number, end: number): number => {
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const digit = time.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) return Number.NaN;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  let fraction = 0;
+  if (length > 20) {
+    if (time.charCodeAt(19) !== 46 || length > 24) return Number.NaN;
+    fraction = digits(20, length - 1) * 10 ** (24 - length);
+  }
+  if (time.charCodeAt(13) !== 58 || time.charCodeAt(16) !== 58) return Number.NaN;
+  return Date.UTC(digits(0, 4), digits(5, 7) - 1, digits(8, 10), digits(11, 13), digits(14, 16), digits(17, 19)) + fraction;
+}
+
+const singleDocumentEvents = new WeakMap<CloudTrailDocument, readonly GroupedEvent[]>();
+
+/** The events of the documents in time order; for one document, computed once per model. */
+function eventsInTimeOrder(documents: readonly CloudTrailDocument[]): readonly GroupedEvent[] {
+  if (documents.length === 1) {
+    const document = documents[0];
+    let events = singleDocumentEvents.get(document);
+    if (!events) {
+      events = Array.from(timeOrder(document), (index) => ({ documentIndex: 0, record: document.records[index] }));
+      singleDocumentEvents.set(document, events);
+    }
+    return events;
+  }
+  const events: GroupedEvent[] = [];
+  documents.forEach((document, documentIndex) => {
+    for (const index of timeOrder(document)) {
+      events.push({ documentIndex, record: document.records[index] });
+    }
+  });
+  // Equal times keep document order, then record order.
+  return Array.from(sortByTime(events.map((event) => event.record.summary.eventTime)), (position) => events[position]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter
+
+const lowerCaseTexts = new WeakMap<object, string | null>();
+
+/** The lower-case copy of a source text, or null when lower-casing changes its length (offsets would not line up). */
+function lowerCaseText(owner: object, text: string): string | null {
+  let lower = lowerCaseTexts.get(owner);
+  if (lower === undefined) {
+    const candidate = text.toLowerCase();
+    lower = candidate.length === text.length ? candidate : null;
+    lowerCaseTexts.set(owner, lower);
+  }
+  return lower;
+}
+
+/**
+ * True when `needle` (already lower case) occurs in the record's source text: the event object (for
+ * lookup-events output, the event unescaped from its string), or the whole entry when it holds none.
+ */
+function recordContains(event: GroupedEvent, needle: string): boolean {
+  const { record } = event;
+  const view = record.source.view;
+  if (record.node === NO_NODE && record.source.embedded) {
+    // The entry's offsets are in the document, not in the embedded text: there is no event to search.
+    return false;
+  }
+  const start = record.node !== NO_NODE ? view.table.start[record.node] : record.start;
+  const end = record.node !== NO_NODE ? view.table.end[record.node] : record.end;
+  if (end - start < needle.length) {
+    return false;
+  }
+  const lower = lowerCaseText(view, view.text);
+  return lower === null ? view.text.slice(start, end).toLowerCase().includes(needle) : lower.slice(start, end).includes(needle);
+}
+
+function matchesService(eventSource: string | undefined, wanted: string): boolean {
+  if (!eventSource) {
+    return false;
+  }
+  const source = eventSource.toLowerCase();
+  return source === wanted || shortServiceName(source) === wanted;
+}
+
+/** A predicate for `filter`, or undefined when it lets every event through. */
+export function compileFilter(filter: EventFilter | undefined): ((event: GroupedEvent) => boolean) | undefined {
+  if (!filter) {
+    return undefined;
+  }
+  const needle = filter.text?.trim().toLowerCase() ?? '';
+  const service = filter.service?.trim().toLowerCase() ?? '';
+  const errorsOnly = filter.errorsOnly === true;
+  const writesOnly = filter.writesOnly === true;
+  if (!needle && !service && !errorsOnly && !writesOnly) {
+    return undefined;
+  }
+  return (event) => {
+    const summary = event.record.summary;
+    if (errorsOnly && !summary.errorCode) return false;
+    if (writesOnly && summary.readOnly === true) return false;
+    if (service && !matchesService(summary.eventSource, service)) return false;
+    return !needle || recordContains(event, needle);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grouping
+
+/**
+ * The grouping keys of every record of one model, computed once per model. Equal keys are one
+ * string object, so that map lookups compare them by identity rather than character by character
+ * (keys read from the log are slices of a large text, slow to compare).
+ */
+interface RecordKeys {
+  action: string[];
+  identity: string[];
+  /** For assumed-role sessions: the role's key. */
+  role: (string | undefined)[];
+  /** 1 for a record with an errorCode. */
+  failed: Uint8Array;
+  /** 1 for readOnly true, 2 for readOnly false, 0 when unknown. */
+  access: Uint8Array;
+}
+
+const recordKeysCache = new WeakMap<CloudTrailDocument, RecordKeys>();
+
+function recordKeysOf(document: CloudTrailDocument): RecordKeys {
+  let keys = recordKeysCache.get(document);
+  if (!keys) {
+    const records = document.records;
+    const canonical = new Map<string, string>();
+    const intern = (key: string): string => {
+      const known = canonical.get(key);
+      if (known !== undefined) return known;
+      canonical.set(key, key);
+      return key;
+    };
+    // By eventSource, then eventName: no key is built for a pair already seen.
+    const actions = new Map<string | undefined, Map<string | undefined, string>>();
+    const actionKeyOf = (eventSource: string | undefined, eventName: string | undefined): string => {
+      let byName = actions.get(eventSource);
+      if (!byName) {
+        byName = new Map();
+        actions.set(eventSource, byName);
+      }
+      let key = byName.get(eventName);
+      if (key === undefined) {
+        key = actionKey(eventSource, eventName);
+        byName.set(eventName, key);
+      }
+      return key;
+    };
+    keys = { action: [], identity: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length) };
+    for (let i = 0; i < records.length; i++) {
+      const summary = records[i].summary;
+      keys.failed[i] = summary.errorCode ? 1 : 0;
+      keys.access[i] = summary.readOnly === true ? 1 : summary.readOnly === false ? 2 : 0;
+      const role = roleKeyOf(summary.identity);
+      keys.action.push(actionKeyOf(summary.eventSource, summary.eventName));
+      keys.identity.push(intern(summary.identity.key));
+      keys.role.push(role === undefined ? undefined : intern(role));
+    }
+    recordKeysCache.set(document, keys);
+  }
+  return keys;
+}
+
+interface GroupingContext {
+  groupBy: readonly GroupDimension[];
+  /** By document index. */
+  keys: readonly RecordKeys[];
+}
+
+function partition(events: readonly GroupedEvent[], context: GroupingContext, level: number): EventGroupNode[] {
+  const groups: EventGroupNode[] = [];
+  const keys = context.keys;
+  if (context.groupBy[level] === 'action') {
+    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].action[event.record.index])) {
+      groups.push(finishGroup(actionGroup(key, members[0].record), members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
+  // A principal whose own key is the key of a role (it made calls as the role itself) joins that role's group.
+  const roleKeys = new Set<string>();
+  for (const event of events) {
+    const role = keys[event.documentIndex].role[event.record.index];
+    if (role !== undefined) roleKeys.add(role);
+  }
+  const topKey = (event: GroupedEvent): string => {
+    const documentKeys = keys[event.documentIndex];
+    return documentKeys.role[event.record.index] ?? documentKeys.identity[event.record.index];
+  };
+  for (const [key, members] of bucketBy(events, topKey)) {
+    if (!roleKeys.has(key)) {
+      groups.push(finishGroup(identityGroup(members[0].record.summary.identity, false), members, context, level + 1));
+      continue;
+    }
+    const session = members.find((event) => keys[event.documentIndex].role[event.record.index] !== undefined)!;
+    const role = roleGroup(key, session.record.summary.identity);
+    countInto(role, members, keys);
+    role.groups = [];
+    for (const [, principals] of bucketBy(members, (event) => keys[event.documentIndex].identity[event.record.index])) {
+      role.groups.push(finishGroup(identityGroup(principals[0].record.summary.identity, true), principals, context, level + 1));
+    }
+    sortGroups(role.groups);
+    groups.push(role);
+  }
+  return sortGroups(groups);
+}
+
+/** Splits events by key, keeping their order inside each bucket. */
+function bucketBy(events: readonly GroupedEvent[], keyOf: (event: GroupedEvent) => string): Map<string, GroupedEvent[]> {
+  const buckets = new Map<string, GroupedEvent[]>();
+  for (const event of events) {
+    const key = keyOf(event);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(event);
+    else buckets.set(key, [event]);
+  }
+  return buckets;
+}
+
+/** Counts a group's events and fills it with the next level, or with the events at the innermost level. */
+function finishGroup(group: EventGroupNode, events: GroupedEvent[], context: GroupingContext, nextLevel: number): EventGroupNode {
+  countInto(group, events, context.keys);
+  if (nextLevel < context.groupBy.length) {
+    group.groups = partition(events, context, nextLevel);
+  } else {
+    group.events = events;
+  }
+  return group;
+}
+
+function countInto(group: EventGroupNode, events: readonly GroupedEvent[], keys: readonly RecordKeys[]): void {
+  let errors = 0;
+  let reads = 0;
+  let writes = 0;
+  for (const event of events) {
+    const documentKeys = keys[event.documentIndex];
+    const index = event.record.index;
+    errors += documentKeys.failed[index];
+    const access = documentKeys.access[index];
+    if (access === 1) reads++;
+    else if (access === 2) writes++;
+  }
+  group.count = events.length;
+  group.errorCount = errors;
+  if (group.kind === 'action') {
+    if (writes > 0) group.readOnly = false;
+    else if (reads === events.length && reads > 0) group.readOnly = true;
+  }
+}
+
+function sortGroups(groups: EventGroupNode[]): EventGroupNode[] {
+  return groups.sort((a, b) => b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A new group; every group has the same properties, in the same order, so reading them stays fast. */
+function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
+  return {
+    key,
+    label,
+    description: undefined,
+    kind,
+    identityType: undefined,
+    eventSource: undefined,
+    eventName: undefined,
+    readOnly: undefined,
+    count: 0,
+    errorCount: 0,
+    groups: undefined,
+    events: undefined,
+  };
+}
+
+function actionGroup(key: string, record: CloudTrailRecord): EventGroupNode {
+  const { eventSource, eventName } = record.summary;
+  const group = newGroup(key, eventName || NO_EVENT_NAME, 'action');
+  if (eventSource) {
+    group.description = shortServiceName(eventSource);
+    group.eventSource = eventSource;
+  }
+  if (eventName) group.eventName = eventName;
+  return group;
+}
+
+/** The principal's own group; beneath a role it is named by its session. */
+function identityGroup(identity: IdentitySummary, underRole: boolean): EventGroupNode {
+  const label = underRole && identity.sessionName ? `session ${identity.sessionName}` : identity.label;
+  const group = newGroup(identity.key, label, 'identity');
+  if (identity.type) group.identityType = identity.type;
+  return group;
+}
+
+/** A role's group, described from one of its sessions. */
+function roleGroup(key: string, session: IdentitySummary): EventGroupNode {
+  const group = newGroup(key, `role ${session.sessionIssuerName ?? key.slice(key.lastIndexOf('/') + 1)}`, 'role');
+  group.identityType = 'AssumedRole';
+  return group;
+}
+
+/** The role an assumed-role session belongs to: its session issuer, else the role named in its ARN. */
+function roleKeyOf(identity: IdentitySummary): string | undefined {
+  if (identity.type !== 'AssumedRole' && !identity.sessionName) {
+    return undefined;
+  }
+  if (identity.sessionIssuerArn) {
+    return identity.sessionIssuerArn;
+  }
+  if (identity.arn && identity.sessionName) {
+    return identity.arn.slice(0, identity.arn.length - identity.sessionName.length - 1);
+  }
+  return undefined;
+}

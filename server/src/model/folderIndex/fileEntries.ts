@@ -1,0 +1,376 @@
+import { RecordSummary } from '../cloudTrailDocument';
+import { IdentitySummary } from '../identity';
+import { RecordPlace } from './recordSplitter';
+
+/**
+ * The events of one file, stored column-wise in typed arrays: about a hundred bytes per event
+ * however long the record is, and cheap to hand from a worker thread to the main thread (the
+ * buffers are transferred, not copied).
+ *
+ * Text fields are ids into a string table that travels with the entries. The values repeat a lot
+ * (a folder holds a few hundred event names, regions and identities), so each is stored once.
+ * eventTime and eventID, which hardly repeat, are stored as numbers and bytes when they have
+ * their usual form, and as text otherwise.
+ */
+
+/** The text columns, in the order of `FileEntries.strings`. */
+export const TextField = {
+  eventName: 0,
+  eventSource: 1,
+  awsRegion: 2,
+  errorCode: 3,
+  eventType: 4,
+  eventVersion: 5,
+  /** Not a string id: the index of the identity in the identity table. */
+  identity: 6,
+  /** eventTime when it is not `YYYY-MM-DDTHH:MM:SSZ` (then `time` is NaN, or the time of a text with a fraction). */
+  eventTimeText: 7,
+  /** eventID when it is not a lower-case UUID. */
+  eventIdText: 8,
+} as const;
+export const TEXT_FIELD_COUNT = 9;
+
+/** String id 0 means "absent". */
+export const ABSENT = 0;
+
+export const EntryFlags = {
+  /** readOnly was a boolean (or "true"/"false"). */
+  readOnlyKnown: 1,
+  readOnly: 2,
+  /** eventID is held as 16 bytes in `eventId`. */
+  eventIdBytes: 4,
+} as const;
+
+export interface FileEntries {
+  count: number;
+  /** Offset of the record's first character in the decompressed document (UTF-16 units). */
+  start: Float64Array;
+  /** The record's length in characters. */
+  length: Uint32Array;
+  /** Start line, start character, end line, end character: four per entry, zero-based. */
+  positions: Uint32Array;
+  /** TEXT_FIELD_COUNT string ids per entry. */
+  strings: Uint32Array;
+  /** eventTime in milliseconds since 1970 (UTC), or NaN when it is missing or not an ISO time. */
+  time: Float64Array;
+  /** eventID as 16 bytes per entry (see EntryFlags.eventIdBytes). */
+  eventId: Uint8Array;
+  flags: Uint8Array;
+}
+
+/** The buffers of entries, for `postMessage` transfer lists. */
+export function entryBuffers(entries: FileEntries): ArrayBuffer[] {
+  return [entries.start, entries.length, entries.positions, entries.strings, entries.time, entries.eventId, entries.flags].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+/** Interns strings: id 0 is reserved for "absent". */
+export class StringTable {
+  readonly values: string[] = [''];
+  private readonly ids = new Map<string, number>();
+
+  id(value: string | undefined): number {
+    if (value === undefined) {
+      return ABSENT;
+    }
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+
+  get(id: number): string | undefined {
+    return id === ABSENT ? undefined : this.values[id];
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+/**
+ * Interns identity summaries. Most events of a folder come from a few principals, so each
+ * identity is stored once and events refer to it by index. The principalId is left out: the
+ * identity's key and label already use it when nothing better names the principal, and an
+ * assumed-role principalId differs with every session.
+ */
+export class IdentityTable {
+  readonly values: IdentitySummary[] = [];
+  /** Ids by identity key; identities sharing a key (rare) are told apart field by field. */
+  private readonly ids = new Map<string, number[]>();
+
+  id(identity: IdentitySummary): number {
+    let candidates = this.ids.get(identity.key);
+    if (candidates === undefined) {
+      candidates = [];
+      this.ids.set(identity.key, candidates);
+    }
+    for (const candidate of candidates) {
+      if (sameIdentity(this.values[candidate], identity)) {
+        return candidate;
+      }
+    }
+    const id = this.values.length;
+    const { principalId: _principalId, ...kept } = identity;
+    this.values.push(kept);
+    candidates.push(id);
+    return id;
+  }
+}
+
+function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {
+  return (
+    a.label === b.label &&
+    a.type === b.type &&
+    a.arn === b.arn &&
+    a.accountId === b.accountId &&
+    a.userName === b.userName &&
+    a.invokedBy === b.invokedBy &&
+    a.sessionIssuerArn === b.sessionIssuerArn &&
+    a.sessionIssuerName === b.sessionIssuerName &&
+    a.sessionName === b.sessionName
+  );
+}
+
+/** Collects the entries of one file. */
+export class FileEntriesBuilder {
+  readonly strings = new StringTable();
+  readonly identities = new IdentityTable();
+  private count = 0;
+  private capacity: number;
+  private start: Float64Array;
+  private length: Uint32Array;
+  private positions: Uint32Array;
+  private text: Uint32Array;
+  private time: Float64Array;
+  private eventId: Uint8Array;
+  private flags: Uint8Array;
+
+  constructor(capacity = 256) {
+    this.capacity = capacity;
+    this.start = new Float64Array(capacity);
+    this.length = new Uint32Array(capacity);
+    this.positions = new Uint32Array(capacity * 4);
+    this.text = new Uint32Array(capacity * TEXT_FIELD_COUNT);
+    this.time = new Float64Array(capacity);
+    this.eventId = new Uint8Array(capacity * 16);
+    this.flags = new Uint8Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * The id of a field's value, trying that field's previous value first: consecutive events
+   * often share their region, version or service, and comparing with one string is cheaper than
+   * hashing it for the table.
+   */
+  private recent(field: number, value: string | undefined): number {
+    if (value === undefined) {
+      return ABSENT;
+    }
+    if (value === this.lastValue[field]) {
+      return this.lastId[field];
+    }
+    const id = this.strings.id(value);
+    this.lastValue[field] = value;
+    this.lastId[field] = id;
+    return id;
+  }
+
+  private readonly lastValue: (string | undefined)[] = new Array<string | undefined>(TEXT_FIELD_COUNT).fill(undefined);
+  private readonly lastId = new Uint32Array(TEXT_FIELD_COUNT);
+
+  add(record: RecordPlace, summary: RecordSummary): void {
+    if (this.count === this.capacity) {
+      this.resize(this.capacity * 2);
+    }
+    const i = this.count++;
+    this.start[i] = record.start;
+    this.length[i] = record.end - record.start;
+    const p = i * 4;
+    this.positions[p] = record.startLine;
+    this.positions[p + 1] = record.startCharacter;
+    this.positions[p + 2] = record.endLine;
+    this.positions[p + 3] = record.endCharacter;
+    const strings = this.strings;
+    const t = i * TEXT_FIELD_COUNT;
+    const text = this.text;
+    const identity = summary.identity;
+    text[t + TextField.eventName] = this.recent(TextField.eventName, summary.eventName);
+    text[t + TextField.eventSource] = this.recent(TextField.eventSource, summary.eventSource);
+    text[t + TextField.awsRegion] = this.recent(TextField.awsRegion, summary.awsRegion);
+    text[t + TextField.errorCode] = summary.errorCode === undefined ? ABSENT : strings.id(summary.errorCode);
+    text[t + TextField.eventType] = this.recent(TextField.eventType, summary.eventType);
+    text[t + TextField.eventVersion] = this.recent(TextField.eventVersion, summary.eventVersion);
+    text[t + TextField.identity] = this.identities.id(identity);
+    let flags = 0;
+    const time = summary.eventTime === undefined ? NaN : parseEventTime(summary.eventTime);
+    this.time[i] = time;
+    text[t + TextField.eventTimeText] = Number.isNaN(time) || !isPlainEventTime(summary.eventTime!) ? strings.id(summary.eventTime) : ABSENT;
+    if (summary.eventID !== undefined && writeUuid(summary.eventID, this.eventId, i * 16)) {
+      flags |= EntryFlags.eventIdBytes;
+      text[t + TextField.eventIdText] = ABSENT;
+    } else {
+      text[t + TextField.eventIdText] = strings.id(summary.eventID);
+    }
+    if (summary.readOnly !== undefined) {
+      flags |= EntryFlags.readOnlyKnown | (summary.readOnly ? EntryFlags.readOnly : 0);
+    }
+    this.flags[i] = flags;
+  }
+
+  /** The entries, with arrays cut to their size. */
+  finish(): { entries: FileEntries; strings: string[]; identities: IdentitySummary[] } {
+    this.resize(this.count);
+    return {
+      entries: {
+        count: this.count,
+        start: this.start,
+        length: this.length,
+        positions: this.positions,
+        strings: this.text,
+        time: this.time,
+        eventId: this.eventId,
+        flags: this.flags,
+      },
+      strings: this.strings.values,
+      identities: this.identities.values,
+    };
+  }
+
+  private resize(capacity: number): void {
+    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, perEntry: number, make: (n: number) => T): T => {
+      const fresh = make(capacity * perEntry);
+      fresh.set(old.subarray(0, Math.min(old.length, capacity * perEntry)));
+      return fresh;
+    };
+    this.start = grow(this.start, 1, (n) => new Float64Array(n));
+    this.length = grow(this.length, 1, (n) => new Uint32Array(n));
+    this.positions = grow(this.positions, 4, (n) => new Uint32Array(n));
+    this.text = grow(this.text, TEXT_FIELD_COUNT, (n) => new Uint32Array(n));
+    this.time = grow(this.time, 1, (n) => new Float64Array(n));
+    this.eventId = grow(this.eventId, 16, (n) => new Uint8Array(n));
+    this.flags = grow(this.flags, 1, (n) => new Uint8Array(n));
+    this.capacity = capacity;
+  }
+}
+
+/** An empty set of entries (a file that holds none). */
+export function emptyEntries(): FileEntries {
+  return new FileEntriesBuilder(0).finish().entries;
+}
+
+// --- eventTime -------------------------------------------------------------------------------
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fff]Z` as milliseconds since 1970, or NaN for any other text. Only the
+ * plain form (no fraction) is kept as a number alone; other texts are kept as text as well.
+ */
+export function parseEventTime(text: string): number {
+  const length = text.length;
+  if (
+    length < 20 ||
+    length > 24 ||
+    length === 21 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(length - 1) !== 90
+  ) {
+    return NaN;
+  }
+  let fraction = 0;
+  if (length > 20) {
+    const digitsAfter = digits(text, 20, length - 21);
+    if (text.charCodeAt(19) !== 46 || digitsAfter < 0) return NaN;
+    fraction = digitsAfter * 10 ** (24 - length);
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] || hour > 23 || minute > 59 || second > 59 || hour < 0 || minute < 0 || second < 0) {
+    return NaN;
+  }
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) {
+    return NaN;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
+}
+
+/** Whether `formatEventTime` gives `text` back exactly. */
+export function isPlainEventTime(text: string): boolean {
+  return text.length === 20;
+}
+
+export function formatEventTime(time: number): string {
+  return new Date(time).toISOString().replace('.000Z', 'Z');
+}
+
+// --- eventID ---------------------------------------------------------------------------------
+
+const HEX = '0123456789abcdef';
+const DASHES = [8, 13, 18, 23];
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Writes a lower-case UUID as 16 bytes; false (and nothing written that matters) for any other text. */
+export function writeUuid(text: string, out: Uint8Array, offset: number): boolean {
+  if (text.length !== 36) {
+    return false;
+  }
+  let byte = 0;
+  for (let i = 0; i < 36; ) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (text.charCodeAt(i) !== 45) return false;
+      i++;
+      continue;
+    }
+    const high = hexValue(text.charCodeAt(i));
+    const low = hexValue(text.charCodeAt(i + 1));
+    if (high < 0 || low < 0) return false;
+    out[offset + byte++] = (high << 4) | low;
+    i += 2;
+  }
+  return true;
+}
+
+export function readUuid(bytes: Uint8Array, offset: number): string {
+  let text = '';
+  for (let byte = 0, i = 0; byte < 16; byte++) {
+    if (DASHES.includes(i)) {
+      text += '-';
+      i++;
+    }
+    const value = bytes[offset + byte];
+    text += HEX[value >> 4] + HEX[value & 15];
+    i += 2;
+  }
+  return text;
+}

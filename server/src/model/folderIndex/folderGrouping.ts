@@ -1,0 +1,247 @@
+import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
+import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName } from '../eventGrouping';
+import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
+import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
+
+/**
+ * The event tree of a folder index, grouped exactly as the tree of open documents is
+ * (`groupEvents` of eventGrouping.ts), without an object per event.
+ *
+ * Grouping depends only on an event's profile (action, identity, error, readOnly), so the
+ * profiles that have matching events are handed to `groupEvents` as the records of one
+ * stand-in document; the groups it makes are then counted again with each profile's number of
+ * events. The events of an innermost group are found (and put in time order) only when that
+ * group is opened.
+ */
+
+export interface FolderGroupingOptions {
+  groupBy: readonly GroupDimension[];
+  /**
+   * As for documents, except `text`: the index holds no record text, so it is looked for in the
+   * indexed fields (event name and source, region, error code, event type and version, time,
+   * event ID, and the identity's name, ARN, account, type and session).
+   */
+  filter?: EventFilter;
+}
+
+/** An event of the index: its file and its position among the file's entries. */
+export interface FolderEventRef {
+  file: IndexedFile;
+  index: number;
+}
+
+export interface FolderGrouping {
+  /** The groups, as `groupEvents` makes them; innermost groups have an empty `events` list (see `eventsOf`). */
+  groups: EventGroupNode[];
+  total: number;
+  matched: number;
+  /** The events of an innermost group, oldest first (files in path order for equal times). */
+  eventsOf(group: EventGroupNode): FolderEventRef[];
+}
+
+const ACCEPT = 1;
+const REJECT = 0;
+const CHECK_ENTRY = 2;
+
+export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOptions): FolderGrouping {
+  const profiles = index.profiles;
+  const entryFilter = compileFolderFilter(index, options.filter);
+  const profileMatch = new Uint8Array(profiles.length);
+  for (const profile of profiles) {
+    profileMatch[profile.id] = entryFilter.profile(profile);
+  }
+  const matchedPerProfile = new Float64Array(profiles.length);
+  const files = index.files();
+  let matched = 0;
+  for (const file of files) {
+    const profileOf = file.profiles;
+    for (let i = 0; i < profileOf.length; i++) {
+      const profile = profileOf[i];
+      const verdict = profileMatch[profile];
+      if (verdict === ACCEPT || (verdict === CHECK_ENTRY && entryFilter.entry(file, i))) {
+        matchedPerProfile[profile]++;
+        matched++;
+      }
+    }
+  }
+
+  // The profiles with matching events, as the records of one stand-in document.
+  const used: EventProfile[] = profiles.filter((profile) => matchedPerProfile[profile.id] > 0);
+  const standIn = profileDocument(used);
+  const grouping = groupEvents([standIn], { groupBy: options.groupBy });
+
+  const profilesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
+  const recount = (group: EventGroupNode): { reads: number; writes: number } => {
+    let count = 0;
+    let errors = 0;
+    let reads = 0;
+    let writes = 0;
+    if (group.groups) {
+      for (const child of group.groups) {
+        const inner = recount(child);
+        count += child.count;
+        errors += child.errorCount;
+        reads += inner.reads;
+        writes += inner.writes;
+      }
+      sortLikeGroupEvents(group.groups);
+    } else {
+      const members = new Set<number>();
+      for (const event of group.events ?? []) {
+        const profile = used[event.record.index];
+        const events = matchedPerProfile[profile.id];
+        members.add(profile.id);
+        count += events;
+        if (profile.errorCode) errors += events;
+        if (profile.readOnly === true) reads += events;
+        else if (profile.readOnly === false) writes += events;
+      }
+      profilesOfGroup.set(group, members);
+      group.events = [];
+    }
+    group.count = count;
+    group.errorCount = errors;
+    if (group.kind === 'action') {
+      if (writes > 0) group.readOnly = false;
+      else if (reads === count && reads > 0) group.readOnly = true;
+      else delete group.readOnly;
+    }
+    return { reads, writes };
+  };
+  for (const group of grouping.groups) {
+    recount(group);
+  }
+  sortLikeGroupEvents(grouping.groups);
+
+  const eventCache = new WeakMap<EventGroupNode, FolderEventRef[]>();
+  const eventsOf = (group: EventGroupNode): FolderEventRef[] => {
+    const members = profilesOfGroup.get(group);
+    if (!members) {
+      return [];
+    }
+    let events = eventCache.get(group);
+    if (!events) {
+      events = collectInTimeOrder(files, (file, i) => {
+        const profile = file.profiles[i];
+        if (!members.has(profile)) return false;
+        const verdict = profileMatch[profile];
+        return verdict === ACCEPT || (verdict === CHECK_ENTRY && entryFilter.entry(file, i));
+      });
+      eventCache.set(group, events);
+    }
+    return events;
+  };
+  return { groups: grouping.groups, total: index.eventCount, matched, eventsOf };
+}
+
+/** The order `groupEvents` gives groups: most events first, then by label and key. */
+function sortLikeGroupEvents(groups: EventGroupNode[]): void {
+  const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  groups.sort((a, b) => b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key));
+}
+
+function profileDocument(profiles: readonly EventProfile[]): CloudTrailDocument {
+  // A record of a real (tiny) document lends every field the model may add to records; only
+  // `index` and `summary` matter to grouping.
+  const template = parseCloudTrail('[{}]');
+  const lent = template.records[0];
+  const records: CloudTrailRecord[] = profiles.map((profile, position) => ({
+    ...lent,
+    index: position,
+    summary: {
+      identity: profile.identity,
+      ...(profile.eventSource !== undefined ? { eventSource: profile.eventSource } : {}),
+      ...(profile.eventName !== undefined ? { eventName: profile.eventName } : {}),
+      ...(profile.errorCode !== undefined ? { errorCode: profile.errorCode } : {}),
+      ...(profile.readOnly !== undefined ? { readOnly: profile.readOnly } : {}),
+    },
+  }));
+  return { ...template, records };
+}
+
+/** The entries of `files` that `accepts`, in time order: by eventTime, then file order, then position. */
+function collectInTimeOrder(files: readonly IndexedFile[], accepts: (file: IndexedFile, index: number) => boolean): FolderEventRef[] {
+  const picked: FolderEventRef[] = [];
+  const times: number[] = [];
+  for (const file of files) {
+    const time = file.entries.time;
+    for (let i = 0; i < file.entries.count; i++) {
+      if (accepts(file, i)) {
+        picked.push({ file, index: i });
+        times.push(Number.isNaN(time[i]) ? Number.POSITIVE_INFINITY : time[i]);
+      }
+    }
+  }
+  const order = Array.from(picked.keys());
+  // Array.prototype.sort is stable: equal times keep file order, then entry order.
+  order.sort((a, b) => times[a] - times[b] || 0);
+  return order.map((position) => picked[position]);
+}
+
+interface FolderFilter {
+  /** ACCEPT or REJECT every event of the profile, or CHECK_ENTRY when it depends on the event. */
+  profile(profile: EventProfile): number;
+  entry(file: IndexedFile, index: number): boolean;
+}
+
+function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined): FolderFilter {
+  const needle = filter?.text?.trim().toLowerCase() ?? '';
+  const service = filter?.service?.trim().toLowerCase() ?? '';
+  const errorsOnly = filter?.errorsOnly === true;
+  const writesOnly = filter?.writesOnly === true;
+  // Whether each string of the index contains the needle, worked out once per string.
+  const stringMatches = new Uint8Array(index.strings.size);
+  const contains = (value: string | undefined): boolean => value !== undefined && value.toLowerCase().includes(needle);
+  const stringHas = (id: number): boolean => {
+    if (id === 0) return false;
+    let known = stringMatches[id];
+    if (known === 0) {
+      known = contains(index.string(id)) ? 2 : 1;
+      stringMatches[id] = known;
+    }
+    return known === 2;
+  };
+  return {
+    profile(profile) {
+      if (errorsOnly && !profile.errorCode) return REJECT;
+      if (writesOnly && profile.readOnly === true) return REJECT;
+      if (service) {
+        const source = profile.eventSource?.toLowerCase();
+        if (!source || (source !== service && shortServiceName(source) !== service)) return REJECT;
+      }
+      if (!needle) return ACCEPT;
+      const identity = profile.identity;
+      const hit = [
+        profile.eventName,
+        profile.eventSource,
+        profile.errorCode,
+        identity.label,
+        identity.key,
+        identity.arn,
+        identity.accountId,
+        identity.type,
+        identity.userName,
+        identity.sessionName,
+        identity.sessionIssuerName,
+      ].some(contains);
+      return hit ? ACCEPT : CHECK_ENTRY;
+    },
+    entry(file, i) {
+      const entries = file.entries;
+      const t = i * TEXT_FIELD_COUNT;
+      const text = entries.strings;
+      if (
+        stringHas(text[t + TextField.awsRegion]) ||
+        stringHas(text[t + TextField.eventType]) ||
+        stringHas(text[t + TextField.eventVersion]) ||
+        stringHas(text[t + TextField.eventTimeText]) ||
+        stringHas(text[t + TextField.eventIdText])
+      ) {
+        return true;
+      }
+      const time = entries.time[i];
+      if (!Number.isNaN(time) && text[t + TextField.eventTimeText] === 0 && contains(formatEventTime(time))) return true;
+      return (entries.flags[i] & EntryFlags.eventIdBytes) !== 0 && contains(readUuid(entries.eventId, i * 16));
+    },
+  };
+}

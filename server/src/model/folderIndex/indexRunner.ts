@@ -1,0 +1,218 @@
+import { ResourceLimits, Worker } from 'node:worker_threads';
+import { entryBuffers } from './fileEntries';
+import { FileIndexResult, indexLogFile } from './fileIndexer';
+
+/**
+ * Runs file indexing jobs: on worker threads, so that the language server keeps answering while
+ * a folder is read and both cores do the work, or in the calling thread when no worker script is
+ * at hand (tests of the model, a single small file).
+ */
+
+/** What a job needs besides the file: plain data, so that it can be posted to a worker. */
+export interface IndexJobOptions {
+  maxDecompressedBytes: number;
+  maxRecordChars?: number;
+  progressBytes?: number;
+}
+
+export type JobProgress = (textBytes: number, events: number) => void;
+
+export interface IndexRunner {
+  /** How many files are indexed at the same time. */
+  readonly parallelism: number;
+  index(file: string, options: IndexJobOptions, onProgress?: JobProgress, signal?: AbortSignal): Promise<FileIndexResult>;
+  dispose(): Promise<void>;
+}
+
+export class InThreadRunner implements IndexRunner {
+  readonly parallelism = 1;
+
+  index(file: string, options: IndexJobOptions, onProgress?: JobProgress, signal?: AbortSignal): Promise<FileIndexResult> {
+    return indexLogFile(file, { ...options, onProgress, signal });
+  }
+
+  async dispose(): Promise<void> {
+    // Nothing to stop.
+  }
+}
+
+// Messages between the pool and its workers.
+export type ToWorker = { type: 'index'; job: number; file: string; options: IndexJobOptions } | { type: 'cancel'; job: number };
+export type FromWorker =
+  | { type: 'progress'; job: number; textBytes: number; events: number }
+  | { type: 'done'; job: number; result: FileIndexResult }
+  | { type: 'failed'; job: number; message: string; cancelled: boolean };
+
+interface Job {
+  id: number;
+  file: string;
+  options: IndexJobOptions;
+  onProgress?: JobProgress;
+  signal?: AbortSignal;
+  resolve(result: FileIndexResult): void;
+  reject(error: unknown): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  /** The jobs the worker is running, by id. */
+  jobs: Map<number, Job>;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/** Workers left without work for this long are stopped (and started again when needed). */
+const IDLE_MS = 30_000;
+
+/**
+ * Jobs a worker runs at once: while one file is read and inflated (on the thread pool), the
+ * worker parses another, instead of waiting.
+ */
+const JOBS_PER_WORKER = 2;
+
+export class WorkerPool implements IndexRunner {
+  private readonly workers: PoolWorker[] = [];
+  private readonly queue: Job[] = [];
+  private nextJob = 1;
+  private disposed = false;
+
+  /**
+   * @param script the worker entry point (the built `indexWorker.js`)
+   * @param parallelism workers at most; one per core is right, as each keeps one busy
+   * @param resourceLimits each worker's heap: its young generation is what makes parsing fast,
+   *   the old one only holds one small file (or one record) and its entries at a time
+   */
+  constructor(
+    private readonly script: string,
+    readonly parallelism: number,
+    private readonly resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
+  ) {}
+
+  index(file: string, options: IndexJobOptions, onProgress?: JobProgress, signal?: AbortSignal): Promise<FileIndexResult> {
+    if (this.disposed) {
+      return Promise.reject(new Error('The index workers were stopped.'));
+    }
+    return new Promise((resolve, reject) => {
+      const job: Job = { id: this.nextJob++, file, options, onProgress, signal, resolve, reject };
+      if (signal) {
+        if (signal.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        signal.addEventListener('abort', () => this.cancel(job), { once: true });
+      }
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const job of this.queue.splice(0)) {
+      job.reject(new Error('The index workers were stopped.'));
+    }
+    await Promise.all(this.workers.splice(0).map((entry) => this.stop(entry)));
+  }
+
+  private cancel(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      job.reject(job.signal?.reason ?? new Error('cancelled'));
+      return;
+    }
+    const entry = this.workers.find((candidate) => candidate.jobs.has(job.id));
+    entry?.worker.postMessage({ type: 'cancel', job: job.id } satisfies ToWorker);
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      // The least busy worker; a new one while there is room for one and every worker is busy.
+      let entry: PoolWorker | undefined;
+      for (const candidate of this.workers) {
+        if (candidate.jobs.size < JOBS_PER_WORKER && (!entry || candidate.jobs.size < entry.jobs.size)) entry = candidate;
+      }
+      if ((!entry || entry.jobs.size > 0) && this.workers.length < this.parallelism) {
+        entry = this.spawn();
+      }
+      if (!entry) {
+        return;
+      }
+      const job = this.queue.shift()!;
+      if (entry.idleTimer) {
+        clearTimeout(entry.idleTimer);
+        entry.idleTimer = undefined;
+      }
+      entry.jobs.set(job.id, job);
+      entry.worker.postMessage({ type: 'index', job: job.id, file: job.file, options: job.options } satisfies ToWorker);
+    }
+  }
+
+  private spawn(): PoolWorker {
+    const worker = new Worker(this.script, { resourceLimits: this.resourceLimits });
+    const entry: PoolWorker = { worker, jobs: new Map() };
+    worker.unref();
+    worker.on('message', (message: FromWorker) => this.onMessage(entry, message));
+    const fail = (error: Error): void => {
+      const jobs = [...entry.jobs.values()];
+      entry.jobs.clear();
+      this.remove(entry);
+      for (const job of jobs) job.reject(new Error(`Indexing stopped unexpectedly: ${error.message}`));
+      this.dispatch();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.workers.includes(entry)) {
+        fail(new Error(`the worker exited with code ${code}`));
+      }
+    });
+    this.workers.push(entry);
+    return entry;
+  }
+
+  private onMessage(entry: PoolWorker, message: FromWorker): void {
+    const job = entry.jobs.get(message.job);
+    if (!job) {
+      return;
+    }
+    if (message.type === 'progress') {
+      job.onProgress?.(message.textBytes, message.events);
+      return;
+    }
+    entry.jobs.delete(message.job);
+    if (message.type === 'done') {
+      job.resolve(message.result);
+    } else {
+      job.reject(message.cancelled ? (job.signal?.reason ?? new Error('cancelled')) : new Error(message.message));
+    }
+    if (this.queue.length > 0) {
+      this.dispatch();
+    } else if (entry.jobs.size === 0) {
+      entry.idleTimer = setTimeout(() => {
+        this.remove(entry);
+        void this.stop(entry);
+      }, IDLE_MS);
+      entry.idleTimer.unref();
+    }
+  }
+
+  private remove(entry: PoolWorker): void {
+    const at = this.workers.indexOf(entry);
+    if (at >= 0) {
+      this.workers.splice(at, 1);
+    }
+  }
+
+  private async stop(entry: PoolWorker): Promise<void> {
+    if (entry.idleTimer) {
+      clearTimeout(entry.idleTimer);
+    }
+    for (const job of entry.jobs.values()) job.reject(new Error('The index workers were stopped.'));
+    entry.jobs.clear();
+    await entry.worker.terminate();
+  }
+}
+
+/** The transfer list of a finished job's result. */
+export function resultBuffers(result: FileIndexResult): ArrayBuffer[] {
+  return entryBuffers(result.entries).filter((buffer) => buffer.byteLength > 0);
+}

@@ -1,0 +1,32 @@
+/**
+ * The entry point of an index worker thread: indexes the files the pool sends, one at a time,
+ * and posts back each file's entries (their buffers moved, not copied).
+ */
+import { parentPort } from 'node:worker_threads';
+import { indexLogFile } from './fileIndexer';
+import { FromWorker, resultBuffers, ToWorker } from './indexRunner';
+
+const port = parentPort;
+if (port) {
+  const running = new Map<number, AbortController>();
+  const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'cancel') {
+      running.get(message.job)?.abort();
+      return;
+    }
+    const { job, file, options } = message;
+    const controller = new AbortController();
+    running.set(job, controller);
+    indexLogFile(file, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (textBytes, events) => post({ type: 'progress', job, textBytes, events }),
+    })
+      .then((result) => post({ type: 'done', job, result }, resultBuffers(result)))
+      .catch((error: unknown) =>
+        post({ type: 'failed', job, message: error instanceof Error ? error.message : String(error), cancelled: controller.signal.aborted }),
+      )
+      .finally(() => running.delete(job));
+  });
+}

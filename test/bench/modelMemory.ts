@@ -1,0 +1,56 @@
+import { parseCloudTrail, validateDocument } from '../../server/src/model';
+import { BenchContext, BenchSection, hasGc, settleGarbage, logLabel, mib, ratio } from './benchFrame';
+
+/** The memory target: what the server holds for a document, as a multiple of the text's size. */
+export const HEAP_TARGET_RATIO = 3.0;
+
+/** Everything V8 holds for JS: the heap proper and the typed arrays' backing stores outside it. */
+function heldBytes(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
+/**
+ * Memory held by the model of `text` and its problems. A function of its own, so that nothing of
+ * one measurement is still referenced (by an async frame) when the next one takes its baseline.
+ */
+async function retainedByModel(text: string): Promise<{ retained: number; records: number; problems: number }> {
+  await settleGarbage();
+  const before = heldBytes();
+  const model = parseCloudTrail(text);
+  const problems = validateDocument(model);
+  await settleGarbage();
+  const retained = heldBytes() - before;
+  // Read after the measurement, so both are certainly alive while it is taken.
+  return { retained, records: model.records.length, problems: problems.length };
+}
+
+export const modelMemorySection: BenchSection = {
+  id: 'memory',
+  title: 'Memory the model retains, in this process',
+  async run(context: BenchContext): Promise<void> {
+    const { report } = context;
+    if (!hasGc()) {
+      report.note('Skipped: run with node --expose-gc (npm run bench does) so that retained memory can be measured.');
+      return;
+    }
+    report.note('text = the JS string\'s size: the generated logs are ASCII, which V8 stores one byte per character.');
+    report.note('model = heap + typed arrays still held after a full GC while the parsed model and its problems are alive.');
+    report.note('server holds = text + model: what a server keeps for an open document.');
+    // Whatever a first parse creates once (compiled code, lazily built tables) belongs to the baseline.
+    validateDocument(parseCloudTrail(context.logs[0].text));
+    const rows: string[][] = [];
+    for (const log of context.logs) {
+      const { retained, records, problems } = await retainedByModel(log.text);
+      const total = (log.bytes + retained) / log.bytes;
+      context.figures.set(`model-heap/${log.sizeMiB}/${log.layout}`, retained);
+      rows.push([logLabel(log), mib(log.bytes), String(records), String(problems), mib(retained), ratio(retained / log.bytes), ratio(total)]);
+    }
+    report.table(['log', 'text', 'records', 'problems', 'model', 'model / text', 'server holds / text'], rows);
+    for (const log of context.logs.filter((l) => l.sizeMiB === 20 || l.sizeMiB === 50)) {
+      const retained = context.figures.get(`model-heap/${log.sizeMiB}/${log.layout}`)!;
+      const value = (log.bytes + retained) / log.bytes;
+      report.verdict(`${log.sizeMiB}MB ${log.layout} heap (text + model) < ${HEAP_TARGET_RATIO.toFixed(1)}x text`, ratio(value), value < HEAP_TARGET_RATIO);
+    }
+  },
+};

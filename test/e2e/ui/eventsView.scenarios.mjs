@@ -1,0 +1,185 @@
+// Scenarios in the CloudTrail view (activity-bar container "cloudtrail", view "cloudtrail.events").
+// What the view should show is worked out from the file with the project's own model, so the
+// scenarios check the view against the log rather than against remembered numbers.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { repoRoot } from '../lib/workbench.mjs';
+import { cursorLine, openFile } from './driver.mjs';
+
+const LOG = 'console-download.json';
+const require = createRequire(import.meta.url);
+
+/** The events of a workspace file as the model reads them: name, identity label, first and last line. */
+function eventsOf(workspace, name) {
+  const { parseCloudTrail } = require(join(repoRoot, 'out/server/src/model/cloudTrailDocument.js'));
+  const text = readFileSync(join(workspace, name), 'utf8');
+  const lineAt = (offset) => text.slice(0, offset).split('\n').length;
+  return parseCloudTrail(text).records.map((record) => {
+    const identity = record.summary.identity;
+    return {
+      eventName: record.summary.eventName,
+      identity: identity.label,
+      // Every name a view may call this identity by: its label, user, role, session, ARN.
+      identityNames: [identity.label, identity.userName, identity.sessionIssuerName, identity.sessionName, identity.arn, identity.sessionIssuerArn, identity.key].filter(Boolean),
+      firstLine: lineAt(record.start),
+      lastLine: lineAt(record.end),
+    };
+  });
+}
+
+/** True when a group label names the identity of `event` (a role group holds its sessions). */
+function namesIdentityOf(label, event) {
+  return label.length > 0 && event.identityNames.some((name) => name === label || name.includes(label) || label.includes(name));
+}
+
+function tally(values) {
+  const counts = new Map();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** Opens the CloudTrail view from the activity bar, as a person clicking its icon. */
+async function showEventsView(page) {
+  const icon = page.locator('.part.activitybar .action-item a.action-label[aria-label*="CloudTrail"]').first();
+  await icon.waitFor({ timeout: 15_000 }).catch(() => assert.fail('the activity bar has no CloudTrail icon'));
+  await icon.click({ timeout: 10_000 });
+  const sidebar = page.locator('.part.sidebar');
+  await sidebar.locator('.monaco-list-row[aria-level="1"]').first().waitFor({ timeout: 15_000 }).catch(() => assert.fail('the CloudTrail view shows no rows'));
+  return sidebar;
+}
+
+/** The top-level rows of the view as { label, description, count, row }, read in one go. */
+async function topRows(sidebar) {
+  const rows = sidebar.locator('.monaco-list-row[aria-level="1"]');
+  const texts = await rows.evaluateAll((elements) =>
+    elements.map((element) => ({
+      label: element.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: element.querySelector('.label-description')?.textContent?.trim() ?? '',
+    })),
+  );
+  return texts.map(({ label, description }, index) => {
+    // "ec2 · 3 events", "3 events, 1 failed": the number of events, not an account id or a digit of a name.
+    const count = Number((`${description} ${label}`.match(/\b(\d[\d,]*) events?\b/)?.[1] ?? 'NaN').replace(/,/g, ''));
+    return { label, description, count, row: rows.nth(index) };
+  });
+}
+
+/** True when every group of `expected` (key -> count) is a row whose label names the key and shows the count. */
+function showsGroups(rows, expected) {
+  return rows.length === expected.size && [...expected].every(([key, count]) => rows.some((row) => row.label.includes(key) && row.count === count));
+}
+
+const describeRows = (rows) => rows.map((r) => `${r.label} (${r.description})`).join(', ');
+
+async function waitForGroups(sidebar, expected, what) {
+  const deadline = Date.now() + 15_000;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await topRows(sidebar);
+    if (showsGroups(rows, expected)) return rows;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`the view does not show ${what}; it shows: ${describeRows(rows)}`);
+}
+
+/** Waits until the top-level rows satisfy `accept`; returns them. */
+async function waitForRows(sidebar, accept, what) {
+  const deadline = Date.now() + 15_000;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await topRows(sidebar);
+    if (rows.length > 0 && accept(rows)) return rows;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`the view does not show ${what}; it shows: ${describeRows(rows)}`);
+}
+
+/** Clicks the view's grouping action and picks `choice` ("Identity", "Action") where it asks. */
+async function chooseGrouping(page, sidebar, choice) {
+  await sidebar.hover({ timeout: 5_000 });
+  const switcher = sidebar.locator('a.action-label[aria-label*="group" i]:visible').first();
+  await switcher.waitFor({ timeout: 10_000 }).catch(() => assert.fail('the CloudTrail view offers no grouping action in its title bar'));
+  await switcher.click({ timeout: 10_000 });
+  const option = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*(by )?${choice}(?!,)`, 'i') }).first();
+  const asked = await option.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  if (asked) await option.click({ timeout: 5_000 });
+}
+
+export const eventsViewScenarios = [
+  {
+    name: 'events-view',
+    title: 'the CloudTrail view groups the events of the open log, with counts',
+    async run({ page, workspace, screenshot }) {
+      const events = eventsOf(workspace, LOG);
+      await openFile(page, LOG);
+      const sidebar = await showEventsView(page);
+      const byAction = tally(events.map((e) => e.eventName));
+      const byIdentity = tally(events.map((e) => e.identity));
+      const deadline = Date.now() + 15_000;
+      let rows = [];
+      while (Date.now() < deadline) {
+        rows = await topRows(sidebar);
+        if (showsGroups(rows, byAction) || showsGroups(rows, byIdentity)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(showsGroups(rows, byAction) || showsGroups(rows, byIdentity), `groups by action or identity with their counts; shown: ${describeRows(rows)}`);
+      await screenshot();
+    },
+  },
+  {
+    name: 'events-grouping',
+    title: 'switching the grouping regroups the events by who made them, and back by action',
+    async run({ page, workspace, screenshot }) {
+      const events = eventsOf(workspace, LOG);
+      const byAction = tally(events.map((e) => e.eventName));
+      await openFile(page, LOG);
+      const sidebar = await showEventsView(page);
+
+      await chooseGrouping(page, sidebar, 'Identity');
+      const byIdentity = await waitForRows(sidebar, (rows) => {
+        const total = rows.reduce((sum, row) => sum + row.count, 0);
+        return (
+          total === events.length &&
+          rows.every((row) => !byAction.has(row.label) && events.some((event) => namesIdentityOf(row.label, event))) &&
+          events.every((event) => rows.some((row) => namesIdentityOf(row.label, event)))
+        );
+      }, 'the events grouped by identity, every identity of the log in a group, counts adding up to the events');
+      assert.ok(byIdentity.length < byAction.size, 'fewer people than actions in this log');
+      await screenshot();
+
+      await chooseGrouping(page, sidebar, 'Action');
+      await waitForGroups(sidebar, byAction, 'the events grouped by action again');
+    },
+  },
+  {
+    name: 'events-reveal',
+    title: 'clicking an event in the CloudTrail view moves the editor to that event',
+    async run({ page, workspace, screenshot }) {
+      const events = eventsOf(workspace, LOG);
+      await openFile(page, LOG);
+      const sidebar = await showEventsView(page);
+      const startLine = await cursorLine(page);
+      // Open the group with the most events, then click its last event (far from the top of the file).
+      const rows = await topRows(sidebar);
+      const group = rows.reduce((best, row) => (row.count > best.count ? row : best), rows[0]);
+      await group.row.click({ timeout: 10_000 });
+      const children = sidebar.locator('.monaco-list-row[aria-level="2"]');
+      await children.first().waitFor({ timeout: 10_000 }).catch(() => assert.fail(`the group ${group.label} does not open to its events`));
+      const count = await children.count();
+      await children.nth(count - 1).click({ timeout: 10_000 });
+      const deadline = Date.now() + 10_000;
+      let line = startLine;
+      while (line === startLine && Date.now() < deadline) {
+        await page.waitForTimeout(100);
+        line = await cursorLine(page);
+      }
+      assert.notEqual(line, startLine, 'the cursor moved');
+      const event = events.find((e) => e.firstLine <= line && line <= e.lastLine);
+      assert.ok(event, `line ${line} is inside an event`);
+      assert.ok(group.label === event.eventName || namesIdentityOf(group.label, event), `line ${line} is an event of the group ${group.label} (it is ${event.eventName} by ${event.identity})`);
+      await screenshot();
+    },
+  },
+];

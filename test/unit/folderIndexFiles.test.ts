@@ -1,0 +1,302 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as zlib from 'node:zlib';
+import { LineIndex, parseCloudTrail } from '../../server/src/model';
+import {
+  FileIndexResult,
+  FolderIndex,
+  indexFolder,
+  indexLogFile,
+  InThreadRunner,
+  isLogFileName,
+  LogTextIndexer,
+  TextField,
+  TEXT_FIELD_COUNT,
+  WorkerPool,
+} from '../../server/src/model/folderIndex';
+import { FIXTURES, listFixtures, readFixture } from '../fixtures';
+
+const MB = 1024 * 1024;
+const BIG = { maxDecompressedBytes: 1024 * MB };
+
+/** The worker script as tsc emits it next to the pool (out/server/src/model/folderIndex). */
+const WORKER = path.resolve(__dirname, '../../server/src/model/folderIndex/indexWorker.js');
+
+let scratch: string;
+before(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudtrail-folder-index-'));
+});
+after(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+function scratchFile(name: string, content: string | Buffer): string {
+  const file = path.join(scratch, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/** eventName and eventID of every entry of a result, read back from its columns. */
+function namesAndIds(result: FileIndexResult): [string | undefined, string | undefined][] {
+  const index = new FolderIndex(scratch);
+  const file = index.add(result);
+  return Array.from({ length: file.entries.count }, (_, i) => {
+    const event = index.event(file, i);
+    return [event.eventName, event.eventID];
+  });
+}
+
+const EVENT = (name: string): string =>
+  `{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2026-11-24T10:03:11Z","eventSource":"acm.amazonaws.com","eventName":"${name}","awsRegion":"us-east-1","eventID":"a0ed971f-389f-406a-9fcf-887c5ca6903a","readOnly":true}`;
+
+describe('folder index: reading files from disk', () => {
+  it('indexes every delivered .json.gz of the corpus with the events JSON.parse finds, in order', async () => {
+    const files = listFixtures('real').filter((name) => name.endsWith('.json.gz'));
+    assert.ok(files.length >= 100);
+    for (const relative of files) {
+      const result = await indexLogFile(path.join(FIXTURES, relative), BIG);
+      const parsed = JSON.parse(readFixture(relative)) as { Records: { eventName: string; eventID: string }[] };
+      assert.equal(result.status, 'indexed', relative);
+      assert.equal(result.compressed, true);
+      assert.equal(result.shape, 'records');
+      assert.deepEqual(
+        namesAndIds(result),
+        parsed.Records.map((record) => [record.eventName, record.eventID]),
+        relative,
+      );
+    }
+  });
+
+  it('keeps every summary field and the editor position of each record', async () => {
+    const relative = 'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz';
+    const text = readFixture(relative);
+    const model = parseCloudTrail(text);
+    const lines = new LineIndex(text);
+    const index = new FolderIndex(scratch);
+    const file = index.add(await indexLogFile(path.join(FIXTURES, relative), BIG));
+    assert.equal(file.entries.count, model.records.length);
+    model.records.forEach((record, i) => {
+      const event = index.event(file, i);
+      const { file: _file, index: _index, start, length, range, ...summary } = event;
+      const { principalId: _principalId, ...identity } = record.summary.identity;
+      assert.deepEqual(summary, { ...record.summary, identity: { ...identity } });
+      assert.equal(start, record.start);
+      assert.equal(length, record.end - record.start);
+      assert.deepEqual(range, { start: lines.positionAt(record.start), end: lines.positionAt(record.end) });
+    });
+  });
+
+  it('reads a plain .json and its .json.gz alike', async () => {
+    const base = 'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json';
+    const plain = await indexLogFile(path.join(FIXTURES, base), BIG);
+    const gzipped = await indexLogFile(path.join(FIXTURES, `${base}.gz`), BIG);
+    assert.equal(plain.compressed, false);
+    assert.deepEqual({ ...plain.entries }, { ...gzipped.entries });
+    assert.deepEqual(plain.strings, gzipped.strings);
+  });
+
+  it('streams a file longer than the whole-document limit through the splitter with the same entries', async () => {
+    const relative = 'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz';
+    const whole = await indexLogFile(path.join(FIXTURES, relative), BIG);
+    const streamed = await indexLogFile(path.join(FIXTURES, relative), { ...BIG, wholeDocumentChars: 100 });
+    assert.ok(whole.entries.count > 0);
+    assert.deepEqual({ ...streamed.entries }, { ...whole.entries });
+    assert.deepEqual(streamed.strings, whole.strings);
+  });
+
+  it('reports a truncated .gz by name and keeps the complete events before the cut', async () => {
+    const source = fs.readFileSync(path.join(FIXTURES, 'real/grycap-sample/974349055189_CloudTrail_us-east-1_20140927T1805Z_8137V0IkHQp9WiYb.json.gz'));
+    const cut = scratchFile('cut/111122223333_CloudTrail_us-east-1_20261124T0000Z_cut.json.gz', source.subarray(0, Math.floor(source.length * 0.6)));
+    const all = JSON.parse(zlib.gunzipSync(source).toString()) as { Records: { eventID: string }[] };
+    for (const wholeDocumentChars of [undefined, 64]) {
+      const result = await indexLogFile(cut, { ...BIG, wholeDocumentChars });
+      assert.equal(result.status, 'damaged');
+      assert.match(result.message ?? '', /111122223333_CloudTrail_us-east-1_20261124T0000Z_cut\.json\.gz is damaged: its compressed data ends too early/);
+      assert.ok(result.entries.count > 0 && result.entries.count < all.Records.length, `${result.entries.count} of ${all.Records.length}`);
+      assert.deepEqual(
+        namesAndIds(result).map(([, id]) => id),
+        all.Records.slice(0, result.entries.count).map((record) => record.eventID),
+      );
+    }
+  });
+
+  it('reports a corrupt .gz by name', async () => {
+    const source = Buffer.from(fs.readFileSync(path.join(FIXTURES, 'real/trailscraper/someRecords.json.gz')));
+    for (let i = 40; i < source.length - 20; i += 7) source[i] ^= 0x5a;
+    const file = scratchFile('corrupt.json.gz', source);
+    const result = await indexLogFile(file, BIG);
+    assert.equal(result.status, 'damaged');
+    assert.match(result.message ?? '', /^corrupt\.json\.gz is damaged: its compressed data (is corrupt|ends too early)/);
+  });
+
+  it('stops a gzip bomb at the decompressed-size limit with a clear message', async () => {
+    // 2 GB of JSON white space in 32 gzip members of 64 MB each: about 2 MB on disk.
+    const member = zlib.gzipSync(Buffer.alloc(64 * MB, 0x20), { level: 9 });
+    const bomb = Buffer.concat([zlib.gzipSync('{"Records":['), ...Array.from({ length: 32 }, () => member)]);
+    assert.ok(bomb.length < 4 * MB, `${bomb.length} bytes`);
+    const file = scratchFile('bomb.json.gz', bomb);
+    const result = await indexLogFile(file, { maxDecompressedBytes: 8 * MB });
+    assert.equal(result.status, 'tooLarge');
+    assert.equal(result.entries.count, 0);
+    assert.ok(result.textBytes >= 8 * MB && result.textBytes < 9 * MB, `read ${result.textBytes} bytes`);
+    assert.equal(
+      result.message,
+      'bomb.json.gz was not indexed: decompressed, it is larger than 8 MB (the limit set by cloudtrail.folder.maxDecompressedMB), so reading stopped there.',
+    );
+  });
+
+  it('stops reading a compressed file that is not JSON at its first bytes', async () => {
+    const member = zlib.gzipSync(Buffer.alloc(64 * MB), { level: 9 });
+    const file = scratchFile('zeros.json.gz', Buffer.concat([member, member, member, member]));
+    const result = await indexLogFile(file, BIG);
+    assert.equal(result.status, 'notCloudTrail');
+    assert.equal(result.message, 'zeros.json.gz was skipped: it is not JSON.');
+    assert.ok(result.textBytes < 2 * MB, `read ${result.textBytes} bytes`);
+  });
+
+  it('skips files that are not CloudTrail and says why', async () => {
+    const cases: [string, string, string][] = [
+      ['package.json', '{"name":"x","version":"1.0.0","dependencies":{}}', 'it holds JSON but no CloudTrail events'],
+      ['list.json', '[{"id":1},{"id":2}]', 'it holds JSON but no CloudTrail events'],
+      ['notes.json', 'hello, world', 'it is not JSON'],
+      ['empty.json', '  \n', 'it is empty'],
+      [
+        '111122223333_CloudTrail-Digest_us-east-1_x_20261124T000000Z.json.gz',
+        zlib.gzipSync('{"awsAccountId":"111122223333","digestStartTime":"2026-11-24T00:00:00Z","digestEndTime":"2026-11-24T01:00:00Z","logFiles":[]}').toString('latin1'),
+        'it is a CloudTrail digest file (log file integrity validation), which lists log files rather than events',
+      ],
+    ];
+    for (const [name, content, reason] of cases) {
+      const file = scratchFile(`other/${name}`, name.endsWith('.gz') ? Buffer.from(content, 'latin1') : content);
+      for (const wholeDocumentChars of [undefined, 4]) {
+        const result = await indexLogFile(file, { ...BIG, wholeDocumentChars });
+        assert.equal(result.status, 'notCloudTrail', name);
+        assert.equal(result.message, `${name} was skipped: ${reason}.`, `${name} (${wholeDocumentChars})`);
+        assert.equal(result.entries.count, 0);
+      }
+    }
+  });
+
+  it('indexes a bare array, lookup-events output and one event per line', async () => {
+    for (const relative of ['real/stratus-red-team/aws.persistence.iam-create-admin-user.json', 'shapes/lookup-events.json', 'shapes/one-per-line.ndjson.json']) {
+      const model = parseCloudTrail(readFixture(relative));
+      for (const wholeDocumentChars of [undefined, 50]) {
+        const result = await indexLogFile(path.join(FIXTURES, relative), { ...BIG, wholeDocumentChars });
+        assert.equal(result.status, 'indexed', relative);
+        assert.deepEqual(
+          namesAndIds(result),
+          model.records.map((record) => [record.summary.eventName, record.summary.eventID]),
+          `${relative} (${wholeDocumentChars})`,
+        );
+      }
+    }
+  });
+
+  it('reads broken examples as the editor does (small files are parsed whole)', async () => {
+    for (const relative of listFixtures('aws-docs-acm')) {
+      const model = parseCloudTrail(readFixture(relative));
+      const result = await indexLogFile(path.join(FIXTURES, relative), BIG);
+      assert.deepEqual(
+        namesAndIds(result).map(([name]) => name),
+        model.records.map((record) => record.summary.eventName),
+        relative,
+      );
+    }
+  });
+
+  it('interns the strings that repeat', async () => {
+    const text = `{"Records":[${Array.from({ length: 200 }, () => EVENT('ListCertificates')).join(',')}]}`;
+    const indexer = new LogTextIndexer();
+    indexer.write(text);
+    indexer.end();
+    const { entries, strings, identities } = indexer.builder.finish();
+    assert.equal(entries.count, 200);
+    assert.equal(identities.length, 1);
+    assert.ok(strings.length < 10, `${strings.length} strings`);
+    const names = new Set(Array.from({ length: 200 }, (_, i) => entries.strings[i * TEXT_FIELD_COUNT + TextField.eventName]));
+    assert.equal(names.size, 1);
+  });
+});
+
+describe('folder index: folders', () => {
+  it('finds the log files below a folder by name', async () => {
+    assert.ok(isLogFileName('111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json.gz'));
+    assert.ok(isLogFileName('export.JSON'));
+    assert.ok(isLogFileName('events.ndjson'));
+    assert.ok(!isLogFileName('README.md'));
+  });
+
+  it('indexes the real corpus on worker threads exactly as in one thread', async () => {
+    const root = path.join(FIXTURES, 'real');
+    const pool = new WorkerPool(WORKER, 2);
+    try {
+      const inThread = await indexFolder(root, new InThreadRunner(), BIG);
+      const progress: number[] = [];
+      const onWorkers = await indexFolder(root, pool, { ...BIG, onProgress: (p) => progress.push(p.filesDone) });
+      const expected = listFixtures('real').reduce((sum, relative) => sum + parseCloudTrail(readFixture(relative)).records.length, 0);
+      assert.equal(inThread.eventCount, expected);
+      assert.equal(onWorkers.eventCount, expected);
+      assert.deepEqual(onWorkers.summary(), inThread.summary());
+      assert.equal(progress.at(-1), listFixtures('real').length);
+      for (const file of inThread.files()) {
+        const other = onWorkers.file(file.path)!;
+        for (let i = 0; i < file.entries.count; i++) {
+          assert.deepEqual(onWorkers.event(other, i), { ...inThread.event(file, i), file: other });
+        }
+      }
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('keeps indexing the other files when some are damaged or not CloudTrail, and counts them', async () => {
+    const folder = path.join(scratch, 'mixed');
+    const good = fs.readFileSync(path.join(FIXTURES, 'real/trailscraper/someRecords.json.gz'));
+    scratchFile('mixed/a/good.json.gz', good);
+    scratchFile('mixed/b/truncated.json.gz', good.subarray(0, 100));
+    scratchFile('mixed/b/package.json', '{"name":"x"}');
+    scratchFile('mixed/README.md', '# not a log');
+    const index = await indexFolder(folder, new InThreadRunner(), BIG);
+    const summary = index.summary();
+    assert.equal(summary.files, 3);
+    assert.equal(summary.notCloudTrail, 1);
+    assert.deepEqual(
+      summary.problems.map((problem) => [path.basename(problem.path), problem.status]),
+      [['truncated.json.gz', 'damaged']],
+    );
+    assert.equal(summary.indexedFiles, 2);
+    assert.equal(index.eventCount, parseCloudTrail(zlib.gunzipSync(good).toString()).records.length);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    const pending = indexFolder(path.join(FIXTURES, 'real'), new InThreadRunner(), {
+      ...BIG,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.filesDone === 3) controller.abort(new Error('stop'));
+      },
+    });
+    await assert.rejects(pending, /stop/);
+  });
+
+  it('replaces and removes files', async () => {
+    const index = await indexFolder(path.join(FIXTURES, 'real/trailscraper'), new InThreadRunner(), BIG);
+    const before = index.eventCount;
+    const file = index.files()[0];
+    index.add(await indexLogFile(file.path, BIG));
+    assert.equal(index.eventCount, before);
+    assert.equal(index.file(file.path)!.id, file.id);
+    assert.ok(index.remove(file.path));
+    assert.equal(index.eventCount, before - file.entries.count);
+    const remaining = index.fileCount;
+    assert.ok(remaining > 0);
+    assert.equal(index.removeBelow(path.join(FIXTURES, 'real/trailscraper')), remaining);
+    assert.equal(index.eventCount, 0);
+    assert.equal(index.fileCount, 0);
+  });
+});

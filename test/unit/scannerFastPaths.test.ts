@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JsonView, NodeKind, scanJson } from '../../server/src/model';
+
+/** The table as plain rows, to compare scans of different texts. */
+function rows(text: string) {
+  const { table, problems } = scanJson(text);
+  const result = [];
+  for (let node = 0; node < table.count; node++) {
+    result.push({ kind: table.kind[node], flags: table.flags[node], next: table.next[node], value: text.slice(table.start[node], table.end[node]) });
+  }
+  return { rows: result, problems: problems.map((p) => [p.code, text.slice(p.start, p.end)]) };
+}
+
+describe('the scanner reads strings, keywords, colons and commas the same whatever their surroundings', () => {
+  it('gives the same tree for compact and spaced-out text', () => {
+    const compact = '{"a":[1,-2.5e3,true,false,null,"x"],"b":{"c":"d"},"e":[]}';
+    const spaced = '{ "a" : [ 1 , -2.5e3 ,\n true ,\tfalse , null , "x" ] ,\r\n "b" : { "c" : "d" } , "e" : [ ] }';
+    const a = rows(compact);
+    const b = rows(spaced);
+    assert.deepEqual(
+      a.rows.map((r) => [r.kind, r.next, r.value.replace(/\s+/g, '')]),
+      b.rows.map((r) => [r.kind, r.next, r.value.replace(/\s+/g, '')]),
+    );
+    assert.deepEqual(a.problems, []);
+    assert.deepEqual(b.problems, []);
+  });
+
+  it('finds an escape, a control character or the end of the text after a long run of plain characters', () => {
+    const plain = 'x'.repeat(5000);
+    const escaped = rows(`["${plain}\\n${plain}"]`);
+    assert.equal(escaped.rows[1].kind, NodeKind.String);
+    assert.ok(escaped.rows[1].flags & 1, 'HasEscapes');
+    assert.equal(escaped.rows[1].value.length, 2 * plain.length + 4);
+
+    const tab = rows(`["${plain}\t${plain}"]`);
+    assert.deepEqual(tab.problems, [['json-control-character', '\t']]);
+
+    const broken = `["${plain}\\q"]`;
+    assert.deepEqual(rows(broken).problems, [['json-invalid-escape', '\\q']]);
+
+    const unterminated = `{"k":"${plain}`;
+    const open = rows(unterminated);
+    assert.equal(open.rows[1].value, `"${plain}`);
+    assert.ok(open.problems.some(([code]) => code === 'json-unterminated-string'));
+  });
+
+  it('still reads a line break inside a long string as a pasted PEM block', () => {
+    const line = 'M'.repeat(64);
+    const text = `{"certificate":"-----BEGIN CERTIFICATE-----\n${line}\n-----END CERTIFICATE-----"}`;
+    const { rows: nodes, problems } = rows(text);
+    assert.equal(nodes.length, 2);
+    assert.ok(nodes[1].value.endsWith('-----END CERTIFICATE-----"'));
+    assert.deepEqual(problems.map(([code]) => code), ['json-line-break-in-string', 'json-line-break-in-string']);
+  });
+
+  it('recognises true, false and null only as whole words', () => {
+    const { rows: nodes, problems } = rows('[true,false,null,nul,trueish,True,nullx]');
+    assert.deepEqual(
+      nodes.slice(1).map((r) => r.kind),
+      [NodeKind.Boolean, NodeKind.Boolean, NodeKind.Null, NodeKind.Invalid, NodeKind.Invalid, NodeKind.Invalid, NodeKind.Invalid],
+    );
+    assert.deepEqual(problems.map(([, token]) => token), ['nul', 'trueish', 'True', 'nullx']);
+    const view = new JsonView('[true,false,null]', scanJson('[true,false,null]').table);
+    assert.deepEqual([1, 2, 3].map((node) => view.scalar(node)), [true, false, null]);
+  });
+
+  it('reports a missing colon and a missing comma where the fast paths do not apply', () => {
+    assert.deepEqual(rows('{"a" 1}').problems, [['json-missing-colon', '"a"']]);
+    assert.deepEqual(rows('{"a":1 "b":2}').problems, [['json-missing-comma', '"b"']]);
+    assert.deepEqual(rows('[1,]').problems, [['json-trailing-comma', ',']]);
+    assert.deepEqual(rows('{"a":1,}').problems, [['json-trailing-comma', ',']]);
+  });
+
+  it('sizes its table from the text and ends with no unused rows to speak of', () => {
+    const dense = `[${Array.from({ length: 200_000 }, (_, i) => i % 256).join(',')}]`;
+    const sparse = JSON.stringify({ Records: Array.from({ length: 2000 }, (_, i) => ({ eventName: `Call${i}`, note: 'y'.repeat(300) })) }, null, 2);
+    for (const text of [dense, sparse]) {
+      const { table } = scanJson(text);
+      assert.ok(table.kind.length - table.count <= 64, `capacity ${table.kind.length} for ${table.count} rows`);
+      assert.equal(table.next[0], table.count);
+    }
+  });
+});
+
+describe('JsonView.keyIndex', () => {
+  const names = ['eventName', 'eventTime', 'awsRegion'] as const;
+
+  it('finds property names as written, decoded, and unquoted, as names.indexOf(key(node)) would', () => {
+    const text = '{"eventTime":1,"awsRegion":2,"event\\u004eame":3,"other":4,eventName:5,"eventNam":6,"eventNamex":7}';
+    const { table } = scanJson(text);
+    const view = new JsonView(text, table);
+    const children = [...view.children(0)];
+    assert.deepEqual(
+      children.map((child) => view.keyIndex(child, names)),
+      children.map((child) => names.indexOf(view.key(child) as (typeof names)[number])),
+    );
+    assert.deepEqual(
+      children.map((child) => view.keyIndex(child, names)),
+      [1, 2, 0, -1, 0, -1, -1],
+    );
+  });
+
+  it('gives -1 for values without a property name', () => {
+    const text = '[1,{"eventName":2}]';
+    const view = new JsonView(text, scanJson(text).table);
+    assert.equal(view.keyIndex(0, names), -1);
+    assert.equal(view.keyIndex(1, names), -1);
+    assert.equal(view.keyIndex(3, names), 0);
+  });
+});
