@@ -13,7 +13,7 @@ interface CachedModel {
   version: number;
   model: CloudTrailDocument;
   /** When this model came from the previous one by re-reading one record: which, from which version, and the length change. */
-  incrementalFrom?: { version: number; changedRecord: number; delta: number };
+  incrementalFrom?: { version: number; changedRecord: number; delta: number; changeStart: number };
 }
 
 /**
@@ -61,7 +61,12 @@ export class DocumentModels {
       );
       next = { version: document.version, model: update.document };
       if (update.incremental && update.changedRecord !== undefined) {
-        next.incrementalFrom = { version: cached.version, changedRecord: update.changedRecord, delta: update.delta };
+        next.incrementalFrom = {
+          version: cached.version,
+          changedRecord: update.changedRecord,
+          delta: update.delta,
+          changeStart: update.changeStart,
+        };
       }
     } else {
       next = { version: document.version, model: parseCloudTrail(document.getText()) };

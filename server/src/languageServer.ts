@@ -16,7 +16,8 @@ import { connectionHost, createIndexRunner, FolderIndexService } from './feature
 import { foldingRanges } from './features/folding';
 import { hoverAt } from './features/hover';
 import { documentSymbols } from './features/symbols';
-import { Problem, RuleSetting, validateDocumentIncrementally, ValidationOptions, ValidationState } from './model';
+import { DocumentProblems } from './documentProblems';
+import { Problem, RuleSetting } from './model';
 import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
@@ -36,7 +37,6 @@ const FOLDING_LIMIT = 5_000;
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const problemsCache = new Map<string, { version: number; problems: Problem[]; state: ValidationState }>();
   const log = (message: string): void => connection.console.error(message);
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
@@ -44,25 +44,11 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
   );
 
-  let validationOptions: ValidationOptions = { maxProblems: 1000 };
   let clientSupportsConfiguration = false;
   let diagnosticsSupport: { requestRefresh(): void; dispose(): void } | undefined;
 
-  /** Problems of a document version, computed once. */
-  const problemsOf = (document: TextDocument): Problem[] => {
-    const cached = problemsCache.get(document.uri);
-    if (cached && cached.version === document.version) {
-      return cached.problems;
-    }
-    const { model, incrementalFrom } = models.getWithChange(document);
-    const previous =
-      cached && incrementalFrom && cached.version === incrementalFrom.version
-        ? { state: cached.state, changedRecord: incrementalFrom.changedRecord, delta: incrementalFrom.delta }
-        : undefined;
-    const { problems, state } = validateDocumentIncrementally(model, validationOptions, previous);
-    problemsCache.set(document.uri, { version: document.version, problems, state });
-    return problems;
-  };
+  const documentProblems = new DocumentProblems(models, { maxProblems: 1000 });
+  const problemsOf = (document: TextDocument): Problem[] => documentProblems.get(document);
 
   const validate = (document: TextDocument) => {
     const problems = problemsOf(document);
@@ -90,11 +76,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     }
     try {
       const settings = ((await connection.workspace.getConfiguration('cloudtrail')) ?? {}) as Settings;
-      validationOptions = {
+      documentProblems.setOptions({
         maxProblems: Math.max(1, settings.diagnostics?.maxProblems ?? 1000),
         rules: settings.diagnostics?.rules ?? {},
-      };
-      problemsCache.clear();
+      });
       diagnosticsSupport?.requestRefresh();
     } catch (error) {
       log(formatError('Could not read the cloudtrail settings', error));
@@ -108,10 +93,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
     const initSettings = params.initializationOptions?.settings as Settings | undefined;
     if (initSettings?.diagnostics) {
-      validationOptions = {
-        maxProblems: initSettings.diagnostics.maxProblems ?? 1000,
+      documentProblems.setOptions({
+        maxProblems: Math.max(1, initSettings.diagnostics.maxProblems ?? 1000),
         rules: initSettings.diagnostics.rules ?? {},
-      };
+      });
     }
     const pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
     diagnosticsSupport = pullDiagnostics
@@ -142,7 +127,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   documents.onDidClose((event) => {
     const { uri } = event.document;
     models.delete(uri);
-    problemsCache.delete(uri);
+    documentProblems.delete(uri);
     eventTrees.forget(uri);
     void connection.sendNotification(ModelChangedNotification.type, { uri, version: null, shape: 'empty', events: 0, failedEvents: 0, errors: 0, warnings: 0 });
   });

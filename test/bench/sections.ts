@@ -1,4 +1,5 @@
 import { BenchContext, BenchLog, BenchSection, logLabel, ms } from './benchFrame';
+import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
 import { measureHoverLatency } from './hoverLatency';
@@ -63,5 +64,6 @@ export const SECTIONS: readonly BenchSection[] = [
   serverEndToEndSection,
   hoverLatencySection,
   eventTreeSection,
+  editLatencySection,
   folderIndexSection,
 ];

@@ -110,8 +110,16 @@ describe('incremental updates', () => {
   });
 });
 
+/** A log whose first record appears twice, so the checks across records have something to say. */
+const DUPLICATED = '(a log with a duplicated record)';
+function duplicatedRecords(): string {
+  const records = (JSON.parse(readFixture('real/stratus-red-team/aws.persistence.iam-create-admin-user.json')) as unknown[]).slice(0, 4);
+  return JSON.stringify({ Records: [...records, records[0], records[2]] }, null, 2);
+}
+
 describe('incremental validation', () => {
   const files = [
+    DUPLICATED,
     'real/stratus-red-team/aws.execution.ssm-start-session.json',
     'aws-docs-acm/ct-acm-revoke.current.json',
     'aws-docs-acm/ct-acm-addtags.json',
@@ -123,7 +131,7 @@ describe('incremental validation', () => {
     it(`gives the same problems as validating the whole file after edits in ${file}`, () => {
       const next = random(file.length * 31);
       const options = { maxProblems: 1000 };
-      let text = readFixture(file);
+      let text = file === DUPLICATED ? duplicatedRecords() : readFixture(file);
       let document = parseCloudTrail(text);
       let validated = validateDocumentIncrementally(document, options);
       let reused = 0;
@@ -134,7 +142,7 @@ describe('incremental validation', () => {
         const update = updateCloudTrail(document, change, newText);
         const previous =
           update.incremental && update.changedRecord !== undefined
-            ? { state: validated.state, changedRecord: update.changedRecord, delta: update.delta }
+            ? { state: validated.state, changedRecord: update.changedRecord, delta: update.delta, changeStart: update.changeStart }
             : undefined;
         if (previous) reused++;
         validated = validateDocumentIncrementally(update.document, options, previous);

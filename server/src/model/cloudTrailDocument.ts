@@ -2,7 +2,7 @@ import { decodeStringWithOffsets, toInnerOffset } from './embeddedJson';
 import { IdentitySummary, summarizeIdentity } from './identity';
 import { scanJson } from './jsonScanner';
 import { JsonView, NO_NODE, NodeKind, NodeTable } from './nodeTable';
-import { Problem, ShapeCode, SyntaxCode } from './problems';
+import { compareProblems, Problem, ShapeCode, SyntaxCode } from './problems';
 
 /** How the events are laid out in the file. */
 export type DocumentShape =
@@ -111,7 +111,7 @@ export function parseCloudTrail(text: string, options: ParseOptions = {}): Cloud
   const builder = new DocumentBuilder(text, scan.table, scan.roots, options);
   builder.build();
   const problems = scan.problems.concat(builder.problems);
-  problems.sort((a, b) => a.start - b.start);
+  problems.sort(compareProblems);
   return {
     text,
     shape: builder.shape,

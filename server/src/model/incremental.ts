@@ -1,7 +1,7 @@
 import { CloudTrailDocument, CloudTrailRecord, ParseOptions, parseCloudTrail, readEntry, recordAt } from './cloudTrailDocument';
 import { scanJson } from './jsonScanner';
 import { NodeKind, spliceSubtree } from './nodeTable';
-import { Problem, SyntaxCode } from './problems';
+import { compareProblems, Problem, SyntaxCode } from './problems';
 
 /** One replacement of `[start, end)` of the old text by `text`. */
 export interface TextChange {
@@ -14,8 +14,10 @@ export interface DocumentUpdate {
   document: CloudTrailDocument;
   /** Index of the record that was read again; every other record is unchanged but for its position. */
   changedRecord?: number;
-  /** Change in text length: records after the changed one moved by this much. */
+  /** Change in text length: text after `changeStart` moved by this much. */
   delta: number;
+  /** Where the change began, in the old text (and the new: text before it did not move). */
+  changeStart: number;
   /** True when only one record was read again. */
   incremental: boolean;
 }
@@ -47,7 +49,7 @@ export function updateCloudTrail(
 ): DocumentUpdate {
   const delta = change.text.length - (change.end - change.start);
   const fast = tryUpdateOneRecord(previous, change, newText, delta, options);
-  return fast ?? { document: parseCloudTrail(newText, options), delta, incremental: false };
+  return fast ?? { document: parseCloudTrail(newText, options), delta, changeStart: change.start, incremental: false };
 }
 
 function tryUpdateOneRecord(
@@ -140,7 +142,7 @@ function tryUpdateOneRecord(
     problems.push(shiftProblem(problem, newStart, 0));
   }
   problems.push(...reread.problems);
-  problems.sort((a, b) => a.start - b.start);
+  problems.sort(compareProblems);
 
   const roots = previous.roots.map((root) => (root > entry ? root + rowDelta : root));
   return {
@@ -155,6 +157,7 @@ function tryUpdateOneRecord(
     },
     changedRecord: record.index,
     delta,
+    changeStart: change.start,
     incremental: true,
   };
 }

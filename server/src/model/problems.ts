@@ -58,3 +58,8 @@ export const ShapeCode = {
   digestFile: 'shape-digest-file',
   embeddedEventNotString: 'shape-embedded-event-not-string',
 } as const;
+
+/** A total order of problems (position, then code, then message), so the same problems always list the same way. */
+export function compareProblems(a: Problem, b: Problem): number {
+  return a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}

@@ -1,7 +1,8 @@
 import { CloudTrailDocument } from './cloudTrailDocument';
 import { shiftProblem } from './incremental';
-import { Problem, Severity } from './problems';
-import { checkDocumentRules, checkFile, checkRecord, RecordContext } from './rules';
+import { compareProblems, Problem, Severity } from './problems';
+import { checkDocumentRules, checkRecord, RecordContext } from './rules';
+import { checkDuplicateEventIds, checkDuplicateKeysOutsideRecords } from './rules/duplicates';
 
 export type RuleSetting = Severity | 'off';
 
@@ -22,7 +23,7 @@ export function validateDocument(document: CloudTrailDocument, options: Validati
 
 /** Sorts and caps the problems of a document. */
 function finish(document: CloudTrailDocument, all: Problem[], options: ValidationOptions): Problem[] {
-  all.sort((a, b) => a.start - b.start || a.end - b.end);
+  all.sort(compareProblems);
   if (all.length > options.maxProblems || document.problemsTruncated) {
     const kept = all.slice(0, options.maxProblems);
     const last = kept.length > 0 ? kept[kept.length - 1] : undefined;
@@ -45,13 +46,17 @@ function finish(document: CloudTrailDocument, all: Problem[], options: Validatio
 export interface ValidationState {
   readonly options: ValidationOptions;
   readonly recordProblems: readonly (readonly Problem[])[];
+  /** The records these problems were found in, and what comparing their eventIDs found. */
+  readonly records: CloudTrailDocument['records'];
+  readonly eventIdProblems: readonly Problem[];
 }
 
-/** The previous version's state and what changed since: one record, moving later text by `delta`. */
+/** The previous version's state and what changed since: one record, edited at `changeStart`, moving later text by `delta`. */
 export interface ValidationChange {
   state: ValidationState;
   changedRecord: number;
   delta: number;
+  changeStart?: number;
 }
 
 /**
@@ -86,8 +91,38 @@ export function validateDocumentIncrementally(
       all.push(problems[i]);
     }
   }
-  all.push(...checkFile(document, ruleOptions));
-  return { problems: finish(document, applySeverities(all, options.rules), options), state: { options, recordProblems } };
+  const eventIdProblems = duplicateEventIdProblems(document, ruleOptions, reusable);
+  for (let i = 0; i < eventIdProblems.length; i++) {
+    all.push(eventIdProblems[i]);
+  }
+  checkDuplicateKeysOutsideRecords(document, ruleOptions, all);
+  return {
+    problems: finish(document, applySeverities(all, options.rules), options),
+    state: { options, recordProblems, records: document.records, eventIdProblems },
+  };
+}
+
+/**
+ * The same eventID on several records. An edit inside one record whose eventID stays the same and
+ * is shared with no other record cannot change what this finds: the previous answers, moved, hold.
+ */
+function duplicateEventIdProblems(document: CloudTrailDocument, ruleOptions: { rules?: ValidationOptions['rules'] }, change: ValidationChange | undefined): readonly Problem[] {
+  if (change && change.changeStart !== undefined) {
+    const old = change.state.records[change.changedRecord];
+    const before = old?.summary.eventID;
+    const after = document.records[change.changedRecord]?.summary.eventID;
+    const inOldRecord = (start: number, end: number): boolean => old !== undefined && start < old.end && end >= old.start;
+    const involvesRecord = change.state.eventIdProblems.some(
+      (problem) => inOldRecord(problem.start, problem.end) || (problem.related ?? []).some((r) => inOldRecord(r.start, r.end)),
+    );
+    if (old && before === after && !involvesRecord) {
+      const from = change.changeStart;
+      return change.delta === 0 ? change.state.eventIdProblems : change.state.eventIdProblems.map((problem) => shiftProblem(problem, change.delta, from));
+    }
+  }
+  const problems: Problem[] = [];
+  checkDuplicateEventIds(document, ruleOptions, problems);
+  return problems;
 }
 
 function applySeverities(problems: Problem[], rules: ValidationOptions['rules']): Problem[] {

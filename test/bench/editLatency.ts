@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import { DocumentModels } from '../../server/src/documentModels';
+import { DocumentProblems } from '../../server/src/documentProblems';
+import { toDiagnostic } from '../../server/src/features/diagnostics';
+import { parseCloudTrail, validateDocument } from '../../server/src/model';
+import { BenchContext, BenchSection, collectGarbage, logLabel, median, ms, percentile, threadCpuMilliseconds } from './benchFrame';
+
+/**
+ * Time to fresh diagnostics after typing one character inside a record of a large log: the
+ * server's own path (TextDocuments applying the change, the model re-reading one record, the
+ * rules checking it again, problems turned into LSP diagnostics), next to analysing the whole
+ * new text from scratch.
+ */
+
+const EDITS = 40;
+const TARGET_MS = 20;
+
+interface EditTiming {
+  p50: number;
+  p99: number;
+  cpu: number;
+  incremental: number;
+  full: number;
+}
+
+export function measureEditLatency(text: string, random: () => number, edits = EDITS): EditTiming {
+  const models = new DocumentModels();
+  const problems = new DocumentProblems(models, { maxProblems: 1000 });
+  const uri = 'file:///bench/edit.json';
+  let document = models.documentsConfiguration.create(uri, 'cloudtrail', 1, text);
+  problems.get(document).map((problem) => toDiagnostic(problem, document));
+
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let incremental = 0;
+  for (let i = 0; i < edits; i++) {
+    // Overwrite one character inside the eventName value of a random record.
+    const current = document.getText();
+    const from = Math.floor(random() * current.length);
+    const key = current.indexOf('"eventName"', from) >= 0 ? current.indexOf('"eventName"', from) : current.indexOf('"eventName"');
+    const valueQuote = current.indexOf('"', current.indexOf(':', key) + 1);
+    const at = valueQuote + 2;
+    const change = { range: { start: document.positionAt(at), end: document.positionAt(at + 1) }, text: 'x' };
+    collectGarbage();
+    const cpuStart = threadCpuMilliseconds();
+    const started = performance.now();
+    document = models.documentsConfiguration.update(document, [change], document.version + 1);
+    const diagnostics = problems.get(document).map((problem) => toDiagnostic(problem, document));
+    walls.push(performance.now() - started);
+    cpus.push(threadCpuMilliseconds() - cpuStart);
+    if (models.getWithChange(document).incrementalFrom) incremental++;
+    if (diagnostics.length > 1000) throw new Error('unexpected problems after an edit');
+  }
+
+  collectGarbage();
+  const fullStarted = threadCpuMilliseconds();
+  const fresh = document.getText();
+  validateDocument(parseCloudTrail(fresh), { maxProblems: 1000 });
+  const full = threadCpuMilliseconds() - fullStarted;
+  return { p50: median(walls), p99: percentile(walls, 0.99), cpu: median(cpus), incremental, full };
+}
+
+export const editLatencySection: BenchSection = {
+  id: 'edit',
+  title: `Fresh diagnostics after a one-character edit inside a record (${EDITS} edits)`,
+  async run(context: BenchContext) {
+    const logs = context.logs.filter((log) => log.sizeMiB === 20);
+    context.report.note('edit = TextDocuments applying the change + re-reading the record + checking it + LSP diagnostics, in this process.');
+    context.report.note('full = parseCloudTrail + validateDocument of the whole new text, what every edit would cost without the incremental path.');
+    const rows: string[][] = [];
+    const verdicts: [string, number][] = [];
+    for (const log of logs) {
+      const timing = measureEditLatency(log.text, context.random(log.text.length));
+      rows.push([logLabel(log), ms(timing.p50), ms(timing.p99), ms(timing.cpu), `${timing.incremental} of ${EDITS}`, ms(timing.full)]);
+      verdicts.push([`${log.sizeMiB}MB ${log.layout} diagnostics after a one-character edit < ${TARGET_MS} ms`, timing.p50]);
+    }
+    context.report.table(['log', 'edit p50', 'edit p99', 'edit CPU', 'one record re-read', 'full re-analysis CPU'], rows);
+    for (const [target, value] of verdicts) {
+      context.report.verdict(target, ms(value), value < TARGET_MS);
+    }
+  },
+};
