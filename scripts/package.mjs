@@ -85,7 +85,12 @@ function main() {
     process.exit(1);
   }
 
-  run(process.execPath, [vsce, 'package', ...options, '--out', out]);
+  try {
+    run(process.execPath, [vsce, 'package', ...options, '--out', out]);
+  } finally {
+    // Leave dist/ as the development build (source maps, the benchmark) that the other scripts expect.
+    run(process.execPath, ['scripts/build.mjs']);
+  }
   const kib = Math.round(statSync(out).size / 1024);
   console.log(`package: ${out.startsWith(root) ? out.slice(root.length + 1) : out} (${files.length} files, ${kib} KiB)`);
   for (const file of files) console.log(`  ${file}`);

@@ -9,12 +9,12 @@
 // CLOUDTRAIL_E2E_SCREENSHOT, when set, is where a picture of the workbench is saved at the end;
 // CLOUDTRAIL_E2E_LOG_DIR, when set, receives the workbench's own log;
 // CLOUDTRAIL_E2E_KEEP=1 keeps the scratch folder (code-server's log is in it).
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
-import { stopAllGroups, withTimeout } from './lib/processes.mjs';
+import { removeOnExit, stopAllGroups, stopWhenOrphaned, withTimeout } from './lib/processes.mjs';
 import { harnessInstalled, launchBrowser, startCodeServer, workbenchUrl } from './lib/workbench.mjs';
 
 /** Splits VS Code's command line into the options the workbench needs. */
@@ -80,6 +80,10 @@ function testsModule(path) {
 }
 
 async function main() {
+  stopWhenOrphaned();
+  // Once the parent is gone, writing the test output fails with EPIPE; cleaning up matters more.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   const options = parseCommandLine(process.argv.slice(2));
   if (!options.extensionTestsPath || options.extensionDevelopmentPaths.length === 0) {
     console.error('code-server-shim runs extension tests only: pass --extensionDevelopmentPath= and --extensionTestsPath=.');
@@ -91,6 +95,7 @@ async function main() {
   }
   const folder = options.paths[0] ?? options.extensionDevelopmentPaths[0];
   const scratchDir = mkdtempSync(join(tmpdir(), 'cloudtrail-workbench-'));
+  const removeScratch = process.env.CLOUDTRAIL_E2E_KEEP ? () => {} : removeOnExit(scratchDir);
   const timeoutMs = Number(process.env.CLOUDTRAIL_E2E_TIMEOUT_MS ?? 180_000);
   let server;
   let browser;
@@ -139,15 +144,12 @@ async function main() {
     await browser?.close();
     await server?.stop();
     await stopAllGroups();
-    if (process.env.CLOUDTRAIL_E2E_KEEP) {
-      console.error(`code-server-shim: scratch folder kept at ${scratchDir}`);
-    } else {
-      rmSync(scratchDir, { recursive: true, force: true });
-    }
+    if (process.env.CLOUDTRAIL_E2E_KEEP) console.error(`code-server-shim: scratch folder kept at ${scratchDir}`);
+    removeScratch();
   }
 }
 
-// Imported by tests for parseCommandLine; run when executed.
+// Runs when executed; importing the module (test/unit/codeServerShim.test.ts) only gives parseCommandLine.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.exitCode = await main();
 }

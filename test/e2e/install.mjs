@@ -14,7 +14,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runToEnd } from './lib/processes.mjs';
 import { harnessDir, harnessInstalled, repoRoot } from './lib/workbench.mjs';
 
 export const DEBIAN_PACKAGES = [
@@ -44,7 +43,7 @@ function missingDebianPackages() {
   });
 }
 
-async function installDebianPackages() {
+function installDebianPackages() {
   if (!existsSync('/usr/bin/dpkg-query')) {
     console.log('install: not a Debian system; make sure Chromium, ripgrep and a C++ toolchain are installed.');
     return true;
@@ -55,11 +54,23 @@ async function installDebianPackages() {
     console.error(`install: these Debian packages are missing; install them as root: apt-get install ${missing.join(' ')}`);
     return false;
   }
-  console.log(`install: apt-get install ${missing.join(' ')}`);
+  mkdirSync(logDir, { recursive: true });
+  const log = join(logDir, 'apt-get.log');
+  console.log(`install: apt-get install ${missing.join(' ')} (log in ${log})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if ((await runToEnd('apt-get', ['update', '-qq'], { env })) !== 0) return false;
-  const code = await runToEnd('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
-  return code === 0 && missingDebianPackages().length === 0;
+  let output = '';
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
+    const result = spawnSync('apt-get', args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    output += `$ apt-get ${args.join(' ')}\n${result.stdout ?? ''}${result.stderr ?? ''}\n`;
+    writeFileSync(log, output);
+    if (result.status !== 0) {
+      console.error(`install: apt-get ${args[0]} failed (exit ${result.status}); the end of its log:\n${output.split('\n').slice(-30).join('\n')}`);
+      return false;
+    }
+  }
+  const stillMissing = missingDebianPackages();
+  if (stillMissing.length > 0) console.error(`install: still missing after apt-get: ${stillMissing.join(' ')}`);
+  return stillMissing.length === 0;
 }
 
 /** Puts Debian's rg where @vscode/ripgrep's postinstall looks before downloading. */
@@ -117,7 +128,7 @@ async function installHarness(force) {
 
 /** Installs everything; resolves to true when the workbench and the browser are ready to use. */
 export async function install({ force = false } = {}) {
-  if (!(await installDebianPackages())) return false;
+  if (!installDebianPackages()) return false;
   return installHarness(force);
 }
 

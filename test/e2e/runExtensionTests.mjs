@@ -7,7 +7,8 @@
 // Prints the suite's output and exits with the test run's exit code; the workbench's own log goes
 // to .e2e/logs/. Needs `npx tsc -p .` and `node scripts/build.mjs` first (run.mjs does both).
 import { runTests } from '@vscode/test-electron';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { removeOnExit } from './lib/processes.mjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,7 @@ export async function runExtensionTests() {
   }
   // A folder of its own, so that runs in the same project folder never share state.
   const runDir = mkdtempSync(join(tmpdir(), 'cloudtrail-extension-tests-'));
+  const removeRunDir = removeOnExit(runDir);
   const resultsFile = join(runDir, 'results.json');
   const workspace = createTestWorkspace(join(runDir, 'cloudtrail-logs'));
 
@@ -51,12 +53,15 @@ export async function runExtensionTests() {
     console.error(`extension-host tests: ${error instanceof Error ? error.message : String(error)}`);
   }
   const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
-  rmSync(runDir, { recursive: true, force: true });
+  removeRunDir();
   return { code, results };
 }
 
+// Usage: node test/e2e/runExtensionTests.mjs [--results=file.json]  (the counts and failures go there)
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { code, results } = await runExtensionTests();
-  if (results) console.log(`extension-host: ${results.passed} passed, ${results.failed} failed`);
+  const resultsFile = process.argv.find((a) => a.startsWith('--results='))?.slice('--results='.length);
+  if (resultsFile && results) writeFileSync(resultsFile, JSON.stringify(results));
+  if (results) console.log(`extension-host tests: ${results.passed} of ${results.passed + results.failed} passed`);
   process.exit(code);
 }

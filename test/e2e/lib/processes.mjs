@@ -3,6 +3,7 @@
 // The workbench and the browser both start helpers of their own (extension host, language
 // server, renderers), which share the group and so go with it.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 /** Process group ids started here and not yet known to be gone. */
 const liveGroups = new Set();
@@ -32,9 +33,15 @@ function installHandlers() {
   process.on('exit', () => {
     for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
   });
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.once(signal, () => {
-      void stopAllGroups().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    // Kept for the whole life of the process: a second signal (a group signalled twice, Ctrl-C
+    // pressed again) must not kill it halfway through stopping its children.
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      // Quickly: whoever sent the signal may not wait long before sending SIGKILL.
+      void stopAllGroups(1500).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
 }
@@ -51,7 +58,7 @@ export function spawnGroup(command, args, options = {}) {
 }
 
 /** Sends SIGTERM to the child's whole group, then SIGKILL to whatever is left after `graceMs`. */
-export async function stopGroup(child, graceMs = 3000) {
+export async function stopGroup(child, graceMs = 5000) {
   const pgid = child?.pid;
   if (pgid === undefined || !liveGroups.has(pgid)) return;
   signalGroup(pgid, 'SIGTERM');
@@ -64,8 +71,37 @@ export async function stopGroup(child, graceMs = 3000) {
 }
 
 /** Stops every group started through spawnGroup. */
-export async function stopAllGroups() {
-  await Promise.all([...liveGroups].map((pgid) => stopGroup({ pid: pgid })));
+export async function stopAllGroups(graceMs = 5000) {
+  await Promise.all([...liveGroups].map((pgid) => stopGroup({ pid: pgid }, graceMs)));
+}
+
+/**
+ * Removes `path` (a scratch folder) when this process ends, also through a signal; returns a
+ * function that removes it at once.
+ */
+export function removeOnExit(path) {
+  installHandlers();
+  const remove = () => rmSync(path, { recursive: true, force: true });
+  process.on('exit', remove);
+  return () => {
+    process.off('exit', remove);
+    remove();
+  };
+}
+
+/**
+ * Stops every group and exits when this process loses its parent (the parent was killed and
+ * this process was handed to init): nobody is left to wait for its result.
+ */
+export function stopWhenOrphaned() {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      void stopAllGroups().finally(() => process.exit(1));
+    }
+  }, 500);
+  timer.unref();
 }
 
 /** Rejects after `ms` with a message naming what took too long; clears its timer when `promise` settles. */
@@ -77,7 +113,7 @@ export function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Runs a command to its end with inherited output; resolves to its exit code. */
+/** Runs a command to its end with inherited output; resolves to its exit code once its whole group is gone. */
 export function runToEnd(command, args, options = {}) {
   return new Promise((resolve) => {
     const child = spawnGroup(command, args, { stdio: 'inherit', ...options });
@@ -86,8 +122,8 @@ export function runToEnd(command, args, options = {}) {
       resolve(127);
     });
     child.on('close', (code, signal) => {
-      void stopGroup(child, 0);
-      resolve(code ?? (signal ? 128 : 1));
+      // Whatever the command left running in its group gets a moment to clean up, then goes.
+      void stopGroup(child, 3000).finally(() => resolve(code ?? (signal ? 128 : 1)));
     });
   });
 }

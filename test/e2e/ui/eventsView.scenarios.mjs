@@ -73,17 +73,6 @@ function showsGroups(rows, expected) {
 
 const describeRows = (rows) => rows.map((r) => `${r.label} (${r.description})`).join(', ');
 
-async function waitForGroups(sidebar, expected, what) {
-  const deadline = Date.now() + 15_000;
-  let rows = [];
-  while (Date.now() < deadline) {
-    rows = await topRows(sidebar);
-    if (showsGroups(rows, expected)) return rows;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`the view does not show ${what}; it shows: ${describeRows(rows)}`);
-}
-
 /** Waits until the top-level rows satisfy `accept`; returns them. */
 async function waitForRows(sidebar, accept, what) {
   const deadline = Date.now() + 15_000;
@@ -117,14 +106,7 @@ export const eventsViewScenarios = [
       const sidebar = await showEventsView(page);
       const byAction = tally(events.map((e) => e.eventName));
       const byIdentity = tally(events.map((e) => e.identity));
-      const deadline = Date.now() + 15_000;
-      let rows = [];
-      while (Date.now() < deadline) {
-        rows = await topRows(sidebar);
-        if (showsGroups(rows, byAction) || showsGroups(rows, byIdentity)) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      assert.ok(showsGroups(rows, byAction) || showsGroups(rows, byIdentity), `groups by action or identity with their counts; shown: ${describeRows(rows)}`);
+      await waitForRows(sidebar, (rows) => showsGroups(rows, byAction) || showsGroups(rows, byIdentity), 'the events grouped by action or by identity, each group with its count');
       await screenshot();
     },
   },
@@ -150,7 +132,7 @@ export const eventsViewScenarios = [
       await screenshot();
 
       await chooseGrouping(page, sidebar, 'Action');
-      await waitForGroups(sidebar, byAction, 'the events grouped by action again');
+      await waitForRows(sidebar, (rows) => showsGroups(rows, byAction), 'the events grouped by action again');
     },
   },
   {
@@ -162,7 +144,7 @@ export const eventsViewScenarios = [
       const sidebar = await showEventsView(page);
       const startLine = await cursorLine(page);
       // Open the group with the most events, then click its last event (far from the top of the file).
-      const rows = await topRows(sidebar);
+      const rows = await waitForRows(sidebar, (shown) => shown.reduce((sum, row) => sum + row.count, 0) === events.length, 'every event of the log in a group');
       const group = rows.reduce((best, row) => (row.count > best.count ? row : best), rows[0]);
       await group.row.click({ timeout: 10_000 });
       const children = sidebar.locator('.monaco-list-row[aria-level="2"]');

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withTimeout } from '../lib/processes.mjs';
+import { removeOnExit, withTimeout } from '../lib/processes.mjs';
 import { installVsix, launchBrowser, linkExtension, repoRoot, startCodeServer, workbenchUrl } from '../lib/workbench.mjs';
 import { createTestWorkspace } from '../lib/workspace.mjs';
 import { waitForWorkbench } from './driver.mjs';
@@ -30,6 +30,7 @@ export async function runUiTests({ only, updateMedia = false, vsix, log = consol
   const selected = scenarios.filter((scenario) => !only || only.includes(scenario.name));
   // A folder of its own for the workbench's state, so that runs never share it.
   const runDir = mkdtempSync(join(tmpdir(), 'cloudtrail-ui-tests-'));
+  const removeRunDir = removeOnExit(runDir);
   mkdirSync(screenshotDir, { recursive: true });
   const prefix = vsix ? 'packaged-' : '';
   const results = [];
@@ -71,7 +72,7 @@ export async function runUiTests({ only, updateMedia = false, vsix, log = consol
   } finally {
     await browser?.close();
     await server?.stop();
-    rmSync(runDir, { recursive: true, force: true });
+    removeRunDir();
   }
 
   if (updateMedia && !vsix) {
