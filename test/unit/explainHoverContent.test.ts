@@ -34,7 +34,7 @@ describe('hovers on the AWS examples', () => {
     assert.match(hover.text, /Who: IAM user Alice, in account 111122223333, long-term access key/);
     assert.match(hover.text, /When: 2016-10-04 16:01:30 UTC · 2016-10-04 18:01:30 GMT\+2 \(Europe\/Madrid\) · 10 years ago/);
     assert.match(hover.text, /From: “54\.240\.193\.129” \(IPv4, a public address on the internet\), using an AWS internal service client/);
-    assert.match(hover.text, /Region: ap-southeast-2 \(Asia Pacific \(Sydney\)\)/);
+    assert.match(hover.text, /Region: ap-southeast-2, Asia Pacific \(Sydney\)$/m);
     assert.match(hover.text, /Result: succeeded/);
     assert.match(hover.text, /certificate: bytes \(CertificateBodyBlob\), required, 1 to 32768 bytes — in this record/);
     assert.match(hover.text, /privateKey: bytes \(PrivateKeyBlob\), required, 1 to 5120 bytes, secret — in this record/);
@@ -68,7 +68,7 @@ describe('hovers on the AWS examples', () => {
     const hover = hoverOn(importText, 'arn:aws:acm:ap-southeast-2');
     assert.match(hover.text, /The response member certificateArn of ImportCertificate/);
     assert.match(hover.text, /ARN of: ACM certificate/);
-    assert.match(hover.text, /Region: ap-southeast-2 \(Asia Pacific \(Sydney\)\)/);
+    assert.match(hover.text, /Region: ap-southeast-2, Asia Pacific \(Sydney\)$/m);
     assert.match(hover.text, /Resource: certificate “6ae06649-ea82-4b58-90ee-dc05870d7e99”/);
   });
 

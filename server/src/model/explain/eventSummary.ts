@@ -232,7 +232,7 @@ export function eventSummary(context: RecordContext): HoverBuilder {
   bullets.push(fromLine(context, chain.consoleSession));
   if (awsRegion !== undefined) {
     const name = regionName(awsRegion);
-    bullets.push(md`**Region:** ${awsRegion}${name ? md` (${name})` : md` (not a known region)`}`);
+    bullets.push(md`**Region:** ${awsRegion}${name ? md`, ${name}` : md`, not a known region`}`);
   }
   if (!isInsight) {
     bullets.push(...resultLines(context));

@@ -45,7 +45,7 @@ export function arnLines(text: string): Markdown[] {
   lines.push(md`**Service:** ${arn.service}`);
   if (arn.region) {
     const name = regionName(arn.region);
-    lines.push(md`**Region:** ${arn.region}${name ? md` (${name})` : ''}`);
+    lines.push(md`**Region:** ${arn.region}${name ? md`, ${name}` : ''}`);
   } else {
     lines.push(md`**Region:** none (a global resource)`);
   }
