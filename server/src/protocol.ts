@@ -163,6 +163,8 @@ export interface FolderIndexSummary {
   problems: IndexedFileProblem[];
   /** URIs of indexed files longer than VS Code hands to extensions (50 MB): no editor features for them. */
   largeFiles: string[];
+  /** About how many bytes of memory the index takes. */
+  indexBytes: number;
 }
 
 /**

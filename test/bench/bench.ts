@@ -35,10 +35,11 @@ function option(name: string): string[] | undefined {
   return argument?.slice(name.length + 3).split(',').filter(Boolean);
 }
 
-function runsFor(sizeMiB: number): { runs: number; warmup: number } {
-  if (sizeMiB <= 1) return { runs: 9, warmup: 3 };
-  if (sizeMiB <= 20) return { runs: 5, warmup: 1 };
-  return { runs: 3, warmup: 0 };
+/** Big logs get fewer runs, and no warm-up when smaller ones ran first and the code is compiled already. */
+function runsFor(sizeMiB: number, warmedUp: boolean): { runs: number; warmup: number } {
+  if (sizeMiB <= 1) return { runs: 9, warmup: 5 };
+  if (sizeMiB <= 20) return { runs: 5, warmup: warmedUp ? 0 : 1 };
+  return { runs: 3, warmup: warmedUp ? 0 : 1 };
 }
 
 function loadLine(): string {
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     report.note('warning: started without --expose-gc: no GC between runs and no memory figures.');
   }
   report.note('Figures on a shared machine vary from run to run; compare ratios measured in the same run rather than absolute times.');
+  report.note('1 MB figures are mostly fixed costs and compilation; the targets are set on 20 MB. 50 MB is more than VS Code hands');
+  report.note('to an extension at all: it is measured for the model and the server alone.');
 
   const folder = path.join(root, '.bench');
   const logs: BenchLog[] = [];
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     report,
     root,
     figures: new Map(),
-    runsFor,
+    runsFor: (sizeMiB) => runsFor(sizeMiB, logs.some((log) => log.sizeMiB < sizeMiB)),
     random: seededRandom,
     find: (sizeMiB, layout) => logs.find((log) => log.sizeMiB === sizeMiB && log.layout === layout),
   };

@@ -259,6 +259,22 @@ describe('the Events tree', () => {
     assert.deepEqual(changes, []);
   });
 
+  it('refreshes a folder when its index changes while it is shown, and never switches back to it', async () => {
+    const folder = { uri: 'file:///logs/AWSLogs', label: 'AWSLogs' };
+    model.setFolder(folder);
+    assert.equal(model.folder?.uri, folder.uri);
+    changes.length = 0;
+    model.refreshFolder(folder.uri);
+    assert.deepEqual(changes, [undefined]);
+
+    model.setScope('active');
+    assert.equal(model.folder, undefined);
+    changes.length = 0;
+    model.refreshFolder(folder.uri);
+    assert.equal(model.folder, undefined, 'a late index change leaves the view on the active log');
+    assert.deepEqual(changes, []);
+  });
+
   it('follows the active editor, and only refreshes when the shown document changes', async () => {
     await model.getChildren();
     model.onActiveEditorChanged();

@@ -15,6 +15,7 @@ import {
   LogTextIndexer,
   TextField,
   TEXT_FIELD_COUNT,
+  watchFolderTree,
   WorkerPool,
 } from '../../server/src/model/folderIndex';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
@@ -282,6 +283,41 @@ describe('folder index: folders', () => {
       },
     });
     await assert.rejects(pending, /stop/);
+  });
+
+  it('watches every folder of a tree, and folders made later, without polling files', async () => {
+    const root = path.join(scratch, 'watched');
+    fs.mkdirSync(path.join(root, 'a/b'), { recursive: true });
+    const seen = new Set<string>();
+    const waiters: { path: string; resolve: () => void }[] = [];
+    const watcher = watchFolderTree(
+      root,
+      (changed) => {
+        seen.add(changed);
+        waiters.filter((waiter) => seen.has(waiter.path)).forEach((waiter) => waiter.resolve());
+      },
+      (message) => assert.fail(message),
+    );
+    const changeOf = (file: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        if (seen.has(file)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`no change reported for ${file}`)), 5000);
+        waiters.push({ path: file, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    try {
+      const deep = path.join(root, 'a/b/deep.json.gz');
+      fs.writeFileSync(deep, 'x');
+      await changeOf(deep);
+      const later = path.join(root, 'a/later');
+      fs.mkdirSync(later);
+      await changeOf(later);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the new folder's watcher starts
+      const inLater = path.join(later, 'new.json');
+      fs.writeFileSync(inLater, '{}');
+      await changeOf(inLater);
+    } finally {
+      watcher.dispose();
+    }
   });
 
   it('replaces and removes files', async () => {

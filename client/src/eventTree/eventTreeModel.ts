@@ -265,6 +265,13 @@ export class EventTreeModel {
     this.changed();
   }
 
+  /** The index of `uri` changed: fetch it again if the view still shows that folder (and only then). */
+  refreshFolder(uri: string): void {
+    if (this.folderValue?.uri === uri) {
+      this.invalidate();
+    }
+  }
+
   /** Lists the next page of a group's events in place of its "Show more" node. */
   async showMore(more: MoreNode, atLeast = PAGE_SIZE): Promise<void> {
     const group = more.parent;

@@ -97,6 +97,7 @@ export function registerEventsView(
     }),
     // Shows a folder index (client/src/folderIndex); with no argument, the open documents again.
     vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => model.setFolder(folder)),
+    vscode.commands.registerCommand('cloudtrail.events.refreshFolder', (uri?: string) => uri && model.refreshFolder(uri)),
     vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) => (node?.type === 'event' ? revealEvent(node) : undefined)),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node?: MoreNode) => (node?.type === 'more' ? model.showMore(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.events.copyEventId', async (node?: EventNode) => {

@@ -12,6 +12,8 @@ import { COMPRESSED_LOG_SCHEME, EDITOR_SYNC_LIMIT, isCompressedName, isLogName }
 
 /** The Events view's command that shows the events of a folder index (see eventsView.ts). */
 export const SHOW_FOLDER_COMMAND = 'cloudtrail.events.showFolder';
+/** The Events view's command that fetches a folder's events again, if the view shows that folder. */
+export const REFRESH_FOLDER_COMMAND = 'cloudtrail.events.refreshFolder';
 
 
 export function registerFolderIndex(
@@ -153,14 +155,11 @@ export function registerFolderIndex(
     vscode.commands.registerCommand('cloudtrail.openFolderOfLogs', openFolder),
     vscode.commands.registerCommand('cloudtrail.openCompressedLog', openCompressed),
     client.onNotification(FolderIndexChangedNotification.type, (summary) => {
+      // A change to the index refreshes the view if it still shows that folder; it never switches the view back to it.
       if (summary.uri === shownFolder) {
-        void vscode.commands.executeCommand(SHOW_FOLDER_COMMAND, { uri: summary.uri, label: labelOf(summary.uri) } satisfies FolderScope);
+        void vscode.commands.executeCommand(REFRESH_FOLDER_COMMAND, summary.uri);
       }
     }),
   );
 }
 
-function labelOf(uri: string): string {
-  const path = vscode.Uri.parse(uri).path;
-  return path.slice(path.lastIndexOf('/') + 1);
-}

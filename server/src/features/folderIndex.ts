@@ -24,6 +24,7 @@ import {
   InThreadRunner,
   isLogFileName,
   listLogFiles,
+  watchFolderTree,
   WorkerPool,
 } from '../model/folderIndex';
 import { EventGroup, EventRef, EventTreeParams, EventTreeResult, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderParams } from '../protocol';
@@ -230,6 +231,7 @@ export class FolderIndexService {
         message: problem.message,
       })),
       largeFiles: summary.largeFiles.map(toUri),
+      indexBytes: summary.indexBytes,
     };
   }
 
@@ -251,18 +253,18 @@ export class FolderIndexService {
         this.host.log(`Watching ${base} through the client failed, watching it directly: ${String(error)}`);
       }
     }
+    if (isFolder) {
+      state.watcher = watchFolderTree(base, (changed) => this.queueChange(changed), (message) => this.host.log(message));
+      return;
+    }
     try {
-      const watcher = fs.watch(base, { recursive: isFolder, persistent: false }, (_event, name) => {
-        if (name) {
-          this.queueChange(path.join(base, name.toString()));
-        } else {
-          this.queueChange(state.root); // the platform did not say which file: look at all of them
-        }
+      const watcher = fs.watch(base, { persistent: false }, (_event, name) => {
+        if (!name || path.join(base, name.toString()) === state.root) this.queueChange(state.root);
       });
       watcher.on('error', (error) => this.host.log(`Watching ${base} stopped: ${error.message}`));
       state.watcher = { dispose: () => watcher.close() };
     } catch (error) {
-      this.host.log(`Cannot watch ${base} for new logs: ${String(error)}`);
+      this.host.log(`Cannot watch ${state.root} for changes: ${String(error)}`);
     }
   }
 

@@ -70,6 +70,8 @@ export interface FolderSummary {
   problems: { path: string; status: FileStatus; message: string }[];
   /** Indexed files too long for VS Code to hand to extensions. */
   largeFiles: string[];
+  /** About how much memory the index takes. */
+  indexBytes: number;
 }
 
 export class FolderIndex {
@@ -219,7 +221,16 @@ export class FolderIndex {
   }
 
   summary(): FolderSummary {
-    const summary: FolderSummary = { files: 0, indexedFiles: 0, events: this.eventTotal, textBytes: 0, notCloudTrail: 0, problems: [], largeFiles: [] };
+    const summary: FolderSummary = {
+      files: 0,
+      indexedFiles: 0,
+      events: this.eventTotal,
+      textBytes: 0,
+      notCloudTrail: 0,
+      problems: [],
+      largeFiles: [],
+      indexBytes: this.byteSize(),
+    };
     for (const file of this.files()) {
       summary.files++;
       summary.textBytes += file.textBytes;
@@ -236,6 +247,20 @@ export class FolderIndex {
       }
     }
     return summary;
+  }
+
+  /** About how much memory the index takes: its columns, and an estimate for its strings, identities and profiles. */
+  byteSize(): number {
+    let bytes = 0;
+    for (const file of this.byPath.values()) {
+      const entries = file.entries;
+      bytes += 200 + file.path.length * 2 + file.profiles.byteLength;
+      bytes += entries.start.byteLength + entries.length.byteLength + entries.positions.byteLength + entries.strings.byteLength;
+      bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength;
+    }
+    for (const value of this.strings.values) bytes += 48 + value.length;
+    bytes += this.identities.values.length * 256 + this.profileTable.length * 128;
+    return bytes;
   }
 
   private profileOf(text: Uint32Array, t: number, flags: number): number {

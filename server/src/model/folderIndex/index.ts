@@ -6,6 +6,7 @@ export * from './fileEntries';
 export * from './fileIndexer';
 export * from './folderGrouping';
 export * from './folderIndex';
+export * from './folderWatcher';
 export * from './indexRunner';
 export * from './logTextIndexer';
 export * from './recordSplitter';

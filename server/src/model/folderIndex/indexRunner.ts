@@ -91,15 +91,31 @@ export class WorkerPool implements IndexRunner {
     if (this.disposed) {
       return Promise.reject(new Error('The index workers were stopped.'));
     }
-    return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextJob++, file, options, onProgress, signal, resolve, reject };
-      if (signal) {
-        if (signal.aborted) {
-          reject(signal.reason);
-          return;
-        }
-        signal.addEventListener('abort', () => this.cancel(job), { once: true });
+    return new Promise<FileIndexResult>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
       }
+      // The listener goes when the job ends: one signal serves a whole folder, and a listener left
+      // behind would keep its job's result (and so every file's) alive until the folder is done.
+      const onAbort = (): void => this.cancel(job);
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      const job: Job = {
+        id: this.nextJob++,
+        file,
+        options,
+        onProgress,
+        signal,
+        resolve: (result) => {
+          settle();
+          resolve(result);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
       this.dispatch();
     });

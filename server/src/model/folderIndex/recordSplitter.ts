@@ -78,8 +78,6 @@ export class RecordSplitter {
   oversizedRecords = 0;
   /** Values where records live that are not objects (a string or number inside `Records`). */
   nonObjectEntries = 0;
-  /** Top-level values that are neither objects nor arrays. */
-  topLevelScalars = 0;
   /** Top-level objects that hold a `Records` or `Events` array. */
   wrappers = 0;
   /** Top-level arrays. */
@@ -144,10 +142,6 @@ export class RecordSplitter {
   /** Characters read so far (the document's length once `end` was called). */
   get length(): number {
     return this.base;
-  }
-
-  get lineCount(): number {
-    return this.line + 1;
   }
 
   /** Reads the next piece of text. */
@@ -244,9 +238,6 @@ export class RecordSplitter {
     if (this.valueExpected && !this.recordOpen && this.isEntryDepth()) {
       this.nonObjectEntries++;
       this.valueExpected = false;
-    } else if (this.depth === 0 && !this.recordOpen && this.valueExpected) {
-      this.topLevelScalars++;
-      this.valueExpected = false;
     }
   }
 
@@ -259,8 +250,7 @@ export class RecordSplitter {
 
   private onStringStart(pos: number): void {
     if (this.depth === 0 && !this.recordOpen) {
-      this.topLevelScalars++;
-      return;
+      return; // a string at the top level: no record, and the file's first character says it is no log
     }
     if (this.valueExpected && !this.recordOpen && this.isEntryDepth()) {
       this.nonObjectEntries++;
