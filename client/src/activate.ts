@@ -44,8 +44,11 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
     }
   };
 
+  const handleDocument = (document: vscode.TextDocument): Promise<void> =>
+    onDocument(document).catch((error: unknown) => outputChannel.error(`Could not set up ${document.uri.toString()}: ${String(error)}`));
+
   context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument((document) => void onDocument(document)),
+    vscode.workspace.onDidOpenTextDocument((document) => void handleDocument(document)),
     vscode.commands.registerCommand('cloudtrail.treatAsCloudTrail', async (uri?: vscode.Uri) => {
       const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!document) {
@@ -56,6 +59,6 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
     }),
   );
 
-  await Promise.all(vscode.workspace.textDocuments.map(onDocument));
+  await Promise.all(vscode.workspace.textDocuments.map(handleDocument));
   return { eventsTreeDataProvider };
 }
