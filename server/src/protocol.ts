@@ -5,18 +5,9 @@
  */
 import { NotificationType, Range, RequestType, TextDocumentIdentifier, Position, WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 
-export type GroupDimension = 'action' | 'identity';
-
-export interface EventFilter {
-  /** Case-insensitive text matched against every value of the record. */
-  text?: string;
-  /** Only events that carry an errorCode. */
-  errorsOnly?: boolean;
-  /** Only events that change something (readOnly is not true). */
-  writesOnly?: boolean;
-  /** Only events of this service, e.g. "acm.amazonaws.com" or "acm". */
-  service?: string;
-}
+// The tree's grouping and filter are the model's own types (type-only: nothing of the model is bundled into the client).
+export type { EventFilter, GroupDimension } from './model/eventGrouping';
+import type { EventFilter, GroupDimension } from './model/eventGrouping';
 
 export interface EventRef {
   /** Position of the record in its file, from 0. */

@@ -1,24 +1,30 @@
+import { Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CloudTrailRecord } from '../model';
+import { CloudTrailRecord, RecordSummary } from '../model';
 import { EventRef } from '../protocol';
+
+/** What an event reference is made from: a record's summary, or a folder index entry. */
+export type EventFields = Omit<RecordSummary, 'identity' | 'eventVersion' | 'eventType'> & {
+  identity: { key: string; label: string; type?: string };
+};
+
+/** The wire form of an event: its summary fields (those present) and its range. */
+export function eventRef(index: number, fields: EventFields, range: Range): EventRef {
+  const ref: EventRef = { index, identity: fields.identity.key, identityLabel: fields.identity.label, range };
+  if (fields.eventID !== undefined) ref.eventID = fields.eventID;
+  if (fields.eventTime !== undefined) ref.eventTime = fields.eventTime;
+  if (fields.eventSource !== undefined) ref.eventSource = fields.eventSource;
+  if (fields.eventName !== undefined) ref.eventName = fields.eventName;
+  if (fields.identity.type !== undefined) ref.identityType = fields.identity.type;
+  if (fields.awsRegion !== undefined) ref.awsRegion = fields.awsRegion;
+  if (fields.errorCode !== undefined) ref.errorCode = fields.errorCode;
+  if (fields.readOnly !== undefined) ref.readOnly = fields.readOnly;
+  return ref;
+}
 
 /** The wire form of a record: its summary and its range in the document. */
 export function toEventRef(record: CloudTrailRecord, document: TextDocument, hasProblems?: boolean): EventRef {
-  const { summary } = record;
-  const ref: EventRef = {
-    index: record.index,
-    identity: summary.identity.key,
-    identityLabel: summary.identity.label,
-    range: { start: document.positionAt(record.start), end: document.positionAt(record.end) },
-  };
-  if (summary.eventID !== undefined) ref.eventID = summary.eventID;
-  if (summary.eventTime !== undefined) ref.eventTime = summary.eventTime;
-  if (summary.eventSource !== undefined) ref.eventSource = summary.eventSource;
-  if (summary.eventName !== undefined) ref.eventName = summary.eventName;
-  if (summary.identity.type !== undefined) ref.identityType = summary.identity.type;
-  if (summary.awsRegion !== undefined) ref.awsRegion = summary.awsRegion;
-  if (summary.errorCode !== undefined) ref.errorCode = summary.errorCode;
-  if (summary.readOnly !== undefined) ref.readOnly = summary.readOnly;
+  const ref = eventRef(record.index, record.summary, { start: document.positionAt(record.start), end: document.positionAt(record.end) });
   if (hasProblems) ref.hasProblems = true;
   return ref;
 }

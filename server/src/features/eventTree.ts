@@ -129,12 +129,13 @@ function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: Eve
 }
 
 /** The known dimensions of a request's groupBy, each once, in order. */
-function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
+export function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
   const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity') : [];
   return [...new Set(dimensions)];
 }
 
-function normalizeFilter(filter: EventFilter | undefined): EventFilter {
+/** A request's filter with blank text dropped and only real flags kept (requests come from outside). */
+export function normalizeFilter(filter: EventFilter | undefined): EventFilter {
   const normalized: EventFilter = {};
   if (!filter) return normalized;
   const text = typeof filter.text === 'string' ? filter.text.trim() : '';

@@ -29,7 +29,8 @@ import {
 } from '../model/folderIndex';
 import { EventGroup, EventRef, EventTreeParams, EventTreeResult, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderParams } from '../protocol';
 import { RuntimeEnvironment } from '../runtime';
-import { DEFAULT_EVENT_LIMIT } from './eventTree';
+import { eventRef } from './eventRefs';
+import { DEFAULT_EVENT_LIMIT, normalizeFilter, normalizeGroupBy } from './eventTree';
 
 /**
  * `cloudtrail/indexFolder` and the event tree of folder indexes: reads a folder of logs from disk
@@ -369,39 +370,7 @@ function answer(index: FolderIndex, grouping: FolderGrouping, params: EventTreeP
 
 function toFolderEventRef(index: FolderIndex, file: Parameters<FolderIndex['event']>[0], position: number, uri: string): EventRef {
   const event = index.event(file, position);
-  const ref: EventRef = {
-    index: position,
-    identity: event.identity.key,
-    identityLabel: event.identity.label,
-    range: event.range,
-    uri,
-  };
-  if (event.eventID !== undefined) ref.eventID = event.eventID;
-  if (event.eventTime !== undefined) ref.eventTime = event.eventTime;
-  if (event.eventSource !== undefined) ref.eventSource = event.eventSource;
-  if (event.eventName !== undefined) ref.eventName = event.eventName;
-  if (event.identity.type !== undefined) ref.identityType = event.identity.type;
-  if (event.awsRegion !== undefined) ref.awsRegion = event.awsRegion;
-  if (event.errorCode !== undefined) ref.errorCode = event.errorCode;
-  if (event.readOnly !== undefined) ref.readOnly = event.readOnly;
-  return ref;
-}
-
-function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
-  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity') : [];
-  return [...new Set(dimensions)];
-}
-
-function normalizeFilter(filter: EventFilter | undefined): EventFilter {
-  const normalized: EventFilter = {};
-  if (!filter) return normalized;
-  const text = typeof filter.text === 'string' ? filter.text.trim() : '';
-  const service = typeof filter.service === 'string' ? filter.service.trim() : '';
-  if (text) normalized.text = text;
-  if (service) normalized.service = service;
-  if (filter.errorsOnly === true) normalized.errorsOnly = true;
-  if (filter.writesOnly === true) normalized.writesOnly = true;
-  return normalized;
+  return { ...eventRef(position, event, event.range), uri };
 }
 
 // --- paths and URIs ------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import { SIMPLE_ESCAPES } from './nodeTable';
+
 /**
  * JSON held inside a JSON string (the `CloudTrailEvent` of `lookup-events` output, or a record
  * written as a string). The string is unescaped once, and a table maps every character of the
@@ -40,7 +42,7 @@ export function decodeStringWithOffsets(document: string, quoteStart: number, qu
       decoded = String.fromCharCode(parseInt(document.slice(pos + 2, pos + 6), 16));
       width = 6;
     } else {
-      decoded = ESCAPES[escape] ?? escape;
+      decoded = SIMPLE_ESCAPES[escape] ?? escape;
     }
     parts.push(decoded);
     toOuter[length++] = pos;
@@ -52,16 +54,6 @@ export function decodeStringWithOffsets(document: string, quoteStart: number, qu
   return { text: parts.join(''), toOuter: toOuter.subarray(0, length + 1) };
 }
 
-const ESCAPES: Record<string, string> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-};
 
 /** The inner offset whose character starts at or covers the document offset `outer`. */
 export function toInnerOffset(toOuter: Int32Array, outer: number): number {

@@ -311,7 +311,8 @@ export class JsonView {
   }
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
+/** What each one-letter JSON escape stands for. */
+export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   '\\': '\\',
   '/': '/',
