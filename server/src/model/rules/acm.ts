@@ -11,11 +11,13 @@ import { ACM_ACME_EVENT_SOURCE, ACM_EVENT_SOURCE, acmOperation, acmOperations, a
 import { NO_NODE, NodeKind } from '../nodeTable';
 import { Severity } from '../problems';
 import { RuleCode } from './catalogue';
-import { RecordContext, ReportOptions, quote } from './context';
+import { propertyOf, RecordContext, ReportOptions, quote } from './context';
 import { editDistance, isAccountId } from './awsNames';
 import { reportAccountMismatch, splitArn } from './arns';
 import { Field } from './fields';
-import { isGuid } from './formats';
+import { isGuid, isGuidAt } from './formats';
+import { KeyTable } from './keyTable';
+import { equalsAt, isAccountIdAt, sameTextAt, startsWithAt } from './rawText';
 import { describeKind, listNames } from './requiredFields';
 
 /** The events of ACM's ACME endpoint, which are not operations of the ACM API. */
@@ -47,6 +49,9 @@ const CERTIFICATE_ARN = /^arn:[^:]*:acm:([^:]*):([^:]*):certificate\/(.*)$/;
 interface StructureInfo {
   /** Members by their CloudTrail name and by their model name. */
   byName: ReadonlyMap<string, Member>;
+  /** The same names, found without cutting them out of the text: `byName` in the order of `keys.names`. */
+  keys: KeyTable;
+  keyMembers: readonly Member[];
   byLowerCase: ReadonlyMap<string, Member>;
   required: readonly Member[];
 }
@@ -65,10 +70,28 @@ function structureInfo(shapeName: string): StructureInfo {
       byName.set(member.name, member);
       byLowerCase.set(member.logName.toLowerCase(), member);
     }
-    info = { byName, byLowerCase, required: members.filter((member) => member.required) };
+    info = {
+      byName,
+      keys: new KeyTable([...byName.keys()]),
+      keyMembers: [...byName.values()],
+      byLowerCase,
+      required: members.filter((member) => member.required),
+    };
     structures.set(shapeName, info);
   }
   return info;
+}
+
+const enumTables = new Map<string, KeyTable>();
+
+/** The allowed values of an enumeration shape, to find a value without cutting it out of the text. */
+function enumTable(shapeName: string, values: readonly string[]): KeyTable {
+  let table = enumTables.get(shapeName);
+  if (!table) {
+    table = new KeyTable(values);
+    enumTables.set(shapeName, table);
+  }
+  return table;
 }
 
 /** The model's pattern as a JavaScript expression for the whole value, compiled once; null if it cannot be. */
@@ -129,12 +152,15 @@ function checkAcmEvent(context: RecordContext): void {
   const severity: Severity | undefined = context.failed ? 'info' : undefined;
   const parameters = context.fields[Field.requestParameters];
   if (parameters !== NO_NODE && context.view.kind(parameters) === NodeKind.Object) {
-    const checker = new RequestChecker(context, name, severity);
-    checker.structure(parameters, operation.input?.shape, 0);
+    requestChecker.begin(context, name, severity);
+    requestChecker.structure(parameters, operation.input?.shape, 0);
   }
   const response = context.fields[Field.responseElements];
   if (response !== NO_NODE && context.view.kind(response) === NodeKind.Object) {
-    const certificateArn = context.view.property(response, 'certificateArn');
+    const certificateArn = propertyOf(context.view, response, 'certificateArn');
+    if (isPlainCertificateArn(context, certificateArn) && agreesWithRecord(context)) {
+      return;
+    }
     const value = context.view.string(certificateArn);
     if (value !== undefined && CERTIFICATE_ARN.test(value)) {
       checkCertificateArnAgainstRecord(context, certificateArn, value, severity);
@@ -166,11 +192,16 @@ function closestNameFix(context: RecordContext, node: number, name: string, cand
 
 /** Walks requestParameters along the operation's input shape. */
 class RequestChecker {
-  constructor(
-    private readonly context: RecordContext,
-    private readonly operation: string,
-    private readonly severity: Severity | undefined,
-  ) {}
+  private context!: RecordContext;
+  private operation = '';
+  private severity: Severity | undefined;
+
+  /** Starts on the request of one record (one checker serves every record in turn). */
+  begin(context: RecordContext, operation: string, severity: Severity | undefined): void {
+    this.context = context;
+    this.operation = operation;
+    this.severity = severity;
+  }
 
   private get options(): ReportOptions {
     return this.severity ? { severity: this.severity } : {};
@@ -182,6 +213,13 @@ class RequestChecker {
     const info = shapeName ? structureInfo(shapeName) : undefined;
     const next = context.table.next;
     for (let child = node + 1; child < next[node]; child = next[child]) {
+      const known = info ? info.keys.lookup(view, child) : -1;
+      if (known >= 0) {
+        const member = info!.keyMembers[known];
+        this.value(child, member.shapeName, member.shape, member.logName, depth);
+        continue;
+      }
+      // Not a member as written; it may still be one spelled with escapes.
       const name = view.key(child);
       if (name === undefined) {
         continue;
@@ -206,11 +244,14 @@ class RequestChecker {
     if (!info) {
       return;
     }
-    const missing = info.required.filter(
+    let missing: Member[] | undefined;
+    for (const member of info.required) {
       // CloudTrail may leave out or hide secrets and binary content, so their absence proves nothing.
-      (member) => member.shape.type !== 'blob' && !member.shape.sensitive && view.property(node, member.logName) === NO_NODE && view.property(node, member.name) === NO_NODE,
-    );
-    if (missing.length > 0) {
+      if (member.shape.type !== 'blob' && !member.shape.sensitive && propertyOf(view, node, member.logName) === NO_NODE && propertyOf(view, node, member.name) === NO_NODE) {
+        (missing ??= []).push(member);
+      }
+    }
+    if (missing) {
       const names = missing.map((member) => member.logName);
       // On the property name, or on the opening brace of a list item: never on a whole object.
       const start = context.keyStart(node);
@@ -233,7 +274,7 @@ class RequestChecker {
     if (depth > MAX_DEPTH || kind === NodeKind.Invalid || kind === NodeKind.Null) {
       return;
     }
-    if (kind === NodeKind.String && context.view.string(node) === HIDDEN) {
+    if (kind === NodeKind.String && isHidden(context, node)) {
       return;
     }
     switch (shape.type) {
@@ -267,8 +308,9 @@ class RequestChecker {
           const memberShape = acmShape(shape.member.shape);
           if (memberShape) {
             const next = context.table.next;
+            const itemName = `an item of ${name}`;
             for (let item = node + 1; item < next[node]; item = next[item]) {
-              this.value(item, shape.member.shape, memberShape, `an item of ${name}`, depth + 1);
+              this.value(item, shape.member.shape, memberShape, itemName, depth + 1);
             }
           }
         }
@@ -315,6 +357,16 @@ class RequestChecker {
 
   private string(node: number, shapeName: string, shape: Shape, name: string): void {
     const context = this.context;
+    // The usual values, allowed ones and certificate ARNs of the call's own region and account, are read in place.
+    const plain = context.plainStart(node);
+    if (plain >= 0) {
+      if (shape.enum && enumTable(shapeName, shape.enum).lookupRange(context.text, plain, context.plainEnd(node, plain) - plain) >= 0) {
+        return;
+      }
+      if (!shape.enum && name === 'certificateArn' && isPlainCertificateArn(context, node) && agreesWithRecord(context)) {
+        return;
+      }
+    }
     const value = context.view.string(node) ?? '';
     if (shape.enum) {
       if (!shape.enum.includes(value)) {
@@ -366,6 +418,71 @@ class RequestChecker {
     checkCertificateArnAgainstRecord(context, node, value, this.severity);
   }
 }
+
+/** Whether a string node's value is exactly CloudTrail's secret placeholder. */
+function isHidden(context: RecordContext, node: number): boolean {
+  const plain = context.plainStart(node);
+  return plain >= 0 ? equalsAt(context.text, plain, context.plainEnd(node, plain), HIDDEN) : context.view.string(node) === HIDDEN;
+}
+
+/** The parts of the certificate ARN `isPlainCertificateArn` read last, as offsets in the text. */
+const certificateParts = new Int32Array(5);
+const CERTIFICATE_RESOURCE = 'certificate/';
+
+/**
+ * Whether `node` is a string written without escapes that is an ACM certificate ARN with a GUID
+ * as its ID: what `CERTIFICATE_ARN` matches and `isGuid` accepts, read in place. Its parts are
+ * left in `certificateParts`.
+ */
+function isPlainCertificateArn(context: RecordContext, node: number): boolean {
+  const start = context.plainStart(node);
+  if (start < 0) {
+    return false;
+  }
+  const text = context.text;
+  const end = context.plainEnd(node, start);
+  if (!context.arnParts(node, certificateParts)) {
+    return false;
+  }
+  const [, serviceAt, regionAt, , resourceAt] = certificateParts;
+  return (
+    regionAt - 1 - serviceAt === 3 &&
+    startsWithAt(text, serviceAt, regionAt, 'acm') &&
+    startsWithAt(text, resourceAt, end, CERTIFICATE_RESOURCE) &&
+    isGuidAt(text, resourceAt + CERTIFICATE_RESOURCE.length, end)
+  );
+}
+
+/**
+ * Whether the certificate ARN whose parts `isPlainCertificateArn` just read is in the record's
+ * region and recipient account, or cannot be compared with them: `checkCertificateArnAgainstRecord`
+ * would report nothing.
+ */
+function agreesWithRecord(context: RecordContext): boolean {
+  const text = context.text;
+  const [, , regionAt, accountAt, resourceAt] = certificateParts;
+  const region = context.awsRegion;
+  if (region !== undefined && accountAt - 1 !== regionAt && !equalsAt(text, regionAt, accountAt - 1, region)) {
+    return false;
+  }
+  const recipientNode = context.fields[Field.recipientAccountId];
+  if (recipientNode === NO_NODE || context.table.kind[recipientNode] !== NodeKind.String) {
+    return true;
+  }
+  const recipient = context.plainStart(recipientNode);
+  if (recipient < 0) {
+    return false;
+  }
+  if (!isAccountIdAt(text, recipient, context.plainEnd(recipientNode, recipient))) {
+    return true;
+  }
+  if (resourceAt - 1 - accountAt === 12 && sameTextAt(text, accountAt, recipient, 12)) {
+    return true;
+  }
+  return !isAccountIdAt(text, accountAt, resourceAt - 1);
+}
+
+const requestChecker = new RequestChecker();
 
 /** A certificate ARN must be in the region and account the call went to. */
 function checkCertificateArnAgainstRecord(context: RecordContext, node: number, value: string, severity: Severity | undefined): void {

@@ -3,12 +3,13 @@
  * in agreement with the account the record states beside them (the caller's ARN and
  * userIdentity.accountId, a sessionIssuer's, a resource's).
  */
-import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeKind } from '../nodeTable';
 import { RuleCode } from './catalogue';
-import { KnownGood, RecordContext, ReportOptions, quote } from './context';
+import { KnownGood, propertyOf, RecordContext, ReportOptions, quote } from './context';
 import { isAccountId, isRegionShaped, KNOWN_REGIONS, partitionOfRegion, PARTITIONS } from './awsNames';
 import { KeyTable, matchesAt } from './keyTable';
 import { Field } from './fields';
+import { isAccountIdAt, sameTextAt } from './rawText';
 
 export interface ArnParts {
   partition: string;
@@ -110,23 +111,8 @@ const goodRegions = new KnownGood(512);
  * in place: this is what almost every ARN of a log is, and it allocates at most the region's name.
  * False means "look closer", not "wrong".
  */
-function isPlainGoodArn(text: string, from: number, to: number): boolean {
-  let serviceAt = -1;
-  let regionAt = -1;
-  let accountAt = -1;
-  let resourceAt = -1;
-  // The colons that end partition, service, region and account, looked for inside the string only.
-  let part = 0;
-  for (let i = from + 4; i < to && part < 4; i++) {
-    if (text.charCodeAt(i) !== 58 /* : */) continue;
-    if (part === 0) serviceAt = i + 1;
-    else if (part === 1) regionAt = i + 1;
-    else if (part === 2) accountAt = i + 1;
-    else resourceAt = i + 1;
-    part++;
-  }
-  if (part < 4) return false;
-  const partitionAt = from + 4;
+function isPlainGoodArn(text: string, parts: Int32Array): boolean {
+  const [partitionAt, serviceAt, regionAt, accountAt, resourceAt] = parts;
   const partitionLength = serviceAt - 1 - partitionAt;
   let partition: string | undefined;
   for (const candidate of PARTITION_LIST) {
@@ -165,43 +151,17 @@ function isPlainGoodArn(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Where a string's raw text begins when it might hold an ARN; -1 when it cannot. */
-function arnCandidate(context: RecordContext, node: number): number {
-  const table = context.table;
-  const text = context.text;
-  const start = table.start[node] + (table.flags[node] & NodeFlags.MissingOpenQuote ? 0 : 1);
-  if (text.charCodeAt(start) === 97 /* a */ && matchesAt(text, start, 'arn:')) {
-    return start;
-  }
-  // "\u0061rn:..." is an ARN too, once decoded: a backslash among the first characters may hide one.
-  if (table.flags[node] & NodeFlags.HasEscapes) {
-    for (let i = start; i < start + 4; i++) {
-      if (text.charCodeAt(i) === 92) return start;
-    }
-  }
-  return -1;
-}
+const goodParts = new Int32Array(5);
 
 export function checkArns(context: RecordContext): void {
   const view = context.view;
-  const table = context.table;
   const text = context.text;
-  const stop = table.next[context.node];
-  // Every string of the record, row by row: the table is in pre-order, so no recursion is needed.
-  for (let node = context.node + 1; node < stop; node++) {
-    if (table.kind[node] !== NodeKind.String) {
+  // Every string of the record that may be an ARN, as the pass over all its rows found them.
+  const candidates = context.scan().arnCandidates;
+  for (let i = 0; i < candidates.length; i++) {
+    const node = candidates.at(i);
+    if (context.arnParts(node, goodParts) && isPlainGoodArn(text, goodParts)) {
       continue;
-    }
-    const rawStart = arnCandidate(context, node);
-    if (rawStart < 0) {
-      continue;
-    }
-    const content = context.contentStart(node);
-    if (content >= 0) {
-      const contentEnd = table.end[node] - (table.flags[node] & NodeFlags.Unterminated ? 0 : 1);
-      if (isPlainGoodArn(text, content, contentEnd)) {
-        continue;
-      }
     }
     const value = view.string(node) ?? '';
     if (!value.startsWith('arn:')) {
@@ -213,7 +173,11 @@ export function checkArns(context: RecordContext): void {
       context.report(RuleCode.arnFormat, problem.message, start, end);
       continue;
     }
-    const arn = splitArn(value)!;
+    // A template variable may hide the parts (arn:${AWS::Partition}): then there is nothing to compare.
+    const arn = splitArn(value);
+    if (!arn) {
+      continue;
+    }
     const regionPartition = partitionOfRegion(arn.region);
     if (regionPartition !== undefined && PARTITIONS.has(arn.partition) && regionPartition !== arn.partition) {
       const [start, end] = context.partOfString(node, arn.regionAt, arn.accountAt - 1);
@@ -226,14 +190,13 @@ export function checkArns(context: RecordContext): void {
 
 /** The caller's ARN against userIdentity.accountId, and the sessionIssuer's against its own. */
 function checkIdentityAccounts(context: RecordContext): void {
-  const identity = context.fields[Field.userIdentity];
-  if (identity === NO_NODE || context.view.kind(identity) !== NodeKind.Object) {
+  const parts = context.identity();
+  if (parts.identity === NO_NODE) {
     return;
   }
-  compareAccounts(context, identity, 'arn', "The caller's", 'userIdentity.accountId');
-  const issuer = context.view.path(identity, 'sessionContext', 'sessionIssuer');
-  if (issuer !== NO_NODE) {
-    compareAccounts(context, issuer, 'arn', "The session issuer's", 'sessionIssuer.accountId');
+  compareAccounts(context, parts.arn, parts.accountId, "The caller's", 'userIdentity.accountId');
+  if (parts.sessionIssuer !== NO_NODE) {
+    compareAccounts(context, parts.issuerArn, parts.issuerAccountId, "The session issuer's", 'sessionIssuer.accountId');
   }
 }
 
@@ -242,19 +205,36 @@ function checkResourceAccounts(context: RecordContext): void {
   if (resources === NO_NODE || context.view.kind(resources) !== NodeKind.Array) {
     return;
   }
+  const view = context.view;
   const next = context.table.next;
   for (let item = resources + 1; item < next[resources]; item = next[item]) {
-    if (context.view.kind(item) === NodeKind.Object) {
-      compareAccounts(context, item, 'ARN', "This resource's", 'its accountId');
+    if (view.kind(item) === NodeKind.Object) {
+      compareAccounts(context, propertyOf(view, item, 'ARN'), propertyOf(view, item, 'accountId'), "This resource's", 'its accountId');
     }
   }
 }
 
-/** Reports when the account of the ARN in `object[arnKey]` differs from `object.accountId`. */
-function compareAccounts(context: RecordContext, object: number, arnKey: string, whose: string, accountName: string): void {
+const accountOffsets = new Int32Array(5);
+
+/** Reports when the account of the ARN at `arnNode` differs from the account at `accountNode` beside it. */
+function compareAccounts(context: RecordContext, arnNode: number, accountNode: number, whose: string, accountName: string): void {
+  // Read in place, the usual case needs no strings: an ARN in the very account it is listed with.
+  const arnStart = context.plainStart(arnNode);
+  const accountStart = context.plainStart(accountNode);
+  if (arnStart >= 0 && accountStart >= 0) {
+    const text = context.text;
+    if (!isAccountIdAt(text, accountStart, context.plainEnd(accountNode, accountStart))) {
+      return;
+    }
+    if (!context.arnParts(arnNode, accountOffsets)) {
+      return;
+    }
+    const accountAt = accountOffsets[3];
+    if (accountOffsets[4] - 1 - accountAt === 12 && sameTextAt(text, accountAt, accountStart, 12)) {
+      return;
+    }
+  }
   const view = context.view;
-  const arnNode = view.property(object, arnKey);
-  const accountNode = view.property(object, 'accountId');
   const arnText = view.string(arnNode);
   const account = view.string(accountNode);
   if (arnText === undefined || account === undefined || !isAccountId(account)) {

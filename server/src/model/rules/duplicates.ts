@@ -3,23 +3,21 @@
  * silently drop the first), and one eventID on two records of a file.
  */
 import { CloudTrailDocument, CloudTrailRecord } from '../cloudTrailDocument';
-import { JsonView, NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
 import { Problem } from '../problems';
 import { RuleCode } from './catalogue';
 import { quote, RecordContext, resolveSeverity, RuleOptions } from './context';
+import { duplicateNamesOf } from './duplicateNames';
+import { RowList } from './rowList';
+import { sampledHash } from './rawText';
 
-/** Objects with more properties than this are checked through a map of name hashes instead of pairwise. */
-const PAIRWISE_LIMIT = 32;
-
-/** Scratch space for one object's properties, reused from object to object. */
-let hashes: Int32Array = new Int32Array(64);
-let members: Int32Array = new Int32Array(64);
+/** Pairs found in one object, reused from object to object. */
+const pairs = new RowList();
 
 /**
  * Calls `report(later, first)` for every property of an object below `root` (or `root` itself)
  * whose name an earlier property of the same object already has. Rows are read in order, so
  * nesting depth costs nothing; `skip(node)` returns a row to jump to for subtrees to leave out.
- * Names are compared by a signature first, so most pairs cost one integer comparison.
  */
 export function findDuplicateKeys(
   view: JsonView,
@@ -31,6 +29,11 @@ export function findDuplicateKeys(
   const { kind, next } = table;
   const stop = next[root];
   for (let node = root; node < stop; node++) {
+    const nodeKind = kind[node];
+    // Most rows are scalars (a certificate logged as bytes is thousands of numbers): past them quickly.
+    if (nodeKind !== NodeKind.Object && nodeKind !== NodeKind.Array) {
+      continue;
+    }
     if (skip && node !== root) {
       const resume = skip(node);
       if (resume > node) {
@@ -38,131 +41,32 @@ export function findDuplicateKeys(
         continue;
       }
     }
-    if (kind[node] !== NodeKind.Object || next[node] <= node + 2) {
+    if (nodeKind !== NodeKind.Object || next[node] <= node + 2) {
       continue;
     }
-    let count = 0;
-    let escapes = false;
-    for (let child = node + 1; child < next[node]; child = next[child]) {
-      if (count === hashes.length) {
-        hashes = growInt32(hashes);
-        members = growInt32(members);
-      }
-      const hash = keyHash(view, child);
-      // A name with escapes hashes by its decoded text, which only the slow path below computes.
-      escapes ||= hash === ESCAPED;
-      hashes[count] = hash;
-      members[count] = child;
-      count++;
-    }
-    if (count < 2) {
-      continue;
-    }
-    if (escapes) {
-      byDecodedName(view, count, report);
-    } else if (count <= PAIRWISE_LIMIT) {
-      for (let i = 1; i < count; i++) {
-        for (let j = 0; j < i; j++) {
-          if (hashes[i] === hashes[j] && sameRawKey(view, members[j], members[i])) {
-            report(members[i], members[j]);
-            break;
-          }
-        }
-      }
-    } else {
-      byHash(view, count, report);
+    pairs.clear();
+    duplicateNamesOf(view, node, pairs);
+    for (let i = 0; i < pairs.length; i += 2) {
+      report(pairs.at(i), pairs.at(i + 1));
     }
   }
-}
-
-const ESCAPED = -1;
-const NO_NAME = -2;
-
-/** A cheap signature of a property name (length, first and last characters); ESCAPED or NO_NAME for the special cases. */
-function keyHash(view: JsonView, node: number): number {
-  const table = view.table;
-  const start = table.keyStart[node];
-  if (start < 0 || table.keyEnd[node] === start) {
-    return NO_NAME;
-  }
-  if (table.flags[node] & NodeFlags.KeyHasEscapes) {
-    return ESCAPED;
-  }
-  const quoted = (table.flags[node] & NodeFlags.UnquotedKey) === 0 ? 1 : 0;
-  const from = start + quoted;
-  const length = table.keyEnd[node] - quoted - from;
-  const text = view.text;
-  return ((length & 0x7fff) << 16) ^ (text.charCodeAt(from) << 8) ^ text.charCodeAt(from + length - 1);
-}
-
-function sameRawKey(view: JsonView, a: number, b: number): boolean {
-  const table = view.table;
-  const aQuoted = (table.flags[a] & NodeFlags.UnquotedKey) === 0 ? 1 : 0;
-  const bQuoted = (table.flags[b] & NodeFlags.UnquotedKey) === 0 ? 1 : 0;
-  const aFrom = table.keyStart[a] + aQuoted;
-  const bFrom = table.keyStart[b] + bQuoted;
-  const length = table.keyEnd[a] - aQuoted - aFrom;
-  if (length !== table.keyEnd[b] - bQuoted - bFrom) {
-    return false;
-  }
-  const text = view.text;
-  for (let i = 0; i < length; i++) {
-    if (text.charCodeAt(aFrom + i) !== text.charCodeAt(bFrom + i)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function byHash(view: JsonView, count: number, report: (later: number, first: number) => void): void {
-  const seen = new Map<number, number[]>();
-  for (let i = 0; i < count; i++) {
-    if (hashes[i] === NO_NAME) continue;
-    const earlier = seen.get(hashes[i]);
-    const first = earlier?.find((j) => sameRawKey(view, members[j], members[i]));
-    if (first !== undefined) {
-      report(members[i], members[first]);
-    } else if (earlier) {
-      earlier.push(i);
-    } else {
-      seen.set(hashes[i], [i]);
-    }
-  }
-}
-
-/** The slow path for objects with escaped names ("a" and "\u0061" are the same name). */
-function byDecodedName(view: JsonView, count: number, report: (later: number, first: number) => void): void {
-  const seen = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    if (hashes[i] === NO_NAME) continue;
-    const name = view.key(members[i]) ?? '';
-    const first = seen.get(name);
-    if (first === undefined) {
-      seen.set(name, members[i]);
-    } else {
-      report(members[i], first);
-    }
-  }
-}
-
-function growInt32(array: Int32Array): Int32Array {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }
 
 function duplicateKeyMessage(view: JsonView, node: number): string {
   return `${quote(view.key(node) ?? '')} is set twice in this object: JSON readers keep only this later value and silently drop the first.`;
 }
 
-/** Duplicate property names within one record. */
+/** Duplicate property names within one record (found in the pass over the record's rows that `RecordContext.scan` makes). */
 export function checkDuplicateKeys(context: RecordContext): void {
   const view = context.view;
-  findDuplicateKeys(view, context.node, (later, first) => {
+  const found = context.scan().duplicateNames;
+  for (let i = 0; i < found.length; i += 2) {
+    const later = found.at(i);
+    const first = found.at(i + 1);
     context.reportKey(RuleCode.duplicateKey, duplicateKeyMessage(view, later), later, {
       related: [{ start: context.keyStart(first), end: context.keyEnd(first), message: 'first set here' }],
     });
-  });
+  }
 }
 
 /** Duplicate property names in the parts of the file around the records (the Records wrapper, envelopes, lookup-events items). */
@@ -174,13 +78,29 @@ export function checkDuplicateKeysOutsideRecords(document: CloudTrailDocument, o
   const view = document.view;
   const { keyStart, keyEnd, next } = view.table;
   // Record nodes that live in the document's own tree, to be skipped: checkRecord covers them.
-  const recordNodes = new Set<number>();
-  for (const record of document.records) {
+  const records = document.records;
+  const recordNodes = new Int32Array(records.length);
+  let count = 0;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
     if (record.source.view === view && record.node !== NO_NODE) {
-      recordNodes.add(record.node);
+      recordNodes[count++] = record.node;
     }
   }
-  const skip = (node: number): number => (recordNodes.has(node) ? next[node] : node);
+  const sortedNodes = recordNodes.subarray(0, count).sort();
+  // The walk asks about rows in increasing order: a cursor finds them, a search only when it goes back.
+  let cursor = 0;
+  const skip = (node: number): number => {
+    if (cursor > 0 && sortedNodes[cursor - 1] >= node) {
+      return isSortedMember(sortedNodes, node) ? next[node] : node;
+    }
+    while (cursor < sortedNodes.length && sortedNodes[cursor] < node) cursor++;
+    if (cursor < sortedNodes.length && sortedNodes[cursor] === node) {
+      cursor++;
+      return next[node];
+    }
+    return node;
+  };
   for (const root of document.roots) {
     findDuplicateKeys(
       view,
@@ -200,23 +120,94 @@ export function checkDuplicateKeysOutsideRecords(document: CloudTrailDocument, o
   }
 }
 
+/**
+ * For each record, the index of the first record with the same eventID (its own index for the
+ * first one and for records without an ID). A file has about as many eventIDs as records: a table
+ * sized once, and hashed by a few characters of each ID, does what a Map would without growing
+ * (and copying itself) all the way there. IDs made to share those characters would make it slow;
+ * past a bound on the work it hands over to a Map.
+ */
+function firstRecordOfEachId(records: readonly CloudTrailRecord[]): Int32Array {
+  const firsts = new Int32Array(records.length);
+  let capacity = 16;
+  while (capacity < records.length * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const slots = new Int32Array(capacity).fill(-1);
+  const hashes = new Int32Array(capacity);
+  let budget = 16 * records.length + 64;
+  for (let i = 0; i < records.length; i++) {
+    firsts[i] = i;
+    const id = records[i].summary.eventID;
+    if (!id) {
+      continue;
+    }
+    const hash = sampledHash(id, 0, id.length);
+    let slot = hash & mask;
+    for (; slots[slot] >= 0; slot = (slot + 1) & mask) {
+      if (hashes[slot] === hash && records[slots[slot]].summary.eventID === id) {
+        firsts[i] = slots[slot];
+        break;
+      }
+      if (--budget < 0) {
+        return firstRecordOfEachIdByMap(records);
+      }
+    }
+    if (firsts[i] === i) {
+      slots[slot] = i;
+      hashes[slot] = hash;
+    }
+  }
+  return firsts;
+}
+
+function firstRecordOfEachIdByMap(records: readonly CloudTrailRecord[]): Int32Array {
+  const firsts = new Int32Array(records.length);
+  const seen = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    firsts[i] = i;
+    const id = records[i].summary.eventID;
+    if (!id) {
+      continue;
+    }
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, i);
+    } else {
+      firsts[i] = first;
+    }
+  }
+  return firsts;
+}
+
+/** Whether `sorted` (ascending) holds `value`. */
+function isSortedMember(sorted: Int32Array, value: number): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const at = sorted[middle];
+    if (at === value) return true;
+    if (at < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
+
 /** The same eventID on two records: reported on the later one, pointing at the first. */
 export function checkDuplicateEventIds(document: CloudTrailDocument, options: RuleOptions, problems: Problem[]): void {
   const severity = resolveSeverity(RuleCode.duplicateEventId, options.rules);
   if (severity === undefined || document.records.length < 2) {
     return;
   }
-  const seen = new Map<string, CloudTrailRecord>();
-  for (const record of document.records) {
-    const id = record.summary.eventID;
-    if (!id) {
+  const records = document.records;
+  const firstRecords = firstRecordOfEachId(records);
+  for (let i = 0; i < records.length; i++) {
+    if (firstRecords[i] === i) {
       continue;
     }
-    const first = seen.get(id);
-    if (!first) {
-      seen.set(id, record);
-      continue;
-    }
+    const record = records[i];
+    const id = record.summary.eventID!;
+    const first = records[firstRecords[i]];
     const here = eventIdRange(record);
     const there = eventIdRange(first);
     if (!here || !there) {

@@ -120,6 +120,11 @@ export function fieldByLowerCase(name: string): string | undefined {
   return NAME_BY_LOWER_CASE.get(name.toLowerCase());
 }
 
+// The rules keep which fields a record has as the bits of one 32-bit number.
+if (FIELDS.length > 32) {
+  throw new Error(`${FIELDS.length} fields do not fit the 32 bits of RecordContext.present`);
+}
+
 // Keep the slot table and the field list in step.
 for (const [name, slot] of Object.entries(Field)) {
   if (FIELDS[slot]?.name !== name) {

@@ -17,6 +17,7 @@ import {
   versionNumber,
 } from './awsNames';
 import { Field } from './fields';
+import { isAccountIdAt } from './rawText';
 
 const goodRegions = new KnownGood();
 const goodSources = new KnownGood();
@@ -38,7 +39,7 @@ export function checkFormats(context: RecordContext): void {
 function checkEventVersion(context: RecordContext): void {
   const node = context.fields[Field.eventVersion];
   const version = context.string(Field.eventVersion);
-  if (version === undefined || KNOWN_EVENT_VERSIONS.includes(version)) {
+  if (version === undefined || KNOWN_VERSIONS.has(version)) {
     return;
   }
   const number = versionNumber(version);
@@ -58,36 +59,54 @@ function checkEventVersion(context: RecordContext): void {
   );
 }
 
+const KNOWN_VERSIONS: ReadonlySet<string> = new Set(KNOWN_EVENT_VERSIONS);
 const TWO_DIGIT_MINOR = /^1\.\d\d$/;
 const UTC_OFFSET = /^[+-]00:?00$/;
 const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
 /** The form CloudTrail writes, YYYY-MM-DDTHH:MM:SSZ, checked character by character (no allocation). */
 function isPlainUtcTime(time: string): boolean {
-  if (time.length !== 20 || time.charCodeAt(19) !== 90 /* Z */) {
+  return isPlainUtcTimeAt(time, 0, time.length);
+}
+
+/** `isPlainUtcTime` of the text in `[from, to)`. */
+function isPlainUtcTimeAt(text: string, from: number, to: number): boolean {
+  if (to - from !== 20 || text.charCodeAt(from + 19) !== 90 /* Z */) {
     return false;
   }
-  const digit = (i: number): number => {
-    const c = time.charCodeAt(i) - 48;
-    return c >= 0 && c <= 9 ? c : NaN;
-  };
-  const two = (i: number): number => digit(i) * 10 + digit(i + 1);
-  if (time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45 || time.charCodeAt(10) !== 84 || time.charCodeAt(13) !== 58 || time.charCodeAt(16) !== 58) {
+  if (
+    text.charCodeAt(from + 4) !== 45 ||
+    text.charCodeAt(from + 7) !== 45 ||
+    text.charCodeAt(from + 10) !== 84 ||
+    text.charCodeAt(from + 13) !== 58 ||
+    text.charCodeAt(from + 16) !== 58
+  ) {
     return false;
   }
-  const year = two(0) * 100 + two(2);
-  const month = two(5);
-  const day = two(8);
-  if (!(month >= 1 && month <= 12 && day >= 1 && two(11) <= 23 && two(14) <= 59 && two(17) <= 59)) {
+  const month = twoDigitsAt(text, from + 5);
+  const day = twoDigitsAt(text, from + 8);
+  if (!(month >= 1 && month <= 12 && day >= 1 && twoDigitsAt(text, from + 11) <= 23 && twoDigitsAt(text, from + 14) <= 59 && twoDigitsAt(text, from + 17) <= 59)) {
     return false;
   }
+  const year = twoDigitsAt(text, from) * 100 + twoDigitsAt(text, from + 2);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]);
+}
+
+/** The number written with two digits at `at`; NaN when they are not digits. */
+function twoDigitsAt(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : NaN;
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function checkEventTime(context: RecordContext): void {
   const node = context.fields[Field.eventTime];
+  const plain = context.plainStart(node);
+  if (plain >= 0 && isPlainUtcTimeAt(context.text, plain, context.plainEnd(node, plain))) {
+    return;
+  }
   const time = context.string(Field.eventTime);
   if (time === undefined || isPlainUtcTime(time)) {
     return;
@@ -126,17 +145,33 @@ const DOCUMENTATION_PLACEHOLDER = 'EXAMPLE';
 
 /** A GUID: 32 hexadecimal digits grouped 8-4-4-4-12 (or an ID with the documentation's placeholder). */
 export function isGuid(text: string): boolean {
-  if (text.includes(DOCUMENTATION_PLACEHOLDER)) {
-    return true;
-  }
-  if (text.length !== 36) {
-    return false;
-  }
-  for (let i = 0; i < 36; i++) {
+  return isGuidAt(text, 0, text.length) || text.includes(DOCUMENTATION_PLACEHOLDER);
+}
+
+/** The text in `[from, to)` is 32 hexadecimal digits grouped 8-4-4-4-12. */
+export function isGuidAt(text: string, from: number, to: number): boolean {
+  return (
+    to - from === 36 &&
+    text.charCodeAt(from + 8) === 45 &&
+    text.charCodeAt(from + 13) === 45 &&
+    text.charCodeAt(from + 18) === 45 &&
+    text.charCodeAt(from + 23) === 45 &&
+    isHexAt(text, from, from + 8) &&
+    isHexAt(text, from + 9, from + 13) &&
+    isHexAt(text, from + 14, from + 18) &&
+    isHexAt(text, from + 19, from + 23) &&
+    isHexAt(text, from + 24, to)
+  );
+}
+
+/** Which character codes below 128 are hexadecimal digits. */
+const HEX_DIGIT = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+function isHexAt(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) {
+    if (c >= 128 || HEX_DIGIT[c] === 0) {
       return false;
     }
   }
@@ -145,6 +180,10 @@ export function isGuid(text: string): boolean {
 
 function checkGuid(context: RecordContext, slot: number): void {
   const node = context.fields[slot];
+  const plain = context.plainStart(node);
+  if (plain >= 0 && isGuidAt(context.text, plain, context.plainEnd(node, plain))) {
+    return;
+  }
   const value = context.string(slot);
   if (value !== undefined && !isGuid(value)) {
     const name = slot === Field.eventID ? 'eventID' : 'sharedEventID';
@@ -153,13 +192,8 @@ function checkGuid(context: RecordContext, slot: number): void {
 }
 
 function checkAccountIds(context: RecordContext): void {
-  for (const slot of [Field.recipientAccountId, Field.vpcEndpointAccountId]) {
-    const node = context.fields[slot];
-    const value = context.string(slot);
-    if (value !== undefined && !isAccountId(value)) {
-      context.reportValue(RuleCode.accountId, `${slot === Field.recipientAccountId ? 'recipientAccountId' : 'vpcEndpointAccountId'} ${quote(value)} is not an account ID of 12 digits.`, node);
-    }
-  }
+  checkAccountIdField(context, Field.recipientAccountId, 'recipientAccountId');
+  checkAccountIdField(context, Field.vpcEndpointAccountId, 'vpcEndpointAccountId');
   const identity = context.fields[Field.userIdentity];
   if (identity !== NO_NODE) {
     checkAccountIdsBelow(context, identity, true);
@@ -170,17 +204,36 @@ function checkAccountIds(context: RecordContext): void {
   }
 }
 
+function checkAccountIdField(context: RecordContext, slot: number, name: string): void {
+  const node = context.fields[slot];
+  const plain = context.plainStart(node);
+  if (plain >= 0 && isAccountIdAt(context.text, plain, context.plainEnd(node, plain))) {
+    return;
+  }
+  const value = context.string(slot);
+  if (value !== undefined && !isAccountId(value)) {
+    context.reportValue(RuleCode.accountId, `${name} ${quote(value)} is not an account ID of 12 digits.`, node);
+  }
+}
+
 /** Every `accountId` property below `root`, read row by row (no recursion, so depth is harmless). */
 function checkAccountIdsBelow(context: RecordContext, root: number, inIdentity: boolean): void {
   const view = context.view;
   const table = context.table;
   const stop = table.next[root];
+  const { keyStart, keyEnd } = table;
   for (let node = root + 1; node < stop; node++) {
-    if (!keyIs(view, node, 'accountId')) {
+    // Most rows have no name, or one of another length than "accountId" (quoted or not).
+    const nameLength = keyEnd[node] - keyStart[node];
+    if ((nameLength !== 11 && nameLength !== 9) || !keyIs(view, node, 'accountId')) {
       continue;
     }
     const kind = table.kind[node];
     if (kind === NodeKind.String) {
+      const plain = context.plainStart(node);
+      if (plain >= 0 && isAccountIdAt(context.text, plain, context.plainEnd(node, plain))) {
+        continue;
+      }
       const value = view.string(node) ?? '';
       if (isAccountId(value) || value === '' || (inIdentity && ANONYMOUS_ACCOUNTS.has(value))) {
         continue;
@@ -277,6 +330,13 @@ const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[
 
 function checkSourceIp(context: RecordContext): void {
   const node = context.fields[Field.sourceIPAddress];
+  const plain = context.plainStart(node);
+  if (plain >= 0) {
+    const end = context.plainEnd(node, plain);
+    if (isIPv4At(context.text, plain, end) || goodSourceAddresses.hasRange(context.text, plain, end)) {
+      return;
+    }
+  }
   const value = context.string(Field.sourceIPAddress);
   if (value === undefined || goodSourceAddresses.has(value)) {
     return;
@@ -307,11 +367,16 @@ export function readSourceAddress(value: string): string | undefined {
 }
 
 export function isIPv4(text: string): boolean {
+  return isIPv4At(text, 0, text.length);
+}
+
+/** `isIPv4` of the text in `[from, to)`. */
+function isIPv4At(text: string, from: number, to: number): boolean {
   let parts = 0;
   let digits = 0;
   let value = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 46;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : 46;
     if (c === 46) {
       if (digits === 0 || value > 255 || ++parts > 4) return false;
       digits = 0;

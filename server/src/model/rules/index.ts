@@ -53,8 +53,9 @@ export function checkFile(document: CloudTrailDocument, options: RuleOptions = {
 export function checkDocumentRules(document: CloudTrailDocument, options: RuleOptions = {}): Problem[] {
   const context = new RecordContext(options);
   const problems: Problem[] = [];
-  for (const record of document.records) {
-    const found = checkRecord(record, context);
+  const records = document.records;
+  for (let r = 0; r < records.length; r++) {
+    const found = checkRecord(records[r], context);
     for (let i = 0; i < found.length; i++) {
       problems.push(found[i]);
     }

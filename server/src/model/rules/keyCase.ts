@@ -6,34 +6,12 @@
 import { NO_NODE, NodeKind } from '../nodeTable';
 import { RuleCode } from './catalogue';
 import { RecordContext, quote } from './context';
-import { Field, fieldByLowerCase } from './fields';
-import { KeyTable } from './keyTable';
+import { fieldByLowerCase } from './fields';
+import { IDENTITY_KEYS, SESSION_CONTEXT_KEYS } from './identityParts';
 
-const IDENTITY_KEYS = [
-  'type',
-  'principalId',
-  'arn',
-  'accountId',
-  'accessKeyId',
-  'userName',
-  'invokedBy',
-  'invokedByDelegate',
-  'onBehalfOf',
-  'inScopeOf',
-  'credentialId',
-  'identityProvider',
-  'sessionContext',
-];
-const SESSION_CONTEXT_KEYS = ['sessionIssuer', 'webIdFederationData', 'attributes', 'sourceIdentity', 'ec2RoleDelivery', 'assumedRoot', 'signInSessionArn'];
-
-interface KnownKeys {
-  exact: KeyTable;
-  byLowerCase: ReadonlyMap<string, string>;
-}
-
-const knownKeys = (names: string[]): KnownKeys => ({ exact: new KeyTable(names), byLowerCase: new Map(names.map((name) => [name.toLowerCase(), name])) });
-const IDENTITY = knownKeys(IDENTITY_KEYS);
-const SESSION_CONTEXT = knownKeys(SESSION_CONTEXT_KEYS);
+const byLowerCase = (names: readonly string[]): ReadonlyMap<string, string> => new Map(names.map((name) => [name.toLowerCase(), name]));
+const IDENTITY_BY_LOWER_CASE = byLowerCase(IDENTITY_KEYS);
+const SESSION_CONTEXT_BY_LOWER_CASE = byLowerCase(SESSION_CONTEXT_KEYS);
 
 export function checkKeyCase(context: RecordContext): void {
   const view = context.view;
@@ -44,29 +22,25 @@ export function checkKeyCase(context: RecordContext): void {
       reportWrongCase(context, context.node, node, name, known);
     }
   }
-  const identity = context.fields[Field.userIdentity];
-  if (identity !== NO_NODE && view.kind(identity) === NodeKind.Object) {
-    checkObjectKeys(context, identity, IDENTITY);
-    const sessionContext = view.property(identity, 'sessionContext');
-    if (sessionContext !== NO_NODE && view.kind(sessionContext) === NodeKind.Object) {
-      checkObjectKeys(context, sessionContext, SESSION_CONTEXT);
+  // The names written exactly right were sorted out while finding the identity's parts.
+  const parts = context.identity();
+  if (parts.identity !== NO_NODE) {
+    checkOtherKeys(context, parts.identity, parts.otherIdentityKeys, IDENTITY_BY_LOWER_CASE);
+    if (parts.sessionContext !== NO_NODE && view.kind(parts.sessionContext) === NodeKind.Object) {
+      checkOtherKeys(context, parts.sessionContext, parts.otherSessionContextKeys, SESSION_CONTEXT_BY_LOWER_CASE);
     }
   }
 }
 
-function checkObjectKeys(context: RecordContext, object: number, known: KnownKeys): void {
+/** Properties of `object` not named exactly as CloudTrail names them: those that differ only in case. */
+function checkOtherKeys(context: RecordContext, object: number, others: readonly number[], byLowerCase: ReadonlyMap<string, string>): void {
   const view = context.view;
-  const next = context.table.next;
-  for (let child = object + 1; child < next[object]; child = next[child]) {
-    // Most names are written right: find those without reading them out of the text.
-    if (known.exact.lookup(view, child) >= 0) {
-      continue;
-    }
+  for (const child of others) {
     const name = view.key(child);
     if (name === undefined) {
       continue;
     }
-    const expected = known.byLowerCase.get(name.toLowerCase());
+    const expected = byLowerCase.get(name.toLowerCase());
     if (expected !== undefined && expected !== name) {
       reportWrongCase(context, object, child, name, expected);
     }

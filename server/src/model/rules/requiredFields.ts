@@ -80,28 +80,44 @@ export function checkFieldVersions(context: RecordContext): void {
   if (Number.isNaN(context.version)) {
     return;
   }
-  for (let slot = 0; slot < FIELDS.length; slot++) {
-    const node = context.fields[slot];
+  for (let slots = context.present & newerThan(context.version); slots !== 0; slots &= slots - 1) {
+    const slot = 31 - Math.clz32(slots & -slots);
     const field = FIELDS[slot];
-    if (node !== NO_NODE && field.since > context.version) {
-      context.reportKey(
-        RuleCode.fieldNewerThanVersion,
-        `${field.name} first appears in eventVersion ${formatVersion(field.since)}, but this record says it is ${context.string(Field.eventVersion)}.`,
-        node,
-      );
-    }
+    context.reportKey(
+      RuleCode.fieldNewerThanVersion,
+      `${field.name} first appears in eventVersion ${formatVersion(field.since)}, but this record says it is ${context.string(Field.eventVersion)}.`,
+      context.fields[slot],
+    );
   }
 }
+
+/** The fields (as bits by slot) that CloudTrail first wrote after `version`, by version. */
+const newerFields = new Map<number, number>();
+
+function newerThan(version: number): number {
+  let slots = newerFields.get(version);
+  if (slots === undefined) {
+    slots = 0;
+    FIELDS.forEach((field, slot) => {
+      if (field.since > version) slots! |= 1 << slot;
+    });
+    // A log has a handful of versions; a hostile one with many only empties this memo.
+    if (newerFields.size > 256) newerFields.clear();
+    newerFields.set(version, slots);
+  }
+  return slots;
+}
+
+/** The fields (as bits by slot) whose JSON type is checked. */
+const TYPED_FIELDS = FIELDS.reduce((slots, field, slot) => (field.types !== 0 ? slots | (1 << slot) : slots), 0);
 
 /** The JSON type of every known field; booleans written as strings get a quick fix. */
 export function checkFieldTypes(context: RecordContext): void {
   const table = context.table;
-  for (let slot = 0; slot < FIELDS.length; slot++) {
+  for (let slots = context.present & TYPED_FIELDS; slots !== 0; slots &= slots - 1) {
+    const slot = 31 - Math.clz32(slots & -slots);
     const node = context.fields[slot];
     const field = FIELDS[slot];
-    if (node === NO_NODE || field.types === 0) {
-      continue;
-    }
     const kind = table.kind[node];
     // Tokens that are not JSON were reported by the scanner; saying more about them is noise.
     if (kind === NodeKind.Invalid || field.types & (1 << kind)) {

@@ -7,20 +7,22 @@ import { RuleCode } from './catalogue';
 import { RecordContext, quote } from './context';
 import { IDENTITY_TYPES } from './awsNames';
 import { arnOffsets } from './arns';
-import { Field } from './fields';
+import { IdentityParts } from './identityParts';
+import { KeyTable } from './keyTable';
+import { equalsAt, startsWithAt } from './rawText';
 import { listNames } from './requiredFields';
 
-/** The fields each identity type cannot do without, as property paths below userIdentity. */
-const NEEDED_FIELDS: Readonly<Record<string, readonly string[][]>> = {
-  AssumedRole: [['arn'], ['sessionContext', 'sessionIssuer']],
-  FederatedUser: [['arn'], ['sessionContext', 'sessionIssuer']],
-  AWSService: [['invokedBy']],
-  IAMUser: [['accountId']],
-  Root: [['accountId']],
-  AWSAccount: [['accountId']],
-  SAMLUser: [['identityProvider']],
-  WebIdentityUser: [['identityProvider']],
-};
+/** The fields each identity type cannot do without, by their path below userIdentity. */
+const NEEDED_FIELDS: ReadonlyMap<string, readonly (readonly [path: string, node: (parts: IdentityParts) => number])[]> = new Map([
+  ['AssumedRole', [['arn', (parts: IdentityParts) => parts.arn] as const, ['sessionContext.sessionIssuer', (parts: IdentityParts) => parts.sessionIssuer] as const]],
+  ['FederatedUser', [['arn', (parts: IdentityParts) => parts.arn] as const, ['sessionContext.sessionIssuer', (parts: IdentityParts) => parts.sessionIssuer] as const]],
+  ['AWSService', [['invokedBy', (parts: IdentityParts) => parts.invokedBy] as const]],
+  ['IAMUser', [['accountId', (parts: IdentityParts) => parts.accountId] as const]],
+  ['Root', [['accountId', (parts: IdentityParts) => parts.accountId] as const]],
+  ['AWSAccount', [['accountId', (parts: IdentityParts) => parts.accountId] as const]],
+  ['SAMLUser', [['identityProvider', (parts: IdentityParts) => parts.identityProvider] as const]],
+  ['WebIdentityUser', [['identityProvider', (parts: IdentityParts) => parts.identityProvider] as const]],
+]);
 
 interface ArnShape {
   /** The service part followed by its colon. */
@@ -32,36 +34,43 @@ interface ArnShape {
 }
 
 /** What the ARN of each type of principal looks like. */
-const ARN_SHAPES: Readonly<Record<string, ArnShape>> = {
-  IAMUser: { service: 'iam:', resource: 'user/', example: 'arn:aws:iam::<account>:user/<name>' },
-  Root: { service: 'iam:', resource: 'root', exact: true, example: 'arn:aws:iam::<account>:root' },
-  Role: { service: 'iam:', resource: 'role/', example: 'arn:aws:iam::<account>:role/<name>' },
-  AssumedRole: { service: 'sts:', resource: 'assumed-role/', example: 'arn:aws:sts::<account>:assumed-role/<role>/<session>' },
-  FederatedUser: { service: 'sts:', resource: 'federated-user/', example: 'arn:aws:sts::<account>:federated-user/<name>' },
-};
+const ARN_SHAPES: ReadonlyMap<string, ArnShape> = new Map([
+  ['IAMUser', { service: 'iam:', resource: 'user/', example: 'arn:aws:iam::<account>:user/<name>' }],
+  ['Root', { service: 'iam:', resource: 'root', exact: true, example: 'arn:aws:iam::<account>:root' }],
+  ['Role', { service: 'iam:', resource: 'role/', example: 'arn:aws:iam::<account>:role/<name>' }],
+  ['AssumedRole', { service: 'sts:', resource: 'assumed-role/', example: 'arn:aws:sts::<account>:assumed-role/<role>/<session>' }],
+  ['FederatedUser', { service: 'sts:', resource: 'federated-user/', example: 'arn:aws:sts::<account>:federated-user/<name>' }],
+]);
 
 const arnParts = new Int32Array(5);
 
 function matchesShape(arn: string, shape: ArnShape): boolean {
+  return matchesShapeAt(arn, arn.length, shape);
+}
+
+/** Whether the ARN ending at `to` of `text`, whose parts `arnParts` holds, has `shape`. */
+function matchesShapeAt(text: string, to: number, shape: ArnShape): boolean {
   const [, serviceAt, regionAt, , resourceAt] = arnParts;
   return (
     regionAt - serviceAt === shape.service.length &&
-    arn.startsWith(shape.service, serviceAt) &&
-    arn.startsWith(shape.resource, resourceAt) &&
-    (!shape.exact || arn.length - resourceAt === shape.resource.length)
+    startsWithAt(text, serviceAt, to, shape.service) &&
+    startsWithAt(text, resourceAt, to, shape.resource) &&
+    (!shape.exact || to - resourceAt === shape.resource.length)
   );
 }
 
+const IDENTITY_TYPE_KEYS = new KeyTable([...IDENTITY_TYPES]);
 const IDENTITY_TYPE_BY_LOWER_CASE: ReadonlyMap<string, string> = new Map([...IDENTITY_TYPES].map((type) => [type.toLowerCase(), type]));
 
 export function checkUserIdentity(context: RecordContext): void {
   const view = context.view;
-  const identity = context.fields[Field.userIdentity];
-  if (identity === NO_NODE || view.kind(identity) !== NodeKind.Object) {
+  const parts = context.identity();
+  const identity = parts.identity;
+  if (identity === NO_NODE) {
     return;
   }
-  const typeNode = view.property(identity, 'type');
-  const type = view.string(typeNode);
+  const typeNode = parts.type;
+  const type = context.vocabularyString(typeNode, IDENTITY_TYPE_KEYS);
   if (typeNode === NO_NODE) {
     // Service events may name only the account and the service; failed calls may lack the rest.
     if (!context.isServiceEvent && !context.failed) {
@@ -69,23 +78,23 @@ export function checkUserIdentity(context: RecordContext): void {
     }
   } else if (type !== undefined) {
     checkType(context, typeNode, type, 'userIdentity.type');
-    checkNeededFields(context, identity, typeNode, type);
-    checkArnShape(context, identity, type, 'userIdentity');
+    checkNeededFields(context, parts, typeNode, type);
+    checkArnShape(context, parts.arn, type, 'userIdentity');
   }
-  const sessionContext = view.property(identity, 'sessionContext');
+  const sessionContext = parts.sessionContext;
   if (sessionContext === NO_NODE || view.kind(sessionContext) !== NodeKind.Object) {
     return;
   }
-  const issuer = view.property(sessionContext, 'sessionIssuer');
+  const issuer = parts.sessionIssuer;
   if (issuer !== NO_NODE && view.kind(issuer) === NodeKind.Object) {
-    const issuerTypeNode = view.property(issuer, 'type');
-    const issuerType = view.string(issuerTypeNode);
+    const issuerTypeNode = parts.issuerType;
+    const issuerType = context.vocabularyString(issuerTypeNode, IDENTITY_TYPE_KEYS);
     if (issuerType !== undefined) {
       checkType(context, issuerTypeNode, issuerType, 'sessionIssuer.type');
-      checkArnShape(context, issuer, issuerType, 'sessionIssuer');
+      checkArnShape(context, parts.issuerArn, issuerType, 'sessionIssuer');
     }
   }
-  checkMfaAuthenticated(context, view.path(sessionContext, 'attributes', 'mfaAuthenticated'));
+  checkMfaAuthenticated(context, parts.mfaAuthenticated);
 }
 
 function checkType(context: RecordContext, node: number, type: string, where: string): void {
@@ -103,16 +112,16 @@ function checkType(context: RecordContext, node: number, type: string, where: st
   );
 }
 
-function checkNeededFields(context: RecordContext, identity: number, typeNode: number, type: string): void {
-  const needed = NEEDED_FIELDS[type];
+function checkNeededFields(context: RecordContext, parts: IdentityParts, typeNode: number, type: string): void {
+  const needed = NEEDED_FIELDS.get(type);
   // A call that failed may have been refused before the caller was fully known.
   if (!needed || context.failed) {
     return;
   }
   let missing: string[] | undefined;
-  for (const path of needed) {
-    if (context.view.path(identity, ...path) === NO_NODE) {
-      (missing ??= []).push(path.join('.'));
+  for (const [path, node] of needed) {
+    if (node(parts) === NO_NODE) {
+      (missing ??= []).push(path);
     }
   }
   if (missing) {
@@ -124,12 +133,15 @@ function checkNeededFields(context: RecordContext, identity: number, typeNode: n
   }
 }
 
-function checkArnShape(context: RecordContext, object: number, type: string, where: string): void {
-  const shape = ARN_SHAPES[type];
+function checkArnShape(context: RecordContext, arnNode: number, type: string, where: string): void {
+  const shape = ARN_SHAPES.get(type);
   if (!shape) {
     return;
   }
-  const arnNode = context.view.property(object, 'arn');
+  const plain = context.plainStart(arnNode);
+  if (plain >= 0 && context.arnParts(arnNode, arnParts) && matchesShapeAt(context.text, context.plainEnd(arnNode, plain), shape)) {
+    return;
+  }
   const arnText = context.view.string(arnNode);
   if (arnText === undefined || !arnOffsets(arnText, arnParts) || matchesShape(arnText, shape)) {
     return;
@@ -157,6 +169,13 @@ function checkMfaAuthenticated(context: RecordContext, node: number): void {
       { fix: context.replaceValue(node, `Quote ${raw}`, `"${raw}"`) },
     );
     return;
+  }
+  const plain = context.plainStart(node);
+  if (plain >= 0) {
+    const end = context.plainEnd(node, plain);
+    if (equalsAt(context.text, plain, end, 'true') || equalsAt(context.text, plain, end, 'false')) {
+      return;
+    }
   }
   const value = context.view.string(node);
   if (kind === NodeKind.String && value !== 'true' && value !== 'false') {
