@@ -29,7 +29,7 @@ describe('rule event-version', () => {
 
 describe('rule event-time', () => {
   it('fires on a time that is not ISO 8601 UTC', () => {
-    for (const time of ['2024/05/01 09:15:30', 'May 1, 2024 9:15:30 AM', '2024-05-01', '']) {
+    for (const time of ['2024/05/01 09:15:30', 'May 1, 2024 9:15:30 AM', '2024-05-01', '', '20X4-05-01T09:15:30Z', '2O24-05-01T09:15:30Z']) {
       const { text, found } = check({ eventTime: time }, RuleCode.eventTime);
       assert.equal(found.length, 1, time);
       assert.equal(covered(text, found[0]), JSON.stringify(time));

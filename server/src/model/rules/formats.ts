@@ -88,6 +88,9 @@ function isPlainUtcTimeAt(text: string, from: number, to: number): boolean {
     return false;
   }
   const year = twoDigitsAt(text, from) * 100 + twoDigitsAt(text, from + 2);
+  if (Number.isNaN(year)) {
+    return false;
+  }
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]);
 }
