@@ -386,11 +386,18 @@ export function spliceSubtree(
     target.count = table.count + rowDelta;
   }
 
-  // Ancestors of the subtree: they end later and (if rows were added) their subtree grew.
-  for (let row = 0; row < oldRoot; row++) {
-    if (target.next[row] > oldRoot) {
-      target.end[row] += delta;
-      target.next[row] += rowDelta;
+  // Ancestors of the subtree: they end later and (if rows were added) their subtree grew. They are
+  // found by walking down from the first root, skipping every sibling subtree on the way.
+  if (delta !== 0 || rowDelta !== 0) {
+    let row = 0;
+    while (row < oldRoot) {
+      if (target.next[row] > oldRoot) {
+        target.end[row] += delta;
+        target.next[row] += rowDelta;
+        row++;
+      } else {
+        row = target.next[row];
+      }
     }
   }
 
@@ -410,15 +417,24 @@ export function spliceSubtree(
   target.keyEnd[oldRoot] = rootKeyEnd;
   target.flags[oldRoot] |= rootKeyFlags;
 
-  // Later rows: offsets move by delta, row links by rowDelta.
-  for (let row = oldRoot + replacement.count; row < target.count; row++) {
-    target.start[row] += delta;
-    target.end[row] += delta;
-    if (target.keyStart[row] >= editStart) {
-      target.keyStart[row] += delta;
-      target.keyEnd[row] += delta;
+  // Later rows: offsets move by delta, row links by rowDelta; one column at a time, as these loops
+  // run over every row after the edit.
+  const first = oldRoot + replacement.count;
+  const count = target.count;
+  if (delta !== 0) {
+    const { start, end, keyStart, keyEnd } = target;
+    for (let row = first; row < count; row++) start[row] += delta;
+    for (let row = first; row < count; row++) end[row] += delta;
+    for (let row = first; row < count; row++) {
+      if (keyStart[row] >= editStart) {
+        keyStart[row] += delta;
+        keyEnd[row] += delta;
+      }
     }
-    target.next[row] += rowDelta;
+  }
+  if (rowDelta !== 0) {
+    const next = target.next;
+    for (let row = first; row < count; row++) next[row] += rowDelta;
   }
   return { table: target, rowDelta };
 }
