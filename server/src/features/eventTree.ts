@@ -128,6 +128,16 @@ function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: Eve
   return uris.map(inputsOf).filter((input): input is EventTreeInput => input !== undefined);
 }
 
+/** A group's wire form without its children: key, label, counts and what it is. */
+export function groupHeader(group: EventGroupNode): EventGroup {
+  const wire: EventGroup = { key: group.key, label: group.label, kind: group.kind, count: group.count, errorCount: group.errorCount };
+  if (group.description !== undefined) wire.description = group.description;
+  if (group.identityType !== undefined) wire.identityType = group.identityType;
+  if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
+  if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
+  return wire;
+}
+
 /** The known dimensions of a request's groupBy, each once, in order. */
 export function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
   const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity') : [];
@@ -170,11 +180,7 @@ function answer(
     return ref;
   };
   const convert = (group: EventGroupNode, levels: number): EventGroup => {
-    const wire: EventGroup = { key: group.key, label: group.label, kind: group.kind, count: group.count, errorCount: group.errorCount };
-    if (group.description !== undefined) wire.description = group.description;
-    if (group.identityType !== undefined) wire.identityType = group.identityType;
-    if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
-    if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
+    const wire = groupHeader(group);
     if (levels > 0) {
       if (group.groups) {
         wire.groups = group.groups.map((child) => convert(child, levels - 1));

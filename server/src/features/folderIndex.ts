@@ -30,7 +30,7 @@ import {
 import { EventGroup, EventRef, EventTreeParams, EventTreeResult, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderParams } from '../protocol';
 import { RuntimeEnvironment } from '../runtime';
 import { eventRef } from './eventRefs';
-import { DEFAULT_EVENT_LIMIT, normalizeFilter, normalizeGroupBy } from './eventTree';
+import { DEFAULT_EVENT_LIMIT, groupHeader, normalizeFilter, normalizeGroupBy } from './eventTree';
 
 /**
  * `cloudtrail/indexFolder` and the event tree of folder indexes: reads a folder of logs from disk
@@ -333,11 +333,7 @@ function answer(index: FolderIndex, grouping: FolderGrouping, params: EventTreeP
   const limit = typeof params.limit === 'number' && params.limit >= 0 ? Math.floor(params.limit) : DEFAULT_EVENT_LIMIT;
   const uris = new Map<number, string>();
   const convert = (group: EventGroupNode, levels: number): EventGroup => {
-    const wire: EventGroup = { key: group.key, label: group.label, kind: group.kind, count: group.count, errorCount: group.errorCount };
-    if (group.description !== undefined) wire.description = group.description;
-    if (group.identityType !== undefined) wire.identityType = group.identityType;
-    if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
-    if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
+    const wire = groupHeader(group);
     if (levels > 0) {
       if (group.groups) {
         wire.groups = group.groups.map((child) => convert(child, levels - 1));
