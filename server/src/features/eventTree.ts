@@ -157,16 +157,52 @@ export function normalizeFilter(filter: EventFilter | undefined): EventFilter {
   return normalized;
 }
 
-/** Turns (the requested part of) a grouping into the wire form. */
+/** The events a leaf group lists on the wire: from `offset`, at most `limit`, and how many are left. */
+export type PageOfEvents = (group: EventGroupNode, offset: number, limit: number) => { events: EventRef[]; more: number };
+
+/**
+ * Turns (the requested part of) a grouping into the wire form: one group (`params.group`) or the
+ * top groups, `params.depth` levels deep, leaf groups listing a page of their events.
+ */
+export function wireTree(
+  groups: readonly EventGroupNode[],
+  counts: { total: number; matched: number },
+  params: EventTreeParams,
+  pageOf: PageOfEvents,
+): EventTreeResult {
+  const depth = typeof params.depth === 'number' && params.depth >= 1 ? Math.floor(params.depth) : Number.POSITIVE_INFINITY;
+  const offset = typeof params.offset === 'number' && params.offset > 0 ? Math.floor(params.offset) : 0;
+  const limit = typeof params.limit === 'number' && params.limit >= 0 ? Math.floor(params.limit) : DEFAULT_EVENT_LIMIT;
+  const convert = (group: EventGroupNode, levels: number): EventGroup => {
+    const wire = groupHeader(group);
+    if (levels > 0) {
+      if (group.groups) {
+        wire.groups = group.groups.map((child) => convert(child, levels - 1));
+      } else {
+        const page = pageOf(group, offset, limit);
+        wire.events = page.events;
+        if (page.more > 0) wire.moreEvents = page.more;
+      }
+    }
+    return wire;
+  };
+  let answered: EventGroup[];
+  if (params.group) {
+    const found = findGroup(groups, params.group);
+    answered = found ? [convert(found, depth)] : [];
+  } else {
+    answered = groups.map((group) => convert(group, depth - 1));
+  }
+  return { groups: answered, total: counts.total, matched: counts.matched };
+}
+
+/** The wire form of a grouping of open documents. */
 function answer(
   inputs: readonly EventTreeInput[],
   grouping: Grouping,
   params: EventTreeParams,
   marksOf: (input: EventTreeInput) => Uint8Array,
 ): EventTreeResult {
-  const depth = typeof params.depth === 'number' && params.depth >= 1 ? Math.floor(params.depth) : Number.POSITIVE_INFINITY;
-  const offset = typeof params.offset === 'number' && params.offset > 0 ? Math.floor(params.offset) : 0;
-  const limit = typeof params.limit === 'number' && params.limit >= 0 ? Math.floor(params.limit) : DEFAULT_EVENT_LIMIT;
   const marks = new Map<number, Uint8Array>();
   const toRef = (event: GroupedEvent): EventRef => {
     const input = inputs[event.documentIndex];
@@ -179,25 +215,8 @@ function answer(
     if (inputs.length > 1) ref.uri = input.document.uri;
     return ref;
   };
-  const convert = (group: EventGroupNode, levels: number): EventGroup => {
-    const wire = groupHeader(group);
-    if (levels > 0) {
-      if (group.groups) {
-        wire.groups = group.groups.map((child) => convert(child, levels - 1));
-      } else {
-        const page = pageEvents(group, offset, limit);
-        wire.events = page.events.map(toRef);
-        if (page.more > 0) wire.moreEvents = page.more;
-      }
-    }
-    return wire;
-  };
-  let groups: EventGroup[];
-  if (params.group) {
-    const found = findGroup(grouping.groups, params.group);
-    groups = found ? [convert(found, depth)] : [];
-  } else {
-    groups = grouping.groups.map((group) => convert(group, depth - 1));
-  }
-  return { groups, total: grouping.total, matched: grouping.matched };
+  return wireTree(grouping.groups, grouping, params, (group, offset, limit) => {
+    const page = pageEvents(group, offset, limit);
+    return { events: page.events.map(toRef), more: page.more };
+  });
 }

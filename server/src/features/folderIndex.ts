@@ -12,7 +12,7 @@ import {
   ResponseError,
   WorkDoneProgressReporter,
 } from 'vscode-languageserver';
-import { EventFilter, EventGroupNode, findGroup, GroupDimension } from '../model';
+import { EventFilter, GroupDimension } from '../model';
 import {
   FolderGrouping,
   FolderIndex,
@@ -27,10 +27,10 @@ import {
   watchFolderTree,
   WorkerPool,
 } from '../model/folderIndex';
-import { EventGroup, EventRef, EventTreeParams, EventTreeResult, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderParams } from '../protocol';
+import { EventRef, EventTreeParams, EventTreeResult, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderParams } from '../protocol';
 import { RuntimeEnvironment } from '../runtime';
 import { eventRef } from './eventRefs';
-import { DEFAULT_EVENT_LIMIT, groupHeader, normalizeFilter, normalizeGroupBy } from './eventTree';
+import { normalizeFilter, normalizeGroupBy, wireTree } from './eventTree';
 
 /**
  * `cloudtrail/indexFolder` and the event tree of folder indexes: reads a folder of logs from disk
@@ -328,40 +328,21 @@ export class FolderIndexService {
 // --- the tree's wire form -------------------------------------------------------------------------
 
 function answer(index: FolderIndex, grouping: FolderGrouping, params: EventTreeParams): EventTreeResult {
-  const depth = typeof params.depth === 'number' && params.depth >= 1 ? Math.floor(params.depth) : Number.POSITIVE_INFINITY;
-  const offset = typeof params.offset === 'number' && params.offset > 0 ? Math.floor(params.offset) : 0;
-  const limit = typeof params.limit === 'number' && params.limit >= 0 ? Math.floor(params.limit) : DEFAULT_EVENT_LIMIT;
   const uris = new Map<number, string>();
-  const convert = (group: EventGroupNode, levels: number): EventGroup => {
-    const wire = groupHeader(group);
-    if (levels > 0) {
-      if (group.groups) {
-        wire.groups = group.groups.map((child) => convert(child, levels - 1));
-      } else {
-        const events = grouping.eventsOf(group);
-        const start = Math.min(offset, events.length);
-        const end = Math.min(events.length, start + limit);
-        wire.events = events.slice(start, end).map(({ file, index: position }) => {
-          let uri = uris.get(file.id);
-          if (uri === undefined) {
-            uri = toUri(file.path);
-            uris.set(file.id, uri);
-          }
-          return toFolderEventRef(index, file, position, uri);
-        });
-        if (end < events.length) wire.moreEvents = events.length - end;
+  return wireTree(grouping.groups, grouping, params, (group, offset, limit) => {
+    const events = grouping.eventsOf(group);
+    const start = Math.min(offset, events.length);
+    const end = Math.min(events.length, start + limit);
+    const refs = events.slice(start, end).map(({ file, index: position }) => {
+      let uri = uris.get(file.id);
+      if (uri === undefined) {
+        uri = toUri(file.path);
+        uris.set(file.id, uri);
       }
-    }
-    return wire;
-  };
-  let groups: EventGroup[];
-  if (params.group) {
-    const found = findGroup(grouping.groups, params.group);
-    groups = found ? [convert(found, depth)] : [];
-  } else {
-    groups = grouping.groups.map((group) => convert(group, depth - 1));
-  }
-  return { groups, total: grouping.total, matched: grouping.matched };
+      return toFolderEventRef(index, file, position, uri);
+    });
+    return { events: refs, more: events.length - end };
+  });
 }
 
 function toFolderEventRef(index: FolderIndex, file: Parameters<FolderIndex['event']>[0], position: number, uri: string): EventRef {
