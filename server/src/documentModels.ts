@@ -1,6 +1,7 @@
 import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CloudTrailDocument, parseCloudTrail, updateCloudTrail } from './model';
+import { CloudTrailDocument, EditedText, parseCloudTrail, updateCloudTrail } from './model';
+import { PieceTextDocument } from './pieceTextDocument';
 
 /** The text changed since the cached model, as one replacement: old `[start, oldEnd)` became new `[start, newEnd)`. */
 interface PendingEdit {
@@ -28,12 +29,12 @@ export class DocumentModels {
   /** How TextDocuments applies changes; records each change for incremental updates. */
   readonly documentsConfiguration = {
     create: (uri: string, languageId: string, version: number, content: string): TextDocument =>
-      TextDocument.create(uri, languageId, version, content),
+      PieceTextDocument.create(uri, languageId, version, content),
     update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument => {
       let updated = document;
       for (const change of changes) {
         this.noteChange(updated, change);
-        updated = TextDocument.update(updated, [change], version);
+        updated = updated instanceof PieceTextDocument ? (updated.update([change], version), updated) : TextDocument.update(updated, [change], version);
       }
       return updated;
     },
@@ -53,12 +54,8 @@ export class DocumentModels {
     this.pending.delete(document.uri);
     let next: CachedModel;
     if (cached && pending && pending !== 'full') {
-      const text = document.getText();
-      const update = updateCloudTrail(
-        cached.model,
-        { start: pending.start, end: pending.oldEnd, text: text.slice(pending.start, pending.newEnd) },
-        text,
-      );
+      const text = editedText(document);
+      const update = updateCloudTrail(cached.model, { start: pending.start, end: pending.oldEnd, text: text.slice(pending.start, pending.newEnd) }, text);
       next = { version: document.version, model: update.document };
       if (update.incremental && update.changedRecord !== undefined) {
         next.incrementalFrom = {
@@ -113,4 +110,13 @@ export class DocumentModels {
       newEnd: coveredEnd + inserted - (end - start),
     });
   }
+}
+
+/** The document's text for a model update: cut from its pieces, so the whole text need not be built. */
+function editedText(document: TextDocument): EditedText {
+  if (document instanceof PieceTextDocument) {
+    return { whole: document.wholeText(), slice: (start, end) => document.slice(start, end) };
+  }
+  const text = document.getText();
+  return { whole: text, slice: (start, end) => text.slice(start, end) };
 }

@@ -15,6 +15,7 @@ import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
 import { hoverAt } from './features/hover';
+import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
@@ -234,7 +235,11 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   });
   connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
   connection.onDidChangeWatchedFiles((params) => folderIndexes.onWatchedFilesChanged(params.changes));
-  connection.onShutdown(() => folderIndexes.dispose());
+  const idleTextJoin = registerIdleTextJoin(documents, runtime);
+  connection.onShutdown(() => {
+    folderIndexes.dispose();
+    idleTextJoin.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

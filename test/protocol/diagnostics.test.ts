@@ -78,4 +78,40 @@ describe('diagnostics after edits', () => {
     const finalDiagnostics = session.published.get(uri)!.diagnostics;
     assert.equal(finalDiagnostics.length, 22);
   });
+
+  it('publishes what a fresh open would while typing inside the records of a real log, and hovers read the edited and the other records right', async () => {
+    const uri = fileUri('typed-in.json');
+    let text = readFixture('real/stratus-red-team/aws.execution.ssm-start-session.json');
+    await session.open(uri, text);
+    const { TextDocument } = await import('vscode-languageserver-textdocument');
+    // Break an eventTime, mistype a region, then put both back: each edit lies inside one record.
+    const firstTime = text.indexOf('"eventTime"');
+    const region = text.indexOf('"awsRegion"', text.indexOf('"eventTime"', firstTime + 1));
+    const steps = [
+      { at: text.indexOf('T', text.indexOf(':', firstTime) + 3), remove: 1, insert: ' ' },
+      { at: text.indexOf('"', text.indexOf(':', region) + 1) + 1, remove: 0, insert: 'X_' },
+      { at: text.indexOf('"', text.indexOf(':', region) + 1) + 1, remove: 2, insert: '' },
+      { at: text.indexOf('T', text.indexOf(':', firstTime) + 3), remove: 1, insert: 'T' },
+    ];
+    const problemsSeen: string[][] = [];
+    for (const [index, step] of steps.entries()) {
+      const document = TextDocument.create(uri, 'cloudtrail', 1, text);
+      const published = await session.change(uri, [
+        { range: { start: document.positionAt(step.at), end: document.positionAt(step.at + step.remove) }, text: step.insert },
+      ]);
+      text = text.slice(0, step.at) + step.insert + text.slice(step.at + step.remove);
+      const freshUri = fileUri(`typed-in-fresh-${index}.json`);
+      const fresh = await session.open(freshUri, text);
+      assert.deepEqual(published.diagnostics, fresh.diagnostics, `step ${index}`);
+      problemsSeen.push(summarize(published.diagnostics));
+      const edited = TextDocument.create(uri, 'cloudtrail', 1, text);
+      for (const offset of [step.at, firstTime + 2, region + 2, text.lastIndexOf('"eventName"') + 2, text.indexOf('{', 5)]) {
+        const position = edited.positionAt(offset);
+        assert.deepEqual(await session.hover(uri, position), await session.hover(freshUri, position), `step ${index}: hover at ${offset}`);
+      }
+    }
+    assert.ok(problemsSeen[0].some((line) => line.endsWith(' event-time')), problemsSeen[0].join('\n'));
+    assert.ok(problemsSeen[1].length > 0, 'the mistyped region is reported');
+    assert.deepEqual(problemsSeen[3], [], 'putting the text back clears every problem');
+  });
 });

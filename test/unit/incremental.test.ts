@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudTrailDocument, parseCloudTrail, TextChange, updateCloudTrail, validateDocument, validateDocumentIncrementally } from '../../server/src/model';
+import { NO_NODE } from '../../server/src/model/nodeTable';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { documentSymbols } from '../../server/src/features/symbols';
+import { groupEvents } from '../../server/src/model/eventGrouping';
+import { hoverContent } from '../../server/src/model/explain/hoverContent';
 import { readFixture } from '../fixtures';
 
 /** Everything observable about a model, to compare an incremental update with a full parse. */
@@ -18,14 +23,35 @@ function snapshot(document: CloudTrailDocument) {
       index: r.index,
       start: r.start,
       end: r.end,
-      node: r.node,
+      node: r.node === NO_NODE ? NO_NODE : r.source.documentNode(r.node),
       entry: r.entry,
       placement: r.placement,
       summary: r.summary,
-      sharesDocumentView: r.source.view === document.view,
+      embedded: r.source.embedded,
+      wrapper: r.wrapper,
     })),
     problems: document.problems,
   };
+}
+
+/**
+ * A record read from its own copy after an edit must read exactly what the document holds: its
+ * nodes, mapped to the document, are the document's rows, and its text is the document's text.
+ */
+function assertSourcesAgree(document: CloudTrailDocument, text: string, message: string): void {
+  const documentTable = document.view.table;
+  for (const record of document.records) {
+    const { view, toDocument, documentNode } = record.source;
+    if (record.source.embedded || record.node === NO_NODE) continue;
+    const table = view.table;
+    for (let node = record.node; node < table.next[record.node]; node++) {
+      const row = documentNode(node);
+      const mapped = [table.kind[node], toDocument(table.start[node]), toDocument(table.end[node]), table.next[node] - node];
+      const expected = [documentTable.kind[row], documentTable.start[row], documentTable.end[row], documentTable.next[row] - row];
+      assert.deepEqual(mapped, expected, `${message}: record ${record.index}, node ${node}`);
+      assert.equal(view.source(node), text.slice(expected[1], expected[2]), `${message}: record ${record.index}, node ${node} text`);
+    }
+  }
 }
 
 function apply(text: string, change: TextChange): string {
@@ -63,6 +89,7 @@ describe('incremental updates', () => {
         const update = updateCloudTrail(document, change, newText);
         const full = parseCloudTrail(newText);
         assert.deepEqual(snapshot(update.document), snapshot(full), `step ${step}: ${JSON.stringify(change)}`);
+        assertSourcesAgree(update.document, newText, `step ${step}`);
         text = newText;
         document = update.document;
       }
@@ -91,6 +118,55 @@ describe('incremental updates', () => {
     assert.equal(incremental, inside, 'every edit inside a string value of a record is handled by re-reading that record');
   });
 
+  it('answers hovers, the outline and the text filter as a full parse does, while typing in several records', () => {
+    const env = { now: Date.UTC(2026, 10, 25, 12, 0, 0), timeZone: 'UTC' };
+    const envelopesInRecords = (): string => {
+      const envelope = JSON.parse(readFixture('shapes/eventbridge-envelope.json')) as { detail: unknown };
+      return JSON.stringify({ Records: [envelope, envelope.detail, envelope] }, null, 1);
+    };
+    const logs: [string, () => string][] = [
+      ['real/stratus-red-team/aws.execution.ssm-start-session.json', () => readFixture('real/stratus-red-team/aws.execution.ssm-start-session.json')],
+      ['aws-docs-acm/ct-acm-revoke.current.json', () => readFixture('aws-docs-acm/ct-acm-revoke.current.json')],
+      ['shapes/one-per-line.ndjson.json', () => readFixture('shapes/one-per-line.ndjson.json')],
+      ['EventBridge envelopes inside Records', envelopesInRecords],
+    ];
+    for (const [file, read] of logs) {
+      let text = read();
+      let document = parseCloudTrail(text);
+      const next = random(file.length * 7);
+      let incremental = 0;
+      for (let step = 0; step < 60; step++) {
+        // A position inside a string value.
+        const valuePattern = /":\s*"/g;
+        valuePattern.lastIndex = Math.floor(next() * text.length);
+        const value = valuePattern.exec(text);
+        if (!value) continue;
+        const valueStart = value.index + value[0].length;
+        const at = valueStart + Math.floor(next() * Math.max(1, text.indexOf('"', valueStart) - valueStart));
+        const change = { start: at, end: at + (next() < 0.3 ? 1 : 0), text: next() < 0.2 ? '' : 'Zq' };
+        const newText = apply(text, change);
+        const update = updateCloudTrail(document, change, newText);
+        if (update.incremental) incremental++;
+        const full = parseCloudTrail(newText);
+        const message = `${file} step ${step}`;
+        for (let probe = 0; probe < 40; probe++) {
+          const offset = next() < 0.5 ? at + Math.floor(next() * 200) - 100 : Math.floor(next() * newText.length);
+          assert.deepEqual(hoverContent(update.document, offset, env), hoverContent(full, offset, env), `${message}: hover at ${offset}`);
+        }
+        const textDocument = TextDocument.create('file:///a.json', 'cloudtrail', 1, newText);
+        assert.deepEqual(documentSymbols(update.document, textDocument, 1000), documentSymbols(full, textDocument, 1000), `${message}: outline`);
+        for (const needle of ['zq', 'certificate', 'amazonaws']) {
+          const grouped = (model: CloudTrailDocument) =>
+            groupEvents([model], { groupBy: ['action'], filter: { text: needle } }).groups.map((group) => [group.key, group.count]);
+          assert.deepEqual(grouped(update.document), grouped(full), `${message}: filter ${needle}`);
+        }
+        text = newText;
+        document = update.document;
+      }
+      assert.ok(incremental > 40, `${file}: most edits re-read one record (${incremental})`);
+    }
+  });
+
   it('reads one record again for a one-character edit inside a string value', () => {
     const text = readFixture('real/trailscraper/events-for-smoke-test.json');
     const document = parseCloudTrail(text);
@@ -117,9 +193,18 @@ function duplicatedRecords(): string {
   return JSON.stringify({ Records: [...records, records[0], records[2]] }, null, 2);
 }
 
+/** EventBridge envelopes among plain records, with duplicate names around the records: in an envelope and in the top object. */
+const ENVELOPES = '(envelopes and duplicate names around the records)';
+function envelopesAroundRecords(): string {
+  const envelope = JSON.parse(readFixture('shapes/eventbridge-envelope.json')) as { detail: unknown };
+  const text = JSON.stringify({ Records: [envelope, envelope.detail, envelope], Extra: 1 }, null, 2);
+  return text.replace('"detail-type"', '"source": "aws.acm",\n    "detail-type"').replace('"Extra": 1', '"Extra": 1, "Extra": 2');
+}
+
 describe('incremental validation', () => {
   const files = [
     DUPLICATED,
+    ENVELOPES,
     'real/stratus-red-team/aws.execution.ssm-start-session.json',
     'aws-docs-acm/ct-acm-revoke.current.json',
     'aws-docs-acm/ct-acm-addtags.json',
@@ -131,7 +216,8 @@ describe('incremental validation', () => {
     it(`gives the same problems as validating the whole file after edits in ${file}`, () => {
       const next = random(file.length * 31);
       const options = { maxProblems: 1000 };
-      let text = file === DUPLICATED ? duplicatedRecords() : readFixture(file);
+      let text = file === DUPLICATED ? duplicatedRecords() : file === ENVELOPES ? envelopesAroundRecords() : readFixture(file);
+      assert.ok(file !== ENVELOPES || validateDocument(parseCloudTrail(text)).filter((problem) => problem.code === 'duplicate-key').length === 2);
       let document = parseCloudTrail(text);
       let validated = validateDocumentIncrementally(document, options);
       let reused = 0;

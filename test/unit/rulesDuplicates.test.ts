@@ -30,6 +30,17 @@ describe('rule duplicate-key', () => {
     assert.deepEqual(found.map((problem) => covered(text, problem)).sort(), ['"Records2"', '"d"', '"k7"']);
   });
 
+  it('reports a duplicate once when the record is the whole file or a whole line', () => {
+    const single = '{"eventVersion":"1.08","eventName":"ListCertificates","eventName":"GetCertificate"}';
+    assert.equal(withCode(ruleProblems(single), RuleCode.duplicateKey).length, 1);
+    const lines = `${single}\n${single}\n`;
+    const found = withCode(ruleProblems(lines), RuleCode.duplicateKey);
+    assert.deepEqual(
+      found.map((problem) => problem.start),
+      [single.lastIndexOf('"eventName"'), single.length + 1 + single.lastIndexOf('"eventName"')],
+    );
+  });
+
   it('does not fire on equal names in different objects', () => {
     assert.deepEqual(withCode(ruleProblems(logText(goodRecord(), goodRecord())), RuleCode.duplicateKey), []);
   });

@@ -26,13 +26,47 @@ export type DocumentShape =
 
 /**
  * The text a record's nodes point into. For most records that is the document itself; for an
- * event embedded in a string it is the unescaped string, with a map back to the document.
+ * event embedded in a string it is the unescaped string, with a map back to the document; for the
+ * record last re-read after an edit, a copy of its own text and nodes (see `RecordCopySource`).
  */
 export interface RecordSource {
   readonly view: JsonView;
   readonly embedded: boolean;
   toDocument(offset: number): number;
   fromDocument(offset: number): number;
+  /** The row in the document's node table of one of this source's nodes; NO_NODE when the document's tree does not hold it (an embedded event). */
+  documentNode(node: number): number;
+}
+
+/**
+ * The source of the records read from the document's own tree. All of them share one, and an
+ * incremental update points it at the new text and tree rather than touching every record.
+ */
+export class DocumentSource implements RecordSource {
+  readonly embedded = false;
+  constructor(public view: JsonView) {}
+  readonly toDocument = (offset: number): number => offset;
+  readonly fromDocument = (offset: number): number => offset;
+  readonly documentNode = (node: number): number => node;
+}
+
+/**
+ * The source of a record re-read on its own after an edit: its text cut from the new document
+ * text and the nodes scanned from it. The same nodes sit in the document's table from the entry's
+ * row on, and the text from the entry's offset on, so mapping is adding those two numbers.
+ */
+export class RecordCopySource implements RecordSource {
+  readonly embedded = false;
+  constructor(
+    readonly view: JsonView,
+    /** Document offset of the copy's first character. */
+    readonly textStart: number,
+    /** Document row of the copy's first node. */
+    readonly firstRow: number,
+  ) {}
+  readonly toDocument = (offset: number): number => offset + this.textStart;
+  readonly fromDocument = (offset: number): number => offset - this.textStart;
+  readonly documentNode = (node: number): number => (node === NO_NODE ? NO_NODE : node + this.firstRow);
 }
 
 export interface RecordSummary {
@@ -158,17 +192,12 @@ function looksBinary(text: string): boolean {
   return sample > 0 && suspicious / sample > 0.1;
 }
 
-const IDENTITY_SOURCE = {
-  toDocument: (offset: number) => offset,
-  fromDocument: (offset: number) => offset,
-};
-
 class DocumentBuilder {
   readonly view: JsonView;
   readonly records: CloudTrailRecord[] = [];
   readonly problems: Problem[] = [];
   shape: DocumentShape = 'empty';
-  private readonly documentSource: RecordSource;
+  private readonly documentSource: DocumentSource;
 
   constructor(
     text: string,
@@ -177,7 +206,7 @@ class DocumentBuilder {
     private readonly options: ParseOptions,
   ) {
     this.view = new JsonView(text, table);
-    this.documentSource = { view: this.view, embedded: false, ...IDENTITY_SOURCE };
+    this.documentSource = new DocumentSource(this.view);
   }
 
   readEntry(entry: number, placement: RecordPlacement): void {
@@ -381,6 +410,7 @@ class DocumentBuilder {
       embedded: true,
       toDocument,
       fromDocument: (offset: number) => toInnerOffset(toOuter, offset),
+      documentNode: () => NO_NODE,
     };
     const root = inner.roots[0] ?? NO_NODE;
     if (root === NO_NODE || source.view.kind(root) !== NodeKind.Object) {

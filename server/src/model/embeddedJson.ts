@@ -1,4 +1,5 @@
 import { SIMPLE_ESCAPES } from './nodeTable';
+import { lastAtOrBefore } from './sortedSearch';
 
 /**
  * JSON held inside a JSON string (the `CloudTrailEvent` of `lookup-events` output, or a record
@@ -57,15 +58,5 @@ export function decodeStringWithOffsets(document: string, quoteStart: number, qu
 
 /** The inner offset whose character starts at or covers the document offset `outer`. */
 export function toInnerOffset(toOuter: Int32Array, outer: number): number {
-  let low = 0;
-  let high = toOuter.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (toOuter[mid] <= outer) {
-      low = mid;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return low;
+  return lastAtOrBefore(toOuter, outer);
 }

@@ -1,6 +1,6 @@
-import { CloudTrailDocument, CloudTrailRecord, ParseOptions, parseCloudTrail, readEntry, recordAt } from './cloudTrailDocument';
+import { CloudTrailDocument, CloudTrailRecord, DocumentSource, ParseOptions, parseCloudTrail, readEntry, RecordCopySource, recordAt } from './cloudTrailDocument';
 import { scanJson } from './jsonScanner';
-import { NodeKind, spliceSubtree } from './nodeTable';
+import { JsonView, NO_NODE, NodeKind, spliceSubtree } from './nodeTable';
 import { compareProblems, Problem, SyntaxCode } from './problems';
 
 /** One replacement of `[start, end)` of the old text by `text`. */
@@ -37,25 +37,38 @@ const NON_LOCAL_PROBLEMS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The text after an edit, for an update that should not need all of it: the edited record is cut
+ * out with `slice`, and `whole` is only kept (it may be a string V8 has not yet joined into one
+ * piece: the first read of a character outside the record joins it).
+ */
+export interface EditedText {
+  readonly whole: string;
+  slice(start: number, end: number): string;
+}
+
+/**
  * The model of the text after `change`, reading again only the record the change falls in when
  * that is safe, and the whole text otherwise. The previous model must not be used afterwards: its
- * node table may be updated in place.
+ * node table, its records and their shared source may be updated in place.
  */
 export function updateCloudTrail(
   previous: CloudTrailDocument,
   change: TextChange,
-  newText: string,
+  newText: string | EditedText,
   options: ParseOptions = {},
 ): DocumentUpdate {
+  const edited: EditedText = typeof newText === 'string' ? { whole: newText, slice: (start, end) => newText.slice(start, end) } : newText;
   const delta = change.text.length - (change.end - change.start);
-  const fast = tryUpdateOneRecord(previous, change, newText, delta, options);
-  return fast ?? { document: parseCloudTrail(newText, options), delta, changeStart: change.start, incremental: false };
+  const fast = tryUpdateOneRecord(previous, change, edited, delta, options);
+  return fast ?? { document: parseCloudTrail(edited.whole, options), delta, changeStart: change.start, incremental: false };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function tryUpdateOneRecord(
   previous: CloudTrailDocument,
   change: TextChange,
-  newText: string,
+  edited: EditedText,
   delta: number,
   options: ParseOptions,
 ): DocumentUpdate | undefined {
@@ -79,7 +92,7 @@ function tryUpdateOneRecord(
   }
   const newStart = record.start;
   const newEnd = record.end + delta;
-  const slice = newText.slice(newStart, newEnd);
+  const slice = edited.slice(newStart, newEnd);
   const rescan = scanJson(slice, options);
   const root = rescan.roots[0];
   if (
@@ -93,35 +106,44 @@ function tryUpdateOneRecord(
   ) {
     return undefined;
   }
-
-  const { table, rowDelta } = spliceSubtree(oldTable, entry, rescan.table, newStart, delta);
-  const reread = readEntry(newText, table, entry, record.placement, options);
-  if (reread.records.length !== 1) {
+  // The record is read from its own text, so nothing here reads the rest of the new text.
+  const reread = readEntry(slice, rescan.table, root, record.placement, options);
+  const read = reread.records[0];
+  if (reread.records.length !== 1 || read.source.embedded) {
     return undefined;
   }
-  // Every record and the document share one view of the new text, as after a full parse.
-  const documentSource = reread.records[0].source;
-  const view = documentSource.view;
 
-  const moveRecord = (old: CloudTrailRecord, index: number): CloudTrailRecord => ({
-    ...old,
-    index,
-    start: old.start + delta,
-    end: old.end + delta,
-    entry: old.entry + rowDelta,
-    node: old.node + rowDelta,
-    source: documentSource,
-    ...(old.wrapper ? { wrapper: { ...old.wrapper, node: old.wrapper.node + rowDelta } } : {}),
-  });
-  const records: CloudTrailRecord[] = new Array(previous.records.length);
-  for (let i = 0; i < previous.records.length; i++) {
-    const old = previous.records[i];
-    if (i < record.index) {
-      records[i] = { ...old, source: documentSource };
-    } else if (i === record.index) {
-      records[i] = { ...reread.records[0], index: i };
-    } else {
-      records[i] = moveRecord(old, i);
+  const { table, rowDelta } = spliceSubtree(oldTable, entry, rescan.table, newStart, delta);
+  const view = new JsonView(edited.whole, table);
+  const documentSource = previous.records.find((r) => r.source instanceof DocumentSource)?.source as DocumentSource | undefined;
+  const sharedSource = documentSource ?? new DocumentSource(view);
+  sharedSource.view = view;
+
+  // A new array: the previous one stays with the previous version's validation state.
+  const records = previous.records.slice();
+  for (let i = 0; i < records.length; i++) {
+    const old = records[i];
+    if (i === record.index) {
+      const source = new RecordCopySource(read.source.view, newStart, entry);
+      records[i] = {
+        ...read,
+        index: i,
+        start: newStart,
+        end: newEnd,
+        entry,
+        source,
+        ...(read.wrapper ? { wrapper: { ...read.wrapper, node: source.documentNode(read.wrapper.node) } } : {}),
+      };
+      continue;
+    }
+    let current = old;
+    if (old.source instanceof RecordCopySource) {
+      // The record re-read after the previous edit goes back to reading the document.
+      current = records[i] = { ...old, node: old.source.documentNode(old.node), source: sharedSource };
+    }
+    if (i > record.index && (delta !== 0 || rowDelta !== 0)) {
+      // In place: copying thousands of records would cost more than re-reading the edited one.
+      moveRecord(current as Mutable<CloudTrailRecord>, delta, rowDelta);
     }
   }
 
@@ -141,13 +163,15 @@ function tryUpdateOneRecord(
   for (const problem of rescan.problems) {
     problems.push(shiftProblem(problem, newStart, 0));
   }
-  problems.push(...reread.problems);
+  for (const problem of reread.problems) {
+    problems.push(shiftProblem(problem, newStart, 0));
+  }
   problems.sort(compareProblems);
 
-  const roots = previous.roots.map((root) => (root > entry ? root + rowDelta : root));
+  const roots = previous.roots.map((r) => (r > entry ? r + rowDelta : r));
   return {
     document: {
-      text: newText,
+      text: edited.whole,
       shape: previous.shape,
       view,
       roots,
@@ -160,6 +184,18 @@ function tryUpdateOneRecord(
     changeStart: change.start,
     incremental: true,
   };
+}
+
+function moveRecord(record: Mutable<CloudTrailRecord>, delta: number, rowDelta: number): void {
+  record.start += delta;
+  record.end += delta;
+  record.entry += rowDelta;
+  if (record.node !== NO_NODE) {
+    record.node += rowDelta;
+  }
+  if (record.wrapper) {
+    record.wrapper = { ...record.wrapper, node: record.wrapper.node + rowDelta };
+  }
 }
 
 /** A problem whose offsets at or after `from` move by `delta` characters. */

@@ -1,3 +1,5 @@
+import { lastAtOrBefore } from './sortedSearch';
+
 /** Offsets to zero-based line and character positions (UTF-16 units, as LSP counts them). */
 export class LineIndex {
   private readonly lineStarts: number[];
@@ -24,18 +26,8 @@ export class LineIndex {
   }
 
   positionAt(offset: number): { line: number; character: number } {
-    const starts = this.lineStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= offset) {
-        low = mid;
-      } else {
-        high = mid - 1;
-      }
-    }
-    return { line: low, character: offset - starts[low] };
+    const line = lastAtOrBefore(this.lineStarts, offset);
+    return { line, character: offset - this.lineStarts[line] };
   }
 
   offsetAt(line: number, character: number): number {

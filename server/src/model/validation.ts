@@ -49,6 +49,8 @@ export interface ValidationState {
   /** The records these problems were found in, and what comparing their eventIDs found. */
   readonly records: CloudTrailDocument['records'];
   readonly eventIdProblems: readonly Problem[];
+  /** Duplicate property names in the parts of the file around the records. */
+  readonly outsideProblems: readonly Problem[];
 }
 
 /** The previous version's state and what changed since: one record, edited at `changeStart`, moving later text by `delta`. */
@@ -95,10 +97,13 @@ export function validateDocumentIncrementally(
   for (let i = 0; i < eventIdProblems.length; i++) {
     all.push(eventIdProblems[i]);
   }
-  checkDuplicateKeysOutsideRecords(document, ruleOptions, all);
+  const outsideProblems = duplicateKeysOutsideRecords(document, ruleOptions, reusable);
+  for (let i = 0; i < outsideProblems.length; i++) {
+    all.push(outsideProblems[i]);
+  }
   return {
     problems: finish(document, applySeverities(all, options.rules), options),
-    state: { options, recordProblems, records: document.records, eventIdProblems },
+    state: { options, recordProblems, records: document.records, eventIdProblems, outsideProblems },
   };
 }
 
@@ -122,6 +127,25 @@ function duplicateEventIdProblems(document: CloudTrailDocument, ruleOptions: { r
   }
   const problems: Problem[] = [];
   checkDuplicateEventIds(document, ruleOptions, problems);
+  return problems;
+}
+
+/**
+ * Duplicate property names around the records. An edit inside a record that has no envelope or
+ * lookup-events item around it changes nothing there: the previous answers, moved, hold (and the
+ * text around the records is not read again).
+ */
+function duplicateKeysOutsideRecords(document: CloudTrailDocument, ruleOptions: { rules?: ValidationOptions['rules'] }, change: ValidationChange | undefined): readonly Problem[] {
+  if (change && change.changeStart !== undefined) {
+    const old = change.state.records[change.changedRecord];
+    const current = document.records[change.changedRecord];
+    if (old && current && !old.wrapper && !current.wrapper) {
+      const from = change.changeStart;
+      return change.delta === 0 ? change.state.outsideProblems : change.state.outsideProblems.map((problem) => shiftProblem(problem, change.delta, from));
+    }
+  }
+  const problems: Problem[] = [];
+  checkDuplicateKeysOutsideRecords(document, ruleOptions, problems);
   return problems;
 }
 

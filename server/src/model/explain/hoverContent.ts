@@ -48,12 +48,14 @@ export function hoverContent(document: CloudTrailDocument, offset: number, env: 
     return offset === record.start ? summaryAt(context, offset, offset + 1) : undefined;
   }
 
-  const eventStart = table.start[record.node];
-  const eventEnd = table.end[record.node];
+  // The event's own nodes: in the document's tree, or in the record's copy after an edit.
+  const { view, toDocument, fromDocument } = record.source;
+  const eventStart = toDocument(view.table.start[record.node]);
+  const eventEnd = toDocument(view.table.end[record.node]);
   if (record.wrapper && (offset < eventStart || offset >= eventEnd)) {
     return wrapperHover(context, docView, record.wrapper.node, offset, record.wrapper.kind === 'lookupEvents' ? lookupEventField : envelopeField);
   }
-  return recordHover(context, offset);
+  return recordHover(context, fromDocument(offset));
 }
 
 /** The event summary, for a token spanning the given document offsets. */

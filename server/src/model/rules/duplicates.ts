@@ -77,14 +77,15 @@ export function checkDuplicateKeysOutsideRecords(document: CloudTrailDocument, o
   }
   const view = document.view;
   const { keyStart, keyEnd, next } = view.table;
-  // Record nodes that live in the document's own tree, to be skipped: checkRecord covers them.
+  // The document's rows of the record events, to be skipped: checkRecord covers them.
   const records = document.records;
   const recordNodes = new Int32Array(records.length);
   let count = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
-    if (record.source.view === view && record.node !== NO_NODE) {
-      recordNodes[count++] = record.node;
+    const node = record.node === NO_NODE ? NO_NODE : record.source.documentNode(record.node);
+    if (node !== NO_NODE) {
+      recordNodes[count++] = node;
     }
   }
   const sortedNodes = recordNodes.subarray(0, count).sort();
@@ -102,6 +103,10 @@ export function checkDuplicateKeysOutsideRecords(document: CloudTrailDocument, o
     return node;
   };
   for (const root of document.roots) {
+    if (isSortedMember(sortedNodes, root)) {
+      // A record that is a whole root (one event per line, a single event): checkRecord covers it all.
+      continue;
+    }
     findDuplicateKeys(
       view,
       root,
