@@ -284,6 +284,28 @@ describe('event grouping', () => {
     }
   });
 
+  it('looks for the text in values only: property names do not match, and quotes ask for a whole value', () => {
+    const event = (userName: string, eventTime: string) => ({
+      eventVersion: '1.08',
+      userIdentity: { type: 'IAMUser', accountId: '123456789012', userName },
+      eventTime,
+      eventSource: 'acm.amazonaws.com',
+      eventName: 'ListCertificates',
+      readOnly: true,
+    });
+    const document = parseCloudTrail(JSON.stringify({ Records: [event('alice', '2024-01-02T03:04:05Z'), event('alicia', '2024-01-02T03:04:06Z')] }, null, 2));
+    const count = (text: string) => groupEvents([document], { groupBy: ['action'], filter: { text } }).matched;
+    assert.equal(count('eventName'), 0, 'a property name');
+    assert.equal(count('username'), 0, 'a nested property name');
+    assert.equal(count('ALIC'), 2, 'alice and alicia, in any case');
+    assert.equal(count('alice'), 1);
+    assert.equal(count('"alice"'), 1, 'the whole value alice');
+    assert.equal(count('listcertificates'), 2);
+    assert.equal(count('true'), 2, 'a boolean value');
+    assert.equal(count('123456789012'), 2);
+    assert.equal(count('alice",'), 0, 'text running past the end of a value');
+  });
+
   it('gives no groups when nothing passes the filter, and still counts the events', () => {
     const { document, records } = load('shapes/lookup-events-event-tree.json');
     const grouping = groupEvents([document], { groupBy: ['identity'], filter: { text: 'no such text anywhere' } });

@@ -80,6 +80,10 @@ describe('folder index: event tree of a folder', () => {
       const listed = found.eventsOf(found.groups[0]).map((ref) => index.event(ref.file, ref.index));
       assert.ok(listed.some((other) => other.file === firstFile && other.index === 0), needle);
     }
+    // In quotes, the whole value: the same events as the open log would give.
+    const wholeName = groupFolderEvents(index, { groupBy: ['action'], filter: { text: '"DescribeStacks"' } });
+    assert.equal(wholeName.matched, count(byName));
+    assert.equal(groupFolderEvents(index, { groupBy: ['action'], filter: { text: '"DescribeStack"' } }).matched, 0);
     const nothing = groupFolderEvents(index, { groupBy: ['identity'], filter: { text: 'no such text anywhere' } });
     assert.equal(nothing.matched, 0);
     assert.deepEqual(nothing.groups, []);

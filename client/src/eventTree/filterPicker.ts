@@ -20,11 +20,11 @@ export async function pickFilter(model: EventTreeModel): Promise<void> {
       {
         label: '$(search) Text…',
         description: filter.text ? `"${escapeIcons(filter.text)}"` : 'any',
-        detail: 'Events whose record contains this text anywhere, in any case',
+        detail: 'Events with this text in a value of any field, in any case',
         apply: async () => {
           const text = await vscode.window.showInputBox({
             title: 'Filter Events by Text',
-            prompt: 'Show the events whose record contains this text (any field, any case). Leave empty for any text.',
+            prompt: 'Show the events with this text in a value of any field, in any case; in quotes it must be the whole value. Leave empty for any text.',
             placeHolder: 'AccessDenied, alice, 203.0.113.7, a certificate ARN…',
             value: filter.text ?? '',
           });

@@ -5,13 +5,13 @@
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
 import { IdentitySummary } from './identity';
-import { NO_NODE } from './nodeTable';
+import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
 
 export type GroupDimension = 'action' | 'identity';
 
 export interface EventFilter {
-  /** Case-insensitive text looked for anywhere in the record's source text. */
+  /** Case-insensitive text looked for in the values of the record (not its property names); in quotes, a whole string value. */
   text?: string;
   /** Only events that carry an errorCode. */
   errorsOnly?: boolean;
@@ -283,23 +283,53 @@ function lowerCaseText(owner: object, text: string): string | null {
 }
 
 /**
- * True when `needle` (already lower case) occurs in the record's source text: the event object (for
- * lookup-events output, the event unescaped from its string), or the whole entry when it holds none.
+ * True when `needle` (already lower case) occurs in a value of the record: a string (its quotes
+ * included, so `"alice"` finds the value alice and not alicia), a number, a boolean. Property
+ * names do not count: every record has an "eventName", so searching for "event" would find them
+ * all. For lookup-events output the values are those of the event unescaped from its string.
  */
 function recordContains(event: GroupedEvent, needle: string): boolean {
   const { record } = event;
   const view = record.source.view;
-  if (record.node === NO_NODE && record.source.embedded) {
-    // The entry's offsets are in the document, not in the embedded text: there is no event to search.
+  if (record.node === NO_NODE) {
     return false;
   }
-  const start = record.node !== NO_NODE ? view.table.start[record.node] : record.start;
-  const end = record.node !== NO_NODE ? view.table.end[record.node] : record.end;
+  const start = view.table.start[record.node];
+  const end = view.table.end[record.node];
   if (end - start < needle.length) {
     return false;
   }
   const lower = lowerCaseText(view, view.text);
-  return lower === null ? view.text.slice(start, end).toLowerCase().includes(needle) : lower.slice(start, end).includes(needle);
+  const text = lower === null ? view.text.slice(start, end).toLowerCase() : lower.slice(start, end);
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    if (liesInOneValue(view, record.node, start + at, start + at + needle.length)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** True when `[from, to)` lies inside one scalar token below `root` (not in a property name, not across tokens). */
+function liesInOneValue(view: JsonView, root: number, from: number, to: number): boolean {
+  const { kind, start, end, next } = view.table;
+  let node = root;
+  for (;;) {
+    if (kind[node] !== NodeKind.Object && kind[node] !== NodeKind.Array) {
+      return from >= start[node] && to <= end[node];
+    }
+    let inside = NO_NODE;
+    const stop = next[node];
+    for (let child = node + 1; child < stop && start[child] <= from; child = next[child]) {
+      if (from < end[child]) {
+        inside = child;
+        break;
+      }
+    }
+    if (inside === NO_NODE) {
+      return false;
+    }
+    node = inside;
+  }
 }
 
 function matchesService(eventSource: string | undefined, wanted: string): boolean {

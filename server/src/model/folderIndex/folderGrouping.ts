@@ -191,7 +191,9 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
   const writesOnly = filter?.writesOnly === true;
   // Whether each string of the index contains the needle, worked out once per string.
   const stringMatches = new Uint8Array(index.strings.size);
-  const contains = (value: string | undefined): boolean => value !== undefined && value.toLowerCase().includes(needle);
+  // As in an open log, where a value is searched with its quotes: `"alice"` is the whole value alice.
+  const quoted = needle.includes('"');
+  const contains = (value: string | undefined): boolean => value !== undefined && (quoted ? `"${value.toLowerCase()}"` : value.toLowerCase()).includes(needle);
   const stringHas = (id: number): boolean => {
     if (id === 0) return false;
     let known = stringMatches[id];
