@@ -425,11 +425,13 @@ export function spliceSubtree(
     const { start, end, keyStart, keyEnd } = target;
     for (let row = first; row < count; row++) start[row] += delta;
     for (let row = first; row < count; row++) end[row] += delta;
+    // Rows without a property name hold -1 there and must keep it. Mixed keyed and unkeyed rows
+    // make a branch unpredictable; a mask (delta where keyStart >= editStart, else 0) costs less.
+    const last = editStart - 1;
     for (let row = first; row < count; row++) {
-      if (keyStart[row] >= editStart) {
-        keyStart[row] += delta;
-        keyEnd[row] += delta;
-      }
+      const moveBy = ((last - keyStart[row]) >> 31) & delta;
+      keyStart[row] += moveBy;
+      keyEnd[row] += moveBy;
     }
   }
   if (rowDelta !== 0) {
