@@ -30,6 +30,25 @@ describe('diagnostics', () => {
     assert.ok(summary.includes('1:1 json-unclosed-bracket'), summary.join('\n'));
   });
 
+  it('follows typing inside a record: a broken eventTime is reported on its value, and cleared when put back', async () => {
+    const editor = await openInEditor('attack-events.json');
+    const document = editor.document;
+    await sleep(500);
+    assert.deepEqual(ours(vscode.languages.getDiagnostics(document.uri)), []);
+    const times = [...document.getText().matchAll(/"eventTime":\s*"(\d{4}-\d\d-\d\dT)/g)];
+    const last = times[times.length - 1];
+    const tAt = document.positionAt(last.index! + last[0].length - 1);
+    await editor.edit((edit) => edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), ' '));
+    const broken = await waitForDiagnostics(document.uri, (list) => ours(list).some((d) => codeOf(d) === 'event-time'), 'the broken eventTime reported');
+    const reported = ours(broken).find((d) => codeOf(d) === 'event-time')!;
+    assert.ok(reported.range.contains(tAt), `the problem covers the edited value: ${JSON.stringify(reported.range)}`);
+    assert.equal(ours(broken).length, 1, ours(broken).map((d) => d.message).join('\n'));
+    await editor.edit((edit) => edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), 'T'));
+    await waitForDiagnostics(document.uri, (list) => ours(list).length === 0, 'the problem cleared once the T is back');
+    assert.equal(document.isDirty, true, 'the log is edited in the editor only');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('reports nothing for real logs', async () => {
     const real = ['111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json', 'console-download.json', 'lookup-events.json', 'attack-events.json'];
     const editors = [];
