@@ -1,5 +1,6 @@
 import { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { lineStartsAfterBreaks } from './model/lineIndex';
 import { lastAtOrBefore } from './model/sortedSearch';
 
 /**
@@ -215,7 +216,7 @@ export class PieceTextDocument implements TextDocument {
     }
     const startLine = Math.max(ordered.start.line, 0);
     const endLine = Math.min(Math.max(ordered.end.line, 0), lineOffsets.length - 1);
-    const added = lineStartsIn(text, start);
+    const added = lineStartsAfterBreaks(text, start);
     const removedLines = Math.max(0, endLine - startLine);
     if (removedLines === added.length) {
       for (let i = 0; i < added.length; i++) {
@@ -298,7 +299,7 @@ export class PieceTextDocument implements TextDocument {
   private getLineOffsets(): number[] {
     if (this.lineOffsets === undefined) {
       const offsets = [0];
-      for (const start of lineStartsIn(this.getText(), 0)) offsets.push(start);
+      for (const start of lineStartsAfterBreaks(this.getText())) offsets.push(start);
       this.lineOffsets = offsets;
     }
     return this.lineOffsets;
@@ -324,21 +325,6 @@ const LF = 0x0a;
 
 function isLineBreak(code: number): boolean {
   return code === CR || code === LF;
-}
-
-/** The offsets (plus `base`) at which a new line starts inside `text`. */
-function lineStartsIn(text: string, base: number): number[] {
-  const starts: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === CR || code === LF) {
-      if (code === CR && i + 1 < text.length && text.charCodeAt(i + 1) === LF) {
-        i++;
-      }
-      starts.push(base + i + 1);
-    }
-  }
-  return starts;
 }
 
 function clamp(value: number, low: number, high: number): number {

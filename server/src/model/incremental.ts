@@ -198,6 +198,11 @@ function moveRecord(record: Mutable<CloudTrailRecord>, delta: number, rowDelta: 
   }
 }
 
+/** The problems with their offsets at or after `from` moved by `delta`; the same list when nothing moves. */
+export function shiftProblems(problems: readonly Problem[], delta: number, from: number): readonly Problem[] {
+  return delta === 0 || problems.length === 0 ? problems : problems.map((problem) => shiftProblem(problem, delta, from));
+}
+
 /** A problem whose offsets at or after `from` move by `delta` characters. */
 export function shiftProblem(problem: Problem, delta: number, from: number): Problem {
   if (delta === 0) {

@@ -1,5 +1,5 @@
 import { CloudTrailDocument } from './cloudTrailDocument';
-import { shiftProblem } from './incremental';
+import { shiftProblems } from './incremental';
 import { compareProblems, Problem, Severity } from './problems';
 import { checkDocumentRules, checkRecord, RecordContext } from './rules';
 import { checkDuplicateEventIds, checkDuplicateKeysOutsideRecords } from './rules/duplicates';
@@ -84,7 +84,7 @@ export function validateDocumentIncrementally(
       recordProblems[i] = reusable.state.recordProblems[i];
     } else {
       const moved = reusable.state.recordProblems[i];
-      recordProblems[i] = moved.length === 0 ? moved : moved.map((problem) => shiftProblem(problem, reusable.delta, 0));
+      recordProblems[i] = shiftProblems(moved, reusable.delta, 0);
     }
   }
   const all: Problem[] = [...document.problems];
@@ -121,8 +121,7 @@ function duplicateEventIdProblems(document: CloudTrailDocument, ruleOptions: { r
       (problem) => inOldRecord(problem.start, problem.end) || (problem.related ?? []).some((r) => inOldRecord(r.start, r.end)),
     );
     if (old && before === after && !involvesRecord) {
-      const from = change.changeStart;
-      return change.delta === 0 ? change.state.eventIdProblems : change.state.eventIdProblems.map((problem) => shiftProblem(problem, change.delta, from));
+      return shiftProblems(change.state.eventIdProblems, change.delta, change.changeStart);
     }
   }
   const problems: Problem[] = [];
@@ -140,8 +139,7 @@ function duplicateKeysOutsideRecords(document: CloudTrailDocument, ruleOptions: 
     const old = change.state.records[change.changedRecord];
     const current = document.records[change.changedRecord];
     if (old && current && !old.wrapper && !current.wrapper) {
-      const from = change.changeStart;
-      return change.delta === 0 ? change.state.outsideProblems : change.state.outsideProblems.map((problem) => shiftProblem(problem, change.delta, from));
+      return shiftProblems(change.state.outsideProblems, change.delta, change.changeStart);
     }
   }
   const problems: Problem[] = [];

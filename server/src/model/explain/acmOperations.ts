@@ -15,6 +15,7 @@ export interface AcmOperationGuide {
 }
 
 const NULL_RESPONSE_READ = 'Like most read-only calls, its records usually carry null responseElements: the answer is not logged.';
+const EMPTY_RESPONSE = 'The response is empty, so responseElements is null.';
 
 const guide = (name: string, access: 'read' | 'write', summary: string, ...logNotes: string[]): AcmOperationGuide => ({ name, summary, access, logNotes });
 
@@ -23,9 +24,9 @@ const GUIDES: readonly AcmOperationGuide[] = [
   guide('CreateAcmeDomainValidation', 'write', 'Proves, ahead of time, control of a domain for an ACME endpoint, so that ACME clients can later get certificates for it without a per-order challenge.', 'requestParameters hold the endpoint ARN, the domain and the prevalidation options (such as a Route 53 hosted zone); responseElements hold the new domain validation\u2019s ARN.'),
   guide('CreateAcmeEndpoint', 'write', 'Creates an ACME endpoint: a URL that standard ACME clients (certbot, acme.sh, cert-manager, ...) can talk to in order to get certificates from ACM.', 'requestParameters hold the authorization behaviour, the certificate authority settings and tags; responseElements hold the endpoint\u2019s ARN.'),
   guide('CreateAcmeExternalAccountBinding', 'write', 'Creates external account binding credentials for an ACME endpoint: the key that ties an ACME client\u2019s account to this AWS account and an IAM role.', 'requestParameters hold the endpoint ARN, the role ARN and the expiration; the secret MAC key is not part of this call\u2019s answer (GetAcmeExternalAccountBindingCredentials returns it).'),
-  guide('DeleteAcmeDomainValidation', 'write', 'Deletes a domain validation of an ACME endpoint; certificates for that domain then need validating again.', 'The response is empty, so responseElements is null.'),
-  guide('DeleteAcmeEndpoint', 'write', 'Deletes an ACME endpoint; ACME clients can no longer use its URL.', 'The response is empty, so responseElements is null.'),
-  guide('DeleteAcmeExternalAccountBinding', 'write', 'Deletes an external account binding of an ACME endpoint.', 'The response is empty, so responseElements is null.'),
+  guide('DeleteAcmeDomainValidation', 'write', 'Deletes a domain validation of an ACME endpoint; certificates for that domain then need validating again.', EMPTY_RESPONSE),
+  guide('DeleteAcmeEndpoint', 'write', 'Deletes an ACME endpoint; ACME clients can no longer use its URL.', EMPTY_RESPONSE),
+  guide('DeleteAcmeExternalAccountBinding', 'write', 'Deletes an external account binding of an ACME endpoint.', EMPTY_RESPONSE),
   guide('DeleteCertificate', 'write', 'Deletes a certificate and its private key from ACM. It fails while the certificate is still used by another AWS resource.', 'The response is empty, so responseElements is null. The certificate ARN is the only parameter.'),
   guide('DescribeAcmeAccount', 'read', 'Returns the details of one ACME account registered at an ACME endpoint (its status, contacts and key thumbprint).', NULL_RESPONSE_READ),
   guide('DescribeAcmeDomainValidation', 'read', 'Returns the details and status of one domain validation of an ACME endpoint.', NULL_RESPONSE_READ),
@@ -44,20 +45,20 @@ const GUIDES: readonly AcmOperationGuide[] = [
   guide('ListCertificates', 'read', 'Lists the certificates of the account in this region, optionally filtered by status, key type or other properties, a page at a time.', NULL_RESPONSE_READ),
   guide('ListTagsForCertificate', 'read', 'Lists the tags of a certificate.', NULL_RESPONSE_READ),
   guide('ListTagsForResource', 'read', 'Lists the tags of an ACM resource such as an ACME endpoint.', NULL_RESPONSE_READ),
-  guide('PutAccountConfiguration', 'write', 'Changes the account\u2019s ACM settings: how many days before expiry ACM starts sending expiry events.', 'The response is empty, so responseElements is null.'),
+  guide('PutAccountConfiguration', 'write', 'Changes the account\u2019s ACM settings: how many days before expiry ACM starts sending expiry events.', EMPTY_RESPONSE),
   guide('RemoveTagsFromCertificate', 'write', 'Removes tags from a certificate. A tag given with a value is removed only when the value matches.', 'The tags given are in requestParameters.tags; responseElements is null.'),
   guide('RenewCertificate', 'write', 'Starts the renewal of a private certificate (one issued by AWS Private CA) now, instead of waiting for ACM\u2019s managed renewal.', 'The response is empty, so responseElements is null. The renewal itself happens afterwards and is not part of this record.'),
   guide('RequestCertificate', 'write', 'Asks ACM for a new certificate: a public one (validated by DNS, e-mail or HTTP) or a private one issued by an AWS Private CA.', 'responseElements hold the new certificate\u2019s ARN; issuance happens later, after validation.'),
-  guide('ResendValidationEmail', 'write', 'Sends the validation e-mails of a pending, e-mail-validated certificate again.', 'The response is empty, so responseElements is null.'),
-  guide('RevokeAcmeAccount', 'write', 'Deactivates an ACME account registered at an ACME endpoint, so that it can no longer order certificates.', 'The response is empty, so responseElements is null.'),
-  guide('RevokeAcmeExternalAccountBinding', 'write', 'Revokes an external account binding, so that its credentials can no longer be used to register ACME accounts.', 'The response is empty, so responseElements is null.'),
+  guide('ResendValidationEmail', 'write', 'Sends the validation e-mails of a pending, e-mail-validated certificate again.', EMPTY_RESPONSE),
+  guide('RevokeAcmeAccount', 'write', 'Deactivates an ACME account registered at an ACME endpoint, so that it can no longer order certificates.', EMPTY_RESPONSE),
+  guide('RevokeAcmeExternalAccountBinding', 'write', 'Revokes an external account binding, so that its credentials can no longer be used to register ACME accounts.', EMPTY_RESPONSE),
   guide('RevokeCertificate', 'write', 'Revokes an exportable public certificate, with a reason; clients that check revocation will then refuse it.', 'requestParameters hold the certificate ARN and the revocation reason; responseElements repeat the certificate ARN.'),
   guide('SearchCertificates', 'read', 'Searches the account\u2019s certificates with a filter statement (AND, OR, NOT over X.509 attributes and ACM metadata), a page at a time.', NULL_RESPONSE_READ),
-  guide('TagResource', 'write', 'Adds tags to an ACM resource such as an ACME endpoint.', 'The response is empty, so responseElements is null.'),
-  guide('UntagResource', 'write', 'Removes tags, by key, from an ACM resource such as an ACME endpoint.', 'The response is empty, so responseElements is null.'),
-  guide('UpdateAcmeDomainValidation', 'write', 'Changes the prevalidation options of a domain validation of an ACME endpoint.', 'The response is empty, so responseElements is null.'),
-  guide('UpdateAcmeEndpoint', 'write', 'Changes an ACME endpoint: its authorization behaviour, certificate authority settings or whether contacts are required.', 'The response is empty, so responseElements is null.'),
-  guide('UpdateCertificateOptions', 'write', 'Changes a certificate\u2019s options: whether it can be exported, or (formerly) whether it is logged to Certificate Transparency.', 'The response is empty, so responseElements is null.'),
+  guide('TagResource', 'write', 'Adds tags to an ACM resource such as an ACME endpoint.', EMPTY_RESPONSE),
+  guide('UntagResource', 'write', 'Removes tags, by key, from an ACM resource such as an ACME endpoint.', EMPTY_RESPONSE),
+  guide('UpdateAcmeDomainValidation', 'write', 'Changes the prevalidation options of a domain validation of an ACME endpoint.', EMPTY_RESPONSE),
+  guide('UpdateAcmeEndpoint', 'write', 'Changes an ACME endpoint: its authorization behaviour, certificate authority settings or whether contacts are required.', EMPTY_RESPONSE),
+  guide('UpdateCertificateOptions', 'write', 'Changes a certificate\u2019s options: whether it can be exported, or (formerly) whether it is logged to Certificate Transparency.', EMPTY_RESPONSE),
 ];
 
 const GUIDE_INDEX = new Map(GUIDES.map((entry) => [entry.name, entry]));

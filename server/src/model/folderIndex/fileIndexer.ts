@@ -90,7 +90,7 @@ export async function indexLogFile(file: string, options: FileIndexOptions): Pro
     // much less than streams do. Damaged files and larger content are streamed.
     if (size <= WHOLE_FILE_BYTES) whole = await fs.promises.readFile(file);
   } catch (error) {
-    const result = newResult(file, 0);
+    const result = emptyFileResult(file, 0);
     result.status = 'unreadable';
     result.message = `${name} could not be read: ${describeError(error)}.`;
     return result;
@@ -102,7 +102,8 @@ export async function indexLogFile(file: string, options: FileIndexOptions): Pro
   return indexStreaming(file, size, options);
 }
 
-function newResult(file: string, fileBytes: number): FileIndexResult {
+/** The result for a file before anything of it was read: no events, status indexed. */
+export function emptyFileResult(file: string, fileBytes: number): FileIndexResult {
   return {
     path: file,
     status: 'indexed',
@@ -128,7 +129,7 @@ const inflate = promisify(zlib.gunzip) as (buffer: Uint8Array, options: zlib.Zli
 
 /** Indexes a file read whole; undefined when it must be streamed instead (damaged, or larger content than read at once). */
 async function indexInMemory(file: string, bytes: Buffer, options: FileIndexOptions): Promise<FileIndexResult | undefined> {
-  const result = newResult(file, bytes.length);
+  const result = emptyFileResult(file, bytes.length);
   result.compressed = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   let content = bytes;
   if (result.compressed) {
@@ -196,7 +197,7 @@ function conclude(result: FileIndexResult, text: LogTextIndexer, damage: string 
 async function indexStreaming(file: string, size: number, options: FileIndexOptions): Promise<FileIndexResult> {
   const name = path.basename(file);
   const text = new LogTextIndexer({ maxRecordChars: options.maxRecordChars, wholeDocumentChars: options.wholeDocumentChars });
-  const result = newResult(file, size);
+  const result = emptyFileResult(file, size);
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, 'r');

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordSummary } from '../cloudTrailDocument';
 import { IdentitySummary } from '../identity';
-import { ABSENT, emptyEntries, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
-import { FileIndexResult, FileShape, FileStatus } from './fileIndexer';
+import { ABSENT, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
+import { emptyFileResult, FileIndexResult, FileShape, FileStatus } from './fileIndexer';
 import { IndexJobOptions, IndexRunner } from './indexRunner';
 
 /**
@@ -426,16 +426,8 @@ export async function indexFiles(index: FolderIndex, files: readonly string[], r
 
 function failedResult(file: string, error: unknown): FileIndexResult {
   return {
-    path: file,
+    ...emptyFileResult(file, 0),
     status: 'unreadable',
     message: `${path.basename(file)} could not be indexed: ${error instanceof Error ? error.message : String(error)}`,
-    compressed: false,
-    fileBytes: 0,
-    textBytes: 0,
-    characters: 0,
-    entries: emptyEntries(),
-    strings: [''],
-    identities: [],
-    skippedEntries: 0,
   };
 }

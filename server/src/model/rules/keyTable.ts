@@ -67,18 +67,7 @@ export class KeyTable {
 
   /** The index in `names` of the property name of `node`, or -1 (also for names with escapes). */
   lookup(view: JsonView, node: number): number {
-    const table = view.table;
-    const keyStart = table.keyStart[node];
-    if (keyStart < 0) {
-      return -1;
-    }
-    const quoted = (table.flags[node] & NodeFlags.UnquotedKey) === 0 ? 1 : 0;
-    const start = keyStart + quoted;
-    const length = table.keyEnd[node] - quoted - start;
-    if (length <= 0) {
-      return -1;
-    }
-    return this.lookupRange(view.text, start, length);
+    return this.lookupExpecting(view, node, -1);
   }
 
   /**
@@ -88,6 +77,15 @@ export class KeyTable {
    * compared first, which saves finding its bucket.
    */
   lookupNext(view: JsonView, node: number, previous: number): number {
+    const found = this.lookupExpecting(view, node, this.unique ? this.following[previous + 1] : -1);
+    if (found >= 0) {
+      this.following[previous + 1] = found;
+    }
+    return found;
+  }
+
+  /** `lookup`, comparing the name at index `expected` (when not -1) before searching its bucket. */
+  private lookupExpecting(view: JsonView, node: number, expected: number): number {
     const table = view.table;
     const keyStart = table.keyStart[node];
     if (keyStart < 0) {
@@ -99,15 +97,10 @@ export class KeyTable {
     if (length <= 0) {
       return -1;
     }
-    const expected = this.unique ? this.following[previous + 1] : -1;
     if (expected >= 0 && this.lengths[expected] === length && this.matches(view.text, start, length, expected)) {
       return expected;
     }
-    const found = this.lookupRange(view.text, start, length);
-    if (found >= 0) {
-      this.following[previous + 1] = found;
-    }
-    return found;
+    return this.lookupRange(view.text, start, length);
   }
 
   private matches(text: string, start: number, length: number, index: number): boolean {
