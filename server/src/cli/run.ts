@@ -7,6 +7,8 @@
  */
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { runComparePolicyCommand } from './comparePolicy';
+import { runPolicyCommand } from './policy';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
@@ -46,6 +48,8 @@ const DEFAULT_TOP = 25;
 const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
+       cloudtrail-explorer policy <file or folder>... [--identity KEY] [--include-failed]
+       cloudtrail-explorer compare-policy <policy.json> <file or folder>... [--identity KEY] [--format text|json]
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -63,6 +67,9 @@ Options:
   --top N              rows in each summary table (default ${DEFAULT_TOP}; 0 shows all)
   -h, --help           show this help
   -v, --version        show the version
+
+policy prints the least-privilege IAM policy the events needed; compare-policy compares
+a policy document with them (policy --help, compare-policy --help).
 
 Exit status: 0 when no errors were found (warnings allowed), 1 when errors were found,
 2 when the command line is wrong or no log file was found.
@@ -138,6 +145,8 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'policy') return runPolicyCommand(env, env.argv.slice(1));
+  if (env.argv[0] === 'compare-policy') return runComparePolicyCommand(env, env.argv.slice(1));
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -198,7 +207,7 @@ export async function runCli(env: CliEnvironment): Promise<number> {
 const LOG_FILE = /\.(?:json|gz)$/i;
 
 /** The files named or found below the folders named, in a stable order, each once. */
-async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
+export async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -244,13 +253,13 @@ interface FileProblem {
   message: string;
 }
 
-type Loaded = { text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem };
+export type Loaded = { text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem };
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Reads, decompresses and decodes one file; a file that cannot be read becomes one problem. */
-async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
+export async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(file);
