@@ -222,7 +222,7 @@ describe('Comparing a policy with the calls', () => {
     const text = comparisonText(comparison, 'alice', 'policy.json');
     assert.match(text, /- s3:Get\*: used by s3:GetObject ×2/);
     assert.match(text, /- iam:CreateAccessKey: 1 call, at .*; denied by statement 3/);
-    assert.match(text, /- ec2:Describe\* in statement 0 \(line 2, column/);
+    assert.match(text, /- ec2:Describe\* in statement 0, at line 2, column \d+ \(Statement\[0\]\.Action\[2\]\)/);
   });
 
   it('grants every action with "*", and an IAM action without resources only on "*"', () => {

@@ -105,7 +105,7 @@ export function comparisonText(comparison: PolicyComparison, subject: string, po
       if (statement.effect === 'Deny') {
         lines.push(`- ${shown(entry.pattern)}`);
       } else if (entry.matched.length === 0) {
-        lines.push(`- ${shown(entry.pattern)}: unused (${placeName(entry.place)})`);
+        lines.push(`- ${shown(entry.pattern)}: unused, at ${placeName(entry.place)}`);
       } else {
         lines.push(`- ${shown(entry.pattern)}: used by ${entry.matched.map((hit) => `${hit.action} ×${hit.count}`).join(', ')}`);
       }
@@ -119,7 +119,7 @@ export function comparisonText(comparison: PolicyComparison, subject: string, po
   }
   lines.push('', '## Granted but never used', '');
   if (comparison.unused.length === 0) lines.push('(none)');
-  for (const entry of comparison.unused) lines.push(`- ${shown(entry.pattern)} in statement ${entry.statement} (${placeName(entry.place)})`);
+  for (const entry of comparison.unused) lines.push(`- ${shown(entry.pattern)} in statement ${entry.statement}, at ${placeName(entry.place)}`);
   lines.push('', '## Used but not granted by this document', '');
   if (comparison.notGranted.length === 0) lines.push('(none)');
   for (const outcome of comparison.notGranted) {
