@@ -14,12 +14,23 @@ import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagn
 import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
+import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
+import { iamCatalogue } from './model/iam/policy/iamCatalogue';
 import { hoverAt } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
-import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
+import {
+  CloseFolderIndexNotification,
+  ComparePolicyRequest,
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  GeneratePolicyRequest,
+  IndexFolderRequest,
+  ModelChangedNotification,
+} from './protocol';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -223,6 +234,17 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       `finding the event at a position in ${params.textDocument.uri}`,
       token,
     ),
+  );
+
+  const policySources: PolicySources = {
+    inputsOf: eventTreeInput,
+    folderUsage: (folder, selection) => folderIndexes.policyUsage(folder, selection),
+  };
+  connection.onRequest(GeneratePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => generatePolicyFor(params, policySources, iamCatalogue), null, 'generating an IAM policy from events', token),
+  );
+  connection.onRequest(ComparePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => comparePolicyFor(params, policySources, iamCatalogue), null, 'comparing a policy with events', token),
   );
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {

@@ -13,6 +13,7 @@ import {
   WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import { EventFilter, GroupDimension } from '../model';
+import { EventSelection, folderUsage, Usage } from '../model/iam/policy';
 import {
   FolderGrouping,
   FolderIndex,
@@ -191,6 +192,13 @@ export class FolderIndexService {
     const filter = normalizeFilter(params.filter);
     const grouping = this.grouping(state, state.index, groupBy, filter);
     return answer(state.index, grouping, params);
+  }
+
+  /** The calls of a group of a folder index's tree, for a policy; undefined when `folder` names no index or the group is not there. */
+  policyUsage(folder: string, selection: EventSelection): Usage | undefined {
+    const root = toPath(folder);
+    const index = root === undefined ? undefined : this.folders.get(root)?.index;
+    return index ? folderUsage(index, { ...selection, groupBy: normalizeGroupBy(selection.groupBy), filter: normalizeFilter(selection.filter) }) : undefined;
   }
 
   /** Changes reported by the client's file watcher. */

@@ -36,7 +36,9 @@ export function notesText(generated: GeneratedPolicy, subject: string): string {
   const actions = statements.reduce((sum, statement) => sum + statement.Action.length, 0);
   lines.push(`# Notes on the generated IAM policy`, '');
   lines.push(`Events: ${shown(subject)} (${plural(notes.events, 'event')}).`);
-  if (statements.length === 0) {
+  if (statements.length === 0 && notes.failed.length > 0 && !notes.includeFailed) {
+    lines.push('', 'The policy is empty: no successful call of these events needs an IAM permission. Their failed calls are listed below; include failed calls to grant what they tried.');
+  } else if (statements.length === 0) {
     lines.push('', 'No call of these events needs an IAM permission that could be granted, so the policy is empty.');
   } else {
     lines.push(
