@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from '../../server/src/protocol';
+import { ComparePolicyRequest, DocumentSummary, EventAtRequest, EventTreeRequest, GeneratePolicyRequest, ModelChangedNotification } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { PolicyServer } from './policy/policyActions';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, PolicyServer, vscode.Disposable {
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -31,6 +32,14 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    generatePolicy: async (params) => {
+      await running();
+      return client.sendRequest(GeneratePolicyRequest.type, params);
+    },
+    comparePolicy: async (params) => {
+      await running();
+      return client.sendRequest(ComparePolicyRequest.type, params);
     },
     dispose: () => {
       handler.dispose();
