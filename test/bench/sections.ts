@@ -5,6 +5,7 @@ import { folderIndexSection } from './folderIndexBench';
 import { measureHoverLatency } from './hoverLatency';
 import { modelMemorySection } from './modelMemory';
 import { openToDiagnosticsSection } from './openToDiagnostics';
+import { policySection } from './policyBench';
 import { ruleCostsSection } from './ruleCosts';
 import { serverEndToEndSection } from './serverEndToEnd';
 
@@ -66,4 +67,5 @@ export const SECTIONS: readonly BenchSection[] = [
   eventTreeSection,
   editLatencySection,
   folderIndexSection,
+  policySection,
 ];
