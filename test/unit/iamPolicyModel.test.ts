@@ -225,6 +225,34 @@ describe('Comparing a policy with the calls', () => {
     assert.match(text, /- ec2:Describe\* in statement 0, at line 2, column \d+ \(Statement\[0\]\.Action\[2\]\)/);
   });
 
+  it('applies NotResource, and a Deny on named resources only to those resources', () => {
+    const objects: Call[] = [
+      { source: 's3.amazonaws.com', name: 'GetObject', resources: ['arn:aws:s3:::public/a'] },
+      { source: 's3.amazonaws.com', name: 'GetObject', resources: ['arn:aws:s3:::secret/b'] },
+      { source: 's3.amazonaws.com', name: 'PutObject', resources: ['arn:aws:s3:::public/c'] },
+      { source: 's3.amazonaws.com', name: 'PutObject', resources: ['arn:aws:s3:::secret/d'] },
+    ];
+    const document = policy(`{"Statement": [
+      {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secret/*"},
+      {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"},
+      {"Effect": "Deny", "Action": "s3:Put*", "Resource": "arn:aws:s3:::secret/*"}
+    ]}`);
+    const comparison = comparePolicy(document, usageOf(objects), catalogue);
+    assert.deepEqual(comparisonJson(comparison), {
+      used: [
+        { action: 's3:GetObject', count: 1 },
+        { action: 's3:PutObject', count: 1 },
+      ],
+      unused: [],
+      notGranted: [
+        { action: 's3:GetObject', count: 1 },
+        { action: 's3:PutObject', count: 1 },
+      ],
+    });
+    assert.equal(comparison.notGranted.find((outcome) => outcome.action === 's3:PutObject')?.denied, true);
+    assert.equal(comparison.notGranted.find((outcome) => outcome.action === 's3:GetObject')?.denied, undefined);
+  });
+
   it('grants every action with "*", and an IAM action without resources only on "*"', () => {
     const everything = comparePolicy(policy('{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}'), usageOf(calls), catalogue);
     assert.deepEqual(comparisonJson(everything).notGranted, []);
