@@ -5,6 +5,7 @@
  */
 import { comparePolicy, comparisonJson, comparisonText, IamCatalogue, parsePolicyDocument } from '../model/iam/policy';
 import { iamCatalogue } from '../model/iam/policy/iamCatalogue';
+import { jsonWithVisibleEscapes } from '../model/text/visibleText';
 import { parseLogSelection, readLogDocuments, selectedUsage } from './policy';
 import { CliEnvironment, decodeUtf8, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, printable } from './run';
 
@@ -59,7 +60,7 @@ export async function runComparePolicyCommand(env: CliEnvironment, argv: readonl
   const { usage, subject } = selectedUsage(env, documents, parsed.identity);
   const comparison = comparePolicy(policy.policy, usage, catalogue);
   if (format === 'json') {
-    env.stdout(`${JSON.stringify(comparisonJson(comparison), null, 2)}\n`);
+    env.stdout(`${jsonWithVisibleEscapes(JSON.stringify(comparisonJson(comparison), null, 2))}\n`);
   } else {
     env.stdout(comparisonText(comparison, subject, policyFile));
   }

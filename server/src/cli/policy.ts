@@ -6,7 +6,7 @@
 import { CloudTrailDocument, parseCloudTrail } from '../model';
 import { documentUsage, EventSelection, generatePolicy, IamCatalogue, identitySelection, notesText, policyText, selectDocumentEvents, Usage, UsageBuilder } from '../model/iam/policy';
 import { iamCatalogue } from '../model/iam/policy/iamCatalogue';
-import { CliEnvironment, collectFiles, EXIT_CLEAN, EXIT_USAGE, loadFile, printable } from './run';
+import { CliEnvironment, collectFiles, EXIT_CLEAN, EXIT_USAGE, loadFile, printable, walkArguments } from './run';
 
 const HELP = `Usage: cloudtrail-explorer policy <file or folder>... [--identity KEY] [--include-failed]
 
@@ -27,37 +27,29 @@ export interface LogSelectionOptions {
   identity?: string;
 }
 
-/** Reads an `--identity` option and the paths; other options are handed to `other`, which says how many arguments it took (0: unknown). */
+/** Reads an `--identity` option and the paths; other options are handed to `other`. */
 export function parseLogSelection(
   argv: readonly string[],
-  other: (name: string, value: () => string | undefined) => 'taken' | 'unknown' | { usage: string },
+  other: (name: string, takeValue: () => string | undefined) => 'taken' | 'unknown' | { usage: string },
 ): LogSelectionOptions | { usage: string } | 'help' {
   const options: LogSelectionOptions = { inputs: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    if (argument === '--') {
-      options.inputs.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!argument.startsWith('-') || argument === '-') {
-      options.inputs.push(argument);
-      continue;
-    }
-    const equals = argument.indexOf('=');
-    const name = equals >= 0 ? argument.slice(0, equals) : argument;
-    const takeValue = (): string | undefined => (equals >= 0 ? argument.slice(equals + 1) : argv[++i]);
-    if (name === '-h' || name === '--help') return 'help';
-    if (name === '--identity') {
-      const value = takeValue();
-      if (value === undefined || value === '') return { usage: '--identity needs the key of an identity (its ARN).' };
-      options.identity = value;
-      continue;
-    }
-    const handled = other(name, takeValue);
-    if (handled === 'unknown') return { usage: `Unknown option ${printable(argument)}.` };
-    if (handled !== 'taken') return handled;
-  }
-  return options;
+  const stopped = walkArguments<{ usage: string } | 'help'>(
+    argv,
+    (input) => options.inputs.push(input),
+    (name, _inlineValue, takeValue, argument) => {
+      if (name === '-h' || name === '--help') return 'help';
+      if (name === '--identity') {
+        const value = takeValue();
+        if (value === undefined || value === '') return { usage: '--identity needs the key of an identity (its ARN).' };
+        options.identity = value;
+        return undefined;
+      }
+      const handled = other(name, takeValue);
+      if (handled === 'unknown') return { usage: `Unknown option ${printable(argument)}.` };
+      return handled === 'taken' ? undefined : handled;
+    },
+  );
+  return stopped ?? options;
 }
 
 /** The documents of the logs at `inputs`; files that cannot be read are reported on standard error and skipped. */

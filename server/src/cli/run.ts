@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { runComparePolicyCommand } from './comparePolicy';
 import { runPolicyCommand } from './policy';
+import { jsonWithVisibleEscapes } from '../model/text/visibleText';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
@@ -85,16 +86,25 @@ interface Options {
 
 type Parsed = { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'version' } | { kind: 'usage'; message: string };
 
-export function parseArguments(argv: readonly string[]): Parsed {
-  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+/**
+ * Walks command-line arguments: words (and `-`) are inputs, everything after `--` too; an option
+ * is `--name value` or `--name=value`. `option` is given the name, the value written after `=`
+ * (if any) and a way to take the value; whatever it returns other than undefined stops the walk
+ * and is returned.
+ */
+export function walkArguments<T>(
+  argv: readonly string[],
+  input: (value: string) => void,
+  option: (name: string, inlineValue: string | undefined, takeValue: () => string | undefined, argument: string) => T | undefined,
+): T | undefined {
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--') {
-      options.inputs.push(...argv.slice(i + 1));
+      argv.slice(i + 1).forEach(input);
       break;
     }
     if (!argument.startsWith('-') || argument === '-') {
-      options.inputs.push(argument);
+      input(argument);
       continue;
     }
     const equals = argument.indexOf('=');
@@ -105,37 +115,53 @@ export function parseArguments(argv: readonly string[]): Parsed {
       i++;
       return argv[i];
     };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return { kind: 'help' };
-      case '-v':
-      case '--version':
-        return { kind: 'version' };
-      case '--no-summary':
-        if (inlineValue !== undefined) return { kind: 'usage', message: '--no-summary takes no value.' };
-        options.summary = false;
-        break;
-      case '--format': {
-        const value = takeValue();
-        if (value !== 'text' && value !== 'json') return { kind: 'usage', message: '--format must be text or json.' };
-        options.format = value;
-        break;
-      }
-      case '--max-problems':
-      case '--top': {
-        const value = takeValue();
-        const minimum = name === '--top' ? 0 : 1;
-        if (value === undefined || !/^\d+$/.test(value) || Number(value) < minimum) {
-          return { kind: 'usage', message: `${name} needs a whole number${minimum > 0 ? ' of at least 1' : ''}.` };
+    const stop = option(name, inlineValue, takeValue, argument);
+    if (stop !== undefined) return stop;
+  }
+  return undefined;
+}
+
+export function parseArguments(argv: readonly string[]): Parsed {
+  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+  const stopped = walkArguments<Parsed>(
+    argv,
+    (input) => options.inputs.push(input),
+    (name, inlineValue, takeValue, argument) => {
+      switch (name) {
+        case '-h':
+        case '--help':
+          return { kind: 'help' };
+        case '-v':
+        case '--version':
+          return { kind: 'version' };
+        case '--no-summary':
+          if (inlineValue !== undefined) return { kind: 'usage', message: '--no-summary takes no value.' };
+          options.summary = false;
+          return undefined;
+        case '--format': {
+          const value = takeValue();
+          if (value !== 'text' && value !== 'json') return { kind: 'usage', message: '--format must be text or json.' };
+          options.format = value;
+          return undefined;
         }
-        if (name === '--top') options.top = Number(value);
-        else options.maxProblems = Number(value);
-        break;
+        case '--max-problems':
+        case '--top': {
+          const value = takeValue();
+          const minimum = name === '--top' ? 0 : 1;
+          if (value === undefined || !/^\d+$/.test(value) || Number(value) < minimum) {
+            return { kind: 'usage', message: `${name} needs a whole number${minimum > 0 ? ' of at least 1' : ''}.` };
+          }
+          if (name === '--top') options.top = Number(value);
+          else options.maxProblems = Number(value);
+          return undefined;
+        }
+        default:
+          return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
       }
-      default:
-        return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
-    }
+    },
+  );
+  if (stopped) {
+    return stopped;
   }
   if (options.inputs.length === 0) {
     return { kind: 'usage', message: 'Name at least one file or folder to check.' };
@@ -553,7 +579,7 @@ class JsonReport implements Report {
         byIdentity: totals.byIdentity(),
       };
     }
-    this.env.stdout(`${escapeInvisibles(JSON.stringify(output, null, 2))}\n`);
+    this.env.stdout(`${jsonWithVisibleEscapes(JSON.stringify(output, null, 2))}\n`);
   }
 }
 
@@ -579,11 +605,4 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-
 /** Text from a log or a file name, made safe to print on one terminal line. */
 export function printable(text: string): string {
   return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** JSON.stringify escapes C0 controls but leaves C1 controls and direction marks raw; escape them too (the JSON means the same). */
-function escapeInvisibles(json: string): string {
-  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
