@@ -10,7 +10,8 @@ import { generateLog, MIB } from './generateLogs';
  * with the most events, and of the whole index, against the tree's own grouping by identity of
  * the same index (what the Events view computes before the user can pick a group). The index is
  * one generated 16 MiB log, indexed once and added under as many file names as it takes, so the
- * figures measure the policy and not the disk. Also: the policy of a whole open 16 MiB log,
+ * figures measure the policy and not the disk (a group small enough to read back gets the
+ * text from memory). Also: the policy of a whole open 16 MiB log,
  * whose records are read for resources.
  */
 
@@ -61,22 +62,26 @@ export const policySection: BenchSection = {
     report.note(`${index.eventCount.toLocaleString('en-US')} events in ${index.fileCount} files, ${byIdentity.length} identity groups; the busiest, ${busiest.label}, has ${busiest.count.toLocaleString('en-US')} events.`);
 
     const document = parseCloudTrail(log.text);
+    // Every file of the index is a copy of the one log: its text is at hand, as if read from disk.
+    const readCopy = (): string => log.text;
     let actions = 0;
+    let resourcesRead = false;
     const timings = await timeCandidates(
       [
         { name: 'tree grouped by identity (baseline)', run: () => groupFolderEvents(index, { groupBy: ['identity'] }) },
         {
           name: 'policy of the busiest identity',
           run: () => {
-            const usage = folderUsage(index, identitySelection(busiest.key));
+            const usage = folderUsage(index, identitySelection(busiest.key), readCopy);
             if (!usage) throw new Error('the busiest identity has no group');
+            resourcesRead = usage.resourcesRead;
             actions = generatePolicy(usage, iamCatalogue).policy.Statement.length;
           },
         },
         {
           name: 'policy of the whole index',
           run: () => {
-            const usage = folderUsage(index, { groupBy: [] });
+            const usage = folderUsage(index, { groupBy: [] }, readCopy);
             if (!usage) throw new Error('the index has no events');
             generatePolicy(usage, iamCatalogue);
           },
@@ -93,7 +98,9 @@ export const policySection: BenchSection = {
       ['computation', 'median', 'CPU', 'against the tree'],
       [...timings].map(([name, timing]) => [name, ms(timing.median), ms(timing.cpu), ratio(timing.median / baseline)]),
     );
-    report.note(`The busiest identity's policy has ${actions} statements.`);
+    report.note(
+      `The busiest identity's policy has ${actions} statements; its records were ${resourcesRead ? 'read back for resources' : 'too many to read back (beyond the read limits), so resources are "*"'}.`,
+    );
     const one = timings.get('policy of the busiest identity')?.median ?? Number.POSITIVE_INFINITY;
     const whole = timings.get('policy of the whole index')?.median ?? Number.POSITIVE_INFINITY;
     report.verdict(`policy of one identity of ${index.eventCount.toLocaleString('en-US')} indexed events < ${ONE_IDENTITY_TARGET_MS} ms`, ms(one), one < ONE_IDENTITY_TARGET_MS);

@@ -5,7 +5,10 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ComparePolicyRequest, GeneratePolicyRequest, IndexFolderRequest } from '../../server/src/protocol';
-import { FIXTURES, readFixture } from '../fixtures';
+import { parseCloudTrail } from '../../server/src/model';
+import { documentUsage, generatePolicy, policyText, selectDocumentEvents } from '../../server/src/model/iam/policy';
+import { iamCatalogue } from '../../server/src/model/iam/policy/iamCatalogue';
+import { FIXTURES, listFixtures, readFixture } from '../fixtures';
 import { LspSession } from './lspSession';
 
 const ADMIN_USER = 'real/stratus-red-team/aws.persistence.iam-create-admin-user.json';
@@ -87,7 +90,7 @@ describe('cloudtrail/generatePolicy and cloudtrail/comparePolicy from the real s
     assert.deepEqual(broken, { ok: false, message: 'line 1, column 16 (Statement[0]): The statement has neither "Action" nor "NotAction".' });
   });
 
-  it('generates the policy of a folder index, with "*" for resources it did not read', async () => {
+  it('generates the policy of a folder index, its records read back for their resources, as for the same logs open', async () => {
     const folder = path.join(scratch, 'logs');
     fs.cpSync(path.join(FIXTURES, 'real', 'trailscraper'), folder, { recursive: true });
     const uri = pathToFileURL(folder).href;
@@ -96,6 +99,8 @@ describe('cloudtrail/generatePolicy and cloudtrail/comparePolicy from the real s
     assert.ok(result);
     const policy = JSON.parse(result.policy) as Policy;
     assert.deepEqual(policy.Statement.flatMap((statement) => statement.Action).sort(), ['apigateway:GET', 'autoscaling:DescribeLaunchConfigurations', 'sts:AssumeRole']);
-    assert.match(result.notes, /sts:AssumeRole: the events come from a folder index/);
+    const open = listFixtures('real/trailscraper').map((file) => parseCloudTrail(readFixture(file)));
+    assert.equal(result.policy, policyText(generatePolicy(documentUsage(selectDocumentEvents(open, { groupBy: [] }) ?? []), iamCatalogue).policy));
+    assert.ok(policy.Statement.some((statement) => statement.Resource === 'arn:aws:iam::111111111111:role/someRole'));
   });
 });

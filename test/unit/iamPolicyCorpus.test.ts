@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import * as zlib from 'node:zlib';
 import { CloudTrailDocument, EventGroupNode, groupEvents, parseCloudTrail } from '../../server/src/model';
-import { comparePolicy, documentUsage, generatePolicy, identitySelection, parsePolicyDocument, policyText, selectDocumentEvents, Usage } from '../../server/src/model/iam/policy';
+import { IndexedFile, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
+import { comparePolicy, documentUsage, folderUsage, generatePolicy, identitySelection, parsePolicyDocument, policyText, selectDocumentEvents, Usage } from '../../server/src/model/iam/policy';
 import { iamCatalogue } from '../../server/src/model/iam/policy/iamCatalogue';
-import { listFixtures, readFixture } from '../fixtures';
+import { FIXTURES, listFixtures, readFixture } from '../fixtures';
 
 /** Every real log of the fixtures (trailscraper, Stratus Red Team, grycap), parsed. */
 const REAL_LOGS = listFixtures('real').filter((file) => /\.(json|gz)$/.test(file));
@@ -147,5 +151,35 @@ describe('Against trailscraper on the same input', () => {
     // trailscraper emits some that do not exist (signin:ConsoleLogin, for one); ours never does.
     assert.ok([...theirs].some((action) => !iamCatalogue.iamActionExists(action)));
     assert.deepEqual([...ours].filter((action) => !iamCatalogue.iamActionExists(action)), []);
+  });
+});
+
+describe('Policies of a folder index of the real corpus', () => {
+  const readText = (file: IndexedFile): string => {
+    const bytes = fs.readFileSync(file.path);
+    return (file.compressed ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
+  };
+
+  it('are the policies of the same logs open, their records read back for resources', async () => {
+    const index = await indexFolder(path.join(FIXTURES, 'real'), new InThreadRunner(), { maxDecompressedBytes: 64 * 1024 * 1024 });
+    const opened = index.files().map((file) => parseCloudTrail(readText(file)));
+    let compared = 0;
+    for (const key of identityKeys()) {
+      const folder = folderUsage(index, identitySelection(key), readText);
+      assert.ok(folder?.resourcesRead, `the records of ${key} are read back`);
+      const open = documentUsage(selectDocumentEvents(opened, identitySelection(key)) ?? []);
+      assert.equal(policyText(generatePolicy(folder, iamCatalogue).policy), policyText(generatePolicy(open, iamCatalogue).policy), key);
+      compared++;
+    }
+    assert.equal(compared, identityKeys().length);
+  });
+
+  it('grant on "*" when the selection is too large to read back, and say so', async () => {
+    const index = await indexFolder(path.join(FIXTURES, 'real', 'trailscraper'), new InThreadRunner(), { maxDecompressedBytes: 64 * 1024 * 1024 });
+    const usage = folderUsage(index, { groupBy: [] }, readText, { maxEvents: 2, maxCharacters: 1024 * 1024 });
+    assert.ok(usage && !usage.resourcesRead);
+    const generated = generatePolicy(usage, iamCatalogue);
+    assert.deepEqual(generated.policy.Statement.map((statement) => statement.Resource), ['*', '*', '*']);
+    assert.match(generated.notes.anyResource.find((entry) => entry.action === 'sts:AssumeRole')?.reason ?? '', /too many to read back/);
   });
 });

@@ -4,7 +4,7 @@
  * where every call's record names them, `*` otherwise with the reason in the notes.
  */
 import { IamActionInfo, IamCatalogue } from './catalogue';
-import { CallUsage, Usage } from './usage';
+import { CallUsage, FOLDER_READ_LIMITS, Usage } from './usage';
 import { callResources, namesEveryRequiredResource } from './resourceTypes';
 import { literalPattern } from './wildcard';
 
@@ -183,7 +183,7 @@ function planResources(plan: ActionPlan, usage: Usage, notes: PolicyNotes): stri
     return anyResource('IAM grants this action on every resource only: it has no resource-level permissions.');
   }
   if (!usage.resourcesRead || plan.unread > 0) {
-    return anyResource('the events come from a folder index, which keeps no request parameters or resources; generate the policy from the open logs to have resources named.');
+    return anyResource(`the events come from a folder index, which keeps no request parameters, and were too many to read back from their files (more than ${FOLDER_READ_LIMITS.maxEvents.toLocaleString('en-US')} events or ${FOLDER_READ_LIMITS.maxCharacters / (1024 * 1024)} MB of logs); pick a smaller group to have resources named.`);
   }
   const unnamed = plan.arnLists.filter((arns) => !namesEveryRequiredResource(info, arns)).length;
   if (unnamed > 0) {

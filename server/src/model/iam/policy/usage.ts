@@ -4,11 +4,12 @@
  * the policy generator and the comparison read; it comes from open documents (records at hand)
  * or from a folder index (summaries only: no resources).
  */
-import { CloudTrailDocument } from '../../cloudTrailDocument';
+import { CloudTrailDocument, isEnvelope } from '../../cloudTrailDocument';
+import { scanJson } from '../../jsonScanner';
 import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents } from '../../eventGrouping';
 import { JsonView, NO_NODE, NodeKind } from '../../nodeTable';
 import { formatEventTime, TEXT_FIELD_COUNT, TextField } from '../../folderIndex/fileEntries';
-import { FolderIndex } from '../../folderIndex/folderIndex';
+import { FolderIndex, IndexedFile } from '../../folderIndex/folderIndex';
 import { groupFolderEvents } from '../../folderIndex/folderGrouping';
 
 /** The ARNs of one kind of call, each distinct list once with how many calls named it. */
@@ -253,33 +254,100 @@ export function documentUsage(events: readonly GroupedEvent[]): Usage {
   return builder.finish();
 }
 
+/** How much of a folder index is read back for the resources of a policy. */
+export interface FolderReadLimits {
+  /** Selected events at the most. */
+  maxEvents: number;
+  /** Decompressed characters of the files holding them, at the most. */
+  maxCharacters: number;
+}
+
+export const FOLDER_READ_LIMITS: FolderReadLimits = { maxEvents: 100_000, maxCharacters: 256 * 1024 * 1024 };
+
+/** Reads an indexed file's (decompressed) text; undefined when it cannot be read any more. */
+export type LogTextReader = (file: IndexedFile) => string | undefined;
+
 /**
- * The usage of the selected events of a folder index, counted per event profile (a folder of a
- * million events has a few thousand): no record is read, so no resource is known.
+ * The usage of the selected events of a folder index. The index keeps summaries only, so the
+ * records of the selected events are read back from their files for their resources (`read`),
+ * when they are few enough (`limits`); otherwise the events are counted per event profile (a
+ * folder of a million events has a few thousand) and no resource is known.
  * Undefined when the tree has no such group.
  */
-export function folderUsage(index: FolderIndex, selection: EventSelection): Usage | undefined {
+export function folderUsage(index: FolderIndex, selection: EventSelection, read?: LogTextReader, limits: FolderReadLimits = FOLDER_READ_LIMITS): Usage | undefined {
   const grouping = groupFolderEvents(index, { groupBy: selection.groupBy, ...(selection.filter ? { filter: selection.filter } : {}) });
   const path = selection.group ?? [];
   const roots = path.length === 0 ? grouping.groups : [locateGroup(grouping.groups, path)];
   if (roots.some((group) => group === undefined)) return undefined;
-  const count = new Float64Array(index.profiles.length);
-  const first = new Float64Array(index.profiles.length).fill(Number.POSITIVE_INFINITY);
-  const last = new Float64Array(index.profiles.length).fill(Number.NEGATIVE_INFINITY);
-  const eventTypes = new Uint32Array(index.profiles.length);
+  const selected = new Map<IndexedFile, number[]>();
+  let events = 0;
   for (const root of roots) {
     if (!root) continue;
     leaves(root, (leaf) => {
       for (const { file, index: position } of grouping.eventsOf(leaf)) {
-        const profile = file.profiles[position];
-        if (count[profile]++ === 0) eventTypes[profile] = file.entries.strings[position * TEXT_FIELD_COUNT + TextField.eventType];
-        const time = file.entries.time[position];
-        if (!Number.isNaN(time)) {
-          if (time < first[profile]) first[profile] = time;
-          if (time > last[profile]) last[profile] = time;
-        }
+        const positions = selected.get(file);
+        if (positions) positions.push(position);
+        else selected.set(file, [position]);
+        events++;
       }
     });
+  }
+  let characters = 0;
+  for (const file of selected.keys()) characters += file.characters;
+  if (read && events <= limits.maxEvents && characters <= limits.maxCharacters) {
+    const usage = readUsage(index, selected, read);
+    if (usage) return usage;
+  }
+  return profileUsage(index, selected);
+}
+
+/** The text of one entry of a file, and the ARNs its event names. */
+function entryArns(text: string, start: number, length: number): string[] {
+  const entry = text.slice(start, start + length);
+  const scan = scanJson(entry, { maxProblems: 1 });
+  const view = new JsonView(entry, scan.table);
+  const root = scan.roots[0] ?? NO_NODE;
+  if (root === NO_NODE || view.kind(root) !== NodeKind.Object) return [];
+  const embedded = view.property(root, 'CloudTrailEvent');
+  if (embedded !== NO_NODE && view.kind(embedded) === NodeKind.String) {
+    const json = view.string(embedded) ?? '';
+    const inner = scanJson(json, { maxProblems: 1 });
+    return recordArns(new JsonView(json, inner.table), inner.roots[0] ?? NO_NODE);
+  }
+  if (embedded !== NO_NODE) return recordArns(view, embedded);
+  return recordArns(view, isEnvelope(view, root) ? view.property(root, 'detail') : root);
+}
+
+/** Every selected event, its record read back; undefined when a file could not be read. */
+function readUsage(index: FolderIndex, selected: Map<IndexedFile, number[]>, read: LogTextReader): Usage | undefined {
+  const builder = new UsageBuilder(true);
+  for (const [file, positions] of selected) {
+    const text = read(file);
+    if (text === undefined || text.length !== file.characters) return undefined;
+    for (const position of positions) {
+      const event = index.event(file, position);
+      builder.add(event.eventSource, event.eventName, event.eventType, event.errorCode, event.eventTime, event.eventTime, 1, entryArns(text, event.start, event.length));
+    }
+  }
+  return builder.finish();
+}
+
+/** The selected events counted per event profile, with no resource known. */
+function profileUsage(index: FolderIndex, selected: Map<IndexedFile, number[]>): Usage {
+  const count = new Float64Array(index.profiles.length);
+  const first = new Float64Array(index.profiles.length).fill(Number.POSITIVE_INFINITY);
+  const last = new Float64Array(index.profiles.length).fill(Number.NEGATIVE_INFINITY);
+  const eventTypes = new Uint32Array(index.profiles.length);
+  for (const [file, positions] of selected) {
+    for (const position of positions) {
+      const profile = file.profiles[position];
+      if (count[profile]++ === 0) eventTypes[profile] = file.entries.strings[position * TEXT_FIELD_COUNT + TextField.eventType];
+      const time = file.entries.time[position];
+      if (!Number.isNaN(time)) {
+        if (time < first[profile]) first[profile] = time;
+        if (time > last[profile]) last[profile] = time;
+      }
+    }
   }
   const builder = new UsageBuilder(false);
   for (const profile of index.profiles) {
