@@ -8,7 +8,7 @@ import { IamCatalogue } from './catalogue';
 import { compilePolicy, evaluate } from './evaluate';
 import { PolicyDocument, PolicyPlace } from './policyDocument';
 import { callResources } from './resourceTypes';
-import { Usage } from './usage';
+import { compareText, Usage } from './usage';
 
 export interface ActionOutcome {
   action: string;
@@ -155,8 +155,4 @@ export function comparisonJson(comparison: PolicyComparison): ComparisonJson {
     unused: comparison.unused.map((entry) => entry.pattern),
     notGranted: comparison.notGranted.map(({ action, count }) => ({ action, count })),
   };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,7 +3,9 @@
  * identity policy, as far as actions and resources go: a statement applies when its Action
  * matches (or NotAction does not) and its Resource matches (or NotResource does not); an explicit
  * Deny overrides every Allow; with neither, the request is not granted. Actions are matched
- * without case, resources exactly. Conditions are not evaluated: a statement with conditions is
+ * without case, resources exactly; a `*` in a resource pattern matches across `:` wherever it
+ * stands (IAM lets only a `*` that ends an ARN segment do so: a pattern with a `*` inside a
+ * segment may match a little more here than in IAM). Conditions are not evaluated: a statement with conditions is
  * taken as applying, and the comparison lists its conditions.
  */
 import { PolicyDocument, PolicyStatement } from './policyDocument';

@@ -4,7 +4,7 @@
  * where every call's record names them, `*` otherwise with the reason in the notes.
  */
 import { IamActionInfo, IamCatalogue } from './catalogue';
-import { CallUsage, FOLDER_READ_LIMITS, Usage } from './usage';
+import { CallUsage, compareText, FOLDER_READ_LIMITS, Usage } from './usage';
 import { callResources, namesEveryRequiredResource } from './resourceTypes';
 import { literalPattern } from './wildcard';
 
@@ -247,8 +247,4 @@ function sidOf(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter((word) => word.length > 0);
   const sid = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
   return sid.length > 0 ? sid.slice(0, 100) : 'Service';
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -128,7 +128,8 @@ function later(a: string | undefined, b: string | undefined): string | undefined
   return a === undefined ? b : b === undefined ? a : b > a ? b : a;
 }
 
-function compareText(a: string, b: string): number {
+/** Code-unit order of two texts, for stable sorting. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
