@@ -146,13 +146,13 @@ function draw(): void {
   chart = new uPlot(
     {
       width,
-      height: Math.max(120, (document.body.clientHeight || 240) - 110),
+      height: chartHeight(),
       ms: 1,
       tzDate: (ms) => uPlot.tzDate(new Date(ms), 'Etc/UTC'),
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false } },
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
-      scales: { x: { time: true, range: [data.start, data.end] } },
+      scales: { x: { time: true, range: [data.start, data.end] }, y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.05))] } },
       axes: [
         { stroke: foreground, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
         { stroke: foreground, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
@@ -175,6 +175,12 @@ function draw(): void {
   });
   renderLegend(data);
   markTime();
+}
+
+/** The chart fills the panel, less the toolbar and legend; it shares the panel with the table when that is shown. */
+function chartHeight(): number {
+  const room = window.innerHeight - 110;
+  return Math.max(100, showTable ? Math.floor(room / 2) : room);
 }
 
 function onSelect(u: uPlot): void {
@@ -317,7 +323,7 @@ element('export').addEventListener('click', () => vscode.postMessage({ type: 'ex
 tableButton.addEventListener('click', () => {
   showTable = !showTable;
   saveState(saved.view);
-  renderTable();
+  draw();
 });
 element('chartArea').addEventListener('keydown', (event) => {
   const keys: Record<string, () => void> = {
@@ -336,7 +342,7 @@ element('chartArea').addEventListener('keydown', (event) => {
   }
 });
 new ResizeObserver(() => {
-  if (chart) chart.setSize({ width: Math.max(240, chartHost.clientWidth), height: Math.max(120, document.body.clientHeight - 110) });
+  if (chart) chart.setSize({ width: Math.max(240, chartHost.clientWidth), height: chartHeight() });
   markTime();
 }).observe(document.body);
 
