@@ -19,13 +19,42 @@ export const MAX_BUCKETS = 2_000;
 export const MAX_SERIES = 12;
 export const OTHER_SERIES_KEY = '\u0000other';
 
-/** The events of one series: their times (milliseconds since 1970, NaN when unreadable) and whether each failed. */
-export interface SeriesEvents {
-  key: string;
-  label: string;
+/**
+ * The events to draw, column by column: one entry per event, its time (milliseconds since 1970,
+ * NaN when unreadable), the position of its series in `series` and whether it failed. Typed
+ * arrays, so that a folder of a million events costs a few megabytes and no object per event.
+ */
+export interface TimelineColumns {
   count: number;
-  /** Calls `visit` once per event of the series. */
-  forEach(visit: (time: number, failed: boolean) => void): void;
+  times: Float64Array;
+  seriesOf: Uint32Array;
+  failed: Uint8Array;
+  series: readonly { key: string; label: string }[];
+}
+
+/** Columns with room for `capacity` events, filled by `add`. */
+export class ColumnsBuilder {
+  private readonly times: Float64Array;
+  private readonly seriesOf: Uint32Array;
+  private readonly failed: Uint8Array;
+  private count = 0;
+
+  constructor(capacity: number, private readonly series: readonly { key: string; label: string }[]) {
+    this.times = new Float64Array(capacity);
+    this.seriesOf = new Uint32Array(capacity);
+    this.failed = new Uint8Array(capacity);
+  }
+
+  add(time: number, series: number, failed: boolean): void {
+    const i = this.count++;
+    this.times[i] = time;
+    this.seriesOf[i] = series;
+    this.failed[i] = failed ? 1 : 0;
+  }
+
+  build(): TimelineColumns {
+    return { count: this.count, times: this.times, seriesOf: this.seriesOf, failed: this.failed, series: this.series };
+  }
 }
 
 export interface TimelineSeries {
@@ -73,71 +102,68 @@ export function chooseBucketMs(span: number, target: number): number {
 }
 
 /** Counts the events of every series into time buckets. Linear in the number of events. */
-export function buildTimeline(seriesEvents: readonly SeriesEvents[], options: TimelineOptions = {}): TimelineData {
+export function buildTimeline(columns: TimelineColumns, options: TimelineOptions = {}): TimelineData {
+  const { times, seriesOf, failed: failedOf, count } = columns;
+  const perSeries = new Float64Array(columns.series.length);
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
-  if (options.from === undefined || options.to === undefined) {
-    for (const series of seriesEvents) {
-      series.forEach((time) => {
-        if (time < earliest) earliest = time;
-        if (time > latest) latest = time;
-      });
+  let untimed = 0;
+  for (let i = 0; i < count; i++) {
+    const time = times[i];
+    if (Number.isNaN(time)) {
+      untimed++;
+      continue;
     }
+    if (time < earliest) earliest = time;
+    if (time > latest) latest = time;
   }
   const from = options.from ?? earliest;
   const to = options.to ?? latest;
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
-    return emptyTimeline(seriesEvents);
+    return { start: 0, end: 0, bucketMs: BUCKET_STEPS[0], series: [], counts: [], failed: [], total: 0, untimed };
   }
   const bucketMs = chooseBucketMs(Math.max(1, to - from + 1), options.bucketTarget ?? DEFAULT_BUCKET_TARGET);
   const start = Math.floor(from / bucketMs) * bucketMs;
   const bucketCount = Math.max(1, Math.floor((to - start) / bucketMs) + 1);
   const end = start + bucketCount * bucketMs;
 
-  const ranked = [...seriesEvents].sort((a, b) => b.count - a.count || compareText(a.label, b.label));
+  // Events per series inside the range decide which series are drawn apart.
+  for (let i = 0; i < count; i++) {
+    const time = times[i];
+    if (time >= from && time <= to) perSeries[seriesOf[i]]++;
+  }
+  const ranked = columns.series
+    .map((series, position) => ({ ...series, position, count: perSeries[position] }))
+    .filter((series) => series.count > 0)
+    .sort((a, b) => b.count - a.count || compareText(a.label, b.label));
   const shown = ranked.length > MAX_SERIES ? ranked.slice(0, MAX_SERIES - 1) : ranked;
   const rest = ranked.length > MAX_SERIES ? ranked.slice(MAX_SERIES - 1) : [];
+  const row = new Int32Array(columns.series.length).fill(-1);
+  shown.forEach((series, position) => {
+    row[series.position] = position;
+  });
+  const otherRow = shown.length;
+  for (const series of rest) row[series.position] = otherRow;
 
+  const rows = shown.length + (rest.length > 0 ? 1 : 0);
+  const counts = Array.from({ length: rows }, () => new Array<number>(bucketCount).fill(0));
   const failed = new Array<number>(bucketCount).fill(0);
   let total = 0;
-  let untimed = 0;
-  const countInto = (events: SeriesEvents, row: number[]): number => {
-    let inRange = 0;
-    events.forEach((time, isFailed) => {
-      if (Number.isNaN(time)) {
-        untimed++;
-        return;
-      }
-      if (time < from || time > to) return;
-      const bucket = Math.floor((time - start) / bucketMs);
-      row[bucket]++;
-      if (isFailed) failed[bucket]++;
-      inRange++;
-    });
-    total += inRange;
-    return inRange;
-  };
-
-  const series: TimelineSeries[] = [];
-  const counts: number[][] = [];
-  for (const events of shown) {
-    const row = new Array<number>(bucketCount).fill(0);
-    series.push({ key: events.key, label: events.label, count: countInto(events, row) });
-    counts.push(row);
+  for (let i = 0; i < count; i++) {
+    const time = times[i];
+    if (!(time >= from && time <= to)) continue;
+    const target = row[seriesOf[i]];
+    if (target < 0) continue;
+    const bucket = Math.floor((time - start) / bucketMs);
+    counts[target][bucket]++;
+    if (failedOf[i] === 1) failed[bucket]++;
+    total++;
   }
+  const series: TimelineSeries[] = shown.map(({ key, label, count: events }) => ({ key, label, count: events }));
   if (rest.length > 0) {
-    const row = new Array<number>(bucketCount).fill(0);
-    let count = 0;
-    for (const events of rest) count += countInto(events, row);
-    series.push({ key: OTHER_SERIES_KEY, label: `${rest.length} other groups`, count, groups: rest.length });
-    counts.push(row);
+    series.push({ key: OTHER_SERIES_KEY, label: `${rest.length} other groups`, count: rest.reduce((sum, s) => sum + s.count, 0), groups: rest.length });
   }
   return { start, end, bucketMs, series, counts, failed, total, untimed };
-}
-
-function emptyTimeline(seriesEvents: readonly SeriesEvents[]): TimelineData {
-  const untimed = seriesEvents.reduce((sum, series) => sum + series.count, 0);
-  return { start: 0, end: 0, bucketMs: BUCKET_STEPS[0], series: [], counts: [], failed: [], total: 0, untimed };
 }
 
 function compareText(a: string, b: string): number {

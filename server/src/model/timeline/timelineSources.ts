@@ -7,7 +7,7 @@ import { EventFilter, EventGroupNode, eventTimeMs, findGroup, GroupDimension, Gr
 import { FolderIndex } from '../folderIndex/folderIndex';
 import { ABSENT, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';
 import { FolderEventRef, groupFolderEvents } from '../folderIndex/folderGrouping';
-import { buildTimeline, SeriesEvents, TimelineData, TimelineOptions } from './timeBuckets';
+import { buildTimeline, ColumnsBuilder, TimelineData, TimelineOptions } from './timeBuckets';
 
 export interface TimelineRequestOptions extends TimelineOptions {
   /** One series per group of this dimension; none: every event in one series. */
@@ -24,38 +24,21 @@ function visitGroupEvents(group: EventGroupNode, visit: (event: GroupedEvent) =>
 /** The timeline of open documents. */
 export function timelineOfDocuments(documents: readonly CloudTrailDocument[], options: TimelineRequestOptions): TimelineData {
   const grouping = groupEvents(documents, { groupBy: options.groupBy ? [options.groupBy] : [], filter: options.filter });
-  const series: SeriesEvents[] = grouping.groups.map((group) => ({
-    key: group.key,
-    label: group.label,
-    count: group.count,
-    forEach(visit) {
-      visitGroupEvents(group, (event) => visit(eventTimeMs(event.record.summary), event.record.summary.errorCode !== undefined));
-    },
-  }));
-  return buildTimeline(series, options);
+  const columns = new ColumnsBuilder(grouping.matched, grouping.groups);
+  grouping.groups.forEach((group, position) => {
+    visitGroupEvents(group, (event) => columns.add(eventTimeMs(event.record.summary), position, event.record.summary.errorCode !== undefined));
+  });
+  return buildTimeline(columns.build(), options);
 }
 
 /** The timeline of a folder index: one pass over its entries, no object per event. */
 export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions): TimelineData {
   const grouping = groupFolderEvents(index, { groupBy: options.groupBy ? [options.groupBy] : [], filter: options.filter });
-  // One pass collects every series' times; each series then replays its own.
-  const times = grouping.groups.map(() => [] as number[]);
-  const failedFlags = grouping.groups.map(() => [] as boolean[]);
+  const columns = new ColumnsBuilder(grouping.matched, grouping.groups);
   grouping.visitMatched((file, i, topGroup) => {
-    times[topGroup].push(file.entries.time[i]);
-    failedFlags[topGroup].push(file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT);
+    columns.add(file.entries.time[i], topGroup, file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT);
   });
-  const series: SeriesEvents[] = grouping.groups.map((group, position) => ({
-    key: group.key,
-    label: group.label,
-    count: group.count,
-    forEach(visit) {
-      const own = times[position];
-      const failed = failedFlags[position];
-      for (let i = 0; i < own.length; i++) visit(own[i], failed[i]);
-    },
-  }));
-  return buildTimeline(series, options);
+  return buildTimeline(columns.build(), options);
 }
 
 /** Which events an export or a timeline takes: the filter, and optionally one group of a grouping. */
