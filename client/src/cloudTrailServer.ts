@@ -4,7 +4,8 @@ import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotifica
 import { EventTreeServer } from './eventTree/eventTreeModel';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer {
+  dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -15,7 +16,7 @@ export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {

@@ -13,5 +13,5 @@ export function registerEventViews(
 ): vscode.TreeDataProvider<unknown> {
   const server = connectCloudTrailServer(client, ensureStarted);
   context.subscriptions.push(server, registerStatusBar(server.onModelChanged));
-  return registerEventsView(context, server, log) as vscode.TreeDataProvider<unknown>;
+  return registerEventsView(context, server, log);
 }
