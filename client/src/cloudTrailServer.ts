@@ -14,8 +14,9 @@ import { EventTreeServer } from './eventTree/eventTreeModel';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
+  dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -26,7 +27,7 @@ export interface CloudTrailServer extends EventTreeServer, TimelineServer, vscod
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {

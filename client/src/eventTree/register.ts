@@ -16,5 +16,5 @@ export function registerEventViews(
   context.subscriptions.push(server, registerStatusBar(server.onModelChanged));
   const events = registerEventsView(context, server, log);
   registerTimeline(context, server, events, log);
-  return events.treeDataProvider as vscode.TreeDataProvider<unknown>;
+  return events.treeDataProvider;
 }
