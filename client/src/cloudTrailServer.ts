@@ -1,11 +1,25 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
-import { ComparePolicyRequest, DocumentSummary, EventAtRequest, EventTreeRequest, GeneratePolicyRequest, ModelChangedNotification } from '../../server/src/protocol';
+import {
+  ComparePolicyRequest,
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  ExportEventsParams,
+  ExportEventsRequest,
+  ExportEventsResult,
+  GeneratePolicyRequest,
+  ModelChangedNotification,
+  TimelineRequest,
+} from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
 import { PolicyServer } from './policy/policyActions';
+import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, PolicyServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, PolicyServer {
+  exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
+  dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -16,7 +30,7 @@ export interface CloudTrailServer extends EventTreeServer, PolicyServer, vscode.
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {
@@ -32,6 +46,14 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    timeline: async (params) => {
+      await running();
+      return client.sendRequest(TimelineRequest.type, params);
+    },
+    exportEvents: async (params) => {
+      await running();
+      return client.sendRequest(ExportEventsRequest.type, params);
     },
     generatePolicy: async (params) => {
       await running();
