@@ -64,8 +64,7 @@ export const policySection: BenchSection = {
     const document = parseCloudTrail(log.text);
     // Every file of the index is a copy of the one log: its text is at hand, as if read from disk.
     const readCopy = (): string => log.text;
-    let actions = 0;
-    let resourcesRead = false;
+    const busiestPolicy = { statements: 0, resourcesRead: false };
     const timings = await timeCandidates(
       [
         { name: 'tree grouped by identity (baseline)', run: () => groupFolderEvents(index, { groupBy: ['identity'] }) },
@@ -74,8 +73,8 @@ export const policySection: BenchSection = {
           run: () => {
             const usage = folderUsage(index, identitySelection(busiest.key), readCopy);
             if (!usage) throw new Error('the busiest identity has no group');
-            resourcesRead = usage.resourcesRead;
-            actions = generatePolicy(usage, iamCatalogue).policy.Statement.length;
+            busiestPolicy.resourcesRead = usage.resourcesRead;
+            busiestPolicy.statements = generatePolicy(usage, iamCatalogue).policy.Statement.length;
           },
         },
         {
@@ -99,7 +98,7 @@ export const policySection: BenchSection = {
       [...timings].map(([name, timing]) => [name, ms(timing.median), ms(timing.cpu), ratio(timing.median / baseline)]),
     );
     report.note(
-      `The busiest identity's policy has ${actions} statements; its records were ${resourcesRead ? 'read back for resources' : 'too many to read back (beyond the read limits), so resources are "*"'}.`,
+      `The busiest identity's policy has ${busiestPolicy.statements} statements; its records were ${busiestPolicy.resourcesRead ? 'read back for resources' : 'too many to read back (beyond the read limits), so resources are "*"'}.`,
     );
     const one = timings.get('policy of the busiest identity')?.median ?? Number.POSITIVE_INFINITY;
     const whole = timings.get('policy of the whole index')?.median ?? Number.POSITIVE_INFINITY;

@@ -108,7 +108,7 @@ function trailscraperActions(logs: readonly CloudTrailDocument[]): Set<string> {
       if (eventSource === 'sts.amazonaws.com' && eventName === 'GetCallerIdentity') continue;
       const label = eventSource.split('.')[0];
       if (label === 'apigateway') {
-        actions.add(`apigateway:${/^Get/.test(eventName) ? 'GET' : eventName}`);
+        actions.add(`apigateway:${eventName.startsWith('Get') ? 'GET' : eventName}`);
         continue;
       }
       actions.add(`${TRAILSCRAPER_PREFIX[label] ?? label}:${eventName.replace(/([a-zA-Z]+)[0-9v_]+$/, '$1')}`);

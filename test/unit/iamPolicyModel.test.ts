@@ -46,8 +46,8 @@ const KNOWN = new Set([...Object.values(ACTIONS).flat().map((info) => info.actio
 const catalogue: IamCatalogue = {
   resolveIamActions(eventSource, eventName) {
     if (eventSource === 'sts.amazonaws.com' && eventName === 'GetCallerIdentity') return { kind: 'no-permission', reason: 'anyone may ask who they are.' };
-    const actions = ACTIONS[`${eventSource} ${eventName}`];
-    return actions ? { kind: 'actions', actions } : { kind: 'unknown' };
+    const key = `${eventSource} ${eventName}`;
+    return Object.hasOwn(ACTIONS, key) ? { kind: 'actions', actions: ACTIONS[key] } : { kind: 'unknown' };
   },
   iamActionExists: (name) => KNOWN.has(name),
   iamServiceName: (prefix) => ({ s3: 'Amazon S3', iam: 'AWS Identity and Access Management', sts: 'AWS Security Token Service', ec2: 'Amazon EC2' })[prefix],
@@ -142,7 +142,7 @@ describe('Policy documents', () => {
 }`);
     assert.equal(several.statements[0].sid, 'Read');
     assert.equal(several.statements[0].actions?.[1].place.line, 4);
-    assert.equal(several.statements[0].actions?.[1].place.path, 'Statement[0].Action[1]');
+    assert.equal(several.statements[0].actions[1].place.path, 'Statement[0].Action[1]');
     assert.deepEqual(several.statements[1].conditions, ['Bool: aws:MultiFactorAuthPresent']);
     assert.equal(several.statements[1].notResources?.[0].text, 'arn:aws:iam::*:user/x');
   });
@@ -212,8 +212,8 @@ describe('Comparing a policy with the calls', () => {
     });
     const getObject = comparison.used.find((outcome) => outcome.action === 's3:GetObject');
     assert.equal(getObject?.first, '2026-11-01T09:00:00Z');
-    assert.equal(getObject?.last, '2026-11-03T09:00:00Z');
-    assert.deepEqual(getObject?.statements, [0]);
+    assert.equal(getObject.last, '2026-11-03T09:00:00Z');
+    assert.deepEqual(getObject.statements, [0]);
     assert.equal(comparison.notGranted.find((outcome) => outcome.action === 'iam:CreateAccessKey')?.denied, true);
     assert.equal(comparison.notGranted.find((outcome) => outcome.action === 's3:PutObject')?.denied, undefined);
     assert.deepEqual(comparison.statements[2].allowedByNotAction, [{ action: 'iam:ListUsers', count: 1 }]);

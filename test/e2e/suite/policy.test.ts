@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { defined } from '../../defined';
 import { closeAllEditors, EXTENSION_ID, LANGUAGE_ID, openInEditor, waitFor, waitForLanguage } from './helpers';
 
 interface PolicyDocument {
@@ -18,7 +19,7 @@ describe('Generate IAM Policy', () => {
   });
 
   it('opens the policy of the active log as JSON, with its notes beside it', async () => {
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    await defined(vscode.extensions.getExtension(EXTENSION_ID)).activate();
     const editor = await openInEditor('attack-events.json');
     await waitForLanguage(editor.document.uri, LANGUAGE_ID);
     const before = new Set(vscode.workspace.textDocuments);
@@ -41,7 +42,7 @@ describe('Generate IAM Policy', () => {
   });
 
   it('opens the policy of one identity group of the Events view, picked from its context menu', async () => {
-    const api = (await vscode.extensions.getExtension<{ eventsTreeDataProvider?: vscode.TreeDataProvider<unknown> }>(EXTENSION_ID)!.activate()) ?? {};
+    const api = await defined(vscode.extensions.getExtension<{ eventsTreeDataProvider?: vscode.TreeDataProvider<unknown> }>(EXTENSION_ID)).activate();
     const provider = api.eventsTreeDataProvider;
     assert.ok(provider, 'activate() returns { eventsTreeDataProvider }');
     const editor = await openInEditor('attack-events.json');
@@ -52,7 +53,7 @@ describe('Generate IAM Policy', () => {
     // The view groups the log by identity: each group is what a right-click hands to the command.
     const group = await waitFor(async () => {
       const groups = (await provider.getChildren(undefined)) ?? [];
-      const items = await Promise.all(groups.map((node) => provider.getTreeItem(node)));
+      const items = await Promise.all(groups.map((node) => Promise.resolve(provider.getTreeItem(node))));
       const index = items.findIndex((item) => item.contextValue?.startsWith('cloudtrail.group.') === true);
       return groups.length > 0 && index >= 0 ? groups[index] : undefined;
     }, 'an identity group in the Events view');

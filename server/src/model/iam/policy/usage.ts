@@ -324,7 +324,7 @@ function readUsage(index: FolderIndex, selected: Map<IndexedFile, number[]>, rea
   const builder = new UsageBuilder(true);
   for (const [file, positions] of selected) {
     const text = read(file);
-    if (text === undefined || text.length !== file.characters) return undefined;
+    if (text?.length !== file.characters) return undefined;
     for (const position of positions) {
       const event = index.event(file, position);
       builder.add(event.eventSource, event.eventName, event.eventType, event.errorCode, event.eventTime, event.eventTime, 1, entryArns(text, event.start, event.length));

@@ -33,7 +33,11 @@ export function compileWildcard(source: string, ignoreCase: boolean): WildcardPa
   };
 }
 
-const VARIABLE_ESCAPES: Readonly<Record<string, string>> = { '${*}': '*', '${?}': '?', '${$}': '$' };
+const VARIABLE_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['${*}', '*'],
+  ['${?}', '?'],
+  ['${$}', '$'],
+]);
 
 function parsePieces(source: string): Piece[] {
   const pieces: Piece[] = [];
@@ -51,7 +55,7 @@ function parsePieces(source: string): Piece[] {
         continue;
       }
       const variable = source.slice(i, close + 1);
-      const escaped = VARIABLE_ESCAPES[variable];
+      const escaped = VARIABLE_ESCAPES.get(variable);
       if (escaped !== undefined) pieces.push({ literal: escaped });
       else if (pieces.length === 0 || !('any' in pieces[pieces.length - 1])) pieces.push({ any: true });
       i = close;
