@@ -37,32 +37,19 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
       throw new Error('the CloudTrail language server is not running (see the CloudTrail output channel)');
     }
   };
+  /** Sends a request once the server runs. */
+  const send = async <R>(request: () => Promise<R>): Promise<R> => {
+    await running();
+    return request();
+  };
   return {
     onModelChanged: modelChanged.event,
-    eventTree: async (params) => {
-      await running();
-      return client.sendRequest(EventTreeRequest.type, params);
-    },
-    eventAt: async (params) => {
-      await running();
-      return client.sendRequest(EventAtRequest.type, params);
-    },
-    timeline: async (params) => {
-      await running();
-      return client.sendRequest(TimelineRequest.type, params);
-    },
-    exportEvents: async (params) => {
-      await running();
-      return client.sendRequest(ExportEventsRequest.type, params);
-    },
-    generatePolicy: async (params) => {
-      await running();
-      return client.sendRequest(GeneratePolicyRequest.type, params);
-    },
-    comparePolicy: async (params) => {
-      await running();
-      return client.sendRequest(ComparePolicyRequest.type, params);
-    },
+    eventTree: async (params) => send(() => client.sendRequest(EventTreeRequest.type, params)),
+    eventAt: async (params) => send(() => client.sendRequest(EventAtRequest.type, params)),
+    timeline: async (params) => send(() => client.sendRequest(TimelineRequest.type, params)),
+    exportEvents: async (params) => send(() => client.sendRequest(ExportEventsRequest.type, params)),
+    generatePolicy: async (params) => send(() => client.sendRequest(GeneratePolicyRequest.type, params)),
+    comparePolicy: async (params) => send(() => client.sendRequest(ComparePolicyRequest.type, params)),
     dispose: () => {
       handler.dispose();
       modelChanged.dispose();
