@@ -179,3 +179,30 @@ export namespace CloseFolderIndexNotification {
   export const method = 'cloudtrail/closeFolderIndex';
   export const type = new NotificationType<{ uri: string }>(method);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The trail: events related to one event
+
+export interface RelatedEventsParams {
+  /** The document or indexed file holding the event, and the event's position in it (EventRef.index). */
+  uri: string;
+  index: number;
+  /** The most events returned (default 500). */
+  limit?: number;
+}
+
+export interface RelatedEvent {
+  /** The related event; `uri` is always set. */
+  event: EventRef;
+  /** What ties it to the asked event: "access key ASIA...", "session arn:...", "resource arn:...". */
+  through: string;
+}
+
+/**
+ * The events tied to one event by its access key, session, resources, shared event or request,
+ * in the open document and every open folder index, oldest first.
+ */
+export namespace RelatedEventsRequest {
+  export const method = 'cloudtrail/relatedEvents';
+  export const type = new RequestType<RelatedEventsParams, RelatedEvent[], void>(method);
+}

@@ -226,6 +226,7 @@ export class DocumentLinks implements LinkStore {
     if (summary.eventSource !== undefined) hit.eventSource = summary.eventSource;
     if (summary.eventID !== undefined) hit.eventID = summary.eventID;
     if (summary.errorCode !== undefined) hit.errorCode = summary.errorCode;
+    hit.identity = { key: summary.identity.key, label: summary.identity.label, ...(summary.identity.type !== undefined ? { type: summary.identity.type } : {}) };
     return hit;
   }
 }

@@ -182,6 +182,7 @@ export class FolderLinks implements LinkStore {
     if (event.eventSource !== undefined) hit.eventSource = event.eventSource;
     if (event.eventID !== undefined) hit.eventID = event.eventID;
     if (event.errorCode !== undefined) hit.errorCode = event.errorCode;
+    hit.identity = { key: event.identity.key, label: event.identity.label, ...(event.identity.type !== undefined ? { type: event.identity.type } : {}) };
     return hit;
   }
 }

@@ -10,3 +10,4 @@ export * from './linkStore';
 export * from './recordDetails';
 export * from './trail';
 export * from './trailQueries';
+export * from './trailMarkdown';

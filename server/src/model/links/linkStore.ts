@@ -21,6 +21,8 @@ export interface LinkHit {
   readonly eventSource?: string;
   readonly eventID?: string;
   readonly errorCode?: string;
+  /** Who made the call: the identity's grouping key and readable label. */
+  readonly identity?: { readonly key: string; readonly label: string; readonly type?: string };
   /** Where a reference to the record points: its eventName value (or its start). */
   readonly anchor: TextRange;
 }
@@ -73,6 +75,15 @@ export class LinkScope {
 
   details(hit: LinkHit): RecordDetails | undefined {
     return hit.store.details(hit);
+  }
+
+  /** The details of the record at a place, from whichever store holds it. */
+  detailsAt(place: { uri: string; index: number }): RecordDetails | undefined {
+    for (const store of this.stores) {
+      const details = store.details(place);
+      if (details) return details;
+    }
+    return undefined;
   }
 
   coverage(): StoreCoverage[] {
