@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
+import { runTrace } from './trace';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -63,6 +64,8 @@ Options:
   --top N              rows in each summary table (default ${DEFAULT_TOP}; 0 shows all)
   -h, --help           show this help
   -v, --version        show the version
+
+  cloudtrail-explorer trace --help   follow a key, session or resource through the logs
 
 Exit status: 0 when no errors were found (warnings allowed), 1 when errors were found,
 2 when the command line is wrong or no log file was found.
@@ -138,6 +141,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'trace') return runTrace({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -198,7 +202,7 @@ export async function runCli(env: CliEnvironment): Promise<number> {
 const LOG_FILE = /\.(?:json|gz)$/i;
 
 /** The files named or found below the folders named, in a stable order, each once. */
-async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
+export async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -250,7 +254,7 @@ const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Reads, decompresses and decodes one file; a file that cannot be read becomes one problem. */
-async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
+export async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(file);
@@ -575,6 +579,6 @@ export function printable(text: string): string {
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** JSON.stringify escapes C0 controls but leaves C1 controls and direction marks raw; escape them too (the JSON means the same). */
-function escapeInvisibles(json: string): string {
+export function escapeInvisibles(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
