@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from '../../server/src/protocol';
+import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification, RelatedEventsRequest } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { RelatedEventsServer } from './eventTree/relatedEvents';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, RelatedEventsServer, vscode.Disposable {
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -31,6 +32,10 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    relatedEvents: async (params) => {
+      await running();
+      return client.sendRequest(RelatedEventsRequest.type, params);
     },
     dispose: () => {
       handler.dispose();

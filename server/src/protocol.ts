@@ -40,8 +40,8 @@ export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions, or every event (no grouping). */
-  kind?: 'action' | 'identity' | 'role' | 'all';
+  /** What the group is: an action, an identity (with its type), a role holding sessions, an access key, or every event (no grouping). */
+  kind?: 'action' | 'identity' | 'role' | 'accessKey' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { LineIndex, parseCloudTrail } from '../../server/src/model';
-import { indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
+import { indexFolder, indexLogFile, InThreadRunner } from '../../server/src/model/folderIndex';
 import {
   collectRecordFacts,
   definitionsOf,
@@ -242,3 +242,30 @@ describe('trail leaving the logs', () => {
     assert.match(trail.end, /GetRoleCredentials/);
   });
 });
+
+describe('link columns of an indexed file', () => {
+  it('are the same whether the file is parsed whole or streamed record by record, one-line or pretty-printed', async () => {
+    for (const relative of [fileOfTrail('Audit00'), fileOfTrail('Deploy0'), 'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz']) {
+      const options = { maxDecompressedBytes: 1 << 30 };
+      const whole = await indexLogFile(path.join(FIXTURES, relative), options);
+      const streamed = await indexLogFile(path.join(FIXTURES, relative), { ...options, wholeDocumentChars: 100 });
+      assert.ok(whole.links.postings.length > whole.entries.count, relative);
+      assert.deepEqual({ ...streamed.links }, { ...whole.links }, relative);
+    }
+  });
+
+  it('point each entry at its eventName', async () => {
+    const relative = fileOfTrail('Deploy0');
+    const text = readFixture(relative);
+    const lines = text.split('\n');
+    const result = await indexLogFile(path.join(FIXTURES, relative), { maxDecompressedBytes: 1 << 30, wholeDocumentChars: 100 });
+    for (let entry = 0; entry < result.entries.count; entry++) {
+      const [line, character, length] = result.links.anchors.subarray(entry * 3, entry * 3 + 3);
+      assert.match(lines[line].slice(character, character + length), /^"(AssumeRole|ListBuckets)"$/);
+    }
+  });
+});
+
+function fileOfTrail(part: string): string {
+  return listFixtures('trail').find((file) => file.includes(part)) ?? '';
+}

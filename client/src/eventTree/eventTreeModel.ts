@@ -86,6 +86,7 @@ export const GROUPINGS: readonly { id: string; groupBy: GroupDimension[]; label:
   { id: 'identity', groupBy: ['identity'], label: 'Identity', title: 'by identity' },
   { id: 'actionThenIdentity', groupBy: ['action', 'identity'], label: 'Action, then Identity', title: 'by action, then identity' },
   { id: 'identityThenAction', groupBy: ['identity', 'action'], label: 'Identity, then Action', title: 'by identity, then action' },
+  { id: 'accessKey', groupBy: ['accessKey'], label: 'Access Key', title: 'by access key' },
 ];
 
 export class EventTreeModel {

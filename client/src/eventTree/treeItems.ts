@@ -68,6 +68,8 @@ function describeGroup(node: GroupNode): ItemDescription {
     lines.push(group.readOnly === true ? 'Only reads' : group.readOnly === false ? 'Changes something' : 'Read or write: not recorded');
   } else if (group.kind === 'role') {
     lines.push(`Role: ${escapeMarkdown(group.key)}`, 'The sessions that assumed this role are listed beneath it.');
+  } else if (group.kind === 'accessKey') {
+    lines.push(`Access key: ${escapeMarkdown(group.key)}`);
   } else if (group.kind === 'identity') {
     lines.push(`Identity: ${escapeMarkdown(group.key)}`);
     if (group.identityType) lines.push(`Type: ${escapeMarkdown(group.identityType)}`);
@@ -143,6 +145,8 @@ function groupIcon(group: EventGroup): ItemIcon {
       return { id: accessIcon(group.readOnly) };
     case 'role':
       return { id: 'organization' };
+    case 'accessKey':
+      return { id: 'key' };
     case 'identity':
       return { id: (group.identityType && IDENTITY_ICONS[group.identityType]) || 'question' };
     default:

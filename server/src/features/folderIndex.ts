@@ -192,7 +192,9 @@ export class FolderIndexService {
     if (!state?.index) {
       return null;
     }
-    const groupBy = normalizeGroupBy(params.groupBy);
+    // A folder index keeps no access key per event (they change with every session, see
+    // IdentityTable), so it cannot group by them: that level is left out.
+    const groupBy = normalizeGroupBy(params.groupBy).filter((dimension) => dimension !== 'accessKey');
     const filter = normalizeFilter(params.filter);
     const grouping = this.grouping(state, state.index, groupBy, filter);
     return answer(state.index, grouping, params);

@@ -8,7 +8,7 @@ import { IdentitySummary } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
 
-export type GroupDimension = 'action' | 'identity';
+export type GroupDimension = 'action' | 'identity' | 'accessKey';
 
 export interface EventFilter {
   /** Case-insensitive text looked for in the values of the record (not its property names); in quotes, a whole string value. */
@@ -33,7 +33,7 @@ export interface GroupedEvent {
   readonly record: CloudTrailRecord;
 }
 
-export type GroupKind = 'action' | 'identity' | 'role' | 'all';
+export type GroupKind = 'action' | 'identity' | 'role' | 'accessKey' | 'all';
 
 export interface EventGroupNode {
   key: string;
@@ -70,6 +70,7 @@ export interface EventLocation {
 }
 
 export const NO_EVENT_NAME = '(no event name)';
+export const NO_ACCESS_KEY = '(no access key)';
 export const ALL_EVENTS_LABEL = 'All events';
 
 /** Groups the events of `documents` (their records in time order) as `options` asks. */
@@ -372,6 +373,8 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
 interface RecordKeys {
   action: string[];
   identity: string[];
+  /** userIdentity.accessKeyId, or NO_ACCESS_KEY. */
+  accessKey: string[];
   /** For assumed-role sessions: the role's key. */
   role: (string | undefined)[];
   /** 1 for a record with an errorCode. */
@@ -408,7 +411,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       }
       return key;
     };
-    keys = { action: [], identity: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length) };
+    keys = { action: [], identity: [], accessKey: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length) };
     for (let i = 0; i < records.length; i++) {
       const summary = records[i].summary;
       keys.failed[i] = summary.errorCode ? 1 : 0;
@@ -416,6 +419,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       const role = roleKeyOf(summary.identity);
       keys.action.push(actionKeyOf(summary.eventSource, summary.eventName));
       keys.identity.push(intern(summary.identity.key));
+      keys.accessKey.push(intern(summary.identity.accessKeyId ?? NO_ACCESS_KEY));
       keys.role.push(role === undefined ? undefined : intern(role));
     }
     recordKeysCache.set(document, keys);
@@ -435,6 +439,12 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
   if (context.groupBy[level] === 'action') {
     for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].action[event.record.index])) {
       groups.push(finishGroup(actionGroup(key, members[0].record), members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
+  if (context.groupBy[level] === 'accessKey') {
+    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessKey[event.record.index])) {
+      groups.push(finishGroup(accessKeyGroup(key, members), members, context, level + 1));
     }
     return sortGroups(groups);
   }
@@ -543,6 +553,17 @@ function actionGroup(key: string, record: CloudTrailRecord): EventGroupNode {
     group.eventSource = eventSource;
   }
   if (eventName) group.eventName = eventName;
+  return group;
+}
+
+/** The events signed with one access key, described by its kind and the identity that used it. */
+function accessKeyGroup(key: string, members: readonly GroupedEvent[]): EventGroupNode {
+  const group = newGroup(key, key, 'accessKey');
+  if (key === NO_ACCESS_KEY) return group;
+  const kind = key.startsWith('AKIA') ? 'long-term' : key.startsWith('ASIA') ? 'temporary' : undefined;
+  const identity = members[0].record.summary.identity;
+  group.description = kind ? `${kind} \u00b7 ${identity.label}` : identity.label;
+  if (identity.type) group.identityType = identity.type;
   return group;
 }
 

@@ -8,6 +8,8 @@ export interface IdentitySummary {
   accountId?: string;
   userName?: string;
   invokedBy?: string;
+  /** The access key the call was signed with (AKIA... long-term, ASIA... temporary). */
+  accessKeyId?: string;
   /** For assumed roles: the role that was assumed. */
   sessionIssuerArn?: string;
   sessionIssuerName?: string;
@@ -65,6 +67,7 @@ export function summarizeIdentity(view: JsonView, userIdentity: number): Identit
   summary.accountId = view.stringProperty(userIdentity, 'accountId') || undefined;
   summary.userName = view.stringProperty(userIdentity, 'userName') || undefined;
   summary.invokedBy = view.stringProperty(userIdentity, 'invokedBy') || undefined;
+  summary.accessKeyId = view.stringProperty(userIdentity, 'accessKeyId') || undefined;
   const issuer = view.path(userIdentity, 'sessionContext', 'sessionIssuer');
   if (issuer !== NO_NODE) {
     summary.sessionIssuerArn = view.stringProperty(issuer, 'arn') || undefined;

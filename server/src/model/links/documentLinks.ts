@@ -6,12 +6,13 @@
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from '../cloudTrailDocument';
 import { NO_NODE } from '../nodeTable';
-import { collectRecordFacts, LinkKind, LinkRole, nodeHashes, valueHashes } from './linkFacts';
+import { collectRecordFacts, LinkKind, LinkRole, nodeHash, valueHash } from './linkFacts';
 import { LinkHit, LinkStore, StoreCoverage } from './linkStore';
 import { RangeOf, readRecordDetails, RecordDetails, TextPosition, TextRange } from './recordDetails';
 
 export class DocumentLinkIndex {
   count = 0;
+  /** One hash per value: a match is confirmed by reading the value. */
   hashes: Int32Array;
   /** kind << 4 | role. */
   meta: Uint8Array;
@@ -20,33 +21,46 @@ export class DocumentLinkIndex {
 
   constructor(capacity: number) {
     const size = Math.max(16, capacity);
-    this.hashes = new Int32Array(size * 2);
+    this.hashes = new Int32Array(size);
     this.meta = new Uint8Array(size);
     this.records = new Uint32Array(size);
     this.nodes = new Int32Array(size);
+    this.eventNames = new Int32Array(0);
   }
+
+  /** Per record: its eventName node in the record's source, or NO_NODE. */
+  eventNames: Int32Array;
 
   static build(model: CloudTrailDocument): DocumentLinkIndex {
     const index = new DocumentLinkIndex(model.records.length * 10);
+    index.eventNames = new Int32Array(model.records.length).fill(NO_NODE);
+    const eventNames = index.eventNames;
     for (const record of model.records) {
       if (record.node === NO_NODE) continue;
       const view = record.source.view;
       const recordIndex = record.index;
-      collectRecordFacts(view, record.node, (kind, role, node) => {
-        if (index.count === index.meta.length) index.grow();
-        const i = index.count++;
-        nodeHashes(view, node, index.hashes, i * 2);
-        index.meta[i] = (kind << 4) | role;
-        index.records[i] = recordIndex;
-        index.nodes[i] = node;
-      });
+      collectRecordFacts(
+        view,
+        record.node,
+        (kind, role, node) => {
+          if (index.count === index.meta.length) index.grow();
+          const i = index.count++;
+          index.hashes[i] = nodeHash(view, node);
+          index.meta[i] = (kind << 4) | role;
+          index.records[i] = recordIndex;
+          index.nodes[i] = node;
+        },
+        (node) => {
+          eventNames[recordIndex] = node;
+        },
+      );
     }
     return index;
   }
 
   private grow(): void {
     const size = this.meta.length * 2;
-    const hashes = new Int32Array(size * 2);
+    const hashes = new Int32Array(size);
     hashes.set(this.hashes);
     const meta = new Uint8Array(size);
     meta.set(this.meta);
@@ -62,7 +76,7 @@ export class DocumentLinkIndex {
 
   /** Bytes held by the columns. */
   byteSize(): number {
-    return this.hashes.byteLength + this.meta.byteLength + this.records.byteLength + this.nodes.byteLength;
+    return this.hashes.byteLength + this.meta.byteLength + this.records.byteLength + this.nodes.byteLength + this.eventNames.byteLength;
   }
 }
 
@@ -132,11 +146,11 @@ export class DocumentLinks implements LinkStore {
 
   /** Every occurrence of the value: record and node, in document order (several per record possible). */
   occurrences(kind: LinkKind, value: string): { record: CloudTrailRecord; node: number; role: LinkRole }[] {
-    const [a, b] = valueHashes(value);
+    const hash = valueHash(value);
     const { hashes, meta, records, nodes, count } = this.index;
     const out: { record: CloudTrailRecord; node: number; role: LinkRole }[] = [];
     for (let i = 0; i < count; i++) {
-      if (hashes[i * 2] !== a || hashes[i * 2 + 1] !== b || meta[i] >> 4 !== kind) continue;
+      if (hashes[i] !== hash || meta[i] >> 4 !== kind) continue;
       const record = this.model.records[records[i]];
       if (record.source.view.string(nodes[i]) === value) {
         out.push({ record, node: nodes[i], role: (meta[i] & 15) as LinkRole });
@@ -210,7 +224,7 @@ export class DocumentLinks implements LinkStore {
   private hit(record: CloudTrailRecord, kind: LinkKind, roles: LinkRole[]): LinkHit {
     const summary = record.summary;
     const { view, toDocument } = record.source;
-    const name = record.node === NO_NODE ? NO_NODE : view.property(record.node, 'eventName');
+    const name = this.index.eventNames[record.index] ?? NO_NODE;
     const anchorStart = name !== NO_NODE ? toDocument(view.table.start[name]) : record.start;
     const anchorEnd = name !== NO_NODE ? toDocument(view.table.end[name]) : record.start + 1;
     const hit: { -readonly [K in keyof LinkHit]: LinkHit[K] } = {

@@ -55,7 +55,7 @@ export const MAX_BODY_ROWS = 4096;
 /** Receives one linked value of a record: its kind, its role and its string node. */
 export type FactSink = (kind: LinkKind, role: LinkRole, node: number) => void;
 
-const TOP_KEYS = ['userIdentity', 'sourceIPAddress', 'userAgent', 'requestID', 'sharedEventID', 'resources', 'requestParameters', 'responseElements'] as const;
+const TOP_KEYS = ['userIdentity', 'sourceIPAddress', 'userAgent', 'requestID', 'sharedEventID', 'resources', 'requestParameters', 'responseElements', 'eventName'] as const;
 const IDENTITY_KEYS = ['arn', 'principalId', 'accessKeyId', 'sessionContext', 'onBehalfOf'] as const;
 const ISSUED_CONTAINERS = ['credentials', 'accessKey', 'assumedRoleUser', 'federatedUser'] as const;
 const ISSUED_KEYS = ['accessKeyId', 'arn', 'assumedRoleId', 'federatedUserId'] as const;
@@ -69,8 +69,11 @@ export function isLinkable(view: JsonView, node: number): boolean {
   return width > 2 && width <= MAX_LINK_VALUE + 2;
 }
 
-/** Calls `sink` for every linked value of the event object `event`. */
-export function collectRecordFacts(view: JsonView, event: number, sink: FactSink): void {
+/**
+ * Calls `sink` for every linked value of the event object `event`, and `onEventName` with its
+ * eventName node (where references to the record point), found in the same walk.
+ */
+export function collectRecordFacts(view: JsonView, event: number, sink: FactSink, onEventName?: (node: number) => void): void {
   if (event === NO_NODE || view.kind(event) !== NodeKind.Object) {
     return;
   }
@@ -106,6 +109,9 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
         break;
       case 'responseElements':
         responseFacts(view, child, sink);
+        break;
+      case 'eventName':
+        onEventName?.(child);
         break;
     }
   }
@@ -166,8 +172,9 @@ function arnsIn(view: JsonView, body: number, role: LinkRole, sink: FactSink, sk
   const text = view.text;
   const stop = Math.min(view.table.next[body], body + 1 + MAX_BODY_ROWS);
   for (let row = body + 1; row < stop; row++) {
-    if (kind[row] !== NodeKind.String || !isLinkable(view, row)) continue;
     const at = start[row] + 1;
+    // Most strings of a body are not ARNs: one character tells most of them apart.
+    if (kind[row] !== NodeKind.String || text.charCodeAt(at) !== 0x61 || !isLinkable(view, row)) continue;
     if (text.startsWith('arn:', at) && (skip === undefined || !skip.includes(row))) {
       sink(LinkKind.arn, role, row);
     }
@@ -186,6 +193,26 @@ export function nodeHashes(view: JsonView, node: number, out: Int32Array, at: nu
     return;
   }
   hashInto(view.text, view.table.start[node] + 1, view.table.end[node] - 1, out, at);
+}
+
+/** One 32-bit hash of a string node's value (as decoded), for indexes that check the value itself on a match. */
+export function nodeHash(view: JsonView, node: number): number {
+  const flags = view.table.flags[node];
+  if (flags & (NodeFlags.HasEscapes | NodeFlags.MissingOpenQuote | NodeFlags.Unterminated)) {
+    return valueHash(view.string(node) ?? '');
+  }
+  return fnv(view.text, view.table.start[node] + 1, view.table.end[node] - 1);
+}
+
+/** The hash of a value, as `nodeHash` computes it for a node holding it. */
+export function valueHash(value: string): number {
+  return fnv(value, 0, value.length);
+}
+
+function fnv(text: string, from: number, to: number): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash;
 }
 
 /** The hashes of a value, as `nodeHashes` computes them for a node holding it. */
