@@ -9,7 +9,7 @@ import {
   SymbolKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CloudTrailDocument } from '../model';
+import { CloudTrailDocument, NO_IDENTITY } from '../model';
 import { FolderIndex } from '../model/folderIndex';
 import {
   definitionsOf,
@@ -30,7 +30,7 @@ import {
 import { diskRecordReader, FolderLinks } from '../model/links/folderLinks';
 import { visibleText } from '../model/text/visibleText';
 import { EventRef, RelatedEvent, RelatedEventsParams } from '../protocol';
-import { eventRef } from './eventRefs';
+import { EventFields, eventRef } from './eventRefs';
 
 /**
  * Keys, sessions, identities and resources as links: references, highlights, definitions, the
@@ -201,10 +201,14 @@ export class LinkService {
     const details = scope.detailsAt(params);
     if (!details) return [];
     return relatedEvents(scope, details, params.limit ?? 500).map(({ hit, through }) => {
-      const ref: EventRef = {
-        ...eventRef(hit.index, { ...hit, identity: hit.identity ?? { key: '(no identity)', label: '(no identity)' } }, hit.anchor),
-        uri: hit.uri,
-      };
+      // Hits of a folder index read their fields on demand: they are copied one by one, not spread.
+      const fields: EventFields = { identity: hit.identity ?? { key: NO_IDENTITY, label: NO_IDENTITY } };
+      if (hit.eventTime !== undefined) fields.eventTime = hit.eventTime;
+      if (hit.eventName !== undefined) fields.eventName = hit.eventName;
+      if (hit.eventSource !== undefined) fields.eventSource = hit.eventSource;
+      if (hit.eventID !== undefined) fields.eventID = hit.eventID;
+      if (hit.errorCode !== undefined) fields.errorCode = hit.errorCode;
+      const ref: EventRef = { ...eventRef(hit.index, fields, hit.anchor), uri: hit.uri };
       return { event: ref, through: visibleText(through) };
     });
   }

@@ -5,6 +5,7 @@
  * scans the hashes and reads back only the values that match.
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from '../cloudTrailDocument';
+import { parseEventTime } from '../folderIndex/fileEntries';
 import { NO_NODE } from '../nodeTable';
 import { collectRecordFacts, LinkKind, LinkRole, nodeHash, valueHash } from './linkFacts';
 import { LinkHit, LinkStore, StoreCoverage } from './linkStore';
@@ -233,6 +234,7 @@ export class DocumentLinks implements LinkStore {
       index: record.index,
       kind,
       roles,
+      time: summary.eventTime === undefined ? NaN : parseEventTime(summary.eventTime),
       anchor: { start: this.positionAt(anchorStart), end: this.positionAt(anchorEnd) },
     };
     if (summary.eventTime !== undefined) hit.eventTime = summary.eventTime;

@@ -9,7 +9,7 @@ import { JsonView, NO_NODE } from '../nodeTable';
 import { collectRecordFacts, nodeHashes } from './linkFacts';
 
 export interface FileLinks {
-  /** Two hashes per distinct value. */
+  /** Two hashes per distinct value, ordered by the first hash (unsigned) so that a value is found by binary search. */
   values: Int32Array;
   /** Postings of value v: `postings[starts[v] .. starts[v + 1])`. */
   starts: Uint32Array;
@@ -83,18 +83,55 @@ export class FileLinksBuilder {
     });
   }
 
-  /** The columns, postings grouped by value (entries stay in order within a value). */
+  /** The columns: values ordered by hash, postings grouped by value (entries stay in order within a value). */
   finish(entryCount: number): FileLinks {
-    const starts = new Uint32Array(this.valueCount + 1);
-    for (let i = 0; i < this.factCount; i++) starts[this.facts[i * 2] + 1]++;
-    for (let v = 0; v < this.valueCount; v++) starts[v + 1] += starts[v];
-    const fill = starts.slice(0, this.valueCount);
+    const count = this.valueCount;
+    const order = sortedByHash(this.values, count);
+    const rank = new Uint32Array(count);
+    const values = new Int32Array(count * 2);
+    for (let r = 0; r < count; r++) {
+      rank[order[r]] = r;
+      values[r * 2] = this.values[order[r] * 2];
+      values[r * 2 + 1] = this.values[order[r] * 2 + 1];
+    }
+    const starts = new Uint32Array(count + 1);
+    for (let i = 0; i < this.factCount; i++) starts[rank[this.facts[i * 2]] + 1]++;
+    for (let v = 0; v < count; v++) starts[v + 1] += starts[v];
+    const fill = starts.slice(0, count);
     const postings = new Uint32Array(this.factCount);
-    for (let i = 0; i < this.factCount; i++) postings[fill[this.facts[i * 2]]++] = this.facts[i * 2 + 1];
+    for (let i = 0; i < this.factCount; i++) postings[fill[rank[this.facts[i * 2]]]++] = this.facts[i * 2 + 1];
     const anchors = new Uint32Array(entryCount * 3);
     anchors.set(this.anchors.subarray(0, Math.min(this.anchors.length, entryCount * 3)));
-    return { values: this.values.slice(0, this.valueCount * 2), starts, postings, anchors };
+    return { values, starts, postings, anchors };
   }
+}
+
+/** Value ids in the order of their first hash, unsigned (ties by id). */
+function sortedByHash(values: Int32Array, count: number): Uint32Array {
+  const order = new Uint32Array(count);
+  if (count < 2 ** 21) {
+    // hash * 2^21 + id stays an exact integer: one numeric sort, no comparator.
+    const keys = new Float64Array(count);
+    for (let id = 0; id < count; id++) keys[id] = (values[id * 2] >>> 0) * 2 ** 21 + id;
+    keys.sort();
+    for (let r = 0; r < count; r++) order[r] = keys[r] % 2 ** 21;
+    return order;
+  }
+  for (let id = 0; id < count; id++) order[id] = id;
+  return order.sort((a, b) => (values[a * 2] >>> 0) - (values[b * 2] >>> 0) || a - b);
+}
+
+/** The first of `count` hash-ordered values whose first hash is `hash`, or -1. */
+export function findValue(values: Int32Array, hash: number): number {
+  const wanted = hash >>> 0;
+  let low = 0;
+  let high = values.length / 2;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid * 2] >>> 0 < wanted) low = mid + 1;
+    else high = mid;
+  }
+  return low < values.length / 2 && values[low * 2] >>> 0 === wanted ? low : -1;
 }
 
 function grow<T extends Int32Array | Uint32Array>(array: T, size: number): T {

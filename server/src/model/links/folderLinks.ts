@@ -9,9 +9,9 @@ import * as zlib from 'node:zlib';
 import { scanJson } from '../jsonScanner';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { summarizeEntry } from '../folderIndex/recordSummaries';
-import { FolderIndex, IndexedFile } from '../folderIndex/folderIndex';
-import { formatEventTime } from '../folderIndex/fileEntries';
-import { positionInText } from './fileLinks';
+import { FolderIndex, IndexedEvent, IndexedFile } from '../folderIndex/folderIndex';
+import { formatEventTime, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';
+import { findValue, positionInText } from './fileLinks';
 import { LinkKind, LinkRole, valueHashes } from './linkFacts';
 import { LinkHit, LinkStore, StoreCoverage } from './linkStore';
 import { readRecordDetails, RecordDetails, TextRange } from './recordDetails';
@@ -72,10 +72,6 @@ export class FolderLinks implements LinkStore {
     private readonly name = `the folder index of ${index.root}`,
   ) {}
 
-  uriOf(file: IndexedFile): string {
-    return pathToFileURL(file.path).href;
-  }
-
   fileOf(uri: string): IndexedFile | undefined {
     if (this.uriVersion !== this.index.version) {
       this.byUri = new Map(this.index.files().map((file) => [this.uriOf(file), file]));
@@ -90,8 +86,8 @@ export class FolderLinks implements LinkStore {
     for (const file of this.index.files()) {
       const { values, starts, postings } = file.links;
       const count = values.length / 2;
-      for (let v = 0; v < count; v++) {
-        if (values[v * 2] !== a || values[v * 2 + 1] !== b) continue;
+      for (let v = findValue(values, a); v >= 0 && v < count && values[v * 2] === a; v++) {
+        if (values[v * 2 + 1] !== b) continue;
         let last: { entry: number; roles: LinkRole[] } | undefined;
         for (let p = starts[v]; p < starts[v + 1]; p++) {
           const posting = postings[p];
@@ -103,9 +99,8 @@ export class FolderLinks implements LinkStore {
             continue;
           }
           last = { entry, roles: [role] };
-          out.push(this.hit(file, entry, kind, last.roles));
+          out.push(new FolderHit(this, file, entry, kind, last.roles));
         }
-        break;
       }
     }
     return out;
@@ -118,7 +113,7 @@ export class FolderLinks implements LinkStore {
     for (const file of this.index.files()) {
       const profiles = file.profiles;
       for (let i = 0; i < profiles.length; i++) {
-        if (wanted.has(profiles[i])) out.push(this.hit(file, i, LinkKind.arn, []));
+        if (wanted.has(profiles[i])) out.push(new FolderHit(this, file, i, LinkKind.arn, []));
       }
     }
     return out;
@@ -168,21 +163,79 @@ export class FolderLinks implements LinkStore {
     };
   }
 
-  private hit(file: IndexedFile, entry: number, kind: LinkKind, roles: LinkRole[]): LinkHit {
-    const event = this.index.event(file, entry);
+  private readonly uris = new Map<IndexedFile, string>();
+
+  /** The URI of an indexed file, made once per file. */
+  uriOf(file: IndexedFile): string {
+    let uri = this.uris.get(file);
+    if (uri === undefined) {
+      uri = pathToFileURL(file.path).href;
+      this.uris.set(file, uri);
+    }
+    return uri;
+  }
+
+}
+
+/**
+ * A record of the folder holding a value. Only what sorting and locations need is read at once;
+ * the rest of the entry is read back when asked, as a list of many thousands of references never
+ * shows most of it.
+ */
+class FolderHit implements LinkHit {
+  readonly uri: string;
+  readonly time: number;
+  readonly anchor: TextRange;
+  private event: IndexedEvent | undefined;
+
+  constructor(
+    readonly store: FolderLinks,
+    private readonly file: IndexedFile,
+    readonly index: number,
+    readonly kind: LinkKind,
+    readonly roles: readonly LinkRole[],
+  ) {
+    this.uri = store.uriOf(file);
+    this.time = file.entries.time[index];
     const anchors = file.links.anchors;
-    const length = anchors[entry * 3 + 2];
-    const anchor: TextRange =
-      length > 0
-        ? { start: { line: anchors[entry * 3], character: anchors[entry * 3 + 1] }, end: { line: anchors[entry * 3], character: anchors[entry * 3 + 1] + length } }
-        : { start: event.range.start, end: { line: event.range.start.line, character: event.range.start.character + 1 } };
-    const hit: { -readonly [K in keyof LinkHit]: LinkHit[K] } = { store: this, uri: this.uriOf(file), index: entry, kind, roles, anchor };
-    if (event.eventTime !== undefined) hit.eventTime = event.eventTime;
-    if (event.eventName !== undefined) hit.eventName = event.eventName;
-    if (event.eventSource !== undefined) hit.eventSource = event.eventSource;
-    if (event.eventID !== undefined) hit.eventID = event.eventID;
-    if (event.errorCode !== undefined) hit.errorCode = event.errorCode;
-    hit.identity = { key: event.identity.key, label: event.identity.label, ...(event.identity.type !== undefined ? { type: event.identity.type } : {}) };
-    return hit;
+    const length = anchors[index * 3 + 2];
+    if (length > 0) {
+      const line = anchors[index * 3];
+      const character = anchors[index * 3 + 1];
+      this.anchor = { start: { line, character }, end: { line, character: character + length } };
+    } else {
+      const p = index * 4;
+      const start = { line: file.entries.positions[p], character: file.entries.positions[p + 1] };
+      this.anchor = { start, end: { line: start.line, character: start.character + 1 } };
+    }
+  }
+
+  private read(): IndexedEvent {
+    this.event ??= this.store.index.event(this.file, this.index);
+    return this.event;
+  }
+
+  private text(field: number): string | undefined {
+    return this.store.index.strings.get(this.file.entries.strings[this.index * TEXT_FIELD_COUNT + field]);
+  }
+
+  get eventTime(): string | undefined {
+    return this.read().eventTime;
+  }
+  get eventName(): string | undefined {
+    return this.text(TextField.eventName);
+  }
+  get eventSource(): string | undefined {
+    return this.text(TextField.eventSource);
+  }
+  get errorCode(): string | undefined {
+    return this.text(TextField.errorCode);
+  }
+  get eventID(): string | undefined {
+    return this.read().eventID;
+  }
+  get identity(): LinkHit['identity'] {
+    const identity = this.read().identity;
+    return { key: identity.key, label: identity.label, ...(identity.type !== undefined ? { type: identity.type } : {}) };
   }
 }

@@ -16,6 +16,8 @@ export interface LinkHit {
   readonly kind: LinkKind;
   /** Every role the value plays in the record (one hit per record). */
   readonly roles: readonly LinkRole[];
+  /** eventTime in milliseconds since 1970, NaN when it is missing or not an ISO time: what hits are sorted by. */
+  readonly time: number;
   readonly eventTime?: string;
   readonly eventName?: string;
   readonly eventSource?: string;
@@ -48,11 +50,15 @@ export interface StoreCoverage {
   accounts?: readonly string[];
 }
 
-/** Time order (ISO times compare as text), then file, then position. */
+/** Time order (as numbers; times that are not ISO compare as text), then file, then position. */
 export function compareHits(a: LinkHit, b: LinkHit): number {
-  const timeA = a.eventTime ?? '';
-  const timeB = b.eventTime ?? '';
-  if (timeA !== timeB) return timeA < timeB ? -1 : 1;
+  if (a.time === a.time && b.time === b.time) {
+    if (a.time !== b.time) return a.time - b.time;
+  } else {
+    const timeA = a.eventTime ?? '';
+    const timeB = b.eventTime ?? '';
+    if (timeA !== timeB) return timeA < timeB ? -1 : 1;
+  }
   if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
   return a.index - b.index;
 }

@@ -6,7 +6,7 @@
 import { splitAssumedRoleArn } from '../identity';
 import { creatingEvent } from './lifecycle';
 import { LinkKind, LinkRole } from './linkFacts';
-import { LinkHit, LinkScope, withRole } from './linkStore';
+import { compareHits, LinkHit, LinkScope, withRole } from './linkStore';
 import { RecordDetails, TextRange } from './recordDetails';
 
 export interface LinkTarget {
@@ -99,5 +99,5 @@ export function relatedEvents(scope: LinkScope, details: RecordDetails, limit = 
       if (out.length >= limit) break;
     }
   }
-  return out.sort((a, b) => ((a.hit.eventTime ?? '') < (b.hit.eventTime ?? '') ? -1 : (a.hit.eventTime ?? '') > (b.hit.eventTime ?? '') ? 1 : 0));
+  return out.sort((a, b) => compareHits(a.hit, b.hit));
 }
