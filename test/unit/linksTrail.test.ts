@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
-import { LineIndex, parseCloudTrail } from '../../server/src/model';
+import { groupEvents, LineIndex, NO_ACCESS_KEY, parseCloudTrail } from '../../server/src/model';
 import { indexFolder, indexLogFile, InThreadRunner } from '../../server/src/model/folderIndex';
 import {
   collectRecordFacts,
@@ -269,3 +269,20 @@ describe('link columns of an indexed file', () => {
 function fileOfTrail(part: string): string {
   return listFixtures('trail').find((file) => file.includes(part)) ?? '';
 }
+
+describe('grouping events by access key', () => {
+  it('puts the events signed with each key together, described by its kind and its user', () => {
+    const model = parseCloudTrail(readFixture(fileOfTrail('Audit00')));
+    const grouping = groupEvents([model], { groupBy: ['accessKey'] });
+    assert.deepEqual(
+      grouping.groups.map((group) => [group.key, group.count, group.description]),
+      [
+        ['ASIAQWERTYAUDIT00003', 4, 'temporary \u00b7 role AuditRole / session alice-audit'],
+        [NO_ACCESS_KEY, 1, undefined],
+        ['ASIAQWERTYBOBSSO0004', 1, 'temporary \u00b7 role AWSReservedSSO_AdminAccess_0a1b2c3d4e5f6789 / session bob@example.com'],
+        ['ASIAQWERTYDEPLOY0002', 1, 'temporary \u00b7 role DeployRole / session alice-deploy'],
+      ],
+    );
+    assert.ok(grouping.groups.every((group) => group.kind === 'accessKey'));
+  });
+});
