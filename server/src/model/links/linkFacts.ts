@@ -69,6 +69,31 @@ export function isLinkable(view: JsonView, node: number): boolean {
   return width > 2 && width <= MAX_LINK_VALUE + 2;
 }
 
+/** The names of `TOP_KEYS` by length, as positions in TOP_KEYS. */
+const TOP_KEYS_BY_LENGTH: number[][] = [];
+TOP_KEYS.forEach((name, i) => (TOP_KEYS_BY_LENGTH[name.length] ??= []).push(i));
+
+/**
+ * The position in TOP_KEYS of a record property's name, or -1: candidates are told apart by
+ * length and first character before any text is compared, as this runs for every property of
+ * every record when a log's link index is built.
+ */
+function topKeyIndex(view: JsonView, node: number): number {
+  const { keyStart, keyEnd, flags } = view.table;
+  const start = keyStart[node];
+  if (start < 0) return -1;
+  if (flags[node] & (NodeFlags.UnquotedKey | NodeFlags.KeyHasEscapes)) return view.keyIndex(node, TOP_KEYS);
+  const candidates = TOP_KEYS_BY_LENGTH[keyEnd[node] - start - 2];
+  if (candidates === undefined) return -1;
+  const text = view.text;
+  const first = text.charCodeAt(start + 1);
+  for (const i of candidates) {
+    const name = TOP_KEYS[i];
+    if (name.charCodeAt(0) === first && text.startsWith(name, start + 1)) return i;
+  }
+  return -1;
+}
+
 /**
  * Calls `sink` for every linked value of the event object `event`, and `onEventName` with its
  * eventName node (where references to the record point), found in the same walk.
@@ -80,7 +105,7 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
   const next = view.table.next;
   const stop = next[event];
   for (let child = event + 1; child < stop; child = next[child]) {
-    const key = view.keyIndex(child, TOP_KEYS);
+    const key = topKeyIndex(view, child);
     if (key < 0) continue;
     switch (TOP_KEYS[key]) {
       case 'userIdentity':
@@ -99,9 +124,11 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
         if (isLinkable(view, child)) sink(LinkKind.sharedEventId, LinkRole.request, child);
         break;
       case 'resources':
-        for (const resource of view.children(child)) {
-          const arn = view.property(resource, 'ARN');
-          if (isLinkable(view, arn)) sink(LinkKind.arn, LinkRole.target, arn);
+        if (view.isContainer(child)) {
+          for (let resource = child + 1; resource < next[child]; resource = next[resource]) {
+            const arn = view.property(resource, 'ARN');
+            if (isLinkable(view, arn)) sink(LinkKind.arn, LinkRole.target, arn);
+          }
         }
         break;
       case 'requestParameters':
@@ -117,8 +144,13 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
   }
 }
 
+// The loops below walk children through `next` rather than `view.children()`: they run for every
+// record of a log when its link index is built, and a generator costs more than the work.
+
 function identityFacts(view: JsonView, identity: number, sink: FactSink): void {
-  for (const child of view.children(identity)) {
+  if (view.table.kind[identity] !== NodeKind.Object) return;
+  const next = view.table.next;
+  for (let child = identity + 1; child < next[identity]; child = next[child]) {
     const key = view.keyIndex(child, IDENTITY_KEYS);
     if (key < 0) continue;
     switch (IDENTITY_KEYS[key]) {
@@ -149,9 +181,11 @@ function identityFacts(view: JsonView, identity: number, sink: FactSink): void {
 /** Credentials handed out, then every other ARN of the response as something it made. */
 function responseFacts(view: JsonView, response: number, sink: FactSink): void {
   const issued: number[] = [];
-  for (const child of view.children(response)) {
-    if (view.keyIndex(child, ISSUED_CONTAINERS) < 0) continue;
-    for (const field of view.children(child)) {
+  if (view.table.kind[response] !== NodeKind.Object) return;
+  const next = view.table.next;
+  for (let child = response + 1; child < next[response]; child = next[child]) {
+    if (view.table.kind[child] !== NodeKind.Object || view.keyIndex(child, ISSUED_CONTAINERS) < 0) continue;
+    for (let field = child + 1; field < next[child]; field = next[field]) {
       const key = view.keyIndex(field, ISSUED_KEYS);
       if (key < 0 || !isLinkable(view, field)) continue;
       const name = ISSUED_KEYS[key];
@@ -195,23 +229,35 @@ export function nodeHashes(view: JsonView, node: number, out: Int32Array, at: nu
   hashInto(view.text, view.table.start[node] + 1, view.table.end[node] - 1, out, at);
 }
 
-/** One 32-bit hash of a string node's value (as decoded), for indexes that check the value itself on a match. */
+/**
+ * One 32-bit hash of a string node's value (as decoded), for indexes that check the value itself
+ * on a match. A long value is hashed by its length and its first and last HASH_EDGE characters:
+ * equal values still hash alike, and building an index then costs the same for long agents and
+ * ARNs as for short keys.
+ */
 export function nodeHash(view: JsonView, node: number): number {
   const flags = view.table.flags[node];
   if (flags & (NodeFlags.HasEscapes | NodeFlags.MissingOpenQuote | NodeFlags.Unterminated)) {
     return valueHash(view.string(node) ?? '');
   }
-  return fnv(view.text, view.table.start[node] + 1, view.table.end[node] - 1);
+  return edgeHash(view.text, view.table.start[node] + 1, view.table.end[node] - 1);
 }
 
 /** The hash of a value, as `nodeHash` computes it for a node holding it. */
 export function valueHash(value: string): number {
-  return fnv(value, 0, value.length);
+  return edgeHash(value, 0, value.length);
 }
 
-function fnv(text: string, from: number, to: number): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+const HASH_EDGE = 20;
+
+function edgeHash(text: string, from: number, to: number): number {
+  let hash = Math.imul(0x811c9dc5 ^ (to - from), 0x01000193);
+  if (to - from <= 2 * HASH_EDGE) {
+    for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    return hash;
+  }
+  for (let i = from; i < from + HASH_EDGE; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  for (let i = to - HASH_EDGE; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash;
 }
 
