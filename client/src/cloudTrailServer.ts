@@ -1,11 +1,23 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification, RelatedEventsRequest } from '../../server/src/protocol';
+import {
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  ExportEventsParams,
+  ExportEventsRequest,
+  ExportEventsResult,
+  ModelChangedNotification,
+  RelatedEventsRequest,
+  TimelineRequest,
+} from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
 import { RelatedEventsServer } from './eventTree/relatedEvents';
+import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, RelatedEventsServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer, vscode.Disposable {
+  exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -32,6 +44,14 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    timeline: async (params) => {
+      await running();
+      return client.sendRequest(TimelineRequest.type, params);
+    },
+    exportEvents: async (params) => {
+      await running();
+      return client.sendRequest(ExportEventsRequest.type, params);
     },
     relatedEvents: async (params) => {
       await running();

@@ -6,6 +6,7 @@ import {
   InitializeResult,
   MarkupContent,
   TextDocuments,
+  ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,10 +27,13 @@ import {
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
+  ExportEventsRequest,
   IndexFolderRequest,
   ModelChangedNotification,
   RelatedEventsRequest,
+  TimelineRequest,
 } from './protocol';
+import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -277,6 +281,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       token,
     ),
   );
+
+  const timelineEnvironment: TimelineEnvironment = {
+    documentsOf: eventTreeInput,
+    folderIndexOf: (uri) => folderIndexes.indexOf(uri),
+    readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+  };
+  connection.onRequest(TimelineRequest.type, (params, token) =>
+    runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),
+  );
+  connection.onRequest(ExportEventsRequest.type, async (params) => {
+    try {
+      return await exportEvents(params, timelineEnvironment);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      log(formatError('Error while exporting events', error));
+      throw error;
+    }
+  });
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     try {

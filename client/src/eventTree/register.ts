@@ -4,10 +4,11 @@ import { connectCloudTrailServer } from '../cloudTrailServer';
 import { registerStatusBar } from '../statusBar';
 import { openLogAt } from '../folderIndex/openLog';
 import type { EventNode } from './eventTreeModel';
+import { registerTimeline } from '../timeline/registerTimeline';
 import { registerEventsView } from './eventsView';
 import { RelatedEventsUi, showRelatedEvents } from './relatedEvents';
 
-/** The Events view and the status bar item, both fed by the language server. Returns the view's data provider. */
+/** The Events view, the Timeline panel and the status bar item, all fed by the language server. Returns the Events view's data provider. */
 export function registerEventViews(
   context: vscode.ExtensionContext,
   client: LanguageClient,
@@ -26,5 +27,7 @@ export function registerEventViews(
       showRelatedEvents(server, node, ui).catch((error: unknown) => log.error(`Could not list related events: ${error instanceof Error ? error.message : String(error)}`)),
     ),
   );
-  return registerEventsView(context, server, log) as vscode.TreeDataProvider<unknown>;
+  const events = registerEventsView(context, server, log);
+  registerTimeline(context, server, events, log);
+  return events.treeDataProvider as vscode.TreeDataProvider<unknown>;
 }

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { runExport } from './exportCommand';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 import { runTrace } from './trace';
 
@@ -47,6 +48,7 @@ const DEFAULT_TOP = 25;
 const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
+       cloudtrail-explorer export [options] <file or folder>...   (see export --help)
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -141,6 +143,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
   if (env.argv[0] === 'trace') return runTrace({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {

@@ -192,12 +192,24 @@ export class FolderIndexService {
     if (!state?.index) {
       return null;
     }
-    // A folder index keeps no access key per event (they change with every session, see
-    // IdentityTable), so it cannot group by them: that level is left out.
-    const groupBy = normalizeGroupBy(params.groupBy).filter((dimension) => dimension !== 'accessKey');
+    const groupBy = normalizeGroupBy(params.groupBy);
     const filter = normalizeFilter(params.filter);
     const grouping = this.grouping(state, state.index, groupBy, filter);
     return answer(state.index, grouping, params);
+  }
+
+  /** The index of a folder URI (as in `EventTreeParams.folder`), once it is built. */
+  indexOf(uri: string): FolderIndex | undefined {
+    const root = toPath(uri);
+    return root === undefined ? undefined : this.folders.get(root)?.index;
+  }
+
+  /** The decompressed-size cap of the index holding `path` (the default when none does). */
+  maxDecompressedBytes(path: string): number {
+    for (const state of this.folders.values()) {
+      if (state.index?.file(path)) return state.maxDecompressedBytes;
+    }
+    return DEFAULT_MAX_DECOMPRESSED_MB * 1024 * 1024;
   }
 
   /** Changes reported by the client's file watcher. */
