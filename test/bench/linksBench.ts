@@ -63,6 +63,27 @@ function timeLookup(run: () => unknown): { wall: number; cpu: number } {
   return { wall: median(wall), cpu: median(cpu) };
 }
 
+/**
+ * Times Find All References (the hits in time order, made into locations) on each value, prints a
+ * row per value, and returns the slowest wall and CPU medians. On a machine shared with other
+ * work the wall time counts their turns too; the CPU time is this thread's own.
+ */
+function referenceTimings(context: BenchContext, scope: LinkScope, values: readonly { kind: LinkKind; value: string }[]): { wall: number; cpu: number } {
+  const rows: string[][] = [];
+  const worst = { wall: 0, cpu: 0 };
+  for (const { kind, value } of values) {
+    let found = 0;
+    const time = timeLookup(() => {
+      found = scope.hits(kind, value).map((hit) => ({ uri: hit.uri, range: hit.anchor })).length;
+    });
+    worst.wall = Math.max(worst.wall, time.wall);
+    worst.cpu = Math.max(worst.cpu, time.cpu);
+    rows.push([LINK_KIND_NAMES[kind], value.length > 40 ? `${value.slice(0, 40)}...` : value, String(found), ms(time.wall), ms(time.cpu)]);
+  }
+  context.report.table(['kind', 'value', 'references', 'median', 'its CPU'], rows);
+  return worst;
+}
+
 export const linksSection: BenchSection = {
   id: 'links',
   title: 'Links: building the link index, and Find All References on a 20 MB log and on a folder index',
@@ -91,18 +112,9 @@ export const linksSection: BenchSection = {
 
       const lines = new LineIndex(log.text);
       const scope = new LinkScope([new DocumentLinks(model, 'file:///bench.json', (offset) => lines.positionAt(offset))]);
-      const rows: string[][] = [];
-      let worst = 0;
-      for (const { kind, value } of sampleValues(model)) {
-        let found = 0;
-        const time = timeLookup(() => {
-          found = scope.hits(kind, value).map((hit) => ({ uri: hit.uri, range: hit.anchor })).length;
-        });
-        worst = Math.max(worst, time.wall);
-        rows.push([LINK_KIND_NAMES[kind], value.length > 40 ? `${value.slice(0, 40)}...` : value, String(found), ms(time.wall), ms(time.cpu)]);
-      }
-      report.table(['kind', 'value', 'references', 'median', 'its CPU'], rows);
-      report.verdict(`${logLabel(log)} references on a value < ${DOCUMENT_TARGET_MS} ms`, ms(worst), worst < DOCUMENT_TARGET_MS);
+      const worst = referenceTimings(context, scope, sampleValues(model));
+      report.verdict(`${logLabel(log)} references on a value < ${DOCUMENT_TARGET_MS} ms (wall)`, ms(worst.wall), worst.wall < DOCUMENT_TARGET_MS);
+      report.verdict(`${logLabel(log)} references on a value < ${DOCUMENT_TARGET_MS} ms (CPU)`, ms(worst.cpu), worst.cpu < DOCUMENT_TARGET_MS);
     }
 
     const { folder } = await benchFolder({ root: context.root, log: (line) => report.note(line) });
@@ -120,22 +132,10 @@ export const linksSection: BenchSection = {
       const first = index.files()[Math.floor(index.fileCount / 2)];
       const details = store.details({ uri: store.uriOf(first), index: 0 });
       const values: { kind: LinkKind; value: string }[] = (details?.values ?? []).filter((v, i, all) => all.findIndex((o) => o.kind === v.kind) === i).map(({ kind, value }) => ({ kind, value }));
-      const rows: string[][] = [];
-      let worst = 0;
-      for (const { kind, value } of values) {
-        let found = 0;
-        const time = timeLookup(() => {
-          found = scope.hits(kind, value).map((hit) => ({ uri: hit.uri, range: hit.anchor })).length;
-        });
-        worst = Math.max(worst, time.wall);
-        rows.push([LINK_KIND_NAMES[kind], value.length > 40 ? `${value.slice(0, 40)}...` : value, String(found), ms(time.wall), ms(time.cpu)]);
-      }
-      report.table(['kind', 'value', 'references', 'median', 'its CPU'], rows);
-      report.verdict(
-        `folder index of ${index.eventCount.toLocaleString('en-US')} events: references on a value < ${FOLDER_TARGET_MS} ms`,
-        ms(worst),
-        worst < FOLDER_TARGET_MS && values.length > 0,
-      );
+      const worst = referenceTimings(context, scope, values);
+      const events = index.eventCount.toLocaleString('en-US');
+      report.verdict(`folder index of ${events} events: references on a value < ${FOLDER_TARGET_MS} ms (wall)`, ms(worst.wall), worst.wall < FOLDER_TARGET_MS && values.length > 0);
+      report.verdict(`folder index of ${events} events: references on a value < ${FOLDER_TARGET_MS} ms (CPU)`, ms(worst.cpu), worst.cpu < FOLDER_TARGET_MS && values.length > 0);
     } finally {
       await pool.dispose();
     }

@@ -148,11 +148,9 @@ export class LinkService {
 
   /** Who made this identity's session: one hop back along the trail. */
   incomingCalls(item: CallHierarchyItem): CallHierarchyIncomingCall[] {
-    const data = item.data as ItemData | undefined;
-    if (!data) return [];
-    const scope = this.scope(data.uri);
-    const details = scope.detailsAt(data);
-    if (!details) return [];
+    const target = this.itemRecord(item);
+    if (!target) return [];
+    const { data, scope, details } = target;
     if (data.as === 'issued') {
       return [{ from: this.callerItem(details), fromRanges: [details.anchor] }];
     }
@@ -165,11 +163,9 @@ export class LinkService {
 
   /** The sessions and keys this identity handed out (the AssumeRole... calls it made), in time order. */
   outgoingCalls(item: CallHierarchyItem): CallHierarchyOutgoingCall[] {
-    const data = item.data as ItemData | undefined;
-    if (!data) return [];
-    const scope = this.scope(data.uri);
-    const details = scope.detailsAt(data);
-    if (!details) return [];
+    const target = this.itemRecord(item);
+    if (!target) return [];
+    const { data, scope, details } = target;
     if (data.as === 'issued') {
       // The session's own first action, where it acts as the caller.
       const first = data.value === undefined ? undefined : withRole(scope.hits(LinkKind.arn, data.value), LinkRole.caller)[0];
@@ -211,6 +207,15 @@ export class LinkService {
       const ref: EventRef = { ...eventRef(hit.index, fields, hit.anchor), uri: hit.uri };
       return { event: ref, through: visibleText(through) };
     });
+  }
+
+  /** The record a call hierarchy item stands for, read again from the scope of its document. */
+  private itemRecord(item: CallHierarchyItem): { data: ItemData; scope: LinkScope; details: RecordDetails } | undefined {
+    const data = item.data as ItemData | undefined;
+    if (!data) return undefined;
+    const scope = this.scope(data.uri);
+    const details = scope.detailsAt(data);
+    return details ? { data, scope, details } : undefined;
   }
 
   private callerItem(details: RecordDetails): CallHierarchyItem {

@@ -80,13 +80,20 @@ function text(view: JsonView, node: number, name: string): string | undefined {
 
 function pick(view: JsonView, node: number, keys: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  if (node === NO_NODE) return out;
-  for (const key of keys) {
-    const value = text(view, node, key);
-    if (value !== undefined) out[key] = value;
-  }
+  if (node !== NO_NODE) copyTexts(out, view, node, keys);
   return out;
 }
+
+/** Copies the string properties `keys` of `node` that are present into `target`. */
+function copyTexts<T extends object>(target: T, view: JsonView, node: number, keys: readonly (keyof T & string)[]): void {
+  for (const key of keys) {
+    const value = text(view, node, key);
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+  }
+}
+
+const IDENTITY_TEXTS = ['type', 'arn', 'principalId', 'accountId', 'accessKeyId', 'userName', 'invokedBy', 'identityProvider'] as const;
+const RECORD_TEXTS = ['eventTime', 'eventName', 'eventSource', 'eventID', 'errorCode', 'awsRegion', 'recipientAccountId', 'sourceIPAddress', 'userAgent'] as const;
 
 export function readIdentity(view: JsonView, identity: number): IdentityDetails {
   if (identity === NO_NODE) return {};
@@ -94,14 +101,7 @@ export function readIdentity(view: JsonView, identity: number): IdentityDetails 
   const set = <K extends keyof IdentityDetails>(key: K, value: IdentityDetails[K] | undefined): void => {
     if (value !== undefined) details[key] = value;
   };
-  set('type', text(view, identity, 'type'));
-  set('arn', text(view, identity, 'arn'));
-  set('principalId', text(view, identity, 'principalId'));
-  set('accountId', text(view, identity, 'accountId'));
-  set('accessKeyId', text(view, identity, 'accessKeyId'));
-  set('userName', text(view, identity, 'userName'));
-  set('invokedBy', text(view, identity, 'invokedBy'));
-  set('identityProvider', text(view, identity, 'identityProvider'));
+  copyTexts(details, view, identity, IDENTITY_TEXTS);
   const context = view.property(identity, 'sessionContext');
   const issuer = view.property(context, 'sessionIssuer');
   set('issuerArn', text(view, issuer, 'arn'));
@@ -131,18 +131,7 @@ export function readRecordDetails(view: JsonView, event: number, where: { uri: s
     range: rangeOf(where.entryStart, where.entryEnd),
     anchor: rangeOf(table.start[anchorNode], anchorNode === event ? table.start[event] + 1 : table.end[anchorNode]),
   };
-  const set = <K extends keyof RecordDetails>(key: K, value: RecordDetails[K] | undefined): void => {
-    if (value !== undefined) details[key] = value;
-  };
-  set('eventTime', text(view, event, 'eventTime'));
-  set('eventName', text(view, event, 'eventName'));
-  set('eventSource', text(view, event, 'eventSource'));
-  set('eventID', text(view, event, 'eventID'));
-  set('errorCode', text(view, event, 'errorCode'));
-  set('awsRegion', text(view, event, 'awsRegion'));
-  set('recipientAccountId', text(view, event, 'recipientAccountId'));
-  set('sourceIPAddress', text(view, event, 'sourceIPAddress'));
-  set('userAgent', text(view, event, 'userAgent'));
+  copyTexts(details, view, event, RECORD_TEXTS);
   collectRecordFacts(view, event, (kind, role, node) => {
     details.values.push({ kind, role, value: view.string(node) ?? '', range: rangeOf(table.start[node], table.end[node]) });
   });
