@@ -13,6 +13,7 @@ import {
   LinkRole,
   LinkScope,
   linkedValueAt,
+  linkHoverMarkdown,
   relatedEvents,
   resourceLifecycle,
   walkTrail,
@@ -20,6 +21,7 @@ import {
 } from '../../server/src/model/links';
 import { diskRecordReader, FolderLinks } from '../../server/src/model/links/folderLinks';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
+import { assertInert } from './hoverRendering';
 
 const TRAIL = path.join(FIXTURES, 'trail');
 const A = '111111111111';
@@ -284,5 +286,33 @@ describe('grouping events by access key', () => {
       ],
     );
     assert.ok(grouping.groups.every((group) => group.kind === 'accessKey'));
+  });
+});
+
+describe('the trail in a hover', () => {
+  it('shows hostile log text as text: no link, command or HTML from the log', () => {
+    const hostile = '[run](command:workbench.action.quit) <img src=x onerror=alert(1)>';
+    const text = JSON.stringify({
+      Records: [1, 2].map((i) => ({
+        eventVersion: '1.08',
+        eventTime: `2026-03-15T09:0${i}:00Z`,
+        eventSource: 's3.amazonaws.com',
+        eventName: `List${hostile}`,
+        userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::1:user/${hostile}`, accountId: '1', userName: hostile, accessKeyId: 'AKIAHOSTILE000000001' },
+        sourceIPAddress: '203.0.113.9',
+        userAgent: hostile,
+      })),
+    });
+    const lines = new LineIndex(text);
+    const model = parseCloudTrail(text);
+    const store = new DocumentLinks(model, 'file:///h.json', (offset) => lines.positionAt(offset));
+    const scope = new LinkScope([store]);
+    const details = scope.detailsAt({ uri: 'file:///h.json', index: 1 });
+    assert.ok(details);
+    for (const value of details.values) {
+      const markdown = linkHoverMarkdown(scope, value, details, 'file:///h.json');
+      assertInert(markdown);
+      assert.ok(!markdown.includes('](command:'), markdown);
+    }
   });
 });

@@ -16,7 +16,12 @@ export interface RelatedEventPick {
 
 function fileOf(uri: string | undefined): string {
   if (uri === undefined) return '';
-  return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+  const name = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /** One quick pick item per related event, oldest first as the server sends them; log text made visible and bounded. */

@@ -14,9 +14,20 @@ import { definitionsOf } from './trailQueries';
 /** Lines of a list shown before "and N more". */
 const MAX_LINES = 12;
 
+/** Hits whose callers are counted for "Used by": a value held by more is described by its first ones. */
+const MAX_COUNTED = 2000;
+
+function fileName(uri: string): string {
+  const name = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
 function where(record: { uri: string; range: { start: { line: number } } }, here: string): string {
-  const file = record.uri === here ? 'this file' : decodeURIComponent(record.uri.slice(record.uri.lastIndexOf('/') + 1));
-  return `${file}, line ${record.range.start.line + 1}`;
+  return `${record.uri === here ? 'this file' : fileName(record.uri)}, line ${record.range.start.line + 1}`;
 }
 
 function hitWhere(hit: LinkHit, here: string): string {
@@ -86,13 +97,15 @@ export function linkHoverMarkdown(scope: LinkScope, value: { kind: LinkKind; rol
     }
   } else {
     const callers = new Map<string, number>();
-    for (const hit of withRole(hits, LinkRole.caller, LinkRole.request)) {
+    const counted = withRole(hits, LinkRole.caller, LinkRole.request).slice(0, MAX_COUNTED);
+    for (const hit of counted) {
       const label = hit.identity?.label ?? '?';
       callers.set(label, (callers.get(label) ?? 0) + 1);
     }
     const top = [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
     if (top.length > 0) {
-      builder.paragraph(md`${plain('Used by')} ${join(top.map(([label, count]) => md`${label} (${count})`), ', ')}${callers.size > top.length ? plain(` and ${callers.size - top.length} more`) : ''}`);
+      const among = counted.length === MAX_COUNTED ? plain(` (among its first ${MAX_COUNTED} events)`) : '';
+      builder.paragraph(md`${plain('Used by')} ${join(top.map(([label, count]) => md`${label} (${count})`), ', ')}${callers.size > top.length ? plain(` and ${callers.size - top.length} more`) : ''}${among}`);
     }
   }
   return builder.toString();
