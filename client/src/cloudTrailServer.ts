@@ -16,8 +16,9 @@ import { RelatedEventsServer } from './eventTree/relatedEvents';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
+  dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -28,7 +29,7 @@ export interface CloudTrailServer extends EventTreeServer, TimelineServer, Relat
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {

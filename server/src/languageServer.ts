@@ -52,7 +52,7 @@ const FOLDING_LIMIT = 5_000;
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const log = (message: string): void => connection.console.error(message);
+  const log = (message: string): void => { connection.console.error(message); };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
@@ -114,7 +114,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     clientSupportsConfiguration = capabilities.workspace?.configuration === true;
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
-    const initSettings = params.initializationOptions?.settings as Settings | undefined;
+    const initSettings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings;
     if (initSettings?.diagnostics) {
       documentProblems.setOptions({
         maxProblems: Math.max(1, initSettings.diagnostics.maxProblems ?? 1000),
@@ -220,7 +220,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         }
         const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
         if (truncated) {
-          void connection.window.showInformationMessage(
+          connection.window.showInformationMessage(
             `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
           );
         }
@@ -308,8 +308,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
-  connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
-  connection.onDidChangeWatchedFiles((params) => folderIndexes.onWatchedFilesChanged(params.changes));
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => { folderIndexes.close(params.uri); });
+  connection.onDidChangeWatchedFiles((params) => { folderIndexes.onWatchedFilesChanged(params.changes); });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
     folderIndexes.dispose();

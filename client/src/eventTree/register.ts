@@ -29,5 +29,5 @@ export function registerEventViews(
   );
   const events = registerEventsView(context, server, log);
   registerTimeline(context, server, events, log);
-  return events.treeDataProvider as vscode.TreeDataProvider<unknown>;
+  return events.treeDataProvider;
 }
