@@ -35,7 +35,7 @@ function sampleValues(model: ReturnType<typeof parseCloudTrail>): { kind: LinkKi
       seen.set(key, entry);
     });
   }
-  const frequent = [...seen.values()].sort((a, b) => b.count - a.count)[0];
+  const frequent = [...seen.values()].sort((a, b) => b.count - a.count).at(0);
   const values = [...firstOfKind.entries()].map(([kind, value]) => ({ kind, value }));
   if (frequent) values.push({ kind: frequent.kind, value: frequent.value });
   return values;
@@ -117,7 +117,12 @@ export const linksSection: BenchSection = {
       report.verdict(`${logLabel(log)} references on a value < ${DOCUMENT_TARGET_MS} ms (CPU)`, ms(worst.cpu), worst.cpu < DOCUMENT_TARGET_MS);
     }
 
-    const { folder } = await benchFolder({ root: context.root, log: (line) => report.note(line) });
+    const { folder } = await benchFolder({
+      root: context.root,
+      log: (line) => {
+        report.note(line);
+      },
+    });
     const pool = new WorkerPool(path.join(context.root, 'dist', 'indexWorker.js'), Math.max(1, Math.min(4, os.availableParallelism())));
     try {
       const started = performance.now();

@@ -4,11 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import {
   CallHierarchyIncomingCallsRequest,
-  CallHierarchyItem,
   CallHierarchyOutgoingCallsRequest,
   CallHierarchyPrepareRequest,
   DefinitionRequest,
-  DocumentHighlight,
   DocumentHighlightKind,
   DocumentHighlightRequest,
   Location,
@@ -159,7 +157,8 @@ describe('the trail over LSP: references, definitions, highlights and the call h
   it('highlights the key in this log, written where it is issued', async () => {
     const uri = uriOf(AUDIT);
     const text = texts.get(uri) ?? '';
-    const highlights = (await session.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position: positionOf(text, 'ASIAQWERTYAUDIT00003', 2) })) as DocumentHighlight[];
+    const highlights = await session.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position: positionOf(text, 'ASIAQWERTYAUDIT00003', 2) });
+    assert.ok(highlights);
     assert.equal(highlights.length, 5);
     assert.ok(highlights.every((h) => textOf(text, h.range) === '"ASIAQWERTYAUDIT00003"'));
     assert.equal(highlights.filter((h) => h.kind === DocumentHighlightKind.Write).length, 1);
@@ -168,10 +167,11 @@ describe('the trail over LSP: references, definitions, highlights and the call h
   it('walks "who is behind this" back to alice as incoming calls, and forward as outgoing calls', async () => {
     const uri = uriOf(AUDIT);
     const text = texts.get(uri) ?? '';
-    const items = (await session.connection.sendRequest(CallHierarchyPrepareRequest.type, {
+    const items = await session.connection.sendRequest(CallHierarchyPrepareRequest.type, {
       textDocument: { uri },
       position: positionOf(text, '"arn":"arn:aws:sts::333333333333:assumed-role/AuditRole/alice-audit"', 1, 10),
-    })) as CallHierarchyItem[];
+    });
+    assert.ok(items);
     assert.equal(items.length, 1);
     const names = [items[0].name];
     let item = items[0];
@@ -188,9 +188,11 @@ describe('the trail over LSP: references, definitions, highlights and the call h
       'arn:aws:iam::111111111111:user/alice',
     ]);
     // ...and forward again from alice's MFA session: the DeployRole session she made.
-    const aliceItem = (await session.connection.sendRequest(CallHierarchyIncomingCallsRequest.type, {
-      item: (await session.connection.sendRequest(CallHierarchyIncomingCallsRequest.type, { item: items[0] }))![0].from,
-    }))![0].from;
+    const fromDeploy = await session.connection.sendRequest(CallHierarchyIncomingCallsRequest.type, { item: items[0] });
+    assert.ok(fromDeploy && fromDeploy.length > 0);
+    const fromAlice = await session.connection.sendRequest(CallHierarchyIncomingCallsRequest.type, { item: fromDeploy[0].from });
+    assert.ok(fromAlice && fromAlice.length > 0);
+    const aliceItem = fromAlice[0].from;
     const outgoing = await session.connection.sendRequest(CallHierarchyOutgoingCallsRequest.type, { item: aliceItem });
     assert.ok(outgoing?.some((call) => call.to.name === 'arn:aws:sts::222222222222:assumed-role/DeployRole/alice-deploy'));
   });

@@ -128,7 +128,7 @@ for (const kind of ['open documents', 'folder index'] as const) {
           assert.ok(definitions.length > 0, `${key} has a definition`);
           for (const definition of definitions) {
             assert.equal(definition.details?.eventName, issuer);
-            const issued = definition.details?.values.find((v) => v.kind === LinkKind.accessKey && v.role === LinkRole.issued);
+            const issued = definition.details.values.find((v) => v.kind === LinkKind.accessKey && v.role === LinkRole.issued);
             assert.equal(issued?.value, key);
             assert.deepEqual(definition.range, issued.range, 'the definition points at the issued key');
             // ...and back: the issuing record is among the key's references.
@@ -204,7 +204,7 @@ describe('link facts of a record', () => {
     const at = text.indexOf('ASIAQWERTYAUDIT00003');
     const value = linkedValueAt(model, at + 3);
     assert.equal(value?.kind, LinkKind.accessKey);
-    assert.equal(value?.value, 'ASIAQWERTYAUDIT00003');
+    assert.equal(value.value, 'ASIAQWERTYAUDIT00003');
     assert.equal(linkedValueAt(model, text.indexOf('"accessKeyId"') + 2), undefined);
   });
 

@@ -24,7 +24,9 @@ export function registerEventViews(
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('cloudtrail.events.relatedEvents', (node?: EventNode) =>
-      showRelatedEvents(server, node, ui).catch((error: unknown) => log.error(`Could not list related events: ${error instanceof Error ? error.message : String(error)}`)),
+      showRelatedEvents(server, node, ui).catch((error: unknown) => {
+        log.error(`Could not list related events: ${error instanceof Error ? error.message : String(error)}`);
+      }),
     ),
   );
   const events = registerEventsView(context, server, log);

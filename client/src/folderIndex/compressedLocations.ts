@@ -16,8 +16,10 @@ function mapLocation<T extends vscode.Location | vscode.LocationLink>(location: 
   if (location instanceof vscode.Location) {
     return new vscode.Location(openable(location.uri), location.range) as T;
   }
-  const link = location as vscode.LocationLink;
-  return { ...link, targetUri: openable(link.targetUri) } as T;
+  const link: vscode.LocationLink = { targetUri: openable(location.targetUri), targetRange: location.targetRange };
+  if (location.originSelectionRange) link.originSelectionRange = location.originSelectionRange;
+  if (location.targetSelectionRange) link.targetSelectionRange = location.targetSelectionRange;
+  return link as T;
 }
 
 export const compressedLocationsMiddleware: Middleware = {

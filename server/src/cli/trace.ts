@@ -28,7 +28,10 @@ chain runs from the identity that used the value back to the origin; record coun
 Exit status: 0 when the value was found, 1 when no event holds it, 2 on a usage error.
 `;
 
-type Sought = { kind: 'key' | 'session' | 'resource'; value: string };
+interface Sought {
+  kind: 'key' | 'session' | 'resource';
+  value: string;
+}
 
 interface TraceOptions {
   sought?: Sought;

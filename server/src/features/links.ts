@@ -155,9 +155,10 @@ export class LinkService {
       return [{ from: this.callerItem(details), fromRanges: [details.anchor] }];
     }
     const trail = walkTrail(scope, details);
+    if (trail.steps.length < 2) return [];
     const next = trail.steps[1];
     const issuedBy = trail.steps[0].issuedBy;
-    if (!next || !issuedBy) return [];
+    if (!issuedBy) return [];
     return [{ from: this.callerItem(next.seenIn), fromRanges: next.seenIn.uri === issuedBy.uri ? [issuedBy.anchor] : [] }];
   }
 

@@ -82,7 +82,7 @@ function stageOf(hit: LinkHit, resourceService: string | undefined): string {
   const name = hit.eventName ?? '';
   const source = hit.eventSource ?? '';
   const ownService = resourceService !== undefined && source.startsWith(`${resourceService}.`);
-  if (ownService && resourceService === 'acm' && ACM_STAGES[name] !== undefined) {
+  if (ownService && resourceService === 'acm' && Object.hasOwn(ACM_STAGES, name)) {
     return ACM_STAGES[name];
   }
   const verb = VERB_STAGES.find(([prefix]) => name.startsWith(prefix));

@@ -70,7 +70,7 @@ export function isLinkable(view: JsonView, node: number): boolean {
 }
 
 /** The names of `TOP_KEYS` by length, as positions in TOP_KEYS. */
-const TOP_KEYS_BY_LENGTH: number[][] = [];
+const TOP_KEYS_BY_LENGTH: (number[] | undefined)[] = [];
 TOP_KEYS.forEach((name, i) => (TOP_KEYS_BY_LENGTH[name.length] ??= []).push(i));
 
 /**
@@ -209,7 +209,7 @@ function arnsIn(view: JsonView, body: number, role: LinkRole, sink: FactSink, sk
     const at = start[row] + 1;
     // Most strings of a body are not ARNs: one character tells most of them apart.
     if (kind[row] !== NodeKind.String || text.charCodeAt(at) !== 0x61 || !isLinkable(view, row)) continue;
-    if (text.startsWith('arn:', at) && (skip === undefined || !skip.includes(row))) {
+    if (text.startsWith('arn:', at) && !skip?.includes(row)) {
       sink(LinkKind.arn, role, row);
     }
   }

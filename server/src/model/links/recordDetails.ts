@@ -60,9 +60,9 @@ export interface RecordDetails {
   userAgent?: string;
   identity: IdentityDetails;
   /** The request values the trail reads (roleArn, roleSessionName, roleName, accountId...), strings only. */
-  request: Readonly<Record<string, string>>;
+  request: Readonly<Partial<Record<string, string>>>;
   /** additionalEventData values that say how someone signed in (MFAUsed...). */
-  additional: Readonly<Record<string, string>>;
+  additional: Readonly<Partial<Record<string, string>>>;
   values: LinkedValue[];
   /** The record's whole range, and its eventName value (where a reference to it points). */
   range: TextRange;

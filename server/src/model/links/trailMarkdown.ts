@@ -68,8 +68,8 @@ export function linkHoverMarkdown(scope: LinkScope, value: { kind: LinkKind; rol
   const builder = new HoverBuilder();
   const hits = scope.hits(value.kind, value.value);
   const kindName = LINK_KIND_NAMES[value.kind];
-  const first = hits[0];
-  const last = hits[hits.length - 1];
+  const first = hits.at(0);
+  const last = hits.at(-1);
   builder.heading(md`${plain('Trail of this')} ${plain(kindName)}`);
   builder.paragraph(
     first !== undefined && last !== undefined

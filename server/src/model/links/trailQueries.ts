@@ -19,7 +19,7 @@ export interface LinkTarget {
 
 /** Where a value was defined: one place, or several when the logs hold more than one candidate. */
 export function definitionsOf(scope: LinkScope, kind: LinkKind, value: string, from: { uri: string; index: number; eventTime?: string }): LinkTarget[] {
-  let candidates: LinkHit[] = [];
+  let candidates: LinkHit[];
   let definingRole: LinkRole = LinkRole.issued;
   switch (kind) {
     case LinkKind.accessKey:
