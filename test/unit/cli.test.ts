@@ -382,13 +382,13 @@ describe('command line: summary', () => {
       { accessLevel: 'Permissions management', count: 2, failed: 1, actions: 1 },
       { accessLevel: 'Write', count: 1, failed: 0, actions: 1 },
       { accessLevel: 'List', count: 1, failed: 0, actions: 1 },
-      { accessLevel: 'no IAM permission', count: 1, failed: 0, actions: 1 },
-      { accessLevel: 'not known', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'No IAM permission', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'Not known', count: 1, failed: 0, actions: 1 },
     ]);
     const text = (await run(files, 'a.json')).out;
     assert.match(
       text,
-      /Events by IAM access level:\n {2}count {2}failed {2}actions {2}access level\n {6}2 {7}1 {8}1 {2}Permissions management\n {6}1 {7}0 {8}1 {2}Write\n {6}1 {7}0 {8}1 {2}List\n {6}1 {7}0 {8}1 {2}no IAM permission\n {6}1 {7}0 {8}1 {2}not known\n/,
+      /Events by IAM access level:\n {2}count {2}failed {2}actions {2}access level\n {6}2 {7}1 {8}1 {2}Permissions management\n {6}1 {7}0 {8}1 {2}Write\n {6}1 {7}0 {8}1 {2}List\n {6}1 {7}0 {8}1 {2}No IAM permission\n {6}1 {7}0 {8}1 {2}Not known\n/,
     );
   });
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ACTIONS_BY_EVENT, APIGATEWAY_METHOD_BY_VERB, IAM_PREFIX_BY_EVENT_SOURCE, NO_PERMISSION_EVENTS } from '../../server/src/model/iam/eventMappings';
 import {
+  eventAccessLevel,
   iamActionDescription,
   iamActionExists,
   iamActionInfo,
@@ -11,7 +12,7 @@ import {
   iamServiceExists,
   iamServiceName,
   IamResolution,
-  parseAccessLevel,
+  parseEventAccessLevel,
   resolveIamActions,
   serviceAuthorizationUrl,
   strongestAccessLevel,
@@ -67,12 +68,18 @@ describe('IAM data', () => {
   });
 
   it('reads access levels as people type them and ranks them', () => {
-    assert.equal(parseAccessLevel('permissions'), 'Permissions management');
-    assert.equal(parseAccessLevel('Permissions Management'), 'Permissions management');
-    assert.equal(parseAccessLevel(' write '), 'Write');
-    assert.equal(parseAccessLevel('list'), 'List');
-    assert.equal(parseAccessLevel('admin'), undefined);
-    assert.equal(parseAccessLevel(''), undefined);
+    assert.equal(parseEventAccessLevel('permissions'), 'Permissions management');
+    assert.equal(parseEventAccessLevel('Permissions  Management'), 'Permissions management');
+    assert.equal(parseEventAccessLevel(' write '), 'Write');
+    assert.equal(parseEventAccessLevel('list'), 'List');
+    assert.equal(parseEventAccessLevel('no permission'), 'No IAM permission');
+    assert.equal(parseEventAccessLevel('Unknown'), 'Not known');
+    assert.equal(parseEventAccessLevel('admin'), undefined);
+    assert.equal(parseEventAccessLevel(''), undefined);
+    assert.equal(eventAccessLevel('iam.amazonaws.com', 'PutUserPolicy'), 'Permissions management');
+    assert.equal(eventAccessLevel('signin.amazonaws.com', 'ConsoleLogin', 'AwsConsoleSignIn'), 'No IAM permission');
+    assert.equal(eventAccessLevel('iam.amazonaws.com', 'MakeMeAdmin'), 'Not known');
+    assert.equal(eventAccessLevel(undefined, 'PutUserPolicy'), 'Not known');
     const copy = resolveIamActions('s3.amazonaws.com', 'CopyObject');
     assert.equal(copy.kind === 'actions' ? strongestAccessLevel(copy.actions) : undefined, 'Write');
     assert.equal(strongestAccessLevel([]), undefined);

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
-import { ACCESS_LEVEL_ORDER, resolveIamActions, strongestAccessLevel } from '../model/iam';
+import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -376,9 +376,6 @@ export interface ActionCount {
   iam: 'actions' | 'no-permission' | 'unknown';
 }
 
-/** The rows of the access-level table: the levels, strongest first, then events that need no permission, then unknown ones. */
-export const ACCESS_LEVEL_ROWS: readonly string[] = [...ACCESS_LEVEL_ORDER, 'no IAM permission', 'not known'];
-
 export interface AccessLevelCount {
   accessLevel: string;
   count: number;
@@ -441,7 +438,7 @@ class Totals {
     return [...this.identities.values()].sort((a, b) => b.count - a.count || compare(a.key, b.key));
   }
 
-  /** One row per access level that has events, in the order of ACCESS_LEVEL_ROWS. */
+  /** One row per access level that has events, Permissions management first (EVENT_ACCESS_LEVELS). */
   byAccessLevel(): AccessLevelCount[] {
     const rows = new Map<string, AccessLevelCount>();
     for (const action of this.actions.values()) {
@@ -455,7 +452,7 @@ class Totals {
       row.failed += action.failed;
       row.actions++;
     }
-    return ACCESS_LEVEL_ROWS.flatMap((level) => rows.get(level) ?? []);
+    return EVENT_ACCESS_LEVELS.flatMap((level) => rows.get(level) ?? []);
   }
 }
 
@@ -468,8 +465,8 @@ function iamOf(eventSource: string, eventName: string, eventType: string | undef
 }
 
 function accessLevelRow(action: ActionCount): string {
-  if (action.iam === 'no-permission') return ACCESS_LEVEL_ROWS[ACCESS_LEVEL_ORDER.length];
-  return action.accessLevel ?? ACCESS_LEVEL_ROWS[ACCESS_LEVEL_ORDER.length + 1];
+  if (action.iam === 'no-permission') return NO_IAM_PERMISSION;
+  return action.accessLevel ?? NOT_KNOWN;
 }
 
 function compare(a: string, b: string): number {

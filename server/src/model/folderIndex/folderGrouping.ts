@@ -1,5 +1,6 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName } from '../eventGrouping';
+import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, sortGroups } from '../eventGrouping';
+import { accessLevelFilterValue, eventAccessLevel } from '../iam';
 import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
 
@@ -84,7 +85,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
         reads += inner.reads;
         writes += inner.writes;
       }
-      sortLikeGroupEvents(group.groups);
+      sortGroups(group.groups);
     } else {
       const members = new Set<number>();
       for (const event of group.events ?? []) {
@@ -111,7 +112,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   for (const group of grouping.groups) {
     recount(group);
   }
-  sortLikeGroupEvents(grouping.groups);
+  sortGroups(grouping.groups);
 
   const eventCache = new WeakMap<EventGroupNode, FolderEventRef[]>();
   const eventsOf = (group: EventGroupNode): FolderEventRef[] => {
@@ -134,11 +135,6 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   return { groups: grouping.groups, total: index.eventCount, matched, eventsOf };
 }
 
-/** The order `groupEvents` gives groups: most events first, then by label and key. */
-function sortLikeGroupEvents(groups: EventGroupNode[]): void {
-  const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  groups.sort((a, b) => b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key));
-}
 
 function profileDocument(profiles: readonly EventProfile[]): CloudTrailDocument {
   // A record of a real (tiny) document lends every field the model may add to records; only
@@ -189,6 +185,7 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
   const service = filter?.service?.trim().toLowerCase() ?? '';
   const errorsOnly = filter?.errorsOnly === true;
   const writesOnly = filter?.writesOnly === true;
+  const accessLevel = accessLevelFilterValue(filter?.accessLevel);
   // Whether each string of the index contains the needle, worked out once per string.
   const stringMatches = new Uint8Array(index.strings.size);
   // As in an open log, where a value is searched with its quotes: `"alice"` is the whole value alice.
@@ -211,6 +208,8 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
         const source = profile.eventSource?.toLowerCase();
         if (!source || (source !== service && shortServiceName(source) !== service)) return REJECT;
       }
+      // The index keeps no eventType per profile, so service events are read by their names here.
+      if (accessLevel !== undefined && eventAccessLevel(profile.eventSource, profile.eventName) !== accessLevel) return REJECT;
       if (!needle) return ACCEPT;
       const identity = profile.identity;
       const hit = [
