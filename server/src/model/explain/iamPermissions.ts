@@ -57,13 +57,17 @@ export function recordArns(view: JsonView, recordNode: number): string[] {
     }
   }
   let budget = MAX_NODES_VISITED;
+  const { start, end } = view.table;
   const walk = (node: number): void => {
     if (--budget < 0 || arns.length >= MAX_RECORD_ARNS) {
       return;
     }
     const kind = view.kind(node);
     if (kind === NodeKind.String) {
-      add(view.string(node));
+      // Only values that start as an ARN and are not too long are decoded (certificates are not).
+      if (end[node] - start[node] <= MAX_ARN_LENGTH + 2 && view.text.startsWith('"arn:', start[node])) {
+        add(view.string(node));
+      }
     } else if (kind === NodeKind.Object || kind === NodeKind.Array) {
       for (const child of view.children(node)) {
         walk(child);
@@ -117,7 +121,27 @@ export function arnsMatching(patterns: readonly string[], arns: readonly string[
   return arns.filter((arn) => patterns.some((pattern) => patternMatcher(pattern).test(arn)));
 }
 
-function actionLines(action: IamActionInfo, arns: readonly string[]): Markdown[] {
+/** What a hover says of one action, apart from the ARNs of the record; the same for every record. */
+interface ActionText {
+  lines: Markdown[];
+  /** Index in `lines` of the resources line. */
+  resourcesLine: number;
+  /** One part per shown resource type: its name, whether required, its pattern. */
+  resourceParts: Markdown[];
+  moreResourceTypes: number;
+}
+
+const actionTexts = new Map<string, ActionText>();
+
+function resourcesLine(parts: readonly Markdown[], more: number): Markdown {
+  return md`**Resources:** ${join(parts, '; ')}${more > 0 ? md`; and ${String(more)} more types` : ''}`;
+}
+
+function actionText(action: IamActionInfo): ActionText {
+  const cached = actionTexts.get(action.action);
+  if (cached) {
+    return cached;
+  }
   const reference = serviceAuthorizationUrl(action.action);
   const lines: Markdown[] = [
     md`${code(action.action)} \u2014 **${action.accessLevel}**${reference ? md` \u00b7 ${docLink('service authorization reference', reference)}` : ''}`,
@@ -126,18 +150,12 @@ function actionLines(action: IamActionInfo, arns: readonly string[]): Markdown[]
   if (description) {
     lines.push(md`The reference: ${plain(description)}`);
   }
-  if (action.resourceTypes.length === 0) {
-    lines.push(md`**Resources:** none named; a policy grants it on ${code('*')}`);
-  } else {
-    const shown = action.resourceTypes.slice(0, MAX_RESOURCE_TYPES).map((type) => {
-      const filled = arnsMatching(type.arnPatterns, arns);
-      const pattern = type.arnPatterns.length > 0 ? md` ${code(type.arnPatterns[0])}` : '';
-      const here = filled.length > 0 ? md` \u2014 in this record: ${join(filled.slice(0, 3).map((arn) => logText(arn)), ', ')}` : '';
-      return md`${type.name}${type.required ? ' (required)' : ''}${pattern}${here}`;
-    });
-    const more = action.resourceTypes.length - shown.length;
-    lines.push(md`**Resources:** ${join(shown, '; ')}${more > 0 ? md`; and ${String(more)} more types` : ''}`);
-  }
+  const resourceParts = action.resourceTypes
+    .slice(0, MAX_RESOURCE_TYPES)
+    .map((type) => md`${type.name}${type.required ? ' (required)' : ''}${type.arnPatterns.length > 0 ? md` ${code(type.arnPatterns[0])}` : ''}`);
+  const moreResourceTypes = action.resourceTypes.length - resourceParts.length;
+  const resourcesAt = lines.length;
+  lines.push(resourceParts.length === 0 ? md`**Resources:** none named; a policy grants it on ${code('*')}` : resourcesLine(resourceParts, moreResourceTypes));
   if (action.conditionKeys.length > 0) {
     const keys = action.conditionKeys.slice(0, MAX_CONDITION_KEYS).map((key) => code(key));
     const more = action.conditionKeys.length - keys.length;
@@ -146,12 +164,53 @@ function actionLines(action: IamActionInfo, arns: readonly string[]): Markdown[]
   if (action.dependentActions.length > 0) {
     lines.push(md`**Also needs:** ${join(action.dependentActions.map((name) => code(name)), ', ')}`);
   }
+  const text: ActionText = { lines, resourcesLine: resourcesAt, resourceParts, moreResourceTypes };
+  actionTexts.set(action.action, text);
+  return text;
+}
+
+/** The lines of one action: its cached text, with the ARNs of this record beside the resource types they fill. */
+function actionLines(action: IamActionInfo, arns: readonly string[]): Markdown[] {
+  const text = actionText(action);
+  if (arns.length === 0 || text.resourceParts.length === 0) {
+    return text.lines;
+  }
+  let filledAny = false;
+  const parts = text.resourceParts.map((part, index) => {
+    const filled = arnsMatching(action.resourceTypes[index].arnPatterns, arns);
+    if (filled.length === 0) {
+      return part;
+    }
+    filledAny = true;
+    return md`${part} \u2014 in this record: ${join(filled.slice(0, 3).map((arn) => logText(arn)), ', ')}`;
+  });
+  if (!filledAny) {
+    return text.lines;
+  }
+  const lines = text.lines.slice();
+  lines[text.resourcesLine] = resourcesLine(parts, text.moreResourceTypes);
   return lines;
 }
 
 /** The footer naming the data and its version. */
 export function iamDataFooter(): Markdown {
-  return md`IAM data: the service authorization reference, from ${iamDataSource()} ${iamDataVersion()}`;
+  footer ??= md`IAM data: the service authorization reference, from ${iamDataSource()} ${iamDataVersion()}`;
+  return footer;
+}
+
+let footer: Markdown | undefined;
+
+const intros = new WeakMap<readonly IamActionInfo[], Markdown>();
+
+/** "The caller needed the IAM action of <service>:", worked out once per resolution. */
+function introOf(actions: readonly IamActionInfo[], serviceName: string | undefined): Markdown {
+  let intro = intros.get(actions);
+  if (!intro) {
+    const needed = actions.length === 1 ? 'the IAM action' : 'these IAM actions';
+    intro = md`**IAM permission** \u2014 the caller needed ${needed}${serviceName ? md` of ${plain(serviceName)}` : ''}:`;
+    intros.set(actions, intro);
+  }
+  return intro;
 }
 
 /** Adds the IAM section of the event summary to `out`; the caller ends the hover with `iamDataFooter`. */
@@ -172,8 +231,7 @@ export function iamSection(out: HoverBuilder, view: JsonView, record: CloudTrail
         : md`**IAM:** not known. ${plain(serviceName)} has no IAM action by this name in the data, so none is named.`,
     );
   } else {
-    const needed = resolution.actions.length === 1 ? 'the IAM action' : 'these IAM actions';
-    out.paragraph(md`**IAM permission** \u2014 the caller needed ${needed}${serviceName ? md` of ${plain(serviceName)}` : ''}:`);
+    out.paragraph(introOf(resolution.actions, serviceName));
     const arns = recordArns(view, record.node);
     for (const action of resolution.actions) {
       const [first, ...details] = actionLines(action, arns);

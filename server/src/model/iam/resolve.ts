@@ -49,9 +49,31 @@ function single(action: string): IamResolution | undefined {
 /**
  * The IAM actions a CloudTrail event's call needed, or why it needed none, or that the data does
  * not know it. `eventType`, when given, recognises records that no caller made (service events,
- * Insights, console sign-ins).
+ * Insights, console sign-ins). The answer is shared between callers: read it, do not change it.
  */
 export function resolveIamActions(eventSource: string, eventName: string, eventType?: string): IamResolution {
+  const key = `${eventSource}\u0000${eventName}\u0000${eventType ?? ''}`;
+  const known = remembered.get(key);
+  if (known !== undefined) {
+    return known;
+  }
+  const resolution = resolve(eventSource, eventName, eventType);
+  if (remembered.size < MAX_REMEMBERED && key.length <= 3 * MAX_NAME_LENGTH) {
+    remembered.set(key, resolution);
+  }
+  return resolution;
+}
+
+/**
+ * Resolutions already worked out: a log repeats the same few hundred calls, and hovers, the tree
+ * and the command line ask for each many times. The answers are shared, so they are not to be
+ * changed by whoever receives them.
+ */
+const remembered = new Map<string, IamResolution>();
+/** Distinct events remembered; past this (a log full of invented names) they are worked out each time. */
+const MAX_REMEMBERED = 20_000;
+
+function resolve(eventSource: string, eventName: string, eventType: string | undefined): IamResolution {
   const source = eventSourcePrefix(eventSource);
   const typeReason = eventType === undefined ? undefined : own(NO_PERMISSION_EVENT_TYPES, eventType);
   if (source === undefined || eventName.length === 0 || eventName.length > MAX_NAME_LENGTH) {
