@@ -175,15 +175,13 @@ function actionLines(action: IamActionInfo, arns: readonly string[]): Markdown[]
   if (arns.length === 0 || text.resourceParts.length === 0) {
     return text.lines;
   }
+  const parts: Markdown[] = [];
   let filledAny = false;
-  const parts = text.resourceParts.map((part, index) => {
+  for (const [index, part] of text.resourceParts.entries()) {
     const filled = arnsMatching(action.resourceTypes[index].arnPatterns, arns);
-    if (filled.length === 0) {
-      return part;
-    }
-    filledAny = true;
-    return md`${part} \u2014 in this record: ${join(filled.slice(0, 3).map((arn) => logText(arn)), ', ')}`;
-  });
+    filledAny ||= filled.length > 0;
+    parts.push(filled.length === 0 ? part : md`${part} \u2014 in this record: ${join(filled.slice(0, 3).map((arn) => logText(arn)), ', ')}`);
+  }
   if (!filledAny) {
     return text.lines;
   }
