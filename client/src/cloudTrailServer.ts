@@ -8,13 +8,15 @@ import {
   ExportEventsRequest,
   ExportEventsResult,
   ModelChangedNotification,
+  RelatedEventsRequest,
   TimelineRequest,
 } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { RelatedEventsServer } from './eventTree/relatedEvents';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
   dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
@@ -51,6 +53,10 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     exportEvents: async (params) => {
       await running();
       return client.sendRequest(ExportEventsRequest.type, params);
+    },
+    relatedEvents: async (params) => {
+      await running();
+      return client.sendRequest(RelatedEventsRequest.type, params);
     },
     dispose: () => {
       handler.dispose();

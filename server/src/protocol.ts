@@ -40,8 +40,8 @@ export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions, an IAM access level, or every event (no grouping). */
-  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'all';
+  /** What the group is: an action, an identity (with its type), a role holding sessions, an IAM access level, an access key, or every event (no grouping). */
+  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;
@@ -263,4 +263,31 @@ export interface EventGroup {
    * management", "Write", "Tagging", "Read", "List", "No IAM permission" or "Not known").
    */
   accessLevel?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trail: events related to one event
+
+export interface RelatedEventsParams {
+  /** The document or indexed file holding the event, and the event's position in it (EventRef.index). */
+  uri: string;
+  index: number;
+  /** The most events returned (default 500). */
+  limit?: number;
+}
+
+export interface RelatedEvent {
+  /** The related event; `uri` is always set. */
+  event: EventRef;
+  /** What ties it to the asked event: "access key ASIA...", "session arn:...", "resource arn:...". */
+  through: string;
+}
+
+/**
+ * The events tied to one event by its access key, session, resources, shared event or request,
+ * in the open document and every open folder index, oldest first.
+ */
+export namespace RelatedEventsRequest {
+  export const method = 'cloudtrail/relatedEvents';
+  export const type = new RequestType<RelatedEventsParams, RelatedEvent[], void>(method);
 }

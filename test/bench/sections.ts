@@ -3,6 +3,7 @@ import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
 import { HoverLatency, measureEventNameHovers, measureHoverLatency } from './hoverLatency';
+import { linksSection } from './linksBench';
 import { modelMemorySection } from './modelMemory';
 import { openToDiagnosticsSection } from './openToDiagnostics';
 import { ruleCostsSection } from './ruleCosts';
@@ -97,4 +98,5 @@ export const SECTIONS: readonly BenchSection[] = [
   editLatencySection,
   folderIndexSection,
   timelineSection,
+  linksSection,
 ];

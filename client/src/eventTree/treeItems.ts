@@ -90,6 +90,8 @@ function describeGroup(node: GroupNode): ItemDescription {
     lines.push(accessLevelMeaning(group.label));
   } else if (group.kind === 'role') {
     lines.push(`Role: ${escapeMarkdown(group.key)}`, 'The sessions that assumed this role are listed beneath it.');
+  } else if (group.kind === 'accessKey') {
+    lines.push(`Access key: ${escapeMarkdown(group.key)}`);
   } else if (group.kind === 'identity') {
     lines.push(`Identity: ${escapeMarkdown(group.key)}`);
     if (group.identityType) lines.push(`Type: ${escapeMarkdown(group.identityType)}`);
@@ -181,6 +183,8 @@ function groupIcon(group: EventGroup): ItemIcon {
       return group.label === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessLevelIcon(group.label) };
     case 'role':
       return { id: 'organization' };
+    case 'accessKey':
+      return { id: 'key' };
     case 'identity':
       return { id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' };
     default:

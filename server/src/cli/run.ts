@@ -10,6 +10,7 @@ import * as zlib from 'node:zlib';
 import { runExport } from './exportCommand';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
+import { runTrace } from './trace';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -67,6 +68,8 @@ Options:
   --top N              rows in each summary table (default ${DEFAULT_TOP}; 0 shows all)
   -h, --help           show this help
   -v, --version        show the version
+
+  cloudtrail-explorer trace --help   follow a key, session or resource through the logs
 
 Exit status: 0 when no errors were found (warnings allowed), 1 when errors were found,
 2 when the command line is wrong or no log file was found.
@@ -143,6 +146,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
   if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
+  if (env.argv[0] === 'trace') return runTrace({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -654,6 +658,6 @@ export function printable(text: string): string {
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** JSON.stringify escapes C0 controls but leaves C1 controls and direction marks raw; escape them too (the JSON means the same). */
-function escapeInvisibles(json: string): string {
+export function escapeInvisibles(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

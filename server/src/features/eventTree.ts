@@ -143,7 +143,7 @@ export function groupHeader(group: EventGroupNode): EventGroup {
 
 /** The known dimensions of a request's groupBy, each once, in order. */
 export function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
-  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel') : [];
+  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel' || d === 'accessKey') : [];
   return [...new Set(dimensions)];
 }
 

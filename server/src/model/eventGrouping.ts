@@ -10,7 +10,7 @@ import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
 import { parseTimestamp } from './explain/time';
 
-export type GroupDimension = 'action' | 'identity' | 'accessLevel';
+export type GroupDimension = 'action' | 'identity' | 'accessLevel' | 'accessKey';
 
 export interface EventFilter {
   /** Case-insensitive text looked for in the values of the record (not its property names); in quotes, a whole string value. */
@@ -71,7 +71,7 @@ export interface GroupedEvent {
   readonly record: CloudTrailRecord;
 }
 
-export type GroupKind = 'action' | 'identity' | 'role' | 'accessLevel' | 'all';
+export type GroupKind = 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'all';
 
 export interface EventGroupNode {
   key: string;
@@ -110,6 +110,7 @@ export interface EventLocation {
 }
 
 export const NO_EVENT_NAME = '(no event name)';
+export const NO_ACCESS_KEY = '(no access key)';
 export const ALL_EVENTS_LABEL = 'All events';
 
 /** Groups the events of `documents` (their records in time order) as `options` asks. */
@@ -417,6 +418,8 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
 interface RecordKeys {
   action: string[];
   identity: string[];
+  /** userIdentity.accessKeyId, or NO_ACCESS_KEY. */
+  accessKey: string[];
   /** For assumed-role sessions: the role's key. */
   role: (string | undefined)[];
   /** 1 for a record with an errorCode. */
@@ -455,7 +458,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       }
       return key;
     };
-    keys = { action: [], identity: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length), accessLevel: [] };
+    keys = { action: [], identity: [], accessKey: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length), accessLevel: [] };
     for (let i = 0; i < records.length; i++) {
       const summary = records[i].summary;
       keys.failed[i] = summary.errorCode ? 1 : 0;
@@ -464,6 +467,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       keys.action.push(actionKeyOf(summary.eventSource, summary.eventName));
       keys.accessLevel.push(eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType));
       keys.identity.push(intern(summary.identity.key));
+      keys.accessKey.push(intern(summary.identity.accessKeyId ?? NO_ACCESS_KEY));
       keys.role.push(role === undefined ? undefined : intern(role));
     }
     recordKeysCache.set(document, keys);
@@ -493,6 +497,12 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
       const group = newGroup(key, key, 'accessLevel');
       group.accessLevel = key;
       groups.push(finishGroup(group, members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
+  if (context.groupBy[level] === 'accessKey') {
+    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessKey[event.record.index])) {
+      groups.push(finishGroup(accessKeyGroup(key, members), members, context, level + 1));
     }
     return sortGroups(groups);
   }
@@ -610,6 +620,17 @@ function actionGroup(key: string, record: CloudTrailRecord): EventGroupNode {
     group.eventSource = eventSource;
   }
   if (eventName) group.eventName = eventName;
+  return group;
+}
+
+/** The events signed with one access key, described by its kind and the identity that used it. */
+function accessKeyGroup(key: string, members: readonly GroupedEvent[]): EventGroupNode {
+  const group = newGroup(key, key, 'accessKey');
+  if (key === NO_ACCESS_KEY) return group;
+  const kind = key.startsWith('AKIA') ? 'long-term' : key.startsWith('ASIA') ? 'temporary' : undefined;
+  const identity = members[0].record.summary.identity;
+  group.description = kind ? `${kind} \u00b7 ${identity.label}` : identity.label;
+  if (identity.type) group.identityType = identity.type;
   return group;
 }
 

@@ -76,7 +76,9 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   // The profiles with matching events, as the records of one stand-in document.
   const used: EventProfile[] = profiles.filter((profile) => matchedPerProfile[profile.id] > 0);
   const standIn = profileDocument(used);
-  const grouping = groupEvents([standIn], { groupBy: options.groupBy });
+  // The index keeps no access key per event (they change with every session, see IdentityTable),
+  // so a grouping by access key leaves that level out rather than put every event under one key.
+  const grouping = groupEvents([standIn], { groupBy: options.groupBy.filter((dimension) => dimension !== 'accessKey') });
 
   const profilesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
   const recount = (group: EventGroupNode): { reads: number; writes: number } => {
