@@ -10,14 +10,16 @@ import {
   ExportEventsResult,
   GeneratePolicyRequest,
   ModelChangedNotification,
+  RelatedEventsRequest,
   TimelineRequest,
 } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
 import { PolicyServer } from './policy/policyActions';
+import { RelatedEventsServer } from './eventTree/relatedEvents';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer, PolicyServer {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer, PolicyServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
   dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
@@ -50,6 +52,7 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     exportEvents: async (params) => send(() => client.sendRequest(ExportEventsRequest.type, params)),
     generatePolicy: async (params) => send(() => client.sendRequest(GeneratePolicyRequest.type, params)),
     comparePolicy: async (params) => send(() => client.sendRequest(ComparePolicyRequest.type, params)),
+    relatedEvents: async (params) => send(() => client.sendRequest(RelatedEventsRequest.type, params)),
     dispose: () => {
       handler.dispose();
       modelChanged.dispose();

@@ -4,6 +4,7 @@ import {
   DidChangeConfigurationNotification,
   InitializeParams,
   InitializeResult,
+  MarkupContent,
   TextDocuments,
   ResponseError,
   TextDocumentSyncKind,
@@ -19,6 +20,7 @@ import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/p
 import { iamCatalogue } from './model/iam/policy/iamCatalogue';
 import { hoverAt } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
+import { LinkService } from './features/links';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
@@ -32,6 +34,7 @@ import {
   GeneratePolicyRequest,
   IndexFolderRequest,
   ModelChangedNotification,
+  RelatedEventsRequest,
   TimelineRequest,
 } from './protocol';
 import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
@@ -59,6 +62,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const folderIndexes = new FolderIndexService(
     connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
   );
+
+  const links = new LinkService({
+    document: (uri) => {
+      const document = documents.get(uri);
+      return document ? { document, model: models.get(document) } : undefined;
+    },
+    folderIndexes: () => folderIndexes.openIndexes(),
+  });
 
   let clientSupportsConfiguration = false;
   let diagnosticsSupport: { requestRefresh(): void; dispose(): void } | undefined;
@@ -122,6 +133,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        referencesProvider: true,
+        definitionProvider: true,
+        documentHighlightProvider: true,
+        callHierarchyProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -159,12 +174,43 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       log,
       () => {
         const document = documents.get(params.textDocument.uri);
-        return document ? hoverAt(models.get(document), document, params.position) : null;
+        if (!document) return null;
+        const hover = hoverAt(models.get(document), document, params.position);
+        const trail = links.hover(params.textDocument.uri, params.position);
+        if (!hover || trail === undefined) return hover;
+        const contents = hover.contents as MarkupContent;
+        return { ...hover, contents: { kind: contents.kind, value: `${contents.value}\n\n---\n\n${trail}` } };
       },
       null,
       `computing the hover of ${params.textDocument.uri}`,
       token,
     ),
+  );
+
+  connection.onReferences((params, token) =>
+    runSafe(runtime, log, () => links.references(params.textDocument.uri, params.position), [], `finding references in ${params.textDocument.uri}`, token),
+  );
+
+  connection.onDefinition((params, token) =>
+    runSafe(runtime, log, () => links.definition(params.textDocument.uri, params.position), [], `finding the definition in ${params.textDocument.uri}`, token),
+  );
+
+  connection.onDocumentHighlight((params, token) =>
+    runSafe(runtime, log, () => links.highlights(params.textDocument.uri, params.position), [], `highlighting in ${params.textDocument.uri}`, token),
+  );
+
+  connection.languages.callHierarchy.onPrepare((params, token) =>
+    runSafe(runtime, log, () => links.prepareCallHierarchy(params.textDocument.uri, params.position), null, `preparing the trail in ${params.textDocument.uri}`, token),
+  );
+  connection.languages.callHierarchy.onIncomingCalls((params, token) =>
+    runSafe(runtime, log, () => links.incomingCalls(params.item), [], `walking the trail back from ${params.item.name}`, token),
+  );
+  connection.languages.callHierarchy.onOutgoingCalls((params, token) =>
+    runSafe(runtime, log, () => links.outgoingCalls(params.item), [], `listing the sessions made by ${params.item.name}`, token),
+  );
+
+  connection.onRequest(RelatedEventsRequest.type, (params, token) =>
+    runSafe(runtime, log, () => links.relatedEvents(params), [], `finding events related to ${params.uri}#${params.index}`, token),
   );
 
   connection.onDocumentSymbol((params, token) =>

@@ -40,8 +40,8 @@ export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions, or every event (no grouping). */
-  kind?: 'action' | 'identity' | 'role' | 'all';
+  /** What the group is: an action, an identity (with its type), a role holding sessions, an IAM access level, an access key, or every event (no grouping). */
+  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;
@@ -249,6 +249,47 @@ export interface ExportEventsResult {
 export namespace ExportEventsRequest {
   export const method = 'cloudtrail/exportEvents';
   export const type = new RequestType<ExportEventsParams, ExportEventsResult | null, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM access levels in the event tree
+
+/** The access levels a group or filter can name, in the order the tree lists them. */
+export { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN } from './model/iam/accessLevels';
+
+export interface EventGroup {
+  /**
+   * For action and access-level groups: the IAM access level of the events ("Permissions
+   * management", "Write", "Tagging", "Read", "List", "No IAM permission" or "Not known").
+   */
+  accessLevel?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trail: events related to one event
+
+export interface RelatedEventsParams {
+  /** The document or indexed file holding the event, and the event's position in it (EventRef.index). */
+  uri: string;
+  index: number;
+  /** The most events returned (default 500). */
+  limit?: number;
+}
+
+export interface RelatedEvent {
+  /** The related event; `uri` is always set. */
+  event: EventRef;
+  /** What ties it to the asked event: "access key ASIA...", "session arn:...", "resource arn:...". */
+  through: string;
+}
+
+/**
+ * The events tied to one event by its access key, session, resources, shared event or request,
+ * in the open document and every open folder index, oldest first.
+ */
+export namespace RelatedEventsRequest {
+  export const method = 'cloudtrail/relatedEvents';
+  export const type = new RequestType<RelatedEventsParams, RelatedEvent[], void>(method);
 }
 
 // ---------------------------------------------------------------------------------------------

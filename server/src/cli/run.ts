@@ -12,6 +12,8 @@ import { runComparePolicyCommand } from './comparePolicy';
 import { runPolicyCommand } from './policy';
 import { jsonWithVisibleEscapes } from '../model/text/visibleText';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
+import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
+import { runTrace } from './trace';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -61,7 +63,8 @@ on the command line is read whatever its extension.
 
 Every problem is printed as
   file:line:column: severity code message
-followed by a summary: files, records, problems, events by action and by identity.
+followed by a summary: files, records, problems, events by IAM access level, by action
+and by identity.
 
 Options:
   --format text|json   text (default) or one JSON document on standard output
@@ -71,6 +74,7 @@ Options:
   -h, --help           show this help
   -v, --version        show the version
 
+  cloudtrail-explorer trace --help   follow a key, session or resource through the logs
 policy prints the least-privilege IAM policy the events needed; compare-policy compares
 a policy document with them (policy --help, compare-policy --help).
 
@@ -174,6 +178,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
   if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
+  if (env.argv[0] === 'trace') return runTrace({ ...env, argv: env.argv.slice(1) });
   if (env.argv[0] === 'policy') return runPolicyCommand(env, env.argv.slice(1));
   if (env.argv[0] === 'compare-policy') return runComparePolicyCommand(env, env.argv.slice(1));
   const parsed = parseArguments(env.argv);
@@ -404,6 +409,20 @@ export interface ActionCount {
   eventName: string;
   count: number;
   failed: number;
+  /** The IAM actions the call needed (`iam:CreateAccessKey`); empty when none or not known. */
+  iamActions: string[];
+  /** The access level of those actions (the strongest of several); null when none or not known. */
+  accessLevel: string | null;
+  /** How the event resolved: to actions, to no permission needed, or not known. */
+  iam: 'actions' | 'no-permission' | 'unknown';
+}
+
+export interface AccessLevelCount {
+  accessLevel: string;
+  count: number;
+  failed: number;
+  /** Distinct actions (eventSource and eventName) counted in this row. */
+  actions: number;
 }
 
 export interface IdentityCount {
@@ -438,7 +457,7 @@ class Totals {
       const actionKey = `${eventSource}\u0000${eventName}`;
       let action = this.actions.get(actionKey);
       if (!action) {
-        action = { eventSource, eventName, count: 0, failed: 0 };
+        action = { eventSource, eventName, count: 0, failed: 0, ...iamOf(eventSource, eventName, record.summary.eventType) };
         this.actions.set(actionKey, action);
       }
       action.count++;
@@ -459,6 +478,36 @@ class Totals {
   byIdentity(): IdentityCount[] {
     return [...this.identities.values()].sort((a, b) => b.count - a.count || compare(a.key, b.key));
   }
+
+  /** One row per access level that has events, Permissions management first (EVENT_ACCESS_LEVELS). */
+  byAccessLevel(): AccessLevelCount[] {
+    const rows = new Map<string, AccessLevelCount>();
+    for (const action of this.actions.values()) {
+      const level = accessLevelRow(action);
+      let row = rows.get(level);
+      if (!row) {
+        row = { accessLevel: level, count: 0, failed: 0, actions: 0 };
+        rows.set(level, row);
+      }
+      row.count += action.count;
+      row.failed += action.failed;
+      row.actions++;
+    }
+    return EVENT_ACCESS_LEVELS.flatMap((level) => rows.get(level) ?? []);
+  }
+}
+
+function iamOf(eventSource: string, eventName: string, eventType: string | undefined): Pick<ActionCount, 'iamActions' | 'accessLevel' | 'iam'> {
+  const resolution = resolveIamActions(eventSource, eventName, eventType);
+  if (resolution.kind !== 'actions') {
+    return { iamActions: [], accessLevel: null, iam: resolution.kind };
+  }
+  return { iamActions: resolution.actions.map((action) => action.action), accessLevel: strongestAccessLevel(resolution.actions) ?? null, iam: 'actions' };
+}
+
+function accessLevelRow(action: ActionCount): string {
+  if (action.iam === 'no-permission') return NO_IAM_PERMISSION;
+  return action.accessLevel ?? NOT_KNOWN;
 }
 
 function compare(a: string, b: string): number {
@@ -505,6 +554,15 @@ class TextReport implements Report {
     lines.push(`Records:  ${totals.records}`);
     const other = totals.infos + totals.hints;
     lines.push(`Problems: ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}${other ? `, ${other} info and hints` : ''}`);
+    const levels = totals.byAccessLevel();
+    if (levels.length > 0) {
+      lines.push('', 'Events by IAM access level:');
+      const width = countWidth(levels);
+      lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  ${'actions'.padStart(7)}  access level`);
+      for (const level of levels) {
+        lines.push(`  ${String(level.count).padStart(width)}  ${String(level.failed).padStart(6)}  ${String(level.actions).padStart(7)}  ${level.accessLevel}`);
+      }
+    }
     const actions = totals.byAction();
     if (actions.length > 0) {
       lines.push('', `Events by action (${actions.length}):`);
@@ -561,6 +619,7 @@ export interface JsonOutput {
     warnings: number;
     infos: number;
     hints: number;
+    byAccessLevel: AccessLevelCount[];
     byAction: ActionCount[];
     byIdentity: IdentityCount[];
   };
@@ -596,6 +655,7 @@ class JsonReport implements Report {
         warnings: totals.warnings,
         infos: totals.infos,
         hints: totals.hints,
+        byAccessLevel: totals.byAccessLevel(),
         byAction: totals.byAction(),
         byIdentity: totals.byIdentity(),
       };
@@ -627,4 +687,11 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-
 /** Text from a log or a file name, made safe to print on one terminal line. */
 export function printable(text: string): string {
   return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON.stringify escapes C0 controls but leaves C1 controls and direction marks raw; escape them too (the JSON means the same). */
+export function escapeInvisibles(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -183,6 +183,11 @@ export class FolderIndexService {
     void this.host.runner.dispose();
   }
 
+  /** The folder indexes built so far, for the features that look across a folder (the trail). */
+  openIndexes(): FolderIndex[] {
+    return [...this.folders.values()].flatMap((state) => (state.index ? [state.index] : []));
+  }
+
   /** The event tree of a folder index, or null when `params.folder` names none. */
   eventTree(params: EventTreeParams): EventTreeResult | null {
     const root = params.folder === undefined ? undefined : toPath(params.folder);
