@@ -1,22 +1,25 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 import {
+  ComparePolicyRequest,
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
   ExportEventsParams,
   ExportEventsRequest,
   ExportEventsResult,
+  GeneratePolicyRequest,
   ModelChangedNotification,
   RelatedEventsRequest,
   TimelineRequest,
 } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { PolicyServer } from './policy/policyActions';
 import { RelatedEventsServer } from './eventTree/relatedEvents';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer, PolicyServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
   dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
@@ -36,28 +39,20 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
       throw new Error('the CloudTrail language server is not running (see the CloudTrail output channel)');
     }
   };
+  /** Sends a request once the server runs. */
+  const send = async <R>(request: () => Promise<R>): Promise<R> => {
+    await running();
+    return request();
+  };
   return {
     onModelChanged: modelChanged.event,
-    eventTree: async (params) => {
-      await running();
-      return client.sendRequest(EventTreeRequest.type, params);
-    },
-    eventAt: async (params) => {
-      await running();
-      return client.sendRequest(EventAtRequest.type, params);
-    },
-    timeline: async (params) => {
-      await running();
-      return client.sendRequest(TimelineRequest.type, params);
-    },
-    exportEvents: async (params) => {
-      await running();
-      return client.sendRequest(ExportEventsRequest.type, params);
-    },
-    relatedEvents: async (params) => {
-      await running();
-      return client.sendRequest(RelatedEventsRequest.type, params);
-    },
+    eventTree: async (params) => send(() => client.sendRequest(EventTreeRequest.type, params)),
+    eventAt: async (params) => send(() => client.sendRequest(EventAtRequest.type, params)),
+    timeline: async (params) => send(() => client.sendRequest(TimelineRequest.type, params)),
+    exportEvents: async (params) => send(() => client.sendRequest(ExportEventsRequest.type, params)),
+    generatePolicy: async (params) => send(() => client.sendRequest(GeneratePolicyRequest.type, params)),
+    comparePolicy: async (params) => send(() => client.sendRequest(ComparePolicyRequest.type, params)),
+    relatedEvents: async (params) => send(() => client.sendRequest(RelatedEventsRequest.type, params)),
     dispose: () => {
       handler.dispose();
       modelChanged.dispose();

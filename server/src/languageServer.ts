@@ -16,6 +16,8 @@ import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagn
 import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
+import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
+import { iamCatalogue } from './model/iam/policy/iamCatalogue';
 import { hoverAt } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
 import { LinkService } from './features/links';
@@ -24,10 +26,12 @@ import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
 import {
   CloseFolderIndexNotification,
+  ComparePolicyRequest,
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
   ExportEventsRequest,
+  GeneratePolicyRequest,
   IndexFolderRequest,
   ModelChangedNotification,
   RelatedEventsRequest,
@@ -299,6 +303,16 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
+  const policySources: PolicySources = {
+    inputsOf: eventTreeInput,
+    folderUsage: (folder, selection) => folderIndexes.policyUsage(folder, selection),
+  };
+  connection.onRequest(GeneratePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => generatePolicyFor(params, policySources, iamCatalogue), null, 'generating an IAM policy from events', token),
+  );
+  connection.onRequest(ComparePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => comparePolicyFor(params, policySources, iamCatalogue), null, 'comparing a policy with events', token),
+  );
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     try {

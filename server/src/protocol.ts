@@ -291,3 +291,54 @@ export namespace RelatedEventsRequest {
   export const method = 'cloudtrail/relatedEvents';
   export const type = new RequestType<RelatedEventsParams, RelatedEvent[], void>(method);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Least privilege: the IAM policy a group of events needed, and a policy compared with them
+
+/**
+ * Which events: those of a group of the Events tree, as the tree shows them (its documents or
+ * folder index, grouping, filter and the keys of the group); the server finds the events itself.
+ */
+export interface PolicyEventsParams extends EventSelectionParams {
+  /** What the events are, in words, for the notes ("role Deploy"). */
+  subject?: string;
+}
+
+export interface GeneratePolicyParams extends PolicyEventsParams {
+  /** Put the actions of failed calls in the policy too. */
+  includeFailed?: boolean;
+}
+
+export interface GeneratePolicyResult {
+  /** The policy document as JSON text. */
+  policy: string;
+  /** What goes with it: resources left as "*" and why, failed calls, calls without a known action (plain text). */
+  notes: string;
+  statements: number;
+  actions: number;
+  events: number;
+}
+
+/** The least-privilege policy of the events; null when the documents or the group are not there (any more). */
+export namespace GeneratePolicyRequest {
+  export const method = 'cloudtrail/generatePolicy';
+  export const type = new RequestType<GeneratePolicyParams, GeneratePolicyResult | null, void>(method);
+}
+
+export interface ComparePolicyParams extends PolicyEventsParams {
+  /** The policy document's text: identity policy JSON, or `aws iam get-policy-version` output. */
+  policy: string;
+  /** Its name for the report (a file name). */
+  policyName?: string;
+}
+
+export type ComparePolicyResult =
+  | { ok: true; report: string; used: number; unused: number; notGranted: number }
+  /** The policy could not be read: the message names the place. */
+  | { ok: false; message: string };
+
+/** A policy document compared with the events; null when the documents or the group are not there. */
+export namespace ComparePolicyRequest {
+  export const method = 'cloudtrail/comparePolicy';
+  export const type = new RequestType<ComparePolicyParams, ComparePolicyResult | null, void>(method);
+}

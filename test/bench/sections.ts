@@ -6,6 +6,7 @@ import { HoverLatency, measureEventNameHovers, measureHoverLatency } from './hov
 import { linksSection } from './linksBench';
 import { modelMemorySection } from './modelMemory';
 import { openToDiagnosticsSection } from './openToDiagnostics';
+import { policySection } from './policyBench';
 import { ruleCostsSection } from './ruleCosts';
 import { serverEndToEndSection } from './serverEndToEnd';
 import { timelineSection } from './timelineBench';
@@ -99,4 +100,5 @@ export const SECTIONS: readonly BenchSection[] = [
   folderIndexSection,
   timelineSection,
   linksSection,
+  policySection,
 ];

@@ -8,6 +8,9 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { runExport } from './exportCommand';
+import { runComparePolicyCommand } from './comparePolicy';
+import { runPolicyCommand } from './policy';
+import { jsonWithVisibleEscapes } from '../model/text/visibleText';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
 import { runTrace } from './trace';
@@ -50,6 +53,8 @@ const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
        cloudtrail-explorer export [options] <file or folder>...   (see export --help)
+       cloudtrail-explorer policy <file or folder>... [--identity KEY] [--include-failed]
+       cloudtrail-explorer compare-policy <policy.json> <file or folder>... [--identity KEY] [--format text|json]
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -70,6 +75,8 @@ Options:
   -v, --version        show the version
 
   cloudtrail-explorer trace --help   follow a key, session or resource through the logs
+policy prints the least-privilege IAM policy the events needed; compare-policy compares
+a policy document with them (policy --help, compare-policy --help).
 
 Exit status: 0 when no errors were found (warnings allowed), 1 when errors were found,
 2 when the command line is wrong or no log file was found.
@@ -85,16 +92,25 @@ interface Options {
 
 type Parsed = { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'version' } | { kind: 'usage'; message: string };
 
-export function parseArguments(argv: readonly string[]): Parsed {
-  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+/**
+ * Walks command-line arguments: words (and `-`) are inputs, everything after `--` too; an option
+ * is `--name value` or `--name=value`. `option` is given the name, the value written after `=`
+ * (if any) and a way to take the value; whatever it returns other than undefined stops the walk
+ * and is returned.
+ */
+export function walkArguments<T>(
+  argv: readonly string[],
+  input: (value: string) => void,
+  option: (name: string, inlineValue: string | undefined, takeValue: () => string | undefined, argument: string) => T | undefined,
+): T | undefined {
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--') {
-      options.inputs.push(...argv.slice(i + 1));
+      argv.slice(i + 1).forEach(input);
       break;
     }
     if (!argument.startsWith('-') || argument === '-') {
-      options.inputs.push(argument);
+      input(argument);
       continue;
     }
     const equals = argument.indexOf('=');
@@ -105,37 +121,53 @@ export function parseArguments(argv: readonly string[]): Parsed {
       i++;
       return argv[i];
     };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return { kind: 'help' };
-      case '-v':
-      case '--version':
-        return { kind: 'version' };
-      case '--no-summary':
-        if (inlineValue !== undefined) return { kind: 'usage', message: '--no-summary takes no value.' };
-        options.summary = false;
-        break;
-      case '--format': {
-        const value = takeValue();
-        if (value !== 'text' && value !== 'json') return { kind: 'usage', message: '--format must be text or json.' };
-        options.format = value;
-        break;
-      }
-      case '--max-problems':
-      case '--top': {
-        const value = takeValue();
-        const minimum = name === '--top' ? 0 : 1;
-        if (value === undefined || !/^\d+$/.test(value) || Number(value) < minimum) {
-          return { kind: 'usage', message: `${name} needs a whole number${minimum > 0 ? ' of at least 1' : ''}.` };
+    const stop = option(name, inlineValue, takeValue, argument);
+    if (stop !== undefined) return stop;
+  }
+  return undefined;
+}
+
+export function parseArguments(argv: readonly string[]): Parsed {
+  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+  const stopped = walkArguments<Parsed>(
+    argv,
+    (input) => options.inputs.push(input),
+    (name, inlineValue, takeValue, argument) => {
+      switch (name) {
+        case '-h':
+        case '--help':
+          return { kind: 'help' };
+        case '-v':
+        case '--version':
+          return { kind: 'version' };
+        case '--no-summary':
+          if (inlineValue !== undefined) return { kind: 'usage', message: '--no-summary takes no value.' };
+          options.summary = false;
+          return undefined;
+        case '--format': {
+          const value = takeValue();
+          if (value !== 'text' && value !== 'json') return { kind: 'usage', message: '--format must be text or json.' };
+          options.format = value;
+          return undefined;
         }
-        if (name === '--top') options.top = Number(value);
-        else options.maxProblems = Number(value);
-        break;
+        case '--max-problems':
+        case '--top': {
+          const value = takeValue();
+          const minimum = name === '--top' ? 0 : 1;
+          if (value === undefined || !/^\d+$/.test(value) || Number(value) < minimum) {
+            return { kind: 'usage', message: `${name} needs a whole number${minimum > 0 ? ' of at least 1' : ''}.` };
+          }
+          if (name === '--top') options.top = Number(value);
+          else options.maxProblems = Number(value);
+          return undefined;
+        }
+        default:
+          return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
       }
-      default:
-        return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
-    }
+    },
+  );
+  if (stopped) {
+    return stopped;
   }
   if (options.inputs.length === 0) {
     return { kind: 'usage', message: 'Name at least one file or folder to check.' };
@@ -147,6 +179,8 @@ export function parseArguments(argv: readonly string[]): Parsed {
 export async function runCli(env: CliEnvironment): Promise<number> {
   if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
   if (env.argv[0] === 'trace') return runTrace({ ...env, argv: env.argv.slice(1) });
+  if (env.argv[0] === 'policy') return runPolicyCommand(env, env.argv.slice(1));
+  if (env.argv[0] === 'compare-policy') return runComparePolicyCommand(env, env.argv.slice(1));
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -253,7 +287,7 @@ interface FileProblem {
   message: string;
 }
 
-type Loaded = { text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem };
+export type Loaded = { text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem };
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -626,7 +660,7 @@ class JsonReport implements Report {
         byIdentity: totals.byIdentity(),
       };
     }
-    this.env.stdout(`${escapeInvisibles(JSON.stringify(output, null, 2))}\n`);
+    this.env.stdout(`${jsonWithVisibleEscapes(JSON.stringify(output, null, 2))}\n`);
   }
 }
 

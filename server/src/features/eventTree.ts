@@ -125,7 +125,8 @@ export function computeEventTree(inputs: readonly EventTreeInput[], params: Even
   return answer(inputs, grouping, params, (input) => recordsWithProblems(input.model, input.problems));
 }
 
-function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: EventTreeInputs): EventTreeInput[] {
+/** The open documents a tree request covers: `scope` when given, else `uri` alone; documents no longer open are left out. */
+export function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: EventTreeInputs): EventTreeInput[] {
   const uris = scope && scope.length > 0 ? [...new Set(scope.map((document) => document.uri))] : [uri];
   return uris.map(inputsOf).filter((input): input is EventTreeInput => input !== undefined);
 }
