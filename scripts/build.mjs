@@ -1,7 +1,7 @@
 // Bundles the extension, the language server, the command line and the benchmark with esbuild.
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -36,6 +36,10 @@ const contexts = await Promise.all(
     .filter((entry) => !production || !entry.outfile.endsWith('bench.js'))
     .map((entry) => esbuild.context({ ...common, ...entry, external: entry.external ?? common.external })),
 );
+// The bundled Sigma rules ship as their own files, unchanged, beside the bundles that read them.
+rmSync('dist/sigma', { recursive: true, force: true });
+cpSync('rules/sigma', 'dist/sigma', { recursive: true });
+
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
