@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { runDetect } from './detect';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
@@ -27,6 +28,8 @@ export interface CliEnvironment {
   stdout(text: string): void;
   stderr(text: string): void;
   version: string;
+  /** The folder of the bundled Sigma rules (default: beside the code, or in the source tree). */
+  bundledRules?: string;
 }
 
 export const EXIT_CLEAN = 0;
@@ -46,6 +49,7 @@ const DEFAULT_TOP = 25;
 const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
+       cloudtrail-explorer detect [options] <file or folder>...   (Sigma rules; see detect --help)
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -138,6 +142,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'detect') return runDetect({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -198,7 +203,7 @@ export async function runCli(env: CliEnvironment): Promise<number> {
 const LOG_FILE = /\.(?:json|gz)$/i;
 
 /** The files named or found below the folders named, in a stable order, each once. */
-async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
+export async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -250,7 +255,7 @@ const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Reads, decompresses and decodes one file; a file that cannot be read becomes one problem. */
-async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
+export async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(file);
@@ -352,7 +357,7 @@ interface LocatedProblem {
 }
 
 /** 1-based line and column, as compilers print them. */
-function position(lines: LineIndex, offset: number): { line: number; column: number } {
+export function position(lines: LineIndex, offset: number): { line: number; column: number } {
   const { line, character } = lines.positionAt(offset);
   return { line: line + 1, column: character + 1 };
 }
@@ -575,6 +580,6 @@ export function printable(text: string): string {
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** JSON.stringify escapes C0 controls but leaves C1 controls and direction marks raw; escape them too (the JSON means the same). */
-function escapeInvisibles(json: string): string {
+export function escapeInvisibles(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

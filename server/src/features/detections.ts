@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Disposable, FileEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CloudTrailDocument, CloudTrailRecord, NO_NODE } from '../model';
-import { cloudTrailEventCatalog, Finding, RuleFileInput, RuleLevel, RuleProblem, RuleSet } from '../model/detections';
+import { CloudTrailDocument } from '../model';
+import { cloudTrailEventCatalog, Finding, findingAnchor, RuleFileInput, RuleLevel, RuleProblem, RuleSet } from '../model/detections';
 import { bundledRulesDirectory, readRuleFiles } from '../model/detections/ruleFiles';
 import { LineIndex } from '../model/lineIndex';
 import { watchFolderTree } from '../model/folderIndex';
@@ -262,7 +262,7 @@ export class DetectionService {
 function findingDiagnostic(finding: Finding, document: TextDocument, model: CloudTrailDocument, rules: RuleSet, severity: DiagnosticSeverity): Diagnostic {
   const record = model.records[finding.record];
   const metadata = rules.rules[finding.rule].metadata;
-  const { start, end } = anchorOf(record, model);
+  const { start, end } = findingAnchor(record, model);
   const author = metadata.author === undefined ? '' : `, by ${metadata.author}`;
   const related = finding.related?.filter((index) => index !== finding.record) ?? [];
   const correlation = related.length > 0 ? ` (with ${String(related.length)} other event${related.length === 1 ? '' : 's'})` : '';
@@ -276,7 +276,7 @@ function findingDiagnostic(finding: Finding, document: TextDocument, model: Clou
   };
   if (related.length > 0) {
     diagnostic.relatedInformation = related.slice(0, MAX_RELATED).map((index) => {
-      const other = anchorOf(model.records[index], model);
+      const other = findingAnchor(model.records[index], model);
       return DiagnosticRelatedInformation.create(
         { uri: document.uri, range: { start: document.positionAt(other.start), end: document.positionAt(other.end) } },
         `event ${String(index + 1)} of the correlation`,
@@ -284,19 +284,4 @@ function findingDiagnostic(finding: Finding, document: TextDocument, model: Clou
     });
   }
   return diagnostic;
-}
-
-/** Where a finding is shown: the eventName value when the record has one, else the start of the record. */
-function anchorOf(record: CloudTrailRecord, model: CloudTrailDocument): { start: number; end: number } {
-  if (record.node !== NO_NODE) {
-    const view = record.source.view;
-    const name = view.property(record.node, 'eventName');
-    if (name !== NO_NODE) {
-      const start = record.source.toDocument(view.table.start[name]);
-      const end = record.source.toDocument(view.table.end[name]);
-      if (start >= record.start && end <= record.end && end > start) return { start, end };
-    }
-  }
-  const newline = model.text.indexOf('\n', record.start);
-  return { start: record.start, end: Math.min(record.end, newline < 0 ? record.end : newline, record.start + 200) };
 }
