@@ -45,7 +45,11 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
-    connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+    {
+      ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+      ruleSource: () => detections.ruleSource(),
+      indexChanged: (root, index) => detections.folderIndexChanged(root, index),
+    },
   );
 
   let clientSupportsConfiguration = false;
@@ -63,6 +67,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     rulesChanged: () => diagnosticsSupport?.requestRefresh(),
     log,
     bundledDirectory: runtime.sigmaRules,
+    isOpen: (uri) => documents.get(uri) !== undefined,
   });
 
   const validate = (document: TextDocument) => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordSummary } from '../cloudTrailDocument';
+import { FileDetections } from '../detections/fileDetections';
 import { IdentitySummary } from '../identity';
 import { ABSENT, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { emptyFileResult, FileIndexResult, FileShape, FileStatus } from './fileIndexer';
@@ -30,6 +31,8 @@ export interface IndexedFile {
   readonly entries: FileEntries;
   /** The event profile of each entry (see `EventProfile`). */
   readonly profiles: Uint32Array;
+  /** What the Sigma rules found in the file, when the index ran them. */
+  readonly detections?: FileDetections;
 }
 
 /**
@@ -142,6 +145,7 @@ export class FolderIndex {
       skippedEntries: result.skippedEntries,
       entries,
       profiles,
+      ...(result.detections ? { detections: result.detections } : {}),
     };
     this.byPath.set(result.path, file);
     this.eventTotal += entries.count;
@@ -368,6 +372,7 @@ export async function indexFiles(index: FolderIndex, files: readonly string[], r
     maxDecompressedBytes: options.maxDecompressedBytes,
     ...(options.maxRecordChars !== undefined ? { maxRecordChars: options.maxRecordChars } : {}),
     ...(options.progressBytes !== undefined ? { progressBytes: options.progressBytes } : {}),
+    ...(options.detections !== undefined ? { detections: options.detections } : {}),
   };
   const progress: FolderProgress = { filesDone: 0, filesTotal: files.length, events: 0, textBytes: 0 };
   const inFlight = new Map<string, { textBytes: number; events: number }>();

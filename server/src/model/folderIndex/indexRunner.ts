@@ -1,5 +1,6 @@
 import { ResourceLimits, Worker } from 'node:worker_threads';
 import { entryBuffers } from './fileEntries';
+import { RuleSource } from '../detections/ruleFiles';
 import { FileIndexResult, indexLogFile } from './fileIndexer';
 
 /**
@@ -13,6 +14,8 @@ export interface IndexJobOptions {
   maxDecompressedBytes: number;
   maxRecordChars?: number;
   progressBytes?: number;
+  /** Sigma rules to run over the events, read by each worker once per key. */
+  detections?: RuleSource;
 }
 
 export type JobProgress = (textBytes: number, events: number) => void;
@@ -230,5 +233,7 @@ export class WorkerPool implements IndexRunner {
 
 /** The transfer list of a finished job's result. */
 export function resultBuffers(result: FileIndexResult): ArrayBuffer[] {
-  return entryBuffers(result.entries).filter((buffer) => buffer.byteLength > 0);
+  const buffers = entryBuffers(result.entries);
+  if (result.detections) buffers.push(result.detections.findings.buffer as ArrayBuffer);
+  return buffers.filter((buffer) => buffer.byteLength > 0);
 }

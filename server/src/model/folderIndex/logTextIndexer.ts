@@ -1,4 +1,5 @@
 import { CloudTrailDocument, isEnvelope, looksLikeEvent, parseCloudTrail } from '../cloudTrailDocument';
+import { FileDetections, FileDetector } from '../detections/fileDetections';
 import { LineIndex } from '../lineIndex';
 import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
 import { FileEntriesBuilder } from './fileEntries';
@@ -20,6 +21,8 @@ export interface LogTextOptions {
   maxRecordChars?: number;
   /** Files up to this many characters are parsed whole. */
   wholeDocumentChars?: number;
+  /** Tests every event against Sigma rules as it is read. */
+  detector?: FileDetector;
 }
 
 export const DEFAULT_WHOLE_DOCUMENT_CHARS = 8 * 1024 * 1024;
@@ -71,6 +74,11 @@ export class LogTextIndexer {
 
   get events(): number {
     return this.builder.size;
+  }
+
+  /** What the Sigma rules found, when a detector was given. */
+  detections(): FileDetections | undefined {
+    return this.options.detector?.result();
   }
 
   /** True once the text is known not to be a CloudTrail log: the rest need not be read. */
@@ -173,6 +181,7 @@ export class LogTextIndexer {
       return;
     }
     if (entry.summary && (entry.kind === 'event' || container !== 'top')) {
+      if (entry.event) this.options.detector?.test(entry.event.view, entry.event.node, entry.summary, this.builder.size);
       this.builder.add(record, entry.summary);
       this.found[container]++;
     } else {
@@ -206,6 +215,7 @@ export class LogTextIndexer {
       }
       const start = lines.positionAt(record.start);
       const end = lines.positionAt(record.end);
+      this.options.detector?.test(record.source.view, record.node, record.summary, this.builder.size);
       this.builder.add(
         {
           start: record.start,

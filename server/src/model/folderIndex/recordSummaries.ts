@@ -18,6 +18,8 @@ export interface EntrySummary {
   kind: EntryKind;
   /** Present for 'event' and 'object'. */
   summary?: RecordSummary;
+  /** The event object itself, readable while the entry is handed on (for detections). */
+  event?: { view: JsonView; node: number };
 }
 
 /**
@@ -33,17 +35,17 @@ export function summarizeEntry(view: JsonView, node: number, container: RecordCo
   }
   if (isEnvelope(view, node)) {
     const detail = view.property(node, 'detail');
-    return detail !== NO_NODE && view.kind(detail) === NodeKind.Object ? { kind: 'event', summary: summarizeRecord(view, detail) } : { kind: 'other' };
+    return detail !== NO_NODE && view.kind(detail) === NodeKind.Object ? { kind: 'event', summary: summarizeRecord(view, detail), event: { view, node: detail } } : { kind: 'other' };
   }
   if (looksLikeEvent(view, node)) {
-    return { kind: 'event', summary: summarizeRecord(view, node) };
+    return { kind: 'event', summary: summarizeRecord(view, node), event: { view, node } };
   }
   if (container === 'top') {
     const digest = view.property(node, 'digestStartTime') !== NO_NODE || view.property(node, 'logFiles') !== NO_NODE;
     return { kind: digest ? 'digest' : 'other' };
   }
   // Inside Records or an array every object is a record, even one that holds no event fields.
-  return { kind: 'object', summary: summarizeRecord(view, node) };
+  return { kind: 'object', summary: summarizeRecord(view, node), event: { view, node } };
 }
 
 function summarizeLookupItem(view: JsonView, item: number): EntrySummary {
@@ -52,7 +54,7 @@ function summarizeLookupItem(view: JsonView, item: number): EntrySummary {
     return { kind: 'other' };
   }
   if (view.kind(embedded) === NodeKind.Object) {
-    return { kind: 'event', summary: summarizeRecord(view, embedded) };
+    return { kind: 'event', summary: summarizeRecord(view, embedded), event: { view, node: embedded } };
   }
   const json = view.string(embedded);
   if (json === undefined) {
@@ -61,7 +63,9 @@ function summarizeLookupItem(view: JsonView, item: number): EntrySummary {
   const inner = scanJson(json, { maxProblems: 1 });
   const root = inner.roots[0] ?? NO_NODE;
   const innerView = new JsonView(json, inner.table);
-  return root !== NO_NODE && innerView.kind(root) === NodeKind.Object ? { kind: 'event', summary: summarizeRecord(innerView, root) } : { kind: 'other' };
+  return root !== NO_NODE && innerView.kind(root) === NodeKind.Object
+    ? { kind: 'event', summary: summarizeRecord(innerView, root), event: { view: innerView, node: root } }
+    : { kind: 'other' };
 }
 
 /** Scanning stops collecting syntax problems early: the folder index reports none of them. */
