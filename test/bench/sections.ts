@@ -1,4 +1,5 @@
 import { BenchContext, BenchLog, BenchSection, logLabel, ms } from './benchFrame';
+import { detectionsSection } from './detectionsBench';
 import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
@@ -66,4 +67,5 @@ export const SECTIONS: readonly BenchSection[] = [
   eventTreeSection,
   editLatencySection,
   folderIndexSection,
+  detectionsSection,
 ];

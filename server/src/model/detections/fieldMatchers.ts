@@ -170,6 +170,11 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
   const variants = encodeVariants(text, modifiers);
   const caseSensitive = has('cased') || modifiers.some((m) => m === 'base64' || m === 'base64offset');
   const globs: Glob[] = variants.map((tokens) => compileGlob(withPlacement(tokens, modifiers), caseSensitive));
+  if (globs.length === 1 && globs[0].literal) {
+    // A whole value: most values differ in length, which needs no lower-casing to see.
+    const literal = globs[0].pieces[0].text;
+    return (found) => !found.truncated && found.text.length === literal.length && (caseSensitive ? found.text : lowerText(found)) === literal;
+  }
   return (found) => {
     const subject = caseSensitive ? found.text : lowerText(found);
     for (const glob of globs) {

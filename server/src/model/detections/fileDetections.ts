@@ -1,3 +1,4 @@
+import { RecordSummary } from '../cloudTrailDocument';
 import { JsonView } from '../nodeTable';
 import { CorrelationObservation } from './correlation';
 import { RuleSet } from './ruleSet';
@@ -30,9 +31,9 @@ export class FileDetector {
   constructor(private readonly rules: RuleSet) {}
 
   /** Tests one entry's event. */
-  test(view: JsonView, node: number, summary: { eventName?: string; eventSource?: string; eventTime?: string }, entry: number): void {
+  test(view: JsonView, node: number, summary: RecordSummary, entry: number): void {
     this.rules.evaluate(
-      { view, node, eventName: summary.eventName, eventSource: summary.eventSource, eventTime: summary.eventTime },
+      { view, node, eventName: summary.eventName, eventSource: summary.eventSource, eventTime: summary.eventTime, identityType: summary.identity.type },
       entry,
       0,
       (rule) => {
