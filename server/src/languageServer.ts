@@ -6,6 +6,7 @@ import {
   InitializeParams,
   InitializeResult,
   TextDocuments,
+  ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -21,7 +22,17 @@ import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
-import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
+import {
+  CloseFolderIndexNotification,
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  ExportEventsRequest,
+  IndexFolderRequest,
+  ModelChangedNotification,
+  TimelineRequest,
+} from './protocol';
+import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -41,14 +52,19 @@ const FOLDING_LIMIT = 5_000;
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const log = (message: string): void => connection.console.error(message);
+  const log = (message: string): void => { connection.console.error(message); };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
     {
       ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
       ruleSource: () => detections.ruleSource(),
-      indexChanged: (root, index) => detections.folderIndexChanged(root, index),
+      // Published after the index is answered: the folder's findings never hold its request up.
+      indexChanged: (root, index) => {
+        runtime.timer.setImmediate(() => {
+          detections.folderIndexChanged(root, index);
+        });
+      },
     },
   );
 
@@ -114,7 +130,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     clientSupportsConfiguration = capabilities.workspace?.configuration === true;
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
-    const initSettings = params.initializationOptions?.settings as Settings | undefined;
+    const initSettings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings;
     workspaceFolders = (params.workspaceFolders ?? []).map((folder) => toPath(folder.uri)).filter((folder): folder is string => folder !== undefined);
     initialDetectionSettings = initSettings?.detections;
     if (initSettings?.diagnostics) {
@@ -190,7 +206,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         }
         const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
         if (truncated) {
-          void connection.window.showInformationMessage(
+          connection.window.showInformationMessage(
             `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
           );
         }
@@ -252,6 +268,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     ),
   );
 
+  const timelineEnvironment: TimelineEnvironment = {
+    documentsOf: eventTreeInput,
+    folderIndexOf: (uri) => folderIndexes.indexOf(uri),
+    readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+  };
+  connection.onRequest(TimelineRequest.type, (params, token) =>
+    runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),
+  );
+  connection.onRequest(ExportEventsRequest.type, async (params) => {
+    try {
+      return await exportEvents(params, timelineEnvironment);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      log(formatError('Error while exporting events', error));
+      throw error;
+    }
+  });
+
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     try {
       return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
@@ -260,7 +294,9 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
-  connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => {
+    folderIndexes.close(params.uri);
+  });
   connection.onDidChangeWatchedFiles((params) => {
     folderIndexes.onWatchedFilesChanged(params.changes);
     detections.onWatchedFilesChanged(params.changes);

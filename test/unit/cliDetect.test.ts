@@ -57,7 +57,7 @@ describe('cloudtrail-explorer detect', () => {
     fs.mkdirSync(path.join(rulesDir, 'broken'));
     fs.writeFileSync(path.join(rulesDir, 'broken', 'bad.yml'), 'title: Bad\nid: cli-test-bad\ndetection:\n    selection:\n        eventName|nope: X\n    condition: selection\n');
   });
-  after(() => fs.rmSync(rulesDir, { recursive: true, force: true }));
+  after(() => { fs.rmSync(rulesDir, { recursive: true, force: true }); });
 
   it('prints file:line:col: level rule-id title at the eventName, and exits 3 with findings', async () => {
     const result = await detect(DELETE_TRAIL);

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { runDetect } from './detect';
+import { runExport } from './exportCommand';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
@@ -17,7 +18,7 @@ export interface CliFileSystem {
   /** What is at `target`, following symbolic links; undefined when nothing is there. */
   stat(target: string): Promise<EntryKind | undefined>;
   /** The entries of a folder; a symbolic link is reported as 'link', not followed. */
-  readDirectory(folder: string): Promise<Array<{ name: string; kind: EntryKind }>>;
+  readDirectory(folder: string): Promise<{ name: string; kind: EntryKind }[]>;
   readFile(file: string): Promise<Uint8Array>;
 }
 
@@ -50,6 +51,7 @@ const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
        cloudtrail-explorer detect [options] <file or folder>...   (Sigma rules; see detect --help)
+       cloudtrail-explorer export [options] <file or folder>...   (see export --help)
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -143,6 +145,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
   if (env.argv[0] === 'detect') return runDetect({ ...env, argv: env.argv.slice(1) });
+  if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -348,7 +351,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 // --- problems and totals ---------------------------------------------------------------------
 
-interface LocatedProblem {
+export interface LocatedProblem {
   line: number;
   column: number;
   severity: Severity;
@@ -507,12 +510,30 @@ class TextReport implements Report {
   }
 }
 
-interface JsonFileResult {
+export interface JsonFileResult {
   path: string;
   shape?: string;
   records?: number;
   problems: LocatedProblem[];
   problemsNotShown?: number;
+}
+
+/** What `--format json` prints. */
+export interface JsonOutput {
+  version: string;
+  files: JsonFileResult[];
+  /** Left out with --no-summary. */
+  summary?: {
+    filesRead: number;
+    filesSkipped: number;
+    records: number;
+    errors: number;
+    warnings: number;
+    infos: number;
+    hints: number;
+    byAction: ActionCount[];
+    byIdentity: IdentityCount[];
+  };
 }
 
 class JsonReport implements Report {
@@ -535,7 +556,7 @@ class JsonReport implements Report {
   }
 
   finish(totals: Totals): void {
-    const output: Record<string, unknown> = { version: this.env.version, files: this.files };
+    const output: JsonOutput = { version: this.env.version, files: this.files };
     if (this.options.summary) {
       output.summary = {
         filesRead: totals.filesRead,
@@ -553,7 +574,7 @@ class JsonReport implements Report {
   }
 }
 
-function countWidth(rows: ReadonlyArray<{ count: number }>): number {
+function countWidth(rows: readonly { count: number }[]): number {
   return Math.max(5, ...rows.map((row) => String(row.count).length));
 }
 
@@ -570,6 +591,7 @@ function errorText(error: unknown): string {
  * Characters that could drive or deceive a terminal (controls, escape sequences, bidirectional
  * overrides, line separators), which any log or file name may hold.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text from a log or a file name, made safe to print on one terminal line. */

@@ -145,7 +145,7 @@ export class DetectionService {
     if (!this.settings.enabled) return [];
     const rules = this.rules;
     const cached = this.cache.get(document.uri);
-    if (cached && cached.version === document.version && cached.rules === rules) {
+    if (cached?.version === document.version && cached.rules === rules) {
       return cached.findings;
     }
     const findings = rules.detectDocument(model);
@@ -306,11 +306,11 @@ export class DetectionService {
             if (this.watched.includes(watched)) watched.watcher = disposable;
             else disposable.dispose();
           },
-          (error: unknown) => this.host.log(`Cannot watch the rule folder ${folder}: ${String(error)}`),
+          (error: unknown) => { this.host.log(`Cannot watch the rule folder ${folder}: ${String(error)}`); },
         );
         continue;
       }
-      watched.watcher = watchFolderTree(folder, (changed) => this.noteChange(changed), (message) => this.host.log(message));
+      watched.watcher = watchFolderTree(folder, (changed) => { this.noteChange(changed); }, (message) => { this.host.log(message); });
     }
   }
 }

@@ -48,7 +48,7 @@ export class EventFields {
 
   /** Every value found at the path; arrays on the path (and at its end) give one value per element, and the array itself as JSON. */
   values(path: string, segments: readonly string[]): readonly FieldValue[] {
-    const cache = (this.cache ??= new Map());
+    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
     const cached = cache.get(path);
     if (cached) {
       return cached;
@@ -69,7 +69,7 @@ export class EventFields {
 
   /** Every scalar of the record, for keyword searches. */
   scalars(): readonly FieldValue[] {
-    const cache = (this.cache ??= new Map());
+    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
     const cached = cache.get('');
     if (cached) {
       return cached;

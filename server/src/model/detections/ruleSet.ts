@@ -60,7 +60,7 @@ export class RuleSet {
   readonly files: readonly RuleFileReport[];
   private readonly compiled: CompiledRule[];
   /** For each indexed field, the rules by the literal values it must have (lower case, and as the rules spell them). */
-  private readonly indexes: Map<string, number[]>[] = INDEXED_FIELDS.map(() => new Map());
+  private readonly indexes: Map<string, number[]>[] = INDEXED_FIELDS.map(() => new Map<string, number[]>());
   private readonly unindexed: number[] = [];
   readonly correlations: readonly CorrelationPlan[];
 
