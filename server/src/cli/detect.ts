@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { LineIndex, parseCloudTrail } from '../model';
 import { cloudTrailEventCatalog, Finding, findingAnchor, RuleFileInput, RuleLevel, RuleSet } from '../model/detections';
 import { bundledRulesDirectory } from '../model/detections/ruleFiles';
-import { CliEnvironment, CliFileSystem, collectFiles, escapeInvisibles, EXIT_CLEAN, EXIT_USAGE, loadFile, position, printable } from './run';
+import { CliEnvironment, CliFileSystem, collectFiles, escapeInvisibles, EXIT_CLEAN, EXIT_USAGE, loadFile, position, printable, walkArguments } from './run';
 
 export const EXIT_FINDINGS = 3;
 
@@ -53,19 +53,7 @@ type Parsed = { kind: 'run'; options: DetectOptions } | { kind: 'help' } | { kin
 
 export function parseDetectArguments(argv: readonly string[]): Parsed {
   const options: DetectOptions = { format: 'text', summary: true, ruleFolders: [], defaultRules: true, inputs: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    if (argument === '--') {
-      options.inputs.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!argument.startsWith('-') || argument === '-') {
-      options.inputs.push(argument);
-      continue;
-    }
-    const equals = argument.indexOf('=');
-    const name = equals >= 0 ? argument.slice(0, equals) : argument;
-    const value = (): string | undefined => (equals >= 0 ? argument.slice(equals + 1) : argv[++i]);
+  const stopped = walkArguments<Parsed>(argv, options.inputs, (name, value, _inline, argument) => {
     switch (name) {
       case '-h':
       case '--help':
@@ -91,7 +79,9 @@ export function parseDetectArguments(argv: readonly string[]): Parsed {
       default:
         return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
     }
-  }
+    return undefined;
+  });
+  if (stopped) return stopped;
   if (options.inputs.length === 0) return { kind: 'usage', message: 'Name at least one file or folder to search.' };
   if (!options.defaultRules && options.ruleFolders.length === 0) return { kind: 'usage', message: '--no-default-rules leaves no rule to run: add --rules DIR.' };
   return { kind: 'run', options };

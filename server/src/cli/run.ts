@@ -86,16 +86,24 @@ interface Options {
 
 type Parsed = { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'version' } | { kind: 'usage'; message: string };
 
-export function parseArguments(argv: readonly string[]): Parsed {
-  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+/**
+ * Walks the arguments of a command: plain ones, and every one after `--`, are inputs; each option
+ * goes to `option` with its inline value (`--name=value`) and a reader of its value (inline or the
+ * next argument). A result other than undefined ends the walk and is returned.
+ */
+export function walkArguments<T>(
+  argv: readonly string[],
+  inputs: string[],
+  option: (name: string, takeValue: () => string | undefined, inlineValue: string | undefined, argument: string) => T | undefined,
+): T | undefined {
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--') {
-      options.inputs.push(...argv.slice(i + 1));
+      inputs.push(...argv.slice(i + 1));
       break;
     }
     if (!argument.startsWith('-') || argument === '-') {
-      options.inputs.push(argument);
+      inputs.push(argument);
       continue;
     }
     const equals = argument.indexOf('=');
@@ -106,6 +114,15 @@ export function parseArguments(argv: readonly string[]): Parsed {
       i++;
       return argv[i];
     };
+    const result = option(name, takeValue, inlineValue, argument);
+    if (result !== undefined) return result;
+  }
+  return undefined;
+}
+
+export function parseArguments(argv: readonly string[]): Parsed {
+  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+  const stopped = walkArguments<Parsed>(argv, options.inputs, (name, takeValue, inlineValue, argument) => {
     switch (name) {
       case '-h':
       case '--help':
@@ -137,7 +154,9 @@ export function parseArguments(argv: readonly string[]): Parsed {
       default:
         return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
     }
-  }
+    return undefined;
+  });
+  if (stopped) return stopped;
   if (options.inputs.length === 0) {
     return { kind: 'usage', message: 'Name at least one file or folder to check.' };
   }
