@@ -2,6 +2,7 @@ import {
   CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   InitializeParams,
   InitializeResult,
   MarkupContent,
@@ -14,7 +15,8 @@ import { DocumentModels } from './documentModels';
 import { quickFixes } from './features/codeActions';
 import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagnostic } from './features/diagnostics';
 import { EventTreeInput, EventTreeService } from './features/eventTree';
-import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
+import { DetectionService, detectionSettings } from './features/detections';
+import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
 import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
 import { iamCatalogue } from './model/iam/policy/iamCatalogue';
@@ -44,6 +46,7 @@ import { formatError, runSafe } from './runSafe';
 /** What the client may set under `cloudtrail.*`. */
 interface Settings {
   diagnostics?: { maxProblems?: number; rules?: Record<string, RuleSetting> };
+  detections?: unknown;
 }
 
 const SYMBOL_LIMIT = 10_000;
@@ -60,7 +63,16 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
-    connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+    {
+      ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+      ruleSource: () => detections.ruleSource(),
+      // Published after the index is answered: the folder's findings never hold its request up.
+      indexChanged: (root, index) => {
+        runtime.timer.setImmediate(() => {
+          detections.folderIndexChanged(root, index);
+        });
+      },
+    },
   );
 
   const links = new LinkService({
@@ -76,11 +88,25 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
 
   const documentProblems = new DocumentProblems(models, { maxProblems: 1000 });
   const problemsOf = (document: TextDocument): Problem[] => documentProblems.get(document);
+  let workspaceFolders: string[] = [];
+  let initialDetectionSettings: unknown;
+  const detections = new DetectionService({
+    watchThroughClient: (baseUri, pattern) =>
+      clientWatchesFiles ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: { baseUri, pattern } }] }) : undefined,
+    setTimeout: (callback, ms) => runtime.timer.setTimeout(callback, ms),
+    publishRuleFileDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    rulesChanged: () => diagnosticsSupport?.requestRefresh(),
+    log,
+    bundledDirectory: runtime.sigmaRules,
+    isOpen: (uri) => documents.get(uri) !== undefined,
+  });
 
   const validate = (document: TextDocument) => {
     const problems = problemsOf(document);
     notifyModelChanged(document, problems);
-    return problems.map((problem) => toDiagnostic(problem, document));
+    // Findings are diagnostics of their own source, after the problems, and never limit them.
+    const diagnostics = problems.map((problem) => toDiagnostic(problem, document));
+    return detections.enabled ? diagnostics.concat(detections.diagnostics(document, models.get(document))) : diagnostics;
   };
 
   const notifyModelChanged = (document: TextDocument, problems: Problem[]): void => {
@@ -107,6 +133,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         maxProblems: Math.max(1, settings.diagnostics?.maxProblems ?? 1000),
         rules: settings.diagnostics?.rules ?? {},
       });
+      detections.configure(detectionSettings(settings.detections), workspaceFolders);
       diagnosticsSupport?.requestRefresh();
     } catch (error) {
       log(formatError('Could not read the cloudtrail settings', error));
@@ -119,6 +146,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
     const initSettings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings;
+    workspaceFolders = (params.workspaceFolders ?? []).map((folder) => toPath(folder.uri)).filter((folder): folder is string => folder !== undefined);
+    initialDetectionSettings = initSettings?.detections;
     if (initSettings?.diagnostics) {
       documentProblems.setOptions({
         maxProblems: Math.max(1, initSettings.diagnostics.maxProblems ?? 1000),
@@ -150,6 +179,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     if (clientSupportsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cloudtrail' });
       void updateSettings();
+    } else {
+      detections.configure(detectionSettings(initialDetectionSettings), workspaceFolders);
     }
   });
 
@@ -159,6 +190,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     const { uri } = event.document;
     models.delete(uri);
     documentProblems.delete(uri);
+    detections.delete(uri);
     eventTrees.forget(uri);
     void connection.sendNotification(ModelChangedNotification.type, { uri, version: null, shape: 'empty', events: 0, failedEvents: 0, errors: 0, warnings: 0 });
   });
@@ -322,11 +354,17 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
-  connection.onNotification(CloseFolderIndexNotification.type, (params) => { folderIndexes.close(params.uri); });
-  connection.onDidChangeWatchedFiles((params) => { folderIndexes.onWatchedFilesChanged(params.changes); });
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => {
+    folderIndexes.close(params.uri);
+  });
+  connection.onDidChangeWatchedFiles((params) => {
+    folderIndexes.onWatchedFilesChanged(params.changes);
+    detections.onWatchedFilesChanged(params.changes);
+  });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
     folderIndexes.dispose();
+    detections.dispose();
     idleTextJoin.dispose();
   });
 
