@@ -5,6 +5,7 @@ import {
   InitializeParams,
   InitializeResult,
   TextDocuments,
+  ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -19,7 +20,17 @@ import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
-import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
+import {
+  CloseFolderIndexNotification,
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  ExportEventsRequest,
+  IndexFolderRequest,
+  ModelChangedNotification,
+  TimelineRequest,
+} from './protocol';
+import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -224,6 +235,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       token,
     ),
   );
+
+  const timelineEnvironment: TimelineEnvironment = {
+    documentsOf: eventTreeInput,
+    folderIndexOf: (uri) => folderIndexes.indexOf(uri),
+    readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+  };
+  connection.onRequest(TimelineRequest.type, (params, token) =>
+    runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),
+  );
+  connection.onRequest(ExportEventsRequest.type, async (params) => {
+    try {
+      return await exportEvents(params, timelineEnvironment);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      log(formatError('Error while exporting events', error));
+      throw error;
+    }
+  });
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     try {

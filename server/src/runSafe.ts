@@ -26,6 +26,11 @@ export function runSafe<T, E = void>(
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         resolve(token.isCancellationRequested ? cancelled<E>() : result);
       } catch (error) {
+        // A handler that rejects its parameters answers with its own error, not an empty result.
+        if (error instanceof ResponseError) {
+          resolve(error as ResponseError<E>);
+          return;
+        }
         log(formatError(`Error while ${what}`, error));
         resolve(errorValue);
       }
