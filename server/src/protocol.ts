@@ -40,8 +40,8 @@ export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions, or every event (no grouping). */
-  kind?: 'action' | 'identity' | 'role' | 'all';
+  /** What the group is: an action, an identity (with its type), a role holding sessions, an IAM access level, or every event (no grouping). */
+  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;
@@ -249,4 +249,18 @@ export interface ExportEventsResult {
 export namespace ExportEventsRequest {
   export const method = 'cloudtrail/exportEvents';
   export const type = new RequestType<ExportEventsParams, ExportEventsResult | null, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM access levels in the event tree
+
+/** The access levels a group or filter can name, in the order the tree lists them. */
+export { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN } from './model/iam/accessLevels';
+
+export interface EventGroup {
+  /**
+   * For action and access-level groups: the IAM access level of the events ("Permissions
+   * management", "Write", "Tagging", "Read", "List", "No IAM permission" or "Not known").
+   */
+  accessLevel?: string;
 }

@@ -4,7 +4,7 @@
  * a log is written by whoever wrote the log: labels are plain text, and tooltips escape it.
  */
 import { showTime } from '../../../server/src/model/explain/time';
-import type { EventGroup, EventRef } from '../../../server/src/protocol';
+import { EventGroup, EventRef, NO_IAM_PERMISSION, NOT_KNOWN } from '../../../server/src/protocol';
 import { EventNode, fileName, formatCount, GroupNode, MoreNode, PAGE_SIZE, TreeNode } from './eventTreeModel';
 
 export const REVEAL_EVENT_COMMAND = 'cloudtrail.events.revealEvent';
@@ -47,6 +47,23 @@ const IDENTITY_ICONS: Partial<Record<string, string>> = {
 const ERROR_COLOR = 'list.errorForeground';
 const WARNING_COLOR = 'list.warningForeground';
 
+const PERMISSIONS_MANAGEMENT = 'Permissions management';
+
+const ACCESS_LEVEL_ICONS: Record<string, string> = {
+  [PERMISSIONS_MANAGEMENT]: 'key',
+  Write: 'edit',
+  Tagging: 'tag',
+  Read: 'eye',
+  List: 'list-unordered',
+  [NO_IAM_PERMISSION]: 'circle-slash',
+  [NOT_KNOWN]: 'question',
+};
+
+/** The codicon of an IAM access level (a key for permission changes). */
+export function accessLevelIcon(accessLevel: string): string {
+  return Object.prototype.hasOwnProperty.call(ACCESS_LEVEL_ICONS, accessLevel) ? ACCESS_LEVEL_ICONS[accessLevel] : 'question';
+}
+
 export function describeNode(node: TreeNode): ItemDescription {
   switch (node.type) {
     case 'group':
@@ -62,7 +79,9 @@ function describeGroup(node: GroupNode): ItemDescription {
   const group = node.group;
   const label = plain(group.label);
   const counts = countText(group);
-  const description = [group.description ? plain(group.description) : undefined, counts].filter(Boolean).join(' · ');
+  // Permission changes carry a badge in the description, whatever the grouping.
+  const badge = group.kind === 'action' && group.accessLevel === PERMISSIONS_MANAGEMENT ? 'permissions' : undefined;
+  const description = [badge, group.description ? plain(group.description) : undefined, counts].filter(Boolean).join(' · ');
   const look = GROUP_LOOKS[group.kind ?? ''] ?? DEFAULT_GROUP_LOOK;
   const lines = [`**${escapeMarkdown(group.label)}**`, ...look.tooltip(group)];
   lines.push(group.errorCount > 0 ? counts : `${counts}, none failed`);
@@ -71,7 +90,7 @@ function describeGroup(node: GroupNode): ItemDescription {
     label,
     description,
     tooltip: lines.join('  \n'),
-    icon: { id: look.icon(group) },
+    icon: look.icon(group),
     collapsible: group.count > 0,
     contextValue: `cloudtrail.group.${group.kind ?? 'group'}`,
     accessibilityLabel: `${label}, ${counts}`,
@@ -135,28 +154,52 @@ function describeMore(node: MoreNode): ItemDescription {
 
 /** How a kind of group looks: its icon and what its tooltip says beyond its name and counts. */
 interface GroupLook {
-  icon(group: EventGroup): string;
+  icon(group: EventGroup): ItemIcon;
   /** Markdown lines; log values escaped. */
   tooltip(group: EventGroup): string[];
+}
+
+/** What a person reads in the tooltip of an access-level group. */
+function accessLevelMeaning(accessLevel: string): string {
+  switch (accessLevel) {
+    case PERMISSIONS_MANAGEMENT:
+      return 'Calls that change who may do what: identity and resource policies, grants, permission sets.';
+    case NO_IAM_PERMISSION:
+      return 'Events that need no IAM permission: sign-ins, service events, calls anyone may make.';
+    case NOT_KNOWN:
+      return 'Events the IAM data does not know.';
+    default:
+      return `Calls whose IAM access level is ${accessLevel}.`;
+  }
 }
 
 /** One row per kind of group (EventGroup.kind): a new grouping adds its row here. */
 const GROUP_LOOKS: Partial<Record<string, GroupLook>> = {
   action: {
-    icon: (group) => accessIcon(group.readOnly),
-    tooltip: (group) => [...(group.eventSource ? [`Service: ${escapeMarkdown(group.eventSource)}`] : []), accessText(group.readOnly)],
+    icon: (group) => (group.accessLevel === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessIcon(group.readOnly) }),
+    tooltip: (group) => [
+      ...(group.eventSource ? [`Service: ${escapeMarkdown(group.eventSource)}`] : []),
+      accessText(group.readOnly),
+      ...(group.accessLevel
+        ? [`IAM access level: ${group.accessLevel === PERMISSIONS_MANAGEMENT ? '**Permissions management** (changes who may do what)' : group.accessLevel}`]
+        : []),
+    ],
+  },
+  accessLevel: {
+    icon: (group) => (group.label === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessLevelIcon(group.label) }),
+    tooltip: (group) => [accessLevelMeaning(group.label)],
   },
   role: {
-    icon: () => 'organization',
+    icon: () => ({ id: 'organization' }),
     tooltip: (group) => [`Role: ${escapeMarkdown(group.key)}`, 'The sessions that assumed this role are listed beneath it.'],
   },
   identity: {
-    icon: (group) => IDENTITY_ICONS[group.identityType ?? ''] ?? 'question',
+    icon: (group) => ({ id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' }),
     tooltip: (group) => [`Identity: ${escapeMarkdown(group.key)}`, ...(group.identityType ? [`Type: ${escapeMarkdown(group.identityType)}`] : [])],
   },
 };
 
-const DEFAULT_GROUP_LOOK: GroupLook = { icon: () => 'list-flat', tooltip: () => [] };
+const DEFAULT_GROUP_LOOK: GroupLook = { icon: () => ({ id: 'list-flat' }), tooltip: () => [] };
 
 /** Failed events and events with problems stand out; the others show whether they read or write. */
 function eventIcon(event: EventRef): ItemIcon {

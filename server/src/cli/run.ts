@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { runExport } from './exportCommand';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
+import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -56,7 +57,8 @@ on the command line is read whatever its extension.
 
 Every problem is printed as
   file:line:column: severity code message
-followed by a summary: files, records, problems, events by action and by identity.
+followed by a summary: files, records, problems, events by IAM access level, by action
+and by identity.
 
 Options:
   --format text|json   text (default) or one JSON document on standard output
@@ -369,6 +371,20 @@ export interface ActionCount {
   eventName: string;
   count: number;
   failed: number;
+  /** The IAM actions the call needed (`iam:CreateAccessKey`); empty when none or not known. */
+  iamActions: string[];
+  /** The access level of those actions (the strongest of several); null when none or not known. */
+  accessLevel: string | null;
+  /** How the event resolved: to actions, to no permission needed, or not known. */
+  iam: 'actions' | 'no-permission' | 'unknown';
+}
+
+export interface AccessLevelCount {
+  accessLevel: string;
+  count: number;
+  failed: number;
+  /** Distinct actions (eventSource and eventName) counted in this row. */
+  actions: number;
 }
 
 export interface IdentityCount {
@@ -403,7 +419,7 @@ class Totals {
       const actionKey = `${eventSource}\u0000${eventName}`;
       let action = this.actions.get(actionKey);
       if (!action) {
-        action = { eventSource, eventName, count: 0, failed: 0 };
+        action = { eventSource, eventName, count: 0, failed: 0, ...iamOf(eventSource, eventName, record.summary.eventType) };
         this.actions.set(actionKey, action);
       }
       action.count++;
@@ -424,6 +440,36 @@ class Totals {
   byIdentity(): IdentityCount[] {
     return [...this.identities.values()].sort((a, b) => b.count - a.count || compare(a.key, b.key));
   }
+
+  /** One row per access level that has events, Permissions management first (EVENT_ACCESS_LEVELS). */
+  byAccessLevel(): AccessLevelCount[] {
+    const rows = new Map<string, AccessLevelCount>();
+    for (const action of this.actions.values()) {
+      const level = accessLevelRow(action);
+      let row = rows.get(level);
+      if (!row) {
+        row = { accessLevel: level, count: 0, failed: 0, actions: 0 };
+        rows.set(level, row);
+      }
+      row.count += action.count;
+      row.failed += action.failed;
+      row.actions++;
+    }
+    return EVENT_ACCESS_LEVELS.flatMap((level) => rows.get(level) ?? []);
+  }
+}
+
+function iamOf(eventSource: string, eventName: string, eventType: string | undefined): Pick<ActionCount, 'iamActions' | 'accessLevel' | 'iam'> {
+  const resolution = resolveIamActions(eventSource, eventName, eventType);
+  if (resolution.kind !== 'actions') {
+    return { iamActions: [], accessLevel: null, iam: resolution.kind };
+  }
+  return { iamActions: resolution.actions.map((action) => action.action), accessLevel: strongestAccessLevel(resolution.actions) ?? null, iam: 'actions' };
+}
+
+function accessLevelRow(action: ActionCount): string {
+  if (action.iam === 'no-permission') return NO_IAM_PERMISSION;
+  return action.accessLevel ?? NOT_KNOWN;
 }
 
 function compare(a: string, b: string): number {
@@ -470,6 +516,15 @@ class TextReport implements Report {
     lines.push(`Records:  ${totals.records}`);
     const other = totals.infos + totals.hints;
     lines.push(`Problems: ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}${other ? `, ${other} info and hints` : ''}`);
+    const levels = totals.byAccessLevel();
+    if (levels.length > 0) {
+      lines.push('', 'Events by IAM access level:');
+      const width = countWidth(levels);
+      lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  ${'actions'.padStart(7)}  access level`);
+      for (const level of levels) {
+        lines.push(`  ${String(level.count).padStart(width)}  ${String(level.failed).padStart(6)}  ${String(level.actions).padStart(7)}  ${level.accessLevel}`);
+      }
+    }
     const actions = totals.byAction();
     if (actions.length > 0) {
       lines.push('', `Events by action (${actions.length}):`);
@@ -526,6 +581,7 @@ export interface JsonOutput {
     warnings: number;
     infos: number;
     hints: number;
+    byAccessLevel: AccessLevelCount[];
     byAction: ActionCount[];
     byIdentity: IdentityCount[];
   };
@@ -561,6 +617,7 @@ class JsonReport implements Report {
         warnings: totals.warnings,
         infos: totals.infos,
         hints: totals.hints,
+        byAccessLevel: totals.byAccessLevel(),
         byAction: totals.byAction(),
         byIdentity: totals.byIdentity(),
       };

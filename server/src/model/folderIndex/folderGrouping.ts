@@ -1,5 +1,6 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, timeRangeOf } from '../eventGrouping';
+import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
+import { accessLevelFilterValue, eventAccessLevel } from '../iam';
 import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
 
@@ -91,7 +92,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
         reads += inner.reads;
         writes += inner.writes;
       }
-      sortLikeGroupEvents(group.groups);
+      sortGroups(group.groups);
     } else {
       const members = new Set<number>();
       for (const event of group.events ?? []) {
@@ -118,7 +119,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   for (const group of grouping.groups) {
     recount(group);
   }
-  sortLikeGroupEvents(grouping.groups);
+  sortGroups(grouping.groups);
 
   const eventCache = new WeakMap<EventGroupNode, FolderEventRef[]>();
   const eventsOf = (group: EventGroupNode): FolderEventRef[] => {
@@ -159,11 +160,6 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   return { groups: grouping.groups, total: index.eventCount, matched, eventsOf, visitMatched };
 }
 
-/** The order `groupEvents` gives groups: most events first, then by label and key. */
-function sortLikeGroupEvents(groups: EventGroupNode[]): void {
-  const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  groups.sort((a, b) => b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key));
-}
 
 function profileDocument(profiles: readonly EventProfile[]): CloudTrailDocument {
   // A record of a real (tiny) document lends every field the model may add to records; only
@@ -215,6 +211,7 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
   const service = filter?.service?.trim().toLowerCase() ?? '';
   const errorsOnly = filter?.errorsOnly === true;
   const writesOnly = filter?.writesOnly === true;
+  const accessLevel = accessLevelFilterValue(filter?.accessLevel);
   const range = timeRangeOf(filter);
   // Whether each string of the index contains the needle, worked out once per string.
   const stringMatches = new Uint8Array(index.strings.size);
@@ -238,6 +235,8 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
         const source = profile.eventSource?.toLowerCase();
         if (!source || (source !== service && shortServiceName(source) !== service)) return REJECT;
       }
+      // The index keeps no eventType per profile, so service events are read by their names here.
+      if (accessLevel !== undefined && eventAccessLevel(profile.eventSource, profile.eventName) !== accessLevel) return REJECT;
       if (!needle) return range ? CHECK_TIME : ACCEPT;
       const identity = profile.identity;
       const hit = [
