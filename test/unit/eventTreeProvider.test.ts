@@ -362,7 +362,7 @@ describe('the Events tree', () => {
     const writes = await model.getChildren();
     assert.deepEqual(server.treeRequests.at(-1)?.filter, { accessLevel: 'Write' });
     assert.deepEqual(writes.map((node) => [describeNode(node).label, describeNode(node).icon.id]), [['CreateAccessKey', 'circle-small']]);
-    assert.equal(model.message, 'Filter: access level Write. 1 of 4 events match.');
+    assert.equal(model.message, 'iam.json · 1 of 4 events · by action · filter: access level Write');
   });
 
   it('lists the services to filter by, whatever service is filtered now', async () => {

@@ -546,6 +546,7 @@ function shortFilter(filter: EventFilter): string | undefined {
   if (filter.service) parts.push(visibleText(filter.service));
   if (filter.errorsOnly) parts.push('failed');
   if (filter.writesOnly) parts.push('writes');
+  if (filter.accessLevel) parts.push(`access level ${filter.accessLevel}`);
   if (filter.from !== undefined || filter.to !== undefined) parts.push(describeTimeRange(filter.from, filter.to));
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
