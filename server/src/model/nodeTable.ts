@@ -249,6 +249,26 @@ export class JsonView {
     return flags & NodeFlags.HasEscapes ? unescapeJsonString(raw) : raw;
   }
 
+  /**
+   * The first `maxLength` decoded characters of a string node, and whether the string goes on:
+   * what an explanation of an attacker-written value reads, whatever the value's length.
+   */
+  stringPrefix(node: number, maxLength: number): { text: string; cut: boolean } | undefined {
+    if (node === NO_NODE || this.table.kind[node] !== NodeKind.String) {
+      return undefined;
+    }
+    const flags = this.table.flags[node];
+    const start = this.table.start[node] + (flags & NodeFlags.MissingOpenQuote ? 0 : 1);
+    const end = Math.max(start, this.table.end[node] - (flags & NodeFlags.Unterminated ? 0 : 1));
+    if (!(flags & NodeFlags.HasEscapes)) {
+      return { text: this.text.slice(start, Math.min(end, start + maxLength)), cut: end - start > maxLength };
+    }
+    // Every escape stands for one character, so maxLength decoded characters come from at most
+    // 6 * maxLength raw ones; one more decoded character tells whether the string goes on.
+    const decoded = unescapeJsonString(this.text.slice(start, Math.min(end, start + 6 * (maxLength + 1))), maxLength + 1);
+    return decoded.length > maxLength ? { text: decoded.slice(0, maxLength), cut: true } : { text: decoded, cut: false };
+  }
+
   /** The string value of `node`'s property `name`, if it is a string. */
   stringProperty(node: number, name: string): string | undefined {
     return this.string(this.property(node, name));
@@ -323,25 +343,42 @@ export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   t: '\t',
 };
 
-/** Unescapes the inside of a JSON string, tolerating the broken escapes the scanner already reported. */
-export function unescapeJsonString(raw: string): string {
+/**
+ * Unescapes the inside of a JSON string, tolerating the broken escapes the scanner already
+ * reported. With `maxLength`, stops once that many characters are decoded, so a caller that
+ * wants a prefix of a long string reads only that much of it.
+ */
+export function unescapeJsonString(raw: string, maxLength = Number.POSITIVE_INFINITY): string {
   let result = '';
   let last = 0;
-  for (let i = raw.indexOf('\\'); i >= 0 && i < raw.length; i = raw.indexOf('\\', last)) {
+  for (let i = raw.indexOf('\\'); i >= 0 && i < raw.length && result.length < maxLength; i = raw.indexOf('\\', last)) {
     result += raw.slice(last, i);
     const escape = raw.charAt(i + 1);
-    if (escape === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6))) {
+    if (escape === 'u' && isHex4(raw, i + 2)) {
       result += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
       last = i + 6;
-    } else if (escape in SIMPLE_ESCAPES) {
-      result += SIMPLE_ESCAPES[escape];
-      last = i + 2;
     } else {
-      result += escape;
+      result += SIMPLE_ESCAPES[escape] ?? escape;
       last = i + 2;
     }
   }
-  return result + raw.slice(last);
+  if (result.length < maxLength) {
+    result += raw.slice(last);
+  }
+  return result.length > maxLength ? result.slice(0, maxLength) : result;
+}
+
+function isHex4(text: string, at: number): boolean {
+  if (at + 4 > text.length) {
+    return false;
+  }
+  for (let i = at; i < at + 4; i++) {
+    const code = text.charCodeAt(i) | 0x20;
+    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
