@@ -202,7 +202,11 @@ export class JsonView {
     return -1;
   }
 
-  /** Finds the property `name` of an object (the first one, as JSON.parse keeps the last: see duplicate-key rule). */
+  /**
+   * Finds the property `name` of an object. When the name is written more than once, the last
+   * one, as JSON.parse reads it (the duplicate-key rule reports the others); a name written with
+   * escapes (`"\u0052ecords"`) counts as its decoded text.
+   */
   property(node: number, name: string): number {
     if (this.table.kind[node] !== NodeKind.Object) {
       return NO_NODE;
@@ -210,19 +214,26 @@ export class JsonView {
     const stop = this.table.next[node];
     const { keyStart, keyEnd, flags } = this.table;
     const text = this.text;
+    let found = NO_NODE;
     for (let child = node + 1; child < stop; child = this.table.next[child]) {
       const start = keyStart[child];
       if (start < 0) {
+        continue;
+      }
+      if (flags[child] & NodeFlags.KeyHasEscapes) {
+        if (this.key(child) === name) {
+          found = child;
+        }
         continue;
       }
       const quoted = (flags[child] & NodeFlags.UnquotedKey) === 0;
       const nameStart = quoted ? start + 1 : start;
       const nameEnd = quoted ? keyEnd[child] - 1 : keyEnd[child];
       if (nameEnd - nameStart === name.length && text.startsWith(name, nameStart)) {
-        return child;
+        found = child;
       }
     }
-    return NO_NODE;
+    return found;
   }
 
   /** Follows a path of property names. */
