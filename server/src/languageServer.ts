@@ -19,9 +19,23 @@ import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
-import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
+import {
+  CloseFolderIndexNotification,
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  IndexFolderRequest,
+  isCloseFolderIndexParams,
+  isCodeActionParams,
+  isEventAtParams,
+  isEventTreeParams,
+  isIndexFolderParams,
+  isTextDocumentParams,
+  isTextDocumentPositionParams,
+  ModelChangedNotification,
+} from './protocol';
 import { RuntimeEnvironment } from './runtime';
-import { formatError, runSafe } from './runSafe';
+import { formatError, RequestGate, runSafe } from './runSafe';
 
 /** What the client may set under `cloudtrail.*`. */
 interface Settings {
@@ -37,6 +51,7 @@ const FOLDING_LIMIT = 5_000;
  */
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
+  const gate = new RequestGate();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
   const log = (message: string): void => connection.console.error(message);
   const eventTrees = new EventTreeService();
@@ -101,7 +116,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     }
     const pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
     diagnosticsSupport = pullDiagnostics
-      ? registerDiagnosticsPullSupport(documents, connection, runtime, validate)
+      ? registerDiagnosticsPullSupport(documents, connection, runtime, validate, gate)
       : registerDiagnosticsPushSupport(documents, connection, runtime, validate);
     return {
       capabilities: {
@@ -139,6 +154,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   };
 
   connection.onHover((params, token) =>
+    gate.refusal(params, isTextDocumentPositionParams) ??
     runSafe(
       runtime,
       log,
@@ -153,6 +169,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onDocumentSymbol((params, token) =>
+    gate.refusal(params, isTextDocumentParams) ??
     runSafe(
       runtime,
       log,
@@ -176,6 +193,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onFoldingRanges((params, token) =>
+    gate.refusal(params, isTextDocumentParams) ??
     runSafe(
       runtime,
       log,
@@ -190,6 +208,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onCodeAction((params, token) =>
+    gate.refusal(params, isCodeActionParams) ??
     runSafe(
       runtime,
       log,
@@ -204,6 +223,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(EventTreeRequest.type, (params, token) =>
+    gate.refusal(params, isEventTreeParams) ??
     runSafe(
       runtime,
       log,
@@ -215,6 +235,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(EventAtRequest.type, (params, token) =>
+    gate.refusal(params, isEventAtParams) ??
     runSafe(
       runtime,
       log,
@@ -226,6 +247,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
+    const refusal = gate.refusal(params, isIndexFolderParams);
+    if (refusal) {
+      return refusal;
+    }
     try {
       return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
     } catch (error) {
@@ -233,10 +258,15 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
-  connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => {
+    if (isCloseFolderIndexParams(params)) {
+      folderIndexes.close(params.uri);
+    }
+  });
   connection.onDidChangeWatchedFiles((params) => folderIndexes.onWatchedFilesChanged(params.changes));
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
+    gate.shutdown();
     folderIndexes.dispose();
     idleTextJoin.dispose();
   });

@@ -454,14 +454,16 @@ describe('command line: summary', () => {
 describe('command line: text from the log is escaped', () => {
   it('never prints control characters, escape sequences or direction overrides raw', async () => {
     const hostile = { ...EVENT, eventName: 'Describe\u001b[2J\u001b]0;pwned\u0007Certificate\u202e', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/a\nfake.json:1:1: error', userName: 'x\u009b31m' } };
+    const disguised = { ...EVENT, eventName: 'adm\u200bin\ufeff' };
     const name = 'logs/evil\u001b[31m\nname.json';
-    const files = new FakeFileSystem().file(name, JSON.stringify({ Records: [hostile], 'bad\u001bkey': 1 }));
+    const files = new FakeFileSystem().file(name, JSON.stringify({ Records: [hostile, disguised], 'bad\u001bkey': 1 }));
     for (const format of ['text', 'json']) {
       const result = await run(files, '--format', format, 'logs');
-      assert.doesNotMatch(result.out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, format);
+      assert.doesNotMatch(result.out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/, format);
       if (format === 'text') {
-        assert.ok(result.out.includes('acm.amazonaws.com Describe\\u001b[2J\\u001b]0;pwned\\u0007Certificate\\u202e'), result.out);
-        assert.ok(result.out.includes('logs/evil\\u001b[31m\\u000aname.json'), result.out);
+        assert.ok(result.out.includes('acm.amazonaws.com Describe<U+001B>[2J<U+001B>]0;pwned<U+0007>Certificate<U+202E>'), result.out);
+        assert.ok(result.out.includes('logs/evil<U+001B>[31m<U+000A>name.json'), result.out);
+        assert.ok(result.out.includes('adm<U+200B>in<U+FEFF>'), result.out);
         // One log line can never pose as another diagnostic.
         assert.ok(result.out.split('\n').every((line) => !line.startsWith('fake.json')));
       } else {
@@ -472,8 +474,9 @@ describe('command line: text from the log is escaped', () => {
     }
   });
 
-  it('escapes as \\u followed by four hex digits', () => {
-    assert.equal(printable('a\u0000b\u001bc\u2028d\u200fe'), 'a\\u0000b\\u001bc\\u2028d\\u200fe');
+  it('writes hidden characters as their code points, as every other view of a log does', () => {
+    assert.equal(printable('a\u0000b\u001bc\u2028d\u200fe'), 'a<U+0000>b<U+001B>c<U+2028>d<U+200F>e');
+    assert.equal(printable('adm\u200bin \ud800'), 'adm<U+200B>in <U+D800>');
     assert.equal(printable('plain ünïcödé ☕'), 'plain ünïcödé ☕');
   });
 });

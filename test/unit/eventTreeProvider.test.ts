@@ -418,6 +418,37 @@ describe('tree items', () => {
     assert.equal(escapeMarkdown('a_b*c<d>[e](f)'), 'a\\_b\\*c\\<d\\>\\[e\\]\\(f\\)');
   });
 
+  it('shows zero-width, direction-changing characters and lone surrogates as code points in labels, descriptions and tooltips', () => {
+    const disguised = 'adm\u200bin\u202e\ud800';
+    const shown = 'adm<U+200B>in<U+202E><U+D800>';
+    const event: EventNode = {
+      type: 'event',
+      id: 'y',
+      uri: 'file:///a.json',
+      showFile: false,
+      parent: undefined,
+      event: { index: 0, identity: disguised, identityLabel: disguised, eventName: disguised, awsRegion: disguised, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } },
+    };
+    const item = describeNode(event);
+    assert.equal(item.label, `(no time) ${shown}`);
+    assert.equal(item.description, `${shown} · ${shown}`);
+    assert.ok(item.tooltip.includes(escapeMarkdown(disguised)));
+    assert.equal(escapeMarkdown(disguised), 'adm\\<U\\+200B\\>in\\<U\\+202E\\>\\<U\\+D800\\>');
+    const group: GroupNode = {
+      type: 'group',
+      id: 'g',
+      path: [disguised],
+      parent: undefined,
+      group: { key: disguised, label: disguised, description: disguised, kind: 'identity', count: 1, errorCount: 0 },
+    };
+    const groupItem = describeNode(group);
+    assert.equal(groupItem.label, shown);
+    assert.ok(groupItem.description?.startsWith(shown));
+    for (const text of [item.label, item.description ?? '', item.tooltip, groupItem.label, groupItem.tooltip, groupItem.accessibilityLabel]) {
+      assert.doesNotMatch(text, /[\u200b\u202e]|[\ud800-\udfff]/);
+    }
+  });
+
   it('formats CloudTrail times and leaves other text alone', () => {
     assert.equal(formatTime('2026-11-24T10:03:11Z'), '2026-11-24 10:03:11');
     assert.equal(formatTime('Jan 22, 2021 12:46:28 AM'), 'Jan 22, 2021 12:46:28 AM');

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
+import { DEFAULT_VISIBLE_LENGTH, visibleText } from '../model/text/visibleText';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -161,7 +162,7 @@ export async function runCli(env: CliEnvironment): Promise<number> {
   }
   totals.skipped = skipped;
   if (files.length === 0 && missing.length === 0) {
-    env.stderr(`cloudtrail-explorer: no .json or .gz file found in ${options.inputs.map(printable).join(', ')}.\n`);
+    env.stderr(`cloudtrail-explorer: no .json or .gz file found in ${options.inputs.map((input) => printable(input)).join(', ')}.\n`);
     return EXIT_USAGE;
   }
 
@@ -473,7 +474,7 @@ class TextReport implements Report {
       const width = countWidth(actions);
       lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  action`);
       for (const action of this.top(actions)) {
-        lines.push(`  ${String(action.count).padStart(width)}  ${String(action.failed).padStart(6)}  ${printable(action.eventSource)} ${printable(action.eventName)}`);
+        lines.push(`  ${String(action.count).padStart(width)}  ${String(action.failed).padStart(6)}  ${printable(action.eventSource, SHOWN_VALUE_LENGTH)} ${printable(action.eventName, SHOWN_VALUE_LENGTH)}`);
       }
       this.more(lines, actions.length, 'actions');
     }
@@ -483,8 +484,8 @@ class TextReport implements Report {
       const width = countWidth(identities);
       lines.push(`  ${'count'.padStart(width)}  identity`);
       for (const identity of this.top(identities)) {
-        const key = identity.key !== identity.label ? `  ${printable(identity.key)}` : '';
-        lines.push(`  ${String(identity.count).padStart(width)}  ${printable(identity.label)}${key}`);
+        const key = identity.key !== identity.label ? `  ${printable(identity.key, SHOWN_VALUE_LENGTH)}` : '';
+        lines.push(`  ${String(identity.count).padStart(width)}  ${printable(identity.label, SHOWN_VALUE_LENGTH)}${key}`);
       }
       this.more(lines, identities.length, 'identities');
     }
@@ -562,17 +563,19 @@ function errorText(error: unknown): string {
 }
 
 /**
- * Characters that could drive or deceive a terminal (controls, escape sequences, bidirectional
- * overrides, line separators), which any log or file name may hold.
+ * Text from a log or a file name, made safe to print on one terminal line: controls, escape
+ * sequences, zero-width and direction-changing characters and lone surrogates, which could drive
+ * or deceive a terminal or make one name pass for another, are written as `<U+001B>`. Values
+ * from a log are cut to `maxLength` characters; file names and messages are printed whole.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text from a log or a file name, made safe to print on one terminal line. */
-export function printable(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function printable(text: string, maxLength = Number.MAX_SAFE_INTEGER): string {
+  return visibleText(text, maxLength);
 }
 
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** How much of one log value the summary tables print. */
+const SHOWN_VALUE_LENGTH = DEFAULT_VISIBLE_LENGTH;
+
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
 /** JSON.stringify escapes C0 controls but leaves C1 controls and direction marks raw; escape them too (the JSON means the same). */
 function escapeInvisibles(json: string): string {

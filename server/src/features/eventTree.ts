@@ -14,7 +14,7 @@ import {
   recordsWithProblems,
 } from '../model';
 import { EventAtParams, EventFilter, EventGroup, EventRef, EventTreeParams, EventTreeResult } from '../protocol';
-import { toEventRef } from './eventRefs';
+import { toEventRef, visibleEventRef } from './eventRefs';
 
 /** What the event tree needs of one open document. */
 export interface EventTreeInput {
@@ -79,7 +79,7 @@ export class EventTreeService {
         }
       }
     }
-    return ref;
+    return visibleEventRef(ref);
   }
 
   /** Drops the groupings that hold a closed document's model. */

@@ -1,11 +1,12 @@
 import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CloudTrailDocument, CloudTrailRecord, NO_NODE } from '../model';
+import { visibleText } from '../model/text/visibleText';
 
-/** The title of an event in the outline: "eventTime eventName - identity". */
+/** The title of an event in the outline: "eventTime eventName - identity", hidden characters made visible. */
 export function eventTitle(record: CloudTrailRecord): string {
   const { eventTime, eventName, identity } = record.summary;
-  return `${eventTime ?? '(no time)'} ${eventName ?? '(no eventName)'} - ${identity.label}`;
+  return visibleText(`${eventTime ?? '(no time)'} ${eventName ?? '(no eventName)'} - ${identity.label}`);
 }
 
 /** One symbol per event, up to `limit`; says whether the limit cut the list. */
@@ -21,7 +22,7 @@ export function documentSymbols(
     }
     const range = { start: document.positionAt(record.start), end: document.positionAt(record.end) };
     const selection = selectionOffsets(record);
-    const detail = [record.summary.eventSource, record.summary.awsRegion, record.summary.errorCode].filter(Boolean).join(' · ');
+    const detail = visibleText([record.summary.eventSource, record.summary.awsRegion, record.summary.errorCode].filter(Boolean).join(' · '));
     symbols.push({
       name: eventTitle(record),
       detail,
