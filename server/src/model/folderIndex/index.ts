@@ -7,6 +7,7 @@ export * from './fileIndexer';
 export * from './folderGrouping';
 export * from './folderIndex';
 export * from './folderWatcher';
+export * from './logFiles';
 export * from './indexRunner';
 export * from './logTextIndexer';
 export * from './recordSplitter';
