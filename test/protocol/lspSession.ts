@@ -5,6 +5,7 @@ import {
   createProtocolConnection,
   Diagnostic,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   TextDocumentContentChangeEvent,
   InitializeRequest,
@@ -104,6 +105,12 @@ export class LspSession {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     return version;
+  }
+
+  /** Closes a document. */
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
   /** Asks for the hover at a position of an open document. */
