@@ -2,8 +2,10 @@ import {
   CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
   InitializeParams,
   InitializeResult,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
@@ -24,6 +26,7 @@ import {
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
+  HeapAfterCollectionRequest,
   IndexFolderRequest,
   isCloseFolderIndexParams,
   isCodeActionParams,
@@ -257,6 +260,21 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       log(formatError(`Error while indexing ${params.uri}`, error));
       throw error;
     }
+  });
+  connection.onRequest(HeapAfterCollectionRequest.type, () => {
+    const refusal = gate.refusal(null, () => true);
+    if (refusal) {
+      return refusal;
+    }
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (collect === undefined) {
+      return new ResponseError<void>(ErrorCodes.InvalidRequest, 'The server collects garbage on request only when started with --expose-gc.');
+    }
+    // Twice: objects with finalizers and weak references need a second pass.
+    collect();
+    collect();
+    const usage = process.memoryUsage();
+    return { heapUsed: usage.heapUsed, rss: usage.rss };
   });
   connection.onNotification(CloseFolderIndexNotification.type, (params) => {
     if (isCloseFolderIndexParams(params)) {

@@ -294,3 +294,24 @@ export function isCodeActionParams(value: unknown): value is { textDocument: Tex
 export function isTextDocumentParams(value: unknown): value is { textDocument: TextDocumentIdentifier } {
   return isObject(value) && isDocumentIdentifier(value.textDocument);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inspecting the server
+// ---------------------------------------------------------------------------------------------
+
+export interface HeapAfterCollection {
+  /** `process.memoryUsage().heapUsed` right after a full garbage collection, in bytes. */
+  heapUsed: number;
+  /** The resident set size at the same moment, in bytes. */
+  rss: number;
+}
+
+/**
+ * Collects garbage and answers how much heap is still in use: what tests and the benchmark use
+ * to tell a leak from garbage not yet collected. Only a server started with `--expose-gc` can
+ * collect on request; others answer with an error.
+ */
+export namespace HeapAfterCollectionRequest {
+  export const method = 'cloudtrail/heapAfterCollection';
+  export const type = new RequestType<null, HeapAfterCollection, void>(method);
+}

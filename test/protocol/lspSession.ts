@@ -46,8 +46,8 @@ export class LspSession {
     });
   }
 
-  static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown): Promise<LspSession> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown, nodeOptions: readonly string[] = []): Promise<LspSession> {
+    const child = spawn(process.execPath, [...nodeOptions, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(child.stdout!, child.stdin!);
     const session = new LspSession(child, connection);
     child.stderr!.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
