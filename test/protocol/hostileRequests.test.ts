@@ -103,6 +103,14 @@ describe('hostile values over LSP', () => {
     assert.match(shown, /at least \d+ more characters/);
   });
 
+  it('reports 1,000,000 unclosed brackets, capped, and answers the next hover', async () => {
+    const uri = fileUri('unclosed-brackets.json');
+    const diagnostics = await session.open(uri, '['.repeat(1_000_000));
+    assert.ok(diagnostics.diagnostics.length > 0 && diagnostics.diagnostics.length <= 1001, String(diagnostics.diagnostics.length));
+    assert.ok(diagnostics.diagnostics.every((diagnostic) => diagnostic.range.end.character <= 1_000_000));
+    await session.hover(uri, { line: 0, character: 500_000 });
+  });
+
   it('shows hidden characters in hovers and in the events answered by cloudtrail/eventAt', async () => {
     const uri = fileUri('hidden-characters.json');
     const text = JSON.stringify({
