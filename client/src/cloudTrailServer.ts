@@ -1,10 +1,22 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from '../../server/src/protocol';
+import {
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  ExportEventsParams,
+  ExportEventsRequest,
+  ExportEventsResult,
+  ModelChangedNotification,
+  TimelineRequest,
+} from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer {
+  exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
+  dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -15,7 +27,7 @@ export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {
@@ -31,6 +43,14 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    timeline: async (params) => {
+      await running();
+      return client.sendRequest(TimelineRequest.type, params);
+    },
+    exportEvents: async (params) => {
+      await running();
+      return client.sendRequest(ExportEventsRequest.type, params);
     },
     dispose: () => {
       handler.dispose();

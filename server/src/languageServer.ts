@@ -26,6 +26,7 @@ import {
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
+  ExportEventsRequest,
   HeapAfterCollectionRequest,
   IndexFolderRequest,
   isCloseFolderIndexParams,
@@ -36,7 +37,9 @@ import {
   isTextDocumentParams,
   isTextDocumentPositionParams,
   ModelChangedNotification,
+  TimelineRequest,
 } from './protocol';
+import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, RequestGate, runSafe } from './runSafe';
 
@@ -56,7 +59,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const models = new DocumentModels();
   const gate = new RequestGate();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const log = (message: string): void => connection.console.error(message);
+  const log = (message: string): void => { connection.console.error(message); };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
@@ -110,7 +113,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     clientSupportsConfiguration = capabilities.workspace?.configuration === true;
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
-    const initSettings = params.initializationOptions?.settings as Settings | undefined;
+    const initSettings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings;
     if (initSettings?.diagnostics) {
       documentProblems.setOptions({
         maxProblems: Math.max(1, initSettings.diagnostics.maxProblems ?? 1000),
@@ -183,7 +186,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         }
         const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
         if (truncated) {
-          void connection.window.showInformationMessage(
+          connection.window.showInformationMessage(
             `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
           );
         }
@@ -249,6 +252,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     ),
   );
 
+  const timelineEnvironment: TimelineEnvironment = {
+    documentsOf: eventTreeInput,
+    folderIndexOf: (uri) => folderIndexes.indexOf(uri),
+    readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+  };
+  connection.onRequest(TimelineRequest.type, (params, token) =>
+    runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),
+  );
+  connection.onRequest(ExportEventsRequest.type, async (params) => {
+    try {
+      return await exportEvents(params, timelineEnvironment);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      log(formatError('Error while exporting events', error));
+      throw error;
+    }
+  });
+
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     const refusal = gate.refusal(params, isIndexFolderParams);
     if (refusal) {
@@ -281,7 +302,9 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       folderIndexes.close(params.uri);
     }
   });
-  connection.onDidChangeWatchedFiles((params) => folderIndexes.onWatchedFilesChanged(params.changes));
+  connection.onDidChangeWatchedFiles((params) => {
+    folderIndexes.onWatchedFilesChanged(params.changes);
+  });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
     gate.shutdown();

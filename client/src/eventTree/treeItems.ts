@@ -30,7 +30,7 @@ export interface ItemDescription {
   accessibilityLabel: string;
 }
 
-const IDENTITY_ICONS: Record<string, string> = {
+const IDENTITY_ICONS: Partial<Record<string, string>> = {
   Root: 'shield',
   IAMUser: 'person',
   AssumedRole: 'account',
@@ -73,7 +73,7 @@ function describeGroup(node: GroupNode): ItemDescription {
     lines.push(`Identity: ${escapeMarkdown(group.key)}`);
     if (group.identityType) lines.push(`Type: ${escapeMarkdown(group.identityType)}`);
   }
-  lines.push(group.errorCount > 0 ? `${counts}` : `${counts}, none failed`);
+  lines.push(group.errorCount > 0 ? counts : `${counts}, none failed`);
   return {
     id: node.id,
     label,
@@ -145,7 +145,7 @@ function groupIcon(group: EventGroup): ItemIcon {
     case 'role':
       return { id: 'organization' };
     case 'identity':
-      return { id: (group.identityType && IDENTITY_ICONS[group.identityType]) || 'question' };
+      return { id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' };
     default:
       return { id: 'list-flat' };
   }

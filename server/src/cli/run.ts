@@ -6,6 +6,7 @@
  * so tests run the whole command in-process with a fake file system.
  */
 import * as path from 'node:path';
+import { runExport } from './exportCommand';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 import { IdentitySummary, NO_IDENTITY } from '../model/identity';
 import { ABSENT, decompressedTooLarge, FileIndexResult, findLogFiles, formatMegabytes, indexLogFile, readLogContent, TEXT_FIELD_COUNT, TextField } from '../model/folderIndex';
@@ -38,7 +39,7 @@ export const FileCode = {
 } as const;
 
 const DEFAULT_MAX_PROBLEMS = 1000;
-const DEFAULT_MAX_DECOMPRESSED_MB = 1024;
+export const DEFAULT_MAX_DECOMPRESSED_MB = 1024;
 /**
  * Files whose content is larger than this are not parsed whole (a document model of a file this
  * large takes several times its size): their events are read by the folder index's streaming
@@ -49,6 +50,7 @@ const DEFAULT_TOP = 25;
 const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
+       cloudtrail-explorer export [options] <file or folder>...   (see export --help)
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -153,6 +155,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -236,7 +239,7 @@ type Loaded =
  * Reads, decompresses and decodes one file with the folder index's reader and limits; a file
  * that cannot be read becomes one problem, a file too large to hold whole is streamed instead.
  */
-async function loadFile(file: string, maxDecompressedBytes: number, wholeContentBytes: number): Promise<Loaded> {
+export async function loadFile(file: string, maxDecompressedBytes: number, wholeContentBytes: number = WHOLE_CONTENT_BYTES): Promise<Loaded> {
   const content = await readLogContent(file, { maxDecompressedBytes, maxContentBytes: wholeContentBytes });
   switch (content.status) {
     case 'unreadable':
@@ -363,7 +366,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 // --- problems and totals ---------------------------------------------------------------------
 
-interface LocatedProblem {
+export interface LocatedProblem {
   line: number;
   column: number;
   severity: Severity;
@@ -542,12 +545,30 @@ class TextReport implements Report {
   }
 }
 
-interface JsonFileResult {
+export interface JsonFileResult {
   path: string;
   shape?: string;
   records?: number;
   problems: LocatedProblem[];
   problemsNotShown?: number;
+}
+
+/** What `--format json` prints. */
+export interface JsonOutput {
+  version: string;
+  files: JsonFileResult[];
+  /** Left out with --no-summary. */
+  summary?: {
+    filesRead: number;
+    filesSkipped: number;
+    records: number;
+    errors: number;
+    warnings: number;
+    infos: number;
+    hints: number;
+    byAction: ActionCount[];
+    byIdentity: IdentityCount[];
+  };
 }
 
 class JsonReport implements Report {
@@ -570,7 +591,7 @@ class JsonReport implements Report {
   }
 
   finish(totals: Totals): void {
-    const output: Record<string, unknown> = { version: this.env.version, files: this.files };
+    const output: JsonOutput = { version: this.env.version, files: this.files };
     if (this.options.summary) {
       output.summary = {
         filesRead: totals.filesRead,
@@ -588,7 +609,7 @@ class JsonReport implements Report {
   }
 }
 
-function countWidth(rows: ReadonlyArray<{ count: number }>): number {
+function countWidth(rows: readonly { count: number }[]): number {
   return Math.max(5, ...rows.map((row) => String(row.count).length));
 }
 

@@ -12,6 +12,7 @@ import {
   Problem,
   recordAt,
   recordsWithProblems,
+  timeRangeOf,
 } from '../model';
 import { EventAtParams, EventFilter, EventGroup, EventRef, EventTreeParams, EventTreeResult } from '../protocol';
 import { toEventRef, visibleEventRef } from './eventRefs';
@@ -106,7 +107,7 @@ export class EventTreeService {
 
   private marksOf(input: EventTreeInput): Uint8Array {
     let marks = this.problemMarks.get(input.problems);
-    if (!marks || marks.length !== input.model.records.length) {
+    if (marks?.length !== input.model.records.length) {
       marks = recordsWithProblems(input.model, input.problems);
       this.problemMarks.set(input.problems, marks);
     }
@@ -154,6 +155,9 @@ export function normalizeFilter(filter: EventFilter | undefined): EventFilter {
   if (service) normalized.service = service;
   if (filter.errorsOnly === true) normalized.errorsOnly = true;
   if (filter.writesOnly === true) normalized.writesOnly = true;
+  // A time that cannot be read would filter nothing out silently: keep only those that can.
+  if (typeof filter.from === 'string' && timeRangeOf({ from: filter.from })) normalized.from = filter.from;
+  if (typeof filter.to === 'string' && timeRangeOf({ to: filter.to })) normalized.to = filter.to;
   return normalized;
 }
 

@@ -4,9 +4,10 @@
  * or one inside the other. Pure: works on parsed documents, knows nothing of LSP or VS Code.
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
-import { IdentitySummary } from './identity';
+import { IdentitySummary, nonEmpty } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
+import { parseTimestamp } from './explain/time';
 
 export type GroupDimension = 'action' | 'identity';
 
@@ -19,6 +20,37 @@ export interface EventFilter {
   writesOnly?: boolean;
   /** Only events of this service: "acm.amazonaws.com" or its short form "acm". */
   service?: string;
+  /** Only events at or after this time (an ISO 8601 time such as 2024-05-01T10:00:00Z). */
+  from?: string;
+  /** Only events before this time. */
+  to?: string;
+}
+
+/** A filter's time range, read once: `contains` takes milliseconds since 1970 (NaN is never inside). */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+  contains(time: number): boolean;
+}
+
+/** The filter's time range, or undefined when it names none (or only times that cannot be read). */
+export function timeRangeOf(filter: EventFilter | undefined): TimeRange | undefined {
+  const from = filter?.from === undefined ? Number.NEGATIVE_INFINITY : readFilterTime(filter.from);
+  const to = filter?.to === undefined ? Number.POSITIVE_INFINITY : readFilterTime(filter.to);
+  if (Number.isNaN(from) || Number.isNaN(to) || (from === Number.NEGATIVE_INFINITY && to === Number.POSITIVE_INFINITY)) {
+    return undefined;
+  }
+  return { from, to, contains: (time) => time >= from && time < to };
+}
+
+function readFilterTime(text: string): number {
+  return typeof text === 'string' && text.length <= 64 ? (parseTimestamp(text)?.epochMs ?? Number.NaN) : Number.NaN;
+}
+
+/** A record's eventTime in milliseconds since 1970, or NaN when it has none that reads as a time. */
+export function eventTimeMs(summary: { eventTime?: string }): number {
+  const text = summary.eventTime;
+  return text === undefined || text.length > 64 ? Number.NaN : (parseTimestamp(text)?.epochMs ?? Number.NaN);
 }
 
 export interface GroupingOptions {
@@ -349,11 +381,13 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
   const service = filter.service?.trim().toLowerCase() ?? '';
   const errorsOnly = filter.errorsOnly === true;
   const writesOnly = filter.writesOnly === true;
-  if (!needle && !service && !errorsOnly && !writesOnly) {
+  const range = timeRangeOf(filter);
+  if (!needle && !service && !errorsOnly && !writesOnly && !range) {
     return undefined;
   }
   return (event) => {
     const summary = event.record.summary;
+    if (range && !range.contains(eventTimeMs(summary))) return false;
     if (errorsOnly && !summary.errorCode) return false;
     if (writesOnly && summary.readOnly === true) return false;
     if (service && !matchesService(summary.eventSource, service)) return false;
@@ -453,7 +487,8 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
       groups.push(finishGroup(identityGroup(members[0].record.summary.identity, false), members, context, level + 1));
       continue;
     }
-    const session = members.find((event) => keys[event.documentIndex].role[event.record.index] !== undefined)!;
+    // roleKeys holds the key because one of these members has a role: the fallback is never taken.
+    const session = members.find((event) => keys[event.documentIndex].role[event.record.index] !== undefined) ?? members[0];
     const role = roleGroup(key, session.record.summary.identity);
     countInto(role, members, keys);
     role.groups = [];
@@ -537,7 +572,7 @@ function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
 
 function actionGroup(key: string, record: CloudTrailRecord): EventGroupNode {
   const { eventSource, eventName } = record.summary;
-  const group = newGroup(key, eventName || NO_EVENT_NAME, 'action');
+  const group = newGroup(key, nonEmpty(eventName) ?? NO_EVENT_NAME, 'action');
   if (eventSource) {
     group.description = shortServiceName(eventSource);
     group.eventSource = eventSource;

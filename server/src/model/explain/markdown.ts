@@ -147,7 +147,7 @@ export function join(parts: readonly MarkdownPart[], separator: string): Markdow
   );
 }
 
-type Block = { kind: 'paragraph' | 'bullet' | 'heading' | 'rule'; markdown: string };
+interface Block { kind: 'paragraph' | 'bullet' | 'heading' | 'rule'; markdown: string }
 
 /**
  * A hover's Markdown, block by block: headings, paragraphs, bullet lists and rules. Consecutive
@@ -162,14 +162,14 @@ export class HoverBuilder {
   }
 
   paragraph(text: Markdown | undefined): this {
-    if (text && text.value) {
+    if (text?.value) {
       this.blocks.push({ kind: 'paragraph', markdown: text.value });
     }
     return this;
   }
 
   bullet(text: Markdown | undefined): this {
-    if (text && text.value) {
+    if (text?.value) {
       this.blocks.push({ kind: 'bullet', markdown: `- ${text.value}` });
     }
     return this;
