@@ -45,11 +45,11 @@ interface Server {
 
 async function startServer(serverScript: string, nodeOptions: readonly string[]): Promise<Server> {
   const child = spawn(process.execPath, [...nodeOptions, serverScript, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  if (!child.stdout || !child.stdin) throw new Error('the server has no pipes');
   const connection = createProtocolConnection(child.stdout, child.stdin);
   const waiting = new Map<string, (params: PublishDiagnosticsParams) => void>();
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => waiting.get(params.uri)?.(params));
   connection.listen();
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the protocol still requires the field
   await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
   await connection.sendNotification(InitializedNotification.type, {});
   return {

@@ -48,7 +48,7 @@ function offsetOf(text: string, at: number): number {
 /** The `occurrence`-th `"name":` of the text (counted modulo how many there are). */
 function keyAt(text: string, occurrence: number): number {
   const keys = [...text.matchAll(/"[A-Za-z]+"\s*:/g)];
-  return keys.length === 0 ? -1 : (keys[occurrence % keys.length].index ?? -1);
+  return keys.length === 0 ? -1 : keys[occurrence % keys.length].index;
 }
 
 export function applyMutation(text: string, change: Mutation): string {

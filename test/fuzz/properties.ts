@@ -110,7 +110,7 @@ const ANSWER_WITHIN_MS = 30_000;
 async function settled<T>(what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${String(ANSWER_WITHIN_MS)} ms`)), ANSWER_WITHIN_MS);
+    timer = setTimeout(() => { reject(new Error(`${what}: no answer within ${String(ANSWER_WITHIN_MS)} ms`)); }, ANSWER_WITHIN_MS);
   });
   try {
     return await Promise.race([promise, timeout]);

@@ -187,7 +187,7 @@ export function parameterHover(context: RecordContext, path: Path, node: number)
     out.paragraph(md`ACME protocol requests are not part of the ACM API model, so their values are not checked.`);
   }
   const bullets = [...valueLines(context.view, node), ...genericValueLines(view, node, path[path.length - 1], env)];
-  out.bullets(bullets.filter((line): line is Markdown => line !== undefined));
+  out.bullets(bullets);
   return out;
 }
 
