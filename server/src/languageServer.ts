@@ -3,11 +3,12 @@ import {
   Connection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   InitializeParams,
   InitializeResult,
   MarkupContent,
-  TextDocuments,
   ResponseError,
+  TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -34,14 +35,22 @@ import {
   EventTreeRequest,
   ExportEventsRequest,
   GeneratePolicyRequest,
+  HeapAfterCollectionRequest,
   IndexFolderRequest,
+  isCloseFolderIndexParams,
+  isCodeActionParams,
+  isEventAtParams,
+  isEventTreeParams,
+  isIndexFolderParams,
+  isTextDocumentParams,
+  isTextDocumentPositionParams,
   ModelChangedNotification,
   RelatedEventsRequest,
   TimelineRequest,
 } from './protocol';
 import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
-import { formatError, runSafe } from './runSafe';
+import { formatError, RequestGate, runSafe } from './runSafe';
 
 /** What the client may set under `cloudtrail.*`. */
 interface Settings {
@@ -58,6 +67,7 @@ const FOLDING_LIMIT = 5_000;
  */
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
+  const gate = new RequestGate();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
   const log = (message: string): void => { connection.console.error(message); };
   const eventTrees = new EventTreeService();
@@ -156,7 +166,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     }
     const pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
     diagnosticsSupport = pullDiagnostics
-      ? registerDiagnosticsPullSupport(documents, connection, runtime, validate)
+      ? registerDiagnosticsPullSupport(documents, connection, runtime, validate, gate)
       : registerDiagnosticsPushSupport(documents, connection, runtime, validate);
     return {
       capabilities: {
@@ -201,6 +211,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   };
 
   connection.onHover((params, token) =>
+    gate.refusal(params, isTextDocumentPositionParams) ??
     runSafe(
       runtime,
       log,
@@ -246,6 +257,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onDocumentSymbol((params, token) =>
+    gate.refusal(params, isTextDocumentParams) ??
     runSafe(
       runtime,
       log,
@@ -269,6 +281,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onFoldingRanges((params, token) =>
+    gate.refusal(params, isTextDocumentParams) ??
     runSafe(
       runtime,
       log,
@@ -283,6 +296,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onCodeAction((params, token) =>
+    gate.refusal(params, isCodeActionParams) ??
     runSafe(
       runtime,
       log,
@@ -297,6 +311,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(EventTreeRequest.type, (params, token) =>
+    gate.refusal(params, isEventTreeParams) ??
     runSafe(
       runtime,
       log,
@@ -308,6 +323,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(EventAtRequest.type, (params, token) =>
+    gate.refusal(params, isEventAtParams) ??
     runSafe(
       runtime,
       log,
@@ -347,6 +363,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
+    const refusal = gate.refusal(params, isIndexFolderParams);
+    if (refusal) {
+      return refusal;
+    }
     try {
       return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
     } catch (error) {
@@ -354,8 +374,25 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
+  connection.onRequest(HeapAfterCollectionRequest.type, () => {
+    const refusal = gate.refusal(null, () => true);
+    if (refusal) {
+      return refusal;
+    }
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (collect === undefined) {
+      return new ResponseError<void>(ErrorCodes.InvalidRequest, 'The server collects garbage on request only when started with --expose-gc.');
+    }
+    // Twice: objects with finalizers and weak references need a second pass.
+    collect();
+    collect();
+    const usage = process.memoryUsage();
+    return { heapUsed: usage.heapUsed, rss: usage.rss };
+  });
   connection.onNotification(CloseFolderIndexNotification.type, (params) => {
-    folderIndexes.close(params.uri);
+    if (isCloseFolderIndexParams(params)) {
+      folderIndexes.close(params.uri);
+    }
   });
   connection.onDidChangeWatchedFiles((params) => {
     folderIndexes.onWatchedFilesChanged(params.changes);
@@ -363,6 +400,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
+    gate.shutdown();
     folderIndexes.dispose();
     detections.dispose();
     idleTextJoin.dispose();

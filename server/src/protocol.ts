@@ -180,6 +180,144 @@ export namespace CloseFolderIndexNotification {
   export const type = new NotificationType<{ uri: string }>(method);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Checking parameters
+//
+// A request's parameters come from the other end of a pipe and are checked before use: the
+// server answers parameters of the wrong shape with an InvalidParams error, never with a guess.
+// ---------------------------------------------------------------------------------------------
+
+type Fields = Record<string, unknown>;
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOptional(value: unknown, check: (value: unknown) => boolean): boolean {
+  return value === undefined || check(value);
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isDocumentIdentifier(value: unknown): value is TextDocumentIdentifier {
+  return isObject(value) && typeof value.uri === 'string';
+}
+
+function isPosition(value: unknown): value is Position {
+  return isObject(value) && isCount(value.line) && isCount(value.character);
+}
+
+function isGroupBy(value: unknown): value is GroupDimension[] {
+  return Array.isArray(value) && value.length <= 8 && value.every((dimension) => dimension === 'action' || dimension === 'identity');
+}
+
+function isFilter(value: unknown): value is EventFilter {
+  return (
+    isObject(value) &&
+    isOptional(value.text, (text) => typeof text === 'string') &&
+    isOptional(value.errorsOnly, (flag) => typeof flag === 'boolean') &&
+    isOptional(value.writesOnly, (flag) => typeof flag === 'boolean') &&
+    isOptional(value.service, (service) => typeof service === 'string') &&
+    isOptional(value.from, (time) => typeof time === 'string') &&
+    isOptional(value.to, (time) => typeof time === 'string')
+  );
+}
+
+function isScope(value: unknown): value is TextDocumentIdentifier[] {
+  return Array.isArray(value) && value.every(isDocumentIdentifier);
+}
+
+/** Whether `value` is a well-formed `cloudtrail/eventTree` request's parameters. */
+export function isEventTreeParams(value: unknown): value is EventTreeParams {
+  return (
+    isObject(value) &&
+    isDocumentIdentifier(value.textDocument) &&
+    isGroupBy(value.groupBy) &&
+    isOptional(value.filter, isFilter) &&
+    isOptional(value.limit, isCount) &&
+    isOptional(value.offset, isCount) &&
+    isOptional(value.scope, isScope) &&
+    isOptional(value.folder, (folder) => typeof folder === 'string') &&
+    isOptional(value.group, (group) => Array.isArray(group) && group.every((key) => typeof key === 'string')) &&
+    isOptional(value.depth, isCount)
+  );
+}
+
+/** Whether `value` is a well-formed `cloudtrail/eventAt` request's parameters. */
+export function isEventAtParams(value: unknown): value is EventAtParams {
+  return (
+    isObject(value) &&
+    isDocumentIdentifier(value.textDocument) &&
+    isPosition(value.position) &&
+    isOptional(value.groupBy, isGroupBy) &&
+    isOptional(value.filter, isFilter) &&
+    isOptional(value.scope, isScope)
+  );
+}
+
+/** Whether `value` is a well-formed `cloudtrail/indexFolder` request's parameters. */
+export function isIndexFolderParams(value: unknown): value is IndexFolderParams {
+  return (
+    isObject(value) &&
+    typeof value.uri === 'string' &&
+    isOptional(value.refresh, (flag) => typeof flag === 'boolean') &&
+    isOptional(value.maxDecompressedMB, (size) => typeof size === 'number' && Number.isFinite(size) && size > 0) &&
+    isOptional(value.workDoneToken, (token) => typeof token === 'string' || typeof token === 'number')
+  );
+}
+
+/** Whether `value` is a well-formed `cloudtrail/closeFolderIndex` notification's parameters. */
+export function isCloseFolderIndexParams(value: unknown): value is { uri: string } {
+  return isObject(value) && typeof value.uri === 'string';
+}
+
+/** Whether `value` holds a text document and a position, as hovers and the other position requests do. */
+export function isTextDocumentPositionParams(value: unknown): value is { textDocument: TextDocumentIdentifier; position: Position } {
+  return isObject(value) && isDocumentIdentifier(value.textDocument) && isPosition(value.position);
+}
+
+/** Whether `value` holds a text document, a range and the diagnostics of a code action request. */
+export function isCodeActionParams(value: unknown): value is { textDocument: TextDocumentIdentifier; range: Range; context: { diagnostics: unknown[] } } {
+  return (
+    isObject(value) &&
+    isDocumentIdentifier(value.textDocument) &&
+    isObject(value.range) &&
+    isPosition(value.range.start) &&
+    isPosition(value.range.end) &&
+    isObject(value.context) &&
+    Array.isArray(value.context.diagnostics) &&
+    value.context.diagnostics.every((diagnostic) => isObject(diagnostic) && isObject(diagnostic.range) && isPosition(diagnostic.range.start) && isPosition(diagnostic.range.end))
+  );
+}
+
+/** Whether `value` holds a text document, as outline, folding and diagnostics requests do. */
+export function isTextDocumentParams(value: unknown): value is { textDocument: TextDocumentIdentifier } {
+  return isObject(value) && isDocumentIdentifier(value.textDocument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inspecting the server
+// ---------------------------------------------------------------------------------------------
+
+export interface HeapAfterCollection {
+  /** `process.memoryUsage().heapUsed` right after a full garbage collection, in bytes. */
+  heapUsed: number;
+  /** The resident set size at the same moment, in bytes. */
+  rss: number;
+}
+
+/**
+ * Collects garbage and answers how much heap is still in use: what tests and the benchmark use
+ * to tell a leak from garbage not yet collected. Only a server started with `--expose-gc` can
+ * collect on request; others answer with an error.
+ */
+export namespace HeapAfterCollectionRequest {
+  export const method = 'cloudtrail/heapAfterCollection';
+  export const type = new RequestType<null, HeapAfterCollection, void>(method);
+}
+
 // --- Timeline and export ---------------------------------------------------------------------
 
 /** Which events a timeline or an export covers: open documents or a folder index, and the view's grouping and filter. */

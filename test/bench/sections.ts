@@ -3,6 +3,7 @@ import { detectionsSection } from './detectionsBench';
 import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
+import { hostileInputSection } from './hostileInput';
 import { HoverLatency, measureEventNameHovers, measureHoverLatency } from './hoverLatency';
 import { linksSection } from './linksBench';
 import { modelMemorySection } from './modelMemory';
@@ -99,6 +100,7 @@ export const SECTIONS: readonly BenchSection[] = [
   eventTreeSection,
   editLatencySection,
   folderIndexSection,
+  hostileInputSection,
   timelineSection,
   linksSection,
   policySection,

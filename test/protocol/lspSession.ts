@@ -5,6 +5,7 @@ import {
   createProtocolConnection,
   Diagnostic,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   TextDocumentContentChangeEvent,
   InitializeRequest,
@@ -47,8 +48,13 @@ export class LspSession {
     });
   }
 
-  static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown, workspaceFolders?: { uri: string; name: string }[]): Promise<LspSession> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(
+    capabilities: ClientCapabilities = {},
+    initializationOptions?: unknown,
+    workspaceFolders?: { uri: string; name: string }[],
+    nodeOptions: readonly string[] = [],
+  ): Promise<LspSession> {
+    const child = spawn(process.execPath, [...nodeOptions, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(child.stdout, child.stdin);
     const session = new LspSession(child, connection);
     child.stderr.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
@@ -108,6 +114,12 @@ export class LspSession {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     return version;
+  }
+
+  /** Closes a document. */
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
   /** Asks for the hover at a position of an open document. */

@@ -1,35 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CliFileSystem, runCli } from '../../server/src/cli/run';
+import { runCli } from '../../server/src/cli/run';
 import { bundledRulesDirectory } from '../../server/src/model/detections/ruleFiles';
 import { FIXTURES } from '../fixtures';
 
-const diskFileSystem: CliFileSystem = {
-  async stat(target) {
-    try {
-      const stats = await fsp.stat(target);
-      return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
-    } catch {
-      return undefined;
-    }
-  },
-  async readDirectory(folder) {
-    const entries = await fsp.readdir(folder, { withFileTypes: true });
-    return entries.map((entry) => ({ name: entry.name, kind: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other' }));
-  },
-  readFile: (file) => fsp.readFile(file),
-};
 
 async function detect(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await runCli({
     argv: ['detect', ...argv],
-    fs: diskFileSystem,
+    cwd: process.cwd(),
     stdout: (text) => (out += text),
     stderr: (text) => (err += text),
     version: '9.8.7',

@@ -2,25 +2,14 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { CliFileSystem, runCli } from '../../server/src/cli/run';
+import { runCli } from '../../server/src/cli/run';
 import { FIXTURES } from '../fixtures';
 
-/** The disk, as the command line sees it. */
-const disk: CliFileSystem = {
-  async stat(target) {
-    const stats = await fs.stat(target).catch(() => undefined);
-    return stats === undefined ? undefined : stats.isDirectory() ? 'directory' : 'file';
-  },
-  async readDirectory(folder) {
-    return (await fs.readdir(folder, { withFileTypes: true })).map((entry) => ({ name: entry.name, kind: entry.isDirectory() ? 'directory' : 'file' }));
-  },
-  readFile: (file) => fs.readFile(file),
-};
 
 async function trace(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli({ argv: ['trace', ...argv], fs: disk, stdout: (t) => (out += t), stderr: (t) => (err += t), version: '0' });
+  const code = await runCli({ argv: ['trace', ...argv], cwd: process.cwd(), stdout: (t) => (out += t), stderr: (t) => (err += t), version: '0' });
   return { code, out, err };
 }
 

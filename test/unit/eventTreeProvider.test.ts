@@ -507,6 +507,39 @@ describe('tree items', () => {
       'the scope is one toggle, not two buttons',
     );
   });
+
+  it('shows zero-width, direction-changing characters and lone surrogates as code points in labels, descriptions and tooltips', () => {
+    const disguised = 'adm\u200bin\u202e\ud800';
+    const shown = 'adm<U+200B>in<U+202E><U+D800>';
+    const event: EventNode = {
+      type: 'event',
+      id: 'y',
+      uri: 'file:///a.json',
+      showFile: false,
+      parent: undefined,
+      event: { index: 0, identity: disguised, identityLabel: disguised, eventName: disguised, awsRegion: disguised, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } },
+    };
+    const item = describeNode(event);
+    // The row leads with the action (no time is recorded here); the identity and region follow in the description.
+    assert.equal(item.label, shown);
+    assert.ok(item.description?.includes(shown), item.description);
+    assert.ok(item.tooltip.includes(escapeMarkdown(disguised)));
+    assert.equal(escapeMarkdown(disguised), 'adm\\<U\\+200B\\>in\\<U\\+202E\\>\\<U\\+D800\\>');
+    const group: GroupNode = {
+      type: 'group',
+      id: 'g',
+      path: [disguised],
+      parent: undefined,
+      group: { key: disguised, label: disguised, description: disguised, kind: 'identity', count: 1, errorCount: 0 },
+    };
+    const groupItem = describeNode(group);
+    assert.equal(groupItem.label, shown);
+    assert.ok(groupItem.description?.startsWith(shown));
+    for (const text of [item.label, item.description ?? '', item.tooltip, groupItem.label, groupItem.tooltip, groupItem.accessibilityLabel]) {
+      assert.doesNotMatch(text, /[\u200b\u202e]|[\ud800-\udfff]/);
+    }
+  });
+
 });
 
 describe('the status bar item', () => {

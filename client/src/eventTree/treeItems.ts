@@ -4,6 +4,7 @@
  * a log is written by whoever wrote the log: labels are plain text, and tooltips escape it.
  */
 import { showTime } from '../../../server/src/model/explain/time';
+import { visibleText } from '../../../server/src/model/text/visibleText';
 import { EventGroup, EventRef, NO_IAM_PERMISSION, NOT_KNOWN } from '../../../server/src/protocol';
 import { EventNode, fileName, formatCount, GroupNode, MoreNode, PAGE_SIZE, TreeNode } from './eventTreeModel';
 
@@ -228,11 +229,12 @@ function countText(group: EventGroup): string {
 
 const MAX_SHOWN_LENGTH = 300;
 
-/** Text for a label: one line, not endless. */
+/**
+ * Text for a label: one line, not endless, and every character that draws nothing or turns the
+ * text around written as `<U+200B>`, so `adm\u200bin` cannot pass for `admin`.
+ */
 export function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
-  return line.length > MAX_SHOWN_LENGTH ? `${line.slice(0, MAX_SHOWN_LENGTH - 1)}…` : line;
+  return visibleText(text, MAX_SHOWN_LENGTH);
 }
 
 /** Text from a log inside Markdown: every ASCII punctuation character is escaped, so it renders as written. */

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { nodeFileSystem } from './nodeFileSystem';
 /**
  * `cloudtrail-explorer compare-policy <policy.json> <paths> [--identity KEY] [--format json]`:
  * a policy document compared with what the events did, as text or as the JSON
@@ -45,7 +47,7 @@ export async function runComparePolicyCommand(env: CliEnvironment, argv: readonl
   const [policyFile, ...logs] = parsed.inputs;
   let policyBytes: Uint8Array;
   try {
-    policyBytes = await env.fs.readFile(policyFile);
+    policyBytes = await nodeFileSystem.readFile(path.resolve(env.cwd, policyFile));
   } catch (error) {
     env.stderr(`cloudtrail-explorer: ${printable(policyFile)}: cannot read the policy: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT_USAGE;

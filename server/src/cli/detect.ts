@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { LineIndex, parseCloudTrail } from '../model';
 import { cloudTrailEventCatalog, Finding, findingAnchor, RuleFileInput, RuleLevel, RuleSet } from '../model/detections';
 import { bundledRulesDirectory } from '../model/detections/ruleFiles';
-import { CliEnvironment, CliFileSystem, collectFiles, escapeInvisibles, EXIT_CLEAN, EXIT_USAGE, loadFile, position, printable, walkArguments } from './run';
+import { nodeFileSystem } from './nodeFileSystem';
+import { CliEnvironment, CliFileSystem, listLogFiles, escapeInvisibles, EXIT_CLEAN, EXIT_USAGE, loadLogText, position, printable, walkArguments } from './run';
 
 export const EXIT_FINDINGS = 3;
 
@@ -134,7 +135,7 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
   const inputs: RuleFileInput[] = [];
   if (options.defaultRules) {
     const bundledRules = env.bundledRules ?? bundledRulesDirectory();
-    const bundled = await readRules(env.fs, bundledRules, 'bundled');
+    const bundled = await readRules(nodeFileSystem, bundledRules, 'bundled');
     if (!bundled) {
       env.stderr(`cloudtrail-explorer detect: the bundled rules are missing (${printable(bundledRules)}).\n`);
       return EXIT_USAGE;
@@ -142,7 +143,7 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
     inputs.push(...bundled);
   }
   for (const folder of options.ruleFolders) {
-    const found = await readRules(env.fs, folder, 'user');
+    const found = await readRules(nodeFileSystem, folder, 'user');
     if (!found) {
       env.stderr(`cloudtrail-explorer detect: no rule folder or file ${printable(folder)}.\n`);
       return EXIT_USAGE;
@@ -160,7 +161,7 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
     }
   }
 
-  const { files, missing } = await collectFiles(env.fs, options.inputs);
+  const { files, missing } = await listLogFiles(env, options.inputs, 'detect');
   for (const input of missing) env.stderr(`cloudtrail-explorer detect: no such file or folder ${printable(input)}.\n`);
   if (files.length === 0) {
     env.stderr(`cloudtrail-explorer detect: no .json or .gz file found in ${options.inputs.map(printable).join(', ')}.\n`);
@@ -169,7 +170,7 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
   const results: FileFindings[] = [];
   let total = 0;
   for (const file of files) {
-    const loaded = await loadFile(env.fs, file);
+    const loaded = await loadLogText(env, file);
     if ('problem' in loaded) {
       env.stderr(`${printable(file)}:1:1: error ${loaded.problem.code} ${printable(loaded.problem.message)}\n`);
       continue;

@@ -6,7 +6,7 @@
 import { CloudTrailDocument, parseCloudTrail } from '../model';
 import { documentUsage, EventSelection, generatePolicy, IamCatalogue, identitySelection, notesText, policyText, selectDocumentEvents, Usage, UsageBuilder } from '../model/iam/policy';
 import { iamCatalogue } from '../model/iam/policy/iamCatalogue';
-import { CliEnvironment, collectFiles, EXIT_CLEAN, EXIT_USAGE, loadFile, printable, walkArguments } from './run';
+import { CliEnvironment, listLogFiles, EXIT_CLEAN, EXIT_USAGE, loadLogText, printable, walkArguments } from './run';
 
 const HELP = `Usage: cloudtrail-explorer policy <file or folder>... [--identity KEY] [--include-failed]
 
@@ -54,7 +54,7 @@ export function parseLogSelection(
 
 /** The documents of the logs at `inputs`; files that cannot be read are reported on standard error and skipped. */
 export async function readLogDocuments(env: CliEnvironment, inputs: readonly string[]): Promise<CloudTrailDocument[] | undefined> {
-  const { files, missing } = await collectFiles(env.fs, inputs);
+  const { files, missing } = await listLogFiles(env, inputs, 'policy');
   for (const input of missing) env.stderr(`cloudtrail-explorer: ${printable(input)}: no such file or folder.\n`);
   if (files.length === 0) {
     if (missing.length === 0) env.stderr(`cloudtrail-explorer: no .json or .gz file found in ${inputs.map(printable).join(', ')}.\n`);
@@ -62,7 +62,7 @@ export async function readLogDocuments(env: CliEnvironment, inputs: readonly str
   }
   const documents: CloudTrailDocument[] = [];
   for (const file of files) {
-    const loaded = await loadFile(env.fs, file);
+    const loaded = await loadLogText(env, file);
     if ('problem' in loaded) {
       env.stderr(`cloudtrail-explorer: ${printable(file)}: ${printable(loaded.problem.message)}\n`);
       continue;

@@ -5,7 +5,7 @@
 import { LineIndex, parseCloudTrail } from '../model';
 import { creatingEvent, DocumentLinks, LinkHit, LinkKind, LinkRole, LinkScope, Trail, walkTrail, withRole } from '../model/links';
 import { visibleText } from '../model/text/visibleText';
-import { CliEnvironment, collectFiles, escapeInvisibles, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, loadFile, printable } from './run';
+import { CliEnvironment, listLogFiles, escapeInvisibles, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, loadLogText, printable } from './run';
 
 const HELP = `Usage: cloudtrail-explorer trace [options] <file or folder>... (--key ID | --session ARN | --resource ARN)
 
@@ -98,11 +98,11 @@ export async function runTrace(env: CliEnvironment): Promise<number> {
   const { options } = parsed;
   const sought = options.sought;
   if (!sought) return EXIT_USAGE;
-  const { files, missing } = await collectFiles(env.fs, options.inputs);
+  const { files, missing } = await listLogFiles(env, options.inputs, 'trace');
   for (const input of missing) env.stderr(`cloudtrail-explorer trace: ${printable(input)}: no such file or folder.\n`);
   const stores: DocumentLinks[] = [];
   for (const file of files) {
-    const loaded = await loadFile(env.fs, file);
+    const loaded = await loadLogText(env, file);
     if ('problem' in loaded) {
       env.stderr(`cloudtrail-explorer trace: ${printable(file)}: ${loaded.problem.message}\n`);
       continue;

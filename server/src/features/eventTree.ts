@@ -16,7 +16,7 @@ import {
 } from '../model';
 import { accessLevelFilterValue } from '../model/iam';
 import { EventAtParams, EventFilter, EventGroup, EventRef, EventTreeParams, EventTreeResult } from '../protocol';
-import { toEventRef } from './eventRefs';
+import { toEventRef, visibleEventRef } from './eventRefs';
 
 /** What the event tree needs of one open document. */
 export interface EventTreeInput {
@@ -81,7 +81,7 @@ export class EventTreeService {
         }
       }
     }
-    return ref;
+    return visibleEventRef(ref);
   }
 
   /** Drops the groupings that hold a closed document's model. */

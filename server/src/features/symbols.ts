@@ -24,7 +24,7 @@ export function documentSymbols(
     }
     const range = { start: document.positionAt(record.start), end: document.positionAt(record.end) };
     const selection = selectionOffsets(record);
-    const detail = [record.summary.eventSource, record.summary.awsRegion, record.summary.errorCode].filter(Boolean).join(' · ');
+    const detail = visibleText([record.summary.eventSource, record.summary.awsRegion, record.summary.errorCode].filter(Boolean).join(' · '));
     symbols.push({
       name: eventTitle(record),
       detail,

@@ -3,6 +3,7 @@
  * returns Markdown built with `md`, so every piece of the log in it is escaped.
  */
 import { JsonView, NodeKind } from '../nodeTable';
+import { wholeString } from './boundedRead';
 import { checkArn, describeArnResource, parseArn, partitionName } from './arn';
 import { readErrorCode } from './errorCodes';
 import { readSourceAddress } from './ipAddress';
@@ -135,7 +136,10 @@ const TIME_KEY = /time|date|At$|expir|created|updated|start|end/i;
 export function genericValueLines(view: JsonView, node: number, key: string | number | undefined, env: HoverEnvironment): Markdown[] {
   const kind = view.kind(node);
   if (kind === NodeKind.String) {
-    const value = view.string(node) ?? '';
+    const value = wholeString(view, node);
+    if (value === undefined) {
+      return [];
+    }
     if (value.startsWith('arn:')) {
       return arnLines(value);
     }

@@ -11,6 +11,7 @@ import { RuleSource, ruleSetOf } from '../detections/ruleFiles';
 import { IdentitySummary } from '../identity';
 import { emptyFileLinks, FileLinks } from '../links/fileLinks';
 import { emptyEntries, FileEntries } from './fileEntries';
+import { describeDamage, formatMegabytes } from './logFiles';
 import { LogShape, LogTextIndexer, LogVerdict } from './logTextIndexer';
 
 /**
@@ -297,23 +298,6 @@ async function indexStreaming(file: string, size: number, options: FileIndexOpti
   }
 }
 
-function describeDamage(name: string, error: unknown, compressed: boolean): string {
-  const code = (error as { code?: unknown }).code;
-  const message = describeError(error);
-  if (compressed && (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message))) {
-    return `${name} is damaged: its compressed data ends too early (the file is probably cut short).`;
-  }
-  if (compressed && typeof code === 'string' && code.startsWith('Z_')) {
-    return `${name} is damaged: its compressed data is corrupt (${message}).`;
-  }
-  return `${name} could not be read to the end: ${message}.`;
-}
-
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export function formatMegabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
 }

@@ -7,6 +7,7 @@ import { FileLinks, fileLinksBytes } from '../links/fileLinks';
 import { ABSENT, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { emptyFileResult, FileIndexResult, FileShape, FileStatus } from './fileIndexer';
 import { IndexJobOptions, IndexRunner } from './indexRunner';
+import { findLogFiles } from './logFiles';
 
 /**
  * The index of a folder of logs: every event of every CloudTrail file below the folder, as the
@@ -297,52 +298,11 @@ export class FolderIndex {
 // ---------------------------------------------------------------------------------------------
 // Finding and reading the files of a folder
 
-/** Names of log files: `.json`, `.json.gz` and other `.gz`, and one-event-per-line files. */
-export function isLogFileName(name: string): boolean {
-  return /\.(json|jsonl|ndjson|gz)$/i.test(name);
-}
-
-/** Folders that never hold logs and can be large. */
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.svn', '.hg']);
-
-/** The log files at or below `root` (a folder or one file), sorted by path. Folder links are not followed. */
+/** The log files at or below `root` (a folder or one file), sorted by path, found with the limits of findLogFiles. */
 export async function listLogFiles(root: string, signal?: AbortSignal): Promise<string[]> {
-  const stat = await fs.promises.stat(root);
-  if (!stat.isDirectory()) {
-    return [root];
-  }
-  const found: string[] = [];
-  const pending = [root];
-  while (pending.length > 0) {
-    if (signal?.aborted) {
-      throw signal.reason;
-    }
-    const folder = pending.pop();
-    if (folder === undefined) break;
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(folder, { withFileTypes: true });
-    } catch {
-      continue; // unreadable folder: its files cannot be indexed either
-    }
-    for (const entry of entries) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(full);
-      } else if (isLogFileName(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full))))) {
-        found.push(full);
-      }
-    }
-  }
-  return found.sort();
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fs.promises.stat(file)).isFile();
-  } catch {
-    return false;
-  }
+  // A root that is not there is an error of the request, not a file to report.
+  await fs.promises.stat(root);
+  return (await findLogFiles([root], { signal })).files;
 }
 
 export interface FolderProgress {

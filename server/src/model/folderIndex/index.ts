@@ -8,6 +8,7 @@ export * from './folderFindings';
 export * from './folderGrouping';
 export * from './folderIndex';
 export * from './folderWatcher';
+export * from './logFiles';
 export * from './indexRunner';
 export * from './logTextIndexer';
 export * from './recordSplitter';
