@@ -40,13 +40,20 @@ export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions, or every event (no grouping). */
-  kind?: 'action' | 'identity' | 'role' | 'all';
+  /**
+   * What the group is: an action, an identity (with its type), a role holding sessions, an ATT&CK
+   * tactic of the attack catalogue (key and description: its ATT&CK id; the group of events the
+   * catalogue does not list has no description; an event with several tactics is in each), or
+   * every event (no grouping).
+   */
+  kind?: 'action' | 'identity' | 'role' | 'tactic' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;
   /** For actions: whether every event of the group only reads. */
   readOnly?: boolean;
+  /** Where the group's data comes from, to be shown with it (the attack catalogue's credit for tactics). */
+  credit?: string;
   count: number;
   errorCount: number;
   groups?: EventGroup[];

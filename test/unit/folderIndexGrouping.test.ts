@@ -15,6 +15,7 @@ function shapeOf(groups: readonly EventGroupNode[]): unknown[] {
     identityType: group.identityType,
     eventSource: group.eventSource,
     readOnly: group.readOnly,
+    credit: group.credit,
     count: group.count,
     errorCount: group.errorCount,
     groups: group.groups ? shapeOf(group.groups) : undefined,
@@ -25,7 +26,7 @@ function innermost(groups: readonly EventGroupNode[], path: string[] = []): { pa
   return groups.flatMap((group) => (group.groups ? innermost(group.groups, [...path, group.key]) : [{ path: [...path, group.key], group }]));
 }
 
-const GROUPINGS: GroupDimension[][] = [['action'], ['identity'], ['action', 'identity'], ['identity', 'action'], []];
+const GROUPINGS: GroupDimension[][] = [['action'], ['identity'], ['action', 'identity'], ['identity', 'action'], ['tactic'], ['tactic', 'action'], ['identity', 'tactic'], []];
 const FILTERS: (EventFilter | undefined)[] = [undefined, { errorsOnly: true }, { writesOnly: true }, { service: 'ec2' }, { service: 'sts.amazonaws.com', writesOnly: true }];
 
 describe('folder index: event tree of a folder', () => {

@@ -80,12 +80,13 @@ interface Position {
   character: number;
 }
 
-/** The four groupings offered in the view's title bar. */
+/** The groupings offered in the view's title bar. */
 export const GROUPINGS: readonly { id: string; groupBy: GroupDimension[]; label: string; title: string }[] = [
   { id: 'action', groupBy: ['action'], label: 'Action', title: 'by action' },
   { id: 'identity', groupBy: ['identity'], label: 'Identity', title: 'by identity' },
   { id: 'actionThenIdentity', groupBy: ['action', 'identity'], label: 'Action, then Identity', title: 'by action, then identity' },
   { id: 'identityThenAction', groupBy: ['identity', 'action'], label: 'Identity, then Action', title: 'by identity, then action' },
+  { id: 'tacticThenAction', groupBy: ['tactic', 'action'], label: 'ATT&CK Tactic, then Action', title: 'by ATT&CK tactic, then action' },
 ];
 
 export class EventTreeModel {

@@ -71,6 +71,8 @@ function describeGroup(node: GroupNode): ItemDescription {
   } else if (group.kind === 'identity') {
     lines.push(`Identity: ${escapeMarkdown(group.key)}`);
     if (group.identityType) lines.push(`Type: ${escapeMarkdown(group.identityType)}`);
+  } else if (group.kind === 'tactic') {
+    lines.push(...tacticLines(group));
   }
   lines.push(group.errorCount > 0 ? `${counts}` : `${counts}, none failed`);
   return {
@@ -137,8 +139,19 @@ function describeMore(node: MoreNode): ItemDescription {
   };
 }
 
+/** A tactic group's tooltip; its description is the ATT&CK id, absent for the events the catalogue does not list. */
+function tacticLines(group: EventGroup): string[] {
+  const lines = group.description
+    ? [`ATT&CK tactic ${escapeMarkdown(group.description)}`, 'Events attackers have used for this tactic; an event with several tactics is under each.']
+    : ['Events the attack catalogue does not list.'];
+  if (group.credit) lines.push(`From ${escapeMarkdown(group.credit)}`);
+  return lines;
+}
+
 function groupIcon(group: EventGroup): ItemIcon {
   switch (group.kind) {
+    case 'tactic':
+      return group.description ? { id: 'shield', color: WARNING_COLOR } : { id: 'circle-outline' };
     case 'action':
       return { id: accessIcon(group.readOnly) };
     case 'role':

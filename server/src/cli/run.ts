@@ -8,6 +8,8 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
+import { ATTACK_CATALOGUE_ATTRIBUTION, ATTACK_CATALOGUE_CREDIT, AttackId, attackEntry } from '../model/detections/attackCatalogue';
+import { visibleText } from '../model/text/visibleText';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -54,7 +56,9 @@ on the command line is read whatever its extension.
 
 Every problem is printed as
   file:line:column: severity code message
-followed by a summary: files, records, problems, events by action and by identity.
+followed by a summary: files, records, problems, events by action and by identity, and
+the events attackers are known to use, with their ATT&CK tactics (from TrailDiscover
+by Adan Alvarez, CC BY 4.0, github.com/adanalvarez/TrailDiscover).
 
 Options:
   --format text|json   text (default) or one JSON document on standard output
@@ -368,6 +372,15 @@ export interface ActionCount {
   failed: number;
 }
 
+/** An action of the logs that the attack catalogue lists. */
+export interface AttackEventCount extends ActionCount {
+  /** The catalogue names incidents where attackers used it (else it is known from research). */
+  usedInWild: boolean;
+  tactics: AttackId[];
+  /** ATT&CK technique ids. */
+  techniques: string[];
+}
+
 export interface IdentityCount {
   label: string;
   key: string;
@@ -416,6 +429,23 @@ class Totals {
 
   byAction(): ActionCount[] {
     return [...this.actions.values()].sort((a, b) => b.count - a.count || compare(a.eventSource, b.eventSource) || compare(a.eventName, b.eventName));
+  }
+
+  /** The actions the attack catalogue lists, in the order of byAction. */
+  attackEvents(): AttackEventCount[] {
+    const rows: AttackEventCount[] = [];
+    for (const action of this.byAction()) {
+      const entry = attackEntry(action.eventSource, action.eventName);
+      if (entry) {
+        rows.push({
+          ...action,
+          usedInWild: entry.usedInWild,
+          tactics: entry.tactics.map(({ id, name }) => ({ id, name })),
+          techniques: entry.techniques.map((technique) => technique.id),
+        });
+      }
+    }
+    return rows;
   }
 
   byIdentity(): IdentityCount[] {
@@ -488,6 +518,21 @@ class TextReport implements Report {
       }
       this.more(lines, identities.length, 'identities');
     }
+    const attacks = totals.attackEvents();
+    if (attacks.length > 0) {
+      lines.push('', `Events known from attacks (${attacks.length}), from ${ATTACK_CATALOGUE_CREDIT}:`);
+      const width = countWidth(attacks);
+      const shown = this.top(attacks);
+      const actions = shown.map((row) => `${visibleText(row.eventSource)} ${visibleText(row.eventName)}`);
+      const actionWidth = Math.max('action'.length, ...actions.map((action) => action.length));
+      lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  ${'action'.padEnd(actionWidth)}  seen     tactics`);
+      shown.forEach((row, i) => {
+        const seen = row.usedInWild ? 'attacks ' : 'research';
+        const tactics = row.tactics.map((tactic) => tactic.name).join(', ');
+        lines.push(`  ${String(row.count).padStart(width)}  ${String(row.failed).padStart(6)}  ${actions[i].padEnd(actionWidth)}  ${seen} ${tactics}`);
+      });
+      this.more(lines, attacks.length, 'events known from attacks');
+    }
     this.env.stdout(`${lines.join('\n')}\n`);
   }
 
@@ -542,6 +587,13 @@ class JsonReport implements Report {
         hints: totals.hints,
         byAction: totals.byAction(),
         byIdentity: totals.byIdentity(),
+        attackEvents: totals.attackEvents(),
+        attackCatalogue: {
+          title: ATTACK_CATALOGUE_ATTRIBUTION.title,
+          author: ATTACK_CATALOGUE_ATTRIBUTION.author,
+          license: ATTACK_CATALOGUE_ATTRIBUTION.license,
+          url: ATTACK_CATALOGUE_ATTRIBUTION.url,
+        },
       };
     }
     this.env.stdout(`${escapeInvisibles(JSON.stringify(output, null, 2))}\n`);

@@ -8,6 +8,7 @@ import { CloudTrailRecord } from '../cloudTrailDocument';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
+import { addAttackKnowledge } from './attackHover';
 import { acmeProtocolEvent } from './acmeProtocolEvents';
 import { identityChain } from './identityChain';
 import { readSourceAddress } from './ipAddress';
@@ -245,6 +246,8 @@ export function eventSummary(context: RecordContext): HoverBuilder {
   } else if (eventVersion !== undefined && !/^\d+\.\d+$/.test(eventVersion)) {
     out.paragraph(md`\u26a0 eventVersion ${quoted(eventVersion)} is not a version number (the newest is ${CURRENT_EVENT_VERSION}).`);
   }
+
+  addAttackKnowledge(out, record);
 
   if (facts) {
     out.rule();

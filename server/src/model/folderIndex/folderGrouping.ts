@@ -1,5 +1,5 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName } from '../eventGrouping';
+import { compareGroups, EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName } from '../eventGrouping';
 import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
 
@@ -71,33 +71,32 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   const grouping = groupEvents([standIn], { groupBy: options.groupBy });
 
   const profilesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
-  const recount = (group: EventGroupNode): { reads: number; writes: number } => {
+  // A group is counted from the profiles beneath it, each once: under a grouping by tactic an
+  // event can be in several subgroups, so adding up the subgroups' counts would count it twice.
+  const recount = (group: EventGroupNode): Set<number> => {
+    let members: Set<number>;
+    if (group.groups) {
+      members = new Set();
+      for (const child of group.groups) {
+        for (const profile of recount(child)) members.add(profile);
+      }
+      sortLikeGroupEvents(group.groups);
+    } else {
+      members = new Set((group.events ?? []).map((event) => used[event.record.index].id));
+      profilesOfGroup.set(group, members);
+      group.events = [];
+    }
     let count = 0;
     let errors = 0;
     let reads = 0;
     let writes = 0;
-    if (group.groups) {
-      for (const child of group.groups) {
-        const inner = recount(child);
-        count += child.count;
-        errors += child.errorCount;
-        reads += inner.reads;
-        writes += inner.writes;
-      }
-      sortLikeGroupEvents(group.groups);
-    } else {
-      const members = new Set<number>();
-      for (const event of group.events ?? []) {
-        const profile = used[event.record.index];
-        const events = matchedPerProfile[profile.id];
-        members.add(profile.id);
-        count += events;
-        if (profile.errorCode) errors += events;
-        if (profile.readOnly === true) reads += events;
-        else if (profile.readOnly === false) writes += events;
-      }
-      profilesOfGroup.set(group, members);
-      group.events = [];
+    for (const id of members) {
+      const profile = profiles[id];
+      const events = matchedPerProfile[id];
+      count += events;
+      if (profile.errorCode) errors += events;
+      if (profile.readOnly === true) reads += events;
+      else if (profile.readOnly === false) writes += events;
     }
     group.count = count;
     group.errorCount = errors;
@@ -106,7 +105,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
       else if (reads === count && reads > 0) group.readOnly = true;
       else delete group.readOnly;
     }
-    return { reads, writes };
+    return members;
   };
   for (const group of grouping.groups) {
     recount(group);
@@ -134,10 +133,9 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   return { groups: grouping.groups, total: index.eventCount, matched, eventsOf };
 }
 
-/** The order `groupEvents` gives groups: most events first, then by label and key. */
+/** The order `groupEvents` gives groups. */
 function sortLikeGroupEvents(groups: EventGroupNode[]): void {
-  const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  groups.sort((a, b) => b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key));
+  groups.sort(compareGroups);
 }
 
 function profileDocument(profiles: readonly EventProfile[]): CloudTrailDocument {
