@@ -53,6 +53,9 @@ export interface SqlQueryOptions {
 /** A predicate that cannot be written as SQL for the dialect, with the reason. */
 export class SqlNotExpressible extends Error {}
 
+/** What a rendering had to say about the query (fields the table lacks), for its comments. */
+type Notes = Set<string>;
+
 export const DEFAULT_ATHENA_TABLE = 'cloudtrail_logs';
 /** Stands for the event data store ID until one is set: Lake then says it does not know the table. */
 export const LAKE_TABLE_PLACEHOLDER = 'event_data_store_id';
@@ -142,7 +145,21 @@ interface FieldAccess {
   each?: { array: string; variable: string };
 }
 
-function fieldAccess(field: FieldPath, dialect: SqlDialect): FieldAccess {
+/**
+ * How a field is read; a field Athena's table has no column for is missing from every row (NULL),
+ * as it is from the records that lack it, and the query says so.
+ */
+function fieldAccess(field: FieldPath, dialect: SqlDialect, notes: Notes): FieldAccess {
+  try {
+    return tableFieldAccess(field, dialect);
+  } catch (error) {
+    if (!(error instanceof SqlNotExpressible) || dialect !== 'athena' || field.length === 0 || field[0] === 'resources') throw error;
+    notes.add(`${field.join('.')}: not a column of this table, so missing in every row.`);
+    return { text: () => 'CAST(NULL AS VARCHAR)' };
+  }
+}
+
+function tableFieldAccess(field: FieldPath, dialect: SqlDialect): FieldAccess {
   if (field.length === 0) {
     throw new SqlNotExpressible('An empty field name.');
   }
@@ -256,8 +273,8 @@ function textComparison(expression: string, pattern: TextPattern): string {
 }
 
 /** A comparison on one field, false rather than unknown when the field is missing. */
-function onField(field: FieldPath, dialect: SqlDialect, condition: (value: string) => string): string {
-  const access = fieldAccess(field, dialect);
+function onField(field: FieldPath, dialect: SqlDialect, notes: Notes, condition: (value: string) => string): string {
+  const access = fieldAccess(field, dialect, notes);
   if (access.each) {
     const { array, variable } = access.each;
     return `COALESCE(any_match(${array}, ${variable} -> COALESCE(${condition(access.text(variable))}, FALSE)), FALSE)`;
@@ -271,7 +288,7 @@ function regexFlags(predicate: { ignoreCase: boolean; multiline: boolean; dotAll
 }
 
 /** The SQL condition for a predicate. */
-export function renderPredicate(predicate: SqlPredicate, dialect: SqlDialect, depth = 0): string {
+export function renderPredicate(predicate: SqlPredicate, dialect: SqlDialect, notes: Notes = new Set(), depth = 0): string {
   const indent = '  '.repeat(depth + 1);
   switch (predicate.kind) {
     case 'constant':
@@ -279,18 +296,18 @@ export function renderPredicate(predicate: SqlPredicate, dialect: SqlDialect, de
     case 'and':
     case 'or': {
       if (predicate.items.length === 0) return predicate.kind === 'and' ? 'TRUE' : 'FALSE';
-      if (predicate.items.length === 1) return renderPredicate(predicate.items[0], dialect, depth);
+      if (predicate.items.length === 1) return renderPredicate(predicate.items[0], dialect, notes, depth);
       const joiner = `\n${indent}${predicate.kind.toUpperCase()} `;
-      return `(${predicate.items.map((item) => renderPredicate(item, dialect, depth + 1)).join(joiner)})`;
+      return `(${predicate.items.map((item) => renderPredicate(item, dialect, notes, depth + 1)).join(joiner)})`;
     }
     case 'not':
-      return `NOT ${wrap(renderPredicate(predicate.item, dialect, depth))}`;
+      return `NOT ${wrap(renderPredicate(predicate.item, dialect, notes, depth))}`;
     case 'text':
-      return onField(predicate.field, dialect, (value) => textComparison(value, predicate.pattern));
+      return onField(predicate.field, dialect, notes, (value) => textComparison(value, predicate.pattern));
     case 'regex':
-      return onField(predicate.field, dialect, (value) => `regexp_like(${value}, ${sqlString(regexFlags(predicate) + predicate.source)})`);
+      return onField(predicate.field, dialect, notes, (value) => `regexp_like(${value}, ${sqlString(regexFlags(predicate) + predicate.source)})`);
     case 'present': {
-      const access = fieldAccess(predicate.field, dialect);
+      const access = fieldAccess(predicate.field, dialect, notes);
       if (access.each) {
         const { array, variable } = access.each;
         const any = `COALESCE(any_match(${array}, ${variable} -> ${access.text(variable)} IS NOT NULL), FALSE)`;
@@ -299,14 +316,14 @@ export function renderPredicate(predicate: SqlPredicate, dialect: SqlDialect, de
       return `${access.text('')} IS ${predicate.present ? 'NOT ' : ''}NULL`;
     }
     case 'number':
-      return onField(predicate.field, dialect, (value) => `TRY_CAST(${value} AS DOUBLE) ${predicate.operator} ${String(predicate.value)}`);
+      return onField(predicate.field, dialect, notes, (value) => `TRY_CAST(${value} AS DOUBLE) ${predicate.operator} ${String(predicate.value)}`);
     case 'sameValue': {
-      const other = fieldAccess(predicate.other, dialect);
+      const other = fieldAccess(predicate.other, dialect, notes);
       if (other.each) {
         throw new SqlNotExpressible(`A comparison with ${predicate.other.join('.')}, which lies in an array, cannot be written as SQL here.`);
       }
       const otherText = predicate.cased ? other.text('') : `lower(${other.text('')})`;
-      return onField(predicate.field, dialect, (value) => `${predicate.cased ? value : `lower(${value})`} = ${otherText}`);
+      return onField(predicate.field, dialect, notes, (value) => `${predicate.cased ? value : `lower(${value})`} = ${otherText}`);
     }
     case 'anyValue':
       return `COALESCE(${textComparison(recordText(dialect), predicate.pattern)}, FALSE)`;
@@ -351,9 +368,12 @@ export function renderQuery(predicate: SqlPredicate, options: SqlQueryOptions): 
   } else {
     lines.push(commentLine('CloudTrail Lake: FROM names the event data store ID; add  AND eventtime > timestamp \'2026-01-01 00:00:00\'  to read less.'));
   }
+  const notes: Notes = new Set();
+  const where = renderPredicate(predicate, options.dialect, notes);
+  for (const note of notes) lines.push(commentLine(note));
   lines.push(`SELECT ${SELECTED_COLUMNS}`);
   lines.push(`FROM ${tableName(options)}`);
-  lines.push(`WHERE ${renderPredicate(predicate, options.dialect)}`);
+  lines.push(`WHERE ${where}`);
   lines.push('ORDER BY eventtime');
   return `${lines.join('\n')}\n`;
 }
