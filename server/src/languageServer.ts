@@ -2,6 +2,7 @@ import {
   CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   InitializeParams,
   InitializeResult,
   TextDocuments,
@@ -12,7 +13,8 @@ import { DocumentModels } from './documentModels';
 import { quickFixes } from './features/codeActions';
 import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagnostic } from './features/diagnostics';
 import { EventTreeInput, EventTreeService } from './features/eventTree';
-import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
+import { DetectionService, detectionSettings } from './features/detections';
+import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
 import { hoverAt } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
@@ -26,6 +28,7 @@ import { formatError, runSafe } from './runSafe';
 /** What the client may set under `cloudtrail.*`. */
 interface Settings {
   diagnostics?: { maxProblems?: number; rules?: Record<string, RuleSetting> };
+  detections?: unknown;
 }
 
 const SYMBOL_LIMIT = 10_000;
@@ -50,11 +53,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
 
   const documentProblems = new DocumentProblems(models, { maxProblems: 1000 });
   const problemsOf = (document: TextDocument): Problem[] => documentProblems.get(document);
+  let workspaceFolders: string[] = [];
+  let initialDetectionSettings: unknown;
+  const detections = new DetectionService({
+    watchThroughClient: (baseUri, pattern) =>
+      clientWatchesFiles ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: { baseUri, pattern } }] }) : undefined,
+    setTimeout: (callback, ms) => runtime.timer.setTimeout(callback, ms),
+    publishRuleFileDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    rulesChanged: () => diagnosticsSupport?.requestRefresh(),
+    log,
+    bundledDirectory: runtime.sigmaRules,
+  });
 
   const validate = (document: TextDocument) => {
     const problems = problemsOf(document);
     notifyModelChanged(document, problems);
-    return problems.map((problem) => toDiagnostic(problem, document));
+    // Findings are diagnostics of their own source, after the problems, and never limit them.
+    const diagnostics = problems.map((problem) => toDiagnostic(problem, document));
+    return detections.enabled ? diagnostics.concat(detections.diagnostics(document, models.get(document))) : diagnostics;
   };
 
   const notifyModelChanged = (document: TextDocument, problems: Problem[]): void => {
@@ -81,6 +97,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         maxProblems: Math.max(1, settings.diagnostics?.maxProblems ?? 1000),
         rules: settings.diagnostics?.rules ?? {},
       });
+      detections.configure(detectionSettings(settings.detections), workspaceFolders);
       diagnosticsSupport?.requestRefresh();
     } catch (error) {
       log(formatError('Could not read the cloudtrail settings', error));
@@ -93,6 +110,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
     const initSettings = params.initializationOptions?.settings as Settings | undefined;
+    workspaceFolders = (params.workspaceFolders ?? []).map((folder) => toPath(folder.uri)).filter((folder): folder is string => folder !== undefined);
+    initialDetectionSettings = initSettings?.detections;
     if (initSettings?.diagnostics) {
       documentProblems.setOptions({
         maxProblems: Math.max(1, initSettings.diagnostics.maxProblems ?? 1000),
@@ -120,6 +139,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     if (clientSupportsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cloudtrail' });
       void updateSettings();
+    } else {
+      detections.configure(detectionSettings(initialDetectionSettings), workspaceFolders);
     }
   });
 
@@ -129,6 +150,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     const { uri } = event.document;
     models.delete(uri);
     documentProblems.delete(uri);
+    detections.delete(uri);
     eventTrees.forget(uri);
     void connection.sendNotification(ModelChangedNotification.type, { uri, version: null, shape: 'empty', events: 0, failedEvents: 0, errors: 0, warnings: 0 });
   });
@@ -234,10 +256,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     }
   });
   connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
-  connection.onDidChangeWatchedFiles((params) => folderIndexes.onWatchedFilesChanged(params.changes));
+  connection.onDidChangeWatchedFiles((params) => {
+    folderIndexes.onWatchedFilesChanged(params.changes);
+    detections.onWatchedFilesChanged(params.changes);
+  });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
     folderIndexes.dispose();
+    detections.dispose();
     idleTextJoin.dispose();
   });
 

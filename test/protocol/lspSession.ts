@@ -22,6 +22,8 @@ import {
 /** The repository root, from out/test/protocol or test/protocol. */
 export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
+/** The source of Sigma findings, apart from the rules' own diagnostics. */
+export const DETECTIONS_SOURCE = 'cloudtrail detections';
 
 /**
  * A real CloudTrail language server process (the built dist/server.js over stdio) and a
@@ -45,7 +47,7 @@ export class LspSession {
     });
   }
 
-  static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown): Promise<LspSession> {
+  static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown, workspaceFolders?: { uri: string; name: string }[]): Promise<LspSession> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(child.stdout!, child.stdin!);
     const session = new LspSession(child, connection);
@@ -56,6 +58,7 @@ export class LspSession {
       rootUri: null,
       capabilities,
       initializationOptions,
+      ...(workspaceFolders ? { workspaceFolders } : {}),
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return session;

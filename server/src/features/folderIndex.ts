@@ -352,7 +352,7 @@ function toFolderEventRef(index: FolderIndex, file: Parameters<FolderIndex['even
 
 // --- paths and URIs ------------------------------------------------------------------------------
 
-function toPath(uri: string): string | undefined {
+export function toPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) {
     return undefined;
   }
@@ -363,11 +363,11 @@ function toPath(uri: string): string | undefined {
   }
 }
 
-function toUri(file: string): string {
+export function toUri(file: string): string {
   return pathToFileURL(file).href;
 }
 
-function isAtOrBelow(candidate: string, root: string): boolean {
+export function isAtOrBelow(candidate: string, root: string): boolean {
   return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 

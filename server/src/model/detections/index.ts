@@ -11,3 +11,4 @@ export type { RuleFileInput, ParsedRuleFile } from './ruleLoader';
 export { EventFields, MAX_VALUE_CHARS } from './eventFields';
 export { literalConstraint } from './literals';
 export * from './findings';
+export { cloudTrailEventCatalog } from './eventCatalog';

@@ -1,5 +1,6 @@
 import { Document, isMap, isScalar, isSeq, Node, Pair, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
 import { parseCondition } from './condition';
+import { compileFieldCondition } from './fieldMatchers';
 import {
   ConditionNode,
   CorrelationDefinition,
@@ -430,6 +431,10 @@ class DocumentReader {
       const condition: FieldCondition = { field, modifiers, values, span };
       this.valueSpans.set(condition, spans);
       conditions.push(condition);
+      // Compiled here once to report every mistake of the file (a bad regular expression, CIDR, ...) at once.
+      if (modifiers.length === modifierNames.length && !compileFieldCondition(condition, { problems: this.problems, valueSpans: spans })) {
+        ok = false;
+      }
     }
     return ok ? conditions : undefined;
   }

@@ -103,14 +103,15 @@ export class RuleSet {
           });
         }
         seenIds.set(id, parsed.path);
-        const compiledRule = compileRule(rule, report.problems);
+        // The reader compiled every value already and reported its mistakes.
+        const compiledRule = compileRule(rule, []);
         if (!compiledRule) continue;
         const index = compiled.length;
         compiled.push(compiledRule);
         report.rules.push(index);
         pending.push({ rule, file: report, index });
         for (const part of hiddenParts(rule)) {
-          const partRule = compileRule(part, report.problems);
+          const partRule = compileRule(part, []);
           if (partRule) {
             partRule.reports = false;
             compiled.push(partRule);
