@@ -16,12 +16,23 @@ import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { DetectionService, detectionSettings } from './features/detections';
 import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
-import { hoverAt } from './features/hover';
+import { filterSql, findingsTree, ruleSql } from './features/findings';
+import { hoverAt, systemHoverEnvironment } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
-import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
+import {
+  CloseFolderIndexNotification,
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  FilterSqlRequest,
+  FindingsRequest,
+  IndexFolderRequest,
+  ModelChangedNotification,
+  RuleSqlRequest,
+} from './protocol';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -166,7 +177,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       log,
       () => {
         const document = documents.get(params.textDocument.uri);
-        return document ? hoverAt(models.get(document), document, params.position) : null;
+        if (!document) return null;
+        const model = models.get(document);
+        const findings = detections.enabled ? detections.findings(document, model) : [];
+        const rules = detections.rules;
+        return hoverAt(model, document, params.position, {
+          ...systemHoverEnvironment(),
+          rulesMatching: (record) => findings.filter((finding) => finding.record === record).map((finding) => rules.rules[finding.rule].metadata),
+        });
       },
       null,
       `computing the hover of ${params.textDocument.uri}`,
@@ -245,6 +263,33 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       `finding the event at a position in ${params.textDocument.uri}`,
       token,
     ),
+  );
+
+  connection.onRequest(FindingsRequest.type, (params, token) =>
+    runSafe(
+      runtime,
+      log,
+      () =>
+        findingsTree(
+          params,
+          (uri) => {
+            const document = documents.get(uri);
+            return document ? { document, model: models.get(document) } : undefined;
+          },
+          detections,
+        ),
+      null,
+      `listing the findings of ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onRequest(RuleSqlRequest.type, (params, token) =>
+    runSafe(runtime, log, () => ruleSql(params, detections.rules), { error: 'The SQL could not be written.' }, `writing rule ${params.ruleId} as SQL`, token),
+  );
+
+  connection.onRequest(FilterSqlRequest.type, (params, token) =>
+    runSafe(runtime, log, () => filterSql(params), { error: 'The SQL could not be written.' }, 'writing the event filter as SQL', token),
   );
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {

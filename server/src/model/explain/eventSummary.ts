@@ -9,6 +9,7 @@ import { JsonView, NO_NODE } from '../nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
 import { addAttackKnowledge } from './attackHover';
+import { addRuleMatches } from './findingsHover';
 import { acmeProtocolEvent } from './acmeProtocolEvents';
 import { identityChain } from './identityChain';
 import { readSourceAddress } from './ipAddress';
@@ -247,6 +248,7 @@ export function eventSummary(context: RecordContext): HoverBuilder {
     out.paragraph(md`\u26a0 eventVersion ${quoted(eventVersion)} is not a version number (the newest is ${CURRENT_EVENT_VERSION}).`);
   }
 
+  addRuleMatches(out, context.env.rulesMatching?.(record.index) ?? []);
   addAttackKnowledge(out, record);
 
   if (facts) {
