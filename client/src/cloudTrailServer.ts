@@ -1,10 +1,24 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from '../../server/src/protocol';
+import {
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  FilterSqlParams,
+  FilterSqlRequest,
+  FindingsRequest,
+  ModelChangedNotification,
+  RuleSqlParams,
+  RuleSqlRequest,
+  SqlResult,
+} from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { FindingsServer } from './findings/findingsModel';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, FindingsServer, vscode.Disposable {
+  ruleSql(params: RuleSqlParams): Promise<SqlResult>;
+  filterSql(params: FilterSqlParams): Promise<SqlResult>;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -31,6 +45,18 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    findings: async (params) => {
+      await running();
+      return client.sendRequest(FindingsRequest.type, params);
+    },
+    ruleSql: async (params) => {
+      await running();
+      return client.sendRequest(RuleSqlRequest.type, params);
+    },
+    filterSql: async (params) => {
+      await running();
+      return client.sendRequest(FilterSqlRequest.type, params);
     },
     dispose: () => {
       handler.dispose();

@@ -9,6 +9,7 @@ import { NotificationType, Range, RequestType, TextDocumentIdentifier, Position,
 export type { EventFilter, GroupDimension } from './model/eventGrouping';
 import type { EventFilter, GroupDimension } from './model/eventGrouping';
 import type { RuleLevel } from './model/detections/types';
+export type { RuleLevel } from './model/detections/types';
 
 export interface EventRef {
   /** Position of the record in its file, from 0. */

@@ -70,7 +70,7 @@ describe('Findings and SQL from the real server', () => {
     assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents);
     const markdown = hover.contents.value;
     assert.match(markdown, /Matches \d+ Sigma rules?/);
-    assert.match(markdown, /\*\*AWS CloudTrail Important Change\*\* · level medium/);
+    assert.match(markdown, /\*\*Rule:\*\* AWS CloudTrail Important Change · level medium/);
     assert.match(markdown, /\*\*Author:\*\* vitaliy0x1/);
     assert.match(markdown, /Detection Rule License 1\.1/);
     // The attack catalogue speaks of DeleteTrail too, credited.

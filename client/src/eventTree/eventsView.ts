@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { CloudTrailServer } from '../cloudTrailServer';
 import { LANGUAGE_ID } from '../languageClient';
 import { openLogAt } from '../folderIndex/openLog';
+import { copySql, sqlTarget } from '../findings/sqlCopy';
+import type { SqlDialect } from '../../../server/src/protocol';
 import { EventNode, EventScope, EventTreeModel, FolderScope, GroupNode, GROUPINGS, MoreNode, OpenCloudTrailDocuments, TreeNode } from './eventTreeModel';
 import { pickFilter } from './filterPicker';
 import { describeNode, ItemDescription, REVEAL_EVENT_COMMAND, SHOW_MORE_COMMAND } from './treeItems';
@@ -105,6 +107,13 @@ export function registerEventsView(
         await vscode.env.clipboard.writeText(node.event.eventID);
       }
     }),
+    ...(['athena', 'lake'] as const).map((dialect: SqlDialect) =>
+      vscode.commands.registerCommand(dialect === 'athena' ? 'cloudtrail.events.copyAthenaSql' : 'cloudtrail.events.copyLakeSql', async () => {
+        const table = sqlTarget(dialect);
+        const what = model.isFiltered ? 'the events of the filter' : 'every event (no filter is set)';
+        await copySql(await server.filterSql({ filter: { ...model.filter }, dialect, ...(table ? { table } : {}) }), what, dialect);
+      }),
+    ),
     vscode.commands.registerCommand('cloudtrail.events.filterByService', (node?: GroupNode) => {
       if (node?.type === 'group' && node.group.eventSource) {
         model.setFilter({ ...model.filter, service: node.group.eventSource });
@@ -159,7 +168,7 @@ function createCursorFollower(
 }
 
 /** The CloudTrail documents open in VS Code. */
-class CloudTrailEditors implements OpenCloudTrailDocuments {
+export class CloudTrailEditors implements OpenCloudTrailDocuments {
   private last: string | undefined;
 
   active(): string | undefined {
@@ -180,7 +189,8 @@ class CloudTrailEditors implements OpenCloudTrailDocuments {
   }
 }
 
-function toTreeItem(description: ItemDescription): vscode.TreeItem {
+/** A tree item from its description: tooltips are untrusted Markdown that runs nothing. */
+export function toTreeItem(description: ItemDescription): vscode.TreeItem {
   const item = new vscode.TreeItem(
     description.label,
     description.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 import { connectCloudTrailServer } from '../cloudTrailServer';
 import { registerStatusBar } from '../statusBar';
+import { registerFindingsView } from '../findings/findingsView';
 import { registerEventsView } from './eventsView';
 
-/** The Events view and the status bar item, both fed by the language server. Returns the view's data provider. */
+/** The Events and Findings views and the status bar item, all fed by the language server. Returns the Events view's data provider. */
 export function registerEventViews(
   context: vscode.ExtensionContext,
   client: LanguageClient,
@@ -13,5 +14,6 @@ export function registerEventViews(
 ): vscode.TreeDataProvider<unknown> {
   const server = connectCloudTrailServer(client, ensureStarted);
   context.subscriptions.push(server, registerStatusBar(server.onModelChanged));
+  registerFindingsView(context, server, log);
   return registerEventsView(context, server, log) as vscode.TreeDataProvider<unknown>;
 }

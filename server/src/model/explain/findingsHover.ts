@@ -19,8 +19,8 @@ export function addRuleMatches(out: HoverBuilder, rules: readonly RuleMetadata[]
   out.rule();
   out.paragraph(md`**\u26a0 Matches ${String(rules.length)} Sigma rule${rules.length === 1 ? '' : 's'}**`);
   for (const rule of rules.slice(0, MAX_RULES)) {
-    out.paragraph(md`**${logText(rule.title)}** \u00b7 level ${rule.level}`);
-    if (rule.description) out.paragraph(logText(rule.description, LONG_TEXT));
+    out.paragraph(md`**Rule:** ${logText(rule.title)} \u00b7 level ${rule.level}`);
+    if (rule.description) out.paragraph(md`**Description:** ${logText(rule.description, LONG_TEXT)}`);
     const bullets: Markdown[] = [];
     const attack = rule.tags.filter((tag) => tag.toLowerCase().startsWith('attack.'));
     if (attack.length > 0) bullets.push(md`**ATT&CK:** ${logText(attack.join(', '))}`);
