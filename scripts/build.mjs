@@ -1,7 +1,7 @@
 // Bundles the extension, the language server, the command line and the benchmark with esbuild.
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { generate, installedIamData, tableVersion } from './iam-data.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -28,6 +28,8 @@ const entries = [
   // The worker threads that index folders of logs; the server starts them from dist/.
   { entryPoints: ['server/src/model/folderIndex/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The Timeline webview's script and uPlot, for a browser page: no Node, no network.
+  { entryPoints: ['client/src/timeline/webview/timelineMain.ts'], outfile: 'dist/timeline/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'vscode-json-languageservice', 'jsonc-parser'] },
 ];
 
@@ -48,6 +50,9 @@ const contexts = await Promise.all(
 // The bundled Sigma rules ship as their own files, unchanged, beside the bundles that read them.
 rmSync('dist/sigma', { recursive: true, force: true });
 cpSync('rules/sigma', 'dist/sigma', { recursive: true });
+// uPlot's stylesheet, served to the Timeline webview from the extension's own files.
+mkdirSync('dist/timeline', { recursive: true });
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/timeline/uPlot.min.css');
 
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));

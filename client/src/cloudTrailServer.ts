@@ -4,6 +4,9 @@ import {
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
+  ExportEventsParams,
+  ExportEventsRequest,
+  ExportEventsResult,
   FilterSqlParams,
   FilterSqlRequest,
   FindingsRequest,
@@ -11,12 +14,15 @@ import {
   RuleSqlParams,
   RuleSqlRequest,
   SqlResult,
+  TimelineRequest,
 } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
 import { FindingsServer } from './findings/findingsModel';
+import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, FindingsServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, FindingsServer, vscode.Disposable {
+  exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
   ruleSql(params: RuleSqlParams): Promise<SqlResult>;
   filterSql(params: FilterSqlParams): Promise<SqlResult>;
   /** The server has a new model of a document, or closed one (version null, no events). */
@@ -45,6 +51,14 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    timeline: async (params) => {
+      await running();
+      return client.sendRequest(TimelineRequest.type, params);
+    },
+    exportEvents: async (params) => {
+      await running();
+      return client.sendRequest(ExportEventsRequest.type, params);
     },
     findings: async (params) => {
       await running();

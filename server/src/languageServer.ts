@@ -6,6 +6,7 @@ import {
   InitializeParams,
   InitializeResult,
   TextDocuments,
+  ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -27,12 +28,15 @@ import {
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
+  ExportEventsRequest,
   FilterSqlRequest,
   FindingsRequest,
   IndexFolderRequest,
   ModelChangedNotification,
   RuleSqlRequest,
+  TimelineRequest,
 } from './protocol';
+import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -291,6 +295,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   connection.onRequest(FilterSqlRequest.type, (params, token) =>
     runSafe(runtime, log, () => filterSql(params), { error: 'The SQL could not be written.' }, 'writing the event filter as SQL', token),
   );
+
+  const timelineEnvironment: TimelineEnvironment = {
+    documentsOf: eventTreeInput,
+    folderIndexOf: (uri) => folderIndexes.indexOf(uri),
+    readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+  };
+  connection.onRequest(TimelineRequest.type, (params, token) =>
+    runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),
+  );
+  connection.onRequest(ExportEventsRequest.type, async (params) => {
+    try {
+      return await exportEvents(params, timelineEnvironment);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      log(formatError('Error while exporting events', error));
+      throw error;
+    }
+  });
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     try {

@@ -189,6 +189,77 @@ export namespace CloseFolderIndexNotification {
   export const type = new NotificationType<{ uri: string }>(method);
 }
 
+// --- Timeline and export ---------------------------------------------------------------------
+
+/** Which events a timeline or an export covers: open documents or a folder index, and the view's grouping and filter. */
+export interface EventSelectionParams {
+  textDocument?: TextDocumentIdentifier;
+  /** Several open documents together (as the Events view's "all open logs"). */
+  scope?: TextDocumentIdentifier[];
+  /** A folder index's URI (as in `EventTreeParams.folder`); then the documents are not used. */
+  folder?: string;
+  groupBy?: GroupDimension[];
+  filter?: EventFilter;
+  /** Keys of one group from the top: only its events. */
+  group?: string[];
+}
+
+export interface TimelineParams extends EventSelectionParams {
+  /** About how many bars to draw (default 120). */
+  bucketTarget?: number;
+  /** The range to draw, ISO 8601 times; by default the events' own range. */
+  from?: string;
+  to?: string;
+}
+
+export interface TimelineSeriesWire {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface TimelineResult {
+  /** Milliseconds since 1970 (UTC) of the first bucket's start and the last bucket's end. */
+  start: number;
+  end: number;
+  bucketMs: number;
+  /** One series per top group of `groupBy[0]`, largest first; small ones summed into one. */
+  series: TimelineSeriesWire[];
+  /** counts[series][bucket]. */
+  counts: number[][];
+  /** Failed calls per bucket. */
+  failed: number[];
+  /** Events drawn, and events left out because their time cannot be read. */
+  total: number;
+  untimed: number;
+  /** What the selection covers, for the view's message. */
+  source: string;
+}
+
+/** Counts of events over time, aggregated on the server: the timeline never receives events. */
+export namespace TimelineRequest {
+  export const method = 'cloudtrail/timeline';
+  export const type = new RequestType<TimelineParams, TimelineResult | null, void>(method);
+}
+
+export type ExportFormat = 'csv' | 'jsonl' | 'timeline-csv';
+
+export interface ExportEventsParams extends EventSelectionParams {
+  format: ExportFormat;
+}
+
+export interface ExportEventsResult {
+  text: string;
+  events: number;
+  /** Files of a folder index that could not be read again, with why. */
+  problems: string[];
+}
+
+export namespace ExportEventsRequest {
+  export const method = 'cloudtrail/exportEvents';
+  export const type = new RequestType<ExportEventsParams, ExportEventsResult | null, void>(method);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Findings of the Sigma rules, and SQL for Athena and CloudTrail Lake
 

@@ -23,6 +23,11 @@ export function runSafe<T, E = void>(
         const result = compute();
         resolve(token.isCancellationRequested ? cancelled<E>() : result);
       } catch (error) {
+        // A handler that rejects its parameters answers with its own error, not an empty result.
+        if (error instanceof ResponseError) {
+          resolve(error as ResponseError<E>);
+          return;
+        }
         log(formatError(`Error while ${what}`, error));
         resolve(errorValue);
       }

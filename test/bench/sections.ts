@@ -7,6 +7,7 @@ import { modelMemorySection } from './modelMemory';
 import { openToDiagnosticsSection } from './openToDiagnostics';
 import { ruleCostsSection } from './ruleCosts';
 import { serverEndToEndSection } from './serverEndToEnd';
+import { timelineSection } from './timelineBench';
 
 /**
  * Every section of `npm run bench`, in the order they run. A new measurement is a module that
@@ -66,4 +67,5 @@ export const SECTIONS: readonly BenchSection[] = [
   eventTreeSection,
   editLatencySection,
   folderIndexSection,
+  timelineSection,
 ];

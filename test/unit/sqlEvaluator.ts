@@ -168,6 +168,10 @@ function evaluate(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlVal
       return null;
     case 'column_ref':
       return columnValue(node, row, scope);
+    case 'double_quote_string':
+      // A quoted identifier: the partition column "timestamp".
+      assert.ok(Object.prototype.hasOwnProperty.call(row, node.value as string), `no column ${String(node.value)} in the table`);
+      return row[node.value as string] as SqlValue;
     case 'unary_expr': {
       assert.equal(node.operator, 'NOT');
       const value = evaluate(node.expr as AstNode, row, scope);
@@ -301,6 +305,19 @@ function call(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue {
       const v = value(0);
       return v === null ? null : !(v as boolean);
     }
+    case 'try':
+      try {
+        return value(0);
+      } catch {
+        return null;
+      }
+    case 'from_iso8601_timestamp': {
+      const t = text(value(0));
+      if (t === null) return null;
+      const ms = Date.parse(t);
+      if (!/^\d{4}-\d\d-\d\dT/.test(t) || Number.isNaN(ms)) throw new Error(`from_iso8601_timestamp: ${t} is not a time`);
+      return ms;
+    }
     case 'lower': {
       const t = text(value(0));
       return t === null ? null : t.toLowerCase();
@@ -385,7 +402,7 @@ function call(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue {
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-type JsonObject = { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 const TEXT_COLUMNS = [
   'eventVersion',
@@ -466,6 +483,9 @@ export function athenaRow(record: JsonObject): Row {
   row.addendum = struct(record.addendum, { reason: 'text', updatedfields: 'text', originalrequestid: 'text', originaleventid: 'text' });
   row.tlsdetails = struct(record.tlsDetails, { tlsversion: 'text', ciphersuite: 'text', clientprovidedhostheader: 'text' });
   row.resources = resources(record.resources, false);
+  // The partition projection's column: the day of the file the record was delivered in.
+  const time = typeof record.eventTime === 'string' ? record.eventTime : '';
+  row.timestamp = /^\d{4}-\d\d-\d\d/.test(time) ? time.slice(0, 10).replace(/-/g, '/') : null;
   return row;
 }
 
@@ -476,5 +496,15 @@ export function lakeRow(record: JsonObject): Row {
   row.resources = resources(record.resources, true);
   for (const name of JSON_COLUMNS) delete row[name.toLowerCase()];
   row.eventjson = JSON.stringify(record);
+  // Lake keeps eventTime as a timestamp.
+  delete row.timestamp;
+  row.eventtime = typeof record.eventTime === 'string' && !Number.isNaN(Date.parse(record.eventTime)) ? Date.parse(record.eventTime) : null;
   return row;
+}
+
+/** The records of a fixture, read with JSON.parse: a bare array, a Records file or a single event. */
+export function rawRecords(text: string): JsonObject[] {
+  const value = JSON.parse(text) as JsonObject[] | { Records?: JsonObject[] };
+  if (Array.isArray(value)) return value;
+  return value.Records ?? [value as JsonObject];
 }

@@ -4,15 +4,10 @@ import { CloudTrailDocument, compileFilter, EventFilter, parseCloudTrail } from 
 import { eventFilterSql } from '../../server/src/model/detections/sql/eventFilterSql';
 import { renderQuery, SqlDialect, SqlNotExpressible } from '../../server/src/model/detections/sql/sqlQuery';
 import { listFixtures, readFixture } from '../fixtures';
-import { athenaRow, lakeRow, parseQuery, whereHolds } from './sqlEvaluator';
+import { athenaRow, JsonObject, lakeRow, parseQuery, rawRecords, whereHolds } from './sqlEvaluator';
 
-type JsonObject = { [key: string]: never };
 
-/** The records of a fixture, read with JSON.parse (bare arrays and Records files). */
-function rawRecords(text: string): JsonObject[] {
-  const value = JSON.parse(text) as JsonObject[] | { Records: JsonObject[] };
-  return Array.isArray(value) ? value : value.Records;
-}
+
 
 interface Fixture {
   name: string;
@@ -62,6 +57,9 @@ describe('SQL of the Events view\u2019s filter', () => {
     { text: '"ListBuckets"' },
     { text: 'stratus-red-team' },
     { text: 'i-0' },
+    { from: '2022-01-01T00:00:00Z' },
+    { from: '2024-08-18T10:00:00Z', to: '2024-08-18T12:00:00Z', errorsOnly: true },
+    { to: '2022-01-01T00:00:00Z' },
   ];
   for (const dialect of ['athena', 'lake'] as const) {
     for (const filter of FILTERS) {

@@ -6,17 +6,11 @@ import { bundledRulesDirectory, readRuleFiles } from '../../server/src/model/det
 import { sigmaPredicate, sigmaRuleSql } from '../../server/src/model/detections/sql/sigmaSql';
 import { SqlDialect, SqlNotExpressible } from '../../server/src/model/detections/sql/sqlQuery';
 import { listFixtures, readFixture } from '../fixtures';
-import { athenaRow, lakeRow, parseQuery, whereHolds } from './sqlEvaluator';
+import { athenaRow, JsonObject, lakeRow, parseQuery, rawRecords, whereHolds } from './sqlEvaluator';
 import { loadRules, ruleText } from './sigmaHelpers';
 
-type JsonObject = { [key: string]: never };
 
-/** The records of a fixture, read with JSON.parse: a bare array, a Records file or a single event. */
-function rawRecords(text: string): JsonObject[] {
-  const value = JSON.parse(text) as JsonObject[] | { Records?: JsonObject[] };
-  if (Array.isArray(value)) return value;
-  return value.Records ?? [value as JsonObject];
-}
+
 
 interface Fixture {
   name: string;

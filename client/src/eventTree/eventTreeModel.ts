@@ -9,6 +9,7 @@ import type {
   EventFilter,
   EventGroup,
   EventRef,
+  EventSelectionParams,
   EventTreeParams,
   EventTreeResult,
   GroupDimension,
@@ -375,6 +376,20 @@ export class EventTreeModel {
     }
   }
 
+  /** What the view shows, as a timeline or an export asks for it; undefined when it shows nothing. */
+  selection(): EventSelectionParams | undefined {
+    const uris = this.scopeUris();
+    if (uris.length === 0) return undefined;
+    const { textDocument, scope, folder, groupBy, filter } = this.baseParams(uris);
+    return { textDocument, groupBy, ...(scope ? { scope } : {}), ...(folder !== undefined ? { folder } : {}), ...(filter ? { filter } : {}) };
+  }
+
+  /** Keeps only the events in [from, to) (ISO times), or drops the time range with undefined. */
+  setTimeRange(range: { from: string; to: string } | undefined): void {
+    const { from: _from, to: _to, ...rest } = this.filterValue;
+    this.setFilter(range ? { ...rest, from: range.from, to: range.to } : rest);
+  }
+
   // --- internals ---------------------------------------------------------------------------
 
   private scopeUris(): string[] {
@@ -505,6 +520,7 @@ export function describeFilter(filter: EventFilter): string | undefined {
   if (filter.service) parts.push(`service ${filter.service}`);
   if (filter.errorsOnly) parts.push('failed events only');
   if (filter.writesOnly) parts.push('write events only');
+  if (filter.from !== undefined || filter.to !== undefined) parts.push(`time ${describeTimeRange(filter.from, filter.to)}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -516,7 +532,19 @@ function cleanFilter(filter: EventFilter): EventFilter {
   if (service) clean.service = service;
   if (filter.errorsOnly) clean.errorsOnly = true;
   if (filter.writesOnly) clean.writesOnly = true;
+  if (filter.from) clean.from = filter.from;
+  if (filter.to) clean.to = filter.to;
   return clean;
+}
+
+/** A time range as the views show it: UTC, the date once when both ends fall on the same day. */
+export function describeTimeRange(from: string | undefined, to: string | undefined): string {
+  const show = (time: string | undefined): string => (time ? time.replace('T', ' ').replace(/(:\d\d)(?:\.\d+)?Z$/, '$1') : '');
+  const start = show(from);
+  const end = show(to);
+  if (start && end && start.slice(0, 10) === end.slice(0, 10)) return `${start}–${end.slice(11)} UTC`;
+  if (start && end) return `${start} – ${end} UTC`;
+  return start ? `from ${start} UTC` : `until ${end} UTC`;
 }
 
 /** The file name at the end of a URI, decoded. */

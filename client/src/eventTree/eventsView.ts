@@ -26,11 +26,14 @@ export function groupByCommand(groupingId: string): string {
  * registers the view's commands, tells the model when the view shows or hides and when documents
  * and editors change, and makes the tree follow the cursor.
  */
-export function registerEventsView(
-  context: vscode.ExtensionContext,
-  server: CloudTrailServer,
-  log: vscode.LogOutputChannel,
-): vscode.TreeDataProvider<TreeNode> {
+/** The parts of the Events view that other views (the Timeline) follow. */
+export interface EventsView {
+  treeDataProvider: vscode.TreeDataProvider<TreeNode>;
+  model: EventTreeModel;
+  view: vscode.TreeView<TreeNode>;
+}
+
+export function registerEventsView(context: vscode.ExtensionContext, server: CloudTrailServer, log: vscode.LogOutputChannel): EventsView {
   const model = new EventTreeModel(server, new CloudTrailEditors());
   const savedGrouping = GROUPINGS.find((g) => g.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (savedGrouping) model.setGroupBy(savedGrouping.groupBy);
@@ -122,7 +125,7 @@ export function registerEventsView(
   );
   model.setVisible(view.visible);
   showState();
-  return treeDataProvider;
+  return { treeDataProvider, model, view };
 }
 
 /**

@@ -3,9 +3,10 @@ import { LanguageClient } from 'vscode-languageclient/node';
 import { connectCloudTrailServer } from '../cloudTrailServer';
 import { registerStatusBar } from '../statusBar';
 import { registerFindingsView } from '../findings/findingsView';
+import { registerTimeline } from '../timeline/registerTimeline';
 import { registerEventsView } from './eventsView';
 
-/** The Events and Findings views and the status bar item, all fed by the language server. Returns the Events view's data provider. */
+/** The Events and Findings views, the Timeline panel and the status bar item, all fed by the language server. Returns the Events view's data provider. */
 export function registerEventViews(
   context: vscode.ExtensionContext,
   client: LanguageClient,
@@ -15,5 +16,7 @@ export function registerEventViews(
   const server = connectCloudTrailServer(client, ensureStarted);
   context.subscriptions.push(server, registerStatusBar(server.onModelChanged));
   registerFindingsView(context, server, log);
-  return registerEventsView(context, server, log) as vscode.TreeDataProvider<unknown>;
+  const events = registerEventsView(context, server, log);
+  registerTimeline(context, server, events, log);
+  return events.treeDataProvider as vscode.TreeDataProvider<unknown>;
 }

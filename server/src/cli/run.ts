@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { runExport } from './exportCommand';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 import { ATTACK_CATALOGUE_ATTRIBUTION, ATTACK_CATALOGUE_CREDIT, AttackId, attackEntry } from '../model/detections/attackCatalogue';
 import { visibleText } from '../model/text/visibleText';
@@ -48,6 +49,7 @@ const DEFAULT_TOP = 25;
 const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
+       cloudtrail-explorer export [options] <file or folder>...   (see export --help)
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -142,6 +144,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -202,7 +205,7 @@ export async function runCli(env: CliEnvironment): Promise<number> {
 const LOG_FILE = /\.(?:json|gz)$/i;
 
 /** The files named or found below the folders named, in a stable order, each once. */
-async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
+export async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -254,7 +257,7 @@ const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Reads, decompresses and decodes one file; a file that cannot be read becomes one problem. */
-async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
+export async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(file);

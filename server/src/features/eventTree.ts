@@ -12,6 +12,7 @@ import {
   Problem,
   recordAt,
   recordsWithProblems,
+  timeRangeOf,
 } from '../model';
 import { EventAtParams, EventFilter, EventGroup, EventRef, EventTreeParams, EventTreeResult } from '../protocol';
 import { toEventRef } from './eventRefs';
@@ -155,6 +156,9 @@ export function normalizeFilter(filter: EventFilter | undefined): EventFilter {
   if (service) normalized.service = service;
   if (filter.errorsOnly === true) normalized.errorsOnly = true;
   if (filter.writesOnly === true) normalized.writesOnly = true;
+  // A time that cannot be read would filter nothing out silently: keep only those that can.
+  if (typeof filter.from === 'string' && timeRangeOf({ from: filter.from })) normalized.from = filter.from;
+  if (typeof filter.to === 'string' && timeRangeOf({ to: filter.to })) normalized.to = filter.to;
   return normalized;
 }
 

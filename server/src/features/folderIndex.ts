@@ -193,6 +193,20 @@ export class FolderIndexService {
     return answer(state.index, grouping, params);
   }
 
+  /** The index of a folder URI (as in `EventTreeParams.folder`), once it is built. */
+  indexOf(uri: string): FolderIndex | undefined {
+    const root = toPath(uri);
+    return root === undefined ? undefined : this.folders.get(root)?.index;
+  }
+
+  /** The decompressed-size cap of the index holding `path` (the default when none does). */
+  maxDecompressedBytes(path: string): number {
+    for (const state of this.folders.values()) {
+      if (state.index?.file(path)) return state.maxDecompressedBytes;
+    }
+    return DEFAULT_MAX_DECOMPRESSED_MB * 1024 * 1024;
+  }
+
   /** Changes reported by the client's file watcher. */
   onWatchedFilesChanged(changes: readonly FileEvent[]): void {
     for (const change of changes) {

@@ -9,6 +9,7 @@ import { ATTACK_CATALOGUE_CREDIT, attackEntry, tacticName, tacticRank } from './
 import { IdentitySummary } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
+import { parseTimestamp } from './explain/time';
 
 /**
  * `tactic` groups by the ATT&CK tactics of the TrailDiscover catalogue: an event with several
@@ -26,6 +27,37 @@ export interface EventFilter {
   writesOnly?: boolean;
   /** Only events of this service: "acm.amazonaws.com" or its short form "acm". */
   service?: string;
+  /** Only events at or after this time (an ISO 8601 time such as 2024-05-01T10:00:00Z). */
+  from?: string;
+  /** Only events before this time. */
+  to?: string;
+}
+
+/** A filter's time range, read once: `contains` takes milliseconds since 1970 (NaN is never inside). */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+  contains(time: number): boolean;
+}
+
+/** The filter's time range, or undefined when it names none (or only times that cannot be read). */
+export function timeRangeOf(filter: EventFilter | undefined): TimeRange | undefined {
+  const from = filter?.from === undefined ? Number.NEGATIVE_INFINITY : readFilterTime(filter.from);
+  const to = filter?.to === undefined ? Number.POSITIVE_INFINITY : readFilterTime(filter.to);
+  if (Number.isNaN(from) || Number.isNaN(to) || (from === Number.NEGATIVE_INFINITY && to === Number.POSITIVE_INFINITY)) {
+    return undefined;
+  }
+  return { from, to, contains: (time) => time >= from && time < to };
+}
+
+function readFilterTime(text: string): number {
+  return typeof text === 'string' && text.length <= 64 ? (parseTimestamp(text)?.epochMs ?? Number.NaN) : Number.NaN;
+}
+
+/** A record's eventTime in milliseconds since 1970, or NaN when it has none that reads as a time. */
+export function eventTimeMs(summary: { eventTime?: string }): number {
+  const text = summary.eventTime;
+  return text === undefined || text.length > 64 ? Number.NaN : (parseTimestamp(text)?.epochMs ?? Number.NaN);
 }
 
 export interface GroupingOptions {
@@ -361,11 +393,13 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
   const service = filter.service?.trim().toLowerCase() ?? '';
   const errorsOnly = filter.errorsOnly === true;
   const writesOnly = filter.writesOnly === true;
-  if (!needle && !service && !errorsOnly && !writesOnly) {
+  const range = timeRangeOf(filter);
+  if (!needle && !service && !errorsOnly && !writesOnly && !range) {
     return undefined;
   }
   return (event) => {
     const summary = event.record.summary;
+    if (range && !range.contains(eventTimeMs(summary))) return false;
     if (errorsOnly && !summary.errorCode) return false;
     if (writesOnly && summary.readOnly === true) return false;
     if (service && !matchesService(summary.eventSource, service)) return false;

@@ -4,7 +4,7 @@
  * table; Lake: the event's JSON); in the JSON columns it also finds property names, which the
  * editor's filter skips.
  */
-import { EventFilter } from '../../eventGrouping';
+import { EventFilter, timeRangeOf } from '../../eventGrouping';
 import { renderQuery, SqlDialect, SqlPredicate } from './sqlQuery';
 
 const SERVICE_SUFFIX = '.amazonaws.com';
@@ -27,6 +27,10 @@ export function eventFilterPredicate(filter: EventFilter): SqlPredicate {
     const names = [service, `${service}${SERVICE_SUFFIX}`];
     items.push({ kind: 'or', items: names.map((name) => ({ kind: 'text', field: ['eventSource'], pattern: { parts: [name], cased: false } })) });
   }
+  const range = timeRangeOf(filter);
+  if (range) {
+    items.push({ kind: 'time', ...(Number.isFinite(range.from) ? { from: range.from } : {}), ...(Number.isFinite(range.to) ? { to: range.to } : {}) });
+  }
   if (text) {
     items.push({ kind: 'anyValue', pattern: { parts: [{ wildcard: '*' }, text, { wildcard: '*' }], cased: false } });
   }
@@ -40,6 +44,8 @@ export function describeEventFilter(filter: EventFilter): string {
   if (filter.service?.trim()) parts.push(`service ${filter.service.trim()}`);
   if (filter.errorsOnly === true) parts.push('failed calls only');
   if (filter.writesOnly === true) parts.push('changes only');
+  if (filter.from) parts.push(`from ${filter.from}`);
+  if (filter.to) parts.push(`before ${filter.to}`);
   return parts.length > 0 ? parts.join(', ') : 'no filter: every event';
 }
 

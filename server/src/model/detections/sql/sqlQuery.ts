@@ -38,7 +38,9 @@ export type SqlPredicate =
   /** The two fields hold the same text. */
   | { readonly kind: 'sameValue'; readonly field: FieldPath; readonly other: FieldPath; readonly cased: boolean }
   /** Some value of the record contains the pattern (the pattern's `*` are added by the caller). */
-  | { readonly kind: 'anyValue'; readonly pattern: TextPattern };
+  | { readonly kind: 'anyValue'; readonly pattern: TextPattern }
+  /** eventTime at or after `from` and before `to` (milliseconds since 1970; either may be left open). */
+  | { readonly kind: 'time'; readonly from?: number; readonly to?: number };
 
 export type SqlDialect = 'athena' | 'lake';
 
@@ -327,7 +329,28 @@ export function renderPredicate(predicate: SqlPredicate, dialect: SqlDialect, no
     }
     case 'anyValue':
       return `COALESCE(${textComparison(recordText(dialect), predicate.pattern)}, FALSE)`;
+    case 'time':
+      return timeCondition(predicate, dialect);
   }
+}
+
+/**
+ * A time range on eventTime. Athena reads the text (an unreadable one matches nothing) and also
+ * bounds the partition projection's "timestamp" (yyyy/MM/dd), so that only those days are read.
+ */
+function timeCondition(range: { from?: number; to?: number }, dialect: SqlDialect): string {
+  const eventTime = dialect === 'athena' ? 'TRY(from_iso8601_timestamp(eventtime))' : 'eventtime';
+  const parts: string[] = [];
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
+  if (range.from !== undefined && Number.isFinite(range.from)) {
+    parts.push(`COALESCE(${eventTime} >= from_iso8601_timestamp(${sqlString(new Date(range.from).toISOString())}), FALSE)`);
+    if (dialect === 'athena') parts.push(`"timestamp" >= ${sqlString(day(range.from))}`);
+  }
+  if (range.to !== undefined && Number.isFinite(range.to)) {
+    parts.push(`COALESCE(${eventTime} < from_iso8601_timestamp(${sqlString(new Date(range.to).toISOString())}), FALSE)`);
+    if (dialect === 'athena') parts.push(`"timestamp" <= ${sqlString(day(range.to))}`);
+  }
+  return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
 }
 
 function wrap(condition: string): string {
