@@ -400,7 +400,8 @@ function call(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rows
+// Rows: the table definition of the AWS documentation written out again here, on purpose, so that
+// a mistake in the generator's own list of columns cannot hide in both.
 
 export type JsonObject = { [key: string]: Json };
 
