@@ -17,7 +17,7 @@ import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { DetectionService, detectionSettings } from './features/detections';
 import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
-import { filterSql, findingsTree, ruleSql } from './features/findings';
+import { filterSql, folderFindingsTree, findingsTree, ruleSql } from './features/findings';
 import { hoverAt, systemHoverEnvironment } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
@@ -269,8 +269,19 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     ),
   );
 
-  connection.onRequest(FindingsRequest.type, (params, token) =>
-    runSafe(
+  connection.onRequest(FindingsRequest.type, async (params, token) => {
+    if (params.folder !== undefined) {
+      const index = folderIndexes.indexOf(params.folder);
+      if (!index) return null;
+      try {
+        const files = index.files().map((file) => file.path);
+        return await folderFindingsTree(params, files, (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)), detections);
+      } catch (error) {
+        log(formatError(`Error while listing the findings of ${params.folder}`, error));
+        throw error;
+      }
+    }
+    return runSafe(
       runtime,
       log,
       () =>
@@ -285,8 +296,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       null,
       `listing the findings of ${params.textDocument.uri}`,
       token,
-    ),
-  );
+    );
+  });
 
   connection.onRequest(RuleSqlRequest.type, (params, token) =>
     runSafe(runtime, log, () => ruleSql(params, detections.rules), { error: 'The SQL could not be written.' }, `writing rule ${params.ruleId} as SQL`, token),

@@ -273,6 +273,11 @@ export interface FindingsParams {
   groupBy: FindingsGrouping;
   /** The most findings listed in one group (default 500; the rest are counted in `moreFindings`). */
   limit?: number;
+  /**
+   * The URI of a folder indexed with `cloudtrail/indexFolder`: the findings of its logs (read
+   * again from disk), and `textDocument` and `scope` are not used. Every event carries its `uri`.
+   */
+  folder?: string;
 }
 
 /** What a rule says about itself, for labels, tooltips and hovers (the rule file's own text). */

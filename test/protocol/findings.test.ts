@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { FilterSqlRequest, FindingsRequest, FindingsResult, RuleSqlRequest } from '../../server/src/protocol';
+import { FilterSqlRequest, FindingsRequest, FindingsResult, IndexFolderRequest, RuleSqlRequest } from '../../server/src/protocol';
 import { readFixture } from '../fixtures';
 import { parseQuery } from '../unit/sqlEvaluator';
 import { fileUri, LspSession } from './lspSession';
@@ -75,6 +80,32 @@ describe('Findings and SQL from the real server', () => {
     assert.match(markdown, /Detection Rule License 1\.1/);
     // The attack catalogue speaks of DeleteTrail too, credited.
     assert.match(markdown, /TrailDiscover by Adan Alvarez/);
+  });
+
+  it('lists the findings of a folder index, reading its logs (compressed too) again', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'findings-folder-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'delete.json.gz'), zlib.gzipSync(readFixture(DELETE_TRAIL)));
+      fs.writeFileSync(path.join(folder, 'stop.json'), readFixture(STOP_TRAIL));
+      const uri = pathToFileURL(folder).href;
+      const summary = await session.connection.sendRequest(IndexFolderRequest.type, { uri });
+      assert.equal(summary.indexedFiles, 2);
+      const result = await findings({ textDocument: { uri }, folder: uri, groupBy: 'rule' });
+      assert.ok(result);
+      const open = await findings({ textDocument: { uri: deleteUri }, scope: [{ uri: deleteUri }, { uri: stopUri }], groupBy: 'rule' });
+      assert.ok(open);
+      assert.equal(result.total, open.total, 'the same findings as the two logs open in the editor');
+      const files = new Set(result.groups.flatMap((group) => group.findings.map((finding) => finding.event.uri)));
+      assert.deepEqual(files, new Set([pathToFileURL(path.join(folder, 'delete.json.gz')).href, pathToFileURL(path.join(folder, 'stop.json')).href]));
+      const important = result.groups.find((group) => result.rules.find((rule) => rule.index === group.rule)?.id === IMPORTANT_CHANGE);
+      assert.ok(important);
+      const event = important.findings.find((finding) => finding.event.uri?.endsWith('delete.json.gz'))?.event;
+      assert.ok(event);
+      const lines = readFixture(DELETE_TRAIL).split('\n');
+      assert.match(lines.slice(event.range.start.line, event.range.end.line + 1).join('\n'), /"eventName": "DeleteTrail"/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('writes a rule and the Events filter as SQL for Athena and CloudTrail Lake', async () => {

@@ -4,7 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeFinding, OPEN_FINDING_COMMAND } from '../../client/src/findings/findingItems';
 import { FindingGroupNode, FindingNode, FindingsServer, FindingsTreeModel } from '../../client/src/findings/findingsModel';
 import { OpenCloudTrailDocuments } from '../../client/src/eventTree/eventTreeModel';
-import { FindingsInput, findingsTree, FindingsSource } from '../../server/src/features/findings';
+import { FindingsInput, findingsTree, FindingsSource, folderFindingsTree } from '../../server/src/features/findings';
 import { CloudTrailDocument, parseCloudTrail } from '../../server/src/model';
 import { RuleSet } from '../../server/src/model/detections';
 import { bundledRulesDirectory, readRuleFiles } from '../../server/src/model/detections/ruleFiles';
@@ -33,6 +33,11 @@ class FakeServer implements FindingsServer {
       rules: this.rules,
       findings: (_document: TextDocument, model: CloudTrailDocument) => this.rules.detectDocument(model),
     };
+    if (params.folder !== undefined) {
+      // A folder index of the open texts, read back by path.
+      const byPath = new Map([...this.inputs].map(([uri, input]) => [new URL(uri).pathname, input.model]));
+      return folderFindingsTree(structuredClone(params), [...byPath.keys()], async (path) => byPath.get(path) ?? 'gone', source);
+    }
     return findingsTree(structuredClone(params), (uri) => this.inputs.get(uri), source);
   }
 }
@@ -122,6 +127,20 @@ describe('the Findings tree', () => {
     assert.match(item.tooltip, /\\\[click\\\]\\\(command\\:workbench/);
     assert.match(item.tooltip, /Author: \\<img src\\=x onerror\\=alert\\\(1\\\)\\>/);
     assert.equal(item.contextValue, 'cloudtrail.findingGroup.rule.sql');
+  });
+
+  it('shows the findings of the folder index the Events view shows, each naming its file', async () => {
+    const { server, model } = setUp();
+    server.open('file:///logs/stop-trail.json', readFixture('real/stratus-red-team/aws.defense-evasion.cloudtrail-stop.json'));
+    model.setFolder({ uri: 'file:///logs', label: 'logs' });
+    const groups = (await model.getChildren()) as FindingGroupNode[];
+    assert.deepEqual(server.requests.at(-1), { textDocument: { uri: 'file:///logs' }, groupBy: 'rule', folder: 'file:///logs' });
+    assert.match(model.description, /^by rule · \d+ in logs$/);
+    const findings = (await Promise.all(groups.map((group) => model.getChildren(group)))).flat() as FindingNode[];
+    assert.deepEqual(new Set(findings.map((finding) => finding.uri)), new Set([DELETE, 'file:///logs/stop-trail.json']));
+    model.setFolder(undefined);
+    await model.getChildren();
+    assert.deepEqual(server.requests.at(-1), { textDocument: { uri: DELETE }, groupBy: 'rule' });
   });
 
   it('asks again when the shown log changes, and drops an answer that came too late', async () => {

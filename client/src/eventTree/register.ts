@@ -15,8 +15,8 @@ export function registerEventViews(
 ): vscode.TreeDataProvider<unknown> {
   const server = connectCloudTrailServer(client, ensureStarted);
   context.subscriptions.push(server, registerStatusBar(server.onModelChanged));
-  registerFindingsView(context, server, log);
   const events = registerEventsView(context, server, log);
+  registerFindingsView(context, server, events, log);
   registerTimeline(context, server, events, log);
   return events.treeDataProvider as vscode.TreeDataProvider<unknown>;
 }

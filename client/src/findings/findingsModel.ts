@@ -4,7 +4,7 @@
  * The view (findingsView.ts) only turns these nodes into tree items.
  */
 import type { DocumentSummary, FindingGroup, FindingRef, FindingRule, FindingsGrouping, FindingsParams, FindingsResult } from '../../../server/src/protocol';
-import { fileName, type OpenCloudTrailDocuments } from '../eventTree/eventTreeModel';
+import { fileName, type FolderScope, type OpenCloudTrailDocuments } from '../eventTree/eventTreeModel';
 
 /** The request the view makes; the language client in the extension, a fake in tests. */
 export interface FindingsServer {
@@ -39,6 +39,7 @@ export type FindingsNode = FindingGroupNode | FindingNode;
 
 export class FindingsTreeModel {
   private groupingValue: FindingsGrouping = 'rule';
+  private folderValue: FolderScope | undefined;
   private visible = false;
   private stale = false;
   private generation = 0;
@@ -62,7 +63,8 @@ export class FindingsTreeModel {
   get description(): string {
     const title = FINDINGS_GROUPINGS.find((grouping) => grouping.id === this.groupingValue)?.title ?? this.groupingValue;
     const result = this.resultValue;
-    return result && result.enabled ? `${title} · ${String(result.total)} in ${fileName(this.shownUri ?? '')}` : title;
+    const where = this.folderValue ? this.folderValue.label : fileName(this.shownUri ?? '');
+    return result && result.enabled ? `${title} · ${String(result.total)} in ${where}` : title;
   }
 
   /** The line above the tree when it is empty or failed. */
@@ -72,7 +74,8 @@ export class FindingsTreeModel {
     if (result === undefined) return undefined;
     if (result === null) return this.documents.active() ? undefined : 'Open a CloudTrail log to see what the Sigma rules find in it.';
     if (!result.enabled) return 'Detections are turned off (cloudtrail.detections.enabled).';
-    return result.total === 0 ? 'No Sigma rule matches an event of this log.' : undefined;
+    if (result.total > 0) return undefined;
+    return this.folderValue ? `No Sigma rule matches an event of ${this.folderValue.label}.` : 'No Sigma rule matches an event of this log.';
   }
 
   onDidChange(listener: () => void): { dispose(): void } {
@@ -112,6 +115,13 @@ export class FindingsTreeModel {
     this.refresh();
   }
 
+  /** Shows the findings of a folder index (as the Events view does), or of the active log again. */
+  setFolder(folder: FolderScope | undefined): void {
+    if (folder?.uri === this.folderValue?.uri) return;
+    this.folderValue = folder ? { ...folder } : undefined;
+    this.refresh();
+  }
+
   setVisible(visible: boolean): void {
     this.visible = visible;
     if (visible && this.stale) this.refresh();
@@ -123,7 +133,7 @@ export class FindingsTreeModel {
   }
 
   onActiveEditorChanged(): void {
-    if (this.documents.active() !== this.shownUri) this.refresh();
+    if (!this.folderValue && this.documents.active() !== this.shownUri) this.refresh();
   }
 
   refresh(): void {
@@ -144,7 +154,8 @@ export class FindingsTreeModel {
   }
 
   private async fetch(generation: number): Promise<FindingsNode[]> {
-    const uri = this.documents.active();
+    const folder = this.folderValue;
+    const uri = folder ? folder.uri : this.documents.active();
     this.shownUri = uri;
     this.errorValue = undefined;
     if (uri === undefined) {
@@ -153,7 +164,7 @@ export class FindingsTreeModel {
     }
     let result: FindingsResult | null;
     try {
-      result = await this.server.findings({ textDocument: { uri }, groupBy: this.groupingValue });
+      result = await this.server.findings({ textDocument: { uri }, groupBy: this.groupingValue, ...(folder ? { folder: folder.uri } : {}) });
     } catch (error) {
       if (generation === this.generation) this.errorValue = `The findings could not be listed: ${error instanceof Error ? error.message : String(error)}`;
       return [];

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FindingsGrouping, SqlDialect } from '../../../server/src/protocol';
 import { CloudTrailServer } from '../cloudTrailServer';
-import { CloudTrailEditors, toTreeItem } from '../eventTree/eventsView';
+import { CloudTrailEditors, EventsView, toTreeItem } from '../eventTree/eventsView';
 import { openLogAt } from '../folderIndex/openLog';
 import { describeFinding, OPEN_FINDING_COMMAND } from './findingItems';
 import { copySql, sqlTarget } from './sqlCopy';
@@ -14,8 +14,10 @@ const GROUPING_STATE = 'cloudtrail.findings.grouping';
  * The Findings view beside Events: what the Sigma rules found in the active log, grouped by rule,
  * ATT&CK tactic or identity; a finding opens its record; a rule can be copied as SQL.
  */
-export function registerFindingsView(context: vscode.ExtensionContext, server: CloudTrailServer, log: vscode.LogOutputChannel): void {
+export function registerFindingsView(context: vscode.ExtensionContext, server: CloudTrailServer, events: EventsView, log: vscode.LogOutputChannel): void {
   const model = new FindingsTreeModel(server, new CloudTrailEditors());
+  // The Findings view looks where the Events view looks: the active log, or a folder index.
+  model.setFolder(events.model.folder);
   const saved = FINDINGS_GROUPINGS.find((grouping) => grouping.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (saved) model.setGrouping(saved.id);
   const treeChanged = new vscode.EventEmitter<FindingsNode | undefined>();
@@ -49,6 +51,7 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
     treeChanged,
     model.onDidChange(() => treeChanged.fire(undefined)),
     model.onDidChangeState(showState),
+    events.model.onDidChangeState(() => model.setFolder(events.model.folder)),
     view.onDidChangeVisibility((event) => model.setVisible(event.visible)),
     server.onModelChanged((summary) => model.onModelChanged(summary)),
     vscode.window.onDidChangeActiveTextEditor(() => model.onActiveEditorChanged()),

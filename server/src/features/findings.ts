@@ -1,11 +1,13 @@
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CloudTrailDocument } from '../model';
+import { LineIndex } from '../model/lineIndex';
 import { Finding, RuleDefinition, RuleSet } from '../model/detections';
 import { eventFilterSql } from '../model/detections/sql/eventFilterSql';
 import { sigmaRuleSql } from '../model/detections/sql/sigmaSql';
 import { SqlNotExpressible } from '../model/detections/sql/sqlQuery';
 import { FilterSqlParams, FindingGroup, FindingRef, FindingRule, FindingsGrouping, FindingsParams, FindingsResult, RuleSqlParams, SqlResult } from '../protocol';
-import { toEventRef } from './eventRefs';
+import { eventRef } from './eventRefs';
 import { normalizeFilter } from './eventTree';
 
 /**
@@ -31,7 +33,15 @@ export interface FindingsInput {
 export const NO_TACTIC_KEY = 'none';
 const NO_TACTIC_LABEL = 'No ATT&CK tactic';
 
-/** The findings of the documents of the request, grouped. */
+/** The findings of one document, with what is needed to point at their records. */
+interface DocumentFindings {
+  uri: string;
+  model: CloudTrailDocument;
+  findings: readonly Finding[];
+  positionAt(offset: number): { line: number; character: number };
+}
+
+/** The findings of the open documents of the request, grouped. */
 export function findingsTree(params: FindingsParams, inputsOf: (uri: string) => FindingsInput | undefined, source: FindingsSource): FindingsResult | null {
   const uris = params.scope && params.scope.length > 0 ? [...new Set(params.scope.map((document) => document.uri))] : [params.textDocument.uri];
   const inputs = uris.map(inputsOf).filter((input): input is FindingsInput => input !== undefined);
@@ -41,21 +51,55 @@ export function findingsTree(params: FindingsParams, inputsOf: (uri: string) => 
   if (!source.enabled) {
     return { rules: [], groups: [], total: 0, enabled: false };
   }
-  const ruleSet = source.rules;
+  const documents = inputs.map((input) => ({
+    uri: input.document.uri,
+    model: input.model,
+    findings: source.findings(input.document, input.model),
+    positionAt: (offset: number) => input.document.positionAt(offset),
+  }));
+  return groupFindings(documents, params, source.rules, inputs.length > 1);
+}
+
+/**
+ * The findings of every log of a folder index: each file is read again from disk and checked
+ * with the rules (the index keeps no record text). Files that cannot be read again are skipped.
+ */
+export async function folderFindingsTree(
+  params: FindingsParams,
+  files: readonly string[],
+  readFile: (path: string) => Promise<CloudTrailDocument | string>,
+  source: FindingsSource,
+): Promise<FindingsResult> {
+  if (!source.enabled) {
+    return { rules: [], groups: [], total: 0, enabled: false };
+  }
+  const documents: DocumentFindings[] = [];
+  for (const file of files) {
+    const model = await readFile(file);
+    if (typeof model === 'string') continue;
+    const findings = source.rules.detectDocument(model);
+    if (findings.length === 0) continue;
+    const lines = new LineIndex(model.text);
+    documents.push({ uri: pathToFileURL(file).href, model, findings, positionAt: (offset) => lines.positionAt(offset) });
+  }
+  return groupFindings(documents, params, source.rules, true);
+}
+
+function groupFindings(documents: readonly DocumentFindings[], params: FindingsParams, ruleSet: RuleSet, showFile: boolean): FindingsResult {
   const groupBy: FindingsGrouping = params.groupBy === 'tactic' || params.groupBy === 'identity' ? params.groupBy : 'rule';
   const limit = typeof params.limit === 'number' && params.limit >= 0 ? params.limit : DEFAULT_FINDING_LIMIT;
   const groups = new Map<string, FindingGroup>();
   const usedRules = new Map<number, FindingRule>();
   let total = 0;
-  for (const input of inputs) {
-    for (const finding of source.findings(input.document, input.model)) {
-      const record = input.model.records[finding.record];
+  for (const document of documents) {
+    for (const finding of document.findings) {
+      const record = document.model.records[finding.record];
       const definition = ruleSet.rules[finding.rule];
       if (!record || !definition) continue;
       total++;
       if (!usedRules.has(finding.rule)) usedRules.set(finding.rule, findingRule(finding.rule, definition));
-      const event = toEventRef(record, input.document);
-      if (inputs.length > 1) event.uri = input.document.uri;
+      const event = eventRef(record.index, record.summary, { start: document.positionAt(record.start), end: document.positionAt(record.end) });
+      if (showFile) event.uri = document.uri;
       const ref: FindingRef = { rule: finding.rule, event };
       const related = finding.related?.filter((index) => index !== finding.record).length ?? 0;
       if (related > 0) ref.related = related;
