@@ -21,10 +21,11 @@ import { FindingsServer } from './findings/findingsModel';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer, FindingsServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, FindingsServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
   ruleSql(params: RuleSqlParams): Promise<SqlResult>;
   filterSql(params: FilterSqlParams): Promise<SqlResult>;
+  dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
 }
@@ -35,7 +36,7 @@ export interface CloudTrailServer extends EventTreeServer, TimelineServer, Findi
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {

@@ -56,7 +56,7 @@ const FOLDING_LIMIT = 5_000;
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const log = (message: string): void => connection.console.error(message);
+  const log = (message: string): void => { connection.console.error(message); };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
@@ -124,7 +124,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     clientSupportsConfiguration = capabilities.workspace?.configuration === true;
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
-    const initSettings = params.initializationOptions?.settings as Settings | undefined;
+    const initSettings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings;
     workspaceFolders = (params.workspaceFolders ?? []).map((folder) => toPath(folder.uri)).filter((folder): folder is string => folder !== undefined);
     initialDetectionSettings = initSettings?.detections;
     if (initSettings?.diagnostics) {
@@ -207,7 +207,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         }
         const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
         if (truncated) {
-          void connection.window.showInformationMessage(
+          connection.window.showInformationMessage(
             `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
           );
         }
@@ -333,7 +333,9 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
-  connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => {
+    folderIndexes.close(params.uri);
+  });
   connection.onDidChangeWatchedFiles((params) => {
     folderIndexes.onWatchedFilesChanged(params.changes);
     detections.onWatchedFilesChanged(params.changes);

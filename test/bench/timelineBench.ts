@@ -25,7 +25,7 @@ function timed<T>(run: () => T): { value: T; ms: number; cpuMs: number } {
 }
 
 async function indexBenchFolder(context: BenchContext): Promise<FolderIndex> {
-  const { folder } = await benchFolder({ root: context.root, log: (line) => context.report.note(line) });
+  const { folder } = await benchFolder({ root: context.root, log: (line) => { context.report.note(line); } });
   const pool = new WorkerPool(path.join(context.root, 'dist', 'indexWorker.js'), Math.max(1, Math.min(4, os.availableParallelism())));
   try {
     return await indexFolder(folder, pool, { maxDecompressedBytes: 1 << 30 });

@@ -4,6 +4,7 @@ import { Hover, MarkupContent, MarkupKind } from 'vscode-languageserver-protocol
 import { readFixture } from '../fixtures';
 import { assertInert, HOSTILE_VALUES, visibleText } from '../unit/hoverRendering';
 import { fileUri, LspSession } from './lspSession';
+import { defined } from '../defined';
 
 /** The hover's Markdown, after checking that it is Markdown and renders nothing active. */
 function markdownOf(hover: Hover | null): string {
@@ -43,8 +44,8 @@ describe('textDocument/hover from the real server', () => {
     const uri = await open('ct-acm-import.json', text);
     const hover = await session.hover(uri, { line: 12, character: 16 });
     const markdown = markdownOf(hover);
-    assert.deepEqual(hover!.range, { start: { line: 12, character: 15 }, end: { line: 12, character: 34 } });
-    assert.equal(slice(text, hover!.range!), '"ImportCertificate"');
+    assert.deepEqual(defined(hover).range, { start: { line: 12, character: 15 }, end: { line: 12, character: 34 } });
+    assert.equal(slice(text, defined(defined(hover).range)), '"ImportCertificate"');
     const shown = visibleText(markdown);
     assert.match(shown, /^ImportCertificate · AWS Certificate Manager/);
     assert.match(shown, /When: 2016-10-04 16:01:30 UTC · .* ago/);
@@ -57,7 +58,7 @@ describe('textDocument/hover from the real server', () => {
     const text = readFixture('aws-docs-acm/ct-acm-import.json');
     const uri = await open('ct-acm-import-2.json', text);
     const hover = await session.hover(uri, { line: 64, character: 9 });
-    assert.equal(slice(text, hover!.range!), '"limit"');
+    assert.equal(slice(text, defined(defined(hover).range)), '"limit"');
     assert.match(visibleText(markdownOf(hover)), /The whole value: certificate, 2503 bytes/);
   });
 
@@ -65,7 +66,7 @@ describe('textDocument/hover from the real server', () => {
     const text = readFixture('aws-docs-acm/ct-acm-get.json');
     const uri = await open('ct-acm-get.json', text);
     const chain = await session.hover(uri, { line: 21, character: 15 });
-    assert.equal(slice(text, chain!.range!), '"certificateChain"');
+    assert.equal(slice(text, defined(defined(chain).range)), '"certificateChain"');
     const shown = visibleText(markdownOf(chain));
     assert.match(shown, /The response member certificateChain of GetCertificate/);
     assert.match(shown, /Constraints: 1 to 2097152 characters/);
@@ -78,12 +79,12 @@ describe('textDocument/hover from the real server', () => {
     const text = readFixture('shapes/lookup-events-acm.json');
     const uri = await open('lookup-events-acm.json', text);
     const key = await session.hover(uri, { line: 16, character: 1133 });
-    assert.equal(slice(text, key!.range!), '\\"keyAlgorithm\\"');
+    assert.equal(slice(text, defined(defined(key).range)), '\\"keyAlgorithm\\"');
     const shown = visibleText(markdownOf(key));
     assert.match(shown, /The parameter keyAlgorithm of RequestCertificate/);
     assert.match(shown, /Allowed values: RSA_1024, RSA_2048/);
     const time = await session.hover(uri, { line: 7, character: 27 });
-    assert.equal(slice(text, time!.range!), '1795165964');
+    assert.equal(slice(text, defined(defined(time).range)), '1795165964');
     assert.match(visibleText(markdownOf(time)), /UTC: 2026-11-20 09:12:44 UTC/);
   });
 

@@ -64,7 +64,7 @@ describe('protocol: timeline and export', () => {
   it('exports the filtered events of a log as CSV that reads back', async () => {
     const result = await session.connection.sendRequest(ExportEventsRequest.type, { textDocument: { uri }, format: 'timeline-csv', filter: { errorsOnly: true } });
     assert.ok(result);
-    const rows = parseCsv(result.text, { columns: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(result.text, { columns: true });
     assert.equal(rows.length, result.events);
     assert.ok(rows.every((row) => row.result === 'failure' && row.error !== '' && row.file === uri));
   });

@@ -14,6 +14,7 @@ import {
   sortByTime,
 } from '../../server/src/model';
 import { listFixtures, readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 // The expectations below are computed with JSON.parse and rules written out here again, not with
 // the model's own readers, so that a mistake in the model cannot hide in both.
@@ -53,7 +54,8 @@ function roleKeyOf(identity: Json | undefined): string | undefined {
   const assumed = /^(.*:assumed-role\/.+)\/[^/]+$/.exec(arn);
   if (identity.type !== 'AssumedRole' && !assumed) return undefined;
   const issuer = ((identity.sessionContext as Json | undefined)?.sessionIssuer as Json | undefined)?.arn as string | undefined;
-  return issuer || assumed?.[1];
+  if (issuer) return issuer;
+  return assumed?.[1];
 }
 
 /** Expected groups: "key > key > key" -> [events, failed events], for every level. */
@@ -73,7 +75,7 @@ function expectedCounts(records: Json[], groupBy: GroupDimension[]): Map<string,
     };
     for (const dimension of groupBy) {
       if (dimension === 'action') {
-        enter(`${(record.eventSource as string) ?? ''}:${(record.eventName as string) ?? ''}`);
+        enter(`${(record.eventSource as string | undefined) ?? ''}:${(record.eventName as string | undefined) ?? ''}`);
       } else {
         const key = identityKeyOf(identity);
         // An assumed-role session sits under its role; so does a principal that is itself a role of the file.
@@ -217,7 +219,7 @@ describe('event grouping', () => {
     );
     // lookup-events lists the newest first; the group lists the oldest first.
     assert.deepEqual(
-      role.groups?.[0].events?.map((e) => `${e.record.summary.eventTime} ${e.record.summary.eventName}`),
+      role.groups[0].events?.map((e) => `${e.record.summary.eventTime} ${e.record.summary.eventName}`),
       ['2026-11-24T10:04:58Z DescribeCertificate', '2026-11-24T10:05:42Z DescribeCertificate', '2026-11-24T10:06:03Z ListCertificates'],
     );
   });
@@ -341,13 +343,13 @@ describe('event grouping', () => {
       assert.ok(location, `record ${record.index}`);
       const group = findGroup(grouping.groups, location.path);
       assert.equal(group?.events?.[location.position].record, record);
-      const page = pageEvents(group!, location.position, 1);
+      const page = pageEvents(group, location.position, 1);
       assert.equal(page.events[0].record, record);
-      assert.equal(page.more, group!.count - location.position - 1);
+      assert.equal(page.more, group.count - location.position - 1);
     }
     assert.equal(findGroup(grouping.groups, ['no such key']), undefined);
     const filtered = groupEvents([document], { groupBy: ['action'], filter: { errorsOnly: true } });
-    const succeeded = document.records.find((r) => !r.summary.errorCode)!;
+    const succeeded = defined(document.records.find((r) => !r.summary.errorCode));
     assert.equal(locateEvent(filtered, 0, succeeded.index), undefined);
   });
 

@@ -19,6 +19,7 @@ import { EventTreeInput, EventTreeService } from '../../server/src/features/even
 import { parseCloudTrail, validateDocument } from '../../server/src/model';
 import { EventAtParams, EventRef, EventTreeParams, EventTreeResult } from '../../server/src/protocol';
 import { readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 /**
  * A language server in the test process: the server's own event tree feature over documents parsed
@@ -65,7 +66,7 @@ class FakeDocuments implements OpenCloudTrailDocuments {
 const ACM = 'file:///logs/acm-lookup-events.json';
 const OTHER = 'file:///logs/other%20log.json';
 const BIG = 'file:///logs/big.json';
-const BIG_EVENTS = 1_234;
+const BIG_EVENTS = 1_234 as number; // a number, not a literal type: the test checks it stays below MAX_FOLLOW_POSITION
 
 /** 1,234 DescribeCertificate calls by one user, out of time order, and one RequestCertificate. */
 function bigLog(): string {
@@ -332,7 +333,7 @@ describe('the Events tree', () => {
     assert.equal(model.counts?.total, 12);
     const all = (await Promise.all(top.map((node) => model.getChildren(node)))).flat();
     assert.equal(all.length, 12);
-    const fromOther = events(all).find((node) => node.uri === OTHER)!;
+    const fromOther = defined(events(all).find((node) => node.uri === OTHER));
     assert.equal(fromOther.showFile, true);
     assert.match(describeNode(fromOther).description ?? '', /· other log\.json$/);
 
@@ -407,7 +408,7 @@ describe('tree items', () => {
     assert.ok(item.label.startsWith('2026-11-24 10:03:11 [click]'));
     const escaped = escapeMarkdown(hostile);
     // Every markdown or HTML character of the log's text is escaped, and the text is one line.
-    for (const [i, character] of [...escaped].entries()) {
+    for (const [i, character] of Array.from(escaped).entries()) {
       if ('[]()<>`*$!'.includes(character)) {
         assert.equal(escaped[i - 1], '\\', `unescaped ${character} at ${i} in ${escaped}`);
       }

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { marked } from 'marked';
 
 export function renderMarkdown(markdown: string): string {
-  return marked.parse(markdown, { gfm: true, async: false }) as string;
+  return marked.parse(markdown, { gfm: true, async: false });
 }
 
 function decodeEntities(text: string): string {

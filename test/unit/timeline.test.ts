@@ -31,7 +31,7 @@ function series(key: string, times: number[], failed: boolean[] = []): TestSerie
 
 function columnsOf(all: TestSeries[]): TimelineColumns {
   const builder = new ColumnsBuilder(all.reduce((sum, s) => sum + s.times.length, 0), all.map((s) => ({ key: s.key, label: s.key })));
-  all.forEach((s, position) => s.times.forEach((time, i) => builder.add(time, position, s.failed[i] ?? false)));
+  all.forEach((s, position) => { s.times.forEach((time, i) => { builder.add(time, position, s.failed[i] ?? false); }); });
   return builder.build();
 }
 
@@ -171,7 +171,7 @@ describe('timeline: export', () => {
   const events = document.records.map((r) => ({ record: r, file: 'logs/a.json', findings: r.index === 0 ? ['rule one', 'rule two'] : [] }));
 
   it('writes CSV that reads back to the same values, with formulas defused', () => {
-    const rows = parseCsv(exportText('csv', events), { columns: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(exportText('csv', events), { columns: true });
     assert.equal(rows.length, 2);
     assert.equal(rows[0].eventName, 'CreateUser');
     assert.equal(rows[0].errorMessage, `'=HYPERLINK("http://x")`);
@@ -182,7 +182,7 @@ describe('timeline: export', () => {
   });
 
   it('writes the timeline columns incident responders use', () => {
-    const rows = parseCsv(exportText('timeline-csv', events), { columns: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(exportText('timeline-csv', events), { columns: true });
     assert.deepEqual(Object.keys(rows[0]), ['time', 'identity', 'source_ip', 'region', 'action', 'result', 'error', 'finding', 'file', 'record']);
     assert.equal(rows[0].result, 'failure');
     assert.equal(rows[0].error, 'AccessDenied');
@@ -193,7 +193,7 @@ describe('timeline: export', () => {
 
   it('writes JSON Lines that parse to the records, and keeps broken records as text', () => {
     const lines = exportText('jsonl', events).trimEnd().split('\n');
-    assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), JSON.parse(text).Records);
+    assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), (JSON.parse(text) as { Records: unknown[] }).Records);
     const broken = parseCloudTrail('{"Records":[{"eventName": "X", "eventTime": 5 6}]}');
     const line = exportText('jsonl', broken.records.map((r) => ({ record: r, file: 'b.json' })));
     const parsed = JSON.parse(line) as { unreadableRecord: { text: string } };

@@ -171,7 +171,7 @@ export class EventTreeModel {
       const matched = counts ? ` ${formatCount(counts.matched)} of ${formatCount(counts.total)} events match.` : '';
       return `Filter: ${filter}.${matched}`;
     }
-    if (counts && counts.total === 0 && this.hasDocument) {
+    if (counts?.total === 0 && this.hasDocument) {
       if (this.folderValue) return `No CloudTrail events were found in ${this.folderValue.label}.`;
       return this.scopeValue === 'open' ? 'The open CloudTrail logs hold no events.' : 'This CloudTrail log holds no events.';
     }
@@ -482,7 +482,7 @@ export class EventTreeModel {
   }
 
   private eventNode(event: EventRef, parent: GroupNode | undefined): EventNode {
-    const uri = event.uri ?? this.shownUris[0] ?? '';
+    const uri = event.uri ?? this.shownUris.at(0) ?? '';
     return {
       type: 'event',
       id: `${parent?.id ?? ''}|${uri}#${event.index}`,
@@ -505,11 +505,11 @@ export class EventTreeModel {
   }
 
   private fire(node: TreeNode | undefined): void {
-    this.changeListeners.forEach((listener) => listener(node));
+    this.changeListeners.forEach((listener) => { listener(node); });
   }
 
   private fireState(): void {
-    this.stateListeners.forEach((listener) => listener());
+    this.stateListeners.forEach((listener) => { listener(); });
   }
 }
 
@@ -542,7 +542,7 @@ export function describeTimeRange(from: string | undefined, to: string | undefin
   const show = (time: string | undefined): string => (time ? time.replace('T', ' ').replace(/(:\d\d)(?:\.\d+)?Z$/, '$1') : '');
   const start = show(from);
   const end = show(to);
-  if (start && end && start.slice(0, 10) === end.slice(0, 10)) return `${start}–${end.slice(11)} UTC`;
+  if (start !== '' && end !== '' && start.slice(0, 10) === end.slice(0, 10)) return `${start}–${end.slice(11)} UTC`;
   if (start && end) return `${start} – ${end} UTC`;
   return start ? `from ${start} UTC` : `until ${end} UTC`;
 }

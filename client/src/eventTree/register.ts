@@ -18,5 +18,5 @@ export function registerEventViews(
   const events = registerEventsView(context, server, log);
   registerFindingsView(context, server, events, log);
   registerTimeline(context, server, events, log);
-  return events.treeDataProvider as vscode.TreeDataProvider<unknown>;
+  return events.treeDataProvider;
 }

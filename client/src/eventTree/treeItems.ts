@@ -29,7 +29,7 @@ export interface ItemDescription {
   accessibilityLabel: string;
 }
 
-const IDENTITY_ICONS: Record<string, string> = {
+const IDENTITY_ICONS: Partial<Record<string, string>> = {
   Root: 'shield',
   IAMUser: 'person',
   AssumedRole: 'account',
@@ -74,7 +74,7 @@ function describeGroup(node: GroupNode): ItemDescription {
   } else if (group.kind === 'tactic') {
     lines.push(...tacticLines(group));
   }
-  lines.push(group.errorCount > 0 ? `${counts}` : `${counts}, none failed`);
+  lines.push(group.errorCount > 0 ? counts : `${counts}, none failed`);
   return {
     id: node.id,
     label,
@@ -157,7 +157,7 @@ function groupIcon(group: EventGroup): ItemIcon {
     case 'role':
       return { id: 'organization' };
     case 'identity':
-      return { id: (group.identityType && IDENTITY_ICONS[group.identityType]) || 'question' };
+      return { id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' };
     default:
       return { id: 'list-flat' };
   }

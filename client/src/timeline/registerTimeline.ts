@@ -58,7 +58,7 @@ export function registerTimeline(context: vscode.ExtensionContext, server: Timel
     await exportSelection(server, model.selection());
   };
   const provider = new TimelineViewProvider(context.extensionUri, server, model, log, exportView);
-  const report = (error: unknown): void => log.error(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+  const report = (error: unknown): void => { log.error(`Export failed: ${error instanceof Error ? error.message : String(error)}`); };
   context.subscriptions.push(
     provider,
     vscode.window.registerWebviewViewProvider(TIMELINE_VIEW_ID, provider),
@@ -70,7 +70,7 @@ export function registerTimeline(context: vscode.ExtensionContext, server: Timel
       return exportSelection(server, { ...selection, group: [...node.path] }).catch(report);
     }),
     view.onDidChangeSelection((change) => {
-      const node = change.selection[0];
+      const node = change.selection.at(0);
       const time = node?.type === 'event' && node.event.eventTime ? Date.parse(node.event.eventTime) : Number.NaN;
       provider.mark(Number.isNaN(time) ? null : time);
     }),

@@ -28,7 +28,7 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
   private view: vscode.WebviewView | undefined;
   private drawn: { from: number; to: number } | undefined;
   private request = 0;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables: { dispose(): void }[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -37,7 +37,7 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
     private readonly log: vscode.LogOutputChannel,
     private readonly exportView: () => Promise<void>,
   ) {
-    this.disposables.push(events.onDidChangeState(() => this.refresh()));
+    this.disposables.push(events.onDidChangeState(() => { this.refresh(); }));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -51,7 +51,7 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
         if (read) this.onMessage(read);
         else this.log.warn('The timeline page sent a message this extension does not know; it was ignored.');
       }),
-      view.onDidChangeVisibility(() => this.refresh()),
+      view.onDidChangeVisibility(() => { this.refresh(); }),
       view.onDidDispose(() => {
         this.view = undefined;
       }),
@@ -123,7 +123,7 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
         this.refresh();
         return;
       case 'export':
-        this.exportView().catch((error: unknown) => this.log.error(`Export failed: ${String(error)}`));
+        this.exportView().catch((error: unknown) => { this.log.error(`Export failed: ${String(error)}`); });
         return;
     }
   }

@@ -19,7 +19,7 @@ export interface CliFileSystem {
   /** What is at `target`, following symbolic links; undefined when nothing is there. */
   stat(target: string): Promise<EntryKind | undefined>;
   /** The entries of a folder; a symbolic link is reported as 'link', not followed. */
-  readDirectory(folder: string): Promise<Array<{ name: string; kind: EntryKind }>>;
+  readDirectory(folder: string): Promise<{ name: string; kind: EntryKind }[]>;
   readFile(file: string): Promise<Uint8Array>;
 }
 
@@ -350,7 +350,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 // --- problems and totals ---------------------------------------------------------------------
 
-interface LocatedProblem {
+export interface LocatedProblem {
   line: number;
   column: number;
   severity: Severity;
@@ -550,12 +550,34 @@ class TextReport implements Report {
   }
 }
 
-interface JsonFileResult {
+export interface JsonFileResult {
   path: string;
   shape?: string;
   records?: number;
   problems: LocatedProblem[];
   problemsNotShown?: number;
+}
+
+/** What `--format json` prints. */
+export interface JsonOutput {
+  version: string;
+  files: JsonFileResult[];
+  /** Left out with --no-summary. */
+  summary?: {
+    filesRead: number;
+    filesSkipped: number;
+    records: number;
+    errors: number;
+    warnings: number;
+    infos: number;
+    hints: number;
+    byAction: ActionCount[];
+    byIdentity: IdentityCount[];
+    /** The actions the attack catalogue lists, with their tactics. */
+    attackEvents: AttackEventCount[];
+    /** Where `attackEvents` comes from, as its licence asks. */
+    attackCatalogue: { title: string; author: string; license: string; url: string };
+  };
 }
 
 class JsonReport implements Report {
@@ -578,7 +600,7 @@ class JsonReport implements Report {
   }
 
   finish(totals: Totals): void {
-    const output: Record<string, unknown> = { version: this.env.version, files: this.files };
+    const output: JsonOutput = { version: this.env.version, files: this.files };
     if (this.options.summary) {
       output.summary = {
         filesRead: totals.filesRead,
@@ -603,7 +625,7 @@ class JsonReport implements Report {
   }
 }
 
-function countWidth(rows: ReadonlyArray<{ count: number }>): number {
+function countWidth(rows: readonly { count: number }[]): number {
   return Math.max(5, ...rows.map((row) => String(row.count).length));
 }
 
@@ -620,6 +642,7 @@ function errorText(error: unknown): string {
  * Characters that could drive or deceive a terminal (controls, escape sequences, bidirectional
  * overrides, line separators), which any log or file name may hold.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text from a log or a file name, made safe to print on one terminal line. */

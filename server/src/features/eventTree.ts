@@ -107,7 +107,7 @@ export class EventTreeService {
 
   private marksOf(input: EventTreeInput): Uint8Array {
     let marks = this.problemMarks.get(input.problems);
-    if (!marks || marks.length !== input.model.records.length) {
+    if (marks?.length !== input.model.records.length) {
       marks = recordsWithProblems(input.model, input.problems);
       this.problemMarks.set(input.problems, marks);
     }

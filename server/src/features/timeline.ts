@@ -37,7 +37,7 @@ function inputsOf(params: EventSelectionParams, documentsOf: EventTreeInputs): E
   return [...new Set(uris)].map(documentsOf).filter((input): input is EventTreeInput => input !== undefined);
 }
 
-function invalid(message: string): ResponseError<void> {
+function invalid(message: string): ResponseError {
   return new ResponseError(ErrorCodes.InvalidParams, message);
 }
 
@@ -68,7 +68,7 @@ function describeSource(params: EventSelectionParams, documents: number): string
 
 export function computeTimeline(params: TimelineParams, env: TimelineEnvironment): TimelineResult | null {
   checkSelection(params);
-  const groupBy = normalizeGroupBy(params.groupBy ?? [])[0];
+  const groupBy = normalizeGroupBy(params.groupBy ?? []).at(0);
   const options: TimelineRequestOptions = {
     filter: normalizeFilter(params.filter),
     ...(groupBy ? { groupBy } : {}),

@@ -6,7 +6,7 @@
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
 import { ATTACK_CATALOGUE_CREDIT, attackEntry, tacticName, tacticRank } from './detections/attackCatalogue';
-import { IdentitySummary } from './identity';
+import { IdentitySummary, nonEmpty } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
 import { parseTimestamp } from './explain/time';
@@ -508,7 +508,8 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
       groups.push(finishGroup(identityGroup(members[0].record.summary.identity, false), members, context, level + 1));
       continue;
     }
-    const session = members.find((event) => keys[event.documentIndex].role[event.record.index] !== undefined)!;
+    // roleKeys holds the key because one of these members has a role: the fallback is never taken.
+    const session = members.find((event) => keys[event.documentIndex].role[event.record.index] !== undefined) ?? members[0];
     const role = roleGroup(key, session.record.summary.identity);
     countInto(role, members, keys);
     role.groups = [];
@@ -648,7 +649,7 @@ function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
 
 function actionGroup(key: string, record: CloudTrailRecord): EventGroupNode {
   const { eventSource, eventName } = record.summary;
-  const group = newGroup(key, eventName || NO_EVENT_NAME, 'action');
+  const group = newGroup(key, nonEmpty(eventName) ?? NO_EVENT_NAME, 'action');
   if (eventSource) {
     group.description = shortServiceName(eventSource);
     group.eventSource = eventSource;

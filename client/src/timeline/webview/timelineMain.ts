@@ -33,6 +33,13 @@ let chart: uPlot | undefined;
 let marked: number | null = null;
 let showTable = saved.table;
 
+/** A message from the extension, checked: anything else is ignored. */
+function readExtensionMessage(data: unknown): ToWebview | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const type = (data as { type?: unknown }).type;
+  return type === 'data' || type === 'mark' || type === 'busy' ? (data as ToWebview) : undefined;
+}
+
 function element(id: string): HTMLElement {
   const found = document.getElementById(id);
   if (!found) throw new Error(`The timeline page lacks #${id}.`);
@@ -103,7 +110,7 @@ function chartData(data: TimelineResult): { aligned: uPlot.AlignedData; series: 
     cumulative.push(running);
   }
   const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.9, 64], align: 1 }) : undefined;
-  const series: uPlot.Series[] = [{ label: 'UTC', value: (_u, ms) => (ms == null ? '' : formatUtc(ms)) }];
+  const series: uPlot.Series[] = [{ label: 'UTC', value: (_u, ms) => (Number.isFinite(ms) ? formatUtc(ms) : '') }];
   const aligned: (number | null)[][] = [xs];
   for (let position = data.series.length - 1; position >= 0; position--) {
     const own = data.counts[position];
@@ -125,7 +132,7 @@ function chartData(data: TimelineResult): { aligned: uPlot.AlignedData; series: 
     stroke: failedColor,
     width: 0,
     points: { show: true, size: 6, fill: failedColor, stroke: failedColor },
-    value: (_u, v) => (v == null ? '' : String(v)),
+    value: (_u, v) => (Number.isFinite(v) ? String(v) : ''),
   });
   aligned.push(data.failed.map((count) => (count > 0 ? count : null)));
   return { aligned: aligned as uPlot.AlignedData, series };
@@ -159,8 +166,8 @@ function draw(): void {
       ],
       series,
       hooks: {
-        setCursor: [(u) => showHover(u.cursor.idx ?? null)],
-        setSelect: [(u) => onSelect(u)],
+        setCursor: [(u) => { showHover(u.cursor.idx ?? null); }],
+        setSelect: [(u) => { onSelect(u); }],
       },
     },
     aligned,
@@ -243,14 +250,14 @@ function renderTable(): void {
     const values = [formatUtc(from), String(total), String(failed), ...data.counts.map((counts) => String(counts[bucket]))];
     values.forEach((value, column) => {
       const cell = column === 0 ? document.createElement('th') : document.createElement('td');
-      if (column === 0) (cell as HTMLTableCellElement).scope = 'row';
+      if (column === 0) (cell).scope = 'row';
       cell.textContent = value;
       row.append(cell);
     });
     row.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') vscode.postMessage({ type: 'revealBucket', from, to: from + data.bucketMs });
     });
-    row.addEventListener('dblclick', () => vscode.postMessage({ type: 'revealBucket', from, to: from + data.bucketMs }));
+    row.addEventListener('dblclick', () => { vscode.postMessage({ type: 'revealBucket', from, to: from + data.bucketMs }); });
   });
   tableHost.append(table);
 }
@@ -295,8 +302,8 @@ function changeView(zoom: number, pan: number): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = event.data as ToWebview | undefined;
-  if (typeof message !== 'object' || message === null) return;
+  const message = readExtensionMessage(event.data);
+  if (!message) return;
   if (message.type === 'data') {
     timeline = isDrawableTimeline(message.timeline) ? message.timeline : null;
     messageLine.textContent = typeof message.message === 'string' ? message.message : '';
@@ -305,37 +312,37 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   } else if (message.type === 'mark') {
     marked = typeof message.time === 'number' && Number.isFinite(message.time) ? message.time : null;
     markTime();
-  } else if (message.type === 'busy') {
+  } else {
     document.body.classList.add('busy');
   }
 });
 
-element('zoomIn').addEventListener('click', () => changeView(0.5, 0));
-element('zoomOut').addEventListener('click', () => changeView(2, 0));
-element('panLeft').addEventListener('click', () => changeView(1, -0.25));
-element('panRight').addEventListener('click', () => changeView(1, 0.25));
+element('zoomIn').addEventListener('click', () => { changeView(0.5, 0); });
+element('zoomOut').addEventListener('click', () => { changeView(2, 0); });
+element('panLeft').addEventListener('click', () => { changeView(1, -0.25); });
+element('panRight').addEventListener('click', () => { changeView(1, 0.25); });
 element('resetView').addEventListener('click', () => {
   saveState();
   vscode.postMessage({ type: 'resetView' });
 });
-element('clearRange').addEventListener('click', () => vscode.postMessage({ type: 'clearRange' }));
-element('export').addEventListener('click', () => vscode.postMessage({ type: 'export' }));
+element('clearRange').addEventListener('click', () => { vscode.postMessage({ type: 'clearRange' }); });
+element('export').addEventListener('click', () => { vscode.postMessage({ type: 'export' }); });
 tableButton.addEventListener('click', () => {
   showTable = !showTable;
   saveState(saved.view);
   draw();
 });
 element('chartArea').addEventListener('keydown', (event) => {
-  const keys: Record<string, () => void> = {
-    ArrowLeft: () => changeView(1, -0.25),
-    ArrowRight: () => changeView(1, 0.25),
-    '+': () => changeView(0.5, 0),
-    '=': () => changeView(0.5, 0),
-    '-': () => changeView(2, 0),
-    Home: () => vscode.postMessage({ type: 'resetView' }),
-    Escape: () => vscode.postMessage({ type: 'clearRange' }),
-  };
-  const action = keys[event.key];
+  const keys = new Map<string, () => void>([
+    ['ArrowLeft', () => { changeView(1, -0.25); }],
+    ['ArrowRight', () => { changeView(1, 0.25); }],
+    ['+', () => { changeView(0.5, 0); }],
+    ['=', () => { changeView(0.5, 0); }],
+    ['-', () => { changeView(2, 0); }],
+    ['Home', () => { vscode.postMessage({ type: 'resetView' }); }],
+    ['Escape', () => { vscode.postMessage({ type: 'clearRange' }); }],
+  ]);
+  const action = keys.get(event.key);
   if (action) {
     event.preventDefault();
     action();

@@ -141,7 +141,7 @@ function resultLines(context: RecordContext): Markdown[] {
   }
   const lines: Markdown[] = [];
   if (errorCode !== undefined) {
-    const [meaning] = errorLines(errorCode, { eventSource, eventName });
+    const meaning = errorLines(errorCode, { eventSource, eventName }).at(0);
     lines.push(md`**Result:** failed with ${quoted(errorCode)}`);
     if (meaning) {
       lines.push(meaning);

@@ -26,7 +26,7 @@ export function timelineOfDocuments(documents: readonly CloudTrailDocument[], op
   const grouping = groupEvents(documents, { groupBy: options.groupBy ? [options.groupBy] : [], filter: options.filter });
   const columns = new ColumnsBuilder(grouping.matched, grouping.groups);
   grouping.groups.forEach((group, position) => {
-    visitGroupEvents(group, (event) => columns.add(eventTimeMs(event.record.summary), position, event.record.summary.errorCode !== undefined));
+    visitGroupEvents(group, (event) => { columns.add(eventTimeMs(event.record.summary), position, event.record.summary.errorCode !== undefined); });
   });
   return buildTimeline(columns.build(), options);
 }
