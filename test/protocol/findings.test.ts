@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { FilterSqlRequest, FindingsRequest, FindingsResult, IndexFolderRequest, RuleSqlRequest } from '../../server/src/protocol';
+import { FilterSqlRequest, FindingsParams, FindingsRequest, FindingsResult, IndexFolderRequest, RuleSqlRequest } from '../../server/src/protocol';
 import { readFixture } from '../fixtures';
 import { parseQuery } from '../unit/sqlEvaluator';
 import { fileUri, LspSession } from './lspSession';
@@ -27,8 +27,7 @@ describe('Findings and SQL from the real server', () => {
   });
   after(() => session.stop());
 
-  const findings = (params: Parameters<typeof session.connection.sendRequest<typeof FindingsRequest.type>>[1]): Promise<FindingsResult | null> =>
-    session.connection.sendRequest(FindingsRequest.type, params);
+  const findings = (params: FindingsParams): Promise<FindingsResult | null> => session.connection.sendRequest(FindingsRequest.type, params);
 
   it('groups the findings of a log by rule, with the rule\u2019s level, author and a way to its record', async () => {
     const result = await findings({ textDocument: { uri: deleteUri }, groupBy: 'rule' });

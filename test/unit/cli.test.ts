@@ -485,10 +485,11 @@ describe('command line: events known from attacks', () => {
   });
 
   it('gives them in the JSON summary with tactic ids and techniques', async () => {
-    const summary = JSON.parse((await run(files, '--format', 'json', 'a.json')).out).summary;
+    const summary = (JSON.parse((await run(files, '--format', 'json', 'a.json')).out) as JsonOutput).summary;
+    assert.ok(summary);
     assert.deepEqual(summary.attackCatalogue, { title: 'TrailDiscover', author: 'Adan Alvarez', license: 'CC BY 4.0', url: 'https://github.com/adanalvarez/TrailDiscover' });
     assert.deepEqual(
-      summary.attackEvents.map((row: { eventName: string; count: number; failed: number; usedInWild: boolean; tactics: { id: string }[] }) => [
+      summary.attackEvents.map((row) => [
         row.eventName,
         row.count,
         row.failed,
@@ -507,7 +508,8 @@ describe('command line: events known from attacks', () => {
   it('has no such table when no event is in the catalogue', async () => {
     const quiet = await run(new FakeFileSystem().file('b.json', JSON.stringify({ Records: [EVENT] })), 'b.json');
     assert.doesNotMatch(quiet.out, /known from attacks|TrailDiscover/);
-    assert.deepEqual(JSON.parse((await run(new FakeFileSystem().file('b.json', JSON.stringify({ Records: [EVENT] })), '--format', 'json', 'b.json')).out).summary.attackEvents, []);
+    const json = JSON.parse((await run(new FakeFileSystem().file('b.json', JSON.stringify({ Records: [EVENT] })), '--format', 'json', 'b.json')).out) as JsonOutput;
+    assert.deepEqual(json.summary?.attackEvents, []);
   });
 });
 

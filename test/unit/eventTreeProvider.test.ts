@@ -441,7 +441,7 @@ describe('the Events tree by ATT&CK tactic', () => {
     const grouping = GROUPINGS.find((candidate) => candidate.id === 'tacticThenAction');
     assert.ok(grouping);
     model.setGroupBy(grouping.groupBy);
-    assert.match(model.description ?? '', /by ATT&CK tactic, then action/);
+    assert.match(model.description, /by ATT&CK tactic, then action/);
     const top = groups(await model.getChildren());
     assert.deepEqual(server.treeRequests.at(-1), { textDocument: { uri }, groupBy: ['tactic', 'action'], depth: 1 });
     assert.deepEqual(

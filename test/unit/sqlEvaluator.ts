@@ -45,17 +45,17 @@ export function parseQuery(sql: string): ParsedQuery {
   assert.equal(statement.length, 1, 'one statement');
   const select = statement[0];
   assert.equal(select.type, 'select');
-  const from = select.from as Array<{ table: string; db: string | null }>;
+  const from = select.from as { table: string; db: string | null }[];
   assert.equal(from.length, 1);
-  const columns = (select.columns as Array<{ expr: AstNode; as: string | null }>).map((column) => column.as ?? columnName(column.expr));
-  const orderBy = ((select.orderby as Array<{ expr: AstNode }> | null) ?? []).map((order) => columnName(order.expr));
+  const columns = (select.columns as { expr: AstNode; as: string | null }[]).map((column) => column.as ?? columnName(column.expr));
+  const orderBy = ((select.orderby as { expr: AstNode }[] | null) ?? []).map((order) => columnName(order.expr));
   return { where: select.where as AstNode, from: from[0].db ? `${from[0].db}.${from[0].table}` : from[0].table, columns, orderBy };
 }
 
 function columnName(node: AstNode): string {
   assert.equal(node.type, 'column_ref');
   const column = node.column as { expr: { value: string } };
-  return node.table ? `${String(node.table)}.${column.expr.value}` : column.expr.value;
+  return typeof node.table === 'string' ? `${node.table}.${column.expr.value}` : column.expr.value;
 }
 
 /** Whether the WHERE clause holds for the row (NULL counts as not holding, as in SQL). */
@@ -64,7 +64,7 @@ export function whereHolds(query: ParsedQuery, row: Row): boolean {
 }
 
 function functionName(node: AstNode): string {
-  const name = node.name as { name: Array<{ value: string }> };
+  const name = node.name as { name: { value: string }[] };
   return name.name.map((part) => part.value).join('.').toLowerCase();
 }
 
@@ -265,7 +265,7 @@ function binary(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue
 
 function cast(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue {
   const value = evaluate(node.expr as AstNode, row, scope);
-  const target = (node.target as Array<{ dataType: string }>)[0].dataType.toUpperCase();
+  const target = (node.target as { dataType: string }[])[0].dataType.toUpperCase();
   const tolerant = node.keyword === 'try_cast';
   if (value === null) return null;
   switch (target) {
@@ -362,7 +362,7 @@ function call(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue {
       if (document === null || path === null) return null;
       assert.ok(typeof document === 'string' || document instanceof JsonValue, 'json_extract_scalar reads JSON text');
       const found = extractJson(document, path);
-      if (found === null || found.value === null || typeof found.value === 'object') return null;
+      if (found?.value === null || found === null || typeof found.value === 'object') return null;
       return String(found.value);
     }
     case 'json_format': {
@@ -382,7 +382,7 @@ function call(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue {
       const array = value(0);
       if (array === null) return null;
       assert.ok(Array.isArray(array), 'any_match takes an array');
-      const lambda = list[1] as AstNode & { args: { value: Array<{ value: string }> }; expr: AstNode };
+      const lambda = list[1] as AstNode & { args: { value: { value: string }[] }; expr: AstNode };
       assert.equal(lambda.type, 'lambda');
       const variable = lambda.args.value[0].value;
       let unknown = false;
@@ -403,7 +403,7 @@ function call(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue {
 // Rows: the table definition of the AWS documentation written out again here, on purpose, so that
 // a mistake in the generator's own list of columns cannot hide in both.
 
-export type JsonObject = { [key: string]: Json };
+export type JsonObject = Record<string, Json>;
 
 const TEXT_COLUMNS = [
   'eventVersion',
@@ -495,7 +495,8 @@ export function lakeRow(record: JsonObject): Row {
   const row = athenaRow(record);
   row.readonly = typeof record.readOnly === 'boolean' ? record.readOnly : null;
   row.resources = resources(record.resources, true);
-  for (const name of JSON_COLUMNS) delete row[name.toLowerCase()];
+  // Lake keeps these as maps; the generated SQL reads eventjson instead, and a query that used them would fail here.
+  for (const name of JSON_COLUMNS) Reflect.deleteProperty(row, name.toLowerCase());
   row.eventjson = JSON.stringify(record);
   // Lake keeps eventTime as a timestamp.
   delete row.timestamp;
@@ -507,5 +508,5 @@ export function lakeRow(record: JsonObject): Row {
 export function rawRecords(text: string): JsonObject[] {
   const value = JSON.parse(text) as JsonObject[] | { Records?: JsonObject[] };
   if (Array.isArray(value)) return value;
-  return value.Records ?? [value as JsonObject];
+  return value.Records ?? [value];
 }

@@ -64,7 +64,7 @@ export class FindingsTreeModel {
     const title = FINDINGS_GROUPINGS.find((grouping) => grouping.id === this.groupingValue)?.title ?? this.groupingValue;
     const result = this.resultValue;
     const where = this.folderValue ? this.folderValue.label : fileName(this.shownUri ?? '');
-    return result && result.enabled ? `${title} · ${String(result.total)} in ${where}` : title;
+    return result?.enabled ? `${title} · ${String(result.total)} in ${where}` : title;
   }
 
   /** The line above the tree when it is empty or failed. */

@@ -30,7 +30,7 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
     },
     showCollapseAll: true,
   });
-  const report = (what: string) => (error: unknown) => log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  const report = (what: string) => (error: unknown) => { log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`); };
   const showState = (): void => {
     view.description = model.description;
     view.message = model.message;
@@ -49,12 +49,12 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
   context.subscriptions.push(
     view,
     treeChanged,
-    model.onDidChange(() => treeChanged.fire(undefined)),
+    model.onDidChange(() => { treeChanged.fire(undefined); }),
     model.onDidChangeState(showState),
-    events.model.onDidChangeState(() => model.setFolder(events.model.folder)),
-    view.onDidChangeVisibility((event) => model.setVisible(event.visible)),
-    server.onModelChanged((summary) => model.onModelChanged(summary)),
-    vscode.window.onDidChangeActiveTextEditor(() => model.onActiveEditorChanged()),
+    events.model.onDidChangeState(() => { model.setFolder(events.model.folder); }),
+    view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
+    server.onModelChanged((summary) => { model.onModelChanged(summary); }),
+    vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
     vscode.commands.registerCommand('cloudtrail.findings.groupBy', async () => {
       const picked = await vscode.window.showQuickPick(
         FINDINGS_GROUPINGS.map((grouping) => ({ label: grouping.label, description: grouping.id === model.grouping ? 'current' : undefined, grouping })),
@@ -62,7 +62,7 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
       );
       if (picked) setGrouping(picked.grouping.id);
     }),
-    vscode.commands.registerCommand('cloudtrail.findings.refresh', () => model.refresh()),
+    vscode.commands.registerCommand('cloudtrail.findings.refresh', () => { model.refresh(); }),
     vscode.commands.registerCommand(OPEN_FINDING_COMMAND, (node?: FindingNode) => (node?.type === 'finding' ? openFinding(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.findings.copyAthenaSql', (node?: FindingGroupNode) => copyRule(node, 'athena')),
     vscode.commands.registerCommand('cloudtrail.findings.copyLakeSql', (node?: FindingGroupNode) => copyRule(node, 'lake')),

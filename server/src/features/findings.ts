@@ -93,9 +93,9 @@ function groupFindings(documents: readonly DocumentFindings[], params: FindingsP
   let total = 0;
   for (const document of documents) {
     for (const finding of document.findings) {
-      const record = document.model.records[finding.record];
-      const definition = ruleSet.rules[finding.rule];
-      if (!record || !definition) continue;
+      const record = document.model.records.at(finding.record);
+      const definition = ruleSet.rules.at(finding.rule);
+      if (record === undefined || definition === undefined) continue;
       total++;
       if (!usedRules.has(finding.rule)) usedRules.set(finding.rule, findingRule(finding.rule, definition));
       const event = eventRef(record.index, record.summary, { start: document.positionAt(record.start), end: document.positionAt(record.end) });

@@ -131,7 +131,7 @@ const MAX_NETWORK_PATTERNS = 256;
  */
 function cidrPredicate(field: FieldPath, name: string, cidr: string): SqlPredicate {
   const network = parseCidr(cidr);
-  if (!network || network.version !== 4) {
+  if (network?.version !== 4) {
     throw new SqlNotExpressible(`${name}: only IPv4 networks are written as SQL here (${cidr}).`);
   }
   const address = ((network.groups[0] << 16) | network.groups[1]) >>> 0;

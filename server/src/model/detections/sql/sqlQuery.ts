@@ -115,7 +115,11 @@ const ATHENA_STRUCTS: Readonly<Record<string, StructShape>> = {
   tlsDetails: { tlsVersion: 'text', cipherSuite: 'text', clientProvidedHostHeader: 'text' },
 };
 /** The fields of each element of `resources`. */
-const RESOURCE_FIELDS: Readonly<Record<string, string>> = { arn: 'arn', accountid: 'accountid', type: 'type' };
+const RESOURCE_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['arn', 'arn'],
+  ['accountid', 'accountid'],
+  ['type', 'type'],
+]);
 
 function lowerName(name: string): string {
   return name.toLowerCase();
@@ -181,7 +185,7 @@ function tableFieldAccess(field: FieldPath, dialect: SqlDialect): FieldAccess {
     if (rest.length === 0) {
       return { text: () => (dialect === 'athena' ? 'json_format(CAST(resources AS JSON))' : jsonValueText('eventjson', ['resources'])) };
     }
-    const element = RESOURCE_FIELDS[rest[0].toLowerCase()];
+    const element = RESOURCE_FIELDS.get(rest[0].toLowerCase());
     if (rest.length !== 1 || element === undefined) {
       throw new SqlNotExpressible(`The tables have no field ${field.join('.')} (resources hold ARN, accountId and type).`);
     }
