@@ -101,6 +101,11 @@ export function generate() {
     services,
   };
   writeFileSync(IAM_TABLE, `${JSON.stringify(table)}\n`);
+  // The README names the version of the data the extension ships.
+  const readmeFile = join(root, 'README.md');
+  const readme = readFileSync(readmeFile, 'utf8');
+  const stated = readme.replace(/(\(MIT\), version )\d+\.\d+\.\d+/, `$1${installed.version}`);
+  if (stated !== readme) writeFileSync(readmeFile, stated);
   return table;
 }
 

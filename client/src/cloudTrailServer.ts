@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 import {
+  ComparePolicyRequest,
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
@@ -10,7 +11,9 @@ import {
   FilterSqlParams,
   FilterSqlRequest,
   FindingsRequest,
+  GeneratePolicyRequest,
   ModelChangedNotification,
+  RelatedEventsRequest,
   RuleSqlParams,
   RuleSqlRequest,
   SqlResult,
@@ -18,10 +21,12 @@ import {
 } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
 import { FindingsServer } from './findings/findingsModel';
+import { PolicyServer } from './policy/policyActions';
+import { RelatedEventsServer } from './eventTree/relatedEvents';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer, FindingsServer {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer, PolicyServer, FindingsServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
   ruleSql(params: RuleSqlParams): Promise<SqlResult>;
   filterSql(params: FilterSqlParams): Promise<SqlResult>;
@@ -43,36 +48,23 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
       throw new Error('the CloudTrail language server is not running (see the CloudTrail output channel)');
     }
   };
+  /** Sends a request once the server runs. */
+  const send = async <R>(request: () => Promise<R>): Promise<R> => {
+    await running();
+    return request();
+  };
   return {
     onModelChanged: modelChanged.event,
-    eventTree: async (params) => {
-      await running();
-      return client.sendRequest(EventTreeRequest.type, params);
-    },
-    eventAt: async (params) => {
-      await running();
-      return client.sendRequest(EventAtRequest.type, params);
-    },
-    timeline: async (params) => {
-      await running();
-      return client.sendRequest(TimelineRequest.type, params);
-    },
-    exportEvents: async (params) => {
-      await running();
-      return client.sendRequest(ExportEventsRequest.type, params);
-    },
-    findings: async (params) => {
-      await running();
-      return client.sendRequest(FindingsRequest.type, params);
-    },
-    ruleSql: async (params) => {
-      await running();
-      return client.sendRequest(RuleSqlRequest.type, params);
-    },
-    filterSql: async (params) => {
-      await running();
-      return client.sendRequest(FilterSqlRequest.type, params);
-    },
+    eventTree: async (params) => send(() => client.sendRequest(EventTreeRequest.type, params)),
+    eventAt: async (params) => send(() => client.sendRequest(EventAtRequest.type, params)),
+    timeline: async (params) => send(() => client.sendRequest(TimelineRequest.type, params)),
+    exportEvents: async (params) => send(() => client.sendRequest(ExportEventsRequest.type, params)),
+    generatePolicy: async (params) => send(() => client.sendRequest(GeneratePolicyRequest.type, params)),
+    comparePolicy: async (params) => send(() => client.sendRequest(ComparePolicyRequest.type, params)),
+    relatedEvents: async (params) => send(() => client.sendRequest(RelatedEventsRequest.type, params)),
+    findings: async (params) => send(() => client.sendRequest(FindingsRequest.type, params)),
+    ruleSql: async (params) => send(() => client.sendRequest(RuleSqlRequest.type, params)),
+    filterSql: async (params) => send(() => client.sendRequest(FilterSqlRequest.type, params)),
     dispose: () => {
       handler.dispose();
       modelChanged.dispose();

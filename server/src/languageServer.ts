@@ -5,6 +5,7 @@ import {
   DidChangeWatchedFilesNotification,
   InitializeParams,
   InitializeResult,
+  MarkupContent,
   TextDocuments,
   ResponseError,
   TextDocumentSyncKind,
@@ -19,12 +20,16 @@ import { connectionHost, createIndexRunner, FolderIndexService, toPath } from '.
 import { foldingRanges } from './features/folding';
 import { filterSql, folderFindingsTree, findingsTree, ruleSql } from './features/findings';
 import { hoverAt, systemHoverEnvironment } from './features/hover';
+import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
+import { iamCatalogue } from './model/iam/policy/iamCatalogue';
 import { registerIdleTextJoin } from './features/idleTextJoin';
+import { LinkService } from './features/links';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
 import {
   CloseFolderIndexNotification,
+  ComparePolicyRequest,
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
@@ -33,6 +38,8 @@ import {
   FindingsRequest,
   IndexFolderRequest,
   ModelChangedNotification,
+  GeneratePolicyRequest,
+  RelatedEventsRequest,
   RuleSqlRequest,
   TimelineRequest,
 } from './protocol';
@@ -62,6 +69,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const folderIndexes = new FolderIndexService(
     connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
   );
+
+  const links = new LinkService({
+    document: (uri) => {
+      const document = documents.get(uri);
+      return document ? { document, model: models.get(document) } : undefined;
+    },
+    folderIndexes: () => folderIndexes.openIndexes(),
+  });
 
   let clientSupportsConfiguration = false;
   let diagnosticsSupport: { requestRefresh(): void; dispose(): void } | undefined;
@@ -141,6 +156,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        referencesProvider: true,
+        definitionProvider: true,
+        documentHighlightProvider: true,
+        callHierarchyProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -185,15 +204,45 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         const model = models.get(document);
         const findings = detections.enabled ? detections.findings(document, model) : [];
         const rules = detections.rules;
-        return hoverAt(model, document, params.position, {
+        const hover = hoverAt(model, document, params.position, {
           ...systemHoverEnvironment(),
           rulesMatching: (record) => findings.filter((finding) => finding.record === record).map((finding) => rules.rules[finding.rule].metadata),
         });
+        const trail = links.hover(params.textDocument.uri, params.position);
+        if (!hover || trail === undefined) return hover;
+        const contents = hover.contents as MarkupContent;
+        return { ...hover, contents: { kind: contents.kind, value: `${contents.value}\n\n---\n\n${trail}` } };
       },
       null,
       `computing the hover of ${params.textDocument.uri}`,
       token,
     ),
+  );
+
+  connection.onReferences((params, token) =>
+    runSafe(runtime, log, () => links.references(params.textDocument.uri, params.position), [], `finding references in ${params.textDocument.uri}`, token),
+  );
+
+  connection.onDefinition((params, token) =>
+    runSafe(runtime, log, () => links.definition(params.textDocument.uri, params.position), [], `finding the definition in ${params.textDocument.uri}`, token),
+  );
+
+  connection.onDocumentHighlight((params, token) =>
+    runSafe(runtime, log, () => links.highlights(params.textDocument.uri, params.position), [], `highlighting in ${params.textDocument.uri}`, token),
+  );
+
+  connection.languages.callHierarchy.onPrepare((params, token) =>
+    runSafe(runtime, log, () => links.prepareCallHierarchy(params.textDocument.uri, params.position), null, `preparing the trail in ${params.textDocument.uri}`, token),
+  );
+  connection.languages.callHierarchy.onIncomingCalls((params, token) =>
+    runSafe(runtime, log, () => links.incomingCalls(params.item), [], `walking the trail back from ${params.item.name}`, token),
+  );
+  connection.languages.callHierarchy.onOutgoingCalls((params, token) =>
+    runSafe(runtime, log, () => links.outgoingCalls(params.item), [], `listing the sessions made by ${params.item.name}`, token),
+  );
+
+  connection.onRequest(RelatedEventsRequest.type, (params, token) =>
+    runSafe(runtime, log, () => links.relatedEvents(params), [], `finding events related to ${params.uri}#${params.index}`, token),
   );
 
   connection.onDocumentSymbol((params, token) =>
@@ -324,6 +373,16 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
+  const policySources: PolicySources = {
+    inputsOf: eventTreeInput,
+    folderUsage: (folder, selection) => folderIndexes.policyUsage(folder, selection),
+  };
+  connection.onRequest(GeneratePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => generatePolicyFor(params, policySources, iamCatalogue), null, 'generating an IAM policy from events', token),
+  );
+  connection.onRequest(ComparePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => comparePolicyFor(params, policySources, iamCatalogue), null, 'comparing a policy with events', token),
+  );
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     try {

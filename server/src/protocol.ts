@@ -43,12 +43,12 @@ export interface EventGroup {
   label: string;
   description?: string;
   /**
-   * What the group is: an action, an identity (with its type), a role holding sessions, an ATT&CK
-   * tactic of the attack catalogue (key and description: its ATT&CK id; the group of events the
-   * catalogue does not list has no description; an event with several tactics is in each), or
-   * every event (no grouping).
+   * What the group is: an action, an identity (with its type), a role holding sessions, an IAM
+   * access level, an access key, an ATT&CK tactic of the attack catalogue (key and description:
+   * its ATT&CK id; the group of events the catalogue does not list has no description; an event
+   * with several tactics is in each), or every event (no grouping).
    */
-  kind?: 'action' | 'identity' | 'role' | 'tactic' | 'all';
+  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'tactic' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;
@@ -369,4 +369,96 @@ export namespace RuleSqlRequest {
 export namespace FilterSqlRequest {
   export const method = 'cloudtrail/filterSql';
   export const type = new RequestType<FilterSqlParams, SqlResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM access levels in the event tree
+
+/** The access levels a group or filter can name, in the order the tree lists them. */
+export { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN } from './model/iam/accessLevels';
+
+export interface EventGroup {
+  /**
+   * For action and access-level groups: the IAM access level of the events ("Permissions
+   * management", "Write", "Tagging", "Read", "List", "No IAM permission" or "Not known").
+   */
+  accessLevel?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trail: events related to one event
+
+export interface RelatedEventsParams {
+  /** The document or indexed file holding the event, and the event's position in it (EventRef.index). */
+  uri: string;
+  index: number;
+  /** The most events returned (default 500). */
+  limit?: number;
+}
+
+export interface RelatedEvent {
+  /** The related event; `uri` is always set. */
+  event: EventRef;
+  /** What ties it to the asked event: "access key ASIA...", "session arn:...", "resource arn:...". */
+  through: string;
+}
+
+/**
+ * The events tied to one event by its access key, session, resources, shared event or request,
+ * in the open document and every open folder index, oldest first.
+ */
+export namespace RelatedEventsRequest {
+  export const method = 'cloudtrail/relatedEvents';
+  export const type = new RequestType<RelatedEventsParams, RelatedEvent[], void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Least privilege: the IAM policy a group of events needed, and a policy compared with them
+
+/**
+ * Which events: those of a group of the Events tree, as the tree shows them (its documents or
+ * folder index, grouping, filter and the keys of the group); the server finds the events itself.
+ */
+export interface PolicyEventsParams extends EventSelectionParams {
+  /** What the events are, in words, for the notes ("role Deploy"). */
+  subject?: string;
+}
+
+export interface GeneratePolicyParams extends PolicyEventsParams {
+  /** Put the actions of failed calls in the policy too. */
+  includeFailed?: boolean;
+}
+
+export interface GeneratePolicyResult {
+  /** The policy document as JSON text. */
+  policy: string;
+  /** What goes with it: resources left as "*" and why, failed calls, calls without a known action (plain text). */
+  notes: string;
+  statements: number;
+  actions: number;
+  events: number;
+}
+
+/** The least-privilege policy of the events; null when the documents or the group are not there (any more). */
+export namespace GeneratePolicyRequest {
+  export const method = 'cloudtrail/generatePolicy';
+  export const type = new RequestType<GeneratePolicyParams, GeneratePolicyResult | null, void>(method);
+}
+
+export interface ComparePolicyParams extends PolicyEventsParams {
+  /** The policy document's text: identity policy JSON, or `aws iam get-policy-version` output. */
+  policy: string;
+  /** Its name for the report (a file name). */
+  policyName?: string;
+}
+
+export type ComparePolicyResult =
+  | { ok: true; report: string; used: number; unused: number; notGranted: number }
+  /** The policy could not be read: the message names the place. */
+  | { ok: false; message: string };
+
+/** A policy document compared with the events; null when the documents or the group are not there. */
+export namespace ComparePolicyRequest {
+  export const method = 'cloudtrail/comparePolicy';
+  export const type = new RequestType<ComparePolicyParams, ComparePolicyResult | null, void>(method);
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Hover, MarkupContent, MarkupKind } from 'vscode-languageserver-protocol';
+import { parseCloudTrail } from '../../server/src/model';
 import { readFixture } from '../fixtures';
 import { assertInert, HOSTILE_VALUES, visibleText } from '../unit/hoverRendering';
 import { fileUri, LspSession } from './lspSession';
@@ -52,6 +53,27 @@ describe('textDocument/hover from the real server', () => {
     assert.match(shown, /Who: IAM user Alice, in account 111122223333/);
     assert.match(shown, /Errors it can return: InvalidParameterException/);
     assert.match(markdown, /\]\(https:\/\/docs\.aws\.amazon\.com\/acm\/latest\/APIReference\/API_ImportCertificate\.html\)/);
+  });
+
+  it('names the IAM action and access level from the data bundled into the server, on the eventName and the brace', async () => {
+    const text = readFixture('real/stratus-red-team/aws.persistence.lambda-backdoor-function.json');
+    const uri = await open('lambda-backdoor.json', text);
+    const at = text.indexOf('"AddPermission20150331v2"') + 1;
+    const before = text.slice(0, at).split('\n');
+    const onName = markdownOf(await session.hover(uri, { line: before.length - 1, character: before[before.length - 1].length }));
+    assert.match(onName, /`lambda:AddPermission` — \*\*Permissions management\*\*/);
+    assert.match(visibleText(onName), /IAM data: the service authorization reference, from @cloud-copilot\/iam-data \d+\.\d+\.\d{9}/);
+    const record = parseCloudTrail(text).records.find((candidate) => candidate.summary.eventName === 'AddPermission20150331v2');
+    assert.ok(record);
+    const brace = record.start;
+    assert.equal(text.charAt(brace), '{');
+    const upToBrace = text.slice(0, brace).split('\n');
+    const onBrace = markdownOf(await session.hover(uri, { line: upToBrace.length - 1, character: upToBrace[upToBrace.length - 1].length }));
+    assert.match(onBrace, /`lambda:AddPermission` — \*\*Permissions management\*\*/);
+    const login = readFixture('real/stratus-red-team/aws.initial-access.console-login-without-mfa.json');
+    const loginUri = await open('console-login.json', login);
+    const loginAt = login.slice(0, login.indexOf('"ConsoleLogin"') + 1).split('\n');
+    assert.match(visibleText(markdownOf(await session.hover(loginUri, { line: loginAt.length - 1, character: loginAt[loginAt.length - 1].length }))), /needs no IAM permission/);
   });
 
   it('reads a ByteBuffer limit of the ImportCertificate example as a byte count', async () => {

@@ -111,7 +111,7 @@ describe('attack catalogue: lookups', () => {
 
 describe('attack catalogue: hover', () => {
   it('says on the eventName that attackers used the event, with tactics, techniques, incidents and credit', () => {
-    const text = readFixture('attack/traildiscover/CreateAccessKey.json');
+    const text = readFixture('attack/traildiscover-examples/CreateAccessKey.json.cloudtrail');
     const hover = hoverTextOn(text, '"CreateAccessKey"');
     assertInert(hover.markdown);
     assert.match(hover.text, /⚠ Used in real attacks/);
@@ -127,14 +127,14 @@ describe('attack catalogue: hover', () => {
   });
 
   it('shows the same on the record\u2019s opening brace', () => {
-    const text = readFixture('attack/traildiscover/ListBuckets.json');
+    const text = readFixture('attack/traildiscover-examples/ListBuckets.json.cloudtrail');
     const brace = hoverContent(parseCloudTrail(text), text.indexOf('{'), ENV);
     assert.ok(brace);
     assert.match(visibleText(brace.markdown), /⚠ Used in real attacks[\s\S]*Discovery \(TA0007\)/);
   });
 
   it('says when an event is known from research only', () => {
-    const text = readFixture('attack/traildiscover/AddUserToGroup.json');
+    const text = readFixture('attack/traildiscover-examples/AddUserToGroup.json.cloudtrail');
     const hover = hoverTextOn(text, '"AddUserToGroup"');
     assert.match(hover.text, /Known to attackers \(from research; no incident reported\)/);
     assert.doesNotMatch(hover.text, /Used in real attacks/);
@@ -163,7 +163,7 @@ describe('attack catalogue: hover', () => {
 
 describe('attack catalogue: grouping by tactic', () => {
   const documents: CloudTrailDocument[] = ['CreateAccessKey', 'ListBuckets', 'AddUserToGroup'].map((name) =>
-    parseCloudTrail(readFixture(`attack/traildiscover/${name}.json`)),
+    parseCloudTrail(readFixture(`attack/traildiscover-examples/${name}.json.cloudtrail`)),
   );
   const other = parseCloudTrail(
     JSON.stringify({ Records: [record({ eventSource: 'acm.amazonaws.com', eventName: 'ListCertificates' }), record({ eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', errorCode: 'AccessDenied' })] }),

@@ -357,6 +357,44 @@ describe('command line: reading files', () => {
 });
 
 describe('command line: summary', () => {
+  it('gives each action its IAM actions and access level, and counts events by access level', async () => {
+    const log = {
+      Records: [
+        { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'PutUserPolicy' },
+        { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'PutUserPolicy', errorCode: 'AccessDenied' },
+        { ...EVENT, eventSource: 's3.amazonaws.com', eventName: 'CopyObject' },
+        { ...EVENT, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' },
+        { ...EVENT, eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', eventType: 'AwsConsoleSignIn' },
+        { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'MakeMeAdmin' },
+      ],
+    };
+    const files = new FakeFileSystem().file('a.json', JSON.stringify(log));
+    interface IamSummary {
+      summary: { byAction: { eventName: string; iamActions: string[]; accessLevel: string | null; iam: string }[]; byAccessLevel: unknown[] };
+    }
+    const json = JSON.parse((await run(files, '--format', 'json', 'a.json')).out) as IamSummary;
+    const byName = new Map(json.summary.byAction.map((action) => [action.eventName, action]));
+    assert.deepEqual(byName.get('PutUserPolicy'), { ...byName.get('PutUserPolicy'), iamActions: ['iam:PutUserPolicy'], accessLevel: 'Permissions management', iam: 'actions' });
+    assert.deepEqual(byName.get('CopyObject')?.iamActions, ['s3:GetObject', 's3:PutObject']);
+    assert.equal(byName.get('CopyObject')?.accessLevel, 'Write');
+    assert.deepEqual(byName.get('ListBuckets')?.iamActions, ['s3:ListAllMyBuckets']);
+    assert.equal(byName.get('ListBuckets')?.accessLevel, 'List');
+    assert.deepEqual(byName.get('ConsoleLogin'), { ...byName.get('ConsoleLogin'), iamActions: [], accessLevel: null, iam: 'no-permission' });
+    assert.deepEqual(byName.get('MakeMeAdmin'), { ...byName.get('MakeMeAdmin'), iamActions: [], accessLevel: null, iam: 'unknown' });
+    assert.deepEqual(json.summary.byAccessLevel, [
+      { accessLevel: 'Permissions management', count: 2, failed: 1, actions: 1 },
+      { accessLevel: 'Write', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'List', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'No IAM permission', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'Not known', count: 1, failed: 0, actions: 1 },
+    ]);
+    const text = (await run(files, 'a.json')).out;
+    assert.match(
+      text,
+      /Events by IAM access level:\n {2}count {2}failed {2}actions {2}access level\n {6}2 {7}1 {8}1 {2}Permissions management\n {6}1 {7}0 {8}1 {2}Write\n {6}1 {7}0 {8}1 {2}List\n {6}1 {7}0 {8}1 {2}No IAM permission\n {6}1 {7}0 {8}1 {2}Not known\n/,
+    );
+  });
+
   it('counts events by action and identity exactly as the records say, over every real fixture', async () => {
     const files = new FakeFileSystem();
     const actions = new Map<string, { count: number; failed: number }>();
@@ -425,6 +463,11 @@ describe('command line: summary', () => {
         'Files:    1 read',
         'Records:  5',
         `Problems: ${result.problems.filter((l) => l.includes(' error ')).length} errors, ${result.problems.filter((l) => l.includes(' warning ')).length} warnings${result.problems.some((l) => / (info|hint) /.test(l)) ? `, ${result.problems.filter((l) => / (info|hint) /.test(l)).length} info and hints` : ''}`,
+        '',
+        'Events by IAM access level:',
+        '  count  failed  actions  access level',
+        '      1       0        1  Write',
+        '      4       2        2  Read',
         '',
         'Events by action (3):',
         '  count  failed  action',

@@ -385,3 +385,71 @@ describe('event grouping', () => {
     assert.deepEqual([...marks], [0, 1, 0, 1, 0, 0]);
   });
 });
+
+describe('grouping by IAM access level', () => {
+  const user = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' };
+  const event = (eventSource: string, eventName: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    eventVersion: '1.09',
+    eventTime: '2026-11-24T10:00:00Z',
+    eventSource,
+    eventName,
+    userIdentity: user,
+    ...extra,
+  });
+  const document = parseCloudTrail(
+    JSON.stringify({
+      Records: [
+        event('s3.amazonaws.com', 'ListBuckets'),
+        event('iam.amazonaws.com', 'PutUserPolicy'),
+        event('iam.amazonaws.com', 'CreateAccessKey'),
+        event('s3.amazonaws.com', 'ListBuckets'),
+        event('signin.amazonaws.com', 'ConsoleLogin', { eventType: 'AwsConsoleSignIn' }),
+        event('iam.amazonaws.com', 'MakeMeAdmin'),
+        event('iam.amazonaws.com', 'AttachRolePolicy', { errorCode: 'AccessDenied' }),
+        event('kms.amazonaws.com', 'RotateKey', { eventType: 'AwsServiceEvent' }),
+        event('ec2.amazonaws.com', 'CreateTags'),
+      ],
+    }),
+  );
+
+  it('puts Permissions management first, then Write, Tagging, Read, List, no permission and not known', () => {
+    const grouping = groupEvents([document], { groupBy: ['accessLevel', 'action'] });
+    assert.deepEqual(
+      grouping.groups.map((group) => [group.label, group.kind, group.count, group.errorCount]),
+      [
+        ['Permissions management', 'accessLevel', 2, 1],
+        ['Write', 'accessLevel', 1, 0],
+        ['Tagging', 'accessLevel', 1, 0],
+        ['List', 'accessLevel', 2, 0],
+        ['No IAM permission', 'accessLevel', 2, 0],
+        ['Not known', 'accessLevel', 1, 0],
+      ],
+    );
+    const permissions = grouping.groups[0].groups ?? [];
+    assert.deepEqual(permissions.map((group) => [group.label, group.accessLevel]), [
+      ['AttachRolePolicy', 'Permissions management'],
+      ['PutUserPolicy', 'Permissions management'],
+    ]);
+    assert.equal(findGroup(grouping.groups, ['No IAM permission', 'kms.amazonaws.com:RotateKey'])?.count, 1);
+  });
+
+  it('marks action groups with their access level', () => {
+    const grouping = groupEvents([document], { groupBy: ['action'] });
+    const levels = Object.fromEntries(grouping.groups.map((group) => [group.label, group.accessLevel]));
+    assert.equal(levels.PutUserPolicy, 'Permissions management');
+    assert.equal(levels.ListBuckets, 'List');
+    assert.equal(levels.ConsoleLogin, 'No IAM permission');
+    assert.equal(levels.MakeMeAdmin, 'Not known');
+  });
+
+  it('filters by an access level as a person types it, and matches nothing for a level that does not exist', () => {
+    const permissions = groupEvents([document], { groupBy: ['action'], filter: { accessLevel: 'permissions' } });
+    assert.equal(permissions.matched, 2);
+    assert.deepEqual(permissions.groups.map((group) => group.label).sort(), ['AttachRolePolicy', 'PutUserPolicy']);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'No IAM permission' } }).matched, 2);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'unknown' } }).matched, 1);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'List', errorsOnly: true } }).matched, 0);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'admin' } }).matched, 0);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: '  ' } }).matched, 9);
+  });
+});

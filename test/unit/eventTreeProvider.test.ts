@@ -312,6 +312,55 @@ describe('the Events tree', () => {
     assert.ok(states.includes('Filter: failed events only. 1 of 6 events match.'));
   });
 
+  it('groups by IAM access level with permission changes first, marked, and filters by a level', async () => {
+    const IAM_LOG = 'file:///logs/iam.json';
+    const alice = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' };
+    const record = (eventSource: string, eventName: string, second: number): Record<string, unknown> => ({
+      eventVersion: '1.09',
+      userIdentity: alice,
+      eventTime: `2026-11-24T10:00:${String(second).padStart(2, '0')}Z`,
+      eventSource,
+      eventName,
+      awsRegion: 'us-east-1',
+    });
+    server.open(
+      IAM_LOG,
+      JSON.stringify({
+        Records: [
+          record('s3.amazonaws.com', 'ListBuckets', 1),
+          record('iam.amazonaws.com', 'PutUserPolicy', 2),
+          record('iam.amazonaws.com', 'CreateAccessKey', 3),
+          record('signin.amazonaws.com', 'ConsoleLogin', 4),
+        ],
+      }),
+    );
+    documents.activeUri = IAM_LOG;
+    model.onActiveEditorChanged();
+    model.setGroupBy(['accessLevel', 'action']);
+    const top = await model.getChildren();
+    assert.deepEqual(
+      top.map((node) => [describeNode(node).label, describeNode(node).icon.id, describeNode(node).contextValue]),
+      [
+        ['Permissions management', 'key', 'cloudtrail.group.accessLevel'],
+        ['Write', 'edit', 'cloudtrail.group.accessLevel'],
+        ['List', 'list-unordered', 'cloudtrail.group.accessLevel'],
+        ['No IAM permission', 'circle-slash', 'cloudtrail.group.accessLevel'],
+      ],
+    );
+    assert.match(describeNode(top[0]).tooltip, /change who may do what/);
+    const [putUserPolicy] = await model.getChildren(top[0]);
+    const item = describeNode(putUserPolicy);
+    assert.deepEqual([item.label, item.description, item.icon], ['PutUserPolicy', 'permissions · iam · 1 event', { id: 'key', color: 'list.warningForeground' }]);
+    assert.match(item.tooltip, /IAM access level: \*\*Permissions management\*\*/);
+
+    model.setGroupBy(['action']);
+    model.setFilter({ accessLevel: 'Write' });
+    const writes = await model.getChildren();
+    assert.deepEqual(server.treeRequests.at(-1)?.filter, { accessLevel: 'Write' });
+    assert.deepEqual(writes.map((node) => [describeNode(node).label, describeNode(node).icon.id]), [['CreateAccessKey', 'symbol-event']]);
+    assert.equal(model.message, 'Filter: access level Write. 1 of 4 events match.');
+  });
+
   it('lists the services to filter by, whatever service is filtered now', async () => {
     model.setFilter({ service: 'cloudtrail.amazonaws.com' });
     assert.deepEqual(await model.listServices(), [{ service: 'acm.amazonaws.com', count: 6 }]);
@@ -432,7 +481,7 @@ describe('the Events tree by ATT&CK tactic', () => {
     const server = new FakeServer();
     const documents = new FakeDocuments();
     const uri = 'file:///logs/attack.json';
-    const records = ['CreateAccessKey', 'ListBuckets'].flatMap((name) => JSON.parse(readFixture(`attack/traildiscover/${name}.json`)) as unknown[]);
+    const records = ['CreateAccessKey', 'ListBuckets'].flatMap((name) => JSON.parse(readFixture(`attack/traildiscover-examples/${name}.json.cloudtrail`)) as unknown[]);
     server.open(uri, JSON.stringify({ Records: records }));
     documents.activeUri = uri;
     documents.open = [uri];

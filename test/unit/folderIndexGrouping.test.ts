@@ -27,8 +27,27 @@ function innermost(groups: readonly EventGroupNode[], path: string[] = []): { pa
   return groups.flatMap((group) => (group.groups ? innermost(group.groups, [...path, group.key]) : [{ path: [...path, group.key], group }]));
 }
 
-const GROUPINGS: GroupDimension[][] = [['action'], ['identity'], ['action', 'identity'], ['identity', 'action'], ['tactic'], ['tactic', 'action'], ['identity', 'tactic'], []];
-const FILTERS: (EventFilter | undefined)[] = [undefined, { errorsOnly: true }, { writesOnly: true }, { service: 'ec2' }, { service: 'sts.amazonaws.com', writesOnly: true }];
+const GROUPINGS: GroupDimension[][] = [
+  ['action'],
+  ['identity'],
+  ['action', 'identity'],
+  ['identity', 'action'],
+  ['accessLevel'],
+  ['accessLevel', 'action'],
+  ['tactic'],
+  ['tactic', 'action'],
+  ['identity', 'tactic'],
+  [],
+];
+const FILTERS: (EventFilter | undefined)[] = [
+  undefined,
+  { errorsOnly: true },
+  { writesOnly: true },
+  { service: 'ec2' },
+  { service: 'sts.amazonaws.com', writesOnly: true },
+  { accessLevel: 'permissions' },
+  { accessLevel: 'List', service: 'ec2' },
+];
 
 describe('folder index: event tree of a folder', () => {
   let index: FolderIndex;

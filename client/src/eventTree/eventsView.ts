@@ -6,6 +6,8 @@ import { copySql, sqlTarget } from '../findings/sqlCopy';
 import type { SqlDialect } from '../../../server/src/protocol';
 import { EventNode, EventScope, EventTreeModel, FolderScope, GroupNode, GROUPINGS, MoreNode, OpenCloudTrailDocuments, TreeNode } from './eventTreeModel';
 import { pickFilter } from './filterPicker';
+import { EventsViewState } from '../policy/policyActions';
+import { registerPolicyCommands } from '../policy/registerPolicy';
 import { describeNode, ItemDescription, REVEAL_EVENT_COMMAND, SHOW_MORE_COMMAND } from './treeItems';
 
 export const EVENTS_VIEW_ID = 'cloudtrail.events';
@@ -34,7 +36,8 @@ export interface EventsView {
 }
 
 export function registerEventsView(context: vscode.ExtensionContext, server: CloudTrailServer, log: vscode.LogOutputChannel): EventsView {
-  const model = new EventTreeModel(server, new CloudTrailEditors());
+  const editors = new CloudTrailEditors();
+  const model = new EventTreeModel(server, editors);
   const savedGrouping = GROUPINGS.find((g) => g.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (savedGrouping) model.setGroupBy(savedGrouping.groupBy);
   if (context.workspaceState.get<EventScope>(SCOPE_STATE) === 'open') model.setScope('open');
@@ -125,9 +128,21 @@ export function registerEventsView(context: vscode.ExtensionContext, server: Clo
       }
     }),
   );
+  registerPolicyCommands(context, server, () => eventsViewState(model, editors), log);
   model.setVisible(view.visible);
   showState();
   return { treeDataProvider, model, view };
+}
+
+/** What the policy commands need of the view: its grouping, filter and logs or folder. */
+function eventsViewState(model: EventTreeModel, editors: CloudTrailEditors): EventsViewState {
+  const active = editors.active();
+  return {
+    groupBy: model.groupBy,
+    ...(model.isFiltered ? { filter: model.filter } : {}),
+    documents: model.folder ? [] : model.scope === 'open' ? editors.all() : active !== undefined ? [active] : [],
+    ...(model.folder ? { folder: model.folder.uri } : {}),
+  };
 }
 
 /**

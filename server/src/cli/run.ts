@@ -8,9 +8,13 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { runExport } from './exportCommand';
+import { runComparePolicyCommand } from './comparePolicy';
+import { runPolicyCommand } from './policy';
+import { jsonWithVisibleEscapes, visibleText } from '../model/text/visibleText';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
 import { ATTACK_CATALOGUE_ATTRIBUTION, ATTACK_CATALOGUE_CREDIT, AttackId, attackEntry } from '../model/detections/attackCatalogue';
-import { visibleText } from '../model/text/visibleText';
+import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
+import { runTrace } from './trace';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -50,6 +54,8 @@ const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
        cloudtrail-explorer export [options] <file or folder>...   (see export --help)
+       cloudtrail-explorer policy <file or folder>... [--identity KEY] [--include-failed]
+       cloudtrail-explorer compare-policy <policy.json> <file or folder>... [--identity KEY] [--format text|json]
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -58,9 +64,9 @@ on the command line is read whatever its extension.
 
 Every problem is printed as
   file:line:column: severity code message
-followed by a summary: files, records, problems, events by action and by identity, and
-the events attackers are known to use, with their ATT&CK tactics (from TrailDiscover
-by Adan Alvarez, CC BY 4.0, github.com/adanalvarez/TrailDiscover).
+followed by a summary: files, records, problems, events by IAM access level, by action
+and by identity, and the events attackers are known to use, with their ATT&CK tactics
+(from TrailDiscover by Adan Alvarez, CC BY 4.0, github.com/adanalvarez/TrailDiscover).
 
 Options:
   --format text|json   text (default) or one JSON document on standard output
@@ -69,6 +75,10 @@ Options:
   --top N              rows in each summary table (default ${DEFAULT_TOP}; 0 shows all)
   -h, --help           show this help
   -v, --version        show the version
+
+  cloudtrail-explorer trace --help   follow a key, session or resource through the logs
+policy prints the least-privilege IAM policy the events needed; compare-policy compares
+a policy document with them (policy --help, compare-policy --help).
 
 Exit status: 0 when no errors were found (warnings allowed), 1 when errors were found,
 2 when the command line is wrong or no log file was found.
@@ -84,16 +94,25 @@ interface Options {
 
 type Parsed = { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'version' } | { kind: 'usage'; message: string };
 
-export function parseArguments(argv: readonly string[]): Parsed {
-  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+/**
+ * Walks command-line arguments: words (and `-`) are inputs, everything after `--` too; an option
+ * is `--name value` or `--name=value`. `option` is given the name, the value written after `=`
+ * (if any) and a way to take the value; whatever it returns other than undefined stops the walk
+ * and is returned.
+ */
+export function walkArguments<T>(
+  argv: readonly string[],
+  input: (value: string) => void,
+  option: (name: string, inlineValue: string | undefined, takeValue: () => string | undefined, argument: string) => T | undefined,
+): T | undefined {
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--') {
-      options.inputs.push(...argv.slice(i + 1));
+      argv.slice(i + 1).forEach(input);
       break;
     }
     if (!argument.startsWith('-') || argument === '-') {
-      options.inputs.push(argument);
+      input(argument);
       continue;
     }
     const equals = argument.indexOf('=');
@@ -104,37 +123,53 @@ export function parseArguments(argv: readonly string[]): Parsed {
       i++;
       return argv[i];
     };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return { kind: 'help' };
-      case '-v':
-      case '--version':
-        return { kind: 'version' };
-      case '--no-summary':
-        if (inlineValue !== undefined) return { kind: 'usage', message: '--no-summary takes no value.' };
-        options.summary = false;
-        break;
-      case '--format': {
-        const value = takeValue();
-        if (value !== 'text' && value !== 'json') return { kind: 'usage', message: '--format must be text or json.' };
-        options.format = value;
-        break;
-      }
-      case '--max-problems':
-      case '--top': {
-        const value = takeValue();
-        const minimum = name === '--top' ? 0 : 1;
-        if (value === undefined || !/^\d+$/.test(value) || Number(value) < minimum) {
-          return { kind: 'usage', message: `${name} needs a whole number${minimum > 0 ? ' of at least 1' : ''}.` };
+    const stop = option(name, inlineValue, takeValue, argument);
+    if (stop !== undefined) return stop;
+  }
+  return undefined;
+}
+
+export function parseArguments(argv: readonly string[]): Parsed {
+  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, inputs: [] };
+  const stopped = walkArguments<Parsed>(
+    argv,
+    (input) => options.inputs.push(input),
+    (name, inlineValue, takeValue, argument) => {
+      switch (name) {
+        case '-h':
+        case '--help':
+          return { kind: 'help' };
+        case '-v':
+        case '--version':
+          return { kind: 'version' };
+        case '--no-summary':
+          if (inlineValue !== undefined) return { kind: 'usage', message: '--no-summary takes no value.' };
+          options.summary = false;
+          return undefined;
+        case '--format': {
+          const value = takeValue();
+          if (value !== 'text' && value !== 'json') return { kind: 'usage', message: '--format must be text or json.' };
+          options.format = value;
+          return undefined;
         }
-        if (name === '--top') options.top = Number(value);
-        else options.maxProblems = Number(value);
-        break;
+        case '--max-problems':
+        case '--top': {
+          const value = takeValue();
+          const minimum = name === '--top' ? 0 : 1;
+          if (value === undefined || !/^\d+$/.test(value) || Number(value) < minimum) {
+            return { kind: 'usage', message: `${name} needs a whole number${minimum > 0 ? ' of at least 1' : ''}.` };
+          }
+          if (name === '--top') options.top = Number(value);
+          else options.maxProblems = Number(value);
+          return undefined;
+        }
+        default:
+          return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
       }
-      default:
-        return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
-    }
+    },
+  );
+  if (stopped) {
+    return stopped;
   }
   if (options.inputs.length === 0) {
     return { kind: 'usage', message: 'Name at least one file or folder to check.' };
@@ -145,6 +180,9 @@ export function parseArguments(argv: readonly string[]): Parsed {
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
   if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
+  if (env.argv[0] === 'trace') return runTrace({ ...env, argv: env.argv.slice(1) });
+  if (env.argv[0] === 'policy') return runPolicyCommand(env, env.argv.slice(1));
+  if (env.argv[0] === 'compare-policy') return runComparePolicyCommand(env, env.argv.slice(1));
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -251,7 +289,7 @@ interface FileProblem {
   message: string;
 }
 
-type Loaded = { text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem };
+export type Loaded = { text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem };
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -373,6 +411,20 @@ export interface ActionCount {
   eventName: string;
   count: number;
   failed: number;
+  /** The IAM actions the call needed (`iam:CreateAccessKey`); empty when none or not known. */
+  iamActions: string[];
+  /** The access level of those actions (the strongest of several); null when none or not known. */
+  accessLevel: string | null;
+  /** How the event resolved: to actions, to no permission needed, or not known. */
+  iam: 'actions' | 'no-permission' | 'unknown';
+}
+
+export interface AccessLevelCount {
+  accessLevel: string;
+  count: number;
+  failed: number;
+  /** Distinct actions (eventSource and eventName) counted in this row. */
+  actions: number;
 }
 
 /** An action of the logs that the attack catalogue lists. */
@@ -416,7 +468,7 @@ class Totals {
       const actionKey = `${eventSource}\u0000${eventName}`;
       let action = this.actions.get(actionKey);
       if (!action) {
-        action = { eventSource, eventName, count: 0, failed: 0 };
+        action = { eventSource, eventName, count: 0, failed: 0, ...iamOf(eventSource, eventName, record.summary.eventType) };
         this.actions.set(actionKey, action);
       }
       action.count++;
@@ -454,6 +506,36 @@ class Totals {
   byIdentity(): IdentityCount[] {
     return [...this.identities.values()].sort((a, b) => b.count - a.count || compare(a.key, b.key));
   }
+
+  /** One row per access level that has events, Permissions management first (EVENT_ACCESS_LEVELS). */
+  byAccessLevel(): AccessLevelCount[] {
+    const rows = new Map<string, AccessLevelCount>();
+    for (const action of this.actions.values()) {
+      const level = accessLevelRow(action);
+      let row = rows.get(level);
+      if (!row) {
+        row = { accessLevel: level, count: 0, failed: 0, actions: 0 };
+        rows.set(level, row);
+      }
+      row.count += action.count;
+      row.failed += action.failed;
+      row.actions++;
+    }
+    return EVENT_ACCESS_LEVELS.flatMap((level) => rows.get(level) ?? []);
+  }
+}
+
+function iamOf(eventSource: string, eventName: string, eventType: string | undefined): Pick<ActionCount, 'iamActions' | 'accessLevel' | 'iam'> {
+  const resolution = resolveIamActions(eventSource, eventName, eventType);
+  if (resolution.kind !== 'actions') {
+    return { iamActions: [], accessLevel: null, iam: resolution.kind };
+  }
+  return { iamActions: resolution.actions.map((action) => action.action), accessLevel: strongestAccessLevel(resolution.actions) ?? null, iam: 'actions' };
+}
+
+function accessLevelRow(action: ActionCount): string {
+  if (action.iam === 'no-permission') return NO_IAM_PERMISSION;
+  return action.accessLevel ?? NOT_KNOWN;
 }
 
 function compare(a: string, b: string): number {
@@ -500,6 +582,15 @@ class TextReport implements Report {
     lines.push(`Records:  ${totals.records}`);
     const other = totals.infos + totals.hints;
     lines.push(`Problems: ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}${other ? `, ${other} info and hints` : ''}`);
+    const levels = totals.byAccessLevel();
+    if (levels.length > 0) {
+      lines.push('', 'Events by IAM access level:');
+      const width = countWidth(levels);
+      lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  ${'actions'.padStart(7)}  access level`);
+      for (const level of levels) {
+        lines.push(`  ${String(level.count).padStart(width)}  ${String(level.failed).padStart(6)}  ${String(level.actions).padStart(7)}  ${level.accessLevel}`);
+      }
+    }
     const actions = totals.byAction();
     if (actions.length > 0) {
       lines.push('', `Events by action (${actions.length}):`);
@@ -571,6 +662,7 @@ export interface JsonOutput {
     warnings: number;
     infos: number;
     hints: number;
+    byAccessLevel: AccessLevelCount[];
     byAction: ActionCount[];
     byIdentity: IdentityCount[];
     /** The actions the attack catalogue lists, with their tactics. */
@@ -610,6 +702,7 @@ class JsonReport implements Report {
         warnings: totals.warnings,
         infos: totals.infos,
         hints: totals.hints,
+        byAccessLevel: totals.byAccessLevel(),
         byAction: totals.byAction(),
         byIdentity: totals.byIdentity(),
         attackEvents: totals.attackEvents(),
@@ -621,7 +714,7 @@ class JsonReport implements Report {
         },
       };
     }
-    this.env.stdout(`${escapeInvisibles(JSON.stringify(output, null, 2))}\n`);
+    this.env.stdout(`${jsonWithVisibleEscapes(JSON.stringify(output, null, 2))}\n`);
   }
 }
 
@@ -653,6 +746,6 @@ export function printable(text: string): string {
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** JSON.stringify escapes C0 controls but leaves C1 controls and direction marks raw; escape them too (the JSON means the same). */
-function escapeInvisibles(json: string): string {
+export function escapeInvisibles(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -14,6 +14,7 @@ import {
   recordsWithProblems,
   timeRangeOf,
 } from '../model';
+import { accessLevelFilterValue } from '../model/iam';
 import { EventAtParams, EventFilter, EventGroup, EventRef, EventTreeParams, EventTreeResult } from '../protocol';
 import { toEventRef } from './eventRefs';
 
@@ -124,7 +125,8 @@ export function computeEventTree(inputs: readonly EventTreeInput[], params: Even
   return answer(inputs, grouping, params, (input) => recordsWithProblems(input.model, input.problems));
 }
 
-function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: EventTreeInputs): EventTreeInput[] {
+/** The open documents a tree request covers: `scope` when given, else `uri` alone; documents no longer open are left out. */
+export function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: EventTreeInputs): EventTreeInput[] {
   const uris = scope && scope.length > 0 ? [...new Set(scope.map((document) => document.uri))] : [uri];
   return uris.map(inputsOf).filter((input): input is EventTreeInput => input !== undefined);
 }
@@ -137,12 +139,15 @@ export function groupHeader(group: EventGroupNode): EventGroup {
   if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
   if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
   if (group.credit !== undefined) wire.credit = group.credit;
+  if (group.accessLevel !== undefined) wire.accessLevel = group.accessLevel;
   return wire;
 }
 
 /** The known dimensions of a request's groupBy, each once, in order. */
 export function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
-  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'tactic') : [];
+  const dimensions = Array.isArray(groupBy)
+    ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel' || d === 'accessKey' || d === 'tactic')
+    : [];
   return [...new Set(dimensions)];
 }
 
@@ -154,6 +159,8 @@ export function normalizeFilter(filter: EventFilter | undefined): EventFilter {
   const service = typeof filter.service === 'string' ? filter.service.trim() : '';
   if (text) normalized.text = text;
   if (service) normalized.service = service;
+  const accessLevel = accessLevelFilterValue(filter.accessLevel);
+  if (accessLevel !== undefined) normalized.accessLevel = accessLevel;
   if (filter.errorsOnly === true) normalized.errorsOnly = true;
   if (filter.writesOnly === true) normalized.writesOnly = true;
   // A time that cannot be read would filter nothing out silently: keep only those that can.

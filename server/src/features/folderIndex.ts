@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CancellationToken,
@@ -13,11 +14,13 @@ import {
   WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import { EventFilter, GroupDimension } from '../model';
+import { EventSelection, folderUsage, Usage } from '../model/iam/policy';
 import {
   FolderGrouping,
   FolderIndex,
   FolderProgress,
   groupFolderEvents,
+  IndexedFile,
   indexFiles,
   indexFolder,
   IndexRunner,
@@ -180,6 +183,11 @@ export class FolderIndexService {
     void this.host.runner.dispose();
   }
 
+  /** The folder indexes built so far, for the features that look across a folder (the trail). */
+  openIndexes(): FolderIndex[] {
+    return [...this.folders.values()].flatMap((state) => (state.index ? [state.index] : []));
+  }
+
   /** The event tree of a folder index, or null when `params.folder` names none. */
   eventTree(params: EventTreeParams): EventTreeResult | null {
     const root = params.folder === undefined ? undefined : toPath(params.folder);
@@ -191,6 +199,17 @@ export class FolderIndexService {
     const filter = normalizeFilter(params.filter);
     const grouping = this.grouping(state, state.index, groupBy, filter);
     return answer(state.index, grouping, params);
+  }
+
+  /**
+   * The calls of a group of a folder index's tree, for a policy, their records read back from
+   * disk when they are few enough; undefined when `folder` names no index or the group is not there.
+   */
+  policyUsage(folder: string, selection: EventSelection): Usage | undefined {
+    const index = this.indexOf(folder);
+    if (!index) return undefined;
+    const read = (file: IndexedFile): string | undefined => readLogText(file.path, this.maxDecompressedBytes(file.path));
+    return folderUsage(index, { ...selection, groupBy: normalizeGroupBy(selection.groupBy), filter: normalizeFilter(selection.filter) }, read);
   }
 
   /** The index of a folder URI (as in `EventTreeParams.folder`), once it is built. */
@@ -362,6 +381,17 @@ function answer(index: FolderIndex, grouping: FolderGrouping, params: EventTreeP
 function toFolderEventRef(index: FolderIndex, file: Parameters<FolderIndex['event']>[0], position: number, uri: string): EventRef {
   const event = index.event(file, position);
   return { ...eventRef(position, event, event.range), uri };
+}
+
+/** A log file's text as the index read it (decompressed, UTF-8); undefined when it cannot be read or is over `maxBytes`. */
+function readLogText(file: string, maxBytes: number): string | undefined {
+  try {
+    const bytes = fs.readFileSync(file);
+    const content = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes;
+    return content.toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 // --- paths and URIs ------------------------------------------------------------------------------

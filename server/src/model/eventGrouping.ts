@@ -1,11 +1,13 @@
 /**
  * Groups the events of one or more CloudTrail documents into a tree of who did what: by action
  * (eventSource + eventName), by identity (the principal; assumed-role sessions under their role),
- * by the ATT&CK tactic the attack catalogue gives the event, or one inside the other. Pure: works
+ * by IAM access level, by access key, by the ATT&CK tactic the attack catalogue gives the event,
+ * or one inside another. Pure: works
  * on parsed documents, knows nothing of LSP or VS Code.
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
 import { ATTACK_CATALOGUE_CREDIT, attackEntry, tacticName, tacticRank } from './detections/attackCatalogue';
+import { accessLevelFilterValue, eventAccessLevel, eventAccessLevelRank } from './iam';
 import { IdentitySummary, nonEmpty } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
@@ -16,7 +18,7 @@ import { parseTimestamp } from './explain/time';
  * tactics is in each of their groups, and events the catalogue does not list are in one group
  * of their own, last.
  */
-export type GroupDimension = 'action' | 'identity' | 'tactic';
+export type GroupDimension = 'action' | 'identity' | 'accessLevel' | 'accessKey' | 'tactic';
 
 export interface EventFilter {
   /** Case-insensitive text looked for in the values of the record (not its property names); in quotes, a whole string value. */
@@ -27,6 +29,11 @@ export interface EventFilter {
   writesOnly?: boolean;
   /** Only events of this service: "acm.amazonaws.com" or its short form "acm". */
   service?: string;
+  /**
+   * Only events of this IAM access level: "Permissions management", "Write", "Tagging", "Read",
+   * "List", "No IAM permission" or "Not known" (or as a person types them: "permissions", "none").
+   */
+  accessLevel?: string;
   /** Only events at or after this time (an ISO 8601 time such as 2024-05-01T10:00:00Z). */
   from?: string;
   /** Only events before this time. */
@@ -72,7 +79,7 @@ export interface GroupedEvent {
   readonly record: CloudTrailRecord;
 }
 
-export type GroupKind = 'action' | 'identity' | 'role' | 'tactic' | 'all';
+export type GroupKind = 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'tactic' | 'all';
 
 export interface EventGroupNode {
   key: string;
@@ -88,6 +95,8 @@ export interface EventGroupNode {
   readOnly?: boolean;
   /** Where the group comes from, to be shown with it: the attack catalogue's credit for tactic groups. */
   credit?: string;
+  /** For action and access-level groups: the IAM access level of the events (see eventAccessLevel). */
+  accessLevel?: string;
   count: number;
   errorCount: number;
   /** Subgroups, largest first; absent at the innermost level. */
@@ -111,6 +120,7 @@ export interface EventLocation {
 }
 
 export const NO_EVENT_NAME = '(no event name)';
+export const NO_ACCESS_KEY = '(no access key)';
 export const ALL_EVENTS_LABEL = 'All events';
 /** The key of the tactic group of events the attack catalogue does not list (tactic keys are ATT&CK ids). */
 export const NO_TACTIC_KEY = 'none';
@@ -394,7 +404,9 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
   const errorsOnly = filter.errorsOnly === true;
   const writesOnly = filter.writesOnly === true;
   const range = timeRangeOf(filter);
-  if (!needle && !service && !errorsOnly && !writesOnly && !range) {
+  // A level nobody can have (a typo) lets no event through rather than every event.
+  const accessLevel = accessLevelFilterValue(filter.accessLevel);
+  if (!needle && !service && !errorsOnly && !writesOnly && !range && accessLevel === undefined) {
     return undefined;
   }
   return (event) => {
@@ -403,6 +415,7 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
     if (errorsOnly && !summary.errorCode) return false;
     if (writesOnly && summary.readOnly === true) return false;
     if (service && !matchesService(summary.eventSource, service)) return false;
+    if (accessLevel !== undefined && eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType) !== accessLevel) return false;
     return !needle || recordContains(event, needle);
   };
 }
@@ -418,6 +431,8 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
 interface RecordKeys {
   action: string[];
   identity: string[];
+  /** userIdentity.accessKeyId, or NO_ACCESS_KEY. */
+  accessKey: string[];
   /** For assumed-role sessions: the role's key. */
   role: (string | undefined)[];
   /** 1 for a record with an errorCode. */
@@ -426,6 +441,8 @@ interface RecordKeys {
   access: Uint8Array;
   /** The tactic keys of each record, read when a grouping by tactic first asks. */
   tactics?: (readonly string[])[];
+  /** The IAM access level (eventAccessLevel). */
+  accessLevel: string[];
 }
 
 const recordKeysCache = new WeakMap<CloudTrailDocument, RecordKeys>();
@@ -456,14 +473,16 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       }
       return key;
     };
-    keys = { action: [], identity: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length) };
+    keys = { action: [], identity: [], accessKey: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length), accessLevel: [] };
     for (let i = 0; i < records.length; i++) {
       const summary = records[i].summary;
       keys.failed[i] = summary.errorCode ? 1 : 0;
       keys.access[i] = summary.readOnly === true ? 1 : summary.readOnly === false ? 2 : 0;
       const role = roleKeyOf(summary.identity);
       keys.action.push(actionKeyOf(summary.eventSource, summary.eventName));
+      keys.accessLevel.push(eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType));
       keys.identity.push(intern(summary.identity.key));
+      keys.accessKey.push(intern(summary.identity.accessKeyId ?? NO_ACCESS_KEY));
       keys.role.push(role === undefined ? undefined : intern(role));
     }
     recordKeysCache.set(document, keys);
@@ -489,7 +508,23 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
   }
   if (context.groupBy[level] === 'action') {
     for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].action[event.record.index])) {
-      groups.push(finishGroup(actionGroup(key, members[0].record), members, context, level + 1));
+      const group = actionGroup(key, members[0].record);
+      group.accessLevel = keys[members[0].documentIndex].accessLevel[members[0].record.index];
+      groups.push(finishGroup(group, members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
+  if (context.groupBy[level] === 'accessLevel') {
+    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessLevel[event.record.index])) {
+      const group = newGroup(key, key, 'accessLevel');
+      group.accessLevel = key;
+      groups.push(finishGroup(group, members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
+  if (context.groupBy[level] === 'accessKey') {
+    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessKey[event.record.index])) {
+      groups.push(finishGroup(accessKeyGroup(key, members), members, context, level + 1));
     }
     return sortGroups(groups);
   }
@@ -606,21 +641,27 @@ function countInto(group: EventGroupNode, events: readonly GroupedEvent[], keys:
 }
 
 /**
- * The order of sibling groups: tactics in ATT&CK's order (uncatalogued events last), the others
- * with the most events first, then by label and key.
+ * The order of sibling groups: tactics in ATT&CK's order (uncatalogued events last), access levels
+ * in their fixed order (Permissions management first), the others with the most events first,
+ * then by label and key.
  */
 export function compareGroups(a: EventGroupNode, b: EventGroupNode): number {
   if (a.kind === 'tactic' && b.kind === 'tactic') {
     return tacticOrder(a.key) - tacticOrder(b.key) || compareText(a.key, b.key);
   }
-  return b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key);
+  return (
+    (a.kind === 'accessLevel' && b.kind === 'accessLevel' ? eventAccessLevelRank(a.key) - eventAccessLevelRank(b.key) : 0) ||
+    b.count - a.count ||
+    compareText(a.label, b.label) ||
+    compareText(a.key, b.key)
+  );
 }
 
 function tacticOrder(key: string): number {
   return key === NO_TACTIC_KEY ? Number.MAX_SAFE_INTEGER : tacticRank(key);
 }
 
-function sortGroups(groups: EventGroupNode[]): EventGroupNode[] {
+export function sortGroups(groups: EventGroupNode[]): EventGroupNode[] {
   return groups.sort(compareGroups);
 }
 
@@ -640,6 +681,7 @@ function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
     eventName: undefined,
     readOnly: undefined,
     credit: undefined,
+    accessLevel: undefined,
     count: 0,
     errorCount: 0,
     groups: undefined,
@@ -663,6 +705,17 @@ function tacticGroup(key: string): EventGroupNode {
   const group = key === NO_TACTIC_KEY ? newGroup(key, NO_TACTIC_LABEL, 'tactic') : newGroup(key, tacticName(key) ?? key, 'tactic');
   if (key !== NO_TACTIC_KEY) group.description = key;
   group.credit = ATTACK_CATALOGUE_CREDIT;
+  return group;
+}
+
+/** The events signed with one access key, described by its kind and the identity that used it. */
+function accessKeyGroup(key: string, members: readonly GroupedEvent[]): EventGroupNode {
+  const group = newGroup(key, key, 'accessKey');
+  if (key === NO_ACCESS_KEY) return group;
+  const kind = key.startsWith('AKIA') ? 'long-term' : key.startsWith('ASIA') ? 'temporary' : undefined;
+  const identity = members[0].record.summary.identity;
+  group.description = kind ? `${kind} \u00b7 ${identity.label}` : identity.label;
+  if (identity.type) group.identityType = identity.type;
   return group;
 }
 

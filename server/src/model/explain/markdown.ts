@@ -123,7 +123,7 @@ export function code(text: string): Markdown {
 }
 
 /** Only documentation pages of AWS become links, and only URLs this project formed. */
-const SAFE_LINK = /^https:\/\/docs\.aws\.amazon\.com\/[A-Za-z0-9._~/-]+$/;
+const SAFE_LINK = /^https:\/\/docs\.aws\.amazon\.com\/[A-Za-z0-9._~/-]+(?:#[A-Za-z0-9_-]+)?$/;
 
 /** A link to an AWS documentation page; anything else is shown as text. */
 export function docLink(label: string, url: string): Markdown {
@@ -173,6 +173,14 @@ export class HoverBuilder {
 
   bullets(items: readonly Markdown[]): this {
     items.forEach((item) => this.bullet(item));
+    return this;
+  }
+
+  /** A bullet one level inside the bullet before it. */
+  subBullet(text: Markdown | undefined): this {
+    if (text?.value) {
+      this.blocks.push({ kind: 'bullet', markdown: `  - ${text.value}` });
+    }
     return this;
   }
 

@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import * as zlib from 'node:zlib';
 import { IdentitySummary } from '../identity';
+import { emptyFileLinks, FileLinks } from '../links/fileLinks';
 import { emptyEntries, FileEntries } from './fileEntries';
 import { LogShape, LogTextIndexer, LogVerdict } from './logTextIndexer';
 
@@ -62,6 +63,8 @@ export interface FileIndexResult {
   /** String table of `entries` (id 0 = absent). */
   strings: string[];
   identities: IdentitySummary[];
+  /** The linked values of the entries (keys, sessions, resources...), for the trail. */
+  links: FileLinks;
   /** Entries that were not events: non-objects, lookup items without an event, records too long to keep or cut off. */
   skippedEntries: number;
 }
@@ -114,6 +117,7 @@ export function emptyFileResult(file: string, fileBytes: number): FileIndexResul
     entries: emptyEntries(),
     strings: [''],
     identities: [],
+    links: emptyFileLinks(),
     skippedEntries: 0,
   };
 }
@@ -172,6 +176,7 @@ function conclude(result: FileIndexResult, text: LogTextIndexer, damage: string 
     result.entries = built.entries;
     result.strings = built.strings;
     result.identities = built.identities;
+    result.links = text.links.finish(built.entries.count);
     return result;
   };
   if (!outcome.verdict.cloudTrail) {

@@ -1,5 +1,6 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { compareGroups, EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, timeRangeOf } from '../eventGrouping';
+import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
+import { accessLevelFilterValue, eventAccessLevel } from '../iam';
 import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
 
@@ -38,8 +39,9 @@ export interface FolderGrouping {
   /** The events of an innermost group, oldest first (files in path order for equal times). */
   eventsOf(group: EventGroupNode): FolderEventRef[];
   /**
-   * Every matching event once, in index order (not time order), with the position of its top
-   * group in `groups`: one pass over the index, for aggregates such as the timeline.
+   * Every matching event, in index order (not time order), with the position of its top group in
+   * `groups` (once per top group: an event with several tactics is in several): one pass over the
+   * index, for aggregates such as the timeline.
    */
   visitMatched(visit: (file: IndexedFile, index: number, topGroup: number) => void): void;
 }
@@ -75,7 +77,9 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   // The profiles with matching events, as the records of one stand-in document.
   const used: EventProfile[] = profiles.filter((profile) => matchedPerProfile[profile.id] > 0);
   const standIn = profileDocument(used);
-  const grouping = groupEvents([standIn], { groupBy: options.groupBy });
+  // The index keeps no access key per event (they change with every session, see IdentityTable),
+  // so a grouping by access key leaves that level out rather than put every event under one key.
+  const grouping = groupEvents([standIn], { groupBy: options.groupBy.filter((dimension) => dimension !== 'accessKey') });
 
   const profilesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
   // A group is counted from the profiles beneath it, each once: under a grouping by tactic an
@@ -87,7 +91,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
       for (const child of group.groups) {
         for (const profile of recount(child)) members.add(profile);
       }
-      sortLikeGroupEvents(group.groups);
+      sortGroups(group.groups);
     } else {
       members = new Set((group.events ?? []).map((event) => used[event.record.index].id));
       profilesOfGroup.set(group, members);
@@ -117,7 +121,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   for (const group of grouping.groups) {
     recount(group);
   }
-  sortLikeGroupEvents(grouping.groups);
+  sortGroups(grouping.groups);
 
   const eventCache = new WeakMap<EventGroupNode, FolderEventRef[]>();
   const eventsOf = (group: EventGroupNode): FolderEventRef[] => {
@@ -138,9 +142,14 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
     return events;
   };
   const visitMatched = (visit: (file: IndexedFile, index: number, topGroup: number) => void): void => {
-    const groupOfProfile = new Int32Array(profiles.length).fill(-1);
+    // Under a grouping by tactic a profile can be in several top groups: its events are visited
+    // once for each, as the events of open documents are.
+    const topGroupsOfProfile: number[][] = profiles.map(() => []);
     const mark = (group: EventGroupNode, position: number): void => {
-      for (const profile of profilesOfGroup.get(group) ?? []) groupOfProfile[profile] = position;
+      for (const profile of profilesOfGroup.get(group) ?? []) {
+        const positions = topGroupsOfProfile[profile];
+        if (positions[positions.length - 1] !== position) positions.push(position);
+      }
       for (const child of group.groups ?? []) mark(child, position);
     };
     grouping.groups.forEach(mark);
@@ -148,20 +157,18 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
       const profileOf = file.profiles;
       for (let i = 0; i < profileOf.length; i++) {
         const profile = profileOf[i];
-        const topGroup = groupOfProfile[profile];
-        if (topGroup < 0) continue;
+        const topGroups = topGroupsOfProfile[profile];
+        if (topGroups.length === 0) continue;
         const verdict = profileMatch[profile];
-        if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) visit(file, i, topGroup);
+        if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) {
+          for (const topGroup of topGroups) visit(file, i, topGroup);
+        }
       }
     }
   };
   return { groups: grouping.groups, total: index.eventCount, matched, eventsOf, visitMatched };
 }
 
-/** The order `groupEvents` gives groups. */
-function sortLikeGroupEvents(groups: EventGroupNode[]): void {
-  groups.sort(compareGroups);
-}
 
 function profileDocument(profiles: readonly EventProfile[]): CloudTrailDocument {
   // A record of a real (tiny) document lends every field the model may add to records; only
@@ -213,6 +220,7 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
   const service = filter?.service?.trim().toLowerCase() ?? '';
   const errorsOnly = filter?.errorsOnly === true;
   const writesOnly = filter?.writesOnly === true;
+  const accessLevel = accessLevelFilterValue(filter?.accessLevel);
   const range = timeRangeOf(filter);
   // Whether each string of the index contains the needle, worked out once per string.
   const stringMatches = new Uint8Array(index.strings.size);
@@ -236,6 +244,8 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
         const source = profile.eventSource?.toLowerCase();
         if (!source || (source !== service && shortServiceName(source) !== service)) return REJECT;
       }
+      // The index keeps no eventType per profile, so service events are read by their names here.
+      if (accessLevel !== undefined && eventAccessLevel(profile.eventSource, profile.eventName) !== accessLevel) return REJECT;
       if (!needle) return range ? CHECK_TIME : ACCEPT;
       const identity = profile.identity;
       const hit = [

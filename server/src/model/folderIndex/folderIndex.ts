@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordSummary } from '../cloudTrailDocument';
 import { IdentitySummary } from '../identity';
+import { FileLinks, fileLinksBytes } from '../links/fileLinks';
 import { ABSENT, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { emptyFileResult, FileIndexResult, FileShape, FileStatus } from './fileIndexer';
 import { IndexJobOptions, IndexRunner } from './indexRunner';
@@ -30,6 +31,8 @@ export interface IndexedFile {
   readonly entries: FileEntries;
   /** The event profile of each entry (see `EventProfile`). */
   readonly profiles: Uint32Array;
+  /** The linked values of the entries (see `links/fileLinks.ts`). */
+  readonly links: FileLinks;
 }
 
 /**
@@ -142,6 +145,7 @@ export class FolderIndex {
       skippedEntries: result.skippedEntries,
       entries,
       profiles,
+      links: result.links,
     };
     this.byPath.set(result.path, file);
     this.eventTotal += entries.count;
@@ -257,6 +261,7 @@ export class FolderIndex {
       bytes += 200 + file.path.length * 2 + file.profiles.byteLength;
       bytes += entries.start.byteLength + entries.length.byteLength + entries.positions.byteLength + entries.strings.byteLength;
       bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength;
+      bytes += fileLinksBytes(file.links);
     }
     for (const value of this.strings.values) bytes += 48 + value.length;
     bytes += this.identities.values.length * 256 + this.profileTable.length * 128;

@@ -1,4 +1,5 @@
 import { ResourceLimits, Worker } from 'node:worker_threads';
+import { fileLinkBuffers } from '../links/fileLinks';
 import { entryBuffers } from './fileEntries';
 import { FileIndexResult, indexLogFile } from './fileIndexer';
 
@@ -233,5 +234,5 @@ export class WorkerPool implements IndexRunner {
 
 /** The transfer list of a finished job's result. */
 export function resultBuffers(result: FileIndexResult): ArrayBuffer[] {
-  return entryBuffers(result.entries).filter((buffer) => buffer.byteLength > 0);
+  return [...entryBuffers(result.entries), ...fileLinkBuffers(result.links)].filter((buffer) => buffer.byteLength > 0);
 }

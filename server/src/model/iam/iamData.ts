@@ -6,12 +6,10 @@
  * of its actions is looked up, so loading the table costs little and a service costs its own
  * size once.
  */
+import { ACCESS_LEVEL_ORDER, AccessLevel } from './accessLevels';
 import table from './iam-data.json';
 
-export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
-
-/** The access levels, from the one that most deserves attention to the least. */
-export const ACCESS_LEVEL_ORDER: readonly AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
+export type { AccessLevel } from './accessLevels';
 
 export interface IamResourceType {
   /** The resource type as the reference names it (`role`, `bucket`). */
@@ -79,6 +77,14 @@ function service(prefix: string): LoadedService | undefined {
   const entry: LoadedService = { prefix: key, rows, byName, infos: new Array<IamActionInfo | undefined>(rows.a.length) };
   loaded.set(key, entry);
   return entry;
+}
+
+/**
+ * Drops every parsed service, so that the next lookup of each parses it again. Only the benchmark
+ * needs this: it measures the first hover of each service.
+ */
+export function forgetParsedIamServices(): void {
+  loaded.clear();
 }
 
 /** Splits `prefix:Action`; undefined for anything else. */
@@ -201,13 +207,4 @@ export function strongestAccessLevel(actions: readonly IamActionInfo[]): AccessL
     }
   }
   return best;
-}
-
-/** Reads an access level typed by a person (`permissions`, `write`, `Permissions management`), case-insensitive. */
-export function parseAccessLevel(text: string): AccessLevel | undefined {
-  const wanted = text.trim().toLowerCase();
-  if (wanted === '') {
-    return undefined;
-  }
-  return ACCESS_LEVEL_ORDER.find((level) => level.toLowerCase() === wanted || level.toLowerCase().split(' ')[0] === wanted);
 }

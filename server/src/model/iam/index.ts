@@ -4,7 +4,6 @@
  * Synchronous and pure; the data is bundled with whatever imports this module.
  */
 export {
-  ACCESS_LEVEL_ORDER,
   accessLevelRank,
   iamActionDescription,
   iamActionExists,
@@ -16,10 +15,20 @@ export {
   iamServiceExists,
   iamServiceName,
   iamServicePrefixes,
-  parseAccessLevel,
   serviceAuthorizationUrl,
   strongestAccessLevel,
 } from './iamData';
-export type { AccessLevel, IamActionInfo, IamResourceType } from './iamData';
+export type { IamActionInfo, IamResourceType } from './iamData';
 export { eventSourcePrefix, iamPrefixForEventSource, resolveIamActions, undatedOperationName } from './resolve';
 export type { IamResolution } from './resolve';
+export {
+  ACCESS_LEVEL_ORDER,
+  accessLevelFilterValue,
+  EVENT_ACCESS_LEVELS,
+  eventAccessLevelRank,
+  NO_IAM_PERMISSION,
+  NOT_KNOWN,
+  parseEventAccessLevel,
+} from './accessLevels';
+export type { AccessLevel, EventAccessLevel } from './accessLevels';
+export { eventAccessLevel } from './eventAccessLevel';

@@ -12,39 +12,21 @@ import {
   NO_PERMISSION_EVENTS,
 } from './eventMappings';
 import { iamActionInfo, IamActionInfo } from './iamData';
+import { eventSourcePrefix, MAX_NAME_LENGTH, undatedOperationName } from './names';
+
+export { eventSourcePrefix, undatedOperationName } from './names';
 
 export type IamResolution = { kind: 'actions'; actions: IamActionInfo[] } | { kind: 'no-permission'; reason: string } | { kind: 'unknown' };
 
 const UNKNOWN: IamResolution = { kind: 'unknown' };
-const SUFFIX = '.amazonaws.com';
-/** Longer names are not AWS operation names; they are not looked at. */
-const MAX_NAME_LENGTH = 128;
 
 const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
   Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-
-/** `ec2` for `ec2.amazonaws.com`; undefined for anything that is not an AWS service host. */
-export function eventSourcePrefix(eventSource: string): string | undefined {
-  if (eventSource.length > MAX_NAME_LENGTH || !eventSource.endsWith(SUFFIX)) {
-    return undefined;
-  }
-  const prefix = eventSource.slice(0, -SUFFIX.length);
-  return /^[a-z0-9][a-z0-9.-]*$/.test(prefix) ? prefix : undefined;
-}
 
 /** The IAM prefix of the service behind an eventSource (`monitoring.amazonaws.com` -> `cloudwatch`). */
 export function iamPrefixForEventSource(eventSource: string): string | undefined {
   const prefix = eventSourcePrefix(eventSource);
   return prefix === undefined ? undefined : own(IAM_PREFIX_BY_EVENT_SOURCE, prefix) ?? prefix;
-}
-
-/**
- * The operation name behind a dated event name: Lambda and CloudFront log the API version they
- * were called with (`CreateFunction20150331`, `GetFunction20150331v2`, `PublishFunction2020_05_31`).
- */
-export function undatedOperationName(eventName: string): string {
-  const match = /^([A-Za-z]+?)(?:\d{8}|\d{4}_\d{2}_\d{2})(?:v\d{1,2})?$/.exec(eventName.length <= MAX_NAME_LENGTH ? eventName : '');
-  return match ? match[1] : eventName;
 }
 
 function actionsOf(names: readonly string[]): IamResolution {
@@ -67,14 +49,35 @@ function single(action: string): IamResolution | undefined {
 /**
  * The IAM actions a CloudTrail event's call needed, or why it needed none, or that the data does
  * not know it. `eventType`, when given, recognises records that no caller made (service events,
- * Insights, console sign-ins).
+ * Insights, console sign-ins). The answer is shared between callers: read it, do not change it.
  */
 export function resolveIamActions(eventSource: string, eventName: string, eventType?: string): IamResolution {
+  const key = `${eventSource}\u0000${eventName}\u0000${eventType ?? ''}`;
+  const known = remembered.get(key);
+  if (known !== undefined) {
+    return known;
+  }
+  const resolution = resolve(eventSource, eventName, eventType);
+  if (remembered.size < MAX_REMEMBERED && key.length <= 3 * MAX_NAME_LENGTH) {
+    remembered.set(key, resolution);
+  }
+  return resolution;
+}
+
+/**
+ * Resolutions already worked out: a log repeats the same few hundred calls, and hovers, the tree
+ * and the command line ask for each many times. The answers are shared, so they are not to be
+ * changed by whoever receives them.
+ */
+const remembered = new Map<string, IamResolution>();
+/** Distinct events remembered; past this (a log full of invented names) they are worked out each time. */
+const MAX_REMEMBERED = 20_000;
+
+function resolve(eventSource: string, eventName: string, eventType: string | undefined): IamResolution {
   const source = eventSourcePrefix(eventSource);
+  const typeReason = eventType === undefined ? undefined : own(NO_PERMISSION_EVENT_TYPES, eventType);
   if (source === undefined || eventName.length === 0 || eventName.length > MAX_NAME_LENGTH) {
-    return eventType !== undefined && own(NO_PERMISSION_EVENT_TYPES, eventType) !== undefined
-      ? { kind: 'no-permission', reason: own(NO_PERMISSION_EVENT_TYPES, eventType) ?? '' }
-      : UNKNOWN;
+    return typeReason === undefined ? UNKNOWN : { kind: 'no-permission', reason: typeReason };
   }
   const listed = own(ACTIONS_BY_EVENT, source);
   const mapped = listed && own(listed, eventName);
@@ -86,7 +89,6 @@ export function resolveIamActions(eventSource: string, eventName: string, eventT
   if (reason !== undefined) {
     return { kind: 'no-permission', reason };
   }
-  const typeReason = eventType === undefined ? undefined : own(NO_PERMISSION_EVENT_TYPES, eventType);
   if (typeReason !== undefined) {
     return { kind: 'no-permission', reason: typeReason };
   }

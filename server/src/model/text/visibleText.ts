@@ -92,3 +92,17 @@ export function hasHiddenCharacters(text: string, maxLength = 4096): boolean {
   HIDDEN.lastIndex = 0;
   return found;
 }
+
+/**
+ * JSON text (as `JSON.stringify` writes it) with every hidden or direction-changing character
+ * written as a `\uXXXX` escape: the JSON means the same, and a person reading it sees where such
+ * characters are. Line breaks and tabs are left alone: JSON.stringify puts them only between values.
+ */
+export function jsonWithVisibleEscapes(json: string): string {
+  return json.replace(HIDDEN, (character) => {
+    if (character === '\n' || character === '\r' || character === '\t') return character;
+    let escaped = '';
+    for (let i = 0; i < character.length; i++) escaped += `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return escaped;
+  });
+}
