@@ -67,7 +67,16 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
-    connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+    {
+      ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+      ruleSource: () => detections.ruleSource(),
+      // Published after the index is answered: the folder's findings never hold its request up.
+      indexChanged: (root, index) => {
+        runtime.timer.setImmediate(() => {
+          detections.folderIndexChanged(root, index);
+        });
+      },
+    },
   );
 
   const links = new LinkService({
@@ -93,6 +102,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     rulesChanged: () => diagnosticsSupport?.requestRefresh(),
     log,
     bundledDirectory: runtime.sigmaRules,
+    isOpen: (uri) => documents.get(uri) !== undefined,
   });
 
   const validate = (document: TextDocument) => {

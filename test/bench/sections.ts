@@ -1,4 +1,5 @@
 import { BenchContext, BenchLog, BenchSection, logLabel, ms } from './benchFrame';
+import { detectionsSection } from './detectionsBench';
 import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
@@ -101,4 +102,5 @@ export const SECTIONS: readonly BenchSection[] = [
   timelineSection,
   linksSection,
   policySection,
+  detectionsSection,
 ];

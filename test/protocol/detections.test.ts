@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { readFixture } from '../fixtures';
+import { FIXTURES, readFixture } from '../fixtures';
+import { IndexFolderRequest } from '../../server/src/protocol';
 import { DETECTIONS_SOURCE, fileUri, LspSession } from './lspSession';
 
 const DELETE_TRAIL = 'real/stratus-red-team/aws.defense-evasion.cloudtrail-delete.json';
@@ -108,6 +109,26 @@ describe('Sigma detection settings', () => {
       assert.equal(important?.severity, DiagnosticSeverity.Error);
     } finally {
       await mapped.stop();
+    }
+  });
+});
+
+describe('Sigma findings of a folder index', () => {
+  it('are published on the files of the folder, at their records', async () => {
+    const session = await LspSession.start();
+    try {
+      const folder = path.join(FIXTURES, 'real', 'stratus-red-team');
+      const file = path.join(folder, 'aws.defense-evasion.vpc-remove-flow-logs.json');
+      const published = session.nextDiagnostics(pathToFileURL(file).href);
+      await session.connection.sendRequest(IndexFolderRequest.type, { uri: pathToFileURL(folder).href });
+      const diagnostics = (await published).diagnostics;
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.source, d.range.start.line]),
+        [['e386b9b5-af12-450e-afff-761730fb8a98', DETECTIONS_SOURCE, 1]],
+      );
+      assert.match(typeof diagnostics[0].message === 'string' ? diagnostics[0].message : '', /^AWS VPC Flow Logs Deleted — Sigma rule, level high, by Ivan Saakov$/);
+    } finally {
+      await session.stop();
     }
   });
 });

@@ -95,6 +95,9 @@ export function registerEventsView(context: vscode.ExtensionContext, server: Clo
     }),
     vscode.commands.registerCommand('cloudtrail.events.filter', () => pickFilter(model)),
     vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => { model.clearFilter(); }),
+    vscode.commands.registerCommand('cloudtrail.events.toggleScope', () => {
+      remember(SCOPE_STATE, model.toggleScope());
+    }),
     vscode.commands.registerCommand('cloudtrail.events.showAllOpenLogs', () => {
       model.setScope('open');
       remember(SCOPE_STATE, 'open');

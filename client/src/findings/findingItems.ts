@@ -5,7 +5,8 @@
  * licence asks wherever a match is shown.
  */
 import type { FindingRule, RuleLevel } from '../../../server/src/protocol';
-import { escapeMarkdown, formatTime, ItemDescription, ItemIcon, plain } from '../eventTree/treeItems';
+import { showTime } from '../../../server/src/model/explain/time';
+import { escapeMarkdown, ItemDescription, ItemIcon, plain } from '../eventTree/treeItems';
 import { FindingGroupNode, FindingNode, FindingsNode } from './findingsModel';
 
 export const OPEN_FINDING_COMMAND = 'cloudtrail.findings.openFinding';
@@ -69,6 +70,12 @@ function describeGroup(node: FindingGroupNode): ItemDescription {
     contextValue: rule?.hasSql ? 'cloudtrail.findingGroup.rule.sql' : `cloudtrail.findingGroup.${group.kind}`,
     accessibilityLabel: `${label}, ${description}`,
   };
+}
+
+/** An event's time as `2016-10-04 16:01:30` (UTC), or as written when it cannot be read. */
+function formatTime(time: string | undefined): string {
+  const shown = showTime(time);
+  return shown ? `${shown.date} ${shown.time}` : (time ?? '(no time)');
 }
 
 function describeFindingNode(node: FindingNode): ItemDescription {

@@ -46,6 +46,8 @@ runCli({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   version: packageVersion(),
+  // Bundled next to this file by scripts/build.mjs.
+  bundledRules: path.join(__dirname, 'sigma'),
 }).then(
   (code) => {
     process.exitCode = code;

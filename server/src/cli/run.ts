@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { runDetect } from './detect';
 import { runExport } from './exportCommand';
 import { runComparePolicyCommand } from './comparePolicy';
 import { runPolicyCommand } from './policy';
@@ -34,6 +35,8 @@ export interface CliEnvironment {
   stdout(text: string): void;
   stderr(text: string): void;
   version: string;
+  /** The folder of the bundled Sigma rules (default: beside the code, or in the source tree). */
+  bundledRules?: string;
 }
 
 export const EXIT_CLEAN = 0;
@@ -53,6 +56,7 @@ const DEFAULT_TOP = 25;
 const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
+       cloudtrail-explorer detect [options] <file or folder>...   (Sigma rules; see detect --help)
        cloudtrail-explorer export [options] <file or folder>...   (see export --help)
        cloudtrail-explorer policy <file or folder>... [--identity KEY] [--include-failed]
        cloudtrail-explorer compare-policy <policy.json> <file or folder>... [--identity KEY] [--format text|json]
@@ -179,6 +183,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'detect') return runDetect({ ...env, argv: env.argv.slice(1) });
   if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
   if (env.argv[0] === 'trace') return runTrace({ ...env, argv: env.argv.slice(1) });
   if (env.argv[0] === 'policy') return runPolicyCommand(env, env.argv.slice(1));
@@ -397,7 +402,7 @@ export interface LocatedProblem {
 }
 
 /** 1-based line and column, as compilers print them. */
-function position(lines: LineIndex, offset: number): { line: number; column: number } {
+export function position(lines: LineIndex, offset: number): { line: number; column: number } {
   const { line, character } = lines.positionAt(offset);
   return { line: line + 1, column: character + 1 };
 }

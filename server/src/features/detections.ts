@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Disposable, FileEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CloudTrailDocument, CloudTrailRecord, NO_NODE } from '../model';
-import { cloudTrailEventCatalog, Finding, RuleFileInput, RuleLevel, RuleProblem, RuleSet } from '../model/detections';
-import { bundledRulesDirectory, readRuleFiles } from '../model/detections/ruleFiles';
+import { CloudTrailDocument } from '../model';
+import { cloudTrailEventCatalog, Finding, findingAnchor, RuleFileInput, RuleLevel, RuleMetadata, RuleProblem, RuleSet } from '../model/detections';
+import { bundledRulesDirectory, readRuleFiles, RuleSource } from '../model/detections/ruleFiles';
+import { FolderIndex, folderFindings, watchFolderTree } from '../model/folderIndex';
 import { LineIndex } from '../model/lineIndex';
-import { watchFolderTree } from '../model/folderIndex';
 import { isAtOrBelow, toPath, toUri } from './folderIndex';
 
 /**
@@ -63,7 +63,12 @@ export interface DetectionHost {
   log(message: string): void;
   /** Where the bundled rules are. */
   bundledDirectory?: string;
+  /** Whether a document is open in the editor (its findings then come with its own diagnostics). */
+  isOpen(uri: string): boolean;
 }
+
+/** Findings published for the files of one folder index at most. */
+const MAX_FOLDER_FINDINGS = 10_000;
 
 /** Merges what the client set under `cloudtrail.detections` with the defaults. */
 export function detectionSettings(raw: unknown): DetectionSettings {
@@ -101,6 +106,10 @@ export class DetectionService {
   private publishedFiles = new Set<string>();
   private reloadTimer: Disposable | undefined;
   private loaded = false;
+  /** Bumped whenever the rules are read again: folder index workers read them again then. */
+  private generation = 0;
+  /** The files of each folder index that were given findings. */
+  private readonly folderFiles = new Map<string, Set<string>>();
 
   constructor(private readonly host: DetectionHost) {}
 
@@ -136,7 +145,7 @@ export class DetectionService {
     if (!this.settings.enabled) return [];
     const rules = this.rules;
     const cached = this.cache.get(document.uri);
-    if (cached && cached.version === document.version && cached.rules === rules) {
+    if (cached?.version === document.version && cached.rules === rules) {
       return cached.findings;
     }
     const findings = rules.detectDocument(model);
@@ -158,6 +167,53 @@ export class DetectionService {
 
   delete(uri: string): void {
     this.cache.delete(uri);
+  }
+
+  /** What a folder index runs: the same rule files as the editor, read by the index workers. */
+  ruleSource(): RuleSource | undefined {
+    if (!this.settings.enabled) return undefined;
+    this.ensureLoaded();
+    return {
+      key: String(this.generation),
+      ...(this.settings.bundledRules ? { bundled: this.host.bundledDirectory ?? bundledRulesDirectory() } : {}),
+      folders: this.ruleFolders(),
+    };
+  }
+
+  /** Publishes the findings of a folder index on its files (those not open in the editor); undefined clears them. */
+  folderIndexChanged(root: string, index: FolderIndex | undefined): void {
+    const previous = this.folderFiles.get(root) ?? new Set<string>();
+    const current = new Set<string>();
+    if (index && this.settings.enabled) {
+      const byFile = new Map<string, Diagnostic[]>();
+      let count = 0;
+      for (const finding of folderFindings(index, this.rules)) {
+        if (count >= MAX_FOLDER_FINDINGS) break;
+        const metadata = this.ruleSet.rules[finding.rule].metadata;
+        const level = this.settings.severity[metadata.level];
+        if (level === 'off') continue;
+        const uri = toUri(finding.file.path);
+        if (this.host.isOpen(uri)) continue;
+        const event = index.event(finding.file, finding.entry);
+        const list = byFile.get(uri) ?? [];
+        list.push({
+          range: { start: event.range.start, end: event.range.start },
+          severity: SEVERITIES[level],
+          code: metadata.id,
+          source: DETECTIONS_SOURCE,
+          message: findingMessage(metadata, finding.related?.length ?? 0),
+        });
+        byFile.set(uri, list);
+        count++;
+      }
+      for (const [uri, diagnostics] of byFile) {
+        this.host.publishRuleFileDiagnostics(uri, diagnostics);
+        current.add(uri);
+      }
+    }
+    for (const uri of previous) if (!current.has(uri)) this.host.publishRuleFileDiagnostics(uri, []);
+    if (current.size > 0) this.folderFiles.set(root, current);
+    else this.folderFiles.delete(root);
   }
 
   /** Changes reported by the client's file watcher. */
@@ -200,6 +256,7 @@ export class DetectionService {
       for (const file of unreadable) this.host.log(`The rule file ${file} could not be read (or is over 1 MB).`);
     }
     this.ruleSet = RuleSet.load(inputs, { catalog: cloudTrailEventCatalog });
+    this.generation++;
     this.cache.clear();
     this.publishRuleProblems(inputs);
     if (notify) this.host.rulesChanged();
@@ -249,11 +306,11 @@ export class DetectionService {
             if (this.watched.includes(watched)) watched.watcher = disposable;
             else disposable.dispose();
           },
-          (error: unknown) => this.host.log(`Cannot watch the rule folder ${folder}: ${String(error)}`),
+          (error: unknown) => { this.host.log(`Cannot watch the rule folder ${folder}: ${String(error)}`); },
         );
         continue;
       }
-      watched.watcher = watchFolderTree(folder, (changed) => this.noteChange(changed), (message) => this.host.log(message));
+      watched.watcher = watchFolderTree(folder, (changed) => { this.noteChange(changed); }, (message) => { this.host.log(message); });
     }
   }
 }
@@ -262,21 +319,19 @@ export class DetectionService {
 function findingDiagnostic(finding: Finding, document: TextDocument, model: CloudTrailDocument, rules: RuleSet, severity: DiagnosticSeverity): Diagnostic {
   const record = model.records[finding.record];
   const metadata = rules.rules[finding.rule].metadata;
-  const { start, end } = anchorOf(record, model);
-  const author = metadata.author === undefined ? '' : `, by ${metadata.author}`;
+  const { start, end } = findingAnchor(record, model);
   const related = finding.related?.filter((index) => index !== finding.record) ?? [];
-  const correlation = related.length > 0 ? ` (with ${String(related.length)} other event${related.length === 1 ? '' : 's'})` : '';
   const diagnostic: Diagnostic = {
     range: { start: document.positionAt(start), end: document.positionAt(end) },
     severity,
     code: metadata.id,
     source: DETECTIONS_SOURCE,
-    message: `${metadata.title}${correlation} — Sigma rule, level ${metadata.level}${author}`,
+    message: findingMessage(metadata, related.length + (related.length > 0 ? 1 : 0)),
     data: { rule: finding.rule, record: finding.record },
   };
   if (related.length > 0) {
     diagnostic.relatedInformation = related.slice(0, MAX_RELATED).map((index) => {
-      const other = anchorOf(model.records[index], model);
+      const other = findingAnchor(model.records[index], model);
       return DiagnosticRelatedInformation.create(
         { uri: document.uri, range: { start: document.positionAt(other.start), end: document.positionAt(other.end) } },
         `event ${String(index + 1)} of the correlation`,
@@ -286,17 +341,10 @@ function findingDiagnostic(finding: Finding, document: TextDocument, model: Clou
   return diagnostic;
 }
 
-/** Where a finding is shown: the eventName value when the record has one, else the start of the record. */
-function anchorOf(record: CloudTrailRecord, model: CloudTrailDocument): { start: number; end: number } {
-  if (record.node !== NO_NODE) {
-    const view = record.source.view;
-    const name = view.property(record.node, 'eventName');
-    if (name !== NO_NODE) {
-      const start = record.source.toDocument(view.table.start[name]);
-      const end = record.source.toDocument(view.table.end[name]);
-      if (start >= record.start && end <= record.end && end > start) return { start, end };
-    }
-  }
-  const newline = model.text.indexOf('\n', record.start);
-  return { start: record.start, end: Math.min(record.end, newline < 0 ? record.end : newline, record.start + 200) };
+/** The message of a finding: the rule's title, level and author (its licence asks for the author wherever a match is shown). */
+function findingMessage(metadata: RuleMetadata, correlatedEvents: number): string {
+  const author = metadata.author === undefined ? '' : `, by ${metadata.author}`;
+  const others = correlatedEvents - 1;
+  const correlation = others > 0 ? ` (with ${String(others)} other event${others === 1 ? '' : 's'})` : '';
+  return `${metadata.title}${correlation} — Sigma rule, level ${metadata.level}${author}`;
 }

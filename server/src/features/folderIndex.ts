@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver';
 import { EventFilter, GroupDimension } from '../model';
 import { EventSelection, folderUsage, Usage } from '../model/iam/policy';
+import { RuleSource } from '../model/detections/ruleFiles';
 import {
   FolderGrouping,
   FolderIndex,
@@ -73,6 +74,10 @@ export interface FolderIndexHost {
   watchThroughClient(baseUri: string, pattern: string): Promise<Disposable> | undefined;
   /** Tells the client that an index changed. */
   notifyChanged(summary: FolderIndexSummary): void;
+  /** The Sigma rules the index runs over the events, when detections are on. */
+  ruleSource?(): RuleSource | undefined;
+  /** An index was built or changed (its findings may have), or closed (undefined). */
+  indexChanged?(root: string, index: FolderIndex | undefined): void;
   log(message: string): void;
 }
 
@@ -131,10 +136,12 @@ export class FolderIndexService {
       progress.report(percentage, `${done.filesDone} of ${done.filesTotal} files, ${done.events.toLocaleString('en-US')} events`);
     };
     try {
+      const rules = this.host.ruleSource?.();
       const index = await indexFolder(root, this.host.runner, {
         maxDecompressedBytes: state.maxDecompressedBytes,
         signal: controller.signal,
         onProgress,
+        ...(rules ? { detections: rules } : {}),
       });
       if (state.building !== controller) {
         return new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer request indexes this folder.');
@@ -142,6 +149,7 @@ export class FolderIndexService {
       state.building = undefined;
       state.index = index;
       state.groupings = [];
+      this.host.indexChanged?.(root, index);
       await this.watch(state);
       return this.summaryOf(state, index);
     } catch (error) {
@@ -174,6 +182,7 @@ export class FolderIndexService {
     state.watcher?.dispose();
     state.flushTimer?.dispose();
     this.folders.delete(state.root);
+    this.host.indexChanged?.(state.root, undefined);
   }
 
   dispose(): void {
@@ -341,9 +350,11 @@ export class FolderIndexService {
         }
       }
       if (toRead.size > 0) {
-        await indexFiles(index, [...toRead].sort(), this.host.runner, { maxDecompressedBytes: state.maxDecompressedBytes });
+        const rules = this.host.ruleSource?.();
+        await indexFiles(index, [...toRead].sort(), this.host.runner, { maxDecompressedBytes: state.maxDecompressedBytes, ...(rules ? { detections: rules } : {}) });
       }
       if (toRead.size > 0 || removed > 0) {
+        this.host.indexChanged?.(state.root, index);
         this.host.notifyChanged(this.summaryOf(state, state.index ?? index));
       }
     })();

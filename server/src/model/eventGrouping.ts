@@ -8,7 +8,7 @@
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
 import { ATTACK_CATALOGUE_CREDIT, attackEntry, tacticName, tacticRank } from './detections/attackCatalogue';
 import { accessLevelFilterValue, eventAccessLevel, eventAccessLevelRank } from './iam';
-import { IdentitySummary, nonEmpty } from './identity';
+import { arnAccount, IdentitySummary, nonEmpty } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
 import { parseTimestamp } from './explain/time';
@@ -88,6 +88,8 @@ export interface EventGroupNode {
   kind: GroupKind;
   /** For identity and role groups: the userIdentity type. */
   identityType?: string;
+  /** For identity and role groups: the account of the principal or role, when the log names it. */
+  accountId?: string;
   /** For action groups. */
   eventSource?: string;
   eventName?: string;
@@ -551,10 +553,33 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
     for (const [, principals] of bucketBy(members, (event) => keys[event.documentIndex].identity[event.record.index])) {
       role.groups.push(finishGroup(identityGroup(principals[0].record.summary.identity, true), principals, context, level + 1));
     }
-    sortGroups(role.groups);
+    tellApartSameLabels(sortGroups(role.groups));
     groups.push(role);
   }
-  return sortGroups(groups);
+  return tellApartSameLabels(sortGroups(groups));
+}
+
+/**
+ * Identity groups that would read the same (two roles called Admin in two accounts, two sessions
+ * named the same) are told apart in their description: by account when their accounts differ,
+ * else by their key (the ARN or principal ID), which the tooltip shows whole anyway.
+ */
+function tellApartSameLabels(groups: EventGroupNode[]): EventGroupNode[] {
+  const byLabel = new Map<string, EventGroupNode[]>();
+  for (const group of groups) {
+    const same = byLabel.get(group.label);
+    if (same) same.push(group);
+    else byLabel.set(group.label, [group]);
+  }
+  for (const same of byLabel.values()) {
+    if (same.length < 2) continue;
+    const accounts = new Set(same.map((group) => group.accountId));
+    for (const group of same) {
+      const sharesAccount = same.some((other) => other !== group && other.accountId === group.accountId);
+      group.description = group.accountId && accounts.size > 1 && !sharesAccount ? `account ${group.accountId}` : group.key;
+    }
+  }
+  return groups;
 }
 
 /** Splits events by key, keeping their order inside each bucket. */
@@ -677,6 +702,7 @@ function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
     description: undefined,
     kind,
     identityType: undefined,
+    accountId: undefined,
     eventSource: undefined,
     eventName: undefined,
     readOnly: undefined,
@@ -724,6 +750,7 @@ function identityGroup(identity: IdentitySummary, underRole: boolean): EventGrou
   const label = underRole && identity.sessionName ? `session ${identity.sessionName}` : identity.label;
   const group = newGroup(identity.key, label, 'identity');
   if (identity.type) group.identityType = identity.type;
+  group.accountId = identity.accountId ?? arnAccount(identity.arn);
   return group;
 }
 
@@ -731,6 +758,7 @@ function identityGroup(identity: IdentitySummary, underRole: boolean): EventGrou
 function roleGroup(key: string, session: IdentitySummary): EventGroupNode {
   const group = newGroup(key, `role ${session.sessionIssuerName ?? key.slice(key.lastIndexOf('/') + 1)}`, 'role');
   group.identityType = 'AssumedRole';
+  group.accountId = arnAccount(key) ?? session.accountId;
   return group;
 }
 

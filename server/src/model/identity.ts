@@ -122,6 +122,7 @@ function identityLabel(identity: IdentitySummary): string {
   return typeName ?? NO_IDENTITY;
 }
 
-function arnAccount(arn: string | undefined): string | undefined {
+/** The account field of an ARN; undefined when it has none. */
+export function arnAccount(arn: string | undefined): string | undefined {
   return nonEmpty(arn?.split(':')[4]);
 }

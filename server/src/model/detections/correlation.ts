@@ -104,7 +104,7 @@ export function planCorrelations<File>(
       });
     });
     const valueField = definition.field;
-    const valueSegments = valueField === undefined ? undefined : fieldSegments(valueField);
+    const valueSegments = valueField === undefined ? [] : fieldSegments(valueField);
     const planIndex = plans.length;
     plans.push({
       index: planIndex,
@@ -121,8 +121,8 @@ export function planCorrelations<File>(
           record,
           file: fileIndex,
         };
-        if (valueField !== undefined && valueSegments) {
-          const value = fields.values(valueField, valueSegments)[0];
+        if (valueField !== undefined) {
+          const value = fields.values(valueField, valueSegments).at(0);
           if (value) observation.value = value.text;
         }
         return observation;

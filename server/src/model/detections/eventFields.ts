@@ -28,40 +28,49 @@ export function lowerText(value: FieldValue): string {
 
 /** The fields of one event object, each path read at most once. */
 export class EventFields {
-  private readonly cache = new Map<string, readonly FieldValue[]>();
-  private readonly presence = new Map<string, boolean>();
+  /** Created on first use: most records are asked about one or two fields. */
+  private cache: Map<string, readonly FieldValue[]> | undefined;
 
   constructor(
     readonly view: JsonView,
     readonly node: number,
+    /** eventName, eventSource and userIdentity.type when the caller already read them as strings. */
+    private readonly known?: { eventName?: string; eventSource?: string; identityType?: string },
   ) {}
+
+  /** A value the caller read already: only a string found is known for sure, anything else is looked up. */
+  private knownValue(path: string): string | undefined {
+    const known = this.known;
+    if (!known) return undefined;
+    const value = path === 'eventName' ? known.eventName : path === 'eventSource' ? known.eventSource : path === 'userIdentity.type' ? known.identityType : undefined;
+    return value !== undefined && value.length <= MAX_VALUE_CHARS ? value : undefined;
+  }
 
   /** Every value found at the path; arrays on the path (and at its end) give one value per element, and the array itself as JSON. */
   values(path: string, segments: readonly string[]): readonly FieldValue[] {
-    const cached = this.cache.get(path);
+    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
+    const cached = cache.get(path);
     if (cached) {
       return cached;
     }
     const found: FieldValue[] = [];
-    this.collect(this.node, segments, 0, found);
+    const known = this.knownValue(path);
+    if (known !== undefined) found.push({ kind: NodeKind.String, text: known, truncated: false });
+    else this.collect(this.node, segments, 0, found);
     const result = found.length === 0 ? NO_VALUES : found;
-    this.cache.set(path, result);
+    cache.set(path, result);
     return result;
   }
 
   /** Whether the path leads to any value at all (null included). */
   exists(path: string, segments: readonly string[]): boolean {
-    let known = this.presence.get(path);
-    if (known === undefined) {
-      known = this.values(path, segments).length > 0;
-      this.presence.set(path, known);
-    }
-    return known;
+    return this.values(path, segments).length > 0;
   }
 
   /** Every scalar of the record, for keyword searches. */
   scalars(): readonly FieldValue[] {
-    const cached = this.cache.get('');
+    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
+    const cached = cache.get('');
     if (cached) {
       return cached;
     }
@@ -74,7 +83,7 @@ export class EventFields {
         found.push(readValue(this.view, row));
       }
     }
-    this.cache.set('', found);
+    cache.set('', found);
     return found;
   }
 

@@ -54,13 +54,13 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
     });
   }
   if (modifiers.some((m) => REGEX_FLAGS.has(m)) && !has('re')) {
-    return fail('The i, m and s modifiers only apply to re.', condition.span, 'sigma-unknown-modifier');
+    fail('The i, m and s modifiers only apply to re.', condition.span, 'sigma-unknown-modifier'); return;
   }
 
   if (has('exists')) {
     const wanted = condition.values[0];
     if (condition.values.length !== 1 || typeof wanted !== 'boolean') {
-      return fail('exists takes one value, true or false.', valueSpan(0));
+      fail('exists takes one value, true or false.', valueSpan(0)); return;
     }
     return (fields) => fields.exists(path, segments) === wanted;
   }
@@ -70,7 +70,7 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
     for (let i = 0; i < condition.values.length; i++) {
       const reference = condition.values[i];
       if (typeof reference !== 'string' || reference.length === 0) {
-        return fail('fieldref takes the name of another field.', valueSpan(i));
+        fail('fieldref takes the name of another field.', valueSpan(i)); return;
       }
       references.push(reference);
     }
@@ -80,7 +80,7 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
 
   const valueTests: ValueTest[] = [];
   for (let i = 0; i < condition.values.length; i++) {
-    const test = compileValue(condition.values[i], modifiers, (message) => fail(message, valueSpan(i), message.includes('regular expression') ? 'sigma-bad-regex' : 'sigma-invalid-value'));
+    const test = compileValue(condition.values[i], modifiers, (message) => { fail(message, valueSpan(i), message.includes('regular expression') ? 'sigma-bad-regex' : 'sigma-invalid-value'); });
     if (!test) {
       return undefined;
     }
@@ -95,8 +95,8 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
         }
       : (fields) => {
           const found = fields.values(path, segments);
-          for (let v = 0; v < found.length; v++) {
-            if (test(found[v])) return true;
+          for (const value of found) {
+            if (test(value)) return true;
           }
           return false;
         },
@@ -128,17 +128,17 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
   }
   if (has('re')) {
     if (typeof value !== 'string') {
-      return onError('re takes a regular expression written as a string.');
+      onError('re takes a regular expression written as a string.'); return;
     }
     return compileRegex(value, has('i'), has('m'), has('s'), onError);
   }
   if (has('cidr')) {
     if (typeof value !== 'string') {
-      return onError('cidr takes a network written as text, such as 10.0.0.0/8.');
+      onError('cidr takes a network written as text, such as 10.0.0.0/8.'); return;
     }
     const network = parseCidr(value);
     if (!network) {
-      return onError(`${JSON.stringify(value)} is not a network in CIDR notation (such as 10.0.0.0/8 or 2001:db8::/32).`);
+      onError(`${JSON.stringify(value)} is not a network in CIDR notation (such as 10.0.0.0/8 or 2001:db8::/32).`); return;
     }
     return (found) => found.kind === NodeKind.String && inNetwork(network, found.text);
   }
@@ -146,7 +146,7 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
   if (comparison) {
     const bound = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     if (Number.isNaN(bound)) {
-      return onError(`${comparison} compares numbers; ${JSON.stringify(value)} is not one.`);
+      onError(`${comparison} compares numbers; ${JSON.stringify(value)} is not one.`); return;
     }
     return (found) => {
       if (found.kind !== NodeKind.Number && found.kind !== NodeKind.String) return false;
@@ -170,6 +170,11 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
   const variants = encodeVariants(text, modifiers);
   const caseSensitive = has('cased') || modifiers.some((m) => m === 'base64' || m === 'base64offset');
   const globs: Glob[] = variants.map((tokens) => compileGlob(withPlacement(tokens, modifiers), caseSensitive));
+  if (globs.length === 1 && globs[0].literal) {
+    // A whole value: most values differ in length, which needs no lower-casing to see.
+    const literal = globs[0].pieces[0].text;
+    return (found) => !found.truncated && found.text.length === literal.length && (caseSensitive ? found.text : lowerText(found)) === literal;
+  }
   return (found) => {
     const subject = caseSensitive ? found.text : lowerText(found);
     for (const glob of globs) {
@@ -306,7 +311,7 @@ function compileRegex(pattern: string, ignoreCase: boolean, multiLine: boolean, 
     regex = RE2JS.compile(pattern, (ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (multiLine ? RE2JS.MULTILINE : 0) | (dotAll ? RE2JS.DOTALL : 0));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return onError(`This regular expression cannot be used: ${reason}.`);
+    onError(`This regular expression cannot be used: ${reason}.`); return;
   }
   const literal = requiredLiteral(pattern);
   const needle = ignoreCase ? literal.toLowerCase() : literal;
@@ -349,7 +354,7 @@ function addressGroups(text: string): number[] | undefined {
 function inNetwork(network: Network, text: string): boolean {
   if (text.length > 45) return false;
   const groups = addressGroups(text);
-  if (!groups || groups.length !== network.groups.length) return false;
+  if (groups?.length !== network.groups.length) return false;
   let bits = network.bits;
   for (let i = 0; i < groups.length && bits > 0; i++, bits -= 16) {
     const take = Math.min(16, bits);

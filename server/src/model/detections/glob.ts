@@ -51,7 +51,7 @@ export function tokenizeSigmaString(value: string): PatternToken[] {
 
 /** The tokens of a text taken literally (encoded values, field references). */
 export function literalTokens(text: string): PatternToken[] {
-  return Array.from(text, (char) => ({ kind: 'char', char }) as PatternToken);
+  return Array.from(text, (char) => ({ kind: 'char', char }));
 }
 
 /** Builds a glob from tokens; `caseSensitive` false lowers the literal characters, to be matched against lowered values. */
@@ -83,8 +83,8 @@ export function compileGlob(tokens: readonly PatternToken[], caseSensitive: bool
     }
   }
   endPiece();
-  const first = tokens[0];
-  const last = tokens[tokens.length - 1];
+  const first = tokens.at(0);
+  const last = tokens.at(-1);
   return {
     pieces: pieces.filter((piece, index) => piece.text.length > 0 || index === 0 || index === pieces.length - 1),
     anchoredStart: first?.kind !== 'any',

@@ -12,3 +12,4 @@ export { EventFields, MAX_VALUE_CHARS } from './eventFields';
 export { literalConstraint } from './literals';
 export * from './findings';
 export { cloudTrailEventCatalog } from './eventCatalog';
+export * from './fileDetections';

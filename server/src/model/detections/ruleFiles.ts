@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RuleFileInput } from './ruleLoader';
+import { RuleSet } from './ruleSet';
 import { RuleOrigin } from './types';
 
 /**
@@ -67,4 +68,25 @@ export function bundledRulesDirectory(from: string = __dirname): string {
     candidates.push(path.join(dir, 'rules', 'sigma'));
   }
   return candidates.find((candidate) => fs.existsSync(path.join(candidate, 'LICENSE-SigmaHQ.md'))) ?? candidates[0];
+}
+
+/** Which rules a folder index runs: plain data, posted to the index workers. */
+export interface RuleSource {
+  /** Changes whenever the rules may have changed, so that a worker reads them again. */
+  key: string;
+  bundled?: string;
+  folders: string[];
+}
+
+let cached: { key: string; rules: RuleSet } | undefined;
+
+/** The rules of a source, read from disk once per key (each index worker keeps its own). */
+export function ruleSetOf(source: RuleSource): RuleSet {
+  if (cached?.key === source.key) return cached.rules;
+  const inputs: RuleFileInput[] = [];
+  if (source.bundled !== undefined) inputs.push(...readRuleFiles(source.bundled, 'bundled').inputs);
+  for (const folder of source.folders) inputs.push(...readRuleFiles(folder, 'user').inputs);
+  const rules = RuleSet.load(inputs);
+  cached = { key: source.key, rules };
+  return rules;
 }

@@ -70,8 +70,9 @@ function keyName(pair: Pair): string | undefined {
 }
 
 function text(node: unknown): string | undefined {
-  if (isScalar(node) && node.value !== null && node.value !== undefined && typeof node.value !== 'object') {
-    return String(node.value as string | number | boolean);
+  if (isScalar(node)) {
+    const value = node.value;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   }
   return undefined;
 }
@@ -183,12 +184,15 @@ class DocumentReader {
   }
 
   read(): ParsedRule | undefined {
-    if (this.pairs.has('action')) {
-      return this.error('sigma-bad-rule', 'Rule collections with action: (global, reset, repeat) are an older Sigma form this engine does not read; write each rule as a whole document.', keySpan(this.pairs.get('action') as Pair, this.span));
+    const action = this.pairs.get('action');
+    if (action) {
+      this.error('sigma-bad-rule', 'Rule collections with action: (global, reset, repeat) are an older Sigma form this engine does not read; write each rule as a whole document.', keySpan(action, this.span));
+      return undefined;
     }
     const title = text(this.value('title'));
     if (title === undefined) {
-      return this.error('sigma-missing-title', 'A Sigma rule needs a title.', this.span);
+      this.error('sigma-missing-title', 'A Sigma rule needs a title.', this.span);
+          return undefined;
     }
     const metadata = this.metadata(title);
     const correlationPair = this.pairs.get('correlation');
@@ -199,12 +203,13 @@ class DocumentReader {
         definition: { metadata, correlation, feedsCorrelationOnly: false },
         valueSpans: this.valueSpans,
         correlationSpan: keySpan(correlationPair, this.span),
-        referencesSpan: spanOf((correlationPair.value as YAMLMap | null)?.get('rules', true) as Node | undefined, keySpan(correlationPair, this.span)),
+        referencesSpan: spanOf((correlationPair.value as YAMLMap | null)?.get('rules', true), keySpan(correlationPair, this.span)),
       };
     }
     const detectionPair = this.pairs.get('detection');
     if (!detectionPair || !isMap(detectionPair.value)) {
-      return this.error('sigma-missing-detection', 'A Sigma rule needs a detection: map with its selections and a condition.', detectionPair ? keySpan(detectionPair, this.span) : this.span);
+      this.error('sigma-missing-detection', 'A Sigma rule needs a detection: map with its selections and a condition.', detectionPair ? keySpan(detectionPair, this.span) : this.span);
+          return undefined;
     }
     return this.detection(metadata, detectionPair.value, keySpan(detectionPair, this.span));
   }
@@ -265,7 +270,8 @@ class DocumentReader {
         const value = text(pair.value);
         timeframe = value === undefined ? undefined : parseTimespan(value);
         if (timeframe === undefined) {
-          ok = this.error('sigma-bad-timespan', 'timeframe is a number and a unit: 30s, 10m, 2h or 1d.', spanOf(pair.value as Node, span)) ?? false;
+          this.error('sigma-bad-timespan', 'timeframe is a number and a unit: 30s, 10m, 2h or 1d.', spanOf(pair.value as Node, span));
+          ok = false;
         }
       } else {
         const selection = this.selection(name, pair.value, span);
@@ -277,7 +283,8 @@ class DocumentReader {
       }
     }
     if (!conditionPair) {
-      return this.error('sigma-missing-condition', 'The detection needs a condition naming its selections.', detectionSpan);
+      this.error('sigma-missing-condition', 'The detection needs a condition naming its selections.', detectionSpan);
+          return undefined;
     }
     const conditionNodes = isSeq(conditionPair.value) ? conditionPair.value.items : [conditionPair.value];
     const names = [...selections.map((selection) => selection.name), ...brokenSelections];
@@ -288,7 +295,8 @@ class DocumentReader {
       const written = text(node);
       const nodeSpan = spanOf(node as Node, keySpan(conditionPair, detectionSpan));
       if (written === undefined) {
-        ok = this.error('sigma-bad-condition', 'A condition is text, such as "selection and not filter".', nodeSpan) ?? false;
+        this.error('sigma-bad-condition', 'A condition is text, such as "selection and not filter".', nodeSpan);
+          ok = false;
         continue;
       }
       const parsed = parseCondition(written, names);
@@ -307,7 +315,8 @@ class DocumentReader {
       }
       if (parsed.aggregation) {
         if (conditionNodes.length > 1) {
-          ok = this.error('sigma-bad-condition', 'An aggregation (after |) must be the rule\'s only condition.', nodeSpan) ?? false;
+          this.error('sigma-bad-condition', 'An aggregation (after |) must be the rule\'s only condition.', nodeSpan);
+          ok = false;
         }
         aggregation = parsed.aggregation;
       }
@@ -361,7 +370,7 @@ class DocumentReader {
     if (isSeq(value)) {
       if (value.items.length > 0 && value.items.every((item) => isMap(item))) {
         const alternatives: FieldCondition[][] = [];
-        for (const item of value.items as YAMLMap[]) {
+        for (const item of value.items) {
           const conditions = this.fieldMap(item, span);
           if (!conditions) return undefined;
           alternatives.push(conditions);
@@ -372,7 +381,8 @@ class DocumentReader {
       for (const item of value.items) {
         const scalar = isScalar(item) ? scalarValue(item) : undefined;
         if (scalar === undefined) {
-          return this.error('sigma-bad-selection', 'A list in a detection holds either maps of fields or plain values (keywords), not both.', spanOf(item as Node, span));
+          this.error('sigma-bad-selection', 'A list in a detection holds either maps of fields or plain values (keywords), not both.', spanOf(item as Node, span));
+          return undefined;
         }
         values.push(scalar);
       }
@@ -382,7 +392,8 @@ class DocumentReader {
       const scalar = scalarValue(value);
       if (scalar !== undefined && scalar !== null) return { kind: 'keywords', name, values: [scalar], span };
     }
-    return this.error('sigma-bad-selection', `The selection ${name} is neither a map of fields nor a list.`, span);
+    this.error('sigma-bad-selection', `The selection ${name} is neither a map of fields nor a list.`, span);
+    return undefined;
   }
 
   private fieldMap(map: YAMLMap, fallback: TextSpan): FieldCondition[] | undefined {
@@ -443,21 +454,25 @@ class DocumentReader {
     const span = keySpan(pair, this.span);
     const map = pair.value;
     if (!isMap(map)) {
-      return this.error('sigma-bad-correlation', 'correlation: is a map with type, rules, group-by, timespan and condition.', span);
+      this.error('sigma-bad-correlation', 'correlation: is a map with type, rules, group-by, timespan and condition.', span);
+          return undefined;
     }
     const get = (name: string): unknown => map.get(name, true);
     const type = text(get('type'));
     if (type === undefined || !(CORRELATION_TYPES as readonly string[]).includes(type)) {
-      return this.error('sigma-bad-correlation', `The correlation type is one of ${CORRELATION_TYPES.join(', ')}.`, spanOf(get('type') as Node, span));
+      this.error('sigma-bad-correlation', `The correlation type is one of ${CORRELATION_TYPES.join(', ')}.`, spanOf(get('type') as Node, span));
+          return undefined;
     }
     const rules = textList(get('rules'));
     if (rules.length === 0) {
-      return this.error('sigma-bad-correlation', 'A correlation names the rules it correlates under rules:.', spanOf(get('rules') as Node, span));
+      this.error('sigma-bad-correlation', 'A correlation names the rules it correlates under rules:.', spanOf(get('rules') as Node, span));
+          return undefined;
     }
     const timespanText = text(get('timespan'));
     const timespanMs = timespanText === undefined ? undefined : parseTimespan(timespanText);
     if (timespanMs === undefined) {
-      return this.error('sigma-bad-timespan', 'timespan is a number and a unit: 30s, 10m, 2h or 1d.', spanOf(get('timespan') as Node, span));
+      this.error('sigma-bad-timespan', 'timespan is a number and a unit: 30s, 10m, 2h or 1d.', spanOf(get('timespan') as Node, span));
+          return undefined;
     }
     const conditionNode = get('condition');
     const condition: CountCondition = {};
@@ -474,17 +489,21 @@ class DocumentReader {
         if ((name === 'gt' || name === 'gte' || name === 'lt' || name === 'lte' || name === 'eq') && !Number.isNaN(bound)) {
           condition[name] = bound;
         } else {
-          return this.error('sigma-bad-correlation', 'A correlation condition compares with gt, gte, lt, lte or eq and a number.', itemSpan);
+          this.error('sigma-bad-correlation', 'A correlation condition compares with gt, gte, lt, lte or eq and a number.', itemSpan);
+          return undefined;
         }
       }
     } else if (conditionNode !== undefined) {
-      return this.error('sigma-bad-correlation', 'A correlation condition is a map such as gte: 10.', spanOf(conditionNode as Node, span));
+      this.error('sigma-bad-correlation', 'A correlation condition is a map such as gte: 10.', spanOf(conditionNode as Node, span));
+          return undefined;
     }
     if (type === 'value_count' && field === undefined) {
-      return this.error('sigma-bad-correlation', 'A value_count correlation names the field whose values it counts (condition: field: ...).', spanOf(conditionNode as Node, span));
+      this.error('sigma-bad-correlation', 'A value_count correlation names the field whose values it counts (condition: field: ...).', spanOf(conditionNode, span));
+          return undefined;
     }
     if ((type === 'event_count' || type === 'value_count') && Object.keys(condition).length === 0) {
-      return this.error('sigma-bad-correlation', 'This correlation needs a condition such as gte: 10.', span);
+      this.error('sigma-bad-correlation', 'This correlation needs a condition such as gte: 10.', span);
+          return undefined;
     }
     const aliases: Record<string, Record<string, string>> = {};
     const aliasMap = get('aliases');

@@ -47,15 +47,20 @@ export interface EventInput {
   eventName?: string;
   eventSource?: string;
   eventTime?: string;
+  /** userIdentity.type */
+  identityType?: string;
 }
+
+/** The fields a rule can be indexed by, in the order they are tried; the caller reads them for every record. */
+const INDEXED_FIELDS = ['eventName', 'eventSource', 'userIdentity.type'] as const;
 
 export class RuleSet {
   /** Every rule, in file order; correlation parts of older rules (ids ending in #1, #2) included. */
   readonly rules: readonly RuleDefinition[];
   readonly files: readonly RuleFileReport[];
   private readonly compiled: CompiledRule[];
-  private readonly byName = new Map<string, number[]>();
-  private readonly bySource = new Map<string, number[]>();
+  /** For each indexed field, the rules by the literal values it must have (lower case, and as the rules spell them). */
+  private readonly indexes: Map<string, number[]>[] = INDEXED_FIELDS.map(() => new Map<string, number[]>());
   private readonly unindexed: number[] = [];
   readonly correlations: readonly CorrelationPlan[];
 
@@ -65,19 +70,38 @@ export class RuleSet {
     this.files = files;
     this.correlations = correlations;
     compiled.forEach((rule, index) => {
-      if (!rule.test || (!rule.reports && rule.feeds.length === 0)) return;
       const detection = rule.definition.detection;
-      const names = detection && literalConstraint(detection.condition, detection.selections, 'eventName');
-      const sources = detection && literalConstraint(detection.condition, detection.selections, 'eventSource');
-      const [map, keys] = names ? [this.byName, names] : sources ? [this.bySource, sources] : [undefined, undefined];
-      if (!map || !keys) {
-        this.unindexed.push(index);
+      if (!rule.test || !detection || (!rule.reports && rule.feeds.length === 0)) return;
+      // The first field whose values the condition pins down decides which records are tested.
+      for (let position = 0; position < INDEXED_FIELDS.length; position++) {
+        const keys = literalConstraint(detection.condition, detection.selections, INDEXED_FIELDS[position]);
+        if (!keys) continue;
+        const map = this.indexes[position];
+        for (const key of keys) {
+          const list = map.get(key);
+          if (list) list.push(index);
+          else map.set(key, [index]);
+        }
         return;
       }
-      for (const key of keys) {
-        const list = map.get(key);
-        if (list) list.push(index);
-        else map.set(key, [index]);
+      this.unindexed.push(index);
+    });
+    // Records nearly always spell a value as the rules do: that spelling finds the same list
+    // without lowering the record's value first.
+    INDEXED_FIELDS.forEach((field, position) => {
+      const map = this.indexes[position];
+      for (const rule of compiled) {
+        for (const selection of rule.definition.detection?.selections ?? []) {
+          if (selection.kind !== 'fields') continue;
+          for (const condition of selection.alternatives.flat()) {
+            if (condition.field !== field) continue;
+            for (const value of condition.values) {
+              if (typeof value !== 'string') continue;
+              const list = map.get(value.toLowerCase());
+              if (list && !map.has(value)) map.set(value, list);
+            }
+          }
+        }
       }
     });
   }
@@ -146,7 +170,8 @@ export class RuleSet {
    */
   evaluate(event: EventInput, record: number, file: number, onFinding: (rule: number) => void, observations?: CorrelationObservation[]): void {
     if (event.node === NO_NODE) return;
-    const fields = new EventFields(event.view, event.node);
+    // A fresh, short-lived object per record: reusing one would keep each record's values in old space.
+    const fields = new EventFields(event.view, event.node, event);
     const visit = (index: number): void => {
       const rule = this.compiled[index];
       if (!rule.test?.(fields)) return;
@@ -158,10 +183,13 @@ export class RuleSet {
         }
       }
     };
-    const name = event.eventName;
-    const source = event.eventSource;
-    if (name !== undefined) this.byName.get(name.toLowerCase())?.forEach(visit);
-    if (source !== undefined) this.bySource.get(source.toLowerCase())?.forEach(visit);
+    const values = [event.eventName, event.eventSource, event.identityType];
+    for (let position = 0; position < values.length; position++) {
+      const value = values[position];
+      if (value === undefined) continue;
+      const map = this.indexes[position];
+      (map.get(value) ?? map.get(value.toLowerCase()))?.forEach(visit);
+    }
     this.unindexed.forEach(visit);
   }
 
@@ -173,7 +201,14 @@ export class RuleSet {
     for (const record of model.records) {
       const summary = record.summary;
       this.evaluate(
-        { view: record.source.view, node: record.node, eventName: summary.eventName, eventSource: summary.eventSource, eventTime: summary.eventTime },
+        {
+          view: record.source.view,
+          node: record.node,
+          eventName: summary.eventName,
+          eventSource: summary.eventSource,
+          eventTime: summary.eventTime,
+          identityType: summary.identity.type,
+        },
         record.index,
         0,
         (rule) => findings.push({ rule, record: record.index }),

@@ -6,6 +6,8 @@ import { Readable, pipeline } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import * as zlib from 'node:zlib';
+import { FileDetections, FileDetector } from '../detections/fileDetections';
+import { RuleSource, ruleSetOf } from '../detections/ruleFiles';
 import { IdentitySummary } from '../identity';
 import { emptyFileLinks, FileLinks } from '../links/fileLinks';
 import { emptyEntries, FileEntries } from './fileEntries';
@@ -29,6 +31,8 @@ export interface FileIndexOptions {
   onProgress?: (textBytes: number, events: number) => void;
   progressBytes?: number;
   signal?: AbortSignal;
+  /** Sigma rules to run over the events as they are read. */
+  detections?: RuleSource;
 }
 
 export type FileStatus =
@@ -67,6 +71,8 @@ export interface FileIndexResult {
   links: FileLinks;
   /** Entries that were not events: non-objects, lookup items without an event, records too long to keep or cut off. */
   skippedEntries: number;
+  /** What the Sigma rules found, when asked to run them. */
+  detections?: FileDetections;
 }
 
 /** Positions are stored in 32 bits: longer documents are refused. */
@@ -122,6 +128,14 @@ export function emptyFileResult(file: string, fileBytes: number): FileIndexResul
   };
 }
 
+function textIndexer(options: FileIndexOptions): LogTextIndexer {
+  return new LogTextIndexer({
+    maxRecordChars: options.maxRecordChars,
+    wholeDocumentChars: options.wholeDocumentChars,
+    ...(options.detections ? { detector: new FileDetector(ruleSetOf(options.detections)) } : {}),
+  });
+}
+
 /** Files up to this size on disk are read at once... */
 const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
 /** ...and decompressed at once when their content stays below this size. */
@@ -152,7 +166,7 @@ async function indexInMemory(file: string, bytes: Buffer, options: FileIndexOpti
     throw options.signal.reason ?? new Error('Indexing was cancelled.');
   }
   result.textBytes = content.length;
-  const text = new LogTextIndexer({ maxRecordChars: options.maxRecordChars, wholeDocumentChars: options.wholeDocumentChars });
+  const text = textIndexer(options);
   text.write(content.toString(isAscii(content) ? 'latin1' : 'utf8'));
   return conclude(result, text, undefined, options);
 }
@@ -173,6 +187,8 @@ function conclude(result: FileIndexResult, text: LogTextIndexer, damage: string 
     result.status = status;
     if (message !== undefined) result.message = message;
     const built = text.builder.finish();
+    const detections = text.detections();
+    if (detections) result.detections = detections;
     result.entries = built.entries;
     result.strings = built.strings;
     result.identities = built.identities;
@@ -201,7 +217,7 @@ function conclude(result: FileIndexResult, text: LogTextIndexer, damage: string 
 /** Reads a file as a stream: memory stays at a few chunks and one record, whatever its size. */
 async function indexStreaming(file: string, size: number, options: FileIndexOptions): Promise<FileIndexResult> {
   const name = path.basename(file);
-  const text = new LogTextIndexer({ maxRecordChars: options.maxRecordChars, wholeDocumentChars: options.wholeDocumentChars });
+  const text = textIndexer(options);
   const result = emptyFileResult(file, size);
   let handle: fs.promises.FileHandle;
   try {

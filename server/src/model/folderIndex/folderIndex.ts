@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordSummary } from '../cloudTrailDocument';
+import { FileDetections } from '../detections/fileDetections';
 import { IdentitySummary } from '../identity';
 import { FileLinks, fileLinksBytes } from '../links/fileLinks';
 import { ABSENT, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
@@ -33,6 +34,8 @@ export interface IndexedFile {
   readonly profiles: Uint32Array;
   /** The linked values of the entries (see `links/fileLinks.ts`). */
   readonly links: FileLinks;
+  /** What the Sigma rules found in the file, when the index ran them. */
+  readonly detections?: FileDetections;
 }
 
 /**
@@ -146,6 +149,7 @@ export class FolderIndex {
       entries,
       profiles,
       links: result.links,
+      ...(result.detections ? { detections: result.detections } : {}),
     };
     this.byPath.set(result.path, file);
     this.eventTotal += entries.count;
@@ -374,6 +378,7 @@ export async function indexFiles(index: FolderIndex, files: readonly string[], r
     maxDecompressedBytes: options.maxDecompressedBytes,
     ...(options.maxRecordChars !== undefined ? { maxRecordChars: options.maxRecordChars } : {}),
     ...(options.progressBytes !== undefined ? { progressBytes: options.progressBytes } : {}),
+    ...(options.detections !== undefined ? { detections: options.detections } : {}),
   };
   const progress: FolderProgress = { filesDone: 0, filesTotal: files.length, events: 0, textBytes: 0 };
   const inFlight = new Map<string, { textBytes: number; events: number }>();

@@ -4,6 +4,7 @@
  */
 export * from './fileEntries';
 export * from './fileIndexer';
+export * from './folderFindings';
 export * from './folderGrouping';
 export * from './folderIndex';
 export * from './folderWatcher';

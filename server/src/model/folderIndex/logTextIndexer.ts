@@ -1,4 +1,5 @@
 import { CloudTrailDocument, CloudTrailRecord, isEnvelope, looksLikeEvent, parseCloudTrail } from '../cloudTrailDocument';
+import { FileDetections, FileDetector } from '../detections/fileDetections';
 import { LineIndex } from '../lineIndex';
 import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
 import { FileLinksBuilder, positionInText } from '../links/fileLinks';
@@ -21,6 +22,8 @@ export interface LogTextOptions {
   maxRecordChars?: number;
   /** Files up to this many characters are parsed whole. */
   wholeDocumentChars?: number;
+  /** Tests every event against Sigma rules as it is read. */
+  detector?: FileDetector;
 }
 
 export const DEFAULT_WHOLE_DOCUMENT_CHARS = 8 * 1024 * 1024;
@@ -74,6 +77,11 @@ export class LogTextIndexer {
 
   get events(): number {
     return this.builder.size;
+  }
+
+  /** What the Sigma rules found, when a detector was given. */
+  detections(): FileDetections | undefined {
+    return this.options.detector?.result();
   }
 
   /** True once the text is known not to be a CloudTrail log: the rest need not be read. */
@@ -189,6 +197,7 @@ export class LogTextIndexer {
         this.builder.size,
         event && { view: event.view, event: event.node, ...(event.embedded ? {} : { positionOf: (offset: number) => positionInText(record.text, record.startLine, record.startCharacter, offset - recordStart) }) },
       );
+      if (entry.event) this.options.detector?.test(entry.event.view, entry.event.node, entry.summary, this.builder.size);
       this.builder.add(record, entry.summary);
       this.found[container]++;
     } else {
@@ -228,6 +237,7 @@ export class LogTextIndexer {
         event: record.node,
         ...(source.embedded ? {} : { positionOf: (offset: number) => lines.positionAt(source.toDocument(offset)) }),
       });
+      this.options.detector?.test(record.source.view, record.node, record.summary, this.builder.size);
       this.builder.add(
         {
           start: record.start,
