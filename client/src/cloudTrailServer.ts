@@ -8,19 +8,28 @@ import {
   ExportEventsParams,
   ExportEventsRequest,
   ExportEventsResult,
+  FilterSqlParams,
+  FilterSqlRequest,
+  FindingsRequest,
   GeneratePolicyRequest,
   ModelChangedNotification,
   RelatedEventsRequest,
+  RuleSqlParams,
+  RuleSqlRequest,
+  SqlResult,
   TimelineRequest,
 } from '../../server/src/protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { FindingsServer } from './findings/findingsModel';
 import { PolicyServer } from './policy/policyActions';
 import { RelatedEventsServer } from './eventTree/relatedEvents';
 import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer, PolicyServer {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer, RelatedEventsServer, PolicyServer, FindingsServer {
   exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
+  ruleSql(params: RuleSqlParams): Promise<SqlResult>;
+  filterSql(params: FilterSqlParams): Promise<SqlResult>;
   dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
@@ -53,6 +62,9 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     generatePolicy: async (params) => send(() => client.sendRequest(GeneratePolicyRequest.type, params)),
     comparePolicy: async (params) => send(() => client.sendRequest(ComparePolicyRequest.type, params)),
     relatedEvents: async (params) => send(() => client.sendRequest(RelatedEventsRequest.type, params)),
+    findings: async (params) => send(() => client.sendRequest(FindingsRequest.type, params)),
+    ruleSql: async (params) => send(() => client.sendRequest(RuleSqlRequest.type, params)),
+    filterSql: async (params) => send(() => client.sendRequest(FilterSqlRequest.type, params)),
     dispose: () => {
       handler.dispose();
       modelChanged.dispose();

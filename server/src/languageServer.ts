@@ -19,9 +19,10 @@ import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { DetectionService, detectionSettings } from './features/detections';
 import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
+import { filterSql, folderFindingsTree, findingsTree, ruleSql } from './features/findings';
+import { hoverAt, systemHoverEnvironment } from './features/hover';
 import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
 import { iamCatalogue } from './model/iam/policy/iamCatalogue';
-import { hoverAt } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
 import { LinkService } from './features/links';
 import { documentSymbols } from './features/symbols';
@@ -34,6 +35,8 @@ import {
   EventAtRequest,
   EventTreeRequest,
   ExportEventsRequest,
+  FilterSqlRequest,
+  FindingsRequest,
   GeneratePolicyRequest,
   HeapAfterCollectionRequest,
   IndexFolderRequest,
@@ -46,6 +49,7 @@ import {
   isTextDocumentPositionParams,
   ModelChangedNotification,
   RelatedEventsRequest,
+  RuleSqlRequest,
   TimelineRequest,
 } from './protocol';
 import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
@@ -218,7 +222,13 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       () => {
         const document = documents.get(params.textDocument.uri);
         if (!document) return null;
-        const hover = hoverAt(models.get(document), document, params.position);
+        const model = models.get(document);
+        const findings = detections.enabled ? detections.findings(document, model) : [];
+        const rules = detections.rules;
+        const hover = hoverAt(model, document, params.position, {
+          ...systemHoverEnvironment(),
+          rulesMatching: (record) => findings.filter((finding) => finding.record === record).map((finding) => rules.rules[finding.rule].metadata),
+        });
         const trail = links.hover(params.textDocument.uri, params.position);
         if (!hover || trail === undefined) return hover;
         const contents = hover.contents as MarkupContent;
@@ -332,6 +342,44 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       `finding the event at a position in ${params.textDocument.uri}`,
       token,
     ),
+  );
+
+  connection.onRequest(FindingsRequest.type, async (params, token) => {
+    if (params.folder !== undefined) {
+      const index = folderIndexes.indexOf(params.folder);
+      if (!index) return null;
+      try {
+        const files = index.files().map((file) => file.path);
+        return await folderFindingsTree(params, files, (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)), detections);
+      } catch (error) {
+        log(formatError(`Error while listing the findings of ${params.folder}`, error));
+        throw error;
+      }
+    }
+    return runSafe(
+      runtime,
+      log,
+      () =>
+        findingsTree(
+          params,
+          (uri) => {
+            const document = documents.get(uri);
+            return document ? { document, model: models.get(document) } : undefined;
+          },
+          detections,
+        ),
+      null,
+      `listing the findings of ${params.textDocument.uri}`,
+      token,
+    );
+  });
+
+  connection.onRequest(RuleSqlRequest.type, (params, token) =>
+    runSafe(runtime, log, () => ruleSql(params, detections.rules), { error: 'The SQL could not be written.' }, `writing rule ${params.ruleId} as SQL`, token),
+  );
+
+  connection.onRequest(FilterSqlRequest.type, (params, token) =>
+    runSafe(runtime, log, () => filterSql(params), { error: 'The SQL could not be written.' }, 'writing the event filter as SQL', token),
   );
 
   const timelineEnvironment: TimelineEnvironment = {

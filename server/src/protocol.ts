@@ -8,6 +8,8 @@ import { NotificationType, Range, RequestType, TextDocumentIdentifier, Position,
 // The tree's grouping and filter are the model's own types (type-only: nothing of the model is bundled into the client).
 export type { EventFilter, GroupDimension } from './model/eventGrouping';
 import type { EventFilter, GroupDimension } from './model/eventGrouping';
+import type { RuleLevel } from './model/detections/types';
+export type { RuleLevel } from './model/detections/types';
 
 export interface EventRef {
   /** Position of the record in its file, from 0. */
@@ -40,13 +42,20 @@ export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions, an IAM access level, an access key, or every event (no grouping). */
-  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'all';
+  /**
+   * What the group is: an action, an identity (with its type), a role holding sessions, an IAM
+   * access level, an access key, an ATT&CK tactic of the attack catalogue (key and description:
+   * its ATT&CK id; the group of events the catalogue does not list has no description; an event
+   * with several tactics is in each), or every event (no grouping).
+   */
+  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'tactic' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;
   /** For actions: whether every event of the group only reads. */
   readOnly?: boolean;
+  /** Where the group's data comes from, to be shown with it (the attack catalogue's credit for tactics). */
+  credit?: string;
   count: number;
   errorCount: number;
   groups?: EventGroup[];
@@ -387,6 +396,117 @@ export interface ExportEventsResult {
 export namespace ExportEventsRequest {
   export const method = 'cloudtrail/exportEvents';
   export const type = new RequestType<ExportEventsParams, ExportEventsResult | null, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings of the Sigma rules, and SQL for Athena and CloudTrail Lake
+
+/** How the Findings view groups findings: by the rule that matched, by the rule's ATT&CK tactics, or by who made the call. */
+export type FindingsGrouping = 'rule' | 'tactic' | 'identity';
+
+export interface FindingsParams {
+  textDocument: TextDocumentIdentifier;
+  /** Findings of all these documents together (default: `textDocument` alone). */
+  scope?: TextDocumentIdentifier[];
+  groupBy: FindingsGrouping;
+  /** The most findings listed in one group (default 500; the rest are counted in `moreFindings`). */
+  limit?: number;
+  /**
+   * The URI of a folder indexed with `cloudtrail/indexFolder`: the findings of its logs (read
+   * again from disk), and `textDocument` and `scope` are not used. Every event carries its `uri`.
+   */
+  folder?: string;
+}
+
+/** What a rule says about itself, for labels, tooltips and hovers (the rule file's own text). */
+export interface FindingRule {
+  /** The rule's position in the server's rule set, as `FindingRef.rule` names it. */
+  index: number;
+  id: string;
+  title: string;
+  level: RuleLevel;
+  description?: string;
+  /** Required by the rules' licence wherever a match is shown. */
+  author?: string;
+  tags: string[];
+  /** ATT&CK tactics, hyphenated (`privilege-escalation`). */
+  tactics: string[];
+  falsepositives: string[];
+  references: string[];
+  origin: 'bundled' | 'user';
+  /** The rule file, for rules of the user's folders. */
+  file?: string;
+  /** The rule can be copied as SQL (single-event rules; not correlations). */
+  hasSql: boolean;
+}
+
+export interface FindingRef {
+  /** The rule, as `FindingRule.index`. */
+  rule: number;
+  event: EventRef;
+  /** For correlations: how many other events of the window made it match. */
+  related?: number;
+}
+
+export interface FindingGroup {
+  key: string;
+  label: string;
+  kind: FindingsGrouping;
+  /** For rule groups: the rule; for tactic and identity groups: undefined. */
+  rule?: number;
+  /** For identity groups: the identity's type. */
+  identityType?: string;
+  /** Findings in the group (a finding whose rule has several tactics is under each). */
+  count: number;
+  findings: FindingRef[];
+  moreFindings?: number;
+}
+
+export interface FindingsResult {
+  /** The rules that matched, by index. */
+  rules: FindingRule[];
+  groups: FindingGroup[];
+  /** Findings in the documents. */
+  total: number;
+  /** False when detections are turned off (`cloudtrail.detections.enabled`). */
+  enabled: boolean;
+}
+
+/** The findings of the Sigma rules in open documents, grouped for the Findings view. */
+export namespace FindingsRequest {
+  export const method = 'cloudtrail/findings';
+  export const type = new RequestType<FindingsParams, FindingsResult | null, void>(method);
+}
+
+export type SqlDialect = 'athena' | 'lake';
+
+export interface RuleSqlParams {
+  /** The rule's id. */
+  ruleId: string;
+  dialect: SqlDialect;
+  /** Athena: the table (default cloudtrail_logs); Lake: the event data store ID. */
+  table?: string;
+}
+
+export interface FilterSqlParams {
+  filter: EventFilter;
+  dialect: SqlDialect;
+  table?: string;
+}
+
+/** The SQL, or why there is none (a correlation, a field SQL cannot reach). */
+export type SqlResult = { sql: string } | { error: string };
+
+/** A Sigma rule as one SQL query. */
+export namespace RuleSqlRequest {
+  export const method = 'cloudtrail/ruleSql';
+  export const type = new RequestType<RuleSqlParams, SqlResult, void>(method);
+}
+
+/** The Events view's filter as one SQL query. */
+export namespace FilterSqlRequest {
+  export const method = 'cloudtrail/filterSql';
+  export const type = new RequestType<FilterSqlParams, SqlResult, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -515,6 +515,66 @@ describe('command line: folders made to hurt it', () => {
   });
 });
 
+describe('command line: events known from attacks', () => {
+  const log = {
+    Records: [
+      { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', errorCode: 'AccessDenied' },
+      { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey' },
+      { ...EVENT, eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' },
+      { ...EVENT, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' },
+      { ...EVENT, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' },
+      { ...EVENT, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' },
+      { ...EVENT, eventName: 'DescribeCertificate' },
+    ],
+  };
+  const files = new TempTree().file('a.json', JSON.stringify(log));
+
+  it('lists them after the other tables, with their tactics and the catalogue\u2019s credit', async () => {
+    const result = await run(files, 'a.json');
+    const section = result.out.slice(result.out.indexOf('\nEvents known from attacks'));
+    assert.equal(
+      section,
+      [
+        '',
+        'Events known from attacks (3), from TrailDiscover by Adan Alvarez (CC BY 4.0), github.com/adanalvarez/TrailDiscover:',
+        '  count  failed  action                                seen     tactics',
+        '      3       0  s3.amazonaws.com ListBuckets          attacks  Discovery',
+        '      2       1  iam.amazonaws.com CreateAccessKey     attacks  Persistence, Privilege Escalation',
+        '      1       0  cloudtrail.amazonaws.com StopLogging  research Defense Evasion',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('gives them in the JSON summary with tactic ids and techniques', async () => {
+    const summary = (JSON.parse((await run(files, '--format', 'json', 'a.json')).out) as JsonOutput).summary;
+    assert.ok(summary);
+    assert.deepEqual(summary.attackCatalogue, { title: 'TrailDiscover', author: 'Adan Alvarez', license: 'CC BY 4.0', url: 'https://github.com/adanalvarez/TrailDiscover' });
+    assert.deepEqual(
+      summary.attackEvents.map((row) => [
+        row.eventName,
+        row.count,
+        row.failed,
+        row.usedInWild,
+        row.tactics.map((tactic) => tactic.id),
+      ]),
+      [
+        ['ListBuckets', 3, 0, true, ['TA0007']],
+        ['CreateAccessKey', 2, 1, true, ['TA0003', 'TA0004']],
+        ['StopLogging', 1, 0, false, ['TA0005']],
+      ],
+    );
+    assert.ok(summary.attackEvents[1].techniques.includes('T1136.003'));
+  });
+
+  it('has no such table when no event is in the catalogue', async () => {
+    const quiet = await run(new TempTree().file('b.json', JSON.stringify({ Records: [EVENT] })), 'b.json');
+    assert.doesNotMatch(quiet.out, /known from attacks|TrailDiscover/);
+    const json = JSON.parse((await run(new TempTree().file('b.json', JSON.stringify({ Records: [EVENT] })), '--format', 'json', 'b.json')).out) as JsonOutput;
+    assert.deepEqual(json.summary?.attackEvents, []);
+  });
+});
+
 describe('command line: text from the log is escaped', () => {
   it('never prints control characters, escape sequences or direction overrides raw', async () => {
     const hostile = { ...EVENT, eventName: 'Describe\u001b[2J\u001b]0;pwned\u0007Certificate\u202e', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/a\nfake.json:1:1: error', userName: 'x\u009b31m' } };

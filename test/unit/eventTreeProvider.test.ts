@@ -7,6 +7,7 @@ import {
   EventTreeServer,
   GroupNode,
   MAX_FOLLOW_POSITION,
+  GROUPINGS,
   MoreNode,
   OpenCloudTrailDocuments,
   PAGE_SIZE,
@@ -540,6 +541,46 @@ describe('tree items', () => {
     }
   });
 
+});
+
+describe('the Events tree by ATT&CK tactic', () => {
+  it('lists tactics in ATT&CK order with their events under each, credited to the catalogue', async () => {
+    const server = new FakeServer();
+    const documents = new FakeDocuments();
+    const uri = 'file:///logs/attack.json';
+    const records = ['CreateAccessKey', 'ListBuckets'].flatMap((name) => JSON.parse(readFixture(`attack/traildiscover-examples/${name}.json.cloudtrail`)) as unknown[]);
+    server.open(uri, JSON.stringify({ Records: records }));
+    documents.activeUri = uri;
+    documents.open = [uri];
+    const model = new EventTreeModel(server, documents);
+    model.setVisible(true);
+    const grouping = GROUPINGS.find((candidate) => candidate.id === 'tacticThenAction');
+    assert.ok(grouping);
+    model.setGroupBy(grouping.groupBy);
+    const top = groups(await model.getChildren());
+    assert.match(model.message ?? '', /by ATT&CK tactic, then action/);
+    assert.deepEqual(server.treeRequests.at(-1), { textDocument: { uri }, groupBy: ['tactic', 'action'], depth: 1 });
+    assert.deepEqual(
+      top.map((node) => [node.group.label, node.group.description, node.group.count]),
+      [
+        ['Persistence', 'TA0003', 1],
+        ['Privilege Escalation', 'TA0004', 1],
+        ['Discovery', 'TA0007', 1],
+      ],
+    );
+    const item = describeNode(top[0]);
+    assert.equal(item.label, 'Persistence');
+    assert.equal(item.description, 'TA0003 · 1 event, 1 failed');
+    assert.deepEqual(item.icon, { id: 'shield', color: 'list.warningForeground' });
+    assert.equal(item.contextValue, 'cloudtrail.group.tactic');
+    assert.match(item.tooltip, /ATT&CK tactic TA0003/);
+    assert.match(item.tooltip, /From TrailDiscover by Adan Alvarez \\\(CC BY 4\\\.0\\\)/);
+    const actions = groups(await model.getChildren(top[0]));
+    assert.deepEqual(actions.map((node) => node.group.label), ['CreateAccessKey']);
+    const listed = events(await model.getChildren(actions[0]));
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].event.eventName, 'CreateAccessKey');
+  });
 });
 
 describe('the status bar item', () => {

@@ -88,6 +88,7 @@ export const GROUPINGS: readonly { id: string; groupBy: GroupDimension[]; label:
   { id: 'identity', groupBy: ['identity'], label: 'Identity', title: 'by identity' },
   { id: 'actionThenIdentity', groupBy: ['action', 'identity'], label: 'Action, then Identity', title: 'by action, then identity' },
   { id: 'identityThenAction', groupBy: ['identity', 'action'], label: 'Identity, then Action', title: 'by identity, then action' },
+  { id: 'tacticThenAction', groupBy: ['tactic', 'action'], label: 'ATT&CK Tactic, then Action', title: 'by ATT&CK tactic, then action' },
   { id: 'accessLevelThenAction', groupBy: ['accessLevel', 'action'], label: 'IAM Access Level, then Action', title: 'by IAM access level, then action' },
   { id: 'accessKey', groupBy: ['accessKey'], label: 'Access Key', title: 'by access key' },
 ];

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { CloudTrailServer } from '../cloudTrailServer';
 import { LANGUAGE_ID } from '../languageClient';
 import { openLogAt } from '../folderIndex/openLog';
+import { copySql, sqlTarget } from '../findings/sqlCopy';
+import type { SqlDialect } from '../../../server/src/protocol';
 import { EventNode, EventScope, EventTreeModel, FolderScope, GroupNode, GROUPINGS, MoreNode, OpenCloudTrailDocuments, TreeNode } from './eventTreeModel';
 import { pickFilter } from './filterPicker';
 import { EventsViewState } from '../policy/policyActions';
@@ -116,6 +118,13 @@ export function registerEventsView(context: vscode.ExtensionContext, server: Clo
         await vscode.env.clipboard.writeText(node.event.eventID);
       }
     }),
+    ...(['athena', 'lake'] as const).map((dialect: SqlDialect) =>
+      vscode.commands.registerCommand(dialect === 'athena' ? 'cloudtrail.events.copyAthenaSql' : 'cloudtrail.events.copyLakeSql', async () => {
+        const table = sqlTarget(dialect);
+        const what = model.isFiltered ? 'the events of the filter' : 'every event (no filter is set)';
+        await copySql(await server.filterSql({ filter: { ...model.filter }, dialect, ...(table ? { table } : {}) }), what, dialect);
+      }),
+    ),
     vscode.commands.registerCommand('cloudtrail.events.filterByService', (node?: GroupNode) => {
       if (node?.type === 'group' && node.group.eventSource) {
         model.setFilter({ ...model.filter, service: node.group.eventSource });
@@ -182,7 +191,7 @@ function createCursorFollower(
 }
 
 /** The CloudTrail documents open in VS Code. */
-class CloudTrailEditors implements OpenCloudTrailDocuments {
+export class CloudTrailEditors implements OpenCloudTrailDocuments {
   private last: string | undefined;
 
   active(): string | undefined {
@@ -203,7 +212,8 @@ class CloudTrailEditors implements OpenCloudTrailDocuments {
   }
 }
 
-function toTreeItem(description: ItemDescription): vscode.TreeItem {
+/** A tree item from its description: tooltips are untrusted Markdown that runs nothing. */
+export function toTreeItem(description: ItemDescription): vscode.TreeItem {
   const item = new vscode.TreeItem(
     description.label,
     description.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,

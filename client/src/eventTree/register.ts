@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 import { connectCloudTrailServer } from '../cloudTrailServer';
 import { registerStatusBar } from '../statusBar';
+import { registerFindingsView } from '../findings/findingsView';
 import { openLogAt } from '../folderIndex/openLog';
 import type { EventNode } from './eventTreeModel';
 import { registerTimeline } from '../timeline/registerTimeline';
 import { registerEventsView } from './eventsView';
 import { RelatedEventsUi, showRelatedEvents } from './relatedEvents';
 
-/** The Events view, the Timeline panel and the status bar item, all fed by the language server. Returns the Events view's data provider. */
+/** The Events and Findings views, the Timeline panel and the status bar item, all fed by the language server. Returns the Events view's data provider. */
 export function registerEventViews(
   context: vscode.ExtensionContext,
   client: LanguageClient,
@@ -30,6 +31,7 @@ export function registerEventViews(
     ),
   );
   const events = registerEventsView(context, server, log);
+  registerFindingsView(context, server, events, log);
   registerTimeline(context, server, events, log);
   return events.treeDataProvider;
 }

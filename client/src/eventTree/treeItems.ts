@@ -153,6 +153,15 @@ function describeMore(node: MoreNode): ItemDescription {
   };
 }
 
+/** A tactic group's tooltip; its description is the ATT&CK id, absent for the events the catalogue does not list. */
+function tacticLines(group: EventGroup): string[] {
+  const lines = group.description
+    ? [`ATT&CK tactic ${escapeMarkdown(group.description)}`, 'Events attackers have used for this tactic; an event with several tactics is under each.']
+    : ['Events the attack catalogue does not list.'];
+  if (group.credit) lines.push(`From ${escapeMarkdown(group.credit)}`);
+  return lines;
+}
+
 /** How a kind of group looks: its icon and what its tooltip says beyond its name and counts. */
 interface GroupLook {
   icon(group: EventGroup): ItemIcon;
@@ -201,6 +210,10 @@ const GROUP_LOOKS: Partial<Record<string, GroupLook>> = {
   identity: {
     icon: (group) => ({ id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' }),
     tooltip: (group) => [`Identity: ${escapeMarkdown(group.key)}`, ...(group.identityType ? [`Type: ${escapeMarkdown(group.identityType)}`] : [])],
+  },
+  tactic: {
+    icon: (group) => (group.description ? { id: 'shield', color: WARNING_COLOR } : { id: 'circle-outline' }),
+    tooltip: tacticLines,
   },
 };
 

@@ -10,13 +10,13 @@ import { runDetect } from './detect';
 import { runExport } from './exportCommand';
 import { runComparePolicyCommand } from './comparePolicy';
 import { runPolicyCommand } from './policy';
-import { jsonWithVisibleEscapes } from '../model/text/visibleText';
+import { DEFAULT_VISIBLE_LENGTH, jsonWithVisibleEscapes, visibleText } from '../model/text/visibleText';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
+import { ATTACK_CATALOGUE_ATTRIBUTION, ATTACK_CATALOGUE_CREDIT, AttackId, attackEntry } from '../model/detections/attackCatalogue';
 import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
 import { runTrace } from './trace';
 import { IdentitySummary, NO_IDENTITY } from '../model/identity';
 import { ABSENT, decompressedTooLarge, FileIndexResult, findLogFiles, formatMegabytes, indexLogFile, readLogContent, TEXT_FIELD_COUNT, TextField } from '../model/folderIndex';
-import { DEFAULT_VISIBLE_LENGTH, visibleText } from '../model/text/visibleText';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -83,7 +83,8 @@ on the command line is read whatever its extension.
 Every problem is printed as
   file:line:column: severity code message
 followed by a summary: files, records, problems, events by IAM access level, by action
-and by identity.
+and by identity, and the events attackers are known to use, with their ATT&CK tactics
+(from TrailDiscover by Adan Alvarez, CC BY 4.0, github.com/adanalvarez/TrailDiscover).
 
 Options:
   --format text|json   text (default) or one JSON document on standard output
@@ -480,6 +481,15 @@ export interface AccessLevelCount {
   actions: number;
 }
 
+/** An action of the logs that the attack catalogue lists. */
+export interface AttackEventCount extends ActionCount {
+  /** The catalogue names incidents where attackers used it (else it is known from research). */
+  usedInWild: boolean;
+  tactics: AttackId[];
+  /** ATT&CK technique ids. */
+  techniques: string[];
+}
+
 export interface IdentityCount {
   label: string;
   key: string;
@@ -548,6 +558,23 @@ class Totals {
 
   byAction(): ActionCount[] {
     return [...this.actions.values()].sort((a, b) => b.count - a.count || compare(a.eventSource, b.eventSource) || compare(a.eventName, b.eventName));
+  }
+
+  /** The actions the attack catalogue lists, in the order of byAction. */
+  attackEvents(): AttackEventCount[] {
+    const rows: AttackEventCount[] = [];
+    for (const action of this.byAction()) {
+      const entry = attackEntry(action.eventSource, action.eventName);
+      if (entry) {
+        rows.push({
+          ...action,
+          usedInWild: entry.usedInWild,
+          tactics: entry.tactics.map(({ id, name }) => ({ id, name })),
+          techniques: entry.techniques.map((technique) => technique.id),
+        });
+      }
+    }
+    return rows;
   }
 
   byIdentity(): IdentityCount[] {
@@ -659,6 +686,21 @@ class TextReport implements Report {
       }
       this.more(lines, identities.length, 'identities');
     }
+    const attacks = totals.attackEvents();
+    if (attacks.length > 0) {
+      lines.push('', `Events known from attacks (${attacks.length}), from ${ATTACK_CATALOGUE_CREDIT}:`);
+      const width = countWidth(attacks);
+      const shown = this.top(attacks);
+      const actions = shown.map((row) => `${visibleText(row.eventSource)} ${visibleText(row.eventName)}`);
+      const actionWidth = Math.max('action'.length, ...actions.map((action) => action.length));
+      lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  ${'action'.padEnd(actionWidth)}  seen     tactics`);
+      shown.forEach((row, i) => {
+        const seen = row.usedInWild ? 'attacks ' : 'research';
+        const tactics = row.tactics.map((tactic) => tactic.name).join(', ');
+        lines.push(`  ${String(row.count).padStart(width)}  ${String(row.failed).padStart(6)}  ${actions[i].padEnd(actionWidth)}  ${seen} ${tactics}`);
+      });
+      this.more(lines, attacks.length, 'events known from attacks');
+    }
     this.env.stdout(`${lines.join('\n')}\n`);
   }
 
@@ -697,6 +739,10 @@ export interface JsonOutput {
     byAccessLevel: AccessLevelCount[];
     byAction: ActionCount[];
     byIdentity: IdentityCount[];
+    /** The actions the attack catalogue lists, with their tactics. */
+    attackEvents: AttackEventCount[];
+    /** Where `attackEvents` comes from, as its licence asks. */
+    attackCatalogue: { title: string; author: string; license: string; url: string };
   };
 }
 
@@ -733,6 +779,13 @@ class JsonReport implements Report {
         byAccessLevel: totals.byAccessLevel(),
         byAction: totals.byAction(),
         byIdentity: totals.byIdentity(),
+        attackEvents: totals.attackEvents(),
+        attackCatalogue: {
+          title: ATTACK_CATALOGUE_ATTRIBUTION.title,
+          author: ATTACK_CATALOGUE_ATTRIBUTION.author,
+          license: ATTACK_CATALOGUE_ATTRIBUTION.license,
+          url: ATTACK_CATALOGUE_ATTRIBUTION.url,
+        },
       };
     }
     this.env.stdout(`${jsonWithVisibleEscapes(JSON.stringify(output, null, 2))}\n`);

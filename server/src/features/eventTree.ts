@@ -138,13 +138,16 @@ export function groupHeader(group: EventGroupNode): EventGroup {
   if (group.identityType !== undefined) wire.identityType = group.identityType;
   if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
   if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
+  if (group.credit !== undefined) wire.credit = group.credit;
   if (group.accessLevel !== undefined) wire.accessLevel = group.accessLevel;
   return wire;
 }
 
 /** The known dimensions of a request's groupBy, each once, in order. */
 export function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
-  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel' || d === 'accessKey') : [];
+  const dimensions = Array.isArray(groupBy)
+    ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel' || d === 'accessKey' || d === 'tactic')
+    : [];
   return [...new Set(dimensions)];
 }
 

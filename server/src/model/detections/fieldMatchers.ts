@@ -185,7 +185,7 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
 }
 
 /** contains, startswith and endswith put stars around the pattern. */
-function withPlacement(tokens: PatternToken[], modifiers: readonly SigmaModifier[]): PatternToken[] {
+export function withPlacement(tokens: PatternToken[], modifiers: readonly SigmaModifier[]): PatternToken[] {
   const any: PatternToken = { kind: 'any' };
   const before = modifiers.includes('contains') || modifiers.includes('endswith');
   const after = modifiers.includes('contains') || modifiers.includes('startswith');
@@ -196,7 +196,7 @@ function withPlacement(tokens: PatternToken[], modifiers: readonly SigmaModifier
  * The patterns a value stands for once its encoding modifiers are applied, in the order written.
  * An encoded value is literal: its stars and question marks are characters.
  */
-function encodeVariants(text: string, modifiers: readonly SigmaModifier[]): PatternToken[][] {
+export function encodeVariants(text: string, modifiers: readonly SigmaModifier[]): PatternToken[][] {
   if (!modifiers.some((m) => ENCODINGS.has(m))) {
     return [tokenizeSigmaString(text)];
   }
@@ -323,14 +323,14 @@ function compileRegex(pattern: string, ignoreCase: boolean, multiLine: boolean, 
   };
 }
 
-interface Network {
+export interface Network {
   version: 4 | 6;
   /** The address as 16-bit groups (IPv4: two). */
   groups: number[];
   bits: number;
 }
 
-function parseCidr(text: string): Network | undefined {
+export function parseCidr(text: string): Network | undefined {
   const slash = text.indexOf('/');
   const address = slash < 0 ? text : text.slice(0, slash);
   const bitsText = slash < 0 ? undefined : text.slice(slash + 1);

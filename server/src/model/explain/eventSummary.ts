@@ -8,6 +8,8 @@ import { CloudTrailRecord } from '../cloudTrailDocument';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
+import { addAttackKnowledge } from './attackHover';
+import { addRuleMatches } from './findingsHover';
 import { acmeProtocolEvent } from './acmeProtocolEvents';
 import { iamPrefixForEventSource, iamServiceName, undatedOperationName } from '../iam';
 import { iamDataFooter, iamSection } from './iamPermissions';
@@ -261,6 +263,8 @@ export function eventSummary(context: RecordContext): HoverBuilder {
     out.paragraph(md`\u26a0 eventVersion ${quoted(eventVersion)} is not a version number (the newest is ${CURRENT_EVENT_VERSION}).`);
   }
 
+  addRuleMatches(out, context.env.rulesMatching?.(record.index) ?? []);
+  addAttackKnowledge(out, record);
   iamSection(out, view, record);
 
   if (facts) {
