@@ -386,6 +386,15 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     documentsOf: eventTreeInput,
     folderIndexOf: (uri) => folderIndexes.indexOf(uri),
     readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+    detections: {
+      get enabled() {
+        return detections.enabled;
+      },
+      get rules() {
+        return detections.rules;
+      },
+      findings: (input) => detections.findings(input.document, input.model),
+    },
   };
   connection.onRequest(TimelineRequest.type, (params, token) =>
     runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),

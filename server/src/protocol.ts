@@ -348,7 +348,14 @@ export interface TimelineParams extends EventSelectionParams {
   /** The range to draw, ISO 8601 times; by default the events' own range. */
   from?: string;
   to?: string;
+  /**
+   * What a series is: a top group of `groupBy` (the default), or a Sigma rule that matched
+   * (`findingRule`; events no rule matched are then left out and counted in `withoutFindings`).
+   */
+  seriesBy?: TimelineSeriesBy;
 }
+
+export type TimelineSeriesBy = 'grouping' | 'findingRule';
 
 export interface TimelineSeriesWire {
   key: string;
@@ -367,6 +374,12 @@ export interface TimelineResult {
   counts: number[][];
   /** Failed calls per bucket. */
   failed: number[];
+  /** Findings (an event and a rule it matched) per bucket; all zero when detections are off. */
+  findings: number[];
+  /** Under `seriesBy: 'findingRule'`: events of the selection that matched no rule, not drawn. */
+  withoutFindings?: number;
+  /** Whether the Sigma rules ran (cloudtrail.detections.enabled). */
+  detections: boolean;
   /** Events drawn, and events left out because their time cannot be read. */
   total: number;
   untimed: number;
@@ -411,6 +424,12 @@ export interface FindingsParams {
   groupBy: FindingsGrouping;
   /** The most findings listed in one group (default 500; the rest are counted in `moreFindings`). */
   limit?: number;
+  /**
+   * Only findings of events in this time range, ISO 8601 times, `from` included and `to` not, as
+   * the Events view's time filter (`EventFilter.from`, `to`); events without a readable time are left out.
+   */
+  from?: string;
+  to?: string;
   /**
    * The URI of a folder indexed with `cloudtrail/indexFolder`: the findings of its logs (read
    * again from disk), and `textDocument` and `scope` are not used. Every event carries its `uri`.
@@ -470,6 +489,8 @@ export interface FindingsResult {
   total: number;
   /** False when detections are turned off (`cloudtrail.detections.enabled`). */
   enabled: boolean;
+  /** Findings left out because their event is outside the requested time range. */
+  outsideRange?: number;
 }
 
 /** The findings of the Sigma rules in open documents, grouped for the Findings view. */

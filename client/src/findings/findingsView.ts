@@ -18,6 +18,13 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
   const model = new FindingsTreeModel(server, new CloudTrailEditors());
   // The Findings view looks where the Events view looks: the active log, or a folder index.
   model.setFolder(events.model.folder);
+  // ... and at the time range the Events view is filtered to (brushed on the Timeline).
+  const followEvents = (): void => {
+    model.setFolder(events.model.folder);
+    const { from, to } = events.model.filter;
+    model.setTimeRange({ ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+  };
+  followEvents();
   const saved = FINDINGS_GROUPINGS.find((grouping) => grouping.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (saved) model.setGrouping(saved.id);
   const treeChanged = new vscode.EventEmitter<FindingsNode | undefined>();
@@ -34,6 +41,7 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
   const showState = (): void => {
     view.description = model.description;
     view.message = model.message;
+    vscode.commands.executeCommand('setContext', 'cloudtrail.findings.timeFiltered', model.timeRange !== undefined).then(undefined, report('Could not set cloudtrail.findings.timeFiltered'));
   };
   const setGrouping = (grouping: FindingsGrouping): void => {
     model.setGrouping(grouping);
@@ -51,7 +59,10 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
     treeChanged,
     model.onDidChange(() => { treeChanged.fire(undefined); }),
     model.onDidChangeState(showState),
-    events.model.onDidChangeState(() => { model.setFolder(events.model.folder); }),
+    events.model.onDidChangeState(() => {
+      followEvents();
+      showState();
+    }),
     view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
     server.onModelChanged((summary) => { model.onModelChanged(summary); }),
     vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
@@ -63,6 +74,8 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
       if (picked) setGrouping(picked.grouping.id);
     }),
     vscode.commands.registerCommand('cloudtrail.findings.refresh', () => { model.refresh(); }),
+    // The same time filter as the Events view's and the Timeline's: clearing it here clears it in all three.
+    vscode.commands.registerCommand('cloudtrail.findings.clearTimeRange', () => { events.model.setTimeRange(undefined); }),
     vscode.commands.registerCommand(OPEN_FINDING_COMMAND, (node?: FindingNode) => (node?.type === 'finding' ? openFinding(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.findings.copyAthenaSql', (node?: FindingGroupNode) => copyRule(node, 'athena')),
     vscode.commands.registerCommand('cloudtrail.findings.copyLakeSql', (node?: FindingGroupNode) => copyRule(node, 'lake')),

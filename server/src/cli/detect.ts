@@ -121,32 +121,27 @@ interface FileFindings {
   findings: { finding: Finding; line: number; column: number; eventID?: string; eventName?: string }[];
 }
 
-export async function runDetect(env: CliEnvironment): Promise<number> {
-  const parsed = parseDetectArguments(env.argv);
-  if (parsed.kind === 'help') {
-    env.stdout(HELP);
-    return EXIT_CLEAN;
-  }
-  if (parsed.kind === 'usage') {
-    env.stderr(`cloudtrail-explorer detect: ${parsed.message}\nRun cloudtrail-explorer detect --help for the options.\n`);
-    return EXIT_USAGE;
-  }
-  const options = parsed.options;
+/**
+ * The rules a command runs: the bundled ones unless `defaultRules` is false, and those of
+ * `ruleFolders`. Mistakes in the user's rule files go to standard error; undefined (after saying
+ * why) when a rule folder or the bundled rules are missing.
+ */
+export async function loadCliRules(env: CliEnvironment, options: { defaultRules: boolean; ruleFolders: readonly string[] }, command: string): Promise<RuleSet | undefined> {
   const inputs: RuleFileInput[] = [];
   if (options.defaultRules) {
     const bundledRules = env.bundledRules ?? bundledRulesDirectory();
     const bundled = await readRules(nodeFileSystem, bundledRules, 'bundled');
     if (!bundled) {
-      env.stderr(`cloudtrail-explorer detect: the bundled rules are missing (${printable(bundledRules)}).\n`);
-      return EXIT_USAGE;
+      env.stderr(`cloudtrail-explorer ${command}: the bundled rules are missing (${printable(bundledRules)}).\n`);
+      return undefined;
     }
     inputs.push(...bundled);
   }
   for (const folder of options.ruleFolders) {
     const found = await readRules(nodeFileSystem, folder, 'user');
     if (!found) {
-      env.stderr(`cloudtrail-explorer detect: no rule folder or file ${printable(folder)}.\n`);
-      return EXIT_USAGE;
+      env.stderr(`cloudtrail-explorer ${command}: no rule folder or file ${printable(folder)}.\n`);
+      return undefined;
     }
     inputs.push(...found);
   }
@@ -160,6 +155,22 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
       env.stderr(`${printable(file.path)}:${String(at.line)}:${String(at.column)}: ${problem.severity} ${problem.code} ${printable(problem.message)}\n`);
     }
   }
+  return rules;
+}
+
+export async function runDetect(env: CliEnvironment): Promise<number> {
+  const parsed = parseDetectArguments(env.argv);
+  if (parsed.kind === 'help') {
+    env.stdout(HELP);
+    return EXIT_CLEAN;
+  }
+  if (parsed.kind === 'usage') {
+    env.stderr(`cloudtrail-explorer detect: ${parsed.message}\nRun cloudtrail-explorer detect --help for the options.\n`);
+    return EXIT_USAGE;
+  }
+  const options = parsed.options;
+  const rules = await loadCliRules(env, options, 'detect');
+  if (!rules) return EXIT_USAGE;
 
   const { files, missing } = await listLogFiles(env, options.inputs, 'detect');
   for (const input of missing) env.stderr(`cloudtrail-explorer detect: no such file or folder ${printable(input)}.\n`);

@@ -3,7 +3,8 @@
  * cut to a time range, written as CSV, JSON Lines or a timeline CSV, oldest first.
  */
 import { CloudTrailDocument, EventFilter, parseCloudTrail, timeRangeOf } from '../model';
-import { EXPORT_FORMATS, ExportEvent, ExportFormat, exportHeader, exportLines, selectDocumentEvents } from '../model/timeline';
+import { documentEventFindings, EXPORT_FORMATS, ExportEvent, exportEventOf, ExportFormat, exportHeader, exportLines, selectDocumentEvents } from '../model/timeline';
+import { loadCliRules } from './detect';
 import * as path from 'node:path';
 import { findLogFiles } from '../model/folderIndex';
 import { CliEnvironment, DEFAULT_MAX_DECOMPRESSED_MB, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, loadFile, printable } from './run';
@@ -14,6 +15,8 @@ Writes the events of CloudTrail logs to standard output, oldest first, in one of
   csv            the usual CloudTrail fields, one event per row
   jsonl          each whole record as one line of JSON
   timeline-csv   time, identity, source_ip, region, action, result, error, finding, file, record
+The finding column names the Sigma rules that matched the event (the bundled SigmaHQ CloudTrail
+rules, and those of --rules), by title.
 
 Options:
   --format csv|jsonl|timeline-csv   the format (default timeline-csv)
@@ -23,6 +26,9 @@ Options:
   --service NAME     only events of this service (iam or iam.amazonaws.com)
   --errors-only      only failed calls (with an errorCode)
   --writes-only      only events that change something (readOnly is not true)
+  --rules DIR        also run the Sigma rules (.yml, .yaml) in DIR and its subfolders for the
+                     finding column; may be repeated
+  --no-default-rules do not run the bundled rules (only those of --rules, if any)
   -h, --help         show this help
 
 CSV cells that a spreadsheet would run as a formula get a leading apostrophe.
@@ -34,12 +40,14 @@ interface ExportOptions {
   format: ExportFormat;
   filter: EventFilter;
   inputs: string[];
+  ruleFolders: string[];
+  defaultRules: boolean;
 }
 
 type Parsed = { kind: 'help' } | { kind: 'usage'; message: string } | { kind: 'run'; options: ExportOptions };
 
 export function parseExportArguments(argv: readonly string[]): Parsed {
-  const options: ExportOptions = { format: 'timeline-csv', filter: {}, inputs: [] };
+  const options: ExportOptions = { format: 'timeline-csv', filter: {}, inputs: [], ruleFolders: [], defaultRules: true };
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--') {
@@ -86,6 +94,15 @@ export function parseExportArguments(argv: readonly string[]): Parsed {
       case '--writes-only':
         options.filter.writesOnly = true;
         break;
+      case '--rules': {
+        const folder = value();
+        if (folder === undefined || folder === '') return { kind: 'usage', message: '--rules needs a folder of rule files.' };
+        options.ruleFolders.push(folder);
+        break;
+      }
+      case '--no-default-rules':
+        options.defaultRules = false;
+        break;
       default:
         return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
     }
@@ -105,6 +122,9 @@ export async function runExport(env: CliEnvironment): Promise<number> {
     return EXIT_USAGE;
   }
   const { options } = parsed;
+  // Only the timeline CSV has a finding column: the other formats run no rule.
+  const rules = options.format === 'timeline-csv' ? await loadCliRules(env, options, 'export') : undefined;
+  if (options.format === 'timeline-csv' && !rules) return EXIT_USAGE;
   const { files, missing, problems } = await findLogFiles(options.inputs, { cwd: env.cwd });
   let failed = missing.length > 0;
   for (const input of missing) env.stderr(`cloudtrail-explorer export: ${printable(input)}: no such file or folder.\n`);
@@ -131,10 +151,10 @@ export async function runExport(env: CliEnvironment): Promise<number> {
     documents.push(parseCloudTrail(loaded.text));
     names.push(file);
   }
-  const events: ExportEvent[] = selectDocumentEvents(documents, { filter: options.filter }).map((event) => ({
-    record: event.record,
-    file: names[event.documentIndex],
-  }));
+  const findings = rules ? documentEventFindings(rules, documents.map((document) => rules.detectDocument(document))) : undefined;
+  const events: ExportEvent[] = selectDocumentEvents(documents, { filter: options.filter }).map((event) =>
+    exportEventOf(event.record, names[event.documentIndex], findings?.titlesOf(event.documentIndex, event.record.index)),
+  );
   env.stdout(exportHeader(options.format));
   // Written in slices, so that a large export never builds one huge string.
   const SLICE = 5_000;

@@ -8,10 +8,15 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { CloudTrailDocument, parseCloudTrail, recordAt } from '../model';
-import { FolderIndex } from '../model/folderIndex';
+import { Finding, RuleSet } from '../model/detections';
+import { FolderIndex, folderFindings } from '../model/folderIndex';
 import {
+  documentEventFindings,
+  EventFindings,
   EXPORT_FORMATS,
+  folderEventFindings,
   ExportEvent,
+  exportEventOf,
   exportText,
   selectDocumentEvents,
   selectFolderEvents,
@@ -22,12 +27,30 @@ import {
 import { EventSelectionParams, ExportEventsParams, ExportEventsResult, TimelineParams, TimelineResult } from '../protocol';
 import { EventTreeInput, EventTreeInputs, normalizeFilter, normalizeGroupBy } from './eventTree';
 
+/** The Sigma rules' findings, as the Findings view reads them. */
+export interface TimelineDetections {
+  readonly enabled: boolean;
+  readonly rules: RuleSet;
+  findings(input: EventTreeInput): readonly Finding[];
+}
+
 /** Where the selection's events live. */
 export interface TimelineEnvironment {
   documentsOf: EventTreeInputs;
   folderIndexOf(uri: string): FolderIndex | undefined;
   /** Reads a file of a folder index again, as a model (undefined with a reason when it cannot). */
   readIndexedFile(path: string): Promise<CloudTrailDocument | string>;
+  detections: TimelineDetections;
+}
+
+/** The findings of the documents, in the order given; undefined when detections are off. */
+function findingsOfDocuments(inputs: readonly EventTreeInput[], detections: TimelineDetections): EventFindings | undefined {
+  return detections.enabled ? documentEventFindings(detections.rules, inputs.map((input) => detections.findings(input))) : undefined;
+}
+
+/** The findings the folder index gathered while reading its logs (none are read again). */
+function findingsOfFolder(index: FolderIndex, detections: TimelineDetections): EventFindings | undefined {
+  return detections.enabled ? folderEventFindings(detections.rules, folderFindings(index, detections.rules)) : undefined;
 }
 
 const gunzip = promisify(zlib.gunzip);
@@ -78,13 +101,24 @@ export function computeTimeline(params: TimelineParams, env: TimelineEnvironment
   const to = readTime(params.to, 'to');
   if (from !== undefined) options.from = from;
   if (to !== undefined) options.to = to;
+  const seriesBy: unknown = params.seriesBy;
+  if (seriesBy !== undefined && seriesBy !== 'grouping' && seriesBy !== 'findingRule') throw invalid("`seriesBy` must be 'grouping' or 'findingRule'.");
+  if (params.seriesBy === 'findingRule') options.byFindingRule = true;
+  const detections = env.detections.enabled;
   if (params.folder !== undefined) {
     const index = env.folderIndexOf(params.folder);
-    return index ? { ...timelineOfFolder(index, options), source: describeSource(params, 0) } : null;
+    if (!index) return null;
+    const findings = findingsOfFolder(index, env.detections);
+    return { ...timelineOfFolder(index, { ...options, ...(findings ? { findings } : {}) }), detections, source: describeSource(params, 0) };
   }
   const inputs = inputsOf(params, env.documentsOf);
   if (inputs.length === 0) return null;
-  return { ...timelineOfDocuments(inputs.map((input) => input.model), options), source: describeSource(params, inputs.length) };
+  const findings = findingsOfDocuments(inputs, env.detections);
+  const timeline = timelineOfDocuments(
+    inputs.map((input) => input.model),
+    { ...options, ...(findings ? { findings } : {}) },
+  );
+  return { ...timeline, detections, source: describeSource(params, inputs.length) };
 }
 
 export async function exportEvents(params: ExportEventsParams, env: TimelineEnvironment): Promise<ExportEventsResult | null> {
@@ -99,13 +133,14 @@ export async function exportEvents(params: ExportEventsParams, env: TimelineEnvi
     for (const ref of picked) {
       if (!documents.has(ref.file.path)) documents.set(ref.file.path, await env.readIndexedFile(ref.file.path));
     }
+    const findings = findingsOfFolder(index, env.detections);
     const events: ExportEvent[] = [];
     const problems = new Set<string>();
     for (const ref of picked) {
       const document = documents.get(ref.file.path);
       // The index keeps where each record starts in the decompressed text; the record there is the event.
       const record = typeof document === 'object' ? recordAt(document, ref.file.entries.start[ref.index]) : undefined;
-      if (record) events.push({ record, file: ref.file.path });
+      if (record) events.push(exportEventOf(record, ref.file.path, findings?.titlesOf(ref.file, ref.index)));
       else problems.add(`${ref.file.path}: ${typeof document === 'string' ? document : 'the file changed since it was indexed'}`);
     }
     return { text: exportText(params.format, events), events: events.length, problems: [...problems] };
@@ -116,7 +151,10 @@ export async function exportEvents(params: ExportEventsParams, env: TimelineEnvi
     inputs.map((input) => input.model),
     selection,
   );
-  const events = picked.map((event): ExportEvent => ({ record: event.record, file: inputs[event.documentIndex].document.uri }));
+  const findings = findingsOfDocuments(inputs, env.detections);
+  const events = picked.map((event) =>
+    exportEventOf(event.record, inputs[event.documentIndex].document.uri, findings?.titlesOf(event.documentIndex, event.record.index)),
+  );
   return { text: exportText(params.format, events), events: events.length, problems: [] };
 }
 

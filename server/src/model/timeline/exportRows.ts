@@ -18,6 +18,11 @@ export interface ExportEvent {
   findings?: readonly string[];
 }
 
+/** An event to write; `findings`, the titles of the rules it matched, only when there are some. */
+export function exportEventOf(record: CloudTrailRecord, file: string, findings: readonly string[] | undefined): ExportEvent {
+  return findings && findings.length > 0 ? { record, file, findings } : { record, file };
+}
+
 const CSV_COLUMNS = [
   'eventTime',
   'eventSource',

@@ -1,3 +1,4 @@
 export * from './timeBuckets';
 export * from './timelineSources';
 export * from './exportRows';
+export * from './eventFindings';

@@ -1,0 +1,73 @@
+/**
+ * Which Sigma rules matched each event, looked up by the event's place: its document (by
+ * position in the list grouped) or its indexed file, and its record or entry position. The
+ * timeline marks findings and groups by rule from it; exports fill their finding column from it.
+ */
+import { Finding } from '../detections/types';
+import { RuleSet } from '../detections/ruleSet';
+import { FolderFinding } from '../folderIndex/folderFindings';
+import { IndexedFile } from '../folderIndex/folderIndex';
+
+export interface FindingRuleName {
+  /** The rule's id, as its file gives it. */
+  key: string;
+  /** The rule's title, as its file gives it. */
+  label: string;
+}
+
+export class EventFindings {
+  private readonly byPlace = new Map<number | IndexedFile, Map<number, number[]>>();
+  private findingCount = 0;
+
+  /** `rules[rule]` names the rule numbers given to `add`. */
+  constructor(readonly rules: readonly FindingRuleName[]) {}
+
+  /** Records that `rule` matched the event at `record` of `place`; a rule is counted once per event. */
+  add(place: number | IndexedFile, record: number, rule: number): void {
+    let records = this.byPlace.get(place);
+    if (!records) {
+      records = new Map();
+      this.byPlace.set(place, records);
+    }
+    const rules = records.get(record);
+    if (!rules) records.set(record, [rule]);
+    else if (!rules.includes(rule)) rules.push(rule);
+    else return;
+    this.findingCount++;
+  }
+
+  /** The rules that matched an event, in the order found; undefined when none did. */
+  rulesOf(place: number | IndexedFile, record: number): readonly number[] | undefined {
+    return this.byPlace.get(place)?.get(record);
+  }
+
+  /** The titles of the rules that matched an event, for an export's finding column. */
+  titlesOf(place: number | IndexedFile, record: number): string[] | undefined {
+    return this.rulesOf(place, record)?.map((rule) => this.rules[rule].label);
+  }
+
+  /** Findings held: pairs of event and rule. */
+  get size(): number {
+    return this.findingCount;
+  }
+}
+
+function ruleNames(rules: RuleSet): FindingRuleName[] {
+  return rules.rules.map((definition) => ({ key: definition.metadata.id, label: definition.metadata.title }));
+}
+
+/** The findings of open documents, `findings[d]` those of the d-th document of the list the events are grouped from. */
+export function documentEventFindings(rules: RuleSet, findings: readonly (readonly Finding[])[]): EventFindings {
+  const lookup = new EventFindings(ruleNames(rules));
+  findings.forEach((ofDocument, documentIndex) => {
+    for (const finding of ofDocument) lookup.add(documentIndex, finding.record, finding.rule);
+  });
+  return lookup;
+}
+
+/** The findings of a folder index (as `folderFindings` reads them back), by file and entry. */
+export function folderEventFindings(rules: RuleSet, findings: readonly FolderFinding[]): EventFindings {
+  const lookup = new EventFindings(ruleNames(rules));
+  for (const finding of findings) lookup.add(finding.file, finding.entry, finding.rule);
+  return lookup;
+}
