@@ -12,6 +12,7 @@ import {
   EventFindings,
   exportEventOf,
   folderEventFindings,
+  indexEventFindings,
   chooseBucketMs,
   exportText,
   ColumnsBuilder,
@@ -258,6 +259,18 @@ describe('timeline: findings', () => {
       assert.equal(fromDocuments.findings.reduce((a, b) => a + b, 0), expected);
       assert.deepEqual(fromFolder, fromDocuments);
     }
+  });
+
+  it('reads a folder index\'s findings back once per version of the index and of the rules', () => {
+    const first = indexEventFindings(index, rules);
+    assert.equal(indexEventFindings(index, rules), first);
+    assert.equal(first.size, ofFolder.size);
+    const otherRules = ruleSetOf({ ...RULES, key: 'timeline-findings-again' });
+    assert.notEqual(indexEventFindings(index, otherRules), first);
+    index.version++;
+    const again = indexEventFindings(index, otherRules);
+    assert.notEqual(again, first);
+    assert.equal(again.size, first.size);
   });
 
   it('draws one series per finding rule, leaving out events no rule matched', () => {

@@ -9,12 +9,12 @@ import * as zlib from 'node:zlib';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { CloudTrailDocument, parseCloudTrail, recordAt } from '../model';
 import { Finding, RuleSet } from '../model/detections';
-import { FolderIndex, folderFindings } from '../model/folderIndex';
+import { FolderIndex } from '../model/folderIndex';
 import {
   documentEventFindings,
   EventFindings,
   EXPORT_FORMATS,
-  folderEventFindings,
+  indexEventFindings,
   ExportEvent,
   exportEventOf,
   exportText,
@@ -50,7 +50,7 @@ function findingsOfDocuments(inputs: readonly EventTreeInput[], detections: Time
 
 /** The findings the folder index gathered while reading its logs (none are read again). */
 function findingsOfFolder(index: FolderIndex, detections: TimelineDetections): EventFindings | undefined {
-  return detections.enabled ? folderEventFindings(detections.rules, folderFindings(index, detections.rules)) : undefined;
+  return detections.enabled ? indexEventFindings(index, detections.rules) : undefined;
 }
 
 const gunzip = promisify(zlib.gunzip);

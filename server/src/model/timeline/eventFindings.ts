@@ -5,8 +5,8 @@
  */
 import { Finding } from '../detections/types';
 import { RuleSet } from '../detections/ruleSet';
-import { FolderFinding } from '../folderIndex/folderFindings';
-import { IndexedFile } from '../folderIndex/folderIndex';
+import { FolderFinding, folderFindings } from '../folderIndex/folderFindings';
+import { FolderIndex, IndexedFile } from '../folderIndex/folderIndex';
 
 export interface FindingRuleName {
   /** The rule's id, as its file gives it. */
@@ -69,5 +69,20 @@ export function documentEventFindings(rules: RuleSet, findings: readonly (readon
 export function folderEventFindings(rules: RuleSet, findings: readonly FolderFinding[]): EventFindings {
   const lookup = new EventFindings(ruleNames(rules));
   for (const finding of findings) lookup.add(finding.file, finding.entry, finding.rule);
+  return lookup;
+}
+
+const folderLookups = new WeakMap<FolderIndex, { version: number; rules: RuleSet; lookup: EventFindings }>();
+
+/**
+ * The findings of a folder index by file and entry, read back once per version of the index and
+ * of the rules: a folder's hundreds of thousands of findings are not gathered again at every
+ * draw, brush or export.
+ */
+export function indexEventFindings(index: FolderIndex, rules: RuleSet): EventFindings {
+  const cached = folderLookups.get(index);
+  if (cached?.version === index.version && cached.rules === rules) return cached.lookup;
+  const lookup = folderEventFindings(rules, folderFindings(index, rules));
+  folderLookups.set(index, { version: index.version, rules, lookup });
   return lookup;
 }
