@@ -17,7 +17,12 @@ const GROUPING_STATE = 'cloudtrail.findings.grouping';
 export function registerFindingsView(context: vscode.ExtensionContext, server: CloudTrailServer, events: EventsView, log: vscode.LogOutputChannel): void {
   const model = new FindingsTreeModel(server, new CloudTrailEditors());
   // The Findings view looks where the Events view looks: the active log, or a folder index.
-  model.setFolder(events.model.folder);
+  const followEvents = (): void => {
+    model.setFolder(events.model.folder);
+    model.setTimeRange(events.model.filter.from, events.model.filter.to);
+    void vscode.commands.executeCommand('setContext', 'cloudtrail.timeFiltered', model.timeRange.from !== undefined || model.timeRange.to !== undefined);
+  };
+  followEvents();
   const saved = FINDINGS_GROUPINGS.find((grouping) => grouping.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (saved) model.setGrouping(saved.id);
   const treeChanged = new vscode.EventEmitter<FindingsNode | undefined>();
@@ -51,7 +56,7 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
     treeChanged,
     model.onDidChange(() => { treeChanged.fire(undefined); }),
     model.onDidChangeState(showState),
-    events.model.onDidChangeState(() => { model.setFolder(events.model.folder); }),
+    events.model.onDidChangeState(followEvents),
     view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
     server.onModelChanged((summary) => { model.onModelChanged(summary); }),
     vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
@@ -63,6 +68,7 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
       if (picked) setGrouping(picked.grouping.id);
     }),
     vscode.commands.registerCommand('cloudtrail.findings.refresh', () => { model.refresh(); }),
+    vscode.commands.registerCommand('cloudtrail.clearTimeFilter', () => { events.model.setTimeRange(undefined); }),
     vscode.commands.registerCommand(OPEN_FINDING_COMMAND, (node?: FindingNode) => (node?.type === 'finding' ? openFinding(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.findings.copyAthenaSql', (node?: FindingGroupNode) => copyRule(node, 'athena')),
     vscode.commands.registerCommand('cloudtrail.findings.copyLakeSql', (node?: FindingGroupNode) => copyRule(node, 'lake')),
