@@ -50,7 +50,8 @@ describe('the Findings view', () => {
     const [finding] = (await provider.getChildren(nodes[position])) ?? [];
     const item = await Promise.resolve(provider.getTreeItem(finding));
     assert.ok(item.command, 'a finding opens its record');
-    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    const args: unknown[] = item.command.arguments ?? [];
+    await vscode.commands.executeCommand(item.command.command, ...args);
     const text = editor.document.getText();
     await waitFor(() => {
       const active = vscode.window.activeTextEditor;
