@@ -9,6 +9,7 @@
  * other; otherwise it keeps its own group.
  */
 import { arnAccount } from '../identity';
+import { findValue } from '../links/fileLinks';
 import { LinkKind, LinkRole } from '../links/linkFacts';
 import { EventProfile, IndexedFile } from './folderIndex';
 
@@ -125,15 +126,9 @@ export function folderIdentityJoins(
 
 /** Value ids whose two hashes are these (values are ordered by the first hash). */
 function* valuesWithHashes(values: Int32Array, first: number, second: number): Generator<number> {
-  const wanted = first >>> 0;
-  let low = 0;
-  let high = values.length / 2;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (values[mid * 2] >>> 0 < wanted) low = mid + 1;
-    else high = mid;
-  }
-  for (let value = low; value < values.length / 2 && values[value * 2] >>> 0 === wanted; value++) {
+  const found = findValue(values, first);
+  if (found < 0) return;
+  for (let value = found; value < values.length / 2 && values[value * 2] === first; value++) {
     if (values[value * 2 + 1] === second) yield value;
   }
 }
