@@ -99,20 +99,52 @@ export function timelineOfDocuments(documents: readonly CloudTrailDocument[], op
   return buildTimeline(columns.build(), options);
 }
 
-/** The timeline of a folder index: one pass over its entries, no object per event. */
+/**
+ * The timeline of a folder index: one pass over its entries, no object per event. Findings are
+ * flags per entry; by rule, each finding of a shown event is one entry of its rule's series.
+ */
 export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions, found?: FolderTimelineFindings): TimelineData {
-  const byRecord = rulesByRecord((found?.findings ?? []).map(({ file, entry, rule }) => ({ owner: file, record: entry, rule })));
+  const flagged = new Map<IndexedFile, Uint8Array>();
+  for (const { file, entry } of found?.findings ?? []) {
+    let flags = flagged.get(file);
+    if (!flags) {
+      flags = new Uint8Array(file.entries.count);
+      flagged.set(file, flags);
+    }
+    flags[entry] = 1;
+  }
   const bySeries = options.seriesByRule === true;
   const grouping = groupFolderEvents(index, { groupBy: !bySeries && options.groupBy ? [options.groupBy] : [], filter: options.filter });
-  const capacity = bySeries ? (found?.findings.length ?? 0) : seriesEntries(grouping.groups);
-  const columns = new ColumnsBuilder(capacity, bySeries ? (found?.rules ?? []) : grouping.groups);
-  grouping.visitMatched((file, i, topGroup) => {
-    const rules = byRecord.get(file)?.get(i);
-    const time = file.entries.time[i];
-    const failed = file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT;
-    if (!bySeries) columns.add(time, topGroup, failed, rules !== undefined);
-    else for (const rule of rules ?? []) columns.add(time, rule, failed, true);
+  const failedAt = (file: IndexedFile, i: number): boolean => file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT;
+  if (!bySeries) {
+    const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
+    grouping.visitMatched((file, i, topGroup) => {
+      columns.add(file.entries.time[i], topGroup, failedAt(file, i), flagged.get(file)?.[i] === 1);
+    });
+    return buildTimeline(columns.build(), options);
+  }
+  // The shown events, then one entry per (shown event, rule) pair.
+  const shown = new Map<IndexedFile, Uint8Array>();
+  grouping.visitMatched((file, i) => {
+    let flags = shown.get(file);
+    if (!flags) {
+      flags = new Uint8Array(file.entries.count);
+      shown.set(file, flags);
+    }
+    flags[i] = 1;
   });
+  const findings = found?.findings ?? [];
+  const columns = new ColumnsBuilder(findings.length, found?.rules ?? []);
+  const ruleCount = Math.max(1, found?.rules.length ?? 0);
+  const seen = new Set<number>();
+  for (const { file, entry, rule } of findings) {
+    if (shown.get(file)?.[entry] !== 1) continue;
+    // A record is counted once per rule, however many windows of a correlation it was in.
+    const pair = (file.id * 2 ** 21 + entry) * ruleCount + rule;
+    if (seen.has(pair)) continue;
+    seen.add(pair);
+    columns.add(file.entries.time[entry], rule, failedAt(file, entry), true);
+  }
   return buildTimeline(columns.build(), options);
 }
 
