@@ -3,9 +3,8 @@ import type { DocumentSummary } from '../../server/src/protocol';
 import { LANGUAGE_ID } from './languageClient';
 import { statusBarContent } from './statusBarText';
 
-/** The command that opens the Timeline panel (client/src/timeline/registerTimeline.ts). */
+/** Opens the Timeline panel on what the Events view shows. */
 const SHOW_TIMELINE = 'cloudtrail.timeline.show';
-const CLICK_HINT = 'Click to open the Timeline of its events.';
 
 /**
  * A status bar item for the active CloudTrail log: its events, failed events and problems, from
@@ -26,8 +25,8 @@ export function registerStatusBar(onModelChanged: vscode.Event<DocumentSummary>)
     }
     const content = statusBarContent(summary);
     item.text = content.text;
-    item.tooltip = `${content.tooltip}\n\n${CLICK_HINT}`;
-    item.accessibilityInformation = { label: `${content.tooltip}. ${CLICK_HINT}` };
+    item.tooltip = content.tooltip;
+    item.accessibilityInformation = { label: content.tooltip };
     item.show();
   };
 

@@ -348,14 +348,9 @@ export interface TimelineParams extends EventSelectionParams {
   /** The range to draw, ISO 8601 times; by default the events' own range. */
   from?: string;
   to?: string;
-  /**
-   * What a series is: a top group of `groupBy` (the default), or a Sigma rule that matched
-   * (`findingRule`; events no rule matched are then left out and counted in `withoutFindings`).
-   */
-  seriesBy?: TimelineSeriesBy;
+  /** One series per Sigma rule (the events it matched) instead of one per group of `groupBy[0]`. */
+  seriesByRule?: boolean;
 }
-
-export type TimelineSeriesBy = 'grouping' | 'findingRule';
 
 export interface TimelineSeriesWire {
   key: string;
@@ -374,12 +369,8 @@ export interface TimelineResult {
   counts: number[][];
   /** Failed calls per bucket. */
   failed: number[];
-  /** Findings (an event and a rule it matched) per bucket; all zero when detections are off. */
+  /** Events that a Sigma rule matched, per bucket (empty lists when detections are off). */
   findings: number[];
-  /** Under `seriesBy: 'findingRule'`: events of the selection that matched no rule, not drawn. */
-  withoutFindings?: number;
-  /** Whether the Sigma rules ran (cloudtrail.detections.enabled). */
-  detections: boolean;
   /** Events drawn, and events left out because their time cannot be read. */
   total: number;
   untimed: number;
@@ -424,10 +415,7 @@ export interface FindingsParams {
   groupBy: FindingsGrouping;
   /** The most findings listed in one group (default 500; the rest are counted in `moreFindings`). */
   limit?: number;
-  /**
-   * Only findings of events in this time range, ISO 8601 times, `from` included and `to` not, as
-   * the Events view's time filter (`EventFilter.from`, `to`); events without a readable time are left out.
-   */
+  /** Only findings on events in [from, to) (ISO 8601 times), as the Events view's time filter keeps them. */
   from?: string;
   to?: string;
   /**
@@ -489,8 +477,6 @@ export interface FindingsResult {
   total: number;
   /** False when detections are turned off (`cloudtrail.detections.enabled`). */
   enabled: boolean;
-  /** Findings left out because their event is outside the requested time range. */
-  outsideRange?: number;
 }
 
 /** The findings of the Sigma rules in open documents, grouped for the Findings view. */

@@ -9,7 +9,6 @@ import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import {
   EventTreeRequest,
   ExportEventsRequest,
-  FindingsRequest,
   IndexFolderRequest,
   TimelineRequest,
 } from '../../server/src/protocol';
@@ -17,7 +16,6 @@ import { FIXTURES, readFixture } from '../fixtures';
 import { fileUri, LspSession } from './lspSession';
 
 const STRATUS = 'real/stratus-red-team/aws.credential-access.ssm-retrieve-securestring-parameters.json';
-const PASSWORD_DATA = 'real/stratus-red-team/aws.credential-access.ec2-get-password-data.json';
 
 describe('protocol: timeline and export', () => {
   let session: LspSession;
@@ -88,66 +86,8 @@ describe('protocol: timeline and export', () => {
     assert.deepEqual(lines.map((line) => line.eventID), listed);
   });
 
-  it('marks findings on the timeline, groups by finding rule, and names them in the export, as the Findings view lists them', async () => {
-    const logUri = fileUri('timeline-password-data.json');
-    await session.open(logUri, readFixture(PASSWORD_DATA));
-    const findings = await session.connection.sendRequest(FindingsRequest.type, { textDocument: { uri: logUri }, groupBy: 'rule' });
-    assert.ok(findings && findings.total > 10);
-    const timeline = await session.connection.sendRequest(TimelineRequest.type, { textDocument: { uri: logUri }, groupBy: ['action'] });
-    assert.ok(timeline?.detections);
-    assert.equal(timeline.findings.reduce((a, b) => a + b, 0), findings.total);
-    assert.equal(timeline.withoutFindings, undefined);
-
-    const byRule = await session.connection.sendRequest(TimelineRequest.type, { textDocument: { uri: logUri }, groupBy: ['action'], seriesBy: 'findingRule' });
-    assert.ok(byRule);
-    assert.equal(byRule.total, findings.total);
-    assert.deepEqual(
-      byRule.series.map((series) => [series.label, series.count]).sort(),
-      findings.groups.map((group) => [group.label, group.count]).sort(),
-    );
-    const events = (JSON.parse(readFixture(PASSWORD_DATA)) as unknown[]).length;
-    const withFinding = new Set(findings.groups.flatMap((group) => group.findings.map((finding) => finding.event.index))).size;
-    assert.equal(byRule.withoutFindings, events - withFinding);
-
-    const exported = await session.connection.sendRequest(ExportEventsRequest.type, { textDocument: { uri: logUri }, format: 'timeline-csv' });
-    assert.ok(exported);
-    const rows = parseCsv<Record<string, string>>(exported.text, { columns: true });
-    const titlesOf = new Map<string, string[]>();
-    for (const group of findings.groups) {
-      for (const finding of group.findings) titlesOf.set(String(finding.event.index), [...(titlesOf.get(String(finding.event.index)) ?? []), group.label]);
-    }
-    for (const row of rows) assert.deepEqual(row.finding === '' ? [] : row.finding.split('; ').sort(), (titlesOf.get(row.record) ?? []).sort(), `record ${row.record}`);
-
-    // A time range: the Findings view keeps only the findings of events inside it.
-    const busy = timeline.findings.findIndex((count) => count > 0);
-    const from = new Date(timeline.start + busy * timeline.bucketMs).toISOString();
-    const to = new Date(timeline.start + (busy + 1) * timeline.bucketMs).toISOString();
-    const cut = await session.connection.sendRequest(FindingsRequest.type, { textDocument: { uri: logUri }, groupBy: 'rule', from, to });
-    assert.ok(cut);
-    assert.equal(cut.total, timeline.findings[busy]);
-    assert.equal(cut.outsideRange, findings.total - timeline.findings[busy]);
-    await session.close(logUri);
-  });
-
-  it('marks the findings of a folder index from what the index gathered', async () => {
-    const folder = pathToFileURL(scratch).href;
-    await session.connection.sendRequest(IndexFolderRequest.type, { uri: folder });
-    const listed = await session.connection.sendRequest(FindingsRequest.type, { textDocument: { uri: folder }, folder, groupBy: 'rule' });
-    assert.ok(listed && listed.total > 0);
-    const timeline = await session.connection.sendRequest(TimelineRequest.type, { folder, groupBy: ['identity'] });
-    assert.equal(timeline?.findings.reduce((a, b) => a + b, 0), listed.total);
-    const byRule = await session.connection.sendRequest(TimelineRequest.type, { folder, seriesBy: 'findingRule' });
-    assert.deepEqual(
-      byRule?.series.map((series) => [series.label, series.count]).sort(),
-      listed.groups.map((group) => [group.label, group.count]).sort(),
-    );
-    const exported = await session.connection.sendRequest(ExportEventsRequest.type, { folder, format: 'timeline-csv' });
-    const rows = parseCsv<Record<string, string>>(exported?.text ?? '', { columns: true });
-    assert.equal(rows.filter((row) => row.finding !== '').length, new Set(listed.groups.flatMap((group) => group.findings.map((finding) => `${finding.event.uri ?? ''}#${String(finding.event.index)}`))).size);
-  });
-
   it('refuses parameters it cannot read, with InvalidParams', async () => {
-    for (const params of [{ textDocument: { uri }, from: 'soon' }, { textDocument: 5 }, { folder: 7 }, { textDocument: { uri }, group: [1] }, { textDocument: { uri }, seriesBy: 'tactics' }]) {
+    for (const params of [{ textDocument: { uri }, from: 'soon' }, { textDocument: 5 }, { folder: 7 }, { textDocument: { uri }, group: [1] }]) {
       await assert.rejects(
         session.connection.sendRequest(TimelineRequest.type, params as never),
         (error: unknown) => error instanceof ResponseError && error.code === ErrorCodes.InvalidParams,

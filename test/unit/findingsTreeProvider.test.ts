@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeFinding, OPEN_FINDING_COMMAND } from '../../client/src/findings/findingItems';
 import { FindingGroupNode, FindingNode, FindingsServer, FindingsTreeModel } from '../../client/src/findings/findingsModel';
-import { describeTimeRange, OpenCloudTrailDocuments } from '../../client/src/eventTree/eventTreeModel';
+import { OpenCloudTrailDocuments } from '../../client/src/eventTree/eventTreeModel';
 import { FindingsInput, findingsTree, FindingsSource, folderFindingsTree } from '../../server/src/features/findings';
 import { CloudTrailDocument, parseCloudTrail } from '../../server/src/model';
 import { RuleSet } from '../../server/src/model/detections';
@@ -141,36 +141,6 @@ describe('the Findings tree', () => {
     model.setFolder(undefined);
     await model.getChildren();
     assert.deepEqual(server.requests.at(-1), { textDocument: { uri: DELETE }, groupBy: 'rule' });
-  });
-
-  it('follows the time range the views are filtered to, says so, and shows everything again when it is cleared', async () => {
-    const { server, model } = setUp();
-    server.open('file:///logs/ec2-password.json', readFixture('real/stratus-red-team/aws.credential-access.ec2-get-password-data.json'));
-    model.setFolder({ uri: 'file:///logs', label: 'logs' });
-    const all = (await model.getChildren()) as FindingGroupNode[];
-    const everything = all.reduce((sum, group) => sum + group.group.count, 0);
-    const times = (await Promise.all(all.map((group) => model.getChildren(group))))
-      .flat()
-      .map((node) => (node as FindingNode).finding.event.eventTime ?? '')
-      .sort();
-    assert.ok(times.length > 2 && times[0] < times[times.length - 1], 'findings at several times');
-    // From the first finding's time up to (not including) the last one's, as a brush on the Timeline gives it.
-    const range = { from: times[0], to: times[times.length - 1] };
-    const inside = times.filter((time) => time >= range.from && time < range.to).length;
-    model.setTimeRange(range);
-    const cut = (await model.getChildren()) as FindingGroupNode[];
-    assert.deepEqual(server.requests.at(-1), { textDocument: { uri: 'file:///logs' }, groupBy: 'rule', folder: 'file:///logs', ...range });
-    assert.equal(cut.reduce((sum, group) => sum + group.group.count, 0), inside);
-    assert.ok(inside < everything);
-    assert.match(model.description, new RegExp(`^by rule · ${inside} in logs · time filter `));
-    assert.equal(model.message, `Only findings of events in the time filter ${describeTimeRange(range.from, range.to)}. ${everything - inside} more outside it.`);
-    model.setTimeRange({ from: '2001-01-01T00:00:00Z', to: '2001-01-02T00:00:00Z' });
-    assert.deepEqual(await model.getChildren(), []);
-    assert.match(model.message, /^No Sigma rule matches an event in the time filter 2001-01-01 00:00:00 – 2001-01-02 00:00:00 UTC\. \d+ more outside it\.$/);
-    model.setTimeRange(undefined);
-    assert.equal(((await model.getChildren()) as FindingGroupNode[]).reduce((sum, group) => sum + group.group.count, 0), everything);
-    assert.equal(model.message, undefined);
-    assert.doesNotMatch(model.description, /time filter/);
   });
 
   it('asks again when the shown log changes, and drops an answer that came too late', async () => {

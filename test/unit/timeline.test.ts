@@ -3,16 +3,11 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { CloudTrailDocument, eventTimeMs, groupEvents, parseCloudTrail, timeRangeOf } from '../../server/src/model';
-import { FolderIndex, folderFindings, groupFolderEvents, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
 import { RuleSet } from '../../server/src/model/detections';
-import { bundledRulesDirectory, ruleSetOf } from '../../server/src/model/detections/ruleFiles';
+import { bundledRulesDirectory, readRuleFiles } from '../../server/src/model/detections/ruleFiles';
+import { folderFindings, FolderIndex, groupFolderEvents, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
 import {
   buildTimeline,
-  documentEventFindings,
-  EventFindings,
-  exportEventOf,
-  folderEventFindings,
-  indexEventFindings,
   chooseBucketMs,
   exportText,
   ColumnsBuilder,
@@ -209,111 +204,66 @@ describe('timeline: export', () => {
 });
 
 describe('timeline: findings', () => {
-  const RULES = { key: 'timeline-findings', bundled: bundledRulesDirectory(), folders: [] };
-  let rules: RuleSet;
+  const bundled = bundledRulesDirectory();
+  const rules = RuleSet.load(readRuleFiles(bundled, 'bundled').inputs);
+  const ruleSeries = rules.rules.map((definition) => ({ key: definition.metadata.id, label: definition.metadata.title }));
+  const folder = path.join(FIXTURES, 'real', 'stratus-red-team');
   let index: FolderIndex;
   let documents: CloudTrailDocument[];
-  let ofDocuments: EventFindings;
-  let ofFolder: EventFindings;
 
   before(async () => {
-    rules = ruleSetOf(RULES);
-    index = await indexFolder(path.join(FIXTURES, 'real'), new InThreadRunner(), { maxDecompressedBytes: 1 << 30, detections: RULES });
-    const byPath = new Map(listFixtures('real').map((relative) => [path.join(FIXTURES, relative), relative]));
-    documents = index.files().map((file) => parseCloudTrail(readFixture(byPath.get(file.path) ?? '')));
-    ofDocuments = documentEventFindings(rules, documents.map((document) => rules.detectDocument(document)));
-    ofFolder = folderEventFindings(rules, folderFindings(index, rules));
+    index = await indexFolder(folder, new InThreadRunner(), { maxDecompressedBytes: 1 << 30, detections: { key: 'timeline', bundled, folders: [] } });
+    documents = index.files().map((file) => parseCloudTrail(readFixture(path.relative(FIXTURES, file.path))));
   });
 
-  it('counts findings per bucket beside the failed calls', () => {
-    const builder = new ColumnsBuilder(3, [{ key: 'a', label: 'a' }]);
-    builder.add(T0, 0, false, 2);
-    builder.add(T0 + 1_500, 0, true, 0);
-    builder.add(T0 + 1_700, 0, false, 1);
-    const data = buildTimeline(builder.build(), { bucketTarget: 120 });
-    assert.deepEqual(data.findings, [2, 1]);
-    assert.deepEqual(data.failed, [0, 1]);
-  });
-
-  it('looks findings up by document and record, each rule once per event', () => {
-    const lookup = new EventFindings([{ key: 'r1', label: 'Rule one' }, { key: 'r2', label: 'Rule two' }]);
-    lookup.add(0, 4, 1);
-    lookup.add(0, 4, 1);
-    lookup.add(0, 4, 0);
-    lookup.add(1, 4, 0);
-    assert.equal(lookup.size, 3);
-    assert.deepEqual(lookup.titlesOf(0, 4), ['Rule two', 'Rule one']);
-    assert.deepEqual(lookup.rulesOf(1, 4), [0]);
-    assert.equal(lookup.rulesOf(0, 5), undefined);
-  });
-
-  it('marks as many findings on the timeline as the rules find, for documents and the folder alike', () => {
-    const expected = documents.reduce((sum, document) => sum + rules.detectDocument(document).length, 0);
-    assert.ok(expected > 10, 'the fixtures hold findings');
-    assert.equal(ofDocuments.size, expected);
-    assert.equal(ofFolder.size, expected);
-    for (const groupBy of ['action', 'identity', undefined] as const) {
-      const fromDocuments = timelineOfDocuments(documents, { ...(groupBy ? { groupBy } : {}), findings: ofDocuments });
-      const fromFolder = timelineOfFolder(index, { ...(groupBy ? { groupBy } : {}), findings: ofFolder });
-      // Events with an unreadable time are not drawn, and neither are their findings.
-      assert.equal(fromDocuments.findings.reduce((a, b) => a + b, 0), expected);
-      assert.deepEqual(fromFolder, fromDocuments);
+  /** Distinct matched records per rule title, and all matched records, counted apart from the timeline code. */
+  function expectedCounts(matches: Iterable<{ owner: unknown; record: number; rule: number }>): { records: number; byTitle: Map<string, number> } {
+    const records = new Set<string>();
+    const perRule = new Map<string, Set<string>>();
+    const owners = new Map<unknown, number>();
+    for (const { owner, record, rule } of matches) {
+      if (!owners.has(owner)) owners.set(owner, owners.size);
+      const key = `${String(owners.get(owner))}/${String(record)}`;
+      records.add(key);
+      const title = rules.rules[rule].metadata.title;
+      const set = perRule.get(title) ?? new Set<string>();
+      set.add(key);
+      perRule.set(title, set);
     }
+    return { records: records.size, byTitle: new Map([...perRule].map(([title, set]) => [title, set.size])) };
+  }
+
+  it('marks the events of open logs that a rule matched, and draws one series per rule', () => {
+    const byDocument = documents.map((document) => rules.detectDocument(document));
+    const expected = expectedCounts(byDocument.flatMap((findings, owner) => findings.map((finding) => ({ owner, record: finding.record, rule: finding.rule }))));
+    assert.ok(expected.records > 10);
+    const marked = timelineOfDocuments(documents, { groupBy: 'action' }, { rules: ruleSeries, byDocument });
+    assert.equal(marked.findings.length, marked.failed.length);
+    assert.equal(marked.findings.reduce((sum, n) => sum + n, 0), expected.records);
+    const byRule = timelineOfDocuments(documents, { groupBy: 'action', seriesByRule: true }, { rules: ruleSeries, byDocument });
+    assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
+    byRule.series.forEach((s, row) => { assert.equal(byRule.counts[row].reduce((sum, n) => sum + n, 0), s.count); });
+    const none = timelineOfDocuments(documents, { groupBy: 'action' });
+    assert.equal(none.findings.reduce((sum, n) => sum + n, 0), 0, 'without detections nothing is marked');
   });
 
-  it('reads a folder index\'s findings back once per version of the index and of the rules', () => {
-    const first = indexEventFindings(index, rules);
-    assert.equal(indexEventFindings(index, rules), first);
-    assert.equal(first.size, ofFolder.size);
-    const otherRules = ruleSetOf({ ...RULES, key: 'timeline-findings-again' });
-    assert.notEqual(indexEventFindings(index, otherRules), first);
-    index.version++;
-    const again = indexEventFindings(index, otherRules);
-    assert.notEqual(again, first);
-    assert.equal(again.size, first.size);
+  it('counts only the findings of events the filter lets through', () => {
+    const byDocument = documents.map((document) => rules.detectDocument(document));
+    const filter = { errorsOnly: true };
+    const failedRecords = (owner: number, record: number): boolean => documents[owner].records[record].summary.errorCode !== undefined;
+    const expected = expectedCounts(
+      byDocument.flatMap((findings, owner) => findings.filter((finding) => failedRecords(owner, finding.record)).map((finding) => ({ owner, record: finding.record, rule: finding.rule }))),
+    );
+    const byRule = timelineOfDocuments(documents, { filter, seriesByRule: true }, { rules: ruleSeries, byDocument });
+    assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
   });
 
-  it('draws one series per finding rule, leaving out events no rule matched', () => {
-    const filter = { from: '2010-01-01T00:00:00Z' };
-    const fromDocuments = timelineOfDocuments(documents, { byFindingRule: true, findings: ofDocuments, filter });
-    const fromFolder = timelineOfFolder(index, { byFindingRule: true, findings: ofFolder, filter });
-    assert.deepEqual(fromFolder, fromDocuments);
-    const matched = groupEvents(documents, { groupBy: [], filter }).matched;
-    const perRule = new Map<string, number>();
-    let findingEvents = 0;
-    documents.forEach((document, d) => {
-      for (const record of document.records) {
-        const titles = ofDocuments.titlesOf(d, record.index);
-        if (!titles) continue;
-        findingEvents++;
-        for (const title of titles) perRule.set(title, (perRule.get(title) ?? 0) + 1);
-      }
-    });
-    assert.equal(fromDocuments.withoutFindings, matched - findingEvents);
-    assert.equal(fromDocuments.total, ofDocuments.size);
-    assert.deepEqual(fromDocuments.findings, fromDocuments.counts.reduce((sum, row) => sum.map((value, bucket) => value + row[bucket])));
-    const top = fromDocuments.series[0];
-    assert.equal(top.count, perRule.get(top.label));
-    assert.equal(fromDocuments.series[0].key, rules.rules.find((rule) => rule.metadata.title === top.label)?.metadata.id);
-  });
-
-  it('without rules, a timeline by finding rule is empty and says how many events it left out', () => {
-    const data = timelineOfDocuments(documents, { byFindingRule: true });
-    assert.equal(data.total, 0);
-    assert.equal(data.withoutFindings, groupEvents(documents, { groupBy: [] }).matched);
-  });
-
-  it("fills the export's finding column with the titles of the rules an event matched", () => {
-    const d = documents.findIndex((document) => document.records.some((record) => ofDocuments.rulesOf(documents.indexOf(document), record.index)));
-    const events = selectDocumentEvents([documents[d]], {}).map((event) => exportEventOf(event.record, 'a.json', ofDocuments.titlesOf(d, event.record.index)));
-    const rows = parseCsv<Record<string, string>>(exportText('timeline-csv', events), { columns: true });
-    const withFinding = rows.filter((row) => row.finding !== '');
-    assert.ok(withFinding.length > 0);
-    for (const row of rows) {
-      const titles = ofDocuments.titlesOf(d, Number(row.record)) ?? [];
-      assert.equal(row.finding, titles.join('; '));
-      for (const title of titles) assert.ok(rules.rules.some((rule) => rule.metadata.title === title));
-    }
-    assert.equal(exportEventOf(documents[d].records[0], 'a.json', []).findings, undefined);
+  it('does the same for a folder index from the findings it keeps', () => {
+    const findings = folderFindings(index, rules);
+    const expected = expectedCounts(findings.map((finding) => ({ owner: finding.file, record: finding.entry, rule: finding.rule })));
+    const marked = timelineOfFolder(index, { groupBy: 'identity' }, { rules: ruleSeries, findings });
+    assert.equal(marked.findings.reduce((sum, n) => sum + n, 0), expected.records);
+    const byRule = timelineOfFolder(index, { seriesByRule: true }, { rules: ruleSeries, findings });
+    assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
   });
 });

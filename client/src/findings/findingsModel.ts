@@ -6,12 +6,6 @@
 import type { DocumentSummary, FindingGroup, FindingRef, FindingRule, FindingsGrouping, FindingsParams, FindingsResult } from '../../../server/src/protocol';
 import { describeTimeRange, fileName, type FolderScope, type OpenCloudTrailDocuments } from '../eventTree/eventTreeModel';
 
-/** A time range of the views (ISO times, `from` included, `to` not), as the Events view's filter holds it. */
-export interface ViewTimeRange {
-  from?: string;
-  to?: string;
-}
-
 /** The request the view makes; the language client in the extension, a fake in tests. */
 export interface FindingsServer {
   findings(params: FindingsParams): Promise<FindingsResult | null>;
@@ -46,7 +40,7 @@ export type FindingsNode = FindingGroupNode | FindingNode;
 export class FindingsTreeModel {
   private groupingValue: FindingsGrouping = 'rule';
   private folderValue: FolderScope | undefined;
-  private timeRangeValue: ViewTimeRange | undefined;
+  private timeRangeValue: { from?: string; to?: string } = {};
   private visible = false;
   private stale = false;
   private generation = 0;
@@ -71,13 +65,9 @@ export class FindingsTreeModel {
     const title = FINDINGS_GROUPINGS.find((grouping) => grouping.id === this.groupingValue)?.title ?? this.groupingValue;
     const result = this.resultValue;
     const where = this.folderValue ? this.folderValue.label : fileName(this.shownUri ?? '');
-    const range = this.timeRangeValue ? ` · time filter ${describeTimeRange(this.timeRangeValue.from, this.timeRangeValue.to)}` : '';
-    return result?.enabled ? `${title} · ${String(result.total)} in ${where}${range}` : `${title}${range}`;
-  }
-
-  /** The time range the findings are cut to, if any. */
-  get timeRange(): Readonly<ViewTimeRange> | undefined {
-    return this.timeRangeValue;
+    const time = this.timeRangeText();
+    const shown = result?.enabled ? `${title} · ${String(result.total)} in ${where}` : title;
+    return time ? `${shown} · ${time}` : shown;
   }
 
   /** The line above the tree when it is empty or failed. */
@@ -87,15 +77,9 @@ export class FindingsTreeModel {
     if (result === undefined) return undefined;
     if (result === null) return this.documents.active() ? undefined : 'Open a CloudTrail log to see what the Sigma rules find in it.';
     if (!result.enabled) return 'Detections are turned off (cloudtrail.detections.enabled).';
-    const range = this.timeRangeValue;
-    if (range) {
-      const between = describeTimeRange(range.from, range.to);
-      const outside = result.outsideRange ?? 0;
-      const rest = outside > 0 ? ` ${outside.toLocaleString('en-US')} more outside it.` : '';
-      if (result.total > 0) return `Only findings of events in the time filter ${between}.${rest}`;
-      return `No Sigma rule matches an event in the time filter ${between}.${rest}`;
-    }
     if (result.total > 0) return undefined;
+    const time = this.timeRangeText();
+    if (time) return `No Sigma rule matches an event in ${time}.`;
     return this.folderValue ? `No Sigma rule matches an event of ${this.folderValue.label}.` : 'No Sigma rule matches an event of this log.';
   }
 
@@ -143,12 +127,20 @@ export class FindingsTreeModel {
     this.refresh();
   }
 
-  /** Cuts the findings to the events of a time range (the one the Events view filters to), or shows them all again. */
-  setTimeRange(range: ViewTimeRange | undefined): void {
-    const next = range && (range.from !== undefined || range.to !== undefined) ? { ...range } : undefined;
-    if (next?.from === this.timeRangeValue?.from && next?.to === this.timeRangeValue?.to) return;
-    this.timeRangeValue = next;
+  /** The time range of the Events view's filter (brushed on the Timeline): only findings on events in it are listed. */
+  get timeRange(): { from?: string; to?: string } {
+    return this.timeRangeValue;
+  }
+
+  setTimeRange(from: string | undefined, to: string | undefined): void {
+    if (from === this.timeRangeValue.from && to === this.timeRangeValue.to) return;
+    this.timeRangeValue = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
     this.refresh();
+  }
+
+  private timeRangeText(): string | undefined {
+    const { from, to } = this.timeRangeValue;
+    return from !== undefined || to !== undefined ? describeTimeRange(from, to) : undefined;
   }
 
   setVisible(visible: boolean): void {
@@ -193,14 +185,7 @@ export class FindingsTreeModel {
     }
     let result: FindingsResult | null;
     try {
-      const range = this.timeRangeValue;
-      result = await this.server.findings({
-        textDocument: { uri },
-        groupBy: this.groupingValue,
-        ...(folder ? { folder: folder.uri } : {}),
-        ...(range?.from !== undefined ? { from: range.from } : {}),
-        ...(range?.to !== undefined ? { to: range.to } : {}),
-      });
+      result = await this.server.findings({ textDocument: { uri }, groupBy: this.groupingValue, ...(folder ? { folder: folder.uri } : {}), ...this.timeRangeValue });
     } catch (error) {
       if (generation === this.generation) this.errorValue = `The findings could not be listed: ${error instanceof Error ? error.message : String(error)}`;
       return [];

@@ -3,11 +3,11 @@
  * validate what they receive: the webview's messages come from a page, the extension's carry
  * counts and labels taken from logs.
  */
-import type { TimelineResult, TimelineSeriesBy } from '../../../server/src/protocol';
+import type { TimelineResult } from '../../../server/src/protocol';
 
 /** From the extension to the webview. */
 export type ToWebview =
-  | { type: 'data'; timeline: TimelineResult | null; grouping: string; seriesBy: TimelineSeriesBy; range?: { from: number; to: number } | undefined; message: string }
+  | { type: 'data'; timeline: TimelineResult | null; grouping: string; range?: { from: number; to: number } | undefined; message: string; seriesByRule: boolean }
   | { type: 'mark'; time: number | null }
   | { type: 'busy' };
 
@@ -23,8 +23,8 @@ export type FromWebview =
   | { type: 'view'; from: number; to: number }
   | { type: 'resetView' }
   | { type: 'export' }
-  /** Series per group of the Events view's grouping, or per Sigma rule that matched. */
-  | { type: 'seriesBy'; by: TimelineSeriesBy };
+  /** Series per Sigma rule (the events each matched) instead of per group of the Events view's grouping. */
+  | { type: 'seriesByRule'; on: boolean };
 
 const EARLIEST = Date.UTC(1990, 0, 1);
 const LATEST = Date.UTC(2200, 0, 1);
@@ -36,7 +36,7 @@ function isTime(value: unknown): value is number {
 /** A message from the webview, or undefined when it is not one this extension sends itself. */
 export function readWebviewMessage(message: unknown): FromWebview | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
-  const { type, from, to, by } = message as Record<string, unknown>;
+  const { type, from, to, on } = message as Record<string, unknown>;
   switch (type) {
     case 'ready':
     case 'clearRange':
@@ -47,8 +47,8 @@ export function readWebviewMessage(message: unknown): FromWebview | undefined {
     case 'revealBucket':
     case 'view':
       return isTime(from) && isTime(to) && from < to ? { type, from, to } : undefined;
-    case 'seriesBy':
-      return by === 'grouping' || by === 'findingRule' ? { type, by } : undefined;
+    case 'seriesByRule':
+      return typeof on === 'boolean' ? { type, on } : undefined;
     default:
       return undefined;
   }

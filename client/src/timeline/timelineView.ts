@@ -5,7 +5,7 @@
  * the page's brushes and clicks into the Events view's time filter.
  */
 import * as vscode from 'vscode';
-import type { TimelineParams, TimelineResult, TimelineSeriesBy } from '../../../server/src/protocol';
+import type { TimelineParams, TimelineResult } from '../../../server/src/protocol';
 import { visibleText } from '../../../server/src/model/text/visibleText';
 import { describeTimeRange, EventTreeModel, GROUPINGS } from '../eventTree/eventTreeModel';
 import { FromWebview, readWebviewMessage, ToWebview } from './messages';
@@ -27,7 +27,7 @@ function nonce(): string {
 export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private drawn: { from: number; to: number } | undefined;
-  private seriesBy: TimelineSeriesBy = 'grouping';
+  private seriesByRule = false;
   private request = 0;
   private readonly disposables: { dispose(): void }[] = [];
 
@@ -70,12 +70,12 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
     const selection = this.events.selection();
     const request = ++this.request;
     if (!selection) {
-      this.post({ type: 'data', timeline: null, grouping: '', seriesBy: this.seriesBy, message: 'Open a CloudTrail log, or a folder of logs, to see its events over time.' });
+      this.post({ type: 'data', timeline: null, grouping: '', message: 'Open a CloudTrail log, or a folder of logs, to see its events over time.', seriesByRule: this.seriesByRule });
       return;
     }
-    const seriesBy = this.seriesBy;
-    const grouping = seriesBy === 'findingRule' ? FINDING_RULE_GROUPING : GROUPINGS.find((candidate) => candidate.groupBy.join() === this.events.groupBy.join());
-    const params: TimelineParams = { ...selection, groupBy: this.events.groupBy.slice(0, 1), seriesBy };
+    const seriesByRule = this.seriesByRule;
+    const grouping = seriesByRule ? { title: 'by Sigma rule' } : GROUPINGS.find((candidate) => candidate.groupBy.join() === this.events.groupBy.join());
+    const params: TimelineParams = { ...selection, groupBy: this.events.groupBy.slice(0, 1), ...(seriesByRule ? { seriesByRule } : {}) };
     if (this.drawn) {
       params.from = new Date(this.drawn.from).toISOString();
       params.to = new Date(this.drawn.to).toISOString();
@@ -88,14 +88,20 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
           type: 'data',
           timeline: timeline ? visibleLabels(timeline) : null,
           grouping: grouping?.title ?? '',
-          seriesBy,
           range: this.drawn,
-          message: describe(timeline, this.events, grouping?.title),
+          message: describe(timeline, this.events, grouping?.title, seriesByRule),
+          seriesByRule,
         });
       },
       (error: unknown) => {
         if (request !== this.request) return;
-        this.post({ type: 'data', timeline: null, grouping: '', seriesBy, message: `The CloudTrail language server did not answer: ${error instanceof Error ? error.message : String(error)}` });
+        this.post({
+          type: 'data',
+          timeline: null,
+          grouping: '',
+          message: `The CloudTrail language server did not answer: ${error instanceof Error ? error.message : String(error)}`,
+          seriesByRule,
+        });
       },
     );
   }
@@ -125,8 +131,8 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
         this.drawn = undefined;
         this.refresh();
         return;
-      case 'seriesBy':
-        this.seriesBy = message.by;
+      case 'seriesByRule':
+        this.seriesByRule = message.on;
         this.refresh();
         return;
       case 'export':
@@ -160,8 +166,6 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
   #hover { min-height: 1.4em; opacity: 0.9; }
   .legend-item { display: inline-flex; align-items: center; gap: 4px; margin-right: 12px; }
   .swatch { width: 10px; height: 10px; display: inline-block; border: 1px solid var(--vscode-contrastBorder, transparent); }
-  .swatch.findings { background: transparent; border: 2px solid var(--vscode-charts-yellow, #cca700); border-radius: 50%; }
-  .swatch.failed { background: var(--vscode-charts-red, #f14c4c); border-radius: 50%; }
   .marker { position: absolute; top: 0; bottom: 0; width: 2px; background: var(--vscode-charts-red, #f14c4c); pointer-events: none; }
   .u-select { background: var(--vscode-editor-selectionBackground, rgba(38,79,120,0.5)); }
   body.busy #chart { opacity: 0.6; }
@@ -179,8 +183,8 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
   <button id="panRight" title="Later (Right arrow)" aria-label="Later">\u2192</button>
   <button id="resetView" title="Show the whole range (Home)">Whole range</button>
   <button id="clearRange" title="Clear the time filter of the views (Escape)">Clear time filter</button>
+  <button id="byRule" aria-pressed="false" title="Draw one series per Sigma rule, counting the events each matched">By Sigma rule</button>
   <button id="toggleTable" aria-pressed="false" title="Show the counts as a table">Table</button>
-  <button id="byFindingRule" aria-pressed="false" title="One series per Sigma rule that matched, instead of the Events view's grouping">By finding rule</button>
   <button id="export" title="Export the events the Events view shows">Export\u2026</button>
   <span id="message" role="status" aria-live="polite"></span>
 </div>
@@ -201,19 +205,13 @@ function visibleLabels(timeline: TimelineResult): TimelineResult {
   return { ...timeline, series: timeline.series.map((series) => ({ ...series, label: visibleText(series.label, 120) })) };
 }
 
-const FINDING_RULE_GROUPING = { title: 'by finding rule' };
-
-function describe(timeline: TimelineResult | null, events: EventTreeModel, grouping: string | undefined): string {
+function describe(timeline: TimelineResult | null, events: EventTreeModel, grouping: string | undefined, seriesByRule: boolean): string {
   if (!timeline) return 'No events to draw.';
-  const byRule = timeline.withoutFindings !== undefined;
-  const parts = [byRule ? `${timeline.total.toLocaleString('en-US')} findings` : `${timeline.total.toLocaleString('en-US')} events`, timeline.source];
+  // By rule, an event that two rules matched is counted in both series.
+  const parts = [seriesByRule ? `${timeline.total.toLocaleString('en-US')} rule matches` : `${timeline.total.toLocaleString('en-US')} events`, timeline.source];
+  const withFindings = timeline.findings.reduce((sum, count) => sum + count, 0);
+  if (withFindings > 0 && !seriesByRule) parts.push(`${withFindings.toLocaleString('en-US')} with findings`);
   if (grouping) parts.push(grouping);
-  if (!timeline.detections) parts.push('detections are turned off');
-  else if (byRule) parts.push(`${(timeline.withoutFindings ?? 0).toLocaleString('en-US')} events without a finding left out`);
-  else {
-    const findings = timeline.findings.reduce((sum, count) => sum + count, 0);
-    if (findings > 0) parts.push(`${findings.toLocaleString('en-US')} findings marked`);
-  }
   const { from, to } = events.filter;
   if (from !== undefined || to !== undefined) parts.push(`time filter ${describeTimeRange(from, to)}`);
   if (timeline.untimed > 0) parts.push(`${timeline.untimed} without a readable time left out`);

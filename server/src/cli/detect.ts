@@ -121,43 +121,6 @@ interface FileFindings {
   findings: { finding: Finding; line: number; column: number; eventID?: string; eventName?: string }[];
 }
 
-/**
- * The rules a command runs: the bundled ones unless `defaultRules` is false, and those of
- * `ruleFolders`. Mistakes in the user's rule files go to standard error; undefined (after saying
- * why) when a rule folder or the bundled rules are missing.
- */
-export async function loadCliRules(env: CliEnvironment, options: { defaultRules: boolean; ruleFolders: readonly string[] }, command: string): Promise<RuleSet | undefined> {
-  const inputs: RuleFileInput[] = [];
-  if (options.defaultRules) {
-    const bundledRules = env.bundledRules ?? bundledRulesDirectory();
-    const bundled = await readRules(nodeFileSystem, bundledRules, 'bundled');
-    if (!bundled) {
-      env.stderr(`cloudtrail-explorer ${command}: the bundled rules are missing (${printable(bundledRules)}).\n`);
-      return undefined;
-    }
-    inputs.push(...bundled);
-  }
-  for (const folder of options.ruleFolders) {
-    const found = await readRules(nodeFileSystem, folder, 'user');
-    if (!found) {
-      env.stderr(`cloudtrail-explorer ${command}: no rule folder or file ${printable(folder)}.\n`);
-      return undefined;
-    }
-    inputs.push(...found);
-  }
-  const rules = RuleSet.load(inputs, { catalog: cloudTrailEventCatalog });
-  const texts = new Map(inputs.map((input) => [input.path, input.text]));
-  for (const file of rules.files) {
-    if (file.origin === 'bundled') continue;
-    const lines = new LineIndex(texts.get(file.path) ?? '');
-    for (const problem of file.problems) {
-      const at = position(lines, problem.span.start);
-      env.stderr(`${printable(file.path)}:${String(at.line)}:${String(at.column)}: ${problem.severity} ${problem.code} ${printable(problem.message)}\n`);
-    }
-  }
-  return rules;
-}
-
 export async function runDetect(env: CliEnvironment): Promise<number> {
   const parsed = parseDetectArguments(env.argv);
   if (parsed.kind === 'help') {
@@ -169,8 +132,21 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
     return EXIT_USAGE;
   }
   const options = parsed.options;
-  const rules = await loadCliRules(env, options, 'detect');
-  if (!rules) return EXIT_USAGE;
+  const loadedRules = await loadDetectionRules(env, options.defaultRules, options.ruleFolders);
+  if ('problem' in loadedRules) {
+    env.stderr(`cloudtrail-explorer detect: ${loadedRules.problem}\n`);
+    return EXIT_USAGE;
+  }
+  const { rules, inputs } = loadedRules;
+  const texts = new Map(inputs.map((input) => [input.path, input.text]));
+  for (const file of rules.files) {
+    if (file.origin === 'bundled') continue;
+    const lines = new LineIndex(texts.get(file.path) ?? '');
+    for (const problem of file.problems) {
+      const at = position(lines, problem.span.start);
+      env.stderr(`${printable(file.path)}:${String(at.line)}:${String(at.column)}: ${problem.severity} ${problem.code} ${printable(problem.message)}\n`);
+    }
+  }
 
   const { files, missing } = await listLogFiles(env, options.inputs, 'detect');
   for (const input of missing) env.stderr(`cloudtrail-explorer detect: no such file or folder ${printable(input)}.\n`);
@@ -302,4 +278,25 @@ function sarifOutput(results: readonly FileFindings[], rules: RuleSet, version: 
 /** A relative path as a URI reference (forward slashes, each segment escaped). */
 function sarifUri(file: string): string {
   return path.isAbsolute(file) ? pathToFileURL(file).href : file.split(path.sep).map(encodeURIComponent).join('/');
+}
+
+/** The bundled rules (unless left out) and those of the named folders or files, compiled once. */
+export async function loadDetectionRules(
+  env: CliEnvironment,
+  defaultRules: boolean,
+  ruleFolders: readonly string[],
+): Promise<{ rules: RuleSet; inputs: RuleFileInput[] } | { problem: string }> {
+  const inputs: RuleFileInput[] = [];
+  if (defaultRules) {
+    const bundledRules = env.bundledRules ?? bundledRulesDirectory();
+    const bundled = await readRules(nodeFileSystem, bundledRules, 'bundled');
+    if (!bundled) return { problem: `the bundled rules are missing (${printable(bundledRules)}).` };
+    inputs.push(...bundled);
+  }
+  for (const folder of ruleFolders) {
+    const found = await readRules(nodeFileSystem, folder, 'user');
+    if (!found) return { problem: `no rule folder or file ${printable(folder)}.` };
+    inputs.push(...found);
+  }
+  return { rules: RuleSet.load(inputs, { catalog: cloudTrailEventCatalog }), inputs };
 }

@@ -88,20 +88,19 @@ export async function folderFindingsTree(
 function groupFindings(documents: readonly DocumentFindings[], params: FindingsParams, ruleSet: RuleSet, showFile: boolean): FindingsResult {
   const groupBy: FindingsGrouping = params.groupBy === 'tactic' || params.groupBy === 'identity' ? params.groupBy : 'rule';
   const limit = typeof params.limit === 'number' && params.limit >= 0 ? params.limit : DEFAULT_FINDING_LIMIT;
+  const range = timeRangeOf({
+    ...(typeof params.from === 'string' ? { from: params.from } : {}),
+    ...(typeof params.to === 'string' ? { to: params.to } : {}),
+  });
   const groups = new Map<string, FindingGroup>();
   const usedRules = new Map<number, FindingRule>();
-  const range = timeRangeOf({ ...(typeof params.from === 'string' ? { from: params.from } : {}), ...(typeof params.to === 'string' ? { to: params.to } : {}) });
   let total = 0;
-  let outsideRange = 0;
   for (const document of documents) {
     for (const finding of document.findings) {
       const record = document.model.records.at(finding.record);
       const definition = ruleSet.rules.at(finding.rule);
       if (record === undefined || definition === undefined) continue;
-      if (range && !range.contains(eventTimeMs(record.summary))) {
-        outsideRange++;
-        continue;
-      }
+      if (range && !range.contains(eventTimeMs(record.summary))) continue;
       total++;
       if (!usedRules.has(finding.rule)) usedRules.set(finding.rule, findingRule(finding.rule, definition));
       const event = eventRef(record.index, record.summary, { start: document.positionAt(record.start), end: document.positionAt(record.end) });
@@ -129,9 +128,7 @@ function groupFindings(documents: readonly DocumentFindings[], params: FindingsP
       b.count - a.count ||
       (a.label < b.label ? -1 : a.label > b.label ? 1 : 0),
   );
-  const result: FindingsResult = { rules: [...usedRules.values()].sort((a, b) => a.index - b.index), groups: sorted, total, enabled: true };
-  if (range) result.outsideRange = outsideRange;
-  return result;
+  return { rules: [...usedRules.values()].sort((a, b) => a.index - b.index), groups: sorted, total, enabled: true };
 }
 
 const LEVEL_ORDER = ['informational', 'low', 'medium', 'high', 'critical'];

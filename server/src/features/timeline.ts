@@ -10,29 +10,21 @@ import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { CloudTrailDocument, parseCloudTrail, recordAt } from '../model';
 import { Finding, RuleSet } from '../model/detections';
 import { FolderIndex } from '../model/folderIndex';
+import { folderFindings } from '../model/folderIndex/folderFindings';
 import {
-  documentEventFindings,
-  EventFindings,
   EXPORT_FORMATS,
-  indexEventFindings,
   ExportEvent,
-  exportEventOf,
   exportText,
+  findingTitles,
   selectDocumentEvents,
   selectFolderEvents,
   timelineOfDocuments,
   timelineOfFolder,
+  RuleSeries,
   TimelineRequestOptions,
 } from '../model/timeline';
 import { EventSelectionParams, ExportEventsParams, ExportEventsResult, TimelineParams, TimelineResult } from '../protocol';
 import { EventTreeInput, EventTreeInputs, normalizeFilter, normalizeGroupBy } from './eventTree';
-
-/** The Sigma rules' findings, as the Findings view reads them. */
-export interface TimelineDetections {
-  readonly enabled: boolean;
-  readonly rules: RuleSet;
-  findings(input: EventTreeInput): readonly Finding[];
-}
 
 /** Where the selection's events live. */
 export interface TimelineEnvironment {
@@ -40,17 +32,17 @@ export interface TimelineEnvironment {
   folderIndexOf(uri: string): FolderIndex | undefined;
   /** Reads a file of a folder index again, as a model (undefined with a reason when it cannot). */
   readIndexedFile(path: string): Promise<CloudTrailDocument | string>;
-  detections: TimelineDetections;
+  /** The Sigma rules and their findings in an open document; undefined when detections are off. */
+  detections(): TimelineDetections | undefined;
 }
 
-/** The findings of the documents, in the order given; undefined when detections are off. */
-function findingsOfDocuments(inputs: readonly EventTreeInput[], detections: TimelineDetections): EventFindings | undefined {
-  return detections.enabled ? documentEventFindings(detections.rules, inputs.map((input) => detections.findings(input))) : undefined;
+export interface TimelineDetections {
+  rules: RuleSet;
+  findingsOf(input: EventTreeInput): readonly Finding[];
 }
 
-/** The findings the folder index gathered while reading its logs (none are read again). */
-function findingsOfFolder(index: FolderIndex, detections: TimelineDetections): EventFindings | undefined {
-  return detections.enabled ? indexEventFindings(index, detections.rules) : undefined;
+function ruleSeries(rules: RuleSet): RuleSeries[] {
+  return rules.rules.map((definition) => ({ key: definition.metadata.id, label: definition.metadata.title }));
 }
 
 const gunzip = promisify(zlib.gunzip);
@@ -101,24 +93,25 @@ export function computeTimeline(params: TimelineParams, env: TimelineEnvironment
   const to = readTime(params.to, 'to');
   if (from !== undefined) options.from = from;
   if (to !== undefined) options.to = to;
-  const seriesBy: unknown = params.seriesBy;
-  if (seriesBy !== undefined && seriesBy !== 'grouping' && seriesBy !== 'findingRule') throw invalid("`seriesBy` must be 'grouping' or 'findingRule'.");
-  if (params.seriesBy === 'findingRule') options.byFindingRule = true;
-  const detections = env.detections.enabled;
+  const detections = env.detections();
+  if (params.seriesByRule === true) options.seriesByRule = true;
   if (params.folder !== undefined) {
     const index = env.folderIndexOf(params.folder);
     if (!index) return null;
-    const findings = findingsOfFolder(index, env.detections);
-    return { ...timelineOfFolder(index, { ...options, ...(findings ? { findings } : {}) }), detections, source: describeSource(params, 0) };
+    const found = detections && { rules: ruleSeries(detections.rules), findings: folderFindings(index, detections.rules) };
+    return { ...timelineOfFolder(index, options, found), source: describeSource(params, 0) };
   }
   const inputs = inputsOf(params, env.documentsOf);
   if (inputs.length === 0) return null;
-  const findings = findingsOfDocuments(inputs, env.detections);
-  const timeline = timelineOfDocuments(
-    inputs.map((input) => input.model),
-    { ...options, ...(findings ? { findings } : {}) },
-  );
-  return { ...timeline, detections, source: describeSource(params, inputs.length) };
+  const found = detections && { rules: ruleSeries(detections.rules), byDocument: inputs.map((input) => detections.findingsOf(input)) };
+  return {
+    ...timelineOfDocuments(
+      inputs.map((input) => input.model),
+      options,
+      found,
+    ),
+    source: describeSource(params, inputs.length),
+  };
 }
 
 export async function exportEvents(params: ExportEventsParams, env: TimelineEnvironment): Promise<ExportEventsResult | null> {
@@ -129,18 +122,29 @@ export async function exportEvents(params: ExportEventsParams, env: TimelineEnvi
     const index = env.folderIndexOf(params.folder);
     if (!index) return null;
     const picked = selectFolderEvents(index, selection);
+    const detections = env.detections();
+    const titlesByFile = new Map<string, Map<number, string[]>>();
+    if (detections) {
+      const byFile = new Map<string, { record: number; rule: number }[]>();
+      for (const finding of folderFindings(index, detections.rules)) {
+        const list = byFile.get(finding.file.path) ?? [];
+        list.push({ record: finding.entry, rule: finding.rule });
+        byFile.set(finding.file.path, list);
+      }
+      for (const [path, findings] of byFile) titlesByFile.set(path, findingTitles(detections.rules, findings));
+    }
     const documents = new Map<string, CloudTrailDocument | string>();
     for (const ref of picked) {
       if (!documents.has(ref.file.path)) documents.set(ref.file.path, await env.readIndexedFile(ref.file.path));
     }
-    const findings = findingsOfFolder(index, env.detections);
     const events: ExportEvent[] = [];
     const problems = new Set<string>();
     for (const ref of picked) {
       const document = documents.get(ref.file.path);
       // The index keeps where each record starts in the decompressed text; the record there is the event.
       const record = typeof document === 'object' ? recordAt(document, ref.file.entries.start[ref.index]) : undefined;
-      if (record) events.push(exportEventOf(record, ref.file.path, findings?.titlesOf(ref.file, ref.index)));
+      const findings = titlesByFile.get(ref.file.path)?.get(ref.index);
+      if (record) events.push({ record, file: ref.file.path, ...(findings ? { findings } : {}) });
       else problems.add(`${ref.file.path}: ${typeof document === 'string' ? document : 'the file changed since it was indexed'}`);
     }
     return { text: exportText(params.format, events), events: events.length, problems: [...problems] };
@@ -151,10 +155,12 @@ export async function exportEvents(params: ExportEventsParams, env: TimelineEnvi
     inputs.map((input) => input.model),
     selection,
   );
-  const findings = findingsOfDocuments(inputs, env.detections);
-  const events = picked.map((event) =>
-    exportEventOf(event.record, inputs[event.documentIndex].document.uri, findings?.titlesOf(event.documentIndex, event.record.index)),
-  );
+  const detections = env.detections();
+  const titles = inputs.map((input) => (detections ? findingTitles(detections.rules, detections.findingsOf(input)) : new Map<number, string[]>()));
+  const events = picked.map((event): ExportEvent => {
+    const findings = titles[event.documentIndex].get(event.record.index);
+    return { record: event.record, file: inputs[event.documentIndex].document.uri, ...(findings ? { findings } : {}) };
+  });
   return { text: exportText(params.format, events), events: events.length, problems: [] };
 }
 

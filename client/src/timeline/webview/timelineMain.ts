@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import { isDrawableTimeline, ToWebview } from '../messages';
-import type { TimelineResult, TimelineSeriesBy } from '../../../../server/src/protocol';
+import type { TimelineResult } from '../../../../server/src/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -27,13 +27,12 @@ const messageLine = element('message');
 const legendHost = element('legend');
 const hoverLine = element('hover');
 const tableButton = element('toggleTable');
-const findingRuleButton = element('byFindingRule');
+const byRuleButton = element('byRule');
 
 let timeline: TimelineResult | null = null;
 let chart: uPlot | undefined;
 let marked: number | null = null;
 let showTable = saved.table;
-let seriesBy: TimelineSeriesBy = 'grouping';
 
 /** A message from the extension, checked: anything else is ignored. */
 function readExtensionMessage(data: unknown): ToWebview | undefined {
@@ -137,13 +136,12 @@ function chartData(data: TimelineResult): { aligned: uPlot.AlignedData; series: 
     value: (_u, v) => (Number.isFinite(v) ? String(v) : ''),
   });
   aligned.push(data.failed.map((count) => (count > 0 ? count : null)));
-  // Findings are hollow rings beside the failed calls' dots: both can fall on one bucket.
-  const findingsColor = themeColor('--vscode-charts-yellow', '#cca700');
+  const findingColor = themeColor('--vscode-charts-yellow', '#cca700');
   series.push({
-    label: 'findings',
-    stroke: findingsColor,
+    label: 'events with findings',
+    stroke: findingColor,
     width: 0,
-    points: { show: true, size: 9, width: 2, fill: 'transparent', stroke: findingsColor },
+    points: { show: true, size: 8, fill: 'transparent', stroke: findingColor, width: 2 },
     value: (_u, v) => (Number.isFinite(v) ? String(v) : ''),
   });
   aligned.push(data.findings.map((count) => (count > 0 ? count : null)));
@@ -218,9 +216,7 @@ function showHover(bucket: number | null): void {
   const from = timeline.start + bucket * timeline.bucketMs;
   const parts = timeline.series.map((series, position) => ({ label: series.label, count: timeline?.counts[position][bucket] ?? 0 })).filter((part) => part.count > 0);
   const counts = parts.map((part) => `${part.label}: ${part.count}`).join(' · ');
-  const findings = timeline.findings[bucket] ? `, ${timeline.findings[bucket]} findings` : '';
-  const unit = seriesBy === 'findingRule' ? 'findings' : 'events';
-  hoverLine.textContent = `${formatUtc(from)} (${formatLocal(from)}) · ${bucketTotal(timeline, bucket)} ${unit}${timeline.failed[bucket] ? `, ${timeline.failed[bucket]} failed` : ''}${seriesBy === 'findingRule' ? '' : findings}${counts ? ` — ${counts}` : ''}`;
+  hoverLine.textContent = `${formatUtc(from)} (${formatLocal(from)}) · ${bucketTotal(timeline, bucket)} events${timeline.failed[bucket] ? `, ${timeline.failed[bucket]} failed` : ''}${timeline.findings[bucket] ? `, ${timeline.findings[bucket]} with findings` : ''}${counts ? ` — ${counts}` : ''}`;
 }
 
 function renderLegend(data: TimelineResult): void {
@@ -235,21 +231,6 @@ function renderLegend(data: TimelineResult): void {
     item.append(swatch, text);
     legendHost.append(item);
   });
-  const marks: [string, string, number][] = [
-    ['failed', 'failed calls', data.failed.reduce((sum, count) => sum + count, 0)],
-    ['findings', 'findings', data.findings.reduce((sum, count) => sum + count, 0)],
-  ];
-  for (const [kind, label, total] of marks) {
-    if (total === 0) continue;
-    const item = document.createElement('span');
-    item.className = 'legend-item';
-    const swatch = document.createElement('span');
-    swatch.className = `swatch ${kind}`;
-    const text = document.createElement('span');
-    text.textContent = `${label} (${total})`;
-    item.append(swatch, text);
-    legendHost.append(item);
-  }
 }
 
 function renderTable(): void {
@@ -260,11 +241,10 @@ function renderTable(): void {
   const data = timeline;
   const table = document.createElement('table');
   const caption = document.createElement('caption');
-  const unit = seriesBy === 'findingRule' ? 'Findings' : 'Events';
-  caption.textContent = `${unit} per ${describeStep(data.bucketMs)} (UTC). Press Enter on a row to show its events.`;
+  caption.textContent = `Events per ${describeStep(data.bucketMs)} (UTC). Press Enter on a row to show its events.`;
   table.append(caption);
   const head = table.createTHead().insertRow();
-  for (const name of ['Time (UTC)', unit, 'Failed', 'Findings', ...data.series.map((series) => series.label)]) {
+  for (const name of ['Time (UTC)', 'Events', 'Failed', 'With findings', ...data.series.map((series) => series.label)]) {
     const cell = document.createElement('th');
     cell.scope = 'col';
     cell.textContent = name;
@@ -336,9 +316,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!message) return;
   if (message.type === 'data') {
     timeline = isDrawableTimeline(message.timeline) ? message.timeline : null;
-    seriesBy = message.seriesBy === 'findingRule' ? 'findingRule' : 'grouping';
-    findingRuleButton.setAttribute('aria-pressed', String(seriesBy === 'findingRule'));
     messageLine.textContent = typeof message.message === 'string' ? message.message : '';
+    byRuleButton.setAttribute('aria-pressed', String(message.seriesByRule));
     document.body.classList.remove('busy');
     draw();
   } else if (message.type === 'mark') {
@@ -358,10 +337,10 @@ element('resetView').addEventListener('click', () => {
   vscode.postMessage({ type: 'resetView' });
 });
 element('clearRange').addEventListener('click', () => { vscode.postMessage({ type: 'clearRange' }); });
-findingRuleButton.addEventListener('click', () => {
-  vscode.postMessage({ type: 'seriesBy', by: seriesBy === 'findingRule' ? 'grouping' : 'findingRule' });
-});
 element('export').addEventListener('click', () => { vscode.postMessage({ type: 'export' }); });
+byRuleButton.addEventListener('click', () => {
+  vscode.postMessage({ type: 'seriesByRule', on: byRuleButton.getAttribute('aria-pressed') !== 'true' });
+});
 tableButton.addEventListener('click', () => {
   showTable = !showTable;
   saveState(saved.view);

@@ -1,4 +1,3 @@
 export * from './timeBuckets';
 export * from './timelineSources';
 export * from './exportRows';
-export * from './eventFindings';

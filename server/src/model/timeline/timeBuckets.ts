@@ -21,8 +21,8 @@ export const OTHER_SERIES_KEY = '\u0000other';
 
 /**
  * The events to draw, column by column: one entry per event, its time (milliseconds since 1970,
- * NaN when unreadable), the position of its series in `series`, whether it failed and how many
- * Sigma rules matched it. Typed
+ * NaN when unreadable), the position of its series in `series`, whether it failed and whether a
+ * detection rule matched it. Typed
  * arrays, so that a folder of a million events costs a few megabytes and no object per event.
  */
 export interface TimelineColumns {
@@ -30,7 +30,7 @@ export interface TimelineColumns {
   times: Float64Array;
   seriesOf: Uint32Array;
   failed: Uint8Array;
-  findings: Uint16Array;
+  found: Uint8Array;
   series: readonly { key: string; label: string }[];
 }
 
@@ -39,26 +39,26 @@ export class ColumnsBuilder {
   private readonly times: Float64Array;
   private readonly seriesOf: Uint32Array;
   private readonly failed: Uint8Array;
-  private readonly findings: Uint16Array;
+  private readonly found: Uint8Array;
   private count = 0;
 
   constructor(capacity: number, private readonly series: readonly { key: string; label: string }[]) {
     this.times = new Float64Array(capacity);
     this.seriesOf = new Uint32Array(capacity);
     this.failed = new Uint8Array(capacity);
-    this.findings = new Uint16Array(capacity);
+    this.found = new Uint8Array(capacity);
   }
 
-  add(time: number, series: number, failed: boolean, findings = 0): void {
+  add(time: number, series: number, failed: boolean, found = false): void {
     const i = this.count++;
     this.times[i] = time;
     this.seriesOf[i] = series;
     this.failed[i] = failed ? 1 : 0;
-    this.findings[i] = Math.min(findings, 0xffff);
+    this.found[i] = found ? 1 : 0;
   }
 
   build(): TimelineColumns {
-    return { count: this.count, times: this.times, seriesOf: this.seriesOf, failed: this.failed, findings: this.findings, series: this.series };
+    return { count: this.count, times: this.times, seriesOf: this.seriesOf, failed: this.failed, found: this.found, series: this.series };
   }
 }
 
@@ -81,7 +81,7 @@ export interface TimelineData {
   counts: number[][];
   /** Failed calls (with an errorCode) per bucket, all series together. */
   failed: number[];
-  /** Findings (an event and a Sigma rule it matched) per bucket, all series together: marked as failed calls are. */
+  /** Entries that a detection rule matched, per bucket, all series together. */
   findings: number[];
   /** Events counted in the buckets (one in several series, by its tactics, in each), and those left out because their time is unreadable. */
   total: number;
@@ -110,7 +110,7 @@ export function chooseBucketMs(span: number, target: number): number {
 
 /** Counts the events of every series into time buckets. Linear in the number of events. */
 export function buildTimeline(columns: TimelineColumns, options: TimelineOptions = {}): TimelineData {
-  const { times, seriesOf, failed: failedOf, findings: findingsOf, count } = columns;
+  const { times, seriesOf, failed: failedOf, found: foundOf, count } = columns;
   const perSeries = new Float64Array(columns.series.length);
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
@@ -165,7 +165,7 @@ export function buildTimeline(columns: TimelineColumns, options: TimelineOptions
     const bucket = Math.floor((time - start) / bucketMs);
     counts[target][bucket]++;
     if (failedOf[i] === 1) failed[bucket]++;
-    findings[bucket] += findingsOf[i];
+    if (foundOf[i] === 1) findings[bucket]++;
     total++;
   }
   const series: TimelineSeries[] = shown.map(({ key, label, count: events }) => ({ key, label, count: events }));
