@@ -14,6 +14,7 @@ import {
   sortByTime,
 } from '../../server/src/model';
 import { listFixtures, readFixture } from '../fixtures';
+import { groupedIdentities, identityKeyOf } from '../identityOracle';
 import { defined } from '../defined';
 
 // The expectations below are computed with JSON.parse and rules written out here again, not with
@@ -40,13 +41,6 @@ function rawRecords(text: string): Json[] {
   return [object];
 }
 
-function identityKeyOf(identity: Json | undefined): string {
-  if (!identity) return '(no identity)';
-  if (identity.arn) return identity.arn as string;
-  if (identity.invokedBy) return identity.invokedBy as string;
-  if (identity.type && identity.principalId) return `${identity.type as string}:${identity.principalId as string}`;
-  return '(no identity)';
-}
 
 function roleKeyOf(identity: Json | undefined): string | undefined {
   if (!identity) return undefined;
@@ -56,43 +50,6 @@ function roleKeyOf(identity: Json | undefined): string | undefined {
   const issuer = ((identity.sessionContext as Json | undefined)?.sessionIssuer as Json | undefined)?.arn as string | undefined;
   if (issuer) return issuer;
   return assumed?.[1];
-}
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-/**
- * The identity a record is grouped under: a record whose userIdentity has no arn (nor invokedBy)
- * takes the identity of the one principal with an arn that has its principalId (same account) or
- * its accessKeyId; with none or several, its own.
- */
-function groupedIdentities(records: Json[]): (Json | undefined)[] {
-  const holders = new Map<string, Map<string, Json>>();
-  const hold = (tie: string, identity: Json): void => {
-    const principals = holders.get(tie) ?? new Map<string, Json>();
-    principals.set(identityKeyOf(identity), identity);
-    holders.set(tie, principals);
-  };
-  for (const record of records) {
-    const identity = record.userIdentity as Json | undefined;
-    const arn = text(identity?.arn);
-    if (!identity || !arn) continue;
-    const account = text(identity.accountId) ?? text(arn.split(':')[4]);
-    if (text(identity.principalId) && account) hold(`principal ${account} ${String(identity.principalId)}`, identity);
-    if (text(identity.accessKeyId)) hold(`key ${String(identity.accessKeyId)}`, identity);
-  }
-  return records.map((record) => {
-    const identity = record.userIdentity as Json | undefined;
-    if (!identity || text(identity.arn) || text(identity.invokedBy)) return identity;
-    const found = new Map<string, Json>();
-    const principalId = text(identity.principalId);
-    const account = text(identity.accountId);
-    const accessKeyId = text(identity.accessKeyId);
-    for (const [key, holder] of [
-      ...(principalId && account ? (holders.get(`principal ${account} ${principalId}`) ?? []) : []),
-      ...(accessKeyId ? (holders.get(`key ${accessKeyId}`) ?? []) : []),
-    ]) found.set(key, holder);
-    return found.size === 1 ? [...found.values()][0] : identity;
-  });
 }
 
 /** Expected groups: "key > key > key" -> [events, failed events], for every level. */
