@@ -1,12 +1,13 @@
 import { acmOperation, ACM_ACME_EVENT_SOURCE, ACM_EVENT_SOURCE } from '../acm/acmApiModel';
 import { acmeProtocolEvent } from '../explain/acmeProtocolEvents';
-import { iamPrefixForEventSource, iamServiceExists, resolveIamActions } from '../iam';
+import { iamPrefixForEventSource, iamServiceExists, permissionOnlyAction, resolveIamActions } from '../iam';
 import { EventCatalog } from './ruleSet';
 
 /**
  * What CloudTrail can write, as far as the model knows: the ACM API model and the ACME events of
  * ACM decide for their two services, the IAM service authorization data for the others. A
- * service the IAM data does not list is not judged.
+ * service the IAM data does not list is not judged. Permission-only IAM actions (iam:PassRole)
+ * are told apart: the IAM data lists them, but no event has their name.
  */
 export const cloudTrailEventCatalog: EventCatalog = {
   sourceExists(eventSource) {
@@ -23,4 +24,5 @@ export const cloudTrailEventCatalog: EventCatalog = {
     if (prefix === undefined || !iamServiceExists(prefix)) return undefined;
     return resolveIamActions(eventSource, eventName).kind !== 'unknown';
   },
+  permissionOnly: permissionOnlyAction,
 };

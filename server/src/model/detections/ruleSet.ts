@@ -5,6 +5,7 @@ import { EventFields } from './eventFields';
 import { literalConstraint } from './literals';
 import { correlate, CorrelationObservation, CorrelationPlan, planCorrelations } from './correlation';
 import { ParsedRule, parseRuleFile, RuleFileInput } from './ruleLoader';
+import { PermissionOnlyAction } from '../iam/permissionOnlyActions';
 import { ConditionNode, Finding, RuleDefinition, RuleOrigin, RuleProblem, SelectionDefinition } from './types';
 
 /**
@@ -17,6 +18,8 @@ import { ConditionNode, Finding, RuleDefinition, RuleOrigin, RuleProblem, Select
 export interface EventCatalog {
   eventExists(eventSource: string | undefined, eventName: string): boolean | undefined;
   sourceExists(eventSource: string): boolean | undefined;
+  /** The IAM permission an event name stands for when no API operation has that name (iam:PassRole). */
+  permissionOnly?(eventSource: string | undefined, eventName: string): PermissionOnlyAction | undefined;
 }
 
 export interface RuleFileReport {
@@ -142,7 +145,7 @@ export class RuleSet {
           }
         }
         if (options.catalog && rule.definition.detection) {
-          report.problems.push(...unknownEventWarnings(rule.definition.detection.selections, options.catalog));
+          report.problems.push(...unknownEventWarnings(rule.definition.detection.selections, rule.valueSpans, options.catalog));
         }
       }
     }
@@ -321,7 +324,7 @@ function compileCondition(node: ConditionNode, tests: ReadonlyMap<string, FieldT
 }
 
 /** Warnings for eventName and eventSource values that CloudTrail never writes, as far as the catalog knows. */
-function unknownEventWarnings(selections: readonly SelectionDefinition[], catalog: EventCatalog): RuleProblem[] {
+function unknownEventWarnings(selections: readonly SelectionDefinition[], valueSpans: ParsedRule['valueSpans'], catalog: EventCatalog): RuleProblem[] {
   const warnings: RuleProblem[] = [];
   for (const selection of selections) {
     if (selection.kind !== 'fields') continue;
@@ -340,9 +343,19 @@ function unknownEventWarnings(selections: readonly SelectionDefinition[], catalo
       }
       for (const condition of alternative) {
         if (condition.field !== 'eventName' || condition.modifiers.length > 0) continue;
-        for (const name of condition.values) {
-          if (typeof name !== 'string' || /[*?]/.test(name)) continue;
+        condition.values.forEach((name, position) => {
+          if (typeof name !== 'string' || /[*?]/.test(name)) return;
           const candidates = sources.length > 0 ? sources : [undefined];
+          const permission = candidates.map((source) => catalog.permissionOnly?.(source, name)).find((found) => found !== undefined);
+          if (permission) {
+            warnings.push({
+              code: 'sigma-permission-only',
+              severity: 'warning',
+              message: `CloudTrail does not record ${name} as an event; it is a permission (${permission.action}) checked when ${permission.checkedWhen}: this value never matches. Match ${permission.matchInstead}.`,
+              span: valueSpans.get(condition)?.[position] ?? condition.span,
+            });
+            return;
+          }
           const verdicts = candidates.map((source) => catalog.eventExists(source, name));
           if (verdicts.every((verdict) => verdict === false)) {
             const where = sources.length > 0 ? ` from ${sources.join(' or ')}` : '';
@@ -353,7 +366,7 @@ function unknownEventWarnings(selections: readonly SelectionDefinition[], catalo
               span: condition.span,
             });
           }
-        }
+        });
       }
     }
   }

@@ -20,6 +20,8 @@ export {
 } from './iamData';
 export type { IamActionInfo, IamResourceType } from './iamData';
 export { eventSourcePrefix, iamPrefixForEventSource, resolveIamActions, undatedOperationName } from './resolve';
+export { permissionOnlyAction } from './permissionOnlyActions';
+export type { PermissionOnlyAction } from './permissionOnlyActions';
 export type { IamResolution } from './resolve';
 export {
   ACCESS_LEVEL_ORDER,
