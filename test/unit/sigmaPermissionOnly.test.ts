@@ -12,14 +12,19 @@ function problemsOf(text: string): ReturnType<typeof RuleSet.load>['files'][numb
 
 describe('sigma: permission-only IAM actions named as events', () => {
   it('warns at the value of eventName: PassRole, with what to match instead', () => {
-    const text = ruleText('    sel:\n        eventSource: iam.amazonaws.com\n        eventName:\n            - CreateRole\n            - PassRole\n    condition: sel');
+    const text = ruleText(
+      '    sel:\n        eventSource: iam.amazonaws.com\n        eventName:\n            - CreateRole\n            - PassRole\n    condition: sel',
+    );
     const warnings = problemsOf(text).filter((problem) => problem.code === 'sigma-permission-only');
     assert.equal(warnings.length, 1);
     const [warning] = warnings;
     assert.equal(warning.severity, 'warning');
     assert.equal(warning.span.start, text.indexOf('PassRole'));
     assert.equal(warning.span.end, text.indexOf('PassRole') + 'PassRole'.length);
-    assert.match(warning.message, /^CloudTrail does not record PassRole as an event; it is a permission \(iam:PassRole\) checked when a call hands a role to an AWS service/);
+    assert.match(
+      warning.message,
+      /^CloudTrail does not record PassRole as an event; it is a permission \(iam:PassRole\) checked when a call hands a role to an AWS service/,
+    );
     assert.match(warning.message, /RunInstances/);
     assert.ok(!problemsOf(text).some((problem) => problem.code === 'sigma-unknown-event'), 'one warning for the value, not two');
   });
