@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CloudTrailDocument } from '../model';
+import { CloudTrailDocument, eventTimeMs, timeRangeOf } from '../model';
 import { FolderIndex, folderFindings } from '../model/folderIndex';
 import { LineIndex } from '../model/lineIndex';
 import { Finding, RuleDefinition, RuleSet } from '../model/detections';
@@ -94,7 +94,7 @@ export function folderFindingsTree(params: FindingsParams, index: FolderIndex, s
     return { rules: [], groups: [], total: 0, enabled: false };
   }
   const order = new Map(index.files().map((file, position) => [file, position]));
-  const found = folderFindings(index, source.rules).sort(
+  const found = [...folderFindings(index, source.rules)].sort(
     (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.entry - b.entry || a.rule - b.rule,
   );
   const placed = found.map((finding): PlacedFinding => {
@@ -140,12 +140,17 @@ export async function rereadFolderFindingsTree(
 function groupFindings(placed: readonly PlacedFinding[], params: FindingsParams, ruleSet: RuleSet, showFile: boolean): FindingsResult {
   const groupBy: FindingsGrouping = params.groupBy === 'tactic' || params.groupBy === 'identity' ? params.groupBy : 'rule';
   const limit = typeof params.limit === 'number' && params.limit >= 0 ? params.limit : DEFAULT_FINDING_LIMIT;
+  const range = timeRangeOf({
+    ...(typeof params.from === 'string' ? { from: params.from } : {}),
+    ...(typeof params.to === 'string' ? { to: params.to } : {}),
+  });
   const groups = new Map<string, FindingGroup>();
   const usedRules = new Map<number, FindingRule>();
   let total = 0;
   for (const finding of placed) {
     const definition = ruleSet.rules.at(finding.rule);
     if (definition === undefined) continue;
+    if (range && !range.contains(eventTimeMs(finding.fields))) continue;
     total++;
     if (!usedRules.has(finding.rule)) usedRules.set(finding.rule, findingRule(finding.rule, definition));
     const event = eventRef(finding.record, finding.fields, finding.range);

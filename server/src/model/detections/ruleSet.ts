@@ -5,7 +5,6 @@ import { EventFields } from './eventFields';
 import { literalConstraint } from './literals';
 import { correlate, CorrelationObservation, CorrelationPlan, planCorrelations } from './correlation';
 import { ParsedRule, parseRuleFile, RuleFileInput } from './ruleLoader';
-import { PermissionOnlyAction } from '../iam/permissionOnlyActions';
 import { ConditionNode, Finding, RuleDefinition, RuleOrigin, RuleProblem, SelectionDefinition } from './types';
 
 /**
@@ -18,8 +17,8 @@ import { ConditionNode, Finding, RuleDefinition, RuleOrigin, RuleProblem, Select
 export interface EventCatalog {
   eventExists(eventSource: string | undefined, eventName: string): boolean | undefined;
   sourceExists(eventSource: string): boolean | undefined;
-  /** The IAM permission an event name stands for when no API operation has that name (iam:PassRole). */
-  permissionOnly?(eventSource: string | undefined, eventName: string): PermissionOnlyAction | undefined;
+  /** Why CloudTrail never writes this event, when the catalog knows a reason worth telling. */
+  absenceReason?(eventSource: string | undefined, eventName: string): string | undefined;
 }
 
 export interface RuleFileReport {
@@ -145,7 +144,7 @@ export class RuleSet {
           }
         }
         if (options.catalog && rule.definition.detection) {
-          report.problems.push(...unknownEventWarnings(rule.definition.detection.selections, rule.valueSpans, options.catalog));
+          report.problems.push(...unknownEventWarnings(rule.definition.detection.selections, options.catalog));
         }
       }
     }
@@ -324,7 +323,7 @@ function compileCondition(node: ConditionNode, tests: ReadonlyMap<string, FieldT
 }
 
 /** Warnings for eventName and eventSource values that CloudTrail never writes, as far as the catalog knows. */
-function unknownEventWarnings(selections: readonly SelectionDefinition[], valueSpans: ParsedRule['valueSpans'], catalog: EventCatalog): RuleProblem[] {
+function unknownEventWarnings(selections: readonly SelectionDefinition[], catalog: EventCatalog): RuleProblem[] {
   const warnings: RuleProblem[] = [];
   for (const selection of selections) {
     if (selection.kind !== 'fields') continue;
@@ -343,30 +342,24 @@ function unknownEventWarnings(selections: readonly SelectionDefinition[], valueS
       }
       for (const condition of alternative) {
         if (condition.field !== 'eventName' || condition.modifiers.length > 0) continue;
-        condition.values.forEach((name, position) => {
-          if (typeof name !== 'string' || /[*?]/.test(name)) return;
+        for (const name of condition.values) {
+          if (typeof name !== 'string' || /[*?]/.test(name)) continue;
           const candidates = sources.length > 0 ? sources : [undefined];
-          const permission = candidates.map((source) => catalog.permissionOnly?.(source, name)).find((found) => found !== undefined);
-          if (permission) {
-            warnings.push({
-              code: 'sigma-permission-only',
-              severity: 'warning',
-              message: `CloudTrail does not record ${name} as an event; it is a permission (${permission.action}) checked when ${permission.checkedWhen}: this value never matches. Match ${permission.matchInstead}.`,
-              span: valueSpans.get(condition)?.[position] ?? condition.span,
-            });
-            return;
-          }
           const verdicts = candidates.map((source) => catalog.eventExists(source, name));
           if (verdicts.every((verdict) => verdict === false)) {
             const where = sources.length > 0 ? ` from ${sources.join(' or ')}` : '';
+            const reason = candidates.map((source) => catalog.absenceReason?.(source, name)).find((text) => text !== undefined);
             warnings.push({
               code: 'sigma-unknown-event',
               severity: 'warning',
-              message: `CloudTrail writes no event named ${JSON.stringify(name)}${where} that this extension knows of: this value may never match.`,
+              message:
+                reason === undefined
+                  ? `CloudTrail writes no event named ${JSON.stringify(name)}${where} that this extension knows of: this value may never match.`
+                  : `CloudTrail never writes an event named ${JSON.stringify(name)}: ${reason} This value never matches.`,
               span: condition.span,
             });
           }
-        });
+        }
       }
     }
   }
