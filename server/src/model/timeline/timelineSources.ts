@@ -99,13 +99,14 @@ export function timelineOfDocuments(documents: readonly CloudTrailDocument[], op
   return buildTimeline(columns.build(), options);
 }
 
-/**
- * The timeline of a folder index: one pass over its entries, no object per event. Findings are
- * flags per entry; by rule, each finding of a shown event is one entry of its rule's series.
- */
-export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions, found?: FolderTimelineFindings): TimelineData {
+/** Flags of the entries with findings, per file, built once per list of findings (the server keeps one per index version). */
+const flagsOfFindings = new WeakMap<FolderTimelineFindings['findings'], Map<IndexedFile, Uint8Array>>();
+
+function findingFlags(findings: FolderTimelineFindings['findings']): Map<IndexedFile, Uint8Array> {
+  const known = flagsOfFindings.get(findings);
+  if (known) return known;
   const flagged = new Map<IndexedFile, Uint8Array>();
-  for (const { file, entry } of found?.findings ?? []) {
+  for (const { file, entry } of findings) {
     let flags = flagged.get(file);
     if (!flags) {
       flags = new Uint8Array(file.entries.count);
@@ -113,13 +114,29 @@ export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOpt
     }
     flags[entry] = 1;
   }
+  flagsOfFindings.set(findings, flagged);
+  return flagged;
+}
+
+/**
+ * The timeline of a folder index: one pass over its entries, no object per event. Findings are
+ * flags per entry; by rule, each finding of a shown event is one entry of its rule's series.
+ */
+export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions, found?: FolderTimelineFindings): TimelineData {
+  const flagged = found ? findingFlags(found.findings) : new Map<IndexedFile, Uint8Array>();
   const bySeries = options.seriesByRule === true;
   const grouping = groupFolderEvents(index, { groupBy: !bySeries && options.groupBy ? [options.groupBy] : [], filter: options.filter });
   const failedAt = (file: IndexedFile, i: number): boolean => file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT;
   if (!bySeries) {
     const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
+    let flagsFile: IndexedFile | undefined;
+    let flags: Uint8Array | undefined;
     grouping.visitMatched((file, i, topGroup) => {
-      columns.add(file.entries.time[i], topGroup, failedAt(file, i), flagged.get(file)?.[i] === 1);
+      if (file !== flagsFile) {
+        flagsFile = file;
+        flags = flagged.get(file);
+      }
+      columns.add(file.entries.time[i], topGroup, failedAt(file, i), flags?.[i] === 1);
     });
     return buildTimeline(columns.build(), options);
   }
