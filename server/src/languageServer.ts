@@ -21,7 +21,7 @@ import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { DetectionService, detectionSettings } from './features/detections';
 import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
-import { filterSql, folderFindingsTree, findingsTree, ruleSql } from './features/findings';
+import { filterSql, folderFindingsTree, findingsTree, rereadFolderFindingsTree, ruleSql } from './features/findings';
 import { hoverAt, systemHoverEnvironment } from './features/hover';
 import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
 import { iamCatalogue } from './model/iam/policy/iamCatalogue';
@@ -353,8 +353,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       const index = folderIndexes.indexOf(params.folder);
       if (!index) return null;
       try {
+        // The index's workers checked the events as they read them; only when the rules changed
+        // since (or were off then) are the logs read again.
+        const rulesKey = detections.ruleSource()?.key;
+        if (index.files().every((file) => file.profiles.length === 0 || file.detections?.rulesKey === rulesKey)) {
+          return folderFindingsTree(params, index, detections);
+        }
         const files = index.files().map((file) => file.path);
-        return await folderFindingsTree(params, files, (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)), detections);
+        return await rereadFolderFindingsTree(params, files, (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)), detections);
       } catch (error) {
         log(formatError(`Error while listing the findings of ${params.folder}`, error));
         throw error;

@@ -94,7 +94,7 @@ describe('Findings and SQL from the real server', () => {
     assert.match(markdown, /TrailDiscover by Adan Alvarez/);
   });
 
-  it('lists the findings of a folder index, reading its logs (compressed too) again', async () => {
+  it('lists the findings of a folder index (compressed logs too), as its workers found them', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'findings-folder-'));
     try {
       fs.writeFileSync(path.join(folder, 'delete.json.gz'), zlib.gzipSync(readFixture(DELETE_TRAIL)));

@@ -4,7 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeFinding, OPEN_FINDING_COMMAND } from '../../client/src/findings/findingItems';
 import { FindingGroupNode, FindingNode, FindingsServer, FindingsTreeModel } from '../../client/src/findings/findingsModel';
 import { OpenCloudTrailDocuments } from '../../client/src/eventTree/eventTreeModel';
-import { FindingsInput, findingsTree, FindingsSource, folderFindingsTree } from '../../server/src/features/findings';
+import { FindingsInput, findingsTree, FindingsSource, rereadFolderFindingsTree } from '../../server/src/features/findings';
 import { CloudTrailDocument, parseCloudTrail } from '../../server/src/model';
 import { RuleSet } from '../../server/src/model/detections';
 import { bundledRulesDirectory, readRuleFiles } from '../../server/src/model/detections/ruleFiles';
@@ -36,7 +36,7 @@ class FakeServer implements FindingsServer {
     if (params.folder !== undefined) {
       // A folder index of the open texts, read back by path.
       const byPath = new Map([...this.inputs].map(([uri, input]) => [new URL(uri).pathname, input.model]));
-      return folderFindingsTree(structuredClone(params), [...byPath.keys()], async (path) => byPath.get(path) ?? 'gone', source);
+      return rereadFolderFindingsTree(structuredClone(params), [...byPath.keys()], async (path) => byPath.get(path) ?? 'gone', source);
     }
     return findingsTree(structuredClone(params), (uri) => this.inputs.get(uri), source);
   }

@@ -1,13 +1,15 @@
 import { pathToFileURL } from 'node:url';
+import { Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CloudTrailDocument, eventTimeMs, timeRangeOf } from '../model';
+import { FolderIndex, folderFindings } from '../model/folderIndex';
 import { LineIndex } from '../model/lineIndex';
 import { Finding, RuleDefinition, RuleSet } from '../model/detections';
 import { eventFilterSql } from '../model/detections/sql/eventFilterSql';
 import { sigmaRuleSql } from '../model/detections/sql/sigmaSql';
 import { SqlNotExpressible } from '../model/detections/sql/sqlQuery';
 import { FilterSqlParams, FindingGroup, FindingRef, FindingRule, FindingsGrouping, FindingsParams, FindingsResult, RuleSqlParams, SqlResult } from '../protocol';
-import { eventRef } from './eventRefs';
+import { eventRef, EventFields } from './eventRefs';
 import { normalizeFilter } from './eventTree';
 
 /**
@@ -33,12 +35,15 @@ export interface FindingsInput {
 export const NO_TACTIC_KEY = 'none';
 const NO_TACTIC_LABEL = 'No ATT&CK tactic';
 
-/** The findings of one document, with what is needed to point at their records. */
-interface DocumentFindings {
+/** A finding with what the view shows of its event: the event's fields and range, and its file. */
+interface PlacedFinding {
+  rule: number;
+  record: number;
+  fields: EventFields;
+  range: Range;
   uri: string;
-  model: CloudTrailDocument;
-  findings: readonly Finding[];
-  positionAt(offset: number): { line: number; character: number };
+  /** Other events of a correlation's window. */
+  related: number;
 }
 
 /** The findings of the open documents of the request, grouped. */
@@ -51,20 +56,67 @@ export function findingsTree(params: FindingsParams, inputsOf: (uri: string) => 
   if (!source.enabled) {
     return { rules: [], groups: [], total: 0, enabled: false };
   }
-  const documents = inputs.map((input) => ({
-    uri: input.document.uri,
-    model: input.model,
-    findings: source.findings(input.document, input.model),
-    positionAt: (offset: number) => input.document.positionAt(offset),
-  }));
-  return groupFindings(documents, params, source.rules, inputs.length > 1);
+  const placed: PlacedFinding[] = [];
+  for (const { document, model } of inputs) {
+    placeDocumentFindings(placed, document.uri, model, source.findings(document, model), (offset) => document.positionAt(offset));
+  }
+  return groupFindings(placed, params, source.rules, inputs.length > 1);
+}
+
+function placeDocumentFindings(
+  placed: PlacedFinding[],
+  uri: string,
+  model: CloudTrailDocument,
+  findings: readonly Finding[],
+  positionAt: (offset: number) => { line: number; character: number },
+): void {
+  for (const finding of findings) {
+    const record = model.records.at(finding.record);
+    if (record === undefined) continue;
+    placed.push({
+      rule: finding.rule,
+      record: record.index,
+      fields: record.summary,
+      range: { start: positionAt(record.start), end: positionAt(record.end) },
+      uri,
+      related: finding.related?.filter((index) => index !== finding.record).length ?? 0,
+    });
+  }
 }
 
 /**
- * The findings of every log of a folder index: each file is read again from disk and checked
- * with the rules (the index keeps no record text). Files that cannot be read again are skipped.
+ * The findings of every log of a folder index, as its workers found them while they read the
+ * files (nothing is read again): each event's fields and range come from the index, and the
+ * correlations run over the observations of all its files.
  */
-export async function folderFindingsTree(
+export function folderFindingsTree(params: FindingsParams, index: FolderIndex, source: FindingsSource): FindingsResult {
+  if (!source.enabled) {
+    return { rules: [], groups: [], total: 0, enabled: false };
+  }
+  const order = new Map(index.files().map((file, position) => [file, position]));
+  const found = [...folderFindings(index, source.rules)].sort(
+    (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.entry - b.entry || a.rule - b.rule,
+  );
+  const placed = found.map((finding): PlacedFinding => {
+    const event = index.event(finding.file, finding.entry);
+    return {
+      rule: finding.rule,
+      record: finding.entry,
+      fields: event,
+      range: event.range,
+      uri: pathToFileURL(finding.file.path).href,
+      related: finding.related?.filter((other) => other.file !== finding.file || other.entry !== finding.entry).length ?? 0,
+    };
+  });
+  return groupFindings(placed, params, source.rules, true);
+}
+
+/**
+ * The findings of a folder's logs read again from disk and checked with the rules: for an index
+ * whose files were checked with other rules than the current ones (a rule file changed since).
+ * Files that cannot be read again are skipped.
+ */
+export async function rereadFolderFindingsTree(
   params: FindingsParams,
   files: readonly string[],
   readFile: (path: string) => Promise<CloudTrailDocument | string>,
@@ -73,19 +125,19 @@ export async function folderFindingsTree(
   if (!source.enabled) {
     return { rules: [], groups: [], total: 0, enabled: false };
   }
-  const documents: DocumentFindings[] = [];
+  const placed: PlacedFinding[] = [];
   for (const file of files) {
     const model = await readFile(file);
     if (typeof model === 'string') continue;
     const findings = source.rules.detectDocument(model);
     if (findings.length === 0) continue;
     const lines = new LineIndex(model.text);
-    documents.push({ uri: pathToFileURL(file).href, model, findings, positionAt: (offset) => lines.positionAt(offset) });
+    placeDocumentFindings(placed, pathToFileURL(file).href, model, findings, (offset) => lines.positionAt(offset));
   }
-  return groupFindings(documents, params, source.rules, true);
+  return groupFindings(placed, params, source.rules, true);
 }
 
-function groupFindings(documents: readonly DocumentFindings[], params: FindingsParams, ruleSet: RuleSet, showFile: boolean): FindingsResult {
+function groupFindings(placed: readonly PlacedFinding[], params: FindingsParams, ruleSet: RuleSet, showFile: boolean): FindingsResult {
   const groupBy: FindingsGrouping = params.groupBy === 'tactic' || params.groupBy === 'identity' ? params.groupBy : 'rule';
   const limit = typeof params.limit === 'number' && params.limit >= 0 ? params.limit : DEFAULT_FINDING_LIMIT;
   const range = timeRangeOf({
@@ -95,29 +147,25 @@ function groupFindings(documents: readonly DocumentFindings[], params: FindingsP
   const groups = new Map<string, FindingGroup>();
   const usedRules = new Map<number, FindingRule>();
   let total = 0;
-  for (const document of documents) {
-    for (const finding of document.findings) {
-      const record = document.model.records.at(finding.record);
-      const definition = ruleSet.rules.at(finding.rule);
-      if (record === undefined || definition === undefined) continue;
-      if (range && !range.contains(eventTimeMs(record.summary))) continue;
-      total++;
-      if (!usedRules.has(finding.rule)) usedRules.set(finding.rule, findingRule(finding.rule, definition));
-      const event = eventRef(record.index, record.summary, { start: document.positionAt(record.start), end: document.positionAt(record.end) });
-      if (showFile) event.uri = document.uri;
-      const ref: FindingRef = { rule: finding.rule, event };
-      const related = finding.related?.filter((index) => index !== finding.record).length ?? 0;
-      if (related > 0) ref.related = related;
-      for (const [key, make] of groupKeys(groupBy, finding, definition, record.summary.identity)) {
-        let group = groups.get(key);
-        if (!group) {
-          group = make();
-          groups.set(key, group);
-        }
-        group.count++;
-        if (group.findings.length < limit) group.findings.push(ref);
-        else group.moreFindings = (group.moreFindings ?? 0) + 1;
+  for (const finding of placed) {
+    const definition = ruleSet.rules.at(finding.rule);
+    if (definition === undefined) continue;
+    if (range && !range.contains(eventTimeMs(finding.fields))) continue;
+    total++;
+    if (!usedRules.has(finding.rule)) usedRules.set(finding.rule, findingRule(finding.rule, definition));
+    const event = eventRef(finding.record, finding.fields, finding.range);
+    if (showFile) event.uri = finding.uri;
+    const ref: FindingRef = { rule: finding.rule, event };
+    if (finding.related > 0) ref.related = finding.related;
+    for (const [key, make] of groupKeys(groupBy, finding.rule, definition, finding.fields.identity)) {
+      let group = groups.get(key);
+      if (!group) {
+        group = make();
+        groups.set(key, group);
       }
+      group.count++;
+      if (group.findings.length < limit) group.findings.push(ref);
+      else group.moreFindings = (group.moreFindings ?? 0) + 1;
     }
   }
   const levelRank = (group: FindingGroup): number => (group.rule === undefined ? 0 : LEVEL_ORDER.indexOf(ruleSet.rules[group.rule].metadata.level));
@@ -135,13 +183,13 @@ const LEVEL_ORDER = ['informational', 'low', 'medium', 'high', 'critical'];
 
 function groupKeys(
   groupBy: FindingsGrouping,
-  finding: Finding,
+  rule: number,
   definition: RuleDefinition,
   identity: { key: string; label: string; type?: string },
 ): [string, () => FindingGroup][] {
   switch (groupBy) {
     case 'rule':
-      return [[`rule:${String(finding.rule)}`, () => ({ key: `rule:${String(finding.rule)}`, label: definition.metadata.title, kind: 'rule', rule: finding.rule, count: 0, findings: [] })]];
+      return [[`rule:${String(rule)}`, () => ({ key: `rule:${String(rule)}`, label: definition.metadata.title, kind: 'rule', rule, count: 0, findings: [] })]];
     case 'identity':
       return [
         [

@@ -15,6 +15,8 @@ export interface FileObservation extends Omit<CorrelationObservation, 'correlati
 }
 
 export interface FileDetections {
+  /** The key of the rule source the file was checked with (see `RuleSource`). */
+  rulesKey: string;
   /** The ids of the rules that matched, referred to by position in `findings`. */
   ruleIds: string[];
   /** Pairs of (entry position in the file, position in `ruleIds`). */
@@ -28,7 +30,10 @@ export class FileDetector {
   private readonly pairs: number[] = [];
   private readonly observations: CorrelationObservation[] = [];
 
-  constructor(private readonly rules: RuleSet) {}
+  constructor(
+    private readonly rules: RuleSet,
+    private readonly rulesKey: string,
+  ) {}
 
   /** Tests one entry's event. */
   test(view: JsonView, node: number, summary: RecordSummary, entry: number): void {
@@ -51,6 +56,7 @@ export class FileDetector {
 
   result(): FileDetections {
     return {
+      rulesKey: this.rulesKey,
       ruleIds: this.ruleIds,
       findings: Int32Array.from(this.pairs),
       observations: this.observations.map(({ correlation, file: _file, ...rest }) => ({ ...rest, correlationId: this.rules.rules[this.rules.correlations[correlation].rule].metadata.id })),

@@ -133,7 +133,7 @@ function textIndexer(options: FileIndexOptions): LogTextIndexer {
   return new LogTextIndexer({
     maxRecordChars: options.maxRecordChars,
     wholeDocumentChars: options.wholeDocumentChars,
-    ...(options.detections ? { detector: new FileDetector(ruleSetOf(options.detections)) } : {}),
+    ...(options.detections ? { detector: new FileDetector(ruleSetOf(options.detections), options.detections.key) } : {}),
   });
 }
 
