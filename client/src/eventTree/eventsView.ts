@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CloudTrailServer } from '../cloudTrailServer';
 import { LANGUAGE_ID } from '../languageClient';
-import { openLogAt } from '../folderIndex/openLog';
+import { openLogAt, RecordHighlighter } from '../folderIndex/openLog';
 import { EventNode, EventScope, EventTreeModel, FolderScope, GroupNode, GROUPINGS, MoreNode, OpenCloudTrailDocuments, TreeNode } from './eventTreeModel';
 import { pickFilter } from './filterPicker';
 import { describeNode, ItemDescription, REVEAL_EVENT_COMMAND, SHOW_MORE_COMMAND } from './treeItems';
@@ -64,10 +64,12 @@ export function registerEventsView(
   };
 
   const followCursor = createCursorFollower(model, view, report('Could not show the event at the cursor'));
+  const highlighter = new RecordHighlighter();
 
   context.subscriptions.push(
     view,
     treeChanged,
+    highlighter,
     model.onDidChange((node) => treeChanged.fire(node)),
     model.onDidChangeState(showState),
     view.onDidChangeVisibility((event) => model.setVisible(event.visible)),
@@ -98,7 +100,7 @@ export function registerEventsView(
     // Shows a folder index (client/src/folderIndex); with no argument, the open documents again.
     vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => model.setFolder(folder)),
     vscode.commands.registerCommand('cloudtrail.events.refreshFolder', (uri?: string) => uri && model.refreshFolder(uri)),
-    vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) => (node?.type === 'event' ? revealEvent(node) : undefined)),
+    vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) => (node?.type === 'event' ? revealEvent(node, highlighter) : undefined)),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node?: MoreNode) => (node?.type === 'more' ? model.showMore(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.events.copyEventId', async (node?: EventNode) => {
       if (node?.type === 'event' && node.event.eventID) {
@@ -117,14 +119,14 @@ export function registerEventsView(
 }
 
 /**
- * Opens the document of an event and selects its record, the cursor at the record's start. Events
- * of a folder index may be in compressed files or in files too large for extensions: openLogAt
- * opens those too.
+ * Opens the document of an event with the cursor at its record's start and the record highlighted
+ * for a moment, not selected. Events of a folder index may be in compressed files or in files too
+ * large for extensions: openLogAt opens those too.
  */
-async function revealEvent(node: EventNode): Promise<void> {
+async function revealEvent(node: EventNode, highlighter: RecordHighlighter): Promise<void> {
   const { start, end } = node.event.range;
-  const selection = new vscode.Selection(end.line, end.character, start.line, start.character);
-  await openLogAt(vscode.Uri.parse(node.uri), selection, { preserveFocus: true, preview: true });
+  const record = new vscode.Range(start.line, start.character, end.line, end.character);
+  await openLogAt(vscode.Uri.parse(node.uri), record, { preserveFocus: true, preview: true, highlighter });
 }
 
 /**

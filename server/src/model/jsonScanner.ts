@@ -81,6 +81,24 @@ function estimateNodeCount(text: string): number {
   return Math.ceil(((marks * length) / (samples * sampleLength)) * 1.2) + 16;
 }
 
+/**
+ * A raw line break in a string is read as a continuation (a pasted PEM block) unless the next line
+ * clearly starts something new. Exported so that re-laying out text keeps the strings it reads.
+ */
+export function lineBreakEndsString(text: string, nextLineStart: number): boolean {
+  const length = text.length;
+  let pos = nextLineStart;
+  while (pos < length) {
+    const c = text.charCodeAt(pos);
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF) {
+      pos++;
+      continue;
+    }
+    return c === CH_QUOTE || c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET;
+  }
+  return true;
+}
+
 function isDelimiter(c: number): boolean {
   return (
     c === CH_SPACE ||
@@ -572,7 +590,7 @@ class JsonScanner {
       if (c < CH_SPACE) {
         if (c === CH_LF || c === CH_CR) {
           const breakEnd = c === CH_CR && text.charCodeAt(pos + 1) === CH_LF ? pos + 2 : pos + 1;
-          if (this.lineBreakEndsString(breakEnd)) {
+          if (lineBreakEndsString(text, breakEnd)) {
             this.report(SyntaxCode.unterminatedString, 'This string is never closed: the closing " is missing at the end of the line.', start, pos);
             this.stringFlags = flags | NodeFlags.Unterminated;
             return pos;
@@ -597,21 +615,6 @@ class JsonScanner {
       }
       pos++;
     }
-  }
-
-  /** A raw line break in a string is read as a continuation (a pasted PEM block) unless the next line clearly starts something new. */
-  private lineBreakEndsString(nextLineStart: number): boolean {
-    const text = this.text;
-    let pos = nextLineStart;
-    while (pos < this.length) {
-      const c = text.charCodeAt(pos);
-      if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF) {
-        pos++;
-        continue;
-      }
-      return c === CH_QUOTE || c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET;
-    }
-    return true;
   }
 
   private scanEscape(backslash: number): number {

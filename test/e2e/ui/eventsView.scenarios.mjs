@@ -137,7 +137,7 @@ export const eventsViewScenarios = [
   },
   {
     name: 'events-reveal',
-    title: 'clicking an event in the CloudTrail view moves the editor to that event',
+    title: 'clicking an event in the CloudTrail view puts the cursor at the start of its record, without selecting it',
     async run({ page, workspace, screenshot }) {
       const events = eventsOf(workspace, LOG);
       await openFile(page, LOG);
@@ -158,9 +158,12 @@ export const eventsViewScenarios = [
         line = await cursorLine(page);
       }
       assert.notEqual(line, startLine, 'the cursor moved');
-      const event = events.find((e) => e.firstLine <= line && line <= e.lastLine);
-      assert.ok(event, `line ${line} is inside an event`);
+      const event = events.find((e) => e.firstLine === line);
+      assert.ok(event, `the cursor (line ${line}) is at the start of an event's record`);
       assert.ok(group.label === event.eventName || namesIdentityOf(group.label, event), `line ${line} is an event of the group ${group.label} (it is ${event.eventName} by ${event.identity})`);
+      // The record is shown, not selected: typing now must not replace it.
+      const position = await page.locator('[id="status.editor.selection"]').innerText();
+      assert.doesNotMatch(position, /selected/, `nothing is selected after the reveal (the status bar shows "${position}")`);
       await screenshot();
     },
   },
