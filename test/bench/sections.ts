@@ -2,6 +2,7 @@ import { BenchContext, BenchLog, BenchSection, logLabel, ms } from './benchFrame
 import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
+import { formatSection } from './formatBench';
 import { measureHoverLatency } from './hoverLatency';
 import { modelMemorySection } from './modelMemory';
 import { openToDiagnosticsSection } from './openToDiagnostics';
@@ -66,4 +67,5 @@ export const SECTIONS: readonly BenchSection[] = [
   eventTreeSection,
   editLatencySection,
   folderIndexSection,
+  formatSection,
 ];

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { lineBreakEndsString } from '../jsonScanner';
 import { OffsetMap, OffsetMapBuilder } from './offsetMap';
 
@@ -34,9 +35,6 @@ const CH_CLOSE_BRACKET = 93;
 const CH_OPEN_BRACE = 123;
 const CH_CLOSE_BRACE = 125;
 
-/** Characters of a string that need no attention: anything but a quote, a backslash or a line break. */
-const PLAIN_STRING_RUN = /[^"\\\n\r]+/y;
-
 // The last token written, which decides the white space before the next one.
 const AFTER_NOTHING = 0;
 const AFTER_OPEN = 1;
@@ -44,27 +42,58 @@ const AFTER_COMMA = 2;
 const AFTER_COLON = 3;
 const AFTER_VALUE = 4;
 
+/** The code units of a text: one byte each when the text is ASCII, else UTF-16. */
+type Units = Uint8Array | Uint16Array;
+
 export function formatLog(text: string): FormattedLog {
-  return new LogFormatter(text).run();
+  // Working on code units in typed arrays lets the native indexOf find quotes, and the output is
+  // written in one buffer instead of millions of small strings.
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  const capacity = Math.ceil(text.length * 1.7) + 256;
+  const formatter = new LogFormatter(text, ascii ? Buffer.from(text, 'latin1') : utf16Units(text), ascii ? new Uint8Array(capacity) : new Uint16Array(capacity));
+  const map = formatter.run();
+  const output = formatter.output;
+  const written = map.formattedLength;
+  const formatted = ascii
+    ? Buffer.from(output.buffer, output.byteOffset, written).toString('latin1')
+    : Buffer.from(output.buffer, output.byteOffset, written * 2).toString('utf16le');
+  return { text: formatted, map };
+}
+
+function utf16Units(text: string): Uint16Array {
+  const bytes = Buffer.from(text, 'utf16le');
+  if (bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, text.length);
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return units;
 }
 
 class LogFormatter {
-  private readonly parts: string[] = [];
   private readonly map: OffsetMapBuilder;
   private readonly newlines: string[] = ['\n'];
+  output: Units;
   /** Start of the original text not yet written. */
   private copyFrom = 0;
-  /** Length of the formatted text written so far (parts plus the pending copy). */
+  /** Code units of the formatted text written so far. */
   private written = 0;
   private depth = 0;
+  // The next backslash, line feed and carriage return at or after where strings were last read (the length when there is none).
+  private nextBackslash = -1;
+  private nextLineFeed = -1;
+  private nextReturn = -1;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly source: Units,
+    output: Units,
+  ) {
+    this.output = output;
     this.map = new OffsetMapBuilder(estimateTokens(text));
   }
 
-  run(): FormattedLog {
-    const text = this.text;
-    const length = text.length;
+  run(): OffsetMap {
+    const source = this.source;
+    const length = source.length;
     let pos = 0;
     let last = AFTER_NOTHING;
     // Where the white space before the current token began (-1: none), and whether it held a line break.
@@ -72,14 +101,15 @@ class LogFormatter {
     let spaceHadBreak = false;
     this.map.startRun(0, 0);
     while (pos < length) {
-      const c = text.charCodeAt(pos);
+      const c = source[pos];
       if (c === CH_SPACE || c === CH_LF || c === CH_CR || c === CH_TAB) {
-        if (spaceFrom < 0) {
-          spaceFrom = pos;
-          spaceHadBreak = false;
+        spaceFrom = pos;
+        spaceHadBreak = false;
+        for (; pos < length; pos++) {
+          const space = source[pos];
+          if (space === CH_LF || space === CH_CR) spaceHadBreak = true;
+          else if (space !== CH_SPACE && space !== CH_TAB) break;
         }
-        if (c === CH_LF || c === CH_CR) spaceHadBreak = true;
-        pos++;
         continue;
       }
       // The layout before this token replaces the original white space (kept only where it separates two values).
@@ -97,7 +127,9 @@ class LogFormatter {
         else if (spaceFrom >= 0) layout = ' ';
       }
       if (layout !== undefined) {
-        this.replace(spaceFrom >= 0 ? spaceFrom : pos, pos, layout);
+        const from = spaceFrom >= 0 ? spaceFrom : pos;
+        // White space already laid out as it would be is kept as it is, in the same run.
+        if (!this.sameAs(from, pos, layout)) this.replace(from, pos, layout);
       } else if (spaceFrom >= 0) {
         this.replace(spaceFrom, pos, '');
       }
@@ -109,7 +141,7 @@ class LogFormatter {
           pos++;
           last = AFTER_OPEN;
           // An empty object or array stays on one line.
-          if (text.charCodeAt(pos) === (c === CH_OPEN_BRACE ? CH_CLOSE_BRACE : CH_CLOSE_BRACKET)) {
+          if (source[pos] === (c === CH_OPEN_BRACE ? CH_CLOSE_BRACE : CH_CLOSE_BRACKET)) {
             this.depth--;
             pos++;
             last = AFTER_VALUE;
@@ -133,34 +165,66 @@ class LogFormatter {
           last = AFTER_VALUE;
           break;
         default:
-          pos = wordEnd(text, pos);
+          pos = wordEnd(source, pos);
           last = AFTER_VALUE;
       }
     }
     if (spaceFrom >= 0) this.replace(spaceFrom, length, last === AFTER_NOTHING ? '' : '\n');
     else if (last !== AFTER_NOTHING) this.replace(length, length, '\n');
     this.flush(length);
-    return { text: this.parts.join(''), map: this.map.finish(length, this.written) };
+    return this.map.finish(length, this.written);
+  }
+
+  /** Whether the original's `[from, to)` reads `layout`. */
+  private sameAs(from: number, to: number, layout: string): boolean {
+    if (to - from !== layout.length) return false;
+    const source = this.source;
+    for (let i = from; i < to; i++) {
+      if (source[i] !== layout.charCodeAt(i - from)) return false;
+    }
+    return true;
   }
 
   /** Writes the original text up to `from`, then `layout` in place of the original's `[from, to)`. */
   private replace(from: number, to: number, layout: string): void {
     this.flush(from);
-    if (layout.length > 0) {
-      this.parts.push(layout);
-      this.written += layout.length;
+    const count = layout.length;
+    if (count > 0) {
+      this.reserve(count);
+      const output = this.output;
+      let written = this.written;
+      for (let i = 0; i < count; i++) output[written++] = layout.charCodeAt(i);
+      this.written = written;
     }
     this.copyFrom = to;
     this.map.startRun(to, this.written);
   }
 
   private flush(upTo: number): void {
-    if (upTo > this.copyFrom) {
-      this.parts.push(this.text.slice(this.copyFrom, upTo));
-      this.written += upTo - this.copyFrom;
+    const from = this.copyFrom;
+    if (upTo > from) {
+      this.reserve(upTo - from);
+      const source = this.source;
+      const output = this.output;
+      if (upTo - from > 64) {
+        output.set(source.subarray(from, upTo), this.written);
+        this.written += upTo - from;
+      } else {
+        let written = this.written;
+        for (let i = from; i < upTo; i++) output[written++] = source[i];
+        this.written = written;
+      }
     }
     this.map.endRun(upTo);
     this.copyFrom = upTo;
+  }
+
+  private reserve(count: number): void {
+    if (this.written + count <= this.output.length) return;
+    const size = (this.output.length + count) * 2;
+    const grown = this.output instanceof Uint8Array ? new Uint8Array(size) : new Uint16Array(size);
+    grown.set(this.output.subarray(0, this.written));
+    this.output = grown;
   }
 
   private newline(): string {
@@ -175,35 +239,43 @@ class LogFormatter {
 
   /** The end of the string starting at the quote `start`: where the scanner ends it. */
   private stringEnd(start: number): number {
-    const text = this.text;
-    const length = text.length;
+    const source = this.source;
+    const length = source.length;
     let pos = start + 1;
     for (;;) {
-      PLAIN_STRING_RUN.lastIndex = pos;
-      if (PLAIN_STRING_RUN.test(text)) pos = PLAIN_STRING_RUN.lastIndex;
-      if (pos >= length) return length;
-      const c = text.charCodeAt(pos);
-      if (c === CH_QUOTE) return pos + 1;
-      if (c === CH_BACKSLASH) {
+      let quote = source.indexOf(CH_QUOTE, pos);
+      if (quote < 0) quote = length;
+      if (this.nextBackslash < pos) this.nextBackslash = indexOrLength(source, CH_BACKSLASH, pos);
+      if (this.nextLineFeed < pos) this.nextLineFeed = indexOrLength(source, CH_LF, pos);
+      if (this.nextReturn < pos) this.nextReturn = indexOrLength(source, CH_CR, pos);
+      const special = Math.min(this.nextBackslash, this.nextLineFeed, this.nextReturn);
+      if (special > quote) return quote < length ? quote + 1 : length;
+      pos = special;
+      if (source[pos] === CH_BACKSLASH) {
         // A backslash before a line break escapes nothing: the line break is read on its own.
-        const next = text.charCodeAt(pos + 1);
+        const next = source[pos + 1];
         pos += next === CH_LF || next === CH_CR || pos + 1 >= length ? 1 : 2;
         continue;
       }
       // A raw line break: the string ends before it, or goes on past it (a pasted PEM block).
-      const breakEnd = c === CH_CR && text.charCodeAt(pos + 1) === CH_LF ? pos + 2 : pos + 1;
-      if (lineBreakEndsString(text, breakEnd)) return pos;
+      const breakEnd = source[pos] === CH_CR && source[pos + 1] === CH_LF ? pos + 2 : pos + 1;
+      if (lineBreakEndsString(this.text, breakEnd)) return pos;
       pos = breakEnd;
     }
   }
 }
 
+function indexOrLength(source: Units, unit: number, from: number): number {
+  const found = source.indexOf(unit, from);
+  return found < 0 ? source.length : found;
+}
+
 /** The end of a number, keyword or stray word, as the scanner reads it: the next white space, bracket or comma. */
-function wordEnd(text: string, start: number): number {
-  const length = text.length;
+function wordEnd(source: Units, start: number): number {
+  const length = source.length;
   let pos = start + 1;
   while (pos < length) {
-    const c = text.charCodeAt(pos);
+    const c = source[pos];
     if (
       c === CH_SPACE ||
       c === CH_LF ||

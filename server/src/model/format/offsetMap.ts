@@ -115,9 +115,10 @@ export class OffsetMapBuilder {
     let count = this.count;
     if (count > 1 && this.originalEnds[count - 1] === this.originalStarts[count - 1]) count--;
     return new OffsetMap(
-      this.originalStarts.slice(0, count),
-      this.originalEnds.slice(0, count),
-      this.formattedStarts.slice(0, count),
+      // Views, not copies: copying would cost more than the few unused entries keep.
+      this.originalStarts.subarray(0, count),
+      this.originalEnds.subarray(0, count),
+      this.formattedStarts.subarray(0, count),
       originalLength,
       formattedLength,
     );
