@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { connectCloudTrailServer } from './cloudTrailServer';
+import { registerFormattedLogs } from './formattedLogs';
 import { createLanguageClient, LANGUAGE_ID } from './languageClient';
 import { DETECTION_PREFIX_LENGTH, looksLikeCloudTrail } from './languageDetection';
 import { registerEventViews } from './eventTree/register';
@@ -28,8 +30,11 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
     });
     return started;
   };
-  const eventsTreeDataProvider = registerEventViews(context, client, ensureStarted, outputChannel);
-  registerFolderIndex(context, client, ensureStarted, outputChannel);
+  const server = connectCloudTrailServer(client, ensureStarted);
+  context.subscriptions.push(server);
+  const formattedLogs = registerFormattedLogs(context, server);
+  const eventsTreeDataProvider = registerEventViews(context, server, formattedLogs, outputChannel);
+  registerFolderIndex(context, client, ensureStarted, formattedLogs, outputChannel);
 
   const onDocument = async (document: vscode.TextDocument): Promise<void> => {
     if (document.languageId === LANGUAGE_ID) {

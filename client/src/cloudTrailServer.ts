@@ -1,12 +1,25 @@
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentSummary, EventAtRequest, EventTreeRequest, ModelChangedNotification } from '../../server/src/protocol';
+import {
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  FormattedLogParams,
+  FormattedLogRequest,
+  FormattedLogResult,
+  MapFormattedRangesParams,
+  MapFormattedRangesRequest,
+  ModelChangedNotification,
+} from '../../server/src/protocol';
+import type { Range } from 'vscode-languageserver-protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
 export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
+  formattedLog(params: FormattedLogParams): Promise<FormattedLogResult>;
+  mapFormattedRanges(params: MapFormattedRangesParams): Promise<Range[]>;
 }
 
 /**
@@ -31,6 +44,14 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     eventAt: async (params) => {
       await running();
       return client.sendRequest(EventAtRequest.type, params);
+    },
+    formattedLog: async (params) => {
+      await running();
+      return client.sendRequest(FormattedLogRequest.type, params);
+    },
+    mapFormattedRanges: async (params) => {
+      await running();
+      return client.sendRequest(MapFormattedRangesRequest.type, params);
     },
     dispose: () => {
       handler.dispose();

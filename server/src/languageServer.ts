@@ -14,12 +14,22 @@ import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagn
 import { EventTreeInput, EventTreeService } from './features/eventTree';
 import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
+import { diskFiles, FormattedLogService } from './features/formattedLogs';
 import { hoverAt } from './features/hover';
 import { registerIdleTextJoin } from './features/idleTextJoin';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
-import { CloseFolderIndexNotification, DocumentSummary, EventAtRequest, EventTreeRequest, IndexFolderRequest, ModelChangedNotification } from './protocol';
+import {
+  CloseFolderIndexNotification,
+  DocumentSummary,
+  EventAtRequest,
+  EventTreeRequest,
+  FormattedLogRequest,
+  IndexFolderRequest,
+  MapFormattedRangesRequest,
+  ModelChangedNotification,
+} from './protocol';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -44,6 +54,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const folderIndexes = new FolderIndexService(
     connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
   );
+
+  const formattedLogs = new FormattedLogService({
+    openDocument: (uri) => {
+      const document = documents.get(uri);
+      return document ? { text: document.getText(), version: document.version } : undefined;
+    },
+    readFile: diskFiles,
+  });
 
   let clientSupportsConfiguration = false;
   let diagnosticsSupport: { requestRefresh(): void; dispose(): void } | undefined;
@@ -230,6 +248,22 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
     } catch (error) {
       log(formatError(`Error while indexing ${params.uri}`, error));
+      throw error;
+    }
+  });
+  connection.onRequest(FormattedLogRequest.type, async (params) => {
+    try {
+      return { text: await formattedLogs.formattedText(params) };
+    } catch (error) {
+      log(formatError(`Could not format ${params.uri}`, error));
+      throw error;
+    }
+  });
+  connection.onRequest(MapFormattedRangesRequest.type, async (params) => {
+    try {
+      return await formattedLogs.mapRanges(params);
+    } catch (error) {
+      log(formatError(`Could not map positions of ${params.uri}`, error));
       throw error;
     }
   });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CloudTrailServer } from '../cloudTrailServer';
 import { LANGUAGE_ID } from '../languageClient';
 import { openLogAt, RecordHighlighter } from '../folderIndex/openLog';
+import type { FormattedLogs } from '../formattedLogs';
 import { EventNode, EventScope, EventTreeModel, FolderScope, GroupNode, GROUPINGS, MoreNode, OpenCloudTrailDocuments, TreeNode } from './eventTreeModel';
 import { pickFilter } from './filterPicker';
 import { describeNode, ItemDescription, REVEAL_EVENT_COMMAND, SHOW_MORE_COMMAND } from './treeItems';
@@ -27,6 +28,7 @@ export function groupByCommand(groupingId: string): string {
 export function registerEventsView(
   context: vscode.ExtensionContext,
   server: CloudTrailServer,
+  formattedLogs: FormattedLogs,
   log: vscode.LogOutputChannel,
 ): vscode.TreeDataProvider<TreeNode> {
   const model = new EventTreeModel(server, new CloudTrailEditors());
@@ -100,7 +102,13 @@ export function registerEventsView(
     // Shows a folder index (client/src/folderIndex); with no argument, the open documents again.
     vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => model.setFolder(folder)),
     vscode.commands.registerCommand('cloudtrail.events.refreshFolder', (uri?: string) => uri && model.refreshFolder(uri)),
-    vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) => (node?.type === 'event' ? revealEvent(node, highlighter) : undefined)),
+    vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) =>
+      // Events of a folder index open where their file is shown: its formatted view when that is preferred.
+      node?.type === 'event' ? revealEvent(node, highlighter, model.folder ? formattedLogs : undefined) : undefined,
+    ),
+    vscode.commands.registerCommand('cloudtrail.events.openFormatted', (node?: EventNode) =>
+      node?.type === 'event' ? revealEvent(node, highlighter, formattedLogs, true) : undefined,
+    ),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node?: MoreNode) => (node?.type === 'more' ? model.showMore(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.events.copyEventId', async (node?: EventNode) => {
       if (node?.type === 'event' && node.event.eventID) {
@@ -123,10 +131,10 @@ export function registerEventsView(
  * for a moment, not selected. Events of a folder index may be in compressed files or in files too
  * large for extensions: openLogAt opens those too.
  */
-async function revealEvent(node: EventNode, highlighter: RecordHighlighter): Promise<void> {
+async function revealEvent(node: EventNode, highlighter: RecordHighlighter, formatted?: FormattedLogs, inFormattedView = false): Promise<void> {
   const { start, end } = node.event.range;
   const record = new vscode.Range(start.line, start.character, end.line, end.character);
-  await openLogAt(vscode.Uri.parse(node.uri), record, { preserveFocus: true, preview: true, highlighter });
+  await openLogAt(vscode.Uri.parse(node.uri), record, { preserveFocus: !inFormattedView, preview: !inFormattedView, highlighter, formatted, inFormattedView });
 }
 
 /**

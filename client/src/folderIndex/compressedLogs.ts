@@ -143,6 +143,9 @@ export class CompressedLogFileSystem implements vscode.FileSystemProvider {
 export class CompressedLogEditorProvider implements vscode.CustomReadonlyEditorProvider {
   static readonly viewTypes = ['cloudtrail.compressedLog', 'cloudtrail.compressedFile'];
 
+  /** `open` shows a compressed file: its decompressed view, or its formatted view when that is preferred. */
+  constructor(private readonly open: (original: vscode.Uri, options: vscode.TextDocumentShowOptions) => Promise<void> = openCompressedLog) {}
+
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };
   }
@@ -151,7 +154,7 @@ export class CompressedLogEditorProvider implements vscode.CustomReadonlyEditorP
     panel.webview.options = { enableScripts: false };
     panel.webview.html = '<!DOCTYPE html><html><body><p>Opening the decompressed log…</p></body></html>';
     try {
-      await openCompressedLog(document.uri, { viewColumn: panel.viewColumn, preview: false });
+      await this.open(document.uri, { viewColumn: panel.viewColumn, preview: false });
     } finally {
       panel.dispose();
     }

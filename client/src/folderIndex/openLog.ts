@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { FormattedLogs } from '../formattedLogs';
 import { compressedLogView } from './compressedLogs';
 import { isCompressedName } from './logNames';
 
@@ -46,14 +47,21 @@ export class RecordHighlighter implements vscode.Disposable {
  * Opens a log file at a record: the cursor at the record's start, the record's first line at the
  * top of the view, and the record highlighted for a moment when a highlighter is given. A
  * compressed file opens in its decompressed view, and `vscode.open` also opens files too large
- * for extensions (where `showTextDocument`, which needs the document, fails).
+ * for extensions (where `showTextDocument`, which needs the document, fails). With `formatted`, a
+ * file whose formatted view is preferred (or asked for with `inFormattedView`) opens there, at the
+ * same record.
  */
 export async function openLogAt(
   uri: vscode.Uri,
   record: vscode.Range,
-  options: { preserveFocus?: boolean; preview?: boolean; highlighter?: RecordHighlighter } = {},
+  options: { preserveFocus?: boolean; preview?: boolean; highlighter?: RecordHighlighter; formatted?: FormattedLogs; inFormattedView?: boolean } = {},
 ): Promise<void> {
-  const target = uri.scheme === 'file' && isCompressedName(uri.path) ? compressedLogView(uri) : uri;
+  let target = uri.scheme === 'file' && isCompressedName(uri.path) ? compressedLogView(uri) : uri;
+  const formatted = options.formatted;
+  if (formatted && (options.inFormattedView === true || (uri.scheme === 'file' && formatted.prefersFormatted(uri)))) {
+    target = formatted.viewOf(uri);
+    if (target.toString() !== uri.toString()) record = await formatted.toFormatted(uri, record);
+  }
   const cursor = new vscode.Range(record.start, record.start);
   const show: vscode.TextDocumentShowOptions = { selection: cursor, preserveFocus: options.preserveFocus ?? true, preview: options.preview ?? true };
   await vscode.commands.executeCommand('vscode.open', target, show);

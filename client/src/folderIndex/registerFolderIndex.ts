@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, WorkDoneProgress } from 'vscode-languageclient/node';
 import { CloseFolderIndexNotification, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderRequest } from '../../../server/src/protocol';
 import type { FolderScope } from '../eventTree/eventTreeModel';
+import type { FormattedLogs } from '../formattedLogs';
 import { CompressedLogEditorProvider, CompressedLogFileSystem, describeLargeLog, maxDecompressedMB, openCompressedLog } from './compressedLogs';
 import { COMPRESSED_LOG_SCHEME, EDITOR_SYNC_LIMIT, isCompressedName, isLogName } from './logNames';
 
@@ -20,10 +21,14 @@ export function registerFolderIndex(
   context: vscode.ExtensionContext,
   client: LanguageClient,
   ensureStarted: () => Promise<void>,
+  formattedLogs: FormattedLogs,
   log: vscode.LogOutputChannel,
 ): void {
   const files = new CompressedLogFileSystem();
-  const editors = new CompressedLogEditorProvider();
+  const editors = new CompressedLogEditorProvider(async (original, options) => {
+    if (formattedLogs.prefersFormatted(original)) await vscode.window.showTextDocument(formattedLogs.viewOf(original), options);
+    else await openCompressedLog(original, options);
+  });
   let shownFolder: string | undefined;
   let nextToken = 1;
 
