@@ -183,7 +183,13 @@ describe('folder index: reading files from disk', () => {
   });
 
   it('indexes a bare array, lookup-events output and one event per line', async () => {
-    for (const relative of ['real/stratus-red-team/aws.persistence.iam-create-admin-user.json', 'shapes/lookup-events.json', 'shapes/one-per-line.ndjson.json']) {
+    for (const relative of [
+      'real/stratus-red-team/aws.persistence.iam-create-admin-user.json',
+      'shapes/lookup-events.json',
+      'shapes/one-per-line.ndjson.json',
+      'shapes/lookup-events-lines.jsonl.json',
+      'shapes/lookup-events-insights.json',
+    ]) {
       const model = parseCloudTrail(readFixture(relative));
       for (const wholeDocumentChars of [undefined, 50]) {
         const result = await indexLogFile(path.join(FIXTURES, relative), { ...BIG, wholeDocumentChars });

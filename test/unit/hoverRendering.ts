@@ -4,6 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { marked } from 'marked';
+import { parseCloudTrail } from '../../server/src/model';
+import { HoverContent, hoverContent } from '../../server/src/model/explain/hoverContent';
 
 export function renderMarkdown(markdown: string): string {
   return marked.parse(markdown, { gfm: true, async: false }) as string;
@@ -76,3 +78,19 @@ export const HOSTILE_VALUES = [
   '    indented code block',
   '$(zap) theme icon',
 ];
+
+export const ENV = { now: Date.UTC(2026, 10, 25, 12, 0, 0), timeZone: 'Europe/Madrid' };
+
+/** The hover at the `occurrence`-th place `needle` appears in `text`, `delta` characters in. */
+export function hoverOn(text: string, needle: string, delta = 1, occurrence = 0): HoverContent & { text: string; token: string } {
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `${needle} not found`);
+  }
+  const hover = hoverContent(parseCloudTrail(text), at + delta, ENV);
+  assert.ok(hover, `no hover at ${needle}`);
+  assert.ok(hover.start <= at + delta && at + delta < hover.end, `the range ${hover.start}-${hover.end} does not hold ${at + delta}`);
+  assertInert(hover.markdown);
+  return { ...hover, text: visibleText(hover.markdown), token: text.slice(hover.start, hover.end) };
+}

@@ -274,6 +274,12 @@ class DocumentBuilder {
       }
       return;
     }
+    if (view.property(root, 'CloudTrailEvent') !== NO_NODE) {
+      // One item of lookup-events output on its own: what `jq -c '.Events[]'` and boto3 scripts write, one per line.
+      if (!inLines) this.shape = 'lookupEvents';
+      this.addLookupEvent(root);
+      return;
+    }
     if (isEnvelope(view, root)) {
       if (!inLines) this.shape = 'eventBridge';
       this.addEnvelope(root, false);
@@ -364,6 +370,11 @@ class DocumentBuilder {
       return;
     }
     const embedded = view.property(item, 'CloudTrailEvent');
+    if (embedded === NO_NODE && looksLikeEvent(view, item)) {
+      // Insights events from lookup-events (--event-category insight) are the records themselves.
+      this.addRecord(item, item, this.documentSource);
+      return;
+    }
     if (embedded === NO_NODE) {
       this.problem(ShapeCode.embeddedEventNotString, 'warning', 'This item has no "CloudTrailEvent", so its event cannot be read.', item, true);
       return;
