@@ -8,7 +8,12 @@
 import { Problem, ShapeCode } from '../problems';
 
 /** What redacting leaves in the text, as it is written there. */
-const MARKERS = ['xxxxxxxx-xxxx', 'XXXXXXXX-XXXX', '***', '"0.0.0.0"', 'HIDDEN_DUE_TO_SECURITY_REASONS'] as const;
+const MARKERS = ['xxxxxxxx-xxxx', 'XXXXXXXX-XXXX', '"0.0.0.0"', 'HIDDEN_DUE_TO_SECURITY_REASONS'] as const;
+/**
+ * A value masked after its first characters (`AKIA****************`). A value that is all
+ * asterisks is not one: CloudTrail itself writes hidden parameters, such as passwords, as "****".
+ */
+const MASKED_VALUE = /[A-Za-z0-9]\*{4}/;
 
 /** Problems that hand-editing an example makes, which say nothing about the log as CloudTrail wrote it. */
 const EDITING_ARTEFACTS: ReadonlySet<string> = new Set(['record-missing-field', 'arn-account-mismatch']);
@@ -26,6 +31,8 @@ const MAX_REDACTED_FILE_CHARS = 4 * 1024 * 1024;
 export function firstRedactionMarker(text: string): { start: number; end: number } | undefined {
   if (text.length > MAX_REDACTED_FILE_CHARS) return undefined;
   let found: { start: number; end: number } | undefined;
+  const masked = MASKED_VALUE.exec(text);
+  if (masked) found = { start: masked.index + 1, end: masked.index + masked[0].length };
   for (const marker of MARKERS) {
     const at = text.indexOf(marker);
     if (at >= 0 && (found === undefined || at < found.start)) found = { start: at, end: at + marker.length };
@@ -35,7 +42,7 @@ export function firstRedactionMarker(text: string): { start: number; end: number
 
 function holdsMarker(text: string, start: number, end: number): boolean {
   const range = text.slice(start, Math.min(end, start + MAX_CHECKED_RANGE));
-  return MARKERS.some((marker) => range.includes(marker));
+  return MASKED_VALUE.test(range) || MARKERS.some((marker) => range.includes(marker));
 }
 
 /** The problems of a redacted file as it should be told them, with its one note; other files' problems unchanged. */
