@@ -8,7 +8,7 @@
 import { Problem, ShapeCode } from '../problems';
 
 /** What redacting leaves in the text, as it is written there. */
-const MARKERS = ['xxxxxxxx-xxxx', 'XXXXXXXX-XXXX', '"0.0.0.0"', 'HIDDEN_DUE_TO_SECURITY_REASONS'] as const;
+const MARKERS = ['xxxxxxxx-xxxx', 'XXXXXXXX-XXXX', '"0.0.0.0"'] as const;
 /**
  * A value masked after its first characters (`AKIA****************`). A value that is all
  * asterisks is not one: CloudTrail itself writes hidden parameters, such as passwords, as "****".
