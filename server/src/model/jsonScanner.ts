@@ -32,22 +32,22 @@ const EXPECT_COMMA_OR_CLOSE = 1;
 const EXPECT_KEY = 2;
 const EXPECT_COLON = 3;
 
-const CH_TAB = 9;
-const CH_LF = 10;
-const CH_CR = 13;
-const CH_SPACE = 32;
-const CH_QUOTE = 34;
-const CH_COMMA = 44;
+export const CH_TAB = 9;
+export const CH_LF = 10;
+export const CH_CR = 13;
+export const CH_SPACE = 32;
+export const CH_QUOTE = 34;
+export const CH_COMMA = 44;
 const CH_MINUS = 45;
 const CH_DOT = 46;
 const CH_0 = 48;
 const CH_9 = 57;
-const CH_COLON = 58;
-const CH_OPEN_BRACKET = 91;
-const CH_BACKSLASH = 92;
-const CH_CLOSE_BRACKET = 93;
-const CH_OPEN_BRACE = 123;
-const CH_CLOSE_BRACE = 125;
+export const CH_COLON = 58;
+export const CH_OPEN_BRACKET = 91;
+export const CH_BACKSLASH = 92;
+export const CH_CLOSE_BRACKET = 93;
+export const CH_OPEN_BRACE = 123;
+export const CH_CLOSE_BRACE = 125;
 
 /** A run of string characters that are neither a quote, a backslash nor a control character. */
 const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]+/y;

@@ -1,5 +1,19 @@
 import { Buffer } from 'node:buffer';
-import { lineBreakEndsString } from '../jsonScanner';
+import {
+  CH_BACKSLASH,
+  CH_CLOSE_BRACE,
+  CH_CLOSE_BRACKET,
+  CH_COLON,
+  CH_COMMA,
+  CH_CR,
+  CH_LF,
+  CH_OPEN_BRACE,
+  CH_OPEN_BRACKET,
+  CH_QUOTE,
+  CH_SPACE,
+  CH_TAB,
+  lineBreakEndsString,
+} from '../jsonScanner';
 import { OffsetMap, OffsetMapBuilder } from './offsetMap';
 
 /**
@@ -22,18 +36,6 @@ export interface FormattedLog {
 
 const INDENT = '  ';
 
-const CH_TAB = 9;
-const CH_LF = 10;
-const CH_CR = 13;
-const CH_SPACE = 32;
-const CH_QUOTE = 34;
-const CH_COMMA = 44;
-const CH_COLON = 58;
-const CH_OPEN_BRACKET = 91;
-const CH_BACKSLASH = 92;
-const CH_CLOSE_BRACKET = 93;
-const CH_OPEN_BRACE = 123;
-const CH_CLOSE_BRACE = 125;
 
 // The last token written, which decides the white space before the next one.
 const AFTER_NOTHING = 0;
