@@ -77,3 +77,37 @@ describe('lookup-events output of Insights events', () => {
     assert.match(hover.text, /insightType/);
   });
 });
+
+describe('records reshaped by a log forwarder', () => {
+  const text = readFixture('shapes/forwarded-records.json');
+
+  it('are told once per file what was added and moved, quietly, with no warning per record', () => {
+    const problems = validateDocument(parseCloudTrail(text));
+    assert.deepEqual(loudProblems(text), []);
+    assert.deepEqual(
+      problems.map((problem) => [problem.code, problem.severity]),
+      [['shape-forwarded', 'info']],
+    );
+    assert.equal(
+      problems[0].message,
+      'These records were reshaped by a log forwarder: it added aws, evt, http, network, usr and moved sourceIPAddress to network.client.ip, userAgent to http.useragent; the moved values are read from there.',
+    );
+    assert.equal(text.slice(problems[0].start, problems[0].end), '"aws"');
+  });
+
+  it('hovers read the moved address and user agent', () => {
+    const hover = hoverOn(text, '"UpdateTrail"');
+    assert.match(hover.text, /From: “198\.51\.100\.23” \(IPv4/);
+    assert.match(hover.text, /using AWS CLI 2\.15\.30/);
+  });
+
+  it('groups the records like any others', () => {
+    const grouping = groupEvents([parseCloudTrail(text)], { groupBy: ['action'] });
+    assert.deepEqual(grouping.groups.map((group) => group.label).sort(), ['DeleteTrail', 'StopLogging', 'UpdateTrail']);
+  });
+
+  it('still reports a record that lacks sourceIPAddress with nothing in its place', () => {
+    const bare = text.replace('"ip": "203.0.113.9"', '"port": 443');
+    assert.ok(loudProblems(bare).some((problem) => problem.startsWith('record-missing-field') && problem.includes('sourceIPAddress')));
+  });
+});

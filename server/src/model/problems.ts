@@ -58,6 +58,7 @@ export const ShapeCode = {
   digestFile: 'shape-digest-file',
   embeddedEventNotString: 'shape-embedded-event-not-string',
   redacted: 'shape-redacted',
+  forwarded: 'shape-forwarded',
 } as const;
 
 /** A total order of problems (position, then code, then message), so the same problems always list the same way. */

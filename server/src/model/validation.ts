@@ -3,6 +3,7 @@ import { shiftProblems } from './incremental';
 import { compareProblems, Problem, Severity } from './problems';
 import { checkDocumentRules, checkRecord, RecordContext } from './rules';
 import { checkDuplicateEventIds, checkDuplicateKeysOutsideRecords } from './rules/duplicates';
+import { forwardedNote } from './forwarded';
 import { quietRedactedProblems } from './rules/redaction';
 
 export type RuleSetting = Severity | 'off';
@@ -18,7 +19,7 @@ export const DEFAULT_VALIDATION_OPTIONS: ValidationOptions = { maxProblems: 1000
 
 /** Every problem of a document (syntax, shape, and the CloudTrail rules), sorted and capped. */
 export function validateDocument(document: CloudTrailDocument, options: ValidationOptions = DEFAULT_VALIDATION_OPTIONS): Problem[] {
-  const all = applySeverities(quietRedactedProblems(document.text, [...document.problems, ...checkDocumentRules(document, { rules: options.rules })]), options.rules);
+  const all = applySeverities(quietRedactedProblems(document.text, withFileNotes(document, [...document.problems, ...checkDocumentRules(document, { rules: options.rules })])), options.rules);
   return finish(document, all, options);
 }
 
@@ -103,7 +104,7 @@ export function validateDocumentIncrementally(
     all.push(outsideProblems[i]);
   }
   return {
-    problems: finish(document, applySeverities(quietRedactedProblems(document.text, all), options.rules), options),
+    problems: finish(document, applySeverities(quietRedactedProblems(document.text, withFileNotes(document, all)), options.rules), options),
     state: { options, recordProblems, records: document.records, eventIdProblems, outsideProblems },
   };
 }
@@ -145,6 +146,13 @@ function duplicateKeysOutsideRecords(document: CloudTrailDocument, ruleOptions: 
   }
   const problems: Problem[] = [];
   checkDuplicateKeysOutsideRecords(document, ruleOptions, problems);
+  return problems;
+}
+
+/** The problems and the notes about the whole file: one for records a log forwarder reshaped. */
+function withFileNotes(document: CloudTrailDocument, problems: Problem[]): Problem[] {
+  const note = forwardedNote(document);
+  if (note) problems.push(note);
   return problems;
 }
 

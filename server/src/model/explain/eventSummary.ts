@@ -5,6 +5,7 @@
  */
 import { ACM_ACME_EVENT_SOURCE, ACM_EVENT_SOURCE } from '../acm/acmApiModel';
 import { CloudTrailRecord } from '../cloudTrailDocument';
+import { recordFieldValue } from '../forwarded';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
@@ -32,8 +33,9 @@ export function acmFactsOf(record: CloudTrailRecord): AcmOperationFacts | undefi
   return eventSource === ACM_EVENT_SOURCE && eventName ? acmOperationFacts(eventName) : undefined;
 }
 
+/** A string field of a record, read where a log forwarder moved it if the record lacks it. */
 function stringField(view: JsonView, node: number, name: string): string | undefined {
-  const value = view.scalar(view.property(node, name));
+  const value = view.scalar(recordFieldValue(view, node, name));
   return typeof value === 'string' ? value : undefined;
 }
 
