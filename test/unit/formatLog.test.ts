@@ -44,20 +44,20 @@ function assertSameProblems(original: string, formatted: FormattedLog): void {
 }
 
 describe('formatted view of a log', () => {
-  it('lays a one-line log out one property per line, indented', () => {
+  it('lays a one-line log out one property per line, indented, keeping the spacing after colons', () => {
     const original = '{"Records":[{"eventName":"GetCertificate","readOnly":true,"resources":[],"tags":{},"n":[1,2]}]}';
     const formatted = formatLog(original);
     assert.equal(
       formatted.text,
       [
         '{',
-        '  "Records": [',
+        '  "Records":[',
         '    {',
-        '      "eventName": "GetCertificate",',
-        '      "readOnly": true,',
-        '      "resources": [],',
-        '      "tags": {},',
-        '      "n": [',
+        '      "eventName":"GetCertificate",',
+        '      "readOnly":true,',
+        '      "resources":[],',
+        '      "tags":{},',
+        '      "n":[',
         '        1,',
         '        2',
         '      ]',
@@ -74,7 +74,7 @@ describe('formatted view of a log', () => {
   it('puts each value of a one-event-per-line file on its own lines', () => {
     const original = '{"eventName":"A"}\n{"eventName":"B"}{"eventName":"C"}\n';
     const formatted = formatLog(original);
-    assert.equal(formatted.text, '{\n  "eventName": "A"\n}\n{\n  "eventName": "B"\n}\n{\n  "eventName": "C"\n}\n');
+    assert.equal(formatted.text, '{\n  "eventName":"A"\n}\n{\n  "eventName":"B"\n}\n{\n  "eventName":"C"\n}\n');
     assert.equal(parseCloudTrail(formatted.text).records.length, 3);
   });
 

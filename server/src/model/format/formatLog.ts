@@ -36,6 +36,11 @@ export interface FormattedLog {
 
 const INDENT = '  ';
 
+// Layouts written between tokens, as code units.
+const NO_SPACE = new Uint8Array(0);
+const ONE_SPACE = Uint8Array.of(32);
+const LINE_END = Uint8Array.of(10);
+
 
 // The last token written, which decides the white space before the next one.
 const AFTER_NOTHING = 0;
@@ -48,11 +53,11 @@ const AFTER_VALUE = 4;
 type Units = Uint8Array | Uint16Array;
 
 export function formatLog(text: string): FormattedLog {
-  // Working on code units in typed arrays lets the native indexOf find quotes, and the output is
-  // written in one buffer instead of millions of small strings.
+  // Working on code units in typed arrays, the output is written in one buffer instead of
+  // millions of small strings.
   const ascii = Buffer.byteLength(text, 'utf8') === text.length;
   const capacity = Math.ceil(text.length * 1.7) + 256;
-  const formatter = new LogFormatter(text, ascii ? Buffer.from(text, 'latin1') : utf16Units(text), ascii ? new Uint8Array(capacity) : new Uint16Array(capacity));
+  const formatter = new LogFormatter(text, ascii ? Buffer.from(text, 'latin1') : utf16Units(text), ascii ? Buffer.allocUnsafe(capacity) : new Uint16Array(capacity));
   const map = formatter.run();
   const output = formatter.output;
   const written = map.formattedLength;
@@ -72,17 +77,14 @@ function utf16Units(text: string): Uint16Array {
 
 class LogFormatter {
   private readonly map: OffsetMapBuilder;
-  private readonly newlines: string[] = ['\n'];
+  /** The line break and indentation of each depth, as code units. */
+  private readonly newlines: Uint8Array[] = [LINE_END];
   output: Units;
   /** Start of the original text not yet written. */
   private copyFrom = 0;
   /** Code units of the formatted text written so far. */
   private written = 0;
   private depth = 0;
-  // The next backslash, line feed and carriage return at or after where strings were last read (the length when there is none).
-  private nextBackslash = -1;
-  private nextLineFeed = -1;
-  private nextReturn = -1;
 
   constructor(
     private readonly text: string,
@@ -115,25 +117,27 @@ class LogFormatter {
         continue;
       }
       // The layout before this token replaces the original white space (kept only where it separates two values).
-      let layout: string | undefined;
+      let layout: Uint8Array | undefined;
       if (c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET) {
         if (this.depth > 0) this.depth--;
-        layout = last === AFTER_OPEN ? '' : this.newline();
+        layout = last === AFTER_OPEN ? NO_SPACE : this.newline();
       } else if (last === AFTER_OPEN || last === AFTER_COMMA) {
         layout = this.newline();
       } else if (last === AFTER_COLON) {
-        layout = ' ';
+        // One space or none after a colon is kept as it is: re-spacing every property of a
+        // one-line log would cut it into twice as many pieces for no gain in reading.
+        layout = spaceFrom < 0 ? undefined : ONE_SPACE;
       } else if (last === AFTER_VALUE && c !== CH_COMMA && c !== CH_COLON) {
         // Two values with no comma between them (one event per line, or a broken file).
         if (this.depth === 0 || spaceHadBreak) layout = this.newline();
-        else if (spaceFrom >= 0) layout = ' ';
+        else if (spaceFrom >= 0) layout = ONE_SPACE;
       }
       if (layout !== undefined) {
         const from = spaceFrom >= 0 ? spaceFrom : pos;
         // White space already laid out as it would be is kept as it is, in the same run.
         if (!this.sameAs(from, pos, layout)) this.replace(from, pos, layout);
       } else if (spaceFrom >= 0) {
-        this.replace(spaceFrom, pos, '');
+        this.replace(spaceFrom, pos, NO_SPACE);
       }
       spaceFrom = -1;
       switch (c) {
@@ -171,31 +175,30 @@ class LogFormatter {
           last = AFTER_VALUE;
       }
     }
-    if (spaceFrom >= 0) this.replace(spaceFrom, length, last === AFTER_NOTHING ? '' : '\n');
-    else if (last !== AFTER_NOTHING) this.replace(length, length, '\n');
+    if (spaceFrom >= 0) this.replace(spaceFrom, length, last === AFTER_NOTHING ? NO_SPACE : LINE_END);
+    else if (last !== AFTER_NOTHING) this.replace(length, length, LINE_END);
     this.flush(length);
     return this.map.finish(length, this.written);
   }
 
-  /** Whether the original's `[from, to)` reads `layout`. */
-  private sameAs(from: number, to: number, layout: string): boolean {
-    if (to - from !== layout.length) return false;
+  /**
+   * Whether the original's white space `[from, to)` can stay as it is in place of `layout`: as long
+   * as it, beginning and ending the same way (an already indented file is copied, not rewritten).
+   */
+  private sameAs(from: number, to: number, layout: Uint8Array): boolean {
     const source = this.source;
-    for (let i = from; i < to; i++) {
-      if (source[i] !== layout.charCodeAt(i - from)) return false;
-    }
-    return true;
+    return to - from === layout.length && source[from] === layout[0] && source[to - 1] === layout[layout.length - 1];
   }
 
   /** Writes the original text up to `from`, then `layout` in place of the original's `[from, to)`. */
-  private replace(from: number, to: number, layout: string): void {
+  private replace(from: number, to: number, layout: Uint8Array): void {
     this.flush(from);
     const count = layout.length;
     if (count > 0) {
       this.reserve(count);
       const output = this.output;
       let written = this.written;
-      for (let i = 0; i < count; i++) output[written++] = layout.charCodeAt(i);
+      for (let i = 0; i < count; i++) output[written++] = layout[i];
       this.written = written;
     }
     this.copyFrom = to;
@@ -229,11 +232,12 @@ class LogFormatter {
     this.output = grown;
   }
 
-  private newline(): string {
+  private newline(): Uint8Array {
     const depth = this.depth;
-    let line = this.newlines[depth] as string | undefined;
+    let line = this.newlines[depth] as Uint8Array | undefined;
     if (line === undefined) {
-      line = `\n${INDENT.repeat(depth)}`;
+      line = new Uint8Array(1 + INDENT.length * depth).fill(CH_SPACE);
+      line[0] = CH_LF;
       this.newlines[depth] = line;
     }
     return line;
@@ -244,32 +248,24 @@ class LogFormatter {
     const source = this.source;
     const length = source.length;
     let pos = start + 1;
-    for (;;) {
-      let quote = source.indexOf(CH_QUOTE, pos);
-      if (quote < 0) quote = length;
-      if (this.nextBackslash < pos) this.nextBackslash = indexOrLength(source, CH_BACKSLASH, pos);
-      if (this.nextLineFeed < pos) this.nextLineFeed = indexOrLength(source, CH_LF, pos);
-      if (this.nextReturn < pos) this.nextReturn = indexOrLength(source, CH_CR, pos);
-      const special = Math.min(this.nextBackslash, this.nextLineFeed, this.nextReturn);
-      if (special > quote) return quote < length ? quote + 1 : length;
-      pos = special;
-      if (source[pos] === CH_BACKSLASH) {
+    while (pos < length) {
+      const c = source[pos];
+      if (c === CH_QUOTE) return pos + 1;
+      if (c === CH_BACKSLASH) {
         // A backslash before a line break escapes nothing: the line break is read on its own.
         const next = source[pos + 1];
         pos += next === CH_LF || next === CH_CR || pos + 1 >= length ? 1 : 2;
-        continue;
+      } else if (c === CH_LF || c === CH_CR) {
+        // A raw line break: the string ends before it, or goes on past it (a pasted PEM block).
+        const breakEnd = c === CH_CR && source[pos + 1] === CH_LF ? pos + 2 : pos + 1;
+        if (lineBreakEndsString(this.text, breakEnd)) return pos;
+        pos = breakEnd;
+      } else {
+        pos++;
       }
-      // A raw line break: the string ends before it, or goes on past it (a pasted PEM block).
-      const breakEnd = source[pos] === CH_CR && source[pos + 1] === CH_LF ? pos + 2 : pos + 1;
-      if (lineBreakEndsString(this.text, breakEnd)) return pos;
-      pos = breakEnd;
     }
+    return length;
   }
-}
-
-function indexOrLength(source: Units, unit: number, from: number): number {
-  const found = source.indexOf(unit, from);
-  return found < 0 ? source.length : found;
 }
 
 /** The end of a number, keyword or stray word, as the scanner reads it: the next white space, bracket or comma. */
