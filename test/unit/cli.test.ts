@@ -140,6 +140,20 @@ const EVENT = {
 };
 
 describe('command line: problems and exit status', () => {
+  it('reads lookup-events lines, Insights lookup output and forwarded records with no warning, the notes quiet', async () => {
+    const files = ['shapes/lookup-events-lines.jsonl.json', 'shapes/lookup-events-insights.json', 'shapes/forwarded-records.json', 'traildiscover/AddUserToGroup.json.cloudtrail'];
+    const fileSystem = new FakeFileSystem();
+    for (const file of files) fileSystem.file(path.posix.basename(file), fixtureBytes(file));
+    const result = await run(fileSystem, ...files.map((file) => path.posix.basename(file)));
+    assert.equal(result.code, 0, result.out);
+    assert.deepEqual(
+      result.problems.map((line) => line.split(' ').slice(0, 3).join(' ')),
+      ['forwarded-records.json:27:5: info shape-forwarded', 'AddUserToGroup.json.cloudtrail:19:28: info shape-redacted'],
+    );
+    assert.match(result.out, /^Records: {2}9$/m);
+    assert.match(result.out, /^Problems: 0 errors, 0 warnings, 2 info and hints$/m);
+  });
+
   it('prints every unquoted key of the AddTagsToCertificate example as file:line:col: severity code message and exits 1', async () => {
     const text = fixtureBytes('aws-docs-acm/ct-acm-addtags.json').toString('utf8');
     const result = await run(new FakeFileSystem().file('docs/addtags.json', text), 'docs/addtags.json');
