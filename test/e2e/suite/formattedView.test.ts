@@ -2,11 +2,21 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeAllEditors, hoverText, LANGUAGE_ID, offsetOf, openInEditor, waitFor, waitForDiagnostics, workspaceFile } from './helpers';
 
-/** A delivered log of the test workspace: one line of JSON (see test/e2e/lib/workspace.mjs). */
-const DELIVERED_JSON = '111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json';
+/** A delivered log of the test workspace: one line of JSON, compressed (see test/e2e/lib/workspace.mjs). */
 const DELIVERED_GZ = '974349055189_CloudTrail_us-east-1_20140927T1950Z_6eYA9tIux8XBSUzz.json.gz';
 /** An AWS documentation example that is broken as published. */
 const BROKEN = 'acm-add-tags.cloudtrail.json';
+
+/** Opens the delivered log in its decompressed view, as a person opening the .json.gz would. */
+async function openDeliveredLog(): Promise<vscode.TextEditor> {
+  await vscode.commands.executeCommand('cloudtrail.openCompressedLog', workspaceFile(DELIVERED_GZ));
+  const editor = await waitFor(() => {
+    const active = vscode.window.activeTextEditor;
+    return active?.document.uri.scheme === 'cloudtrail-gz' ? active : undefined;
+  }, 'the decompressed view of the log');
+  await waitFor(() => editor.document.languageId === LANGUAGE_ID, 'the CloudTrail language');
+  return editor;
+}
 
 async function activeFormattedView(): Promise<vscode.TextEditor> {
   return waitFor(() => {
@@ -24,7 +34,7 @@ describe('the formatted view of a log', () => {
   afterEach(() => closeAllEditors());
 
   it('"Open Formatted" lays a delivered one-line log out, read-only, as CloudTrail with outline, hovers and folding', async () => {
-    const original = await openInEditor(DELIVERED_JSON);
+    const original = await openDeliveredLog();
     assert.equal(original.document.lineCount, 1, 'the delivered log is one line');
     await vscode.commands.executeCommand('cloudtrail.openFormatted');
     const editor = await activeFormattedView();
@@ -36,7 +46,10 @@ describe('the formatted view of a log', () => {
       const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
       return found && found.length > 0 ? found : undefined;
     }, 'the outline of the formatted view');
-    const originalSymbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', original.document.uri);
+    const originalSymbols = await waitFor(async () => {
+      const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', original.document.uri);
+      return found && found.length > 0 ? found : undefined;
+    }, 'the outline of the original');
     assert.deepEqual(
       symbols.map((symbol) => symbol.name),
       originalSymbols.map((symbol) => symbol.name),
@@ -60,7 +73,7 @@ describe('the formatted view of a log', () => {
   });
 
   it('keeps the cursor on its token when the view is opened, and "Open Original at This Position" goes back to it', async () => {
-    const original = await openInEditor(DELIVERED_JSON);
+    const original = await openDeliveredLog();
     const text = original.document.getText();
     const offset = offsetOf(text, '"eventName"', 3) + 2;
     original.selection = new vscode.Selection(original.document.positionAt(offset), original.document.positionAt(offset));
