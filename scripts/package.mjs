@@ -69,6 +69,13 @@ export function manifestProblems(pkg) {
 function main() {
   run(process.execPath, ['scripts/build.mjs', '--production']);
 
+  // The IAM table is bundled into the language server, not shipped beside it: check it is there.
+  const iamVersion = JSON.parse(readFileSync(join(root, 'server/src/model/iam/iam-data.json'), 'utf8')).version;
+  if (!readFileSync(join(root, 'dist/server.js'), 'utf8').includes(`"${iamVersion}"`)) {
+    console.error(`package: dist/server.js does not hold the IAM table ${iamVersion}`);
+    process.exit(1);
+  }
+
   const problems = manifestProblems(manifest);
   if (problems.length > 0) {
     console.error(`package: the manifest is not complete:\n  ${problems.join('\n  ')}`);

@@ -4,18 +4,25 @@ import {
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
+  ExportEventsParams,
+  ExportEventsRequest,
+  ExportEventsResult,
   FormattedLogParams,
   FormattedLogRequest,
   FormattedLogResult,
   MapFormattedRangesParams,
   MapFormattedRangesRequest,
   ModelChangedNotification,
+  TimelineRequest,
 } from '../../server/src/protocol';
 import type { Range } from 'vscode-languageserver-protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
+import { TimelineServer } from './timeline/timelineView';
 
 /** The CloudTrail requests and notifications beyond standard LSP, as the extension's views use them. */
-export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
+export interface CloudTrailServer extends EventTreeServer, TimelineServer {
+  exportEvents(params: ExportEventsParams): Promise<ExportEventsResult | null>;
+  dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
   formattedLog(params: FormattedLogParams): Promise<FormattedLogResult>;
@@ -28,7 +35,7 @@ export interface CloudTrailServer extends EventTreeServer, vscode.Disposable {
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => modelChanged.fire(summary));
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {
@@ -52,6 +59,14 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     mapFormattedRanges: async (params) => {
       await running();
       return client.sendRequest(MapFormattedRangesRequest.type, params);
+    },
+    timeline: async (params) => {
+      await running();
+      return client.sendRequest(TimelineRequest.type, params);
+    },
+    exportEvents: async (params) => {
+      await running();
+      return client.sendRequest(ExportEventsRequest.type, params);
     },
     dispose: () => {
       handler.dispose();

@@ -14,6 +14,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     documentSelector: [{ language: LANGUAGE_ID }],
     outputChannel,
     traceOutputChannel: outputChannel,
+    // The server pulls its settings with workspace/configuration; this section only makes the client
+    // tell it when they change, which the pull model has no replacement for in vscode-languageclient.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     synchronize: { configurationSection: 'cloudtrail' },
     initializationOptions: { settings: vscode.workspace.getConfiguration('cloudtrail') },
   };

@@ -18,7 +18,7 @@ export function registerStatusBar(onModelChanged: vscode.Event<DocumentSummary>)
 
   const update = (): void => {
     const document = vscode.window.activeTextEditor?.document;
-    const summary = document && document.languageId === LANGUAGE_ID ? summaries.get(document.uri.toString()) : undefined;
+    const summary = document?.languageId === LANGUAGE_ID ? summaries.get(document.uri.toString()) : undefined;
     if (!summary) {
       item.hide();
       return;

@@ -47,7 +47,7 @@ export class DocumentModels {
   /** The model of this version, and which record changed since the previous model, if only one did. */
   getWithChange(document: TextDocument): Readonly<CachedModel> {
     const cached = this.models.get(document.uri);
-    if (cached && cached.version === document.version) {
+    if (cached?.version === document.version) {
       return cached;
     }
     const pending = this.pending.get(document.uri);
@@ -75,7 +75,7 @@ export class DocumentModels {
   /** The model of a version if it was already parsed. */
   peek(document: TextDocument): CloudTrailDocument | undefined {
     const cached = this.models.get(document.uri);
-    return cached && cached.version === document.version ? cached.model : undefined;
+    return cached?.version === document.version ? cached.model : undefined;
   }
 
   delete(uri: string): void {

@@ -16,12 +16,12 @@ export class DocumentProblems {
 
   get(document: TextDocument): Problem[] {
     const cached = this.cache.get(document.uri);
-    if (cached && cached.version === document.version) {
+    if (cached?.version === document.version) {
       return cached.problems;
     }
     const { model, incrementalFrom } = this.models.getWithChange(document);
     const previous =
-      cached && incrementalFrom && cached.version === incrementalFrom.version
+      cached && cached.version === incrementalFrom?.version
         ? { state: cached.state, ...incrementalFrom }
         : undefined;
     const { problems, state } = validateDocumentIncrementally(model, this.options, previous);

@@ -5,6 +5,7 @@ import {
   InitializeParams,
   InitializeResult,
   TextDocuments,
+  ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -25,11 +26,14 @@ import {
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
+  ExportEventsRequest,
   FormattedLogRequest,
   IndexFolderRequest,
   MapFormattedRangesRequest,
   ModelChangedNotification,
+  TimelineRequest,
 } from './protocol';
+import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
 import { formatError, runSafe } from './runSafe';
 
@@ -48,7 +52,7 @@ const FOLDING_LIMIT = 5_000;
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const log = (message: string): void => connection.console.error(message);
+  const log = (message: string): void => { connection.console.error(message); };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
@@ -110,7 +114,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     clientSupportsConfiguration = capabilities.workspace?.configuration === true;
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
-    const initSettings = params.initializationOptions?.settings as Settings | undefined;
+    const initSettings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings;
     if (initSettings?.diagnostics) {
       documentProblems.setOptions({
         maxProblems: Math.max(1, initSettings.diagnostics.maxProblems ?? 1000),
@@ -181,7 +185,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         }
         const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
         if (truncated) {
-          void connection.window.showInformationMessage(
+          connection.window.showInformationMessage(
             `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
           );
         }
@@ -243,6 +247,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     ),
   );
 
+  const timelineEnvironment: TimelineEnvironment = {
+    documentsOf: eventTreeInput,
+    folderIndexOf: (uri) => folderIndexes.indexOf(uri),
+    readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+  };
+  connection.onRequest(TimelineRequest.type, (params, token) =>
+    runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),
+  );
+  connection.onRequest(ExportEventsRequest.type, async (params) => {
+    try {
+      return await exportEvents(params, timelineEnvironment);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      log(formatError('Error while exporting events', error));
+      throw error;
+    }
+  });
+
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
     try {
       return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
@@ -267,8 +289,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
-  connection.onNotification(CloseFolderIndexNotification.type, (params) => folderIndexes.close(params.uri));
-  connection.onDidChangeWatchedFiles((params) => folderIndexes.onWatchedFilesChanged(params.changes));
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => { folderIndexes.close(params.uri); });
+  connection.onDidChangeWatchedFiles((params) => { folderIndexes.onWatchedFilesChanged(params.changes); });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
     folderIndexes.dispose();

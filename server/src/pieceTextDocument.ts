@@ -218,6 +218,7 @@ export class PieceTextDocument implements TextDocument {
     const endLine = Math.min(Math.max(ordered.end.line, 0), lineOffsets.length - 1);
     const added = lineStartsAfterBreaks(text, start);
     const removedLines = Math.max(0, endLine - startLine);
+    let offsets = lineOffsets;
     if (removedLines === added.length) {
       for (let i = 0; i < added.length; i++) {
         lineOffsets[startLine + 1 + i] = added[i];
@@ -225,11 +226,11 @@ export class PieceTextDocument implements TextDocument {
     } else {
       const head = lineOffsets.slice(0, startLine + 1);
       const tail = lineOffsets.slice(startLine + 1 + removedLines);
-      this.lineOffsets = head.concat(added, tail);
+      offsets = head.concat(added, tail);
+      this.lineOffsets = offsets;
     }
     const delta = text.length - (end - start);
     if (delta !== 0) {
-      const offsets = this.lineOffsets!;
       for (let i = startLine + 1 + added.length; i < offsets.length; i++) {
         offsets[i] += delta;
       }
@@ -284,7 +285,7 @@ export class PieceTextDocument implements TextDocument {
       return;
     }
     this.pieces = pieces.length > 0 ? pieces : [''];
-    this.pieceStarts = new Array(this.pieces.length);
+    this.pieceStarts = new Array<number>(this.pieces.length);
     let offset = 0;
     for (let i = 0; i < this.pieces.length; i++) {
       this.pieceStarts[i] = offset;

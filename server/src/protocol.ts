@@ -40,8 +40,8 @@ export interface EventGroup {
   key: string;
   label: string;
   description?: string;
-  /** What the group is: an action, an identity (with its type), a role holding sessions, or every event (no grouping). */
-  kind?: 'action' | 'identity' | 'role' | 'all';
+  /** What the group is: an action, an identity (with its type), a role holding sessions, an IAM access level, or every event (no grouping). */
+  kind?: 'action' | 'identity' | 'role' | 'accessLevel' | 'all';
   identityType?: string;
   /** For actions: the service, e.g. "acm.amazonaws.com". */
   eventSource?: string;
@@ -213,4 +213,89 @@ export interface MapFormattedRangesParams extends FormattedLogParams {
 export namespace MapFormattedRangesRequest {
   export const method = 'cloudtrail/mapFormattedRanges';
   export const type = new RequestType<MapFormattedRangesParams, Range[], void>(method);
+}
+
+// --- Timeline and export ---------------------------------------------------------------------
+
+/** Which events a timeline or an export covers: open documents or a folder index, and the view's grouping and filter. */
+export interface EventSelectionParams {
+  textDocument?: TextDocumentIdentifier;
+  /** Several open documents together (as the Events view's "all open logs"). */
+  scope?: TextDocumentIdentifier[];
+  /** A folder index's URI (as in `EventTreeParams.folder`); then the documents are not used. */
+  folder?: string;
+  groupBy?: GroupDimension[];
+  filter?: EventFilter;
+  /** Keys of one group from the top: only its events. */
+  group?: string[];
+}
+
+export interface TimelineParams extends EventSelectionParams {
+  /** About how many bars to draw (default 120). */
+  bucketTarget?: number;
+  /** The range to draw, ISO 8601 times; by default the events' own range. */
+  from?: string;
+  to?: string;
+}
+
+export interface TimelineSeriesWire {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface TimelineResult {
+  /** Milliseconds since 1970 (UTC) of the first bucket's start and the last bucket's end. */
+  start: number;
+  end: number;
+  bucketMs: number;
+  /** One series per top group of `groupBy[0]`, largest first; small ones summed into one. */
+  series: TimelineSeriesWire[];
+  /** counts[series][bucket]. */
+  counts: number[][];
+  /** Failed calls per bucket. */
+  failed: number[];
+  /** Events drawn, and events left out because their time cannot be read. */
+  total: number;
+  untimed: number;
+  /** What the selection covers, for the view's message. */
+  source: string;
+}
+
+/** Counts of events over time, aggregated on the server: the timeline never receives events. */
+export namespace TimelineRequest {
+  export const method = 'cloudtrail/timeline';
+  export const type = new RequestType<TimelineParams, TimelineResult | null, void>(method);
+}
+
+export type ExportFormat = 'csv' | 'jsonl' | 'timeline-csv';
+
+export interface ExportEventsParams extends EventSelectionParams {
+  format: ExportFormat;
+}
+
+export interface ExportEventsResult {
+  text: string;
+  events: number;
+  /** Files of a folder index that could not be read again, with why. */
+  problems: string[];
+}
+
+export namespace ExportEventsRequest {
+  export const method = 'cloudtrail/exportEvents';
+  export const type = new RequestType<ExportEventsParams, ExportEventsResult | null, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM access levels in the event tree
+
+/** The access levels a group or filter can name, in the order the tree lists them. */
+export { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN } from './model/iam/accessLevels';
+
+export interface EventGroup {
+  /**
+   * For action and access-level groups: the IAM access level of the events ("Permissions
+   * management", "Write", "Tagging", "Read", "List", "No IAM permission" or "Not known").
+   */
+  accessLevel?: string;
 }

@@ -21,8 +21,16 @@ export function runSafe<T, E = void>(
       }
       try {
         const result = compute();
+        // compute() may have taken a while: the request can have been cancelled meanwhile, which
+        // the narrowing from the check above does not know.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         resolve(token.isCancellationRequested ? cancelled<E>() : result);
       } catch (error) {
+        // A handler that rejects its parameters answers with its own error, not an empty result.
+        if (error instanceof ResponseError) {
+          resolve(error as ResponseError<E>);
+          return;
+        }
         log(formatError(`Error while ${what}`, error));
         resolve(errorValue);
       }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Layout } from './generateLogs';
+import { defined } from '../defined';
 
 /**
  * What every benchmark section gets: the generated logs, timing helpers that resist a busy
@@ -122,7 +123,7 @@ export async function timeCandidates(candidates: readonly Candidate[], options: 
   for (let round = 0; round < options.runs; round++) {
     for (let i = 0; i < candidates.length; i++) {
       const candidate = candidates[(i + round) % candidates.length];
-      const taken = samples.get(candidate.name)!;
+      const taken = defined(samples.get(candidate.name));
       if (taken.wall.length >= (options.maxRunsOf?.[candidate.name] ?? Infinity)) {
         continue;
       }

@@ -17,6 +17,7 @@ import {
 import { EventTreeRequest, FolderIndexSummary, IndexFolderRequest } from '../../server/src/protocol';
 import { BenchContext, BenchSection, mib, ratio } from './benchFrame';
 import { GENERATOR_VERSION, generateLog, MIB } from './generateLogs';
+import { defined } from '../defined';
 
 /**
  * A folder of delivered logs, as a synced S3 bucket holds them: 1,000 `.json.gz` files, more than
@@ -106,7 +107,7 @@ export async function benchFolder(options: FolderBenchOptions): Promise<{ folder
     // Compress on the thread pool while the next file is generated.
     await pending;
     mkdirSync(path.dirname(file), { recursive: true });
-    pending = gzip(text).then((compressed) => writeFileSync(file, compressed));
+    pending = gzip(text).then((compressed) => { writeFileSync(file, compressed); });
     if ((i + 1) % 100 === 0) options.log?.(`  wrote ${i + 1} of ${files} files (${mib(written)})`);
   }
   await pending;
@@ -128,17 +129,18 @@ export async function indexWithServer(root: string, folder: string): Promise<Ser
   const connection: ProtocolConnection = createProtocolConnection(child.stdout, child.stdin);
   connection.listen();
   try {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- still a required member of InitializeParams
     await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
     await connection.sendNotification(InitializedNotification.type, {});
-    const idleRssBytes = residentBytes(child.pid!, 'VmRSS');
+    const idleRssBytes = residentBytes(defined(child.pid), 'VmRSS');
     const started = performance.now();
     const summary: FolderIndexSummary = await connection.sendRequest(IndexFolderRequest.type, { uri: pathToFileURL(folder).href });
     const seconds = (performance.now() - started) / 1000;
-    const peakRssBytes = residentBytes(child.pid!, 'VmHWM');
+    const peakRssBytes = residentBytes(defined(child.pid), 'VmHWM');
     const treeStarted = performance.now();
     const tree = await connection.sendRequest(EventTreeRequest.type, { textDocument: { uri: summary.uri }, folder: summary.uri, groupBy: ['action'], depth: 1 });
     const treeSeconds = (performance.now() - treeStarted) / 1000;
-    const peakWithTreeRssBytes = residentBytes(child.pid!, 'VmHWM');
+    const peakWithTreeRssBytes = residentBytes(defined(child.pid), 'VmHWM');
     const countsByName = new Map<string, number>();
     for (const group of tree?.groups ?? []) {
       countsByName.set(group.label, (countsByName.get(group.label) ?? 0) + group.count);
@@ -186,7 +188,8 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
 function folderBytes(folder: string): number {
   let total = 0;
   for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.gz')) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition, @typescript-eslint/no-deprecated -- parentPath came in Node 20.12; older Node 20 has only path
+      if (entry.isFile() && entry.name.endsWith('.gz')) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
   }
   return total;
 }
@@ -227,7 +230,7 @@ export const folderIndexSection: BenchSection = {
   title: 'A folder of 1,000 .json.gz logs indexed from disk by the server',
   async run(context: BenchContext): Promise<void> {
     const report = context.report;
-    const result = await runFolderIndexBench({ root: context.root, log: (line) => report.note(line) });
+    const result = await runFolderIndexBench({ root: context.root, log: (line) => { report.note(line); } });
     const { full, day, month } = result;
     report.note(
       `${result.generated ? 'wrote' : 'reused'} ${path.relative(context.root, result.folder)}: ${full.files} files, ${mib(full.contentBytes)} decompressed, ${mib(result.compressedBytes)} on disk; ${full.events.toLocaleString('en-US')} events; ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(2)}`,

@@ -30,7 +30,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+type JsonObject = Record<string, Json>;
 
 class Picker {
   constructor(readonly random: () => number) {}
@@ -138,7 +138,7 @@ class LogWorld {
 
   /** How a Java ByteBuffer argument is logged: every byte as a signed number. */
   byteBuffer(length: number): JsonObject {
-    const hb: number[] = new Array(length);
+    const hb = new Array<number>(length);
     for (let i = 0; i < length; i++) hb[i] = Math.floor(this.pick.random() * 256) - 128;
     return {
       hb,
@@ -169,7 +169,7 @@ interface Call {
   region?: string;
 }
 
-type Identity = { identity: JsonObject; account: string; sourceIp: string; userAgent: string };
+interface Identity { identity: JsonObject; account: string; sourceIp: string; userAgent: string }
 
 function makeIdentity(world: LogWorld, account: string): Identity {
   const p = world.pick;
@@ -595,7 +595,7 @@ export function generateRecord(world: LogWorld): JsonObject {
     record.errorMessage = error[1];
   }
   record.requestParameters = call.requestParameters;
-  record.responseElements = error && error[0] ? null : call.responseElements;
+  record.responseElements = error?.[0] ? null : call.responseElements;
   if (call.additionalEventData) record.additionalEventData = call.additionalEventData;
   record.requestID = p.uuid();
   record.eventID = p.uuid();

@@ -1,5 +1,6 @@
 import { parseCloudTrail, validateDocument } from '../../server/src/model';
 import { BenchContext, BenchSection, hasGc, settleGarbage, logLabel, mib, ratio } from './benchFrame';
+import { defined } from '../defined';
 
 /** The memory target: what the server holds for a document, as a multiple of the text's size. */
 export const HEAP_TARGET_RATIO = 3.0;
@@ -46,7 +47,7 @@ export const modelMemorySection: BenchSection = {
     }
     report.table(['log', 'text', 'records', 'problems', 'model', 'model / text', 'server holds / text'], rows);
     for (const log of context.logs.filter((l) => l.sizeMiB === 20 || l.sizeMiB === 50)) {
-      const retained = context.figures.get(`model-heap/${log.sizeMiB}/${log.layout}`)!;
+      const retained = defined(context.figures.get(`model-heap/${log.sizeMiB}/${log.layout}`));
       const value = (log.bytes + retained) / log.bytes;
       report.verdict(`${log.sizeMiB}MB ${log.layout} heap (text + model) < ${HEAP_TARGET_RATIO.toFixed(1)}x text`, ratio(value), value < HEAP_TARGET_RATIO);
     }

@@ -3,6 +3,7 @@ import { getLanguageService, TextDocument as JsonTextDocument } from 'vscode-jso
 import { parseCloudTrail, scanJson, validateDocument } from '../../server/src/model';
 import { BenchContext, BenchSection, Candidate, logLabel, ms, ratio, timeCandidates } from './benchFrame';
 import { CLOUDTRAIL_LOG_SCHEMA } from './cloudTrailSchema';
+import { defined } from '../defined';
 
 /** The time-to-diagnostics target, as a multiple of JSON.parse on the same text. */
 export const OPEN_TARGET_RATIO = 3.0;
@@ -23,10 +24,16 @@ async function jsonLanguageServiceDiagnostics(text: string): Promise<number> {
 function jsoncVisit(text: string): number {
   let values = 0;
   jsonc.visit(text, {
-    onObjectBegin: () => void values++,
-    onArrayBegin: () => void values++,
+    onObjectBegin: () => {
+        values++;
+      },
+    onArrayBegin: () => {
+        values++;
+      },
     onObjectProperty: () => undefined,
-    onLiteralValue: () => void values++,
+    onLiteralValue: () => {
+        values++;
+      },
     onError: () => undefined,
   });
   return values;
@@ -55,7 +62,7 @@ export const openToDiagnosticsSection: BenchSection = {
       const lsProblems = await jsonLanguageServiceDiagnostics(text);
       const { runs, warmup } = context.runsFor(log.sizeMiB);
       const candidates: Candidate[] = [
-        { name: 'JSON.parse', run: () => JSON.parse(text) },
+        { name: 'JSON.parse', run: () => JSON.parse(text) as unknown },
         { name: 'model', run: () => validateDocument(parseCloudTrail(text)) },
         { name: 'model without rules', run: () => parseCloudTrail(text) },
         { name: 'scanner', run: () => scanJson(text) },
@@ -70,18 +77,18 @@ export const openToDiagnosticsSection: BenchSection = {
         warmup,
         maxRunsOf: { 'jsonc parseTree': slowRuns, 'JSON language service': slowRuns },
       });
-      const jsonParse = timings.get('JSON.parse')!;
-      const languageService = timings.get('JSON language service')!;
+      const jsonParse = defined(timings.get('JSON.parse'));
+      const languageService = defined(timings.get('JSON language service'));
       for (const [name, key] of [
         ['JSON.parse', 'json-parse'],
         ['model', 'model'],
         ['model without rules', 'model-without-rules'],
       ] as const) {
-        context.figures.set(`${key}/${log.sizeMiB}/${log.layout}`, timings.get(name)!.median);
-        context.figures.set(`${key}-cpu/${log.sizeMiB}/${log.layout}`, timings.get(name)!.cpu);
+        context.figures.set(`${key}/${log.sizeMiB}/${log.layout}`, defined(timings.get(name)).median);
+        context.figures.set(`${key}-cpu/${log.sizeMiB}/${log.layout}`, defined(timings.get(name)).cpu);
       }
       for (const candidate of candidates) {
-        const timing = timings.get(candidate.name)!;
+        const timing = defined(timings.get(candidate.name));
         rows.push([
           candidate === candidates[0] ? logLabel(log) : '',
           candidate.name,
@@ -98,7 +105,7 @@ export const openToDiagnosticsSection: BenchSection = {
     }
     report.table(['log', 'candidate', 'wall', 'wall min', 'CPU', 'runs', 'CPU vs JSON.parse', 'CPU vs JSON LS', 'wall vs JSON.parse'], rows);
     for (const log of context.logs.filter((l) => l.sizeMiB === OPEN_TARGET_SIZE_MIB)) {
-      const figure = (key: string): number => context.figures.get(`${key}/${log.sizeMiB}/${log.layout}`)!;
+      const figure = (key: string): number => defined(context.figures.get(`${key}/${log.sizeMiB}/${log.layout}`));
       const limit = `<= ${OPEN_TARGET_RATIO.toFixed(1)}x JSON.parse`;
       for (const [label, key] of [
         ['rules on', 'model'],

@@ -8,6 +8,7 @@ import { checkKeyCase } from '../../server/src/model/rules/keyCase';
 import { checkFieldTypes, checkFieldVersions, checkRequiredFields, checkUnknownFields } from '../../server/src/model/rules/requiredFields';
 import { checkUserIdentity } from '../../server/src/model/rules/userIdentity';
 import { BenchContext, BenchLog, BenchSection, Candidate, logLabel, ms, timeCandidates } from './benchFrame';
+import { defined } from '../defined';
 
 /**
  * What each CloudTrail rule costs on a big file. Every check runs alone over all records (after
@@ -30,8 +31,8 @@ const RECORD_CHECKS: readonly (readonly [string, (context: RecordContext) => voi
 ];
 
 const FILE_CHECKS: readonly (readonly [string, (document: CloudTrailDocument, problems: Problem[]) => void])[] = [
-  ['duplicate eventIDs', (document, problems) => checkDuplicateEventIds(document, {}, problems)],
-  ['duplicate keys outside records', (document, problems) => checkDuplicateKeysOutsideRecords(document, {}, problems)],
+  ['duplicate eventIDs', (document, problems) => { checkDuplicateEventIds(document, {}, problems); }],
+  ['duplicate keys outside records', (document, problems) => { checkDuplicateKeysOutsideRecords(document, {}, problems); }],
 ];
 
 const SETUP = 'per-record setup (RecordContext.reset)';
@@ -55,15 +56,15 @@ async function ruleCostsOf(context: BenchContext, log: BenchLog): Promise<string
     { name: ALL_RULES, run: () => checkDocumentRules(document) },
     { name: SETUP, run: () => recordPass(document) },
     ...RECORD_CHECKS.map(([name, check]) => ({ name, run: () => recordPass(document, check) })),
-    ...FILE_CHECKS.map(([name, check]) => ({ name, run: () => check(document, []) })),
+    ...FILE_CHECKS.map(([name, check]) => ({ name, run: () => { check(document, []); } })),
   ];
   const { runs, warmup } = context.runsFor(log.sizeMiB);
   const timings = await timeCandidates(candidates, { runs: Math.min(runs, 5), warmup: Math.max(warmup, 1) });
-  const whole = timings.get(ALL_RULES)!.cpu;
-  const setup = timings.get(SETUP)!.cpu;
+  const whole = defined(timings.get(ALL_RULES)).cpu;
+  const setup = defined(timings.get(SETUP)).cpu;
   const parts: [string, number][] = [[SETUP, setup]];
-  for (const [name] of RECORD_CHECKS) parts.push([name, Math.max(0, timings.get(name)!.cpu - setup)]);
-  for (const [name] of FILE_CHECKS) parts.push([name, timings.get(name)!.cpu]);
+  for (const [name] of RECORD_CHECKS) parts.push([name, Math.max(0, defined(timings.get(name)).cpu - setup)]);
+  for (const [name] of FILE_CHECKS) parts.push([name, defined(timings.get(name)).cpu]);
   parts.sort((a, b) => b[1] - a[1]);
   const attributed = parts.reduce((sum, [, value]) => sum + value, 0);
   const jsonParse = context.figures.get(`json-parse-cpu/${log.sizeMiB}/${log.layout}`);

@@ -3,11 +3,12 @@ import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
 import { formatSection } from './formatBench';
-import { measureHoverLatency } from './hoverLatency';
+import { HoverLatency, measureEventNameHovers, measureHoverLatency } from './hoverLatency';
 import { modelMemorySection } from './modelMemory';
 import { openToDiagnosticsSection } from './openToDiagnostics';
 import { ruleCostsSection } from './ruleCosts';
 import { serverEndToEndSection } from './serverEndToEnd';
+import { timelineSection } from './timelineBench';
 
 /**
  * Every section of `npm run bench`, in the order they run. A new measurement is a module that
@@ -24,16 +25,45 @@ function twentyMegabyteLogs(context: BenchContext): BenchLog[] {
 }
 
 const HOVER_POSITIONS = 1000;
+/** The most a hover may take, at the 99th percentile, the first hover of each service included. */
+const HOVER_P99_TARGET_MS = 2;
+
+/** Rounds of hovers measured; the round with the median CPU p99 is reported, so that one busy moment of a shared machine does not decide. */
+const HOVER_ROUNDS = 3;
+
+function medianRound<T extends HoverLatency>(rounds: number, measure: (round: number) => T): T {
+  const results = Array.from({ length: rounds }, (_, round) => measure(round));
+  results.sort((a, b) => a.cpuP99 - b.cpuP99);
+  return results[Math.floor(rounds / 2)];
+}
 
 const hoverLatencySection: BenchSection = {
   id: 'hover',
-  title: `Hover latency at ${HOVER_POSITIONS} random positions of a parsed log`,
+  title: `Hover latency at ${HOVER_POSITIONS} random positions, and on ${HOVER_POSITIONS} random eventNames, of a parsed log (median of ${HOVER_ROUNDS} rounds)`,
   async run(context) {
-    const rows = twentyMegabyteLogs(context).map((log) => {
-      const latency = measureHoverLatency(log.text, HOVER_POSITIONS);
-      return [logLabel(log), ms(latency.p50), ms(latency.p99), ms(latency.max), `${latency.hovered} of ${HOVER_POSITIONS}`];
-    });
-    context.report.table(['log', 'p50', 'p99', 'max', 'positions with a hover'], rows);
+    const rows: string[][] = [];
+    const verdicts: [string, HoverLatency][] = [];
+    for (const log of twentyMegabyteLogs(context)) {
+      const latency = medianRound(HOVER_ROUNDS, (round) => measureHoverLatency(log.text, HOVER_POSITIONS, round + 1));
+      rows.push([logLabel(log), 'random positions', ms(latency.p50), ms(latency.p99), ms(latency.max), ms(latency.cpuP99), `${latency.hovered} of ${HOVER_POSITIONS}`, '']);
+      const names = medianRound(HOVER_ROUNDS, (round) => measureEventNameHovers(log.text, HOVER_POSITIONS, round + 2));
+      rows.push([
+        logLabel(log),
+        'eventNames (IAM)',
+        ms(names.p50),
+        ms(names.p99),
+        ms(names.max),
+        ms(names.cpuP99),
+        `${names.hovered} of ${HOVER_POSITIONS}`,
+        `${ms(names.slowestFirstHover)} (${names.services} services)`,
+      ]);
+      verdicts.push([`${log.sizeMiB}MB ${log.layout} hover p99 at random positions`, latency], [`${log.sizeMiB}MB ${log.layout} hover p99 on eventNames, first hover of each service included`, names]);
+    }
+    context.report.table(['log', 'hovered', 'p50', 'p99', 'max', 'CPU p99', 'with a hover', 'slowest first hover of a service (CPU)'], rows);
+    context.report.note('Verdicts use CPU time: on a shared machine the wall time also counts waits for a core.');
+    for (const [target, latency] of verdicts) {
+      context.report.verdict(`${target} < ${HOVER_P99_TARGET_MS} ms`, `${ms(latency.cpuP99)} CPU (wall ${ms(latency.p99)})`, latency.cpuP99 < HOVER_P99_TARGET_MS);
+    }
   },
 };
 
@@ -67,5 +97,6 @@ export const SECTIONS: readonly BenchSection[] = [
   eventTreeSection,
   editLatencySection,
   folderIndexSection,
+  timelineSection,
   formatSection,
 ];

@@ -13,6 +13,7 @@ import {
   ShutdownRequest,
 } from 'vscode-languageserver-protocol/node';
 import { BenchContext, BenchLog, BenchSection, logLabel, median, mib, ms, ratio, threadCpuMilliseconds } from './benchFrame';
+import { defined } from '../defined';
 
 /** Kilobytes of a `Vm*` line in /proc/<pid>/status, in bytes. */
 function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -29,7 +30,7 @@ function delay(milliseconds: number): Promise<void> {
 async function within<T>(promise: Promise<T>, milliseconds: number, message: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message())), milliseconds);
+    timer = setTimeout(() => { reject(new Error(message())); }, milliseconds);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -55,8 +56,8 @@ interface OpenRun {
 async function openInFreshServer(server: string, log: BenchLog): Promise<OpenRun> {
   const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const connection = createProtocolConnection(child.stdout!, child.stdin!);
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const connection = createProtocolConnection(child.stdout, child.stdin);
   const uri = `file:///bench/${path.basename(log.file)}`;
   let resolveDiagnostics: (params: PublishDiagnosticsParams) => void = () => undefined;
   const diagnosticsArrived = new Promise<PublishDiagnosticsParams>((resolve) => (resolveDiagnostics = resolve));
@@ -65,11 +66,12 @@ async function openInFreshServer(server: string, log: BenchLog): Promise<OpenRun
   });
   connection.listen();
   try {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- still a required member of InitializeParams
     await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
     await connection.sendNotification(InitializedNotification.type, {});
     // Let start-up settle before the idle reading.
     await delay(300);
-    const pid = child.pid!;
+    const pid = defined(child.pid);
     const idleRss = procStatusBytes(pid, 'VmRSS');
     const cpuBefore = threadCpuMilliseconds(`/proc/${pid}/task/${pid}/schedstat`);
     const started = performance.now();

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import { listFixtures, readFixture } from '../fixtures';
 import { fileUri, LspSession, summarize } from './lspSession';
+import { defined } from '../defined';
 
 describe('published diagnostics from the real server', () => {
   let session: LspSession;
@@ -75,7 +76,7 @@ describe('diagnostics after edits', () => {
       const fresh = await session.open(fileUri(`fresh-${key}.json`), text);
       assert.deepEqual(published.diagnostics, fresh.diagnostics, key);
     }
-    const finalDiagnostics = session.published.get(uri)!.diagnostics;
+    const finalDiagnostics = defined(session.published.get(uri)).diagnostics;
     assert.equal(finalDiagnostics.length, 22);
   });
 

@@ -13,6 +13,7 @@ import {
 } from '../../server/src/protocol';
 import { listFixtures, readFixture } from '../fixtures';
 import { fileUri, LspSession } from './lspSession';
+import { defined } from '../defined';
 
 type Json = Record<string, unknown>;
 
@@ -135,8 +136,8 @@ describe('cloudtrail/eventTree and cloudtrail/eventAt from the real server', () 
     assert.deepEqual(failed?.groups.map((g) => [g.label, g.description, g.count, g.events?.map((e) => e.errorCode)]), [
       ['ListCertificates', 'acm', 1, ['AccessDenied']],
     ]);
-    assert.equal(failed?.matched, 1);
-    assert.equal(failed?.total, 6);
+    assert.equal(failed.matched, 1);
+    assert.equal(failed.total, 6);
   });
 
   it('answers piece by piece: the top groups, one group, and its events page by page', async () => {
@@ -153,16 +154,16 @@ describe('cloudtrail/eventTree and cloudtrail/eventAt from the real server', () 
     const opened = await tree({ textDocument: { uri }, groupBy: ['identity', 'action'], group: [busiest.key], depth: 1 });
     assert.equal(opened?.groups.length, 1);
     assert.deepEqual(
-      opened?.groups[0].groups?.map((g) => [g.key, g.count, g.events]),
+      opened.groups[0].groups?.map((g) => [g.key, g.count, g.events]),
       busiest.groups?.map((g) => [g.key, g.count, undefined]),
     );
-    const action = busiest.groups![0];
+    const action = defined(busiest.groups)[0];
     assert.ok(action.count > 3, `the busiest action has ${action.count} events`);
     const pages: EventRef[] = [];
     let offset = 0;
     for (;;) {
       const page = await tree({ textDocument: { uri }, groupBy: ['identity', 'action'], group: [busiest.key, action.key], offset, limit: 3 });
-      const group = page!.groups[0];
+      const group = defined(page).groups[0];
       pages.push(...(group.events ?? []));
       offset += group.events?.length ?? 0;
       assert.equal(group.moreEvents ?? 0, action.count - offset);
@@ -178,7 +179,7 @@ describe('cloudtrail/eventTree and cloudtrail/eventAt from the real server', () 
     const scope = files.map((file) => ({ uri: fileUri(file) }));
     const result = await tree({ textDocument: scope[0], scope, groupBy: ['action'] });
     assert.equal(result?.total, 12);
-    const listed = eventsOf(result!.groups);
+    const listed = eventsOf(result.groups);
     assert.equal(listed.length, 12);
     assert.deepEqual(new Set(listed.map(({ event }) => event.uri)), new Set(scope.map((s) => s.uri)));
   });
@@ -188,13 +189,13 @@ describe('cloudtrail/eventTree and cloudtrail/eventAt from the real server', () 
     const uri = fileUri(file);
     const groupBy: ('action' | 'identity')[] = ['identity', 'action'];
     const whole = await tree({ textDocument: { uri }, groupBy, limit: 100_000 });
-    for (const { path, event } of eventsOf(whole!.groups)) {
+    for (const { path, event } of eventsOf(defined(whole).groups)) {
       const inside = { line: event.range.start.line, character: event.range.start.character + 1 };
       const found = await session.connection.sendRequest(EventAtRequest.type, { textDocument: { uri }, position: inside, groupBy });
       assert.equal(found?.index, event.index);
-      assert.deepEqual(found?.groupPath, path);
-      const group = whole!.groups.find((g) => g.key === path[0])!.groups!.find((g) => g.key === path[1])!;
-      assert.equal(group.events![found!.positionInGroup!].index, event.index);
+      assert.deepEqual(found.groupPath, path);
+      const group = defined(defined(defined(defined(whole).groups.find((g) => g.key === path[0])).groups).find((g) => g.key === path[1]));
+      assert.equal(defined(group.events)[defined(found.positionInGroup)].index, event.index);
     }
     const outside = await session.connection.sendRequest(EventAtRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
     assert.equal(outside, null);
@@ -204,7 +205,7 @@ describe('cloudtrail/eventTree and cloudtrail/eventAt from the real server', () 
     const uri = fileUri('ct-acm-revoke.current.json');
     await session.open(uri, readFixture('aws-docs-acm/ct-acm-revoke.current.json'));
     const result = await tree({ textDocument: { uri }, groupBy: ['action'] });
-    const events = eventsOf(result!.groups).map(({ event }) => event);
+    const events = eventsOf(defined(result).groups).map(({ event }) => event);
     assert.equal(events.length, 1);
     assert.equal(events[0].hasProblems, true);
   });

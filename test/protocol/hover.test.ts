@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Hover, MarkupContent, MarkupKind } from 'vscode-languageserver-protocol';
+import { parseCloudTrail } from '../../server/src/model';
 import { readFixture } from '../fixtures';
 import { assertInert, HOSTILE_VALUES, visibleText } from '../unit/hoverRendering';
 import { fileUri, LspSession } from './lspSession';
+import { defined } from '../defined';
 
 /** The hover's Markdown, after checking that it is Markdown and renders nothing active. */
 function markdownOf(hover: Hover | null): string {
@@ -43,8 +45,8 @@ describe('textDocument/hover from the real server', () => {
     const uri = await open('ct-acm-import.json', text);
     const hover = await session.hover(uri, { line: 12, character: 16 });
     const markdown = markdownOf(hover);
-    assert.deepEqual(hover!.range, { start: { line: 12, character: 15 }, end: { line: 12, character: 34 } });
-    assert.equal(slice(text, hover!.range!), '"ImportCertificate"');
+    assert.deepEqual(defined(hover).range, { start: { line: 12, character: 15 }, end: { line: 12, character: 34 } });
+    assert.equal(slice(text, defined(defined(hover).range)), '"ImportCertificate"');
     const shown = visibleText(markdown);
     assert.match(shown, /^ImportCertificate · AWS Certificate Manager/);
     assert.match(shown, /When: 2016-10-04 16:01:30 UTC · .* ago/);
@@ -53,11 +55,32 @@ describe('textDocument/hover from the real server', () => {
     assert.match(markdown, /\]\(https:\/\/docs\.aws\.amazon\.com\/acm\/latest\/APIReference\/API_ImportCertificate\.html\)/);
   });
 
+  it('names the IAM action and access level from the data bundled into the server, on the eventName and the brace', async () => {
+    const text = readFixture('real/stratus-red-team/aws.persistence.lambda-backdoor-function.json');
+    const uri = await open('lambda-backdoor.json', text);
+    const at = text.indexOf('"AddPermission20150331v2"') + 1;
+    const before = text.slice(0, at).split('\n');
+    const onName = markdownOf(await session.hover(uri, { line: before.length - 1, character: before[before.length - 1].length }));
+    assert.match(onName, /`lambda:AddPermission` — \*\*Permissions management\*\*/);
+    assert.match(visibleText(onName), /IAM data: the service authorization reference, from @cloud-copilot\/iam-data \d+\.\d+\.\d{9}/);
+    const record = parseCloudTrail(text).records.find((candidate) => candidate.summary.eventName === 'AddPermission20150331v2');
+    assert.ok(record);
+    const brace = record.start;
+    assert.equal(text.charAt(brace), '{');
+    const upToBrace = text.slice(0, brace).split('\n');
+    const onBrace = markdownOf(await session.hover(uri, { line: upToBrace.length - 1, character: upToBrace[upToBrace.length - 1].length }));
+    assert.match(onBrace, /`lambda:AddPermission` — \*\*Permissions management\*\*/);
+    const login = readFixture('real/stratus-red-team/aws.initial-access.console-login-without-mfa.json');
+    const loginUri = await open('console-login.json', login);
+    const loginAt = login.slice(0, login.indexOf('"ConsoleLogin"') + 1).split('\n');
+    assert.match(visibleText(markdownOf(await session.hover(loginUri, { line: loginAt.length - 1, character: loginAt[loginAt.length - 1].length }))), /needs no IAM permission/);
+  });
+
   it('reads a ByteBuffer limit of the ImportCertificate example as a byte count', async () => {
     const text = readFixture('aws-docs-acm/ct-acm-import.json');
     const uri = await open('ct-acm-import-2.json', text);
     const hover = await session.hover(uri, { line: 64, character: 9 });
-    assert.equal(slice(text, hover!.range!), '"limit"');
+    assert.equal(slice(text, defined(defined(hover).range)), '"limit"');
     assert.match(visibleText(markdownOf(hover)), /The whole value: certificate, 2503 bytes/);
   });
 
@@ -65,7 +88,7 @@ describe('textDocument/hover from the real server', () => {
     const text = readFixture('aws-docs-acm/ct-acm-get.json');
     const uri = await open('ct-acm-get.json', text);
     const chain = await session.hover(uri, { line: 21, character: 15 });
-    assert.equal(slice(text, chain!.range!), '"certificateChain"');
+    assert.equal(slice(text, defined(defined(chain).range)), '"certificateChain"');
     const shown = visibleText(markdownOf(chain));
     assert.match(shown, /The response member certificateChain of GetCertificate/);
     assert.match(shown, /Constraints: 1 to 2097152 characters/);
@@ -78,12 +101,12 @@ describe('textDocument/hover from the real server', () => {
     const text = readFixture('shapes/lookup-events-acm.json');
     const uri = await open('lookup-events-acm.json', text);
     const key = await session.hover(uri, { line: 16, character: 1133 });
-    assert.equal(slice(text, key!.range!), '\\"keyAlgorithm\\"');
+    assert.equal(slice(text, defined(defined(key).range)), '\\"keyAlgorithm\\"');
     const shown = visibleText(markdownOf(key));
     assert.match(shown, /The parameter keyAlgorithm of RequestCertificate/);
     assert.match(shown, /Allowed values: RSA_1024, RSA_2048/);
     const time = await session.hover(uri, { line: 7, character: 27 });
-    assert.equal(slice(text, time!.range!), '1795165964');
+    assert.equal(slice(text, defined(defined(time).range)), '1795165964');
     assert.match(visibleText(markdownOf(time)), /UTC: 2026-11-20 09:12:44 UTC/);
   });
 

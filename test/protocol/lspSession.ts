@@ -41,18 +41,19 @@ export class LspSession {
       this.published.set(params.uri, params);
       const waiters = this.diagnosticsWaiters.get(params.uri) ?? [];
       this.diagnosticsWaiters.delete(params.uri);
-      waiters.forEach((resolve) => resolve(params));
+      waiters.forEach((resolve) => { resolve(params); });
     });
   }
 
   static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown): Promise<LspSession> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createProtocolConnection(child.stdout!, child.stdin!);
+    const connection = createProtocolConnection(child.stdout, child.stdin);
     const session = new LspSession(child, connection);
-    child.stderr!.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- still a required member of InitializeParams
       rootUri: null,
       capabilities,
       initializationOptions,

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { CodeActionRequest, Diagnostic, DiagnosticSeverity, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { listFixtures, readFixture } from '../fixtures';
 import { fileUri, LspSession, summarize } from './lspSession';
+import { defined } from '../defined';
 
 /** The diagnostic with `code` whose range starts at line:column (both from 1), and covers `token`. */
 function find(published: PublishDiagnosticsParams, text: string, code: string, line: number, column: number, token?: string): Diagnostic {
@@ -82,7 +83,7 @@ describe('CloudTrail rule diagnostics from the real server', () => {
     const duplicate = find(published, text, 'duplicate-key', 47, 17, '"privateKey"');
     assert.equal(duplicate.severity, DiagnosticSeverity.Warning);
     assert.equal(duplicate.relatedInformation?.length, 1);
-    assert.deepEqual(duplicate.relatedInformation![0].location.range.start, { line: 41, character: 16 });
+    assert.deepEqual(duplicate.relatedInformation[0].location.range.start, { line: 41, character: 16 });
     // The example also has a Root caller with a user's ARN and fields newer than its eventVersion 1.04.
     find(published, text, 'identity-arn-type', 19, 31);
     find(published, text, 'record-field-newer-than-version', 55, 17, '"eventCategory"');
@@ -103,14 +104,14 @@ describe('CloudTrail rule diagnostics from the real server', () => {
     const text = example('ct-acm-revoke.current.json');
     const uri = fileUri('revoke-for-actions.json');
     const published = await session.open(uri, text);
-    const quote = published.diagnostics.find((d) => d.code === 'json-missing-open-quote')!;
+    const quote = defined(published.diagnostics.find((d) => d.code === 'json-missing-open-quote'));
     const actions = await session.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
       range: quote.range,
       context: { diagnostics: [quote] },
     });
     assert.equal(actions?.length, 1);
-    const action = actions![0] as { title: string; edit: { changes: Record<string, { newText: string; range: Diagnostic['range'] }[]> } };
+    const action = actions[0] as { title: string; edit: { changes: Record<string, { newText: string; range: Diagnostic['range'] }[]> } };
     assert.equal(action.title, 'Add the opening quote');
     assert.deepEqual(action.edit.changes[uri], [{ newText: '"', range: { start: quote.range.start, end: quote.range.start } }]);
   });

@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
-import { CliFileSystem, EntryKind, firstInvalidUtf8, printable, runCli } from '../../server/src/cli/run';
+import { CliFileSystem, EntryKind, firstInvalidUtf8, JsonOutput, printable, runCli } from '../../server/src/cli/run';
+import { defined } from '../defined';
+import { jsonAt } from '../jsonAt';
 import { FIXTURES, listFixtures } from '../fixtures';
 
 type FakeEntry = { kind: 'file'; bytes: Uint8Array } | { kind: 'directory' } | { kind: 'link'; target: string } | { kind: 'unreadable' };
@@ -40,9 +42,9 @@ class FakeFileSystem implements CliFileSystem {
     return entry.kind === 'directory' ? 'directory' : 'file';
   }
 
-  async readDirectory(folder: string): Promise<Array<{ name: string; kind: EntryKind }>> {
+  async readDirectory(folder: string): Promise<{ name: string; kind: EntryKind }[]> {
     const prefix = `${norm(folder)}/`;
-    const result: Array<{ name: string; kind: EntryKind }> = [];
+    const result: { name: string; kind: EntryKind }[] = [];
     for (const [key, entry] of this.entries) {
       if (key.startsWith(prefix) && !key.slice(prefix.length).includes('/')) {
         result.push({ name: key.slice(prefix.length), kind: entry.kind === 'unreadable' ? 'file' : entry.kind });
@@ -218,10 +220,10 @@ describe('command line: problems and exit status', () => {
     const result = await run(new FakeFileSystem().file('a.json', JSON.stringify({ Records: [EVENT] })), 'missing.json', 'a.json');
     assert.equal(result.code, 1);
     assert.deepEqual(
-      result.problems.filter((line) => / error /.test(line)),
+      result.problems.filter((line) => line.includes(' error ')),
       ['missing.json:1:1: error file-unreadable No such file or folder.'],
     );
-    assert.match(result.out, /^Records:  1$/m);
+    assert.match(result.out, /^Records: {2}1$/m);
   });
 
   it('exits 2 when the folders hold no log file at all', async () => {
@@ -255,15 +257,15 @@ describe('command line: reading files', () => {
     const text = JSON.stringify({ Records: [EVENT, { ...EVENT, eventName: 'ListCertificates' }] });
     const files = new FakeFileSystem().file('logs/a.json.gz', zlib.gzipSync(text)).file('logs/b.json', zlib.gzipSync(text));
     const result = await run(files, '--format', 'json', 'logs');
-    const output = JSON.parse(result.out);
+    const output = JSON.parse(result.out) as JsonOutput;
     assert.deepEqual(
-      output.files.map((f: { path: string; records: number; shape: string }) => [f.path, f.records, f.shape]),
+      output.files.map((f) => [f.path, f.records, f.shape]),
       [
         ['logs/a.json.gz', 2, 'records'],
         ['logs/b.json', 2, 'records'],
       ],
     );
-    assert.equal(output.summary.records, 4);
+    assert.equal(output.summary?.records, 4);
   });
 
   it('reports a damaged gzip file by name and goes on with the next file', async () => {
@@ -277,7 +279,7 @@ describe('command line: reading files', () => {
     const result = await run(files, 'logs');
     assert.equal(result.code, 1);
     assert.deepEqual(
-      result.problems.filter((line) => / error /.test(line)).map((line) => line.split(' ').slice(0, 3).join(' ')),
+      result.problems.filter((line) => line.includes(' error ')).map((line) => line.split(' ').slice(0, 3).join(' ')),
       [
         'logs/1-truncated.json.gz:1:1: error file-corrupt-gzip',
         'logs/2-garbage.json.gz:1:1: error file-corrupt-gzip',
@@ -287,8 +289,8 @@ describe('command line: reading files', () => {
     );
     assert.match(result.problems[0], /damaged or cut short: unexpected end of file\.$/);
     assert.match(result.out, /^logs\/5-locked\.json:1:1: error file-unreadable Cannot read this file: EACCES: permission denied/m);
-    assert.match(result.out, /^Files:    1 read$/m);
-    assert.match(result.out, /^Records:  1$/m);
+    assert.match(result.out, /^Files: {4}1 read$/m);
+    assert.match(result.out, /^Records: {2}1$/m);
     assert.match(result.out, /^Problems: 4 errors, /m);
   });
 
@@ -305,22 +307,22 @@ describe('command line: reading files', () => {
       .link('trail/link-to-file.json', 'elsewhere/linked.json')
       .link('trail/link-to-folder', 'trail');
     const result = await run(files, '--format', 'json', 'trail', 'trail/a.json');
-    const output = JSON.parse(result.out);
+    const output = JSON.parse(result.out) as JsonOutput;
     assert.deepEqual(
-      output.files.map((f: { path: string }) => f.path),
+      output.files.map((f) => f.path),
       ['trail/a.JSON', 'trail/a.json', 'trail/b/2024/11/24/x_CloudTrail_us-east-1_20241124T1000Z_a.json.gz', 'trail/c/deep/deeper/z.gz', 'trail/link-to-file.json'],
     );
     // readme.md, digest.sig and the link to a folder.
-    assert.equal(output.summary.filesSkipped, 3);
+    assert.equal(output.summary?.filesSkipped, 3);
     assert.equal(files.reads.length, 5);
 
     const text = await run(files, 'trail');
-    assert.match(text.out, /^Files:    5 read, 3 skipped \(not \.json or \.gz\)$/m);
+    assert.match(text.out, /^Files: {4}5 read, 3 skipped \(not \.json or \.gz\)$/m);
   });
 
   it('reads a file named on the command line whatever its extension', async () => {
     const result = await run(new FakeFileSystem().file('events.log', JSON.stringify([EVENT])), '--format', 'json', 'events.log');
-    assert.equal(JSON.parse(result.out).summary.records, 1);
+    assert.equal((JSON.parse(result.out) as JsonOutput).summary?.records, 1);
   });
 
   it('reports invalid UTF-8 at the line and column of the bad byte, then reads the rest', async () => {
@@ -328,7 +330,7 @@ describe('command line: reading files', () => {
     const after = 'Certificate", "eventSource": "acm.amazonaws.com", "eventTime": "2024-11-24T10:03:11Z"}\n]}\n';
     const bytes = Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from([0xc3, 0x28]), Buffer.from(after, 'utf8')]);
     const result = await run(new FakeFileSystem().file('bad.json', bytes), '--format', 'json', 'bad.json');
-    const file = JSON.parse(result.out).files[0];
+    const file = (JSON.parse(result.out) as JsonOutput).files[0];
     const [line, column] = lineColumn(before, before.length).split(':').map(Number);
     assert.deepEqual(file.problems[0], {
       line,
@@ -350,7 +352,7 @@ describe('command line: reading files', () => {
   });
 
   it('finds the first byte that starts no well-formed UTF-8 character', () => {
-    const cases: Array<[number[], number]> = [
+    const cases: [number[], number][] = [
       [[0x41, 0x42], 2],
       [[0xc3, 0xa9, 0xe2, 0x98, 0x95, 0xf0, 0x9f, 0x98, 0x80], 9],
       [[0x41, 0x80], 1], // a lone continuation byte
@@ -369,6 +371,44 @@ describe('command line: reading files', () => {
 });
 
 describe('command line: summary', () => {
+  it('gives each action its IAM actions and access level, and counts events by access level', async () => {
+    const log = {
+      Records: [
+        { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'PutUserPolicy' },
+        { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'PutUserPolicy', errorCode: 'AccessDenied' },
+        { ...EVENT, eventSource: 's3.amazonaws.com', eventName: 'CopyObject' },
+        { ...EVENT, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' },
+        { ...EVENT, eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', eventType: 'AwsConsoleSignIn' },
+        { ...EVENT, eventSource: 'iam.amazonaws.com', eventName: 'MakeMeAdmin' },
+      ],
+    };
+    const files = new FakeFileSystem().file('a.json', JSON.stringify(log));
+    interface IamSummary {
+      summary: { byAction: { eventName: string; iamActions: string[]; accessLevel: string | null; iam: string }[]; byAccessLevel: unknown[] };
+    }
+    const json = JSON.parse((await run(files, '--format', 'json', 'a.json')).out) as IamSummary;
+    const byName = new Map(json.summary.byAction.map((action) => [action.eventName, action]));
+    assert.deepEqual(byName.get('PutUserPolicy'), { ...byName.get('PutUserPolicy'), iamActions: ['iam:PutUserPolicy'], accessLevel: 'Permissions management', iam: 'actions' });
+    assert.deepEqual(byName.get('CopyObject')?.iamActions, ['s3:GetObject', 's3:PutObject']);
+    assert.equal(byName.get('CopyObject')?.accessLevel, 'Write');
+    assert.deepEqual(byName.get('ListBuckets')?.iamActions, ['s3:ListAllMyBuckets']);
+    assert.equal(byName.get('ListBuckets')?.accessLevel, 'List');
+    assert.deepEqual(byName.get('ConsoleLogin'), { ...byName.get('ConsoleLogin'), iamActions: [], accessLevel: null, iam: 'no-permission' });
+    assert.deepEqual(byName.get('MakeMeAdmin'), { ...byName.get('MakeMeAdmin'), iamActions: [], accessLevel: null, iam: 'unknown' });
+    assert.deepEqual(json.summary.byAccessLevel, [
+      { accessLevel: 'Permissions management', count: 2, failed: 1, actions: 1 },
+      { accessLevel: 'Write', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'List', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'No IAM permission', count: 1, failed: 0, actions: 1 },
+      { accessLevel: 'Not known', count: 1, failed: 0, actions: 1 },
+    ]);
+    const text = (await run(files, 'a.json')).out;
+    assert.match(
+      text,
+      /Events by IAM access level:\n {2}count {2}failed {2}actions {2}access level\n {6}2 {7}1 {8}1 {2}Permissions management\n {6}1 {7}0 {8}1 {2}Write\n {6}1 {7}0 {8}1 {2}List\n {6}1 {7}0 {8}1 {2}No IAM permission\n {6}1 {7}0 {8}1 {2}Not known\n/,
+    );
+  });
+
   it('counts events by action and identity exactly as the records say, over every real fixture', async () => {
     const files = new FakeFileSystem();
     const actions = new Map<string, { count: number; failed: number }>();
@@ -377,42 +417,42 @@ describe('command line: summary', () => {
     for (const relative of listFixtures('real')) {
       const bytes = fixtureBytes(relative);
       files.file(`real/${relative.split(path.sep).slice(1).join('/')}`, bytes);
-      const parsed = JSON.parse((relative.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8'));
-      const list: Array<Record<string, any>> = Array.isArray(parsed) ? parsed : parsed.Records;
+      const parsed: unknown = JSON.parse((relative.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8'));
+      const list = (Array.isArray(parsed) ? parsed : jsonAt(parsed, 'Records')) as Record<string, unknown>[];
       for (const record of list) {
         records++;
-        const key = `${record.eventSource} ${record.eventName}`;
+        const key = `${String(record.eventSource)} ${String(record.eventName)}`;
         const action = actions.get(key) ?? { count: 0, failed: 0 };
         action.count++;
         if (record.errorCode) action.failed++;
         actions.set(key, action);
-        const arn = record.userIdentity?.arn;
-        if (arn) byArn.set(arn, (byArn.get(arn) ?? 0) + 1);
+        const arn = jsonAt(record, 'userIdentity', 'arn');
+        if (typeof arn === 'string' && arn) byArn.set(arn, (byArn.get(arn) ?? 0) + 1);
       }
     }
     const result = await run(files, '--format', 'json', 'real');
     assert.equal(result.code, 0, result.out.slice(0, 2000));
-    const summary = JSON.parse(result.out).summary;
+    const summary = defined((JSON.parse(result.out) as JsonOutput).summary);
     assert.equal(summary.filesRead, listFixtures('real').length);
     assert.equal(summary.records, records);
     assert.equal(summary.errors, 0);
 
     const reported = new Map<string, { count: number; failed: number }>(
-      summary.byAction.map((a: { eventSource: string; eventName: string; count: number; failed: number }) => [`${a.eventSource} ${a.eventName}`, { count: a.count, failed: a.failed }]),
+      summary.byAction.map((a) => [`${a.eventSource} ${a.eventName}`, { count: a.count, failed: a.failed }]),
     );
     assert.deepEqual(reported, actions);
-    const counts = summary.byAction.map((a: { count: number }) => a.count);
+    const counts = summary.byAction.map((a) => a.count);
     assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'largest first');
 
     let identityTotal = 0;
-    for (const identity of summary.byIdentity as Array<{ key: string; label: string; count: number }>) {
+    for (const identity of summary.byIdentity) {
       identityTotal += identity.count;
       assert.ok(identity.label.length > 0);
       if (identity.key.startsWith('arn:')) assert.equal(identity.count, byArn.get(identity.key), identity.key);
     }
     assert.equal(identityTotal, records);
     for (const [arn, count] of byArn) {
-      assert.ok(summary.byIdentity.some((i: { key: string; count: number }) => i.key === arn && i.count === count), arn);
+      assert.ok(summary.byIdentity.some((i) => i.key === arn && i.count === count), arn);
     }
   });
 
@@ -436,7 +476,12 @@ describe('command line: summary', () => {
         '',
         'Files:    1 read',
         'Records:  5',
-        `Problems: ${result.problems.filter((l) => / error /.test(l)).length} errors, ${result.problems.filter((l) => / warning /.test(l)).length} warnings${result.problems.some((l) => / (info|hint) /.test(l)) ? `, ${result.problems.filter((l) => / (info|hint) /.test(l)).length} info and hints` : ''}`,
+        `Problems: ${result.problems.filter((l) => l.includes(' error ')).length} errors, ${result.problems.filter((l) => l.includes(' warning ')).length} warnings${result.problems.some((l) => / (info|hint) /.test(l)) ? `, ${result.problems.filter((l) => / (info|hint) /.test(l)).length} info and hints` : ''}`,
+        '',
+        'Events by IAM access level:',
+        '  count  failed  actions  access level',
+        '      1       0        1  Write',
+        '      4       2        2  Read',
         '',
         'Events by action (3):',
         '  count  failed  action',
@@ -472,6 +517,7 @@ describe('command line: text from the log is escaped', () => {
     const files = new FakeFileSystem().file(name, JSON.stringify({ Records: [hostile], 'bad\u001bkey': 1 }));
     for (const format of ['text', 'json']) {
       const result = await run(files, '--format', format, 'logs');
+      // eslint-disable-next-line no-control-regex -- the output must hold no control characters
       assert.doesNotMatch(result.out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, format);
       if (format === 'text') {
         assert.ok(result.out.includes('acm.amazonaws.com Describe\\u001b[2J\\u001b]0;pwned\\u0007Certificate\\u202e'), result.out);
@@ -479,9 +525,9 @@ describe('command line: text from the log is escaped', () => {
         // One log line can never pose as another diagnostic.
         assert.ok(result.out.split('\n').every((line) => !line.startsWith('fake.json')));
       } else {
-        const parsed = JSON.parse(result.out);
+        const parsed = JSON.parse(result.out) as JsonOutput;
         assert.equal(parsed.files[0].path, name);
-        assert.equal(parsed.summary.byAction[0].eventName, hostile.eventName);
+        assert.equal(parsed.summary?.byAction[0].eventName, hostile.eventName);
       }
     }
   });
@@ -510,6 +556,6 @@ describe('the built command line as a process', () => {
     const usage = spawnSync(process.execPath, [bin, '--format'], { cwd: root, encoding: 'utf8' });
     assert.equal(usage.status, 2);
     const version = spawnSync(process.execPath, [bin, '--version'], { cwd: root, encoding: 'utf8' });
-    assert.equal(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+    assert.equal(version.stdout.trim(), (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
   });
 });

@@ -183,7 +183,7 @@ describe('the broken AWS documentation examples', () => {
     const { doc, found } = problemsOf('ct-acm-revoke.current.json');
     const missing = found.find((p) => p.code === 'json-missing-open-quote');
     assert.equal(missing?.line, 6);
-    assert.equal(missing?.text, 'arn:aws:sts::111122223333:assumed-role/Role-Name/Role-Session-Name"');
+    assert.equal(missing.text, 'arn:aws:sts::111122223333:assumed-role/Role-Name/Role-Session-Name"');
     assert.equal(doc.records[0].summary.identity.arn, 'arn:aws:sts::111122223333:assumed-role/Role-Name/Role-Session-Name');
   });
 });

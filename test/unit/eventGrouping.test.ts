@@ -14,6 +14,7 @@ import {
   sortByTime,
 } from '../../server/src/model';
 import { listFixtures, readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 // The expectations below are computed with JSON.parse and rules written out here again, not with
 // the model's own readers, so that a mistake in the model cannot hide in both.
@@ -53,7 +54,8 @@ function roleKeyOf(identity: Json | undefined): string | undefined {
   const assumed = /^(.*:assumed-role\/.+)\/[^/]+$/.exec(arn);
   if (identity.type !== 'AssumedRole' && !assumed) return undefined;
   const issuer = ((identity.sessionContext as Json | undefined)?.sessionIssuer as Json | undefined)?.arn as string | undefined;
-  return issuer || assumed?.[1];
+  if (issuer) return issuer;
+  return assumed?.[1];
 }
 
 /** Expected groups: "key > key > key" -> [events, failed events], for every level. */
@@ -73,7 +75,7 @@ function expectedCounts(records: Json[], groupBy: GroupDimension[]): Map<string,
     };
     for (const dimension of groupBy) {
       if (dimension === 'action') {
-        enter(`${(record.eventSource as string) ?? ''}:${(record.eventName as string) ?? ''}`);
+        enter(`${(record.eventSource as string | undefined) ?? ''}:${(record.eventName as string | undefined) ?? ''}`);
       } else {
         const key = identityKeyOf(identity);
         // An assumed-role session sits under its role; so does a principal that is itself a role of the file.
@@ -217,7 +219,7 @@ describe('event grouping', () => {
     );
     // lookup-events lists the newest first; the group lists the oldest first.
     assert.deepEqual(
-      role.groups?.[0].events?.map((e) => `${e.record.summary.eventTime} ${e.record.summary.eventName}`),
+      role.groups[0].events?.map((e) => `${e.record.summary.eventTime} ${e.record.summary.eventName}`),
       ['2026-11-24T10:04:58Z DescribeCertificate', '2026-11-24T10:05:42Z DescribeCertificate', '2026-11-24T10:06:03Z ListCertificates'],
     );
   });
@@ -341,13 +343,13 @@ describe('event grouping', () => {
       assert.ok(location, `record ${record.index}`);
       const group = findGroup(grouping.groups, location.path);
       assert.equal(group?.events?.[location.position].record, record);
-      const page = pageEvents(group!, location.position, 1);
+      const page = pageEvents(group, location.position, 1);
       assert.equal(page.events[0].record, record);
-      assert.equal(page.more, group!.count - location.position - 1);
+      assert.equal(page.more, group.count - location.position - 1);
     }
     assert.equal(findGroup(grouping.groups, ['no such key']), undefined);
     const filtered = groupEvents([document], { groupBy: ['action'], filter: { errorsOnly: true } });
-    const succeeded = document.records.find((r) => !r.summary.errorCode)!;
+    const succeeded = defined(document.records.find((r) => !r.summary.errorCode));
     assert.equal(locateEvent(filtered, 0, succeeded.index), undefined);
   });
 
@@ -381,5 +383,73 @@ describe('event grouping', () => {
     });
     const marks = recordsWithProblems(document, [at(1, 'error'), at(3, 'warning'), at(4, 'hint'), { ...at(0, 'error'), start: 0, end: 1 }]);
     assert.deepEqual([...marks], [0, 1, 0, 1, 0, 0]);
+  });
+});
+
+describe('grouping by IAM access level', () => {
+  const user = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' };
+  const event = (eventSource: string, eventName: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    eventVersion: '1.09',
+    eventTime: '2026-11-24T10:00:00Z',
+    eventSource,
+    eventName,
+    userIdentity: user,
+    ...extra,
+  });
+  const document = parseCloudTrail(
+    JSON.stringify({
+      Records: [
+        event('s3.amazonaws.com', 'ListBuckets'),
+        event('iam.amazonaws.com', 'PutUserPolicy'),
+        event('iam.amazonaws.com', 'CreateAccessKey'),
+        event('s3.amazonaws.com', 'ListBuckets'),
+        event('signin.amazonaws.com', 'ConsoleLogin', { eventType: 'AwsConsoleSignIn' }),
+        event('iam.amazonaws.com', 'MakeMeAdmin'),
+        event('iam.amazonaws.com', 'AttachRolePolicy', { errorCode: 'AccessDenied' }),
+        event('kms.amazonaws.com', 'RotateKey', { eventType: 'AwsServiceEvent' }),
+        event('ec2.amazonaws.com', 'CreateTags'),
+      ],
+    }),
+  );
+
+  it('puts Permissions management first, then Write, Tagging, Read, List, no permission and not known', () => {
+    const grouping = groupEvents([document], { groupBy: ['accessLevel', 'action'] });
+    assert.deepEqual(
+      grouping.groups.map((group) => [group.label, group.kind, group.count, group.errorCount]),
+      [
+        ['Permissions management', 'accessLevel', 2, 1],
+        ['Write', 'accessLevel', 1, 0],
+        ['Tagging', 'accessLevel', 1, 0],
+        ['List', 'accessLevel', 2, 0],
+        ['No IAM permission', 'accessLevel', 2, 0],
+        ['Not known', 'accessLevel', 1, 0],
+      ],
+    );
+    const permissions = grouping.groups[0].groups ?? [];
+    assert.deepEqual(permissions.map((group) => [group.label, group.accessLevel]), [
+      ['AttachRolePolicy', 'Permissions management'],
+      ['PutUserPolicy', 'Permissions management'],
+    ]);
+    assert.equal(findGroup(grouping.groups, ['No IAM permission', 'kms.amazonaws.com:RotateKey'])?.count, 1);
+  });
+
+  it('marks action groups with their access level', () => {
+    const grouping = groupEvents([document], { groupBy: ['action'] });
+    const levels = Object.fromEntries(grouping.groups.map((group) => [group.label, group.accessLevel]));
+    assert.equal(levels.PutUserPolicy, 'Permissions management');
+    assert.equal(levels.ListBuckets, 'List');
+    assert.equal(levels.ConsoleLogin, 'No IAM permission');
+    assert.equal(levels.MakeMeAdmin, 'Not known');
+  });
+
+  it('filters by an access level as a person types it, and matches nothing for a level that does not exist', () => {
+    const permissions = groupEvents([document], { groupBy: ['action'], filter: { accessLevel: 'permissions' } });
+    assert.equal(permissions.matched, 2);
+    assert.deepEqual(permissions.groups.map((group) => group.label).sort(), ['AttachRolePolicy', 'PutUserPolicy']);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'No IAM permission' } }).matched, 2);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'unknown' } }).matched, 1);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'List', errorsOnly: true } }).matched, 0);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: 'admin' } }).matched, 0);
+    assert.equal(groupEvents([document], { groupBy: [], filter: { accessLevel: '  ' } }).matched, 9);
   });
 });

@@ -18,6 +18,7 @@ import { EventTreeInput, EventTreeService } from '../../server/src/features/even
 import { parseCloudTrail, validateDocument } from '../../server/src/model';
 import { EventAtParams, EventRef, EventTreeParams, EventTreeResult } from '../../server/src/protocol';
 import { readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 /**
  * A language server in the test process: the server's own event tree feature over documents parsed
@@ -64,7 +65,7 @@ class FakeDocuments implements OpenCloudTrailDocuments {
 const ACM = 'file:///logs/acm-lookup-events.json';
 const OTHER = 'file:///logs/other%20log.json';
 const BIG = 'file:///logs/big.json';
-const BIG_EVENTS = 1_234;
+const BIG_EVENTS = 1_234 as number; // a number, not a literal type: the test checks it stays below MAX_FOLLOW_POSITION
 
 /** 1,234 DescribeCertificate calls by one user, out of time order, and one RequestCertificate. */
 function bigLog(): string {
@@ -310,6 +311,55 @@ describe('the Events tree', () => {
     assert.ok(states.includes('Filter: failed events only. 1 of 6 events match.'));
   });
 
+  it('groups by IAM access level with permission changes first, marked, and filters by a level', async () => {
+    const IAM_LOG = 'file:///logs/iam.json';
+    const alice = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' };
+    const record = (eventSource: string, eventName: string, second: number): Record<string, unknown> => ({
+      eventVersion: '1.09',
+      userIdentity: alice,
+      eventTime: `2026-11-24T10:00:${String(second).padStart(2, '0')}Z`,
+      eventSource,
+      eventName,
+      awsRegion: 'us-east-1',
+    });
+    server.open(
+      IAM_LOG,
+      JSON.stringify({
+        Records: [
+          record('s3.amazonaws.com', 'ListBuckets', 1),
+          record('iam.amazonaws.com', 'PutUserPolicy', 2),
+          record('iam.amazonaws.com', 'CreateAccessKey', 3),
+          record('signin.amazonaws.com', 'ConsoleLogin', 4),
+        ],
+      }),
+    );
+    documents.activeUri = IAM_LOG;
+    model.onActiveEditorChanged();
+    model.setGroupBy(['accessLevel', 'action']);
+    const top = await model.getChildren();
+    assert.deepEqual(
+      top.map((node) => [describeNode(node).label, describeNode(node).icon.id, describeNode(node).contextValue]),
+      [
+        ['Permissions management', 'key', 'cloudtrail.group.accessLevel'],
+        ['Write', 'edit', 'cloudtrail.group.accessLevel'],
+        ['List', 'list-unordered', 'cloudtrail.group.accessLevel'],
+        ['No IAM permission', 'circle-slash', 'cloudtrail.group.accessLevel'],
+      ],
+    );
+    assert.match(describeNode(top[0]).tooltip, /change who may do what/);
+    const [putUserPolicy] = await model.getChildren(top[0]);
+    const item = describeNode(putUserPolicy);
+    assert.deepEqual([item.label, item.description, item.icon], ['PutUserPolicy', 'permissions · iam · 1 event', { id: 'key', color: 'list.warningForeground' }]);
+    assert.match(item.tooltip, /IAM access level: \*\*Permissions management\*\*/);
+
+    model.setGroupBy(['action']);
+    model.setFilter({ accessLevel: 'Write' });
+    const writes = await model.getChildren();
+    assert.deepEqual(server.treeRequests.at(-1)?.filter, { accessLevel: 'Write' });
+    assert.deepEqual(writes.map((node) => [describeNode(node).label, describeNode(node).icon.id]), [['CreateAccessKey', 'symbol-event']]);
+    assert.equal(model.message, 'Filter: access level Write. 1 of 4 events match.');
+  });
+
   it('lists the services to filter by, whatever service is filtered now', async () => {
     model.setFilter({ service: 'cloudtrail.amazonaws.com' });
     assert.deepEqual(await model.listServices(), [{ service: 'acm.amazonaws.com', count: 6 }]);
@@ -331,7 +381,7 @@ describe('the Events tree', () => {
     assert.equal(model.counts?.total, 12);
     const all = (await Promise.all(top.map((node) => model.getChildren(node)))).flat();
     assert.equal(all.length, 12);
-    const fromOther = events(all).find((node) => node.uri === OTHER)!;
+    const fromOther = defined(events(all).find((node) => node.uri === OTHER));
     assert.equal(fromOther.showFile, true);
     assert.match(describeNode(fromOther).description ?? '', /· other log\.json$/);
 
@@ -406,7 +456,7 @@ describe('tree items', () => {
     assert.ok(item.label.startsWith('2026-11-24 10:03:11 [click]'));
     const escaped = escapeMarkdown(hostile);
     // Every markdown or HTML character of the log's text is escaped, and the text is one line.
-    for (const [i, character] of [...escaped].entries()) {
+    for (const [i, character] of Array.from(escaped).entries()) {
       if ('[]()<>`*$!'.includes(character)) {
         assert.equal(escaped[i - 1], '\\', `unescaped ${character} at ${i} in ${escaped}`);
       }

@@ -7,6 +7,7 @@ import { acmeProtocolEvent, acmeProtocolEvents } from '../../server/src/model/ex
 import { byteBufferLength, checkValue, describeShape, isByteBufferDump, resolveAcmParameter } from '../../server/src/model/explain/acmParameters';
 import { parseCloudTrail } from '../../server/src/model';
 import { readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 /** Every (structure, member) reachable from an operation's input or output. */
 function reachableMembers(): [string, string][] {
@@ -61,7 +62,7 @@ describe('ACM operations', () => {
 
   it('classifies reads and writes in line with the model\u2019s readonly marks', () => {
     for (const operation of acmOperations()) {
-      const facts = acmOperationFacts(operation.name)!;
+      const facts = defined(acmOperationFacts(operation.name));
       if ((operation as { readonly?: boolean }).readonly) {
         assert.equal(facts.guide.access, 'read', operation.name);
       }
@@ -71,7 +72,7 @@ describe('ACM operations', () => {
   });
 
   it('lists parameters with types, required flags, constraints and enums, and the errors', () => {
-    const revoke = acmOperationFacts('RevokeCertificate')!;
+    const revoke = defined(acmOperationFacts('RevokeCertificate'));
     assert.deepEqual(
       revoke.parameters.map((member) => [member.logName, member.required]),
       [
@@ -88,11 +89,11 @@ describe('ACM operations', () => {
   });
 
   it('says what CloudTrail records and hides', () => {
-    assert.match(acmOperationFacts('ImportCertificate')!.logNotes.join(' '), /ByteBuffer/);
-    assert.match(acmOperationFacts('ExportCertificate')!.logNotes.join(' '), /HIDDEN_DUE_TO_SECURITY_REASONS/);
-    assert.match(acmOperationFacts('GetCertificate')!.logNotes.join(' '), /PEM/);
-    assert.match(acmOperationFacts('DescribeCertificate')!.logNotes.join(' '), /null responseElements/);
-    assert.match(acmOperationFacts('ListCertificates')!.logNotes.join(' '), /null responseElements/);
+    assert.match(defined(acmOperationFacts('ImportCertificate')).logNotes.join(' '), /ByteBuffer/);
+    assert.match(defined(acmOperationFacts('ExportCertificate')).logNotes.join(' '), /HIDDEN_DUE_TO_SECURITY_REASONS/);
+    assert.match(defined(acmOperationFacts('GetCertificate')).logNotes.join(' '), /PEM/);
+    assert.match(defined(acmOperationFacts('DescribeCertificate')).logNotes.join(' '), /null responseElements/);
+    assert.match(defined(acmOperationFacts('ListCertificates')).logNotes.join(' '), /null responseElements/);
   });
 
   it('knows the ACME protocol events, management and data, apart from the API operations', () => {
@@ -112,15 +113,15 @@ describe('ACM parameters', () => {
   it('resolves nested request members: tags, domain validation options, filters', () => {
     const tagKey = resolveAcmParameter('AddTagsToCertificate', 'requestParameters', ['tags', 0, 'key']);
     assert.equal(tagKey?.member?.name, 'Key');
-    assert.equal(tagKey?.parentShape, 'Tag');
-    assert.equal(tagKey?.shape.max, 128);
+    assert.equal(tagKey.parentShape, 'Tag');
+    assert.equal(tagKey.shape.max, 128);
     const option = resolveAcmParameter('RequestCertificate', 'requestParameters', ['domainValidationOptions', 1, 'validationDomain']);
     assert.equal(option?.member?.logName, 'validationDomain');
     const filter = resolveAcmParameter('ListCertificates', 'requestParameters', ['includes', 'keyTypes']);
     assert.equal(filter?.member?.name, 'keyTypes');
     const item = resolveAcmParameter('ListCertificates', 'requestParameters', ['certificateStatuses', 0]);
     assert.equal(item?.listItem, true);
-    assert.ok(item?.shape.enum?.includes('ISSUED'));
+    assert.ok(item.shape.enum?.includes('ISSUED'));
   });
 
   it('resolves response members and reports unknown names', () => {
@@ -139,13 +140,13 @@ describe('ACM parameters', () => {
     const certificate = view.property(parameters, 'certificate');
     assert.equal(isByteBufferDump(view, certificate), true);
     assert.equal(byteBufferLength(view, certificate), 2503);
-    const resolved = resolveAcmParameter('ImportCertificate', 'requestParameters', ['certificate'])!;
+    const resolved = defined(resolveAcmParameter('ImportCertificate', 'requestParameters', ['certificate']));
     assert.deepEqual(checkValue(view, certificate, resolved.shapeName, resolved.shape, 'certificate'), { ok: true, reading: 'certificate, 2503 bytes', notes: [] });
-    const key = resolveAcmParameter('ImportCertificate', 'requestParameters', ['privateKey', 'limit'])!;
+    const key = defined(resolveAcmParameter('ImportCertificate', 'requestParameters', ['privateKey', 'limit']));
     assert.equal(key.byteBufferField, 'limit');
     assert.deepEqual(key.byteBufferPath, ['privateKey']);
     const tooBig = valueOf('{"hb":[],"limit":6000,"capacity":6000}');
-    const privateKey = resolveAcmParameter('ImportCertificate', 'requestParameters', ['privateKey'])!;
+    const privateKey = defined(resolveAcmParameter('ImportCertificate', 'requestParameters', ['privateKey']));
     assert.deepEqual(checkValue(tooBig.view, tooBig.node, privateKey.shapeName, privateKey.shape, 'privateKey'), {
       ok: false,
       reading: 'privateKey, 6000 bytes',
@@ -154,7 +155,7 @@ describe('ACM parameters', () => {
   });
 
   it('checks values against length, pattern, enum, range and required members', () => {
-    const arn = resolveAcmParameter('DeleteCertificate', 'requestParameters', ['certificateArn'])!;
+    const arn = defined(resolveAcmParameter('DeleteCertificate', 'requestParameters', ['certificateArn']));
     const check = (json: string, resolved = arn) => {
       const value = valueOf(json);
       return checkValue(value.view, value.node, resolved.shapeName, resolved.shape, 'value');
@@ -167,16 +168,16 @@ describe('ACM parameters', () => {
       reading: 'hidden by CloudTrail: the value is secret and was not logged',
       notes: ['a hidden value cannot be checked'],
     });
-    const reason = resolveAcmParameter('RevokeCertificate', 'requestParameters', ['revocationReason'])!;
+    const reason = defined(resolveAcmParameter('RevokeCertificate', 'requestParameters', ['revocationReason']));
     assert.deepEqual(check('"BECAUSE"', reason), { ok: false, notes: ['it is not one of the allowed values'] });
-    const maxItems = resolveAcmParameter('ListCertificates', 'requestParameters', ['maxItems'])!;
+    const maxItems = defined(resolveAcmParameter('ListCertificates', 'requestParameters', ['maxItems']));
     assert.equal(check('1000', maxItems).ok, true);
     assert.deepEqual(check('1001', maxItems), { ok: false, notes: ['it is above the maximum 1000'] });
-    const statuses = resolveAcmParameter('ListCertificates', 'requestParameters', ['certificateStatuses'])!;
+    const statuses = defined(resolveAcmParameter('ListCertificates', 'requestParameters', ['certificateStatuses']));
     assert.deepEqual(check('["ISSUED","NOPE"]', statuses), { ok: false, reading: '2 items', notes: ['item 1: it is not one of the allowed values'] });
-    const tags = resolveAcmParameter('AddTagsToCertificate', 'requestParameters', ['tags'])!;
+    const tags = defined(resolveAcmParameter('AddTagsToCertificate', 'requestParameters', ['tags']));
     assert.deepEqual(check('[]', tags), { ok: false, reading: '0 items', notes: ['it has 0 items, fewer than the 1 required'] });
-    const request = resolveAcmParameter('DeleteCertificate', 'requestParameters', [])!;
+    const request = defined(resolveAcmParameter('DeleteCertificate', 'requestParameters', []));
     assert.deepEqual(check('{"extra":1}', request), { ok: false, notes: ['required member missing: certificateArn', 'not in the model: extra'] });
   });
 });

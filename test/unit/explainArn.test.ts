@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { checkArn, describeArnResource, parseArn, partitionName } from '../../server/src/model/explain/arn';
 import { arnLines } from '../../server/src/model/explain/valueReadings';
 import { assertInert, visibleText } from './hoverRendering';
+import { defined } from '../defined';
 
 describe('ARN readings', () => {
   it('splits an ACM certificate ARN into partition, service, region, account and resource', () => {
@@ -16,18 +17,18 @@ describe('ARN readings', () => {
       resourceType: 'certificate',
       resourceId: '12345678-1234-1234-1234-123456789012',
     });
-    assert.equal(describeArnResource(arn!), 'ACM certificate');
-    assert.deepEqual(checkArn(arn!), { ok: true, problems: [] });
+    assert.equal(describeArnResource(arn), 'ACM certificate');
+    assert.deepEqual(checkArn(arn), { ok: true, problems: [] });
   });
 
   it('reads global ARNs, assumed roles, colons in resources and S3 buckets', () => {
     const role = parseArn('arn:aws:sts::111122223333:assumed-role/CertManager/alice');
     assert.equal(role?.region, '');
-    assert.equal(role?.resourceType, 'assumed-role');
-    assert.equal(role?.resourceId, 'CertManager/alice');
+    assert.equal(role.resourceType, 'assumed-role');
+    assert.equal(role.resourceId, 'CertManager/alice');
     const logGroup = parseArn('arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/x:*');
     assert.equal(logGroup?.resourceType, 'log-group');
-    assert.equal(logGroup?.resourceId, '/aws/lambda/x:*');
+    assert.equal(logGroup.resourceId, '/aws/lambda/x:*');
     const bucket = parseArn('arn:aws:s3:::my-bucket/key.txt');
     assert.equal(bucket?.resourceType, undefined);
     assert.equal(bucket?.resource, 'my-bucket/key.txt');
@@ -42,7 +43,7 @@ describe('ARN readings', () => {
 
   it('points out what is wrong with a malformed ARN', () => {
     const arn = parseArn('arn:aws-moon:acm:useast1:1234:certificate/NOT-A-UUID');
-    const check = checkArn(arn!);
+    const check = checkArn(defined(arn));
     assert.equal(check.ok, false);
     assert.equal(check.problems.length, 4);
     assert.equal(parseArn('arn:aws:acm'), undefined);

@@ -14,7 +14,7 @@ describe('hover Markdown escaping', () => {
   it('escapes every ASCII punctuation character, so no Markdown construct can start', () => {
     const all = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
     const escaped = escapeText(all);
-    assert.equal(escaped, [...all].map((c) => `\\${c}`).join(''));
+    assert.equal(escaped, Array.from(all).map((c) => `\\${c}`).join(''));
     assert.equal(visibleText(escaped).trim(), all);
   });
 
@@ -26,6 +26,7 @@ describe('hover Markdown escaping', () => {
 
   it('replaces control and bidirectional characters that could hide or reverse text', () => {
     const escaped = escapeText('safe\u202eexe.txt\u0000\u001b[31m');
+    // eslint-disable-next-line no-control-regex -- the escaped text must hold no control characters
     assert.ok(!/[\u202e\u0000\u001b]/.test(escaped));
     assert.ok(escaped.includes('\ufffd'));
   });

@@ -10,6 +10,7 @@ import {
   TLS_FIELDS,
   USER_IDENTITY_FIELDS,
 } from '../../server/src/model/explain/recordFields';
+import { defined } from '../defined';
 
 /** The record fields of the format reference, with the eventVersion that introduced each. */
 const FORMAT_REFERENCE: [string, string][] = [
@@ -83,7 +84,7 @@ describe('record field catalogue', () => {
   });
 
   it('says when a field is newer than the record that holds it', () => {
-    const tls = recordField('tlsDetails')!;
+    const tls = defined(recordField('tlsDetails'));
     assert.equal(isNewerThan(tls, '1.04'), true);
     assert.equal(isNewerThan(tls, '1.08'), false);
     assert.equal(isNewerThan(tls, '1.10'), false);

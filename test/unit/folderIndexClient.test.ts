@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationToken, Disposable, WorkDoneProgressReporter } from 'vscode-languageserver';
-import { EventNode, EventTreeModel, EventTreeServer, GroupNode, OpenCloudTrailDocuments, TreeNode } from '../../client/src/eventTree/eventTreeModel';
+import { EventNode, EventTreeModel, EventTreeServer, GroupNode, OpenCloudTrailDocuments } from '../../client/src/eventTree/eventTreeModel';
 import { decompressedPath, isCompressedName, isLogName } from '../../client/src/folderIndex/logNames';
 import { FolderIndexService } from '../../server/src/features/folderIndex';
 import { parseCloudTrail } from '../../server/src/model';
 import { InThreadRunner } from '../../server/src/model/folderIndex';
 import { EventAtParams, EventRef, EventTreeParams, EventTreeResult, FolderIndexSummary } from '../../server/src/protocol';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 /** The repository root, from out/test/unit or test/unit. */
 const ROOT = path.resolve(FIXTURES, '../..');
@@ -25,11 +26,11 @@ class FolderServer implements EventTreeServer {
       timer: {
         setTimeout: (callback, ms) => {
           const handle = setTimeout(callback, ms);
-          return Disposable.create(() => clearTimeout(handle));
+          return Disposable.create(() => { clearTimeout(handle); });
         },
         setImmediate: (callback) => {
           const handle = setImmediate(callback);
-          return Disposable.create(() => clearImmediate(handle));
+          return Disposable.create(() => { clearImmediate(handle); });
         },
       },
     },
@@ -71,14 +72,14 @@ describe('compressed log names', () => {
       contributes: { customEditors: { viewType: string; selector: { filenamePattern: string }[]; priority: string }[]; languages: { id: string; filenamePatterns?: string[] }[] };
     };
     const matches = (pattern: string, name: string): boolean => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
-    const editor = manifest.contributes.customEditors.find((entry) => entry.priority === 'default')!;
-    const language = manifest.contributes.languages.find((entry) => entry.id === 'cloudtrail')!;
+    const editor = defined(manifest.contributes.customEditors.find((entry) => entry.priority === 'default'));
+    const language = defined(manifest.contributes.languages.find((entry) => entry.id === 'cloudtrail'));
     for (const name of ['111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json.gz', '111122223333_CloudTrail-Insight_us-east-1_20261124T0000Z_ab12.json.gz']) {
       assert.ok(editor.selector.some((selector) => matches(selector.filenamePattern, name)), name);
-      assert.ok(language.filenamePatterns!.some((pattern) => matches(pattern, decompressedPath(name))), decompressedPath(name));
+      assert.ok(defined(language.filenamePatterns).some((pattern) => matches(pattern, decompressedPath(name))), decompressedPath(name));
     }
     assert.ok(!editor.selector.some((selector) => matches(selector.filenamePattern, 'backup.json.gz')));
-    const option = manifest.contributes.customEditors.find((entry) => entry.priority === 'option')!;
+    const option = defined(manifest.contributes.customEditors.find((entry) => entry.priority === 'option'));
     assert.ok(option.selector.some((selector) => matches(selector.filenamePattern, 'backup.json.gz')));
   });
 
@@ -101,7 +102,7 @@ describe('the Events tree showing a folder index', () => {
     summary = await server.index(folder);
   });
 
-  after(() => server.service.dispose());
+  after(() => { server.service.dispose(); });
 
   it('asks for the folder, lists its groups and the events of every file, each with its file', async () => {
     const model = new EventTreeModel(server, new NoDocuments());
@@ -120,7 +121,7 @@ describe('the Events tree showing a folder index', () => {
     );
     const listed: EventNode[] = [];
     for (const group of top) {
-      for (const node of (await model.getChildren(group)) as TreeNode[]) {
+      for (const node of (await model.getChildren(group))) {
         if (node.type === 'event') listed.push(node);
       }
     }
@@ -136,7 +137,7 @@ describe('the Events tree showing a folder index', () => {
     model.setFilter({ text: 'no event has this text' });
     assert.deepEqual(await model.getChildren(), []);
     assert.equal(model.message, `Filter: text "no event has this text". 0 of ${summary.events} events match.`);
-    assert.equal(server.requests.at(-1)!.folder, summary.uri);
+    assert.equal(defined(server.requests.at(-1)).folder, summary.uri);
   });
 
   it('goes back to open documents when a document scope is chosen', async () => {

@@ -19,6 +19,7 @@ import {
   WorkerPool,
 } from '../../server/src/model/folderIndex';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 const MB = 1024 * 1024;
 const BIG = { maxDecompressedBytes: 1024 * MB };
@@ -250,7 +251,7 @@ describe('folder index: folders', () => {
       assert.deepEqual(onWorkers.summary(), inThread.summary());
       assert.equal(progress.at(-1), listFixtures('real').length);
       for (const file of inThread.files()) {
-        const other = onWorkers.file(file.path)!;
+        const other = defined(onWorkers.file(file.path));
         for (let i = 0; i < file.entries.count; i++) {
           assert.deepEqual(onWorkers.event(other, i), { ...inThread.event(file, i), file: other });
         }
@@ -300,15 +301,21 @@ describe('folder index: folders', () => {
       root,
       (changed) => {
         seen.add(changed);
-        waiters.filter((waiter) => seen.has(waiter.path)).forEach((waiter) => waiter.resolve());
+        waiters.filter((waiter) => seen.has(waiter.path)).forEach((waiter) => { waiter.resolve(); });
       },
       (message) => assert.fail(message),
     );
     const changeOf = (file: string): Promise<void> =>
       new Promise((resolve, reject) => {
-        if (seen.has(file)) return resolve();
-        const timer = setTimeout(() => reject(new Error(`no change reported for ${file}`)), 5000);
-        waiters.push({ path: file, resolve: () => (clearTimeout(timer), resolve()) });
+        if (seen.has(file)) { resolve(); return; }
+        const timer = setTimeout(() => { reject(new Error(`no change reported for ${file}`)); }, 5000);
+        waiters.push({
+          path: file,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     try {
       const deep = path.join(root, 'a/b/deep.json.gz');
@@ -332,7 +339,7 @@ describe('folder index: folders', () => {
     const file = index.files()[0];
     index.add(await indexLogFile(file.path, BIG));
     assert.equal(index.eventCount, before);
-    assert.equal(index.file(file.path)!.id, file.id);
+    assert.equal(defined(index.file(file.path)).id, file.id);
     assert.ok(index.remove(file.path));
     assert.equal(index.eventCount, before - file.entries.count);
     const remaining = index.fileCount;

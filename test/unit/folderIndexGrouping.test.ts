@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { CloudTrailDocument, EventFilter, EventGroupNode, GroupDimension, groupEvents, parseCloudTrail } from '../../server/src/model';
 import { FolderGrouping, FolderIndex, groupFolderEvents, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 /** The groups without their events, for comparing two groupings. */
 function shapeOf(groups: readonly EventGroupNode[]): unknown[] {
@@ -25,8 +26,16 @@ function innermost(groups: readonly EventGroupNode[], path: string[] = []): { pa
   return groups.flatMap((group) => (group.groups ? innermost(group.groups, [...path, group.key]) : [{ path: [...path, group.key], group }]));
 }
 
-const GROUPINGS: GroupDimension[][] = [['action'], ['identity'], ['action', 'identity'], ['identity', 'action'], []];
-const FILTERS: (EventFilter | undefined)[] = [undefined, { errorsOnly: true }, { writesOnly: true }, { service: 'ec2' }, { service: 'sts.amazonaws.com', writesOnly: true }];
+const GROUPINGS: GroupDimension[][] = [['action'], ['identity'], ['action', 'identity'], ['identity', 'action'], ['accessLevel'], ['accessLevel', 'action'], []];
+const FILTERS: (EventFilter | undefined)[] = [
+  undefined,
+  { errorsOnly: true },
+  { writesOnly: true },
+  { service: 'ec2' },
+  { service: 'sts.amazonaws.com', writesOnly: true },
+  { accessLevel: 'permissions' },
+  { accessLevel: 'List', service: 'ec2' },
+];
 
 describe('folder index: event tree of a folder', () => {
   let index: FolderIndex;
@@ -38,7 +47,7 @@ describe('folder index: event tree of a folder', () => {
     // The documents in the index's file order, which is path order.
     paths = index.files().map((file) => file.path);
     const byPath = new Map(listFixtures('real').map((relative) => [path.join(FIXTURES, relative), relative]));
-    documents = paths.map((file) => parseCloudTrail(readFixture(byPath.get(file)!)));
+    documents = paths.map((file) => parseCloudTrail(readFixture(defined(byPath.get(file)))));
   });
 
   for (const groupBy of GROUPINGS) {
@@ -74,7 +83,7 @@ describe('folder index: event tree of a folder', () => {
     assert.ok(byName.groups.every((group) => group.label === 'DescribeStacks'));
     const firstFile = index.files()[0];
     const event = index.event(firstFile, 0);
-    for (const needle of [event.eventID!, event.eventTime!, event.identity.label.toUpperCase()]) {
+    for (const needle of [defined(event.eventID), defined(event.eventTime), event.identity.label.toUpperCase()]) {
       const found = groupFolderEvents(index, { groupBy: [], filter: { text: needle } });
       assert.ok(found.matched >= 1, needle);
       const listed = found.eventsOf(found.groups[0]).map((ref) => index.event(ref.file, ref.index));

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { LineIndex, parseCloudTrail } from '../../server/src/model';
 import { EntrySummary, RecordSplitter, RecordSummarizer, RecordText } from '../../server/src/model/folderIndex';
 import { listFixtures, readFixture } from '../fixtures';
+import { defined } from '../defined';
 
 /** Splits `text` delivered in the given pieces and summarizes every record. */
 function split(pieces: readonly string[], options: { maxRecordChars?: number; batchChars?: number } = {}): { records: RecordText[]; entries: EntrySummary[]; splitter: RecordSplitter } {
@@ -12,7 +13,7 @@ function split(pieces: readonly string[], options: { maxRecordChars?: number; ba
     records.push(record);
     entries.push(entry);
   }, options.batchChars);
-  const splitter = new RecordSplitter((record) => summarizer.add(record), { maxRecordChars: options.maxRecordChars });
+  const splitter = new RecordSplitter((record) => { summarizer.add(record); }, { maxRecordChars: options.maxRecordChars });
   for (const piece of pieces) splitter.write(piece);
   splitter.end();
   summarizer.flush();
@@ -38,9 +39,9 @@ function splitterRecords(text: string, pieces: readonly string[] = [text]): { st
     .map(({ record, entry }) => ({
       start: record.start,
       end: record.end,
-      eventName: entry.summary!.eventName,
-      identity: entry.summary!.identity.key,
-      eventID: entry.summary!.eventID,
+      eventName: defined(entry.summary).eventName,
+      identity: defined(entry.summary).identity.key,
+      eventID: defined(entry.summary).eventID,
     }));
 }
 
@@ -104,7 +105,7 @@ describe('folder index: record splitter', () => {
 
   it('gives the same records when every character comes on its own', () => {
     for (const text of [TRICKY, readFixture('shapes/lookup-events.json'), readFixture('shapes/one-per-line.ndjson.json')]) {
-      assert.deepEqual(split([...text].length === text.length ? [...text] : chunks(text, 1)).records, split([text]).records);
+      assert.deepEqual(split(Array.from(text).length === text.length ? Array.from(text) : chunks(text, 1)).records, split([text]).records);
     }
   });
 

@@ -8,7 +8,7 @@ import { parseCloudTrail } from '../../server/src/model';
 import { HoverContent, hoverContent } from '../../server/src/model/explain/hoverContent';
 
 export function renderMarkdown(markdown: string): string {
-  return marked.parse(markdown, { gfm: true, async: false }) as string;
+  return marked.parse(markdown, { gfm: true, async: false });
 }
 
 function decodeEntities(text: string): string {

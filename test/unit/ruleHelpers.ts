@@ -48,13 +48,10 @@ export function goodRecord(): Record<string, unknown> {
 
 /** The good record with some fields replaced (a value of `undefined` removes the field). */
 export function recordWith(changes: Record<string, unknown>, base: Record<string, unknown> = goodRecord()): Record<string, unknown> {
-  const record: Record<string, unknown> = { ...base };
+  const removed = new Set(Object.keys(changes).filter((key) => changes[key] === undefined));
+  const record: Record<string, unknown> = Object.fromEntries(Object.entries(base).filter(([key]) => !removed.has(key)));
   for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) {
-      delete record[key];
-    } else {
-      record[key] = value;
-    }
+    if (value !== undefined) record[key] = value;
   }
   return record;
 }

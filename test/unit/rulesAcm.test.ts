@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RuleCode } from '../../server/src/model/rules';
 import { applyFix, check, covered } from './ruleHelpers';
+import { defined } from '../defined';
+import { jsonAt } from '../jsonAt';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
@@ -10,7 +12,7 @@ describe('rule acm-unknown-event', () => {
     const { text, found } = check({ eventName: 'DescribeCertificates' }, RuleCode.acmUnknownEvent);
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '"DescribeCertificates"');
-    assert.equal(JSON.parse(applyFix(text, found[0])).Records[0].eventName, 'DescribeCertificate');
+    assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'eventName'), 'DescribeCertificate');
   });
 
   it('offers no fix when nothing is close', () => {
@@ -68,7 +70,7 @@ describe('rule acm-unknown-parameter', () => {
   it('renames a member in the wrong case', () => {
     const { text, found } = check({ requestParameters: { CertificateARN: CERT } }, RuleCode.acmUnknownParameter);
     assert.equal(found.length, 1);
-    assert.equal(JSON.parse(applyFix(text, found[0])).Records[0].requestParameters.certificateArn, CERT);
+    assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'requestParameters', 'certificateArn'), CERT);
   });
 
   it('accepts the ByteBuffer dumps of ImportCertificate and the hidden passphrase of ExportCertificate', () => {
@@ -84,7 +86,7 @@ describe('rule acm-parameter-type', () => {
     const { text, found } = check({ eventName: 'ListCertificates', requestParameters: { maxItems: '100', certificateStatuses: 'ISSUED' } }, RuleCode.acmParameterType);
     assert.equal(found.length, 2);
     assert.equal(covered(text, found[0]), '"100"');
-    assert.equal(JSON.parse(applyFix(text, found[0])).Records[0].requestParameters.maxItems, 100);
+    assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'requestParameters', 'maxItems'), 100);
     assert.match(found[1].message, /list/);
   });
 
@@ -98,7 +100,7 @@ describe('rule acm-enum-value', () => {
     const { text, found } = check({ eventName: 'RevokeCertificate', requestParameters: { certificateArn: CERT, revocationReason: 'key_compromise' } }, RuleCode.acmEnumValue);
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '"key_compromise"');
-    assert.equal(JSON.parse(applyFix(text, found[0])).Records[0].requestParameters.revocationReason, 'KEY_COMPROMISE');
+    assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'requestParameters', 'revocationReason'), 'KEY_COMPROMISE');
     assert.equal(check({ eventName: 'RequestCertificate', requestParameters: { domainName: 'example.com', validationMethod: 'SMS' } }, RuleCode.acmEnumValue).found.length, 1);
   });
 
@@ -161,7 +163,7 @@ describe('rule arn-region-mismatch (ACM certificates)', () => {
     const { text, found } = check({ requestParameters: { certificateArn: CERT.replace('eu-west-1', 'us-east-1') } }, RuleCode.arnRegionMismatch);
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), 'us-east-1');
-    assert.equal(text.slice(found[0].related![0].start, found[0].related![0].end), '"eu-west-1"');
+    assert.equal(text.slice(defined(found[0].related)[0].start, defined(found[0].related)[0].end), '"eu-west-1"');
     assert.equal(found[0].severity, 'warning');
   });
 

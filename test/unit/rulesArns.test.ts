@@ -4,6 +4,7 @@ import { parseCloudTrail } from '../../server/src/model';
 import { checkDocumentRules, RuleCode } from '../../server/src/model/rules';
 import { arnFormatProblem, splitArn } from '../../server/src/model/rules/arns';
 import { check, covered, goodRecord, withCode } from './ruleHelpers';
+import { defined } from '../defined';
 
 const identity = (): Record<string, unknown> => ({ ...(goodRecord().userIdentity as Record<string, unknown>) });
 
@@ -47,7 +48,7 @@ describe('rule arn-format', () => {
   });
 
   it('splits ARNs with colons in the resource', () => {
-    const arn = splitArn('arn:aws:lambda:eu-west-1:123456789012:function:name:1')!;
+    const arn = defined(splitArn('arn:aws:lambda:eu-west-1:123456789012:function:name:1'));
     assert.equal(arn.resource, 'function:name:1');
     assert.equal(arn.account, '123456789012');
     assert.equal(splitArn('arn:aws:iam:'), undefined);
@@ -75,7 +76,7 @@ describe('rule arn-account-mismatch', () => {
     assert.equal(covered(text, found[0]), '111122223333');
     assert.match(found[0].message, /111122223333.*123456789012/);
     assert.equal(found[0].related?.length, 1);
-    assert.equal(text.slice(found[0].related![0].start, found[0].related![0].end), '"123456789012"');
+    assert.equal(text.slice(found[0].related[0].start, found[0].related[0].end), '"123456789012"');
   });
 
   it("fires for a sessionIssuer's and a resource's ARN", () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES, RuleCode } from '../../server/src/model/rules';
 import { renderRulesMarkdown, rulesSettingSchema } from '../../server/src/model/rules/rulesDoc';
+import { jsonAt } from '../jsonAt';
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
 const REGENERATE = 'run `npx tsc -p . && node scripts/rules-doc.mjs` to regenerate it from the catalogue';
@@ -25,8 +26,8 @@ describe('rule catalogue', () => {
   });
 
   it('is what the cloudtrail.diagnostics.rules setting of package.json offers', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const setting = manifest.contributes.configuration.properties['cloudtrail.diagnostics.rules'] as { properties: Record<string, { enum: string[] }> };
+    const manifest: unknown = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const setting = jsonAt(manifest, 'contributes', 'configuration', 'properties', 'cloudtrail.diagnostics.rules') as { properties: Record<string, { enum: string[] }> };
     assert.deepEqual(setting, rulesSettingSchema(), `package.json differs from the catalogue: ${REGENERATE}`);
     for (const rule of RULES) {
       assert.deepEqual(setting.properties[rule.code].enum, ['off', 'hint', 'info', 'warning', 'error'], rule.code);

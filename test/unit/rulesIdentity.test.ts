@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RuleCode } from '../../server/src/model/rules';
 import { applyFix, check, covered, goodRecord, ruleProblems } from './ruleHelpers';
+import { jsonAt } from '../jsonAt';
 
 const identity = (): Record<string, unknown> => ({ ...(goodRecord().userIdentity as Record<string, unknown>) });
 const sessionContext = (): Record<string, unknown> => ({ ...(identity().sessionContext as Record<string, unknown>) });
@@ -19,7 +20,7 @@ describe('rule identity-type', () => {
     const { text, found } = check({ userIdentity: { ...identity(), type: 'assumedrole', sessionContext: { ...sessionContext(), sessionIssuer: issuer } } }, RuleCode.identityType);
     assert.equal(found.length, 2);
     const fixed = applyFix(text, found[0]);
-    assert.equal(JSON.parse(fixed).Records[0].userIdentity.type, 'AssumedRole');
+    assert.equal(jsonAt(JSON.parse(fixed), 'Records', 0, 'userIdentity', 'type'), 'AssumedRole');
     assert.match(found[1].message, /sessionIssuer\.type/);
   });
 
@@ -100,7 +101,7 @@ describe('rule identity-mfa-authenticated', () => {
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), 'true');
     const fixed = applyFix(text, found[0]);
-    assert.equal(JSON.parse(fixed).Records[0].userIdentity.sessionContext.attributes.mfaAuthenticated, 'true');
+    assert.equal(jsonAt(JSON.parse(fixed), 'Records', 0, 'userIdentity', 'sessionContext', 'attributes', 'mfaAuthenticated'), 'true');
     assert.deepEqual(ruleProblems(fixed), []);
   });
 

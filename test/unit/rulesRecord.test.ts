@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { parseCloudTrail } from '../../server/src/model';
 import { checkRecord, RuleCode } from '../../server/src/model/rules';
 import { applyFix, check, covered, goodRecord, logText, problemsOf, recordWith, ruleProblems, withCode } from './ruleHelpers';
+import { jsonAt } from '../jsonAt';
 
 describe('rules: a good record', () => {
   it('has no problems', () => {
@@ -111,7 +112,7 @@ describe('rule record-key-case', () => {
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '"eventname"');
     const fixed = applyFix(text, found[0]);
-    assert.equal(JSON.parse(fixed).Records[0].eventName, 'DescribeCertificate');
+    assert.equal(jsonAt(JSON.parse(fixed), 'Records', 0, 'eventName'), 'DescribeCertificate');
     assert.deepEqual(ruleProblems(fixed), []);
   });
 
@@ -163,7 +164,7 @@ describe('rule record-field-type', () => {
     const { text, found } = check({ readOnly: 'true' }, RuleCode.fieldType);
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '"true"');
-    assert.equal(JSON.parse(applyFix(text, found[0])).Records[0].readOnly, true);
+    assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'readOnly'), true);
   });
 
   it('fires on managementEvent, userIdentity and eventTime of the wrong type', () => {
@@ -187,9 +188,9 @@ describe('quick fixes inside events held in JSON strings', () => {
       const problem = withCode(ruleProblems(fixed), code)[0];
       fixed = applyFix(fixed, problem);
     }
-    const event = JSON.parse(JSON.parse(fixed).Events[0].CloudTrailEvent);
-    assert.equal(event.eventName, 'DescribeCertificate');
-    assert.equal(event.readOnly, true);
+    const event: unknown = JSON.parse(String(jsonAt(JSON.parse(fixed), 'Events', 0, 'CloudTrailEvent')));
+    assert.equal(jsonAt(event, 'eventName'), 'DescribeCertificate');
+    assert.equal(jsonAt(event, 'readOnly'), true);
     assert.deepEqual(ruleProblems(fixed), []);
   });
 });

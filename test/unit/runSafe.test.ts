@@ -5,15 +5,15 @@ import { RuntimeEnvironment } from '../../server/src/runtime';
 import { runSafe } from '../../server/src/runSafe';
 
 /** Timers that run when the test says so, to see what happens between scheduling and running. */
-function manualRuntime(): { runtime: RuntimeEnvironment; runPending(): void } {
+function manualRuntime(): { runtime: RuntimeEnvironment; runPending: () => void } {
   const pending: (() => void)[] = [];
   const schedule = (callback: () => void) => {
     pending.push(callback);
     return { dispose: () => pending.splice(pending.indexOf(callback), 1) };
   };
   return {
-    runtime: { timer: { setTimeout: schedule, setImmediate: schedule } } as unknown as RuntimeEnvironment,
-    runPending: () => pending.splice(0).forEach((callback) => callback()),
+    runtime: { timer: { setTimeout: schedule, setImmediate: schedule } },
+    runPending: () => { pending.splice(0).forEach((callback) => { callback(); }); },
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   EventFilter,
   EventGroup,
   EventRef,
+  EventSelectionParams,
   EventTreeParams,
   EventTreeResult,
   GroupDimension,
@@ -80,12 +81,13 @@ interface Position {
   character: number;
 }
 
-/** The four groupings offered in the view's title bar. */
+/** The groupings offered in the view's title bar. */
 export const GROUPINGS: readonly { id: string; groupBy: GroupDimension[]; label: string; title: string }[] = [
   { id: 'action', groupBy: ['action'], label: 'Action', title: 'by action' },
   { id: 'identity', groupBy: ['identity'], label: 'Identity', title: 'by identity' },
   { id: 'actionThenIdentity', groupBy: ['action', 'identity'], label: 'Action, then Identity', title: 'by action, then identity' },
   { id: 'identityThenAction', groupBy: ['identity', 'action'], label: 'Identity, then Action', title: 'by identity, then action' },
+  { id: 'accessLevelThenAction', groupBy: ['accessLevel', 'action'], label: 'IAM Access Level, then Action', title: 'by IAM access level, then action' },
 ];
 
 export class EventTreeModel {
@@ -169,7 +171,7 @@ export class EventTreeModel {
       const matched = counts ? ` ${formatCount(counts.matched)} of ${formatCount(counts.total)} events match.` : '';
       return `Filter: ${filter}.${matched}`;
     }
-    if (counts && counts.total === 0 && this.hasDocument) {
+    if (counts?.total === 0 && this.hasDocument) {
       if (this.folderValue) return `No CloudTrail events were found in ${this.folderValue.label}.`;
       return this.scopeValue === 'open' ? 'The open CloudTrail logs hold no events.' : 'This CloudTrail log holds no events.';
     }
@@ -374,6 +376,20 @@ export class EventTreeModel {
     }
   }
 
+  /** What the view shows, as a timeline or an export asks for it; undefined when it shows nothing. */
+  selection(): EventSelectionParams | undefined {
+    const uris = this.scopeUris();
+    if (uris.length === 0) return undefined;
+    const { textDocument, scope, folder, groupBy, filter } = this.baseParams(uris);
+    return { textDocument, groupBy, ...(scope ? { scope } : {}), ...(folder !== undefined ? { folder } : {}), ...(filter ? { filter } : {}) };
+  }
+
+  /** Keeps only the events in [from, to) (ISO times), or drops the time range with undefined. */
+  setTimeRange(range: { from: string; to: string } | undefined): void {
+    const { from: _from, to: _to, ...rest } = this.filterValue;
+    this.setFilter(range ? { ...rest, from: range.from, to: range.to } : rest);
+  }
+
   // --- internals ---------------------------------------------------------------------------
 
   private scopeUris(): string[] {
@@ -466,7 +482,7 @@ export class EventTreeModel {
   }
 
   private eventNode(event: EventRef, parent: GroupNode | undefined): EventNode {
-    const uri = event.uri ?? this.shownUris[0] ?? '';
+    const uri = event.uri ?? this.shownUris.at(0) ?? '';
     return {
       type: 'event',
       id: `${parent?.id ?? ''}|${uri}#${event.index}`,
@@ -489,11 +505,11 @@ export class EventTreeModel {
   }
 
   private fire(node: TreeNode | undefined): void {
-    this.changeListeners.forEach((listener) => listener(node));
+    this.changeListeners.forEach((listener) => { listener(node); });
   }
 
   private fireState(): void {
-    this.stateListeners.forEach((listener) => listener());
+    this.stateListeners.forEach((listener) => { listener(); });
   }
 }
 
@@ -502,8 +518,10 @@ export function describeFilter(filter: EventFilter): string | undefined {
   const parts: string[] = [];
   if (filter.text) parts.push(`text "${filter.text}"`);
   if (filter.service) parts.push(`service ${filter.service}`);
+  if (filter.accessLevel) parts.push(`access level ${filter.accessLevel}`);
   if (filter.errorsOnly) parts.push('failed events only');
   if (filter.writesOnly) parts.push('write events only');
+  if (filter.from !== undefined || filter.to !== undefined) parts.push(`time ${describeTimeRange(filter.from, filter.to)}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -513,9 +531,23 @@ function cleanFilter(filter: EventFilter): EventFilter {
   const service = filter.service?.trim();
   if (text) clean.text = text;
   if (service) clean.service = service;
+  const accessLevel = filter.accessLevel?.trim();
+  if (accessLevel) clean.accessLevel = accessLevel;
   if (filter.errorsOnly) clean.errorsOnly = true;
   if (filter.writesOnly) clean.writesOnly = true;
+  if (filter.from) clean.from = filter.from;
+  if (filter.to) clean.to = filter.to;
   return clean;
+}
+
+/** A time range as the views show it: UTC, the date once when both ends fall on the same day. */
+export function describeTimeRange(from: string | undefined, to: string | undefined): string {
+  const show = (time: string | undefined): string => (time ? time.replace('T', ' ').replace(/(:\d\d)(?:\.\d+)?Z$/, '$1') : '');
+  const start = show(from);
+  const end = show(to);
+  if (start !== '' && end !== '' && start.slice(0, 10) === end.slice(0, 10)) return `${start}–${end.slice(11)} UTC`;
+  if (start && end) return `${start} – ${end} UTC`;
+  return start ? `from ${start} UTC` : `until ${end} UTC`;
 }
 
 /** The file name at the end of a URI, decoded. */

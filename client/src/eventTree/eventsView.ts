@@ -25,12 +25,19 @@ export function groupByCommand(groupingId: string): string {
  * registers the view's commands, tells the model when the view shows or hides and when documents
  * and editors change, and makes the tree follow the cursor.
  */
+/** The parts of the Events view that other views (the Timeline) follow. */
+export interface EventsView {
+  treeDataProvider: vscode.TreeDataProvider<TreeNode>;
+  model: EventTreeModel;
+  view: vscode.TreeView<TreeNode>;
+}
+
 export function registerEventsView(
   context: vscode.ExtensionContext,
   server: CloudTrailServer,
   formattedLogs: FormattedLogs,
   log: vscode.LogOutputChannel,
-): vscode.TreeDataProvider<TreeNode> {
+): EventsView {
   const model = new EventTreeModel(server, new CloudTrailEditors());
   const savedGrouping = GROUPINGS.find((g) => g.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (savedGrouping) model.setGroupBy(savedGrouping.groupBy);
@@ -49,7 +56,7 @@ export function registerEventsView(
     remember(GROUPING_STATE, grouping.id);
   };
 
-  const report = (what: string) => (error: unknown) => log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  const report = (what: string) => (error: unknown) => { log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`); };
   const setContext = (key: string, value: unknown): void => {
     vscode.commands.executeCommand('setContext', key, value).then(undefined, report(`Could not set ${key}`));
   };
@@ -72,15 +79,15 @@ export function registerEventsView(
     view,
     treeChanged,
     highlighter,
-    model.onDidChange((node) => treeChanged.fire(node)),
+    model.onDidChange((node) => { treeChanged.fire(node); }),
     model.onDidChangeState(showState),
-    view.onDidChangeVisibility((event) => model.setVisible(event.visible)),
-    server.onModelChanged((summary) => model.onModelChanged(summary)),
-    vscode.window.onDidChangeActiveTextEditor(() => model.onActiveEditorChanged()),
-    vscode.workspace.onDidOpenTextDocument(() => model.onDocumentsChanged()),
-    vscode.workspace.onDidCloseTextDocument(() => model.onDocumentsChanged()),
+    view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
+    server.onModelChanged((summary) => { model.onModelChanged(summary); }),
+    vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
+    vscode.workspace.onDidOpenTextDocument(() => { model.onDocumentsChanged(); }),
+    vscode.workspace.onDidCloseTextDocument(() => { model.onDocumentsChanged(); }),
     vscode.window.onDidChangeTextEditorSelection(followCursor),
-    ...GROUPINGS.map((grouping) => vscode.commands.registerCommand(groupByCommand(grouping.id), () => groupBy(grouping))),
+    ...GROUPINGS.map((grouping) => vscode.commands.registerCommand(groupByCommand(grouping.id), () => { groupBy(grouping); })),
     vscode.commands.registerCommand('cloudtrail.events.groupBy', async () => {
       const current = model.groupBy.join();
       const picked = await vscode.window.showQuickPick(
@@ -90,7 +97,7 @@ export function registerEventsView(
       if (picked) groupBy(picked.grouping);
     }),
     vscode.commands.registerCommand('cloudtrail.events.filter', () => pickFilter(model)),
-    vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => model.clearFilter()),
+    vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => { model.clearFilter(); }),
     vscode.commands.registerCommand('cloudtrail.events.showAllOpenLogs', () => {
       model.setScope('open');
       remember(SCOPE_STATE, 'open');
@@ -100,8 +107,10 @@ export function registerEventsView(
       remember(SCOPE_STATE, 'active');
     }),
     // Shows a folder index (client/src/folderIndex); with no argument, the open documents again.
-    vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => model.setFolder(folder)),
-    vscode.commands.registerCommand('cloudtrail.events.refreshFolder', (uri?: string) => uri && model.refreshFolder(uri)),
+    vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => { model.setFolder(folder); }),
+    vscode.commands.registerCommand('cloudtrail.events.refreshFolder', (uri?: string) => {
+      if (uri) model.refreshFolder(uri);
+    }),
     vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) =>
       // Events of a folder index open where their file is shown: its formatted view when that is preferred.
       node?.type === 'event' ? revealEvent(node, highlighter, model.folder ? formattedLogs : undefined) : undefined,
@@ -123,7 +132,7 @@ export function registerEventsView(
   );
   model.setVisible(view.visible);
   showState();
-  return treeDataProvider;
+  return { treeDataProvider, model, view };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { EventTreeModel, formatCount } from './eventTreeModel';
-import { escapeIcons } from './treeItems';
+import { EVENT_ACCESS_LEVELS } from '../../../server/src/protocol';
+import { accessLevelIcon, escapeIcons } from './treeItems';
 
 interface FilterChoice extends vscode.QuickPickItem {
   /** Applies the choice; true when the picker should show again (a switch was flipped). */
@@ -46,6 +47,19 @@ export async function pickFilter(model: EventTreeModel): Promise<void> {
             { title: 'Filter Events by Service', placeHolder: 'Show the events of this service' },
           );
           if (picked) model.setFilter({ ...model.filter, service: picked.service });
+          return false;
+        },
+      },
+      {
+        label: '$(key) IAM access level…',
+        description: filter.accessLevel ? escapeIcons(filter.accessLevel) : 'any',
+        detail: 'Events whose call needed this IAM access level, such as Permissions management',
+        apply: async () => {
+          const picked = await vscode.window.showQuickPick(
+            [{ label: 'Any access level', accessLevel: '' }, ...EVENT_ACCESS_LEVELS.map((accessLevel) => ({ label: `$(${accessLevelIcon(accessLevel)}) ${accessLevel}`, accessLevel }))],
+            { title: 'Filter Events by IAM Access Level', placeHolder: 'Show the events whose call needed this access level' },
+          );
+          if (picked) model.setFilter({ ...model.filter, accessLevel: picked.accessLevel });
           return false;
         },
       },

@@ -3,7 +3,7 @@
  * so it is tested without VS Code; eventsView.ts turns it into a TreeItem. Everything taken from
  * a log is written by whoever wrote the log: labels are plain text, and tooltips escape it.
  */
-import type { EventGroup, EventRef } from '../../../server/src/protocol';
+import { EventGroup, EventRef, NO_IAM_PERMISSION, NOT_KNOWN } from '../../../server/src/protocol';
 import { EventNode, fileName, formatCount, GroupNode, MoreNode, PAGE_SIZE, TreeNode } from './eventTreeModel';
 
 export const REVEAL_EVENT_COMMAND = 'cloudtrail.events.revealEvent';
@@ -29,7 +29,7 @@ export interface ItemDescription {
   accessibilityLabel: string;
 }
 
-const IDENTITY_ICONS: Record<string, string> = {
+const IDENTITY_ICONS: Partial<Record<string, string>> = {
   Root: 'shield',
   IAMUser: 'person',
   AssumedRole: 'account',
@@ -46,6 +46,23 @@ const IDENTITY_ICONS: Record<string, string> = {
 const ERROR_COLOR = 'list.errorForeground';
 const WARNING_COLOR = 'list.warningForeground';
 
+const PERMISSIONS_MANAGEMENT = 'Permissions management';
+
+const ACCESS_LEVEL_ICONS: Record<string, string> = {
+  [PERMISSIONS_MANAGEMENT]: 'key',
+  Write: 'edit',
+  Tagging: 'tag',
+  Read: 'eye',
+  List: 'list-unordered',
+  [NO_IAM_PERMISSION]: 'circle-slash',
+  [NOT_KNOWN]: 'question',
+};
+
+/** The codicon of an IAM access level (a key for permission changes). */
+export function accessLevelIcon(accessLevel: string): string {
+  return Object.prototype.hasOwnProperty.call(ACCESS_LEVEL_ICONS, accessLevel) ? ACCESS_LEVEL_ICONS[accessLevel] : 'question';
+}
+
 export function describeNode(node: TreeNode): ItemDescription {
   switch (node.type) {
     case 'group':
@@ -61,18 +78,23 @@ function describeGroup(node: GroupNode): ItemDescription {
   const group = node.group;
   const label = plain(group.label);
   const counts = countText(group);
-  const description = [group.description ? plain(group.description) : undefined, counts].filter(Boolean).join(' · ');
+  // Permission changes carry a badge in the description, whatever the grouping.
+  const badge = group.kind === 'action' && group.accessLevel === PERMISSIONS_MANAGEMENT ? 'permissions' : undefined;
+  const description = [badge, group.description ? plain(group.description) : undefined, counts].filter(Boolean).join(' · ');
   const lines = [`**${escapeMarkdown(group.label)}**`];
   if (group.kind === 'action') {
     if (group.eventSource) lines.push(`Service: ${escapeMarkdown(group.eventSource)}`);
     lines.push(group.readOnly === true ? 'Only reads' : group.readOnly === false ? 'Changes something' : 'Read or write: not recorded');
+    if (group.accessLevel) lines.push(`IAM access level: ${group.accessLevel === PERMISSIONS_MANAGEMENT ? '**Permissions management** (changes who may do what)' : group.accessLevel}`);
+  } else if (group.kind === 'accessLevel') {
+    lines.push(accessLevelMeaning(group.label));
   } else if (group.kind === 'role') {
     lines.push(`Role: ${escapeMarkdown(group.key)}`, 'The sessions that assumed this role are listed beneath it.');
   } else if (group.kind === 'identity') {
     lines.push(`Identity: ${escapeMarkdown(group.key)}`);
     if (group.identityType) lines.push(`Type: ${escapeMarkdown(group.identityType)}`);
   }
-  lines.push(group.errorCount > 0 ? `${counts}` : `${counts}, none failed`);
+  lines.push(group.errorCount > 0 ? counts : `${counts}, none failed`);
   return {
     id: node.id,
     label,
@@ -137,14 +159,30 @@ function describeMore(node: MoreNode): ItemDescription {
   };
 }
 
+/** What a person reads in the tooltip of an access-level group. */
+function accessLevelMeaning(accessLevel: string): string {
+  switch (accessLevel) {
+    case PERMISSIONS_MANAGEMENT:
+      return 'Calls that change who may do what: identity and resource policies, grants, permission sets.';
+    case NO_IAM_PERMISSION:
+      return 'Events that need no IAM permission: sign-ins, service events, calls anyone may make.';
+    case NOT_KNOWN:
+      return 'Events the IAM data does not know.';
+    default:
+      return `Calls whose IAM access level is ${accessLevel}.`;
+  }
+}
+
 function groupIcon(group: EventGroup): ItemIcon {
   switch (group.kind) {
     case 'action':
-      return { id: accessIcon(group.readOnly) };
+      return group.accessLevel === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessIcon(group.readOnly) };
+    case 'accessLevel':
+      return group.label === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessLevelIcon(group.label) };
     case 'role':
       return { id: 'organization' };
     case 'identity':
-      return { id: (group.identityType && IDENTITY_ICONS[group.identityType]) || 'question' };
+      return { id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' };
     default:
       return { id: 'list-flat' };
   }

@@ -58,7 +58,7 @@ export class CompressedLogFileSystem implements vscode.FileSystemProvider {
       this.changed.fire([{ type, uri }]);
     };
     const subscriptions = [watcher, watcher.onDidChange(fire(vscode.FileChangeType.Changed)), watcher.onDidDelete(fire(vscode.FileChangeType.Deleted)), watcher.onDidCreate(fire(vscode.FileChangeType.Created))];
-    return new vscode.Disposable(() => subscriptions.forEach((subscription) => subscription.dispose()));
+    return vscode.Disposable.from(...subscriptions);
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {

@@ -105,7 +105,9 @@ export function registerFolderIndex(
       if (summary.notCloudTrail > 0) parts.push(`${summary.notCloudTrail} are not CloudTrail logs`);
       void vscode.window
         .showWarningMessage(`Indexed ${summary.events.toLocaleString('en-US')} events. Of ${summary.files} files, ${parts.join(' and ')}.`, 'Show Details')
-        .then((choice) => (choice ? log.show(true) : undefined));
+        .then((choice) => {
+          if (choice) log.show(true);
+        });
     }
   };
 

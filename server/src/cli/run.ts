@@ -7,7 +7,9 @@
  */
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { runExport } from './exportCommand';
 import { CloudTrailDocument, LineIndex, NO_EVENT_NAME, parseCloudTrail, Problem, Severity, validateDocument } from '../model';
+import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -16,7 +18,7 @@ export interface CliFileSystem {
   /** What is at `target`, following symbolic links; undefined when nothing is there. */
   stat(target: string): Promise<EntryKind | undefined>;
   /** The entries of a folder; a symbolic link is reported as 'link', not followed. */
-  readDirectory(folder: string): Promise<Array<{ name: string; kind: EntryKind }>>;
+  readDirectory(folder: string): Promise<{ name: string; kind: EntryKind }[]>;
   readFile(file: string): Promise<Uint8Array>;
 }
 
@@ -46,6 +48,7 @@ const DEFAULT_TOP = 25;
 const NO_EVENT_SOURCE = '(no event source)';
 
 const HELP = `Usage: cloudtrail-explorer [options] <file or folder>...
+       cloudtrail-explorer export [options] <file or folder>...   (see export --help)
 
 Checks AWS CloudTrail log files: delivered logs (.json or .json.gz), console downloads,
 aws cloudtrail lookup-events output, EventBridge events and one-event-per-line files.
@@ -54,7 +57,8 @@ on the command line is read whatever its extension.
 
 Every problem is printed as
   file:line:column: severity code message
-followed by a summary: files, records, problems, events by action and by identity.
+followed by a summary: files, records, problems, events by IAM access level, by action
+and by identity.
 
 Options:
   --format text|json   text (default) or one JSON document on standard output
@@ -138,6 +142,7 @@ export function parseArguments(argv: readonly string[]): Parsed {
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(env: CliEnvironment): Promise<number> {
+  if (env.argv[0] === 'export') return runExport({ ...env, argv: env.argv.slice(1) });
   const parsed = parseArguments(env.argv);
   switch (parsed.kind) {
     case 'help':
@@ -198,7 +203,7 @@ export async function runCli(env: CliEnvironment): Promise<number> {
 const LOG_FILE = /\.(?:json|gz)$/i;
 
 /** The files named or found below the folders named, in a stable order, each once. */
-async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
+export async function collectFiles(fs: CliFileSystem, inputs: readonly string[]): Promise<{ files: string[]; skipped: number; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -250,7 +255,7 @@ const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Reads, decompresses and decodes one file; a file that cannot be read becomes one problem. */
-async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
+export async function loadFile(fs: CliFileSystem, file: string): Promise<Loaded> {
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(file);
@@ -343,7 +348,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 // --- problems and totals ---------------------------------------------------------------------
 
-interface LocatedProblem {
+export interface LocatedProblem {
   line: number;
   column: number;
   severity: Severity;
@@ -366,6 +371,20 @@ export interface ActionCount {
   eventName: string;
   count: number;
   failed: number;
+  /** The IAM actions the call needed (`iam:CreateAccessKey`); empty when none or not known. */
+  iamActions: string[];
+  /** The access level of those actions (the strongest of several); null when none or not known. */
+  accessLevel: string | null;
+  /** How the event resolved: to actions, to no permission needed, or not known. */
+  iam: 'actions' | 'no-permission' | 'unknown';
+}
+
+export interface AccessLevelCount {
+  accessLevel: string;
+  count: number;
+  failed: number;
+  /** Distinct actions (eventSource and eventName) counted in this row. */
+  actions: number;
 }
 
 export interface IdentityCount {
@@ -400,7 +419,7 @@ class Totals {
       const actionKey = `${eventSource}\u0000${eventName}`;
       let action = this.actions.get(actionKey);
       if (!action) {
-        action = { eventSource, eventName, count: 0, failed: 0 };
+        action = { eventSource, eventName, count: 0, failed: 0, ...iamOf(eventSource, eventName, record.summary.eventType) };
         this.actions.set(actionKey, action);
       }
       action.count++;
@@ -421,6 +440,36 @@ class Totals {
   byIdentity(): IdentityCount[] {
     return [...this.identities.values()].sort((a, b) => b.count - a.count || compare(a.key, b.key));
   }
+
+  /** One row per access level that has events, Permissions management first (EVENT_ACCESS_LEVELS). */
+  byAccessLevel(): AccessLevelCount[] {
+    const rows = new Map<string, AccessLevelCount>();
+    for (const action of this.actions.values()) {
+      const level = accessLevelRow(action);
+      let row = rows.get(level);
+      if (!row) {
+        row = { accessLevel: level, count: 0, failed: 0, actions: 0 };
+        rows.set(level, row);
+      }
+      row.count += action.count;
+      row.failed += action.failed;
+      row.actions++;
+    }
+    return EVENT_ACCESS_LEVELS.flatMap((level) => rows.get(level) ?? []);
+  }
+}
+
+function iamOf(eventSource: string, eventName: string, eventType: string | undefined): Pick<ActionCount, 'iamActions' | 'accessLevel' | 'iam'> {
+  const resolution = resolveIamActions(eventSource, eventName, eventType);
+  if (resolution.kind !== 'actions') {
+    return { iamActions: [], accessLevel: null, iam: resolution.kind };
+  }
+  return { iamActions: resolution.actions.map((action) => action.action), accessLevel: strongestAccessLevel(resolution.actions) ?? null, iam: 'actions' };
+}
+
+function accessLevelRow(action: ActionCount): string {
+  if (action.iam === 'no-permission') return NO_IAM_PERMISSION;
+  return action.accessLevel ?? NOT_KNOWN;
 }
 
 function compare(a: string, b: string): number {
@@ -467,6 +516,15 @@ class TextReport implements Report {
     lines.push(`Records:  ${totals.records}`);
     const other = totals.infos + totals.hints;
     lines.push(`Problems: ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}${other ? `, ${other} info and hints` : ''}`);
+    const levels = totals.byAccessLevel();
+    if (levels.length > 0) {
+      lines.push('', 'Events by IAM access level:');
+      const width = countWidth(levels);
+      lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  ${'actions'.padStart(7)}  access level`);
+      for (const level of levels) {
+        lines.push(`  ${String(level.count).padStart(width)}  ${String(level.failed).padStart(6)}  ${String(level.actions).padStart(7)}  ${level.accessLevel}`);
+      }
+    }
     const actions = totals.byAction();
     if (actions.length > 0) {
       lines.push('', `Events by action (${actions.length}):`);
@@ -502,12 +560,31 @@ class TextReport implements Report {
   }
 }
 
-interface JsonFileResult {
+export interface JsonFileResult {
   path: string;
   shape?: string;
   records?: number;
   problems: LocatedProblem[];
   problemsNotShown?: number;
+}
+
+/** What `--format json` prints. */
+export interface JsonOutput {
+  version: string;
+  files: JsonFileResult[];
+  /** Left out with --no-summary. */
+  summary?: {
+    filesRead: number;
+    filesSkipped: number;
+    records: number;
+    errors: number;
+    warnings: number;
+    infos: number;
+    hints: number;
+    byAccessLevel: AccessLevelCount[];
+    byAction: ActionCount[];
+    byIdentity: IdentityCount[];
+  };
 }
 
 class JsonReport implements Report {
@@ -530,7 +607,7 @@ class JsonReport implements Report {
   }
 
   finish(totals: Totals): void {
-    const output: Record<string, unknown> = { version: this.env.version, files: this.files };
+    const output: JsonOutput = { version: this.env.version, files: this.files };
     if (this.options.summary) {
       output.summary = {
         filesRead: totals.filesRead,
@@ -540,6 +617,7 @@ class JsonReport implements Report {
         warnings: totals.warnings,
         infos: totals.infos,
         hints: totals.hints,
+        byAccessLevel: totals.byAccessLevel(),
         byAction: totals.byAction(),
         byIdentity: totals.byIdentity(),
       };
@@ -548,7 +626,7 @@ class JsonReport implements Report {
   }
 }
 
-function countWidth(rows: ReadonlyArray<{ count: number }>): number {
+function countWidth(rows: readonly { count: number }[]): number {
   return Math.max(5, ...rows.map((row) => String(row.count).length));
 }
 
@@ -565,6 +643,7 @@ function errorText(error: unknown): string {
  * Characters that could drive or deceive a terminal (controls, escape sequences, bidirectional
  * overrides, line separators), which any log or file name may hold.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text from a log or a file name, made safe to print on one terminal line. */

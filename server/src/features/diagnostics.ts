@@ -75,7 +75,7 @@ export function registerDiagnosticsPushSupport(
     const run = (): void => {
       pending.delete(document.uri);
       const latest = documents.get(document.uri);
-      if (!latest || latest.version !== version) {
+      if (latest?.version !== version) {
         return;
       }
       try {
@@ -89,7 +89,7 @@ export function registerDiagnosticsPushSupport(
   };
 
   disposables.push(
-    documents.onDidOpen((event) => schedule(event.document, 0)),
+    documents.onDidOpen((event) => { schedule(event.document, 0); }),
     documents.onDidChangeContent((event) => {
       if (scheduledVersions.get(event.document.uri) !== event.document.version) {
         schedule(event.document, VALIDATION_DELAY_MS);
@@ -109,8 +109,8 @@ export function registerDiagnosticsPushSupport(
       }
     },
     dispose: () => {
-      disposables.forEach((d) => d.dispose());
-      pending.forEach((d) => d.dispose());
+      disposables.forEach((d) => { d.dispose(); });
+      pending.forEach((d) => { d.dispose(); });
       pending.clear();
     },
   };
@@ -126,7 +126,7 @@ export function registerDiagnosticsPullSupport(
   const registration = connection.languages.diagnostics.on((params, token) =>
     runSafe(
       runtime,
-      (message) => connection.console.error(message),
+      (message) => { connection.console.error(message); },
       () => {
         const document = documents.get(params.textDocument.uri);
         return {
@@ -143,6 +143,6 @@ export function registerDiagnosticsPullSupport(
     requestRefresh: () => {
       void connection.languages.diagnostics.refresh();
     },
-    dispose: () => registration.dispose(),
+    dispose: () => { registration.dispose(); },
   };
 }

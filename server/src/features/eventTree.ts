@@ -12,7 +12,9 @@ import {
   Problem,
   recordAt,
   recordsWithProblems,
+  timeRangeOf,
 } from '../model';
+import { accessLevelFilterValue } from '../model/iam';
 import { EventAtParams, EventFilter, EventGroup, EventRef, EventTreeParams, EventTreeResult } from '../protocol';
 import { toEventRef } from './eventRefs';
 
@@ -106,7 +108,7 @@ export class EventTreeService {
 
   private marksOf(input: EventTreeInput): Uint8Array {
     let marks = this.problemMarks.get(input.problems);
-    if (!marks || marks.length !== input.model.records.length) {
+    if (marks?.length !== input.model.records.length) {
       marks = recordsWithProblems(input.model, input.problems);
       this.problemMarks.set(input.problems, marks);
     }
@@ -135,12 +137,13 @@ export function groupHeader(group: EventGroupNode): EventGroup {
   if (group.identityType !== undefined) wire.identityType = group.identityType;
   if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
   if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
+  if (group.accessLevel !== undefined) wire.accessLevel = group.accessLevel;
   return wire;
 }
 
 /** The known dimensions of a request's groupBy, each once, in order. */
 export function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
-  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity') : [];
+  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel') : [];
   return [...new Set(dimensions)];
 }
 
@@ -152,8 +155,13 @@ export function normalizeFilter(filter: EventFilter | undefined): EventFilter {
   const service = typeof filter.service === 'string' ? filter.service.trim() : '';
   if (text) normalized.text = text;
   if (service) normalized.service = service;
+  const accessLevel = accessLevelFilterValue(filter.accessLevel);
+  if (accessLevel !== undefined) normalized.accessLevel = accessLevel;
   if (filter.errorsOnly === true) normalized.errorsOnly = true;
   if (filter.writesOnly === true) normalized.writesOnly = true;
+  // A time that cannot be read would filter nothing out silently: keep only those that can.
+  if (typeof filter.from === 'string' && timeRangeOf({ from: filter.from })) normalized.from = filter.from;
+  if (typeof filter.to === 'string' && timeRangeOf({ to: filter.to })) normalized.to = filter.to;
   return normalized;
 }
 

@@ -98,14 +98,14 @@ export class FolderIndexService {
 
   constructor(private readonly host: FolderIndexHost) {}
 
-  async indexFolder(params: IndexFolderParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<FolderIndexSummary | ResponseError<void>> {
+  async indexFolder(params: IndexFolderParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<FolderIndexSummary | ResponseError> {
     const root = toPath(params.uri);
     if (root === undefined) {
       return new ResponseError(LSPErrorCodes.RequestFailed, `Only folders on disk (file: URIs) can be indexed, not ${params.uri}.`);
     }
     let state = this.folders.get(root);
     if (state?.index && !state.building && !params.refresh) {
-      return this.summaryOf(state);
+      return this.summaryOf(state, state.index);
     }
     if (!state) {
       state = { uri: params.uri, root, maxDecompressedBytes: 0, pending: new Set(), groupings: [] };
@@ -115,7 +115,7 @@ export class FolderIndexService {
     state.building?.abort(new Error('A newer request indexes this folder.'));
     const controller = new AbortController();
     state.building = controller;
-    const cancel = token.onCancellationRequested(() => controller.abort(new Error('Indexing was cancelled.')));
+    const cancel = token.onCancellationRequested(() => { controller.abort(new Error('Indexing was cancelled.')); });
     progress.begin('Indexing CloudTrail logs', 0, 'Looking for log files…', true);
     let lastReport = 0;
     const onProgress = (done: FolderProgress): void => {
@@ -140,7 +140,7 @@ export class FolderIndexService {
       state.index = index;
       state.groupings = [];
       await this.watch(state);
-      return this.summaryOf(state);
+      return this.summaryOf(state, index);
     } catch (error) {
       if (state.building === controller) {
         state.building = undefined;
@@ -149,7 +149,7 @@ export class FolderIndexService {
         }
       }
       if (controller.signal.aborted) {
-        return new ResponseError(LSPErrorCodes.RequestCancelled, String((controller.signal.reason as Error)?.message ?? 'Indexing was cancelled.'));
+        return new ResponseError(LSPErrorCodes.RequestCancelled, abortMessage(controller.signal.reason));
       }
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         return new ResponseError(LSPErrorCodes.RequestFailed, `${root} does not exist.`);
@@ -193,6 +193,20 @@ export class FolderIndexService {
     return answer(state.index, grouping, params);
   }
 
+  /** The index of a folder URI (as in `EventTreeParams.folder`), once it is built. */
+  indexOf(uri: string): FolderIndex | undefined {
+    const root = toPath(uri);
+    return root === undefined ? undefined : this.folders.get(root)?.index;
+  }
+
+  /** The decompressed-size cap of the index holding `path` (the default when none does). */
+  maxDecompressedBytes(path: string): number {
+    for (const state of this.folders.values()) {
+      if (state.index?.file(path)) return state.maxDecompressedBytes;
+    }
+    return DEFAULT_MAX_DECOMPRESSED_MB * 1024 * 1024;
+  }
+
   /** Changes reported by the client's file watcher. */
   onWatchedFilesChanged(changes: readonly FileEvent[]): void {
     for (const change of changes) {
@@ -217,8 +231,8 @@ export class FolderIndexService {
     return grouping;
   }
 
-  private summaryOf(state: FolderState): FolderIndexSummary {
-    const summary = state.index!.summary();
+  private summaryOf(state: FolderState, index: FolderIndex): FolderIndexSummary {
+    const summary = index.summary();
     return {
       uri: state.uri,
       files: summary.files,
@@ -255,15 +269,15 @@ export class FolderIndexService {
       }
     }
     if (isFolder) {
-      state.watcher = watchFolderTree(base, (changed) => this.queueChange(changed), (message) => this.host.log(message));
+      state.watcher = watchFolderTree(base, (changed) => { this.queueChange(changed); }, (message) => { this.host.log(message); });
       return;
     }
     try {
       const watcher = fs.watch(base, { persistent: false }, (_event, name) => {
-        if (!name || path.join(base, name.toString()) === state.root) this.queueChange(state.root);
+        if (!name || path.join(base, name) === state.root) this.queueChange(state.root);
       });
-      watcher.on('error', (error) => this.host.log(`Watching ${base} stopped: ${error.message}`));
-      state.watcher = { dispose: () => watcher.close() };
+      watcher.on('error', (error) => { this.host.log(`Watching ${base} stopped: ${error.message}`); });
+      state.watcher = { dispose: () => { watcher.close(); } };
     } catch (error) {
       this.host.log(`Cannot watch ${state.root} for changes: ${String(error)}`);
     }
@@ -311,7 +325,7 @@ export class FolderIndexService {
         await indexFiles(index, [...toRead].sort(), this.host.runner, { maxDecompressedBytes: state.maxDecompressedBytes });
       }
       if (toRead.size > 0 || removed > 0) {
-        this.host.notifyChanged(this.summaryOf(state));
+        this.host.notifyChanged(this.summaryOf(state, state.index ?? index));
       }
     })();
     state.updating = update;
@@ -377,4 +391,9 @@ export function createIndexRunner(workerScript: string | undefined): IndexRunner
     return new WorkerPool(workerScript, Math.max(1, Math.min(4, os.availableParallelism())));
   }
   return new InThreadRunner();
+}
+
+/** The message of the Error a request was aborted with (see `controller.abort` above). */
+function abortMessage(reason: unknown): string {
+  return reason instanceof Error ? reason.message : 'Indexing was cancelled.';
 }

@@ -32,10 +32,11 @@ export type DocumentShape =
 export interface RecordSource {
   readonly view: JsonView;
   readonly embedded: boolean;
-  toDocument(offset: number): number;
-  fromDocument(offset: number): number;
+  // Functions rather than methods: callers take them apart (`const { toDocument } = record.source`).
+  readonly toDocument: (offset: number) => number;
+  readonly fromDocument: (offset: number) => number;
   /** The row in the document's node table of one of this source's nodes; NO_NODE when the document's tree does not hold it (an embedded event). */
-  documentNode(node: number): number;
+  readonly documentNode: (node: number) => number;
 }
 
 /**

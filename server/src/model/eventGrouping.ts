@@ -4,11 +4,13 @@
  * or one inside the other. Pure: works on parsed documents, knows nothing of LSP or VS Code.
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
-import { IdentitySummary } from './identity';
+import { accessLevelFilterValue, eventAccessLevel, eventAccessLevelRank } from './iam';
+import { IdentitySummary, nonEmpty } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
+import { parseTimestamp } from './explain/time';
 
-export type GroupDimension = 'action' | 'identity';
+export type GroupDimension = 'action' | 'identity' | 'accessLevel';
 
 export interface EventFilter {
   /** Case-insensitive text looked for in the values of the record (not its property names); in quotes, a whole string value. */
@@ -19,6 +21,42 @@ export interface EventFilter {
   writesOnly?: boolean;
   /** Only events of this service: "acm.amazonaws.com" or its short form "acm". */
   service?: string;
+  /**
+   * Only events of this IAM access level: "Permissions management", "Write", "Tagging", "Read",
+   * "List", "No IAM permission" or "Not known" (or as a person types them: "permissions", "none").
+   */
+  accessLevel?: string;
+  /** Only events at or after this time (an ISO 8601 time such as 2024-05-01T10:00:00Z). */
+  from?: string;
+  /** Only events before this time. */
+  to?: string;
+}
+
+/** A filter's time range, read once: `contains` takes milliseconds since 1970 (NaN is never inside). */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+  contains(time: number): boolean;
+}
+
+/** The filter's time range, or undefined when it names none (or only times that cannot be read). */
+export function timeRangeOf(filter: EventFilter | undefined): TimeRange | undefined {
+  const from = filter?.from === undefined ? Number.NEGATIVE_INFINITY : readFilterTime(filter.from);
+  const to = filter?.to === undefined ? Number.POSITIVE_INFINITY : readFilterTime(filter.to);
+  if (Number.isNaN(from) || Number.isNaN(to) || (from === Number.NEGATIVE_INFINITY && to === Number.POSITIVE_INFINITY)) {
+    return undefined;
+  }
+  return { from, to, contains: (time) => time >= from && time < to };
+}
+
+function readFilterTime(text: string): number {
+  return typeof text === 'string' && text.length <= 64 ? (parseTimestamp(text)?.epochMs ?? Number.NaN) : Number.NaN;
+}
+
+/** A record's eventTime in milliseconds since 1970, or NaN when it has none that reads as a time. */
+export function eventTimeMs(summary: { eventTime?: string }): number {
+  const text = summary.eventTime;
+  return text === undefined || text.length > 64 ? Number.NaN : (parseTimestamp(text)?.epochMs ?? Number.NaN);
 }
 
 export interface GroupingOptions {
@@ -33,7 +71,7 @@ export interface GroupedEvent {
   readonly record: CloudTrailRecord;
 }
 
-export type GroupKind = 'action' | 'identity' | 'role' | 'all';
+export type GroupKind = 'action' | 'identity' | 'role' | 'accessLevel' | 'all';
 
 export interface EventGroupNode {
   key: string;
@@ -47,6 +85,8 @@ export interface EventGroupNode {
   eventName?: string;
   /** For action groups: true when every event only reads, false when one writes, else unknown. */
   readOnly?: boolean;
+  /** For action and access-level groups: the IAM access level of the events (see eventAccessLevel). */
+  accessLevel?: string;
   count: number;
   errorCount: number;
   /** Subgroups, largest first; absent at the innermost level. */
@@ -349,14 +389,19 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
   const service = filter.service?.trim().toLowerCase() ?? '';
   const errorsOnly = filter.errorsOnly === true;
   const writesOnly = filter.writesOnly === true;
-  if (!needle && !service && !errorsOnly && !writesOnly) {
+  const range = timeRangeOf(filter);
+  // A level nobody can have (a typo) lets no event through rather than every event.
+  const accessLevel = accessLevelFilterValue(filter.accessLevel);
+  if (!needle && !service && !errorsOnly && !writesOnly && !range && accessLevel === undefined) {
     return undefined;
   }
   return (event) => {
     const summary = event.record.summary;
+    if (range && !range.contains(eventTimeMs(summary))) return false;
     if (errorsOnly && !summary.errorCode) return false;
     if (writesOnly && summary.readOnly === true) return false;
     if (service && !matchesService(summary.eventSource, service)) return false;
+    if (accessLevel !== undefined && eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType) !== accessLevel) return false;
     return !needle || recordContains(event, needle);
   };
 }
@@ -378,6 +423,8 @@ interface RecordKeys {
   failed: Uint8Array;
   /** 1 for readOnly true, 2 for readOnly false, 0 when unknown. */
   access: Uint8Array;
+  /** The IAM access level (eventAccessLevel). */
+  accessLevel: string[];
 }
 
 const recordKeysCache = new WeakMap<CloudTrailDocument, RecordKeys>();
@@ -408,13 +455,14 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       }
       return key;
     };
-    keys = { action: [], identity: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length) };
+    keys = { action: [], identity: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length), accessLevel: [] };
     for (let i = 0; i < records.length; i++) {
       const summary = records[i].summary;
       keys.failed[i] = summary.errorCode ? 1 : 0;
       keys.access[i] = summary.readOnly === true ? 1 : summary.readOnly === false ? 2 : 0;
       const role = roleKeyOf(summary.identity);
       keys.action.push(actionKeyOf(summary.eventSource, summary.eventName));
+      keys.accessLevel.push(eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType));
       keys.identity.push(intern(summary.identity.key));
       keys.role.push(role === undefined ? undefined : intern(role));
     }
@@ -434,7 +482,17 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
   const keys = context.keys;
   if (context.groupBy[level] === 'action') {
     for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].action[event.record.index])) {
-      groups.push(finishGroup(actionGroup(key, members[0].record), members, context, level + 1));
+      const group = actionGroup(key, members[0].record);
+      group.accessLevel = keys[members[0].documentIndex].accessLevel[members[0].record.index];
+      groups.push(finishGroup(group, members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
+  if (context.groupBy[level] === 'accessLevel') {
+    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessLevel[event.record.index])) {
+      const group = newGroup(key, key, 'accessLevel');
+      group.accessLevel = key;
+      groups.push(finishGroup(group, members, context, level + 1));
     }
     return sortGroups(groups);
   }
@@ -453,7 +511,8 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
       groups.push(finishGroup(identityGroup(members[0].record.summary.identity, false), members, context, level + 1));
       continue;
     }
-    const session = members.find((event) => keys[event.documentIndex].role[event.record.index] !== undefined)!;
+    // roleKeys holds the key because one of these members has a role: the fallback is never taken.
+    const session = members.find((event) => keys[event.documentIndex].role[event.record.index] !== undefined) ?? members[0];
     const role = roleGroup(key, session.record.summary.identity);
     countInto(role, members, keys);
     role.groups = [];
@@ -509,8 +568,15 @@ function countInto(group: EventGroupNode, events: readonly GroupedEvent[], keys:
   }
 }
 
-function sortGroups(groups: EventGroupNode[]): EventGroupNode[] {
-  return groups.sort((a, b) => b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key));
+/** Access-level groups in their fixed order (Permissions management first); all others largest first, then by label and key. */
+export function sortGroups(groups: EventGroupNode[]): EventGroupNode[] {
+  return groups.sort(
+    (a, b) =>
+      (a.kind === 'accessLevel' && b.kind === 'accessLevel' ? eventAccessLevelRank(a.key) - eventAccessLevelRank(b.key) : 0) ||
+      b.count - a.count ||
+      compareText(a.label, b.label) ||
+      compareText(a.key, b.key),
+  );
 }
 
 function compareText(a: string, b: string): number {
@@ -528,6 +594,7 @@ function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
     eventSource: undefined,
     eventName: undefined,
     readOnly: undefined,
+    accessLevel: undefined,
     count: 0,
     errorCount: 0,
     groups: undefined,
@@ -537,7 +604,7 @@ function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
 
 function actionGroup(key: string, record: CloudTrailRecord): EventGroupNode {
   const { eventSource, eventName } = record.summary;
-  const group = newGroup(key, eventName || NO_EVENT_NAME, 'action');
+  const group = newGroup(key, nonEmpty(eventName) ?? NO_EVENT_NAME, 'action');
   if (eventSource) {
     group.description = shortServiceName(eventSource);
     group.eventSource = eventSource;

@@ -54,21 +54,26 @@ export function splitAssumedRoleArn(arn: string): { role: string; session: strin
   return match ? { role: match[1].split('/').pop() ?? match[1], session: match[2] } : undefined;
 }
 
+/** An empty string in a log says nothing: it reads as absent. */
+export function nonEmpty(text: string | undefined): string | undefined {
+  return text === '' ? undefined : text;
+}
+
 export function summarizeIdentity(view: JsonView, userIdentity: number): IdentitySummary {
   if (userIdentity === NO_NODE) {
     return { key: NO_IDENTITY, label: NO_IDENTITY };
   }
   const summary: IdentitySummary = { key: NO_IDENTITY, label: NO_IDENTITY };
   summary.type = view.stringProperty(userIdentity, 'type');
-  summary.arn = view.stringProperty(userIdentity, 'arn') || undefined;
-  summary.principalId = view.stringProperty(userIdentity, 'principalId') || undefined;
-  summary.accountId = view.stringProperty(userIdentity, 'accountId') || undefined;
-  summary.userName = view.stringProperty(userIdentity, 'userName') || undefined;
-  summary.invokedBy = view.stringProperty(userIdentity, 'invokedBy') || undefined;
+  summary.arn = nonEmpty(view.stringProperty(userIdentity, 'arn'));
+  summary.principalId = nonEmpty(view.stringProperty(userIdentity, 'principalId'));
+  summary.accountId = nonEmpty(view.stringProperty(userIdentity, 'accountId'));
+  summary.userName = nonEmpty(view.stringProperty(userIdentity, 'userName'));
+  summary.invokedBy = nonEmpty(view.stringProperty(userIdentity, 'invokedBy'));
   const issuer = view.path(userIdentity, 'sessionContext', 'sessionIssuer');
   if (issuer !== NO_NODE) {
-    summary.sessionIssuerArn = view.stringProperty(issuer, 'arn') || undefined;
-    summary.sessionIssuerName = view.stringProperty(issuer, 'userName') || undefined;
+    summary.sessionIssuerArn = nonEmpty(view.stringProperty(issuer, 'arn'));
+    summary.sessionIssuerName = nonEmpty(view.stringProperty(issuer, 'userName'));
   }
   if (summary.arn) {
     const assumed = splitAssumedRoleArn(summary.arn);
@@ -115,5 +120,5 @@ function identityLabel(identity: IdentitySummary): string {
 }
 
 function arnAccount(arn: string | undefined): string | undefined {
-  return arn?.split(':')[4] || undefined;
+  return nonEmpty(arn?.split(':')[4]);
 }

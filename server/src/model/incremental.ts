@@ -143,7 +143,7 @@ function tryUpdateOneRecord(
     }
     if (i > record.index && (delta !== 0 || rowDelta !== 0)) {
       // In place: copying thousands of records would cost more than re-reading the edited one.
-      moveRecord(current as Mutable<CloudTrailRecord>, delta, rowDelta);
+      moveRecord(current, delta, rowDelta);
     }
   }
 
@@ -213,7 +213,7 @@ export function shiftProblem(problem: Problem, delta: number, from: number): Pro
   if (problem.related) {
     moved.related = problem.related.map((r) => ({ ...r, start: move(r.start), end: move(r.end) }));
   }
-  if (problem.fix && problem.fix.start !== undefined && problem.fix.end !== undefined) {
+  if (problem.fix?.start !== undefined && problem.fix.end !== undefined) {
     moved.fix = { ...problem.fix, start: move(problem.fix.start), end: move(problem.fix.end) };
   }
   return moved;

@@ -50,6 +50,7 @@ export const CH_OPEN_BRACE = 123;
 export const CH_CLOSE_BRACE = 125;
 
 /** A run of string characters that are neither a quote, a backslash nor a control character. */
+// eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings: the run stops at them
 const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]+/y;
 
 export function scanJson(text: string, options: ScanOptions = {}): ScanResult {

@@ -36,7 +36,7 @@ export function lineStartsAfterBreaks(text: string, base = 0): number[] {
     starts.push(base + pos + 1);
   }
   // A lone CR also ends a line.
-  if (text.indexOf('\r') >= 0) {
+  if (text.includes('\r')) {
     for (let pos = text.indexOf('\r'); pos >= 0; pos = text.indexOf('\r', pos + 1)) {
       if (text.charCodeAt(pos + 1) !== 10) {
         starts.push(base + pos + 1);

@@ -168,7 +168,7 @@ export class JsonView {
       return this.text.slice(keyStart, keyEnd);
     }
     const raw = this.text.slice(keyStart + 1, keyEnd - 1);
-    return raw.indexOf('\\') >= 0 ? unescapeJsonString(raw) : raw;
+    return raw.includes('\\') ? unescapeJsonString(raw) : raw;
   }
 
   /**

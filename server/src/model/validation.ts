@@ -1,4 +1,4 @@
-import { CloudTrailDocument } from './cloudTrailDocument';
+import { CloudTrailDocument, CloudTrailRecord } from './cloudTrailDocument';
 import { shiftProblems } from './incremental';
 import { compareProblems, Problem, Severity } from './problems';
 import { checkDocumentRules, checkRecord, RecordContext } from './rules';
@@ -75,10 +75,10 @@ export function validateDocumentIncrementally(
   const ruleOptions = { rules: options.rules };
   const context = new RecordContext(ruleOptions);
   const reusable =
-    previous && previous.state.options === options && previous.state.recordProblems.length === document.records.length
+    previous?.state.options === options && previous.state.recordProblems.length === document.records.length
       ? previous
       : undefined;
-  const recordProblems: (readonly Problem[])[] = new Array(document.records.length);
+  const recordProblems = new Array<readonly Problem[]>(document.records.length);
   for (let i = 0; i < document.records.length; i++) {
     if (!reusable || i === reusable.changedRecord) {
       recordProblems[i] = checkRecord(document.records[i], context);
@@ -91,17 +91,17 @@ export function validateDocumentIncrementally(
   }
   const all: Problem[] = [...document.problems];
   for (const problems of recordProblems) {
-    for (let i = 0; i < problems.length; i++) {
-      all.push(problems[i]);
+    for (const problem of problems) {
+      all.push(problem);
     }
   }
   const eventIdProblems = duplicateEventIdProblems(document, ruleOptions, reusable);
-  for (let i = 0; i < eventIdProblems.length; i++) {
-    all.push(eventIdProblems[i]);
+  for (const problem of eventIdProblems) {
+    all.push(problem);
   }
   const outsideProblems = duplicateKeysOutsideRecords(document, ruleOptions, reusable);
-  for (let i = 0; i < outsideProblems.length; i++) {
-    all.push(outsideProblems[i]);
+  for (const problem of outsideProblems) {
+    all.push(problem);
   }
   return {
     problems: finish(document, applySeverities(quietRedactedProblems(document.text, withFileNotes(document, all)), options.rules), options),
@@ -114,10 +114,11 @@ export function validateDocumentIncrementally(
  * is shared with no other record cannot change what this finds: the previous answers, moved, hold.
  */
 function duplicateEventIdProblems(document: CloudTrailDocument, ruleOptions: { rules?: ValidationOptions['rules'] }, change: ValidationChange | undefined): readonly Problem[] {
-  if (change && change.changeStart !== undefined) {
-    const old = change.state.records[change.changedRecord];
+  if (change?.changeStart !== undefined) {
+    // The changed record may be past the end of either list (records were removed or added).
+    const old = change.state.records[change.changedRecord] as CloudTrailRecord | undefined;
     const before = old?.summary.eventID;
-    const after = document.records[change.changedRecord]?.summary.eventID;
+    const after = (document.records[change.changedRecord] as CloudTrailRecord | undefined)?.summary.eventID;
     const inOldRecord = (start: number, end: number): boolean => old !== undefined && start < old.end && end >= old.start;
     const involvesRecord = change.state.eventIdProblems.some(
       (problem) => inOldRecord(problem.start, problem.end) || (problem.related ?? []).some((r) => inOldRecord(r.start, r.end)),
@@ -137,9 +138,9 @@ function duplicateEventIdProblems(document: CloudTrailDocument, ruleOptions: { r
  * text around the records is not read again).
  */
 function duplicateKeysOutsideRecords(document: CloudTrailDocument, ruleOptions: { rules?: ValidationOptions['rules'] }, change: ValidationChange | undefined): readonly Problem[] {
-  if (change && change.changeStart !== undefined) {
-    const old = change.state.records[change.changedRecord];
-    const current = document.records[change.changedRecord];
+  if (change?.changeStart !== undefined) {
+    const old = change.state.records[change.changedRecord] as CloudTrailRecord | undefined;
+    const current = document.records[change.changedRecord] as CloudTrailRecord | undefined;
     if (old && current && !old.wrapper && !current.wrapper) {
       return shiftProblems(change.state.outsideProblems, change.delta, change.changeStart);
     }
@@ -162,7 +163,7 @@ function applySeverities(problems: Problem[], rules: ValidationOptions['rules'])
   }
   const result: Problem[] = [];
   for (const problem of problems) {
-    const setting = rules[problem.code];
+    const setting = rules[problem.code] as RuleSetting | undefined;
     if (setting === 'off') {
       continue;
     }

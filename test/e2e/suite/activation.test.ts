@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, waitFor, waitForLanguage, workspaceFile } from './helpers';
+import { defined } from '../../defined';
 
 // Runs first (files run in name order): the workbench has opened nothing yet.
 describe('activation', () => {
@@ -16,7 +17,7 @@ describe('activation', () => {
     // Its first line is a lone "{", so VS Code itself can only call it JSON.
     assert.equal(document.languageId, 'json');
     await vscode.window.showTextDocument(document);
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const extension = defined(vscode.extensions.getExtension(EXTENSION_ID));
     await waitFor(() => extension.isActive, 'the extension to activate');
     await waitForLanguage(uri, 'cloudtrail');
   });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, waitFor } from './helpers';
+import { defined } from '../../defined';
 
 interface ContributedCommand {
   command: string;
@@ -9,10 +10,10 @@ interface ContributedCommand {
 }
 
 describe('commands', () => {
-  const manifest = () => vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: ContributedCommand[] } };
+  const manifest = () => defined(vscode.extensions.getExtension(EXTENSION_ID)).packageJSON as { contributes: { commands: ContributedCommand[] } };
 
   it('registers every command the extension contributes', async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const extension = defined(vscode.extensions.getExtension(EXTENSION_ID));
     await extension.activate();
     const contributed = manifest().contributes.commands.map((c) => c.command);
     assert.ok(contributed.includes('cloudtrail.treatAsCloudTrail'));

@@ -4,6 +4,7 @@ import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import { parseCloudTrail } from '../../../server/src/model/cloudTrailDocument';
 import { closeAllEditors, EXTENSION_ID, LANGUAGE_ID, waitFor, workspaceFile } from './helpers';
+import { defined } from '../../defined';
 
 /** A delivered log of the test workspace (see test/e2e/lib/workspace.mjs). */
 const DELIVERED_GZ = '974349055189_CloudTrail_us-east-1_20140927T1950Z_6eYA9tIux8XBSUzz.json.gz';
@@ -38,7 +39,7 @@ describe('compressed logs and folders of logs', () => {
     await waitFor(() => document.languageId === LANGUAGE_ID, 'the CloudTrail language');
     const records = parseCloudTrail(document.getText()).records;
     const symbols = await waitFor(async () => {
-      const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
+      const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
       return found && found.length > 0 ? found : undefined;
     }, 'the outline of the decompressed log');
     assert.equal(symbols.length, records.length);
@@ -55,10 +56,10 @@ describe('compressed logs and folders of logs', () => {
   });
 
   it('"Open Folder of Logs" lists the events of every log of the folder in the Events view', async () => {
-    const extension = vscode.extensions.getExtension<CloudTrailExplorerApi>(EXTENSION_ID)!;
-    const provider = (await extension.activate())?.eventsTreeDataProvider;
+    const extension = defined(vscode.extensions.getExtension<CloudTrailExplorerApi>(EXTENSION_ID));
+    const provider = (await extension.activate()).eventsTreeDataProvider;
     assert.ok(provider);
-    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const folder = defined(vscode.workspace.workspaceFolders)[0].uri;
     let expected = 0;
     for (const [name, type] of await vscode.workspace.fs.readDirectory(folder)) {
       if (type !== vscode.FileType.File || !/\.(json|gz)$/.test(name)) continue;
@@ -68,7 +69,7 @@ describe('compressed logs and folders of logs', () => {
     await vscode.commands.executeCommand('cloudtrail.openFolderOfLogs', folder);
     const total = await waitFor(async () => {
       const groups = (await provider.getChildren(undefined)) ?? [];
-      const items = await Promise.all(groups.map((group) => provider.getTreeItem(group)));
+      const items = await Promise.all(groups.map((group) => Promise.resolve(provider.getTreeItem(group))));
       const sum = items.reduce((count, item) => count + countOf(item), 0);
       return sum === expected ? sum : undefined;
     }, `the Events view to count the ${expected} events of the folder`);
@@ -76,8 +77,8 @@ describe('compressed logs and folders of logs', () => {
   });
 
   it('lists the events of a log over 50 MB, which VS Code hands to no extension, from a disk index', async () => {
-    const extension = vscode.extensions.getExtension<CloudTrailExplorerApi>(EXTENSION_ID)!;
-    const provider = (await extension.activate())?.eventsTreeDataProvider;
+    const extension = defined(vscode.extensions.getExtension<CloudTrailExplorerApi>(EXTENSION_ID));
+    const provider = (await extension.activate()).eventsTreeDataProvider;
     assert.ok(provider);
     const records = (JSON.parse(decompressed(workspaceFile(DELIVERED_GZ))) as { Records: unknown[] }).Records.map((record) => JSON.stringify(record));
     const copies = Math.ceil((52 * 1024 * 1024) / records.join(',').length);
@@ -90,7 +91,7 @@ describe('compressed logs and folders of logs', () => {
       assert.ok(!vscode.workspace.textDocuments.some((document) => document.uri.toString() === big.toString()), 'VS Code gives extensions no document for it');
       await waitFor(async () => {
         const groups = (await provider.getChildren(undefined)) ?? [];
-        const items = await Promise.all(groups.map((group) => provider.getTreeItem(group)));
+        const items = await Promise.all(groups.map((group) => Promise.resolve(provider.getTreeItem(group))));
         return items.reduce((count, item) => count + countOf(item), 0) === expected;
       }, `the Events view to count the ${expected} events of the large log`, 60_000);
     } finally {
@@ -102,6 +103,6 @@ describe('compressed logs and folders of logs', () => {
 /** The count a group shows, in its description or else in its label (as tree.test.ts reads it). */
 function countOf(item: vscode.TreeItem): number {
   const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-  const match = `${typeof item.description === 'string' ? item.description : ''} ${label}`.match(/\b(\d[\d,]*)\b/);
+  const match = /\b(\d[\d,]*)\b/.exec((`${typeof item.description === 'string' ? item.description : ''} ${label}`));
   return match ? Number(match[1].replace(/,/g, '')) : 0;
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { openInEditor, sleep, waitForDiagnostics } from './helpers';
+import { defined } from '../../defined';
 
 const ours = (diagnostics: vscode.Diagnostic[]) => diagnostics.filter((d) => d.source === 'cloudtrail');
 const codeOf = (diagnostic: vscode.Diagnostic) => (typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code);
@@ -37,13 +38,13 @@ describe('diagnostics', () => {
     assert.deepEqual(ours(vscode.languages.getDiagnostics(document.uri)), []);
     const times = [...document.getText().matchAll(/"eventTime":\s*"(\d{4}-\d\d-\d\dT)/g)];
     const last = times[times.length - 1];
-    const tAt = document.positionAt(last.index! + last[0].length - 1);
-    await editor.edit((edit) => edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), ' '));
+    const tAt = document.positionAt(last.index + last[0].length - 1);
+    await editor.edit((edit) => { edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), ' '); });
     const broken = await waitForDiagnostics(document.uri, (list) => ours(list).some((d) => codeOf(d) === 'event-time'), 'the broken eventTime reported');
-    const reported = ours(broken).find((d) => codeOf(d) === 'event-time')!;
+    const reported = defined(ours(broken).find((d) => codeOf(d) === 'event-time'));
     assert.ok(reported.range.contains(tAt), `the problem covers the edited value: ${JSON.stringify(reported.range)}`);
     assert.equal(ours(broken).length, 1, ours(broken).map((d) => d.message).join('\n'));
-    await editor.edit((edit) => edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), 'T'));
+    await editor.edit((edit) => { edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), 'T'); });
     await waitForDiagnostics(document.uri, (list) => ours(list).length === 0, 'the problem cleared once the T is back');
     assert.equal(document.isDirty, true, 'the log is edited in the editor only');
     await vscode.commands.executeCommand('workbench.action.files.revert');

@@ -71,6 +71,7 @@ export function offsetOf(text: string, needle: string, occurrence = 0): number {
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers
     .flatMap((hover) => hover.contents)
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old { language, value } form is still what some hovers hold
     .map((content) => (typeof content === 'string' ? content : content.value))
     .join('\n');
 }

@@ -38,9 +38,9 @@ export function run(): Promise<void> {
       }
     });
     runner.on('pass', () => results.passed++);
-    runner.on('fail', (test, error: Error) => {
+    runner.on('fail', (test, error: unknown) => {
       results.failed++;
-      results.failures.push({ title: test.fullTitle(), message: error?.message ?? String(error) });
+      results.failures.push({ title: test.fullTitle(), message: error instanceof Error ? error.message : String(error) });
     });
   });
 }

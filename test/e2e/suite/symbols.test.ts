@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { parseCloudTrail } from '../../../server/src/model/cloudTrailDocument';
 import { openInEditor, waitFor } from './helpers';
+import { defined } from '../../defined';
 
 async function outline(uri: vscode.Uri): Promise<vscode.DocumentSymbol[]> {
   return waitFor(async () => {
@@ -21,8 +22,8 @@ describe('outline', () => {
       assert.equal(symbols.length, records.length);
       symbols.forEach((symbol, i) => {
         const { eventName, eventTime } = records[i].summary;
-        assert.ok(symbol.name.includes(eventName!), `${symbol.name} names ${eventName}`);
-        assert.ok(symbol.name.includes(eventTime!), `${symbol.name} has the time ${eventTime}`);
+        assert.ok(symbol.name.includes(defined(eventName)), `${symbol.name} names ${eventName}`);
+        assert.ok(symbol.name.includes(defined(eventTime)), `${symbol.name} has the time ${eventTime}`);
         assert.equal(document.offsetAt(symbol.range.start), records[i].start);
         assert.ok(symbol.range.contains(symbol.selectionRange));
       });

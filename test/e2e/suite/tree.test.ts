@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { parseCloudTrail } from '../../../server/src/model/cloudTrailDocument';
 import { EXTENSION_ID, openInEditor, waitFor } from './helpers';
+import { defined } from '../../defined';
 
 /** What the extension's activate() returns, as far as these tests use it. */
 interface CloudTrailExplorerApi {
@@ -23,7 +24,7 @@ function labelOf(item: vscode.TreeItem): string {
 /** The count a group shows ("ec2 · 3 events", "3 events, 1 failed"): the number before "event(s)". */
 function countOf(item: vscode.TreeItem): number | undefined {
   const text = `${typeof item.description === 'string' ? item.description : ''} ${labelOf(item)}`;
-  const match = text.match(/\b(\d[\d,]*) events?\b/);
+  const match = /\b(\d[\d,]*) events?\b/.exec(text);
   return match ? Number(match[1].replace(/,/g, '')) : undefined;
 }
 
@@ -37,16 +38,16 @@ function tally(values: (string | undefined)[]): Map<string, number> {
 
 describe('the CloudTrail events view', () => {
   it('is contributed in an activity-bar container of its own', () => {
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as Manifest;
+    const manifest = defined(vscode.extensions.getExtension(EXTENSION_ID)).packageJSON as Manifest;
     const container = manifest.contributes.viewsContainers?.activitybar?.find((c) => c.id === 'cloudtrail');
     assert.ok(container, 'an activity-bar container "cloudtrail"');
-    assert.ok(manifest.contributes.views?.cloudtrail?.some((view) => view.id === 'cloudtrail.events'), 'the view cloudtrail.events in it');
+    assert.ok(manifest.contributes.views?.cloudtrail.some((view) => view.id === 'cloudtrail.events'), 'the view cloudtrail.events in it');
   });
 
   it('groups the events of the open log, with counts that add up to the events of the file', async () => {
-    const extension = vscode.extensions.getExtension<CloudTrailExplorerApi>(EXTENSION_ID)!;
+    const extension = defined(vscode.extensions.getExtension<CloudTrailExplorerApi>(EXTENSION_ID));
     const api = await extension.activate();
-    const provider = api?.eventsTreeDataProvider;
+    const provider = api.eventsTreeDataProvider;
     assert.ok(provider, 'activate() returns { eventsTreeDataProvider }');
 
     const editor = await openInEditor('console-download.json');
@@ -62,11 +63,11 @@ describe('the CloudTrail events view', () => {
     let seen: vscode.TreeItem[] = [];
     const items = await waitFor(async () => {
       const groups = (await provider.getChildren(undefined)) ?? [];
-      seen = await Promise.all(groups.map((group) => provider.getTreeItem(group)));
+      seen = await Promise.all(groups.map((group) => Promise.resolve(provider.getTreeItem(group))));
       const total = seen.reduce((sum, item) => sum + (countOf(item) ?? 0), 0);
       return groups.length > 0 && total === records.length ? seen : undefined;
-    }, 'groups whose counts add up to the 25 events of console-download.json').catch((error: Error) => {
-      assert.fail(`${error.message}; the view shows: ${seen.map((item) => `${labelOf(item)} (${String(item.description)})`).join(', ')}`);
+    }, 'groups whose counts add up to the 25 events of console-download.json').catch((error: unknown) => {
+      assert.fail(`${error instanceof Error ? error.message : String(error)}; the view shows: ${seen.map((item) => `${labelOf(item)} (${String(item.description)})`).join(', ')}`);
     });
 
     const shown = items.map((item) => [labelOf(item), countOf(item)] as const);

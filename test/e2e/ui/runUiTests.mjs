@@ -12,11 +12,12 @@ import { createTestWorkspace } from '../lib/workspace.mjs';
 import { waitForWorkbench } from './driver.mjs';
 import { editorScenarios } from './editor.scenarios.mjs';
 import { eventsViewScenarios } from './eventsView.scenarios.mjs';
+import { timelineScenarios } from './timeline.scenarios.mjs';
 
-export const scenarios = [...editorScenarios, ...eventsViewScenarios];
+export const scenarios = [...editorScenarios, ...eventsViewScenarios, ...timelineScenarios];
 
 /** Screenshots the README shows, by scenario name. */
-const README_SCREENSHOTS = ['hover', 'events-reveal', 'problems', 'open-gz'];
+const README_SCREENSHOTS = ['hover', 'events-reveal', 'problems', 'open-gz', 'timeline'];
 
 const screenshotDir = join(repoRoot, '.e2e/screenshots');
 

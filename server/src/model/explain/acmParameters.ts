@@ -225,7 +225,7 @@ function patternOf(pattern: string): RegExp | null {
 
 function checkString(value: string, shape: Shape, notes: string[]): boolean {
   let ok = true;
-  const length = [...value].length;
+  const length = Array.from(value).length; // code points, as the API model counts
   if (shape.min !== undefined && length < shape.min) {
     notes.push(`it has ${length} characters, fewer than the ${shape.min} required`);
     ok = false;

@@ -10,6 +10,8 @@ import { JsonView, NO_NODE } from '../nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
 import { acmeProtocolEvent } from './acmeProtocolEvents';
+import { iamPrefixForEventSource, iamServiceName, undatedOperationName } from '../iam';
+import { iamDataFooter, iamSection } from './iamPermissions';
 import { identityChain } from './identityChain';
 import { readSourceAddress } from './ipAddress';
 import { code, docLink, HoverBuilder, join, LONG_TEXT, logText, Markdown, md, plain, quoted } from './markdown';
@@ -91,11 +93,21 @@ function description(context: RecordContext, facts: AcmOperationFacts | undefine
     return md`An ACM event that is not an operation of the ACM API model.`;
   }
   const typeMeaning = eventType ? recordField('eventType')?.values?.[eventType] : undefined;
-  const service = serviceForEventSource(eventSource ?? '');
+  const service = serviceFullName(eventSource ?? '');
   if (typeMeaning && eventType !== 'AwsApiCall') {
-    return md`${plain(capitalize(typeMeaning))}, recorded by ${service.name}.`;
+    return md`${plain(capitalize(typeMeaning))}, recorded by ${service}.`;
   }
-  return md`An operation of ${service.name}. This project explains ACM operations in depth; for other services it reads the service name and the verb.`;
+  return md`An operation of ${service}.`;
+}
+
+/** The service's name: this project's own for the services it names, else the IAM reference's, else the host prefix. */
+function serviceFullName(eventSource: string): string {
+  const service = serviceForEventSource(eventSource);
+  if (service.known) {
+    return service.name;
+  }
+  const prefix = iamPrefixForEventSource(eventSource);
+  return (prefix === undefined ? undefined : iamServiceName(prefix)) ?? service.name;
 }
 
 function capitalize(text: string): string {
@@ -141,7 +153,7 @@ function resultLines(context: RecordContext): Markdown[] {
   }
   const lines: Markdown[] = [];
   if (errorCode !== undefined) {
-    const [meaning] = errorLines(errorCode, { eventSource, eventName });
+    const meaning = errorLines(errorCode, { eventSource, eventName }).at(0);
     lines.push(md`**Result:** failed with ${quoted(errorCode)}`);
     if (meaning) {
       lines.push(meaning);
@@ -207,7 +219,6 @@ export function eventSummary(context: RecordContext): HoverBuilder {
   const { eventSource, eventName, eventType, eventVersion, awsRegion } = record.summary;
   const out = new HoverBuilder();
   const isInsight = eventType === 'AwsCloudTrailInsight' || view.property(record.node, 'insightDetails') !== NO_NODE;
-  const service = serviceForEventSource(eventSource ?? '');
   const facts = acmFactsOf(record);
 
   if (eventName === undefined) {
@@ -218,8 +229,9 @@ export function eventSummary(context: RecordContext): HoverBuilder {
         : md`Without eventName (and eventSource) the record does not say what was done.`,
     );
   } else {
-    out.heading(md`${eventName} \u00b7 ${service.name || 'no eventSource'}`);
-    const url = apiReferenceUrl(eventSource ?? '', eventName, { eventType, knownOperation: facts !== undefined });
+    out.heading(md`${eventName} \u00b7 ${eventSource === undefined ? 'no eventSource' : serviceFullName(eventSource) || 'no eventSource'}`);
+    // Lambda logs the API version in the name (CreateFunction20150331); its page is the operation's.
+    const url = apiReferenceUrl(eventSource ?? '', undatedOperationName(eventName), { eventType, knownOperation: facts !== undefined });
     out.paragraph(join([accessLine(context, facts), categoryPart(context), url ? docLink('API reference', url) : undefined], ' \u00b7 '));
     out.paragraph(description(context, facts));
   }
@@ -248,6 +260,8 @@ export function eventSummary(context: RecordContext): HoverBuilder {
     out.paragraph(md`\u26a0 eventVersion ${quoted(eventVersion)} is not a version number (the newest is ${CURRENT_EVENT_VERSION}).`);
   }
 
+  iamSection(out, view, record);
+
   if (facts) {
     out.rule();
     const requestParameters = view.property(record.node, 'requestParameters');
@@ -262,6 +276,10 @@ export function eventSummary(context: RecordContext): HoverBuilder {
     if (facts.errors.length > 0) {
       out.paragraph(md`**Errors it can return:** ${plain(facts.errors.join(', '))}`);
     }
+  }
+  if (eventName !== undefined && eventSource !== undefined) {
+    out.rule();
+    out.paragraph(md`_${iamDataFooter()}_`);
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * 111122223333, MFA no, console session". The result is plain text built from log values; the
  * hover escapes it like any other log text.
  */
-import { arnResourceName, describeIdentityType, splitAssumedRoleArn } from '../identity';
+import { arnResourceName, describeIdentityType, nonEmpty, splitAssumedRoleArn } from '../identity';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { parseArn } from './arn';
 import { serviceForHostName } from './services';
@@ -28,7 +28,7 @@ function str(view: JsonView, node: number, name: string): string | undefined {
 }
 
 function accountOf(arn: string | undefined): string | undefined {
-  return arn ? parseArn(arn)?.account || undefined : undefined;
+  return arn ? nonEmpty(parseArn(arn)?.account) : undefined;
 }
 
 /** Long-term keys start with AKIA, temporary (STS) keys with ASIA. */

@@ -36,6 +36,7 @@ const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;
 /** Line breaks of every kind, which would end a paragraph or open a block. */
 const LINE_BREAKS = /\r\n|[\n\r\u0085\u2028\u2029]/g;
 /** Other control characters, and the bidirectional controls that can make text read backwards. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const INVISIBLE_OR_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
@@ -122,7 +123,7 @@ export function code(text: string): Markdown {
 }
 
 /** Only documentation pages of AWS become links, and only URLs this project formed. */
-const SAFE_LINK = /^https:\/\/docs\.aws\.amazon\.com\/[A-Za-z0-9._~/-]+$/;
+const SAFE_LINK = /^https:\/\/docs\.aws\.amazon\.com\/[A-Za-z0-9._~/-]+(?:#[A-Za-z0-9_-]+)?$/;
 
 /** A link to an AWS documentation page; anything else is shown as text. */
 export function docLink(label: string, url: string): Markdown {
@@ -142,7 +143,7 @@ export function join(parts: readonly MarkdownPart[], separator: string): Markdow
   );
 }
 
-type Block = { kind: 'paragraph' | 'bullet' | 'heading' | 'rule'; markdown: string };
+interface Block { kind: 'paragraph' | 'bullet' | 'heading' | 'rule'; markdown: string }
 
 /**
  * A hover's Markdown, block by block: headings, paragraphs, bullet lists and rules. Consecutive
@@ -157,14 +158,14 @@ export class HoverBuilder {
   }
 
   paragraph(text: Markdown | undefined): this {
-    if (text && text.value) {
+    if (text?.value) {
       this.blocks.push({ kind: 'paragraph', markdown: text.value });
     }
     return this;
   }
 
   bullet(text: Markdown | undefined): this {
-    if (text && text.value) {
+    if (text?.value) {
       this.blocks.push({ kind: 'bullet', markdown: `- ${text.value}` });
     }
     return this;
@@ -172,6 +173,14 @@ export class HoverBuilder {
 
   bullets(items: readonly Markdown[]): this {
     items.forEach((item) => this.bullet(item));
+    return this;
+  }
+
+  /** A bullet one level inside the bullet before it. */
+  subBullet(text: Markdown | undefined): this {
+    if (text?.value) {
+      this.blocks.push({ kind: 'bullet', markdown: `  - ${text.value}` });
+    }
     return this;
   }
 

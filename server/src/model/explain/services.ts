@@ -2,6 +2,7 @@
  * AWS services as CloudTrail names them (`eventSource`, the service part of ARNs) and what an
  * operation's verb says about whether it only reads or changes something.
  */
+import { undatedOperationName } from '../iam/names';
 
 /** eventSource host prefix (before `.amazonaws.com`) -> service name. */
 const EVENT_SOURCES: Record<string, string> = {
@@ -190,15 +191,33 @@ export function readVerb(eventName: string): VerbReading {
 const API_REFERENCES: Record<string, string> = {
   acm: 'https://docs.aws.amazon.com/acm/latest/APIReference/API_',
   'acm-pca': 'https://docs.aws.amazon.com/privateca/latest/APIReference/API_',
+  autoscaling: 'https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_',
+  cloudformation: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_',
   cloudtrail: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_',
+  config: 'https://docs.aws.amazon.com/config/latest/APIReference/API_',
+  dynamodb: 'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_',
   ec2: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_',
+  'ec2-instance-connect': 'https://docs.aws.amazon.com/ec2-instance-connect/latest/APIReference/API_',
+  ecr: 'https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_',
+  ecs: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_',
+  eks: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_',
+  events: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_',
+  guardduty: 'https://docs.aws.amazon.com/guardduty/latest/APIReference/API_',
   iam: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_',
+  identitystore: 'https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_',
   kms: 'https://docs.aws.amazon.com/kms/latest/APIReference/API_',
+  lambda: 'https://docs.aws.amazon.com/lambda/latest/api/API_',
+  logs: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_',
+  monitoring: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_',
   organizations: 'https://docs.aws.amazon.com/organizations/latest/APIReference/API_',
   rds: 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_',
+  route53: 'https://docs.aws.amazon.com/Route53/latest/APIReference/API_',
   s3: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_',
   secretsmanager: 'https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_',
+  sns: 'https://docs.aws.amazon.com/sns/latest/api/API_',
+  sqs: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_',
   ssm: 'https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_',
+  sso: 'https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_',
   sts: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_',
 };
 
@@ -210,6 +229,10 @@ const API_REFERENCES: Record<string, string> = {
 export function apiReferenceUrl(eventSource: string, eventName: string, options: { eventType?: string; knownOperation?: boolean } = {}): string | undefined {
   const service = serviceForEventSource(eventSource);
   if (!service.wellFormed || !has(API_REFERENCES, service.prefix) || !/^[A-Z][A-Za-z0-9]{1,99}$/.test(eventName)) {
+    return undefined;
+  }
+  // A dated name (CreateFunction20150331) has no page of its own; the caller passes the operation.
+  if (undatedOperationName(eventName) !== eventName) {
     return undefined;
   }
   if (service.prefix === 'acm' && !options.knownOperation) {

@@ -148,8 +148,8 @@ function browserName(userAgent: string): string {
 }
 
 function browserSystem(userAgent: string): string | undefined {
-  if (/Windows NT/.test(userAgent)) return 'Windows';
-  if (/Android/.test(userAgent)) return 'Android';
+  if (userAgent.includes('Windows NT')) return 'Windows';
+  if (userAgent.includes('Android')) return 'Android';
   if (/iPhone|iPad/.test(userAgent)) return 'iOS';
   if (/Mac OS X|Macintosh/.test(userAgent)) return 'macOS';
   if (/Linux|X11/.test(userAgent)) return 'Linux';
@@ -181,7 +181,7 @@ export function readUserAgent(userAgent: string, options: { consoleSession?: boo
     return { kind: 'aws-service', client: host.name, details: ['an AWS service calling on the caller\u2019s behalf'] };
   }
   const terraform = found.get('Terraform');
-  if (terraform !== undefined || /terraform-provider-aws/.test(text)) {
+  if (terraform !== undefined || text.includes('terraform-provider-aws')) {
     const provider = found.get('terraform-provider-aws');
     return {
       kind: 'infrastructure-as-code',
@@ -212,10 +212,10 @@ export function readUserAgent(userAgent: string, options: { consoleSession?: boo
     const major = cli.split('.')[0];
     return { kind: 'cli', client: `AWS CLI ${cli}${major === '1' || major === '2' ? ` (version ${major})` : ''}`, details };
   }
-  if (/^aws-internal\//.test(text) || /\baws-internal\//.test(text)) {
+  if (text.startsWith("aws-internal/") || /\baws-internal\//.test(text)) {
     return { kind: 'aws-internal', client: 'an AWS internal client', details: ['AWS made this call itself, for example the console or a service'] };
   }
-  if (/^Coral\//.test(text)) {
+  if (text.startsWith("Coral/")) {
     return { kind: 'aws-internal', client: 'an AWS internal service client', details: ['an AWS service or the console called on the caller\u2019s behalf'] };
   }
   for (const [prefix, name] of SDKS) {
@@ -229,7 +229,7 @@ export function readUserAgent(userAgent: string, options: { consoleSession?: boo
       return { kind: 'sdk', client: `${name} ${version}`, details };
     }
   }
-  if (/^Mozilla\//.test(text)) {
+  if (text.startsWith("Mozilla/")) {
     const system = browserSystem(text);
     const client = browserName(text);
     return {

@@ -212,7 +212,7 @@ export class FileEntriesBuilder {
     let flags = 0;
     const time = summary.eventTime === undefined ? NaN : parseEventTime(summary.eventTime);
     this.time[i] = time;
-    text[t + TextField.eventTimeText] = Number.isNaN(time) || !isPlainEventTime(summary.eventTime!) ? strings.id(summary.eventTime) : ABSENT;
+    text[t + TextField.eventTimeText] = summary.eventTime === undefined || Number.isNaN(time) || !isPlainEventTime(summary.eventTime) ? strings.id(summary.eventTime) : ABSENT;
     if (summary.eventID !== undefined && writeUuid(summary.eventID, this.eventId, i * 16)) {
       flags |= EntryFlags.eventIdBytes;
       text[t + TextField.eventIdText] = ABSENT;

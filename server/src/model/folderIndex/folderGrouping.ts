@@ -1,5 +1,6 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName } from '../eventGrouping';
+import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
+import { accessLevelFilterValue, eventAccessLevel } from '../iam';
 import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
 
@@ -37,11 +38,18 @@ export interface FolderGrouping {
   matched: number;
   /** The events of an innermost group, oldest first (files in path order for equal times). */
   eventsOf(group: EventGroupNode): FolderEventRef[];
+  /**
+   * Every matching event once, in index order (not time order), with the position of its top
+   * group in `groups`: one pass over the index, for aggregates such as the timeline.
+   */
+  visitMatched(visit: (file: IndexedFile, index: number, topGroup: number) => void): void;
 }
 
 const ACCEPT = 1;
 const REJECT = 0;
 const CHECK_ENTRY = 2;
+/** The profile matches; each event's time is still to be checked against the filter's range. */
+const CHECK_TIME = 3;
 
 export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOptions): FolderGrouping {
   const profiles = index.profiles;
@@ -58,7 +66,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
     for (let i = 0; i < profileOf.length; i++) {
       const profile = profileOf[i];
       const verdict = profileMatch[profile];
-      if (verdict === ACCEPT || (verdict === CHECK_ENTRY && entryFilter.entry(file, i))) {
+      if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) {
         matchedPerProfile[profile]++;
         matched++;
       }
@@ -84,7 +92,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
         reads += inner.reads;
         writes += inner.writes;
       }
-      sortLikeGroupEvents(group.groups);
+      sortGroups(group.groups);
     } else {
       const members = new Set<number>();
       for (const event of group.events ?? []) {
@@ -111,7 +119,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   for (const group of grouping.groups) {
     recount(group);
   }
-  sortLikeGroupEvents(grouping.groups);
+  sortGroups(grouping.groups);
 
   const eventCache = new WeakMap<EventGroupNode, FolderEventRef[]>();
   const eventsOf = (group: EventGroupNode): FolderEventRef[] => {
@@ -125,20 +133,33 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
         const profile = file.profiles[i];
         if (!members.has(profile)) return false;
         const verdict = profileMatch[profile];
-        return verdict === ACCEPT || (verdict === CHECK_ENTRY && entryFilter.entry(file, i));
+        return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
       });
       eventCache.set(group, events);
     }
     return events;
   };
-  return { groups: grouping.groups, total: index.eventCount, matched, eventsOf };
+  const visitMatched = (visit: (file: IndexedFile, index: number, topGroup: number) => void): void => {
+    const groupOfProfile = new Int32Array(profiles.length).fill(-1);
+    const mark = (group: EventGroupNode, position: number): void => {
+      for (const profile of profilesOfGroup.get(group) ?? []) groupOfProfile[profile] = position;
+      for (const child of group.groups ?? []) mark(child, position);
+    };
+    grouping.groups.forEach(mark);
+    for (const file of files) {
+      const profileOf = file.profiles;
+      for (let i = 0; i < profileOf.length; i++) {
+        const profile = profileOf[i];
+        const topGroup = groupOfProfile[profile];
+        if (topGroup < 0) continue;
+        const verdict = profileMatch[profile];
+        if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) visit(file, i, topGroup);
+      }
+    }
+  };
+  return { groups: grouping.groups, total: index.eventCount, matched, eventsOf, visitMatched };
 }
 
-/** The order `groupEvents` gives groups: most events first, then by label and key. */
-function sortLikeGroupEvents(groups: EventGroupNode[]): void {
-  const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  groups.sort((a, b) => b.count - a.count || compareText(a.label, b.label) || compareText(a.key, b.key));
-}
 
 function profileDocument(profiles: readonly EventProfile[]): CloudTrailDocument {
   // A record of a real (tiny) document lends every field the model may add to records; only
@@ -179,9 +200,10 @@ function collectInTimeOrder(files: readonly IndexedFile[], accepts: (file: Index
 }
 
 interface FolderFilter {
-  /** ACCEPT or REJECT every event of the profile, or CHECK_ENTRY when it depends on the event. */
+  /** ACCEPT or REJECT every event of the profile, or CHECK_ENTRY / CHECK_TIME when it depends on the event. */
   profile(profile: EventProfile): number;
-  entry(file: IndexedFile, index: number): boolean;
+  /** For a CHECK_ENTRY or CHECK_TIME profile: whether this event passes. */
+  entry(file: IndexedFile, index: number, verdict: number): boolean;
 }
 
 function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined): FolderFilter {
@@ -189,6 +211,8 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
   const service = filter?.service?.trim().toLowerCase() ?? '';
   const errorsOnly = filter?.errorsOnly === true;
   const writesOnly = filter?.writesOnly === true;
+  const accessLevel = accessLevelFilterValue(filter?.accessLevel);
+  const range = timeRangeOf(filter);
   // Whether each string of the index contains the needle, worked out once per string.
   const stringMatches = new Uint8Array(index.strings.size);
   // As in an open log, where a value is searched with its quotes: `"alice"` is the whole value alice.
@@ -211,7 +235,9 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
         const source = profile.eventSource?.toLowerCase();
         if (!source || (source !== service && shortServiceName(source) !== service)) return REJECT;
       }
-      if (!needle) return ACCEPT;
+      // The index keeps no eventType per profile, so service events are read by their names here.
+      if (accessLevel !== undefined && eventAccessLevel(profile.eventSource, profile.eventName) !== accessLevel) return REJECT;
+      if (!needle) return range ? CHECK_TIME : ACCEPT;
       const identity = profile.identity;
       const hit = [
         profile.eventName,
@@ -226,10 +252,12 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
         identity.sessionName,
         identity.sessionIssuerName,
       ].some(contains);
-      return hit ? ACCEPT : CHECK_ENTRY;
+      return hit ? (range ? CHECK_TIME : ACCEPT) : CHECK_ENTRY;
     },
-    entry(file, i) {
+    entry(file, i, verdict) {
       const entries = file.entries;
+      if (range && !range.contains(entries.time[i])) return false;
+      if (verdict === CHECK_TIME) return true;
       const t = i * TEXT_FIELD_COUNT;
       const text = entries.strings;
       if (

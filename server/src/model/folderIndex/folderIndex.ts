@@ -308,7 +308,8 @@ export async function listLogFiles(root: string, signal?: AbortSignal): Promise<
     if (signal?.aborted) {
       throw signal.reason;
     }
-    const folder = pending.pop()!;
+    const folder = pending.pop();
+    if (folder === undefined) break;
     let entries: fs.Dirent[];
     try {
       entries = await fs.promises.readdir(folder, { withFileTypes: true });

@@ -43,7 +43,7 @@ export function watchFolderTree(root: string, onChange: (changed: string) => voi
           onChange(folder); // the platform did not say what changed: look at the whole folder
           return;
         }
-        const changed = path.join(folder, name.toString());
+        const changed = path.join(folder, name);
         onChange(changed);
         fs.stat(changed, (error, stat) => {
           if (!error && stat.isDirectory() && !SKIPPED_FOLDERS.has(path.basename(changed))) addTree(changed);
@@ -64,7 +64,8 @@ export function watchFolderTree(root: string, onChange: (changed: string) => voi
   const addTree = (top: string): void => {
     const pending = [top];
     while (pending.length > 0 && !disposed) {
-      const folder = pending.pop()!;
+      const folder = pending.pop();
+      if (folder === undefined) break;
       watchFolder(folder);
       let entries: fs.Dirent[];
       try {

@@ -93,12 +93,13 @@ export class WorkerPool implements IndexRunner {
     }
     return new Promise<FileIndexResult>((resolve, reject) => {
       if (signal?.aborted) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the signal's reason unchanged, as Node's abortable functions do
         reject(signal.reason);
         return;
       }
       // The listener goes when the job ends: one signal serves a whole folder, and a listener left
       // behind would keep its job's result (and so every file's) alive until the folder is done.
-      const onAbort = (): void => this.cancel(job);
+      const onAbort = (): void => { this.cancel(job); };
       const settle = (): void => signal?.removeEventListener('abort', onAbort);
       const job: Job = {
         id: this.nextJob++,
@@ -112,6 +113,7 @@ export class WorkerPool implements IndexRunner {
         },
         reject: (error) => {
           settle();
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the worker or the signal gave, unchanged
           reject(error);
         },
       };
@@ -153,7 +155,8 @@ export class WorkerPool implements IndexRunner {
       if (!entry) {
         return;
       }
-      const job = this.queue.shift()!;
+      const job = this.queue.shift();
+      if (!job) return;
       if (entry.idleTimer) {
         clearTimeout(entry.idleTimer);
         entry.idleTimer = undefined;
@@ -167,7 +170,7 @@ export class WorkerPool implements IndexRunner {
     const worker = new Worker(this.script, { resourceLimits: this.resourceLimits });
     const entry: PoolWorker = { worker, jobs: new Map() };
     worker.unref();
-    worker.on('message', (message: FromWorker) => this.onMessage(entry, message));
+    worker.on('message', (message: FromWorker) => { this.onMessage(entry, message); });
     const fail = (error: Error): void => {
       const jobs = [...entry.jobs.values()];
       entry.jobs.clear();

@@ -1,4 +1,4 @@
-import { CloudTrailDocument, isEnvelope, looksLikeEvent, parseCloudTrail } from '../cloudTrailDocument';
+import { CloudTrailDocument, CloudTrailRecord, isEnvelope, looksLikeEvent, parseCloudTrail } from '../cloudTrailDocument';
 import { LineIndex } from '../lineIndex';
 import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
 import { FileEntriesBuilder } from './fileEntries';
@@ -47,8 +47,8 @@ export class LogTextIndexer {
   /** Text kept while the file may still be parsed whole; undefined once the splitter took over. */
   private buffered: string[] | undefined = [];
   private bufferedChars = 0;
-  private splitter: RecordSplitter | undefined;
-  private summarizer: RecordSummarizer | undefined;
+  /** Set once the text outgrows the buffer: from then on records are split off as they arrive. */
+  private streaming: { splitter: RecordSplitter; summarizer: RecordSummarizer } | undefined;
   private firstCharacter = -1;
   private started = false;
   private characterCount = 0;
@@ -104,12 +104,12 @@ export class LogTextIndexer {
       if (this.bufferedChars > this.wholeDocumentChars) {
         const pieces = this.buffered;
         this.buffered = undefined;
-        this.startSplitter();
-        for (const piece of pieces) this.splitter!.write(piece);
+        const { splitter } = this.startSplitter();
+        for (const piece of pieces) splitter.write(piece);
       }
       return;
     }
-    this.splitter!.write(text);
+    this.streamingParts().splitter.write(text);
   }
 
   /**
@@ -125,9 +125,9 @@ export class LogTextIndexer {
       this.buffered = undefined;
       return this.indexDocument(text, damaged);
     }
-    const splitter = this.splitter!;
+    const { splitter, summarizer } = this.streamingParts();
     const { truncatedRecord } = splitter.end();
-    this.summarizer!.flush();
+    summarizer.flush();
     this.skipped += splitter.oversizedRecords + splitter.nonObjectEntries + (truncatedRecord ? 1 : 0);
     const result = { skippedEntries: this.skipped, truncatedRecord };
     // Flushing the last records may have decided it.
@@ -151,9 +151,17 @@ export class LogTextIndexer {
 
   // --- long files: the splitter ----------------------------------------------------------------
 
-  private startSplitter(): void {
-    this.summarizer = new RecordSummarizer((record, entry) => this.onEntry(record, entry));
-    this.splitter = new RecordSplitter((record) => this.summarizer!.add(record), { maxRecordChars: this.options.maxRecordChars });
+  private startSplitter(): { splitter: RecordSplitter; summarizer: RecordSummarizer } {
+    const summarizer = new RecordSummarizer((record, entry) => { this.onEntry(record, entry); });
+    const splitter = new RecordSplitter((record) => { summarizer.add(record); }, { maxRecordChars: this.options.maxRecordChars });
+    this.streaming = { splitter, summarizer };
+    return this.streaming;
+  }
+
+  /** The splitter, which exists whenever the text is neither buffered nor rejected. */
+  private streamingParts(): { splitter: RecordSplitter; summarizer: RecordSummarizer } {
+    if (!this.streaming) throw new Error('The log text is read as a stream only after it outgrew the buffer.');
+    return this.streaming;
   }
 
   /**
@@ -225,7 +233,7 @@ export class LogTextIndexer {
 
 /** Whether the record at `index` is an event (or wraps one), as the splitter path would decide. */
 function holdsEvent(document: CloudTrailDocument, index: number): boolean {
-  const record = document.records[index];
+  const record = document.records[index] as CloudTrailRecord | undefined;
   if (!record || record.node === NO_NODE) return false;
   const view = record.source.view;
   return record.wrapper !== undefined || (view.kind(record.node) === NodeKind.Object && (looksLikeEvent(view, record.node) || isEnvelope(view, record.node)));

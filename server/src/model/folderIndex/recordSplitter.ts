@@ -154,7 +154,7 @@ export class RecordSplitter {
       }
     }
     const text = from === 0 ? chunk : chunk.slice(from);
-    this.chunkHasCR = text.indexOf('\r') >= 0;
+    this.chunkHasCR = text.includes('\r');
     this.nextLF = -1;
     this.nextCR = -1;
     if (this.firstCharacter < 0) {
@@ -230,7 +230,7 @@ export class RecordSplitter {
     if (this.wrapperKind !== WRAPPER_NONE) {
       return 2;
     }
-    return this.depth >= 1 && this.objectAt[0] === false ? 1 : 0;
+    return this.depth >= 1 && !this.objectAt[0] ? 1 : 0;
   }
 
   private onScalarCharacter(): void {
@@ -245,7 +245,7 @@ export class RecordSplitter {
     if (this.wrapperKind !== WRAPPER_NONE) {
       return this.depth === 2;
     }
-    return this.depth === 1 && this.objectAt[0] === false;
+    return this.depth === 1 && !this.objectAt[0];
   }
 
   private onStringStart(pos: number): void {
@@ -257,7 +257,7 @@ export class RecordSplitter {
       this.valueExpected = false;
       return;
     }
-    if (this.depth === 1 && this.objectAt[0] === true && this.wrapperKind === WRAPPER_NONE) {
+    if (this.depth === 1 && this.objectAt[0] && this.wrapperKind === WRAPPER_NONE) {
       // A property name (or value) of a top-level object: remember short ones to spot "Records".
       this.capturingKey = true;
       this.keyCapture = '';

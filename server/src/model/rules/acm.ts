@@ -214,8 +214,8 @@ class RequestChecker {
     const next = context.table.next;
     for (let child = node + 1; child < next[node]; child = next[child]) {
       const known = info ? info.keys.lookup(view, child) : -1;
-      if (known >= 0) {
-        const member = info!.keyMembers[known];
+      if (info && known >= 0) {
+        const member = info.keyMembers[known];
         this.value(child, member.shapeName, member.shape, member.logName, depth);
         continue;
       }

@@ -265,7 +265,7 @@ export class RecordContext {
     }
     const end = plainEnd(this.table, node, start);
     const index = expected ? expected.lookupRange(this.text, start, end - start) : -1;
-    return index >= 0 ? expected!.names[index] : vocabulary.intern(this.text, start, end);
+    return expected && index >= 0 ? expected.names[index] : vocabulary.intern(this.text, start, end);
   }
 
   get isInsight(): boolean {

@@ -81,8 +81,7 @@ export function checkDuplicateKeysOutsideRecords(document: CloudTrailDocument, o
   const records = document.records;
   const recordNodes = new Int32Array(records.length);
   let count = 0;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i];
+  for (const record of records) {
     const node = record.node === NO_NODE ? NO_NODE : record.source.documentNode(record.node);
     if (node !== NO_NODE) {
       recordNodes[count++] = node;
@@ -211,7 +210,8 @@ export function checkDuplicateEventIds(document: CloudTrailDocument, options: Ru
       continue;
     }
     const record = records[i];
-    const id = record.summary.eventID!;
+    const id = record.summary.eventID;
+    if (id === undefined) continue; // only records with an id have a first record other than themselves
     const first = records[firstRecords[i]];
     const here = eventIdRange(record);
     const there = eventIdRange(first);

@@ -119,7 +119,8 @@ function checkEventTime(context: RecordContext): void {
     context.reportValue(RuleCode.eventTime, `eventTime ${quote(time)} is not an ISO 8601 UTC time; CloudTrail writes YYYY-MM-DDTHH:MM:SSZ, for example 2024-05-01T13:45:07Z.`, node);
     return;
   }
-  const [, year, month, day, hour, minute, second, , zone] = match;
+  const [, year, month, day, hour, minute, second] = match;
+  const zone = match.at(8); // absent when the time has no zone at all
   const monthNumber = Number(month);
   const dayNumber = Number(day);
   const leap = Number(year) % 4 === 0 && (Number(year) % 100 !== 0 || Number(year) % 400 === 0);
@@ -402,7 +403,7 @@ export function isIPv6(text: string): boolean {
   let groupsNeeded = 8;
   // An IPv4 address may stand for the last two groups (::ffff:192.0.2.1).
   const lastColon = address.lastIndexOf(':');
-  if (address.indexOf('.', lastColon) >= 0) {
+  if (address.includes('.', lastColon)) {
     if (!isIPv4(address.slice(lastColon + 1))) {
       return false;
     }

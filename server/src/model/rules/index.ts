@@ -54,15 +54,13 @@ export function checkDocumentRules(document: CloudTrailDocument, options: RuleOp
   const context = new RecordContext(options);
   const problems: Problem[] = [];
   const records = document.records;
-  for (let r = 0; r < records.length; r++) {
-    const found = checkRecord(records[r], context);
-    for (let i = 0; i < found.length; i++) {
-      problems.push(found[i]);
+  for (const record of records) {
+    for (const problem of checkRecord(record, context)) {
+      problems.push(problem);
     }
   }
-  const fileWide = checkFile(document, options);
-  for (let i = 0; i < fileWide.length; i++) {
-    problems.push(fileWide[i]);
+  for (const problem of checkFile(document, options)) {
+    problems.push(problem);
   }
   return problems;
 }

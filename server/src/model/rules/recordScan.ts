@@ -39,9 +39,9 @@ export class RecordScan {
         continue;
       }
       let names: KnownNames | undefined;
-      for (let i = 0; i < known.length; i++) {
-        if (known[i].object === node) {
-          names = known[i];
+      for (const candidate of known) {
+        if (candidate.object === node) {
+          names = candidate;
           break;
         }
       }

@@ -99,10 +99,11 @@ const newerFields = new Map<number, number>();
 function newerThan(version: number): number {
   let slots = newerFields.get(version);
   if (slots === undefined) {
-    slots = 0;
+    let newer = 0;
     FIELDS.forEach((field, slot) => {
-      if (field.since > version) slots! |= 1 << slot;
+      if (field.since > version) newer |= 1 << slot;
     });
+    slots = newer;
     // A log has a handful of versions; a hostile one with many only empties this memo.
     if (newerFields.size > 256) newerFields.clear();
     newerFields.set(version, slots);

@@ -22,6 +22,7 @@ export const DEFAULT_VISIBLE_LENGTH = 300;
  * surrogate, which no font can draw.
  */
 const HIDDEN =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- controls, joiners and lone surrogates are exactly what is looked for
   /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f\udd00-\uddef]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Direction-changing characters: embeddings, overrides, isolates and marks. */

@@ -1,0 +1,3 @@
+export * from './timeBuckets';
+export * from './timelineSources';
+export * from './exportRows';

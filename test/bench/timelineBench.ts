@@ -1,0 +1,75 @@
+/**
+ * The Timeline's cost: drawing a folder index of about 700,000 events (the server aggregates into
+ * time buckets; the webview never receives events) and brushing a range, which re-filters the
+ * Events view's top groups and the timeline itself.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FolderIndex, groupFolderEvents, indexFolder, WorkerPool } from '../../server/src/model/folderIndex';
+import { timelineOfFolder } from '../../server/src/model/timeline';
+import { BenchContext, BenchSection, ms } from './benchFrame';
+import { benchFolder } from './folderIndexBench';
+
+const DRAW_TARGET_MS = 1_000;
+const BRUSH_TARGET_MS = 200;
+
+/** Wall time and this thread's CPU time: on a loaded machine the CPU time is what the work itself costs. */
+function timed<T>(run: () => T): { value: T; ms: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = run();
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { value, ms: wall, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function indexBenchFolder(context: BenchContext): Promise<FolderIndex> {
+  const { folder } = await benchFolder({ root: context.root, log: (line) => { context.report.note(line); } });
+  const pool = new WorkerPool(path.join(context.root, 'dist', 'indexWorker.js'), Math.max(1, Math.min(4, os.availableParallelism())));
+  try {
+    return await indexFolder(folder, pool, { maxDecompressedBytes: 1 << 30 });
+  } finally {
+    await pool.dispose();
+  }
+}
+
+export const timelineSection: BenchSection = {
+  id: 'timeline',
+  title: 'Timeline of a folder index: drawing and brushing',
+  async run(context) {
+    const index = await indexBenchFolder(context);
+    const rows: string[][] = [];
+    let slowestDraw = 0;
+    for (const groupBy of ['action', 'identity', undefined] as const) {
+      const first = timed(() => timelineOfFolder(index, groupBy ? { groupBy } : {}));
+      const again = timed(() => timelineOfFolder(index, groupBy ? { groupBy } : {}));
+      slowestDraw = Math.max(slowestDraw, first.cpuMs);
+      rows.push([
+        `by ${groupBy ?? 'nothing'}`,
+        first.value.total.toLocaleString('en-US'),
+        String(first.value.failed.length),
+        String(first.value.series.length),
+        ms(first.ms),
+        ms(first.cpuMs),
+        ms(again.ms),
+        ms(again.cpuMs),
+      ]);
+    }
+    context.report.table(['timeline', 'events', 'buckets', 'series', 'first draw', 'its CPU', 'again', 'its CPU'], rows);
+
+    // A brush over the middle tenth of the range: the Events view's top groups and the timeline, filtered.
+    const whole = timelineOfFolder(index, { groupBy: 'action' });
+    const span = whole.end - whole.start;
+    const filter = { from: new Date(whole.start + span * 0.45).toISOString(), to: new Date(whole.start + span * 0.55).toISOString() };
+    const brush = timed(() => {
+      const tree = groupFolderEvents(index, { groupBy: ['action'], filter });
+      const timeline = timelineOfFolder(index, { groupBy: 'action', filter });
+      return { tree: tree.matched, timeline: timeline.total };
+    });
+    context.report.note(`load average ${os.loadavg()[0].toFixed(2)}; the verdicts use CPU time, which a loaded machine does not inflate as it does wall time`);
+    context.report.note(`brushing (wall ${ms(brush.ms)}, CPU ${ms(brush.cpuMs)}) ${filter.from} - ${filter.to}: ${brush.value.tree.toLocaleString('en-US')} events in the Events view, ${brush.value.timeline.toLocaleString('en-US')} in the timeline`);
+    context.report.verdict(`timeline of ${index.eventCount.toLocaleString('en-US')} indexed events drawn < ${DRAW_TARGET_MS} ms of CPU`, ms(slowestDraw), slowestDraw < DRAW_TARGET_MS);
+    context.report.verdict(`brushing re-filters the Events view and the timeline < ${BRUSH_TARGET_MS} ms of CPU`, ms(brush.cpuMs), brush.cpuMs < BRUSH_TARGET_MS && brush.value.tree === brush.value.timeline);
+  },
+};
