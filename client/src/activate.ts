@@ -50,7 +50,9 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
   };
 
   const handleDocument = (document: vscode.TextDocument): Promise<void> =>
-    onDocument(document).catch((error: unknown) => { outputChannel.error(`Could not set up ${document.uri.toString()}: ${String(error)}`); });
+    onDocument(document).catch((error: unknown) => {
+      outputChannel.error(`Could not set up ${document.uri.toString()}: ${String(error)}`);
+    });
 
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((document) => void handleDocument(document)),

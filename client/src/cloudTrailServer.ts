@@ -35,7 +35,9 @@ export interface CloudTrailServer extends EventTreeServer, TimelineServer {
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => {
+    modelChanged.fire(summary);
+  });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {

@@ -85,7 +85,7 @@ export function registerFormattedLogs(context: vscode.ExtensionContext, server: 
     const original = underlyingLog(target);
     const view = formattedLogView(original);
     // The cursor keeps its place when the formatted view is opened from the log's own editor.
-    const cursor = editor && editor.document.uri.toString() === target.toString() ? editor.selection.active : undefined;
+    const cursor = editor?.document.uri.toString() === target.toString() ? editor.selection.active : undefined;
     const selection = cursor ? (await mapRanges(original, [new vscode.Range(cursor, cursor)], 'formatted'))[0] : undefined;
     await vscode.window.showTextDocument(view, { preview: false, ...(selection ? { selection: new vscode.Range(selection.start, selection.start) } : {}) });
   };
@@ -99,10 +99,10 @@ export function registerFormattedLogs(context: vscode.ExtensionContext, server: 
       return;
     }
     const original = underlyingLog(view);
-    const cursor = editor && editor.document.uri.toString() === view.toString() ? editor.selection.active : new vscode.Position(0, 0);
-    const [mapped] = await mapRanges(original, [new vscode.Range(cursor, cursor)], 'original');
+    const cursor = editor?.document.uri.toString() === view.toString() ? editor.selection.active : new vscode.Position(0, 0);
+    const mapped = await mapRanges(original, [new vscode.Range(cursor, cursor)], 'original');
     const target = original.scheme === 'file' && isCompressedName(original.path) ? compressedLogView(original) : original;
-    const at = mapped ?? new vscode.Range(0, 0, 0, 0);
+    const at = mapped.length > 0 ? mapped[0] : new vscode.Range(0, 0, 0, 0);
     await vscode.window.showTextDocument(target, { preview: false, selection: new vscode.Range(at.start, at.start) });
   };
 

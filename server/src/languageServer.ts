@@ -52,7 +52,9 @@ const FOLDING_LIMIT = 5_000;
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const log = (message: string): void => { connection.console.error(message); };
+  const log = (message: string): void => {
+    connection.console.error(message);
+  };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
@@ -185,9 +187,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         }
         const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
         if (truncated) {
-          connection.window.showInformationMessage(
-            `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
-          );
+          connection.window.showInformationMessage(`The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`);
         }
         return symbols;
       },
@@ -237,14 +237,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(EventAtRequest.type, (params, token) =>
-    runSafe(
-      runtime,
-      log,
-      () => eventTrees.eventAt(params, eventTreeInput),
-      null,
-      `finding the event at a position in ${params.textDocument.uri}`,
-      token,
-    ),
+    runSafe(runtime, log, () => eventTrees.eventAt(params, eventTreeInput), null, `finding the event at a position in ${params.textDocument.uri}`, token),
   );
 
   const timelineEnvironment: TimelineEnvironment = {
@@ -289,8 +282,12 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
-  connection.onNotification(CloseFolderIndexNotification.type, (params) => { folderIndexes.close(params.uri); });
-  connection.onDidChangeWatchedFiles((params) => { folderIndexes.onWatchedFilesChanged(params.changes); });
+  connection.onNotification(CloseFolderIndexNotification.type, (params) => {
+    folderIndexes.close(params.uri);
+  });
+  connection.onDidChangeWatchedFiles((params) => {
+    folderIndexes.onWatchedFilesChanged(params.changes);
+  });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
     folderIndexes.dispose();

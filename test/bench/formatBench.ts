@@ -11,7 +11,7 @@ export const formatSection: BenchSection = {
   title: 'Formatting a log for the formatted view (re-layout with its offset map), against JSON.parse on the same text',
   async run(context: BenchContext): Promise<void> {
     const { report } = context;
-    report.note('format = formatLog: the laid-out text and the map between its offsets and the original\'s. CPU time, median of runs.');
+    report.note("format = formatLog: the laid-out text and the map between its offsets and the original's. CPU time, median of runs.");
     const rows: string[][] = [];
     for (const log of context.logs) {
       const text = log.text;
@@ -22,7 +22,7 @@ export const formatSection: BenchSection = {
       const { runs, warmup } = context.runsFor(log.sizeMiB);
       const timings = await timeCandidates(
         [
-          { name: 'JSON.parse', run: () => JSON.parse(text) },
+          { name: 'JSON.parse', run: (): unknown => JSON.parse(text) },
           { name: 'format', run: () => formatLog(text) },
         ],
         { runs, warmup },
@@ -31,7 +31,15 @@ export const formatSection: BenchSection = {
       const format = timings.get('format');
       if (!jsonParse || !format) throw new Error('a candidate was not timed');
       const measured = format.cpu / jsonParse.cpu;
-      rows.push([logLabel(log), ms(jsonParse.cpu), ms(format.cpu), ratio(measured), `${(once.text.length / text.length).toFixed(2)}x`, mib(once.map.byteLength), once.map.runs.toLocaleString('en-US')]);
+      rows.push([
+        logLabel(log),
+        ms(jsonParse.cpu),
+        ms(format.cpu),
+        ratio(measured),
+        `${(once.text.length / text.length).toFixed(2)}x`,
+        mib(once.map.byteLength),
+        once.map.runs.toLocaleString('en-US'),
+      ]);
       if (log.sizeMiB === FORMAT_TARGET_SIZE_MIB) {
         report.verdict(`${log.sizeMiB}MB ${log.layout} format < ${FORMAT_TARGET_RATIO}x JSON.parse`, ratio(measured), measured < FORMAT_TARGET_RATIO);
       }

@@ -34,11 +34,7 @@ describe('the formatted view of a log, from the real server', () => {
         ranges: original.diagnostics.map((d: Diagnostic) => d.range),
         to: 'formatted',
       });
-      assert.deepEqual(
-        described(original.diagnostics.map((d, i) => ({ code: d.code, range: moved[i] }))),
-        described(formatted.diagnostics),
-        fixture,
-      );
+      assert.deepEqual(described(original.diagnostics.map((d, i) => ({ code: d.code, range: moved[i] }))), described(formatted.diagnostics), fixture);
       const back = await session.connection.sendRequest(MapFormattedRangesRequest.type, {
         uri,
         ranges: formatted.diagnostics.map((d: Diagnostic) => d.range),

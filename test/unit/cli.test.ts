@@ -124,7 +124,13 @@ function fixtureBytes(relative: string): Buffer {
 
 const EVENT = {
   eventVersion: '1.08',
-  userIdentity: { type: 'IAMUser', principalId: 'AIDACKCEVSQ6C2EXAMPLE', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' },
+  userIdentity: {
+    type: 'IAMUser',
+    principalId: 'AIDACKCEVSQ6C2EXAMPLE',
+    arn: 'arn:aws:iam::111122223333:user/alice',
+    accountId: '111122223333',
+    userName: 'alice',
+  },
   eventTime: '2024-11-24T10:03:11Z',
   eventSource: 'acm.amazonaws.com',
   eventName: 'DescribeCertificate',
@@ -143,7 +149,12 @@ const EVENT = {
 
 describe('command line: problems and exit status', () => {
   it('reads lookup-events lines, Insights lookup output and forwarded records with no warning, the notes quiet', async () => {
-    const files = ['shapes/lookup-events-lines.jsonl.json', 'shapes/lookup-events-insights.json', 'shapes/forwarded-records.json', 'traildiscover/AddUserToGroup.json.cloudtrail'];
+    const files = [
+      'shapes/lookup-events-lines.jsonl.json',
+      'shapes/lookup-events-insights.json',
+      'shapes/forwarded-records.json',
+      'traildiscover/AddUserToGroup.json.cloudtrail',
+    ];
     const fileSystem = new FakeFileSystem();
     for (const file of files) fileSystem.file(path.posix.basename(file), fixtureBytes(file));
     const result = await run(fileSystem, ...files.map((file) => path.posix.basename(file)));
@@ -186,18 +197,31 @@ describe('command line: problems and exit status', () => {
     assert.deepEqual(clean.problems, []);
 
     const warned = await run(new FakeFileSystem().file('other.json', '{"foo": 1}'), 'other.json');
-    assert.deepEqual(warned.problems, ['other.json:1:1: warning shape-not-cloudtrail This does not look like CloudTrail: expected {"Records": [...]}, an array of events, lookup-events output or an event object.']);
+    assert.deepEqual(warned.problems, [
+      'other.json:1:1: warning shape-not-cloudtrail This does not look like CloudTrail: expected {"Records": [...]}, an array of events, lookup-events output or an event object.',
+    ]);
     assert.equal(warned.code, 0);
     assert.match(warned.out, /^Problems: 0 errors, 1 warning$/m);
 
     const broken = await run(new FakeFileSystem().file('a.json', '{"Records": []}').file('b.json', '{"Records": [}'), 'a.json', 'b.json');
     assert.equal(broken.code, 1);
-    assert.ok(broken.problems.every((line) => line.startsWith('b.json:1:')), broken.out);
+    assert.ok(
+      broken.problems.every((line) => line.startsWith('b.json:1:')),
+      broken.out,
+    );
   });
 
   it('exits 2 on a usage error, with the reason on standard error', async () => {
     const files = new FakeFileSystem().file('a.json', '{"Records": []}');
-    for (const argv of [[], ['--format', 'xml', 'a.json'], ['--max-problems', '0', 'a.json'], ['--max-problems'], ['--top', 'x', 'a.json'], ['--bogus', 'a.json'], ['--no-summary=1', 'a.json']]) {
+    for (const argv of [
+      [],
+      ['--format', 'xml', 'a.json'],
+      ['--max-problems', '0', 'a.json'],
+      ['--max-problems'],
+      ['--top', 'x', 'a.json'],
+      ['--bogus', 'a.json'],
+      ['--no-summary=1', 'a.json'],
+    ]) {
       const result = await run(files, ...argv);
       assert.equal(result.code, 2, argv.join(' '));
       assert.equal(result.out, '', argv.join(' '));
@@ -310,7 +334,13 @@ describe('command line: reading files', () => {
     const output = JSON.parse(result.out) as JsonOutput;
     assert.deepEqual(
       output.files.map((f) => f.path),
-      ['trail/a.JSON', 'trail/a.json', 'trail/b/2024/11/24/x_CloudTrail_us-east-1_20241124T1000Z_a.json.gz', 'trail/c/deep/deeper/z.gz', 'trail/link-to-file.json'],
+      [
+        'trail/a.JSON',
+        'trail/a.json',
+        'trail/b/2024/11/24/x_CloudTrail_us-east-1_20241124T1000Z_a.json.gz',
+        'trail/c/deep/deeper/z.gz',
+        'trail/link-to-file.json',
+      ],
     );
     // readme.md, digest.sig and the link to a folder.
     assert.equal(output.summary?.filesSkipped, 3);
@@ -388,7 +418,12 @@ describe('command line: summary', () => {
     }
     const json = JSON.parse((await run(files, '--format', 'json', 'a.json')).out) as IamSummary;
     const byName = new Map(json.summary.byAction.map((action) => [action.eventName, action]));
-    assert.deepEqual(byName.get('PutUserPolicy'), { ...byName.get('PutUserPolicy'), iamActions: ['iam:PutUserPolicy'], accessLevel: 'Permissions management', iam: 'actions' });
+    assert.deepEqual(byName.get('PutUserPolicy'), {
+      ...byName.get('PutUserPolicy'),
+      iamActions: ['iam:PutUserPolicy'],
+      accessLevel: 'Permissions management',
+      iam: 'actions',
+    });
     assert.deepEqual(byName.get('CopyObject')?.iamActions, ['s3:GetObject', 's3:PutObject']);
     assert.equal(byName.get('CopyObject')?.accessLevel, 'Write');
     assert.deepEqual(byName.get('ListBuckets')?.iamActions, ['s3:ListAllMyBuckets']);
@@ -442,7 +477,11 @@ describe('command line: summary', () => {
     );
     assert.deepEqual(reported, actions);
     const counts = summary.byAction.map((a) => a.count);
-    assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'largest first');
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a),
+      'largest first',
+    );
 
     let identityTotal = 0;
     for (const identity of summary.byIdentity) {
@@ -452,13 +491,21 @@ describe('command line: summary', () => {
     }
     assert.equal(identityTotal, records);
     for (const [arn, count] of byArn) {
-      assert.ok(summary.byIdentity.some((i) => i.key === arn && i.count === count), arn);
+      assert.ok(
+        summary.byIdentity.some((i) => i.key === arn && i.count === count),
+        arn,
+      );
     }
   });
 
   it('prints the summary tables with counts, failures and identities, largest first', async () => {
     const alice = EVENT.userIdentity;
-    const bob = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/CertificateAdmin/bob', accountId: '111122223333', principalId: 'AROAEXAMPLE:bob' };
+    const bob = {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/CertificateAdmin/bob',
+      accountId: '111122223333',
+      principalId: 'AROAEXAMPLE:bob',
+    };
     const log = {
       Records: [
         { ...EVENT, eventName: 'ExportCertificate', userIdentity: bob, errorCode: 'AccessDenied' },
@@ -512,7 +559,11 @@ describe('command line: summary', () => {
 
 describe('command line: text from the log is escaped', () => {
   it('never prints control characters, escape sequences or direction overrides raw', async () => {
-    const hostile = { ...EVENT, eventName: 'Describe\u001b[2J\u001b]0;pwned\u0007Certificate\u202e', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/a\nfake.json:1:1: error', userName: 'x\u009b31m' } };
+    const hostile = {
+      ...EVENT,
+      eventName: 'Describe\u001b[2J\u001b]0;pwned\u0007Certificate\u202e',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/a\nfake.json:1:1: error', userName: 'x\u009b31m' },
+    };
     const name = 'logs/evil\u001b[31m\nname.json';
     const files = new FakeFileSystem().file(name, JSON.stringify({ Records: [hostile], 'bad\u001bkey': 1 }));
     for (const format of ['text', 'json']) {
@@ -551,7 +602,12 @@ describe('the built command line as a process', () => {
 
     const broken = spawnSync(process.execPath, [bin, '--no-summary', 'test/fixtures/aws-docs-acm/ct-acm-revoke.current.json'], { cwd: root, encoding: 'utf8' });
     assert.equal(broken.status, 1, broken.stderr);
-    assert.ok(broken.stdout.split('\n').includes('test/fixtures/aws-docs-acm/ct-acm-revoke.current.json:6:16: error json-missing-open-quote This string is missing its opening quote.'), broken.stdout);
+    assert.ok(
+      broken.stdout
+        .split('\n')
+        .includes('test/fixtures/aws-docs-acm/ct-acm-revoke.current.json:6:16: error json-missing-open-quote This string is missing its opening quote.'),
+      broken.stdout,
+    );
 
     const usage = spawnSync(process.execPath, [bin, '--format'], { cwd: root, encoding: 'utf8' });
     assert.equal(usage.status, 2);

@@ -238,7 +238,10 @@ describe('hovers on ACME, Insights and late records', () => {
       addendum: { reason: 'UPDATED_DATA', updatedFields: 'tlsDetails', originalEventID: 'x' },
     });
     assert.match(hoverOn(text, '"UPDATED_DATA"').text, /UPDATED_DATA: this record corrects fields of a record delivered earlier/);
-    assert.match(hoverOn(text, '"recipientAccountId"').text, /Cross-account: the caller belongs to account 444455556666, and this record was delivered to account 111122223333/);
+    assert.match(
+      hoverOn(text, '"recipientAccountId"').text,
+      /Cross-account: the caller belongs to account 444455556666, and this record was delivered to account 111122223333/,
+    );
     const summary = hoverOn(text, '"Decrypt"');
     assert.match(summary.text, /Probably only reads \(from the verb Decrypt\)/);
     assert.match(summary.text, /API reference/);
@@ -285,35 +288,39 @@ describe('hovers in lookup-events output', () => {
 
 describe('hostile records', () => {
   const hostileRecord = (value: string): string =>
-    JSON.stringify({
-      Records: [
-        {
-          eventVersion: '1.11',
-          userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${value}`, accountId: '111122223333', userName: value },
-          eventTime: '2026-11-20T09:12:44Z',
-          eventSource: 'acm.amazonaws.com',
-          eventName: 'RequestCertificate',
-          awsRegion: 'us-east-1',
-          sourceIPAddress: value,
-          userAgent: value,
-          errorCode: value,
-          errorMessage: value,
-          requestParameters: { domainName: value, tags: [{ key: value, value }], [value]: value },
-          responseElements: null,
-          eventID: value,
-          [value]: value,
-        },
-        {
-          eventVersion: value,
-          eventTime: value,
-          eventSource: `${value}.amazonaws.com`,
-          eventName: value,
-          awsRegion: value,
-          userIdentity: { type: value, invokedBy: value, sessionContext: { sessionIssuer: { userName: value }, sourceIdentity: value } },
-          requestParameters: { [value]: { nested: value } },
-        },
-      ],
-    }, null, 1);
+    JSON.stringify(
+      {
+        Records: [
+          {
+            eventVersion: '1.11',
+            userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${value}`, accountId: '111122223333', userName: value },
+            eventTime: '2026-11-20T09:12:44Z',
+            eventSource: 'acm.amazonaws.com',
+            eventName: 'RequestCertificate',
+            awsRegion: 'us-east-1',
+            sourceIPAddress: value,
+            userAgent: value,
+            errorCode: value,
+            errorMessage: value,
+            requestParameters: { domainName: value, tags: [{ key: value, value }], [value]: value },
+            responseElements: null,
+            eventID: value,
+            [value]: value,
+          },
+          {
+            eventVersion: value,
+            eventTime: value,
+            eventSource: `${value}.amazonaws.com`,
+            eventName: value,
+            awsRegion: value,
+            userIdentity: { type: value, invokedBy: value, sessionContext: { sessionIssuer: { userName: value }, sourceIdentity: value } },
+            requestParameters: { [value]: { nested: value } },
+          },
+        ],
+      },
+      null,
+      1,
+    );
 
   it('never renders a link, image, command, HTML or code from log content, at any position', () => {
     for (const value of HOSTILE_VALUES) {

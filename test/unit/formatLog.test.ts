@@ -39,8 +39,14 @@ function assertSameProblems(original: string, formatted: FormattedLog): void {
   const same: Move = (start, end) => ({ start, end });
   const before = validateDocument(parseCloudTrail(original));
   const after = validateDocument(parseCloudTrail(formatted.text));
-  assert.deepEqual(describe(before, (start, end) => formatted.map.rangeToFormatted(start, end)), describe(after, same));
-  assert.deepEqual(describe(after, (start, end) => formatted.map.rangeToOriginal(start, end)), describe(before, same));
+  assert.deepEqual(
+    describe(before, (start, end) => formatted.map.rangeToFormatted(start, end)),
+    describe(after, same),
+  );
+  assert.deepEqual(
+    describe(after, (start, end) => formatted.map.rangeToOriginal(start, end)),
+    describe(before, same),
+  );
 }
 
 describe('formatted view of a log', () => {

@@ -40,7 +40,28 @@ export function assertInert(markdown: string, payloads: readonly string[] = []):
     const href = /href="([^"]*)"/.exec(match[0])?.[1] ?? '';
     assert.ok(href.startsWith(DOCS), `a link to ${href} was rendered:\n${markdown}`);
   }
-  for (const tag of ['img', 'script', 'iframe', 'pre', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h5', 'h6', 'div', 'span', 'b>', 'i>', 'svg', 'style', 'form', 'input', 'del']) {
+  for (const tag of [
+    'img',
+    'script',
+    'iframe',
+    'pre',
+    'table',
+    'blockquote',
+    'h1',
+    'h2',
+    'h3',
+    'h5',
+    'h6',
+    'div',
+    'span',
+    'b>',
+    'i>',
+    'svg',
+    'style',
+    'form',
+    'input',
+    'del',
+  ]) {
     assert.ok(!new RegExp(`<${tag}[\\s>/]?`, 'i').test(html.replace(/<h4>/g, '').replace(/<\/h4>/g, '')), `<${tag}> was rendered:\n${html}`);
   }
   const codeSpans = [...html.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => decodeEntities(m[1]));

@@ -56,7 +56,9 @@ export function registerEventsView(
     remember(GROUPING_STATE, grouping.id);
   };
 
-  const report = (what: string) => (error: unknown) => { log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`); };
+  const report = (what: string) => (error: unknown) => {
+    log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  };
   const setContext = (key: string, value: unknown): void => {
     vscode.commands.executeCommand('setContext', key, value).then(undefined, report(`Could not set ${key}`));
   };
@@ -79,15 +81,31 @@ export function registerEventsView(
     view,
     treeChanged,
     highlighter,
-    model.onDidChange((node) => { treeChanged.fire(node); }),
+    model.onDidChange((node) => {
+      treeChanged.fire(node);
+    }),
     model.onDidChangeState(showState),
-    view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
-    server.onModelChanged((summary) => { model.onModelChanged(summary); }),
-    vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
-    vscode.workspace.onDidOpenTextDocument(() => { model.onDocumentsChanged(); }),
-    vscode.workspace.onDidCloseTextDocument(() => { model.onDocumentsChanged(); }),
+    view.onDidChangeVisibility((event) => {
+      model.setVisible(event.visible);
+    }),
+    server.onModelChanged((summary) => {
+      model.onModelChanged(summary);
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      model.onActiveEditorChanged();
+    }),
+    vscode.workspace.onDidOpenTextDocument(() => {
+      model.onDocumentsChanged();
+    }),
+    vscode.workspace.onDidCloseTextDocument(() => {
+      model.onDocumentsChanged();
+    }),
     vscode.window.onDidChangeTextEditorSelection(followCursor),
-    ...GROUPINGS.map((grouping) => vscode.commands.registerCommand(groupByCommand(grouping.id), () => { groupBy(grouping); })),
+    ...GROUPINGS.map((grouping) =>
+      vscode.commands.registerCommand(groupByCommand(grouping.id), () => {
+        groupBy(grouping);
+      }),
+    ),
     vscode.commands.registerCommand('cloudtrail.events.groupBy', async () => {
       const current = model.groupBy.join();
       const picked = await vscode.window.showQuickPick(
@@ -97,7 +115,9 @@ export function registerEventsView(
       if (picked) groupBy(picked.grouping);
     }),
     vscode.commands.registerCommand('cloudtrail.events.filter', () => pickFilter(model)),
-    vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => { model.clearFilter(); }),
+    vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => {
+      model.clearFilter();
+    }),
     vscode.commands.registerCommand('cloudtrail.events.showAllOpenLogs', () => {
       model.setScope('open');
       remember(SCOPE_STATE, 'open');
@@ -107,7 +127,9 @@ export function registerEventsView(
       remember(SCOPE_STATE, 'active');
     }),
     // Shows a folder index (client/src/folderIndex); with no argument, the open documents again.
-    vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => { model.setFolder(folder); }),
+    vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => {
+      model.setFolder(folder);
+    }),
     vscode.commands.registerCommand('cloudtrail.events.refreshFolder', (uri?: string) => {
       if (uri) model.refreshFolder(uri);
     }),

@@ -52,12 +52,19 @@ export class CompressedLogFileSystem implements vscode.FileSystemProvider {
     if (original.scheme !== 'file') {
       return new vscode.Disposable(() => undefined);
     }
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(original, '..'), original.path.slice(original.path.lastIndexOf('/') + 1)));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(original, '..'), original.path.slice(original.path.lastIndexOf('/') + 1)),
+    );
     const fire = (type: vscode.FileChangeType) => (): void => {
       this.cached = undefined;
       this.changed.fire([{ type, uri }]);
     };
-    const subscriptions = [watcher, watcher.onDidChange(fire(vscode.FileChangeType.Changed)), watcher.onDidDelete(fire(vscode.FileChangeType.Deleted)), watcher.onDidCreate(fire(vscode.FileChangeType.Created))];
+    const subscriptions = [
+      watcher,
+      watcher.onDidChange(fire(vscode.FileChangeType.Changed)),
+      watcher.onDidDelete(fire(vscode.FileChangeType.Deleted)),
+      watcher.onDidCreate(fire(vscode.FileChangeType.Created)),
+    ];
     return vscode.Disposable.from(...subscriptions);
   }
 

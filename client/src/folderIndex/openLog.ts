@@ -26,7 +26,13 @@ export class RecordHighlighter implements vscode.Disposable {
   show(editor: vscode.TextEditor, range: vscode.Range): void {
     this.clear();
     editor.setDecorations(this.decoration, [range]);
-    this.shown = { editor, range, timer: setTimeout(() => this.clear(), HIGHLIGHT_MS) };
+    this.shown = {
+      editor,
+      range,
+      timer: setTimeout(() => {
+        this.clear();
+      }, HIGHLIGHT_MS),
+    };
   }
 
   clear(): void {

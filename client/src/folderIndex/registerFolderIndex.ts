@@ -16,7 +16,6 @@ export const SHOW_FOLDER_COMMAND = 'cloudtrail.events.showFolder';
 /** The Events view's command that fetches a folder's events again, if the view shows that folder. */
 export const REFRESH_FOLDER_COMMAND = 'cloudtrail.events.refreshFolder';
 
-
 export function registerFolderIndex(
   context: vscode.ExtensionContext,
   client: LanguageClient,
@@ -42,7 +41,7 @@ export function registerFolderIndex(
   /** Indexes a folder (or one file) with progress and a cancel button; undefined when cancelled or failed. */
   const index = async (target: vscode.Uri, label: string): Promise<FolderIndexSummary | undefined> => {
     if (target.scheme !== 'file') {
-      void vscode.window.showWarningMessage('Only folders on this computer\'s disk can be indexed.');
+      void vscode.window.showWarningMessage("Only folders on this computer's disk can be indexed.");
       return undefined;
     }
     await running();
@@ -114,7 +113,13 @@ export function registerFolderIndex(
   const openFolder = async (uri?: vscode.Uri): Promise<void> => {
     let folder = uri;
     if (!folder) {
-      const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Index Logs', title: 'Open Folder of CloudTrail Logs' });
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFiles: false,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: 'Index Logs',
+        title: 'Open Folder of CloudTrail Logs',
+      });
       folder = picked?.[0];
     }
     if (!folder) return;
@@ -126,7 +131,11 @@ export function registerFolderIndex(
   const openCompressed = async (uri?: vscode.Uri): Promise<void> => {
     let file = uri;
     if (!file) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Compressed logs': ['gz'] }, title: 'Open Compressed CloudTrail Log' });
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'Compressed logs': ['gz'] },
+        title: 'Open Compressed CloudTrail Log',
+      });
       file = picked?.[0];
     }
     if (file) await openCompressedLog(file, { preview: false });
@@ -169,4 +178,3 @@ export function registerFolderIndex(
     }),
   );
 }
-

@@ -101,9 +101,13 @@ async function decodeLog(bytes: Uint8Array, maxDecompressedMB: number): Promise<
       content = await gunzip(bytes, { maxOutputLength: Math.max(1, maxDecompressedMB) * 1024 * 1024 });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new Error(`This compressed log is larger than ${maxDecompressedMB} MB once decompressed (cloudtrail.folder.maxDecompressedMB).`);
+        throw new Error(`This compressed log is larger than ${maxDecompressedMB} MB once decompressed (cloudtrail.folder.maxDecompressedMB).`, {
+          cause: error,
+        });
       }
-      throw new Error(`This compressed log could not be decompressed (it is damaged or cut short): ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`This compressed log could not be decompressed (it is damaged or cut short): ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
   }
   return Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');

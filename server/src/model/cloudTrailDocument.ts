@@ -360,7 +360,13 @@ class DocumentBuilder {
     if (detail !== NO_NODE && this.view.kind(detail) === NodeKind.Object) {
       this.addRecord(envelope, detail, this.documentSource, { kind: 'eventBridge', node: envelope });
     } else if (!nested || detail !== NO_NODE) {
-      this.problem(ShapeCode.recordNotObject, 'error', 'The EventBridge event has no "detail" object holding the record.', detail !== NO_NODE ? detail : envelope, detail === NO_NODE);
+      this.problem(
+        ShapeCode.recordNotObject,
+        'error',
+        'The EventBridge event has no "detail" object holding the record.',
+        detail !== NO_NODE ? detail : envelope,
+        detail === NO_NODE,
+      );
     }
   }
 

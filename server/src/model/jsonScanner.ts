@@ -307,12 +307,7 @@ class JsonScanner {
       return;
     }
     // Another value follows without a comma: say so on that token and read it as the next item.
-    this.report(
-      SyntaxCode.missingComma,
-      this.inObject ? 'Missing comma before this property.' : 'Missing comma before this value.',
-      pos,
-      this.tokenEnd(pos),
-    );
+    this.report(SyntaxCode.missingComma, this.inObject ? 'Missing comma before this property.' : 'Missing comma before this value.', pos, this.tokenEnd(pos));
     this.commaPos = -1;
     this.expect = this.inObject ? EXPECT_KEY : EXPECT_VALUE;
   }
@@ -323,7 +318,8 @@ class JsonScanner {
       const end = this.scanString(pos);
       this.keyStart = pos;
       this.keyEnd = end;
-      this.keyFlags = (this.stringFlags & NodeFlags.Unterminated ? NodeFlags.Unterminated : 0) | (this.stringFlags & NodeFlags.HasEscapes ? NodeFlags.KeyHasEscapes : 0);
+      this.keyFlags =
+        (this.stringFlags & NodeFlags.Unterminated ? NodeFlags.Unterminated : 0) | (this.stringFlags & NodeFlags.HasEscapes ? NodeFlags.KeyHasEscapes : 0);
       // The colon nearly always follows the name at once: take it here, as onColonExpected would.
       if (this.text.charCodeAt(end) === CH_COLON) {
         this.pos = end + 1;
@@ -359,14 +355,12 @@ class JsonScanner {
       const next = this.skipWhitespace();
       if (next === CH_COLON) {
         const name = this.text.slice(pos, end);
-        this.report(
-          SyntaxCode.unquotedKey,
-          `Property name ${name} must be in double quotes: "${name}".`,
-          pos,
+        this.report(SyntaxCode.unquotedKey, `Property name ${name} must be in double quotes: "${name}".`, pos, end, undefined, {
+          title: `Quote ${name}`,
+          replacement: `"${name}"`,
+          start: pos,
           end,
-          undefined,
-          { title: `Quote ${name}`, replacement: `"${name}"`, start: pos, end },
-        );
+        });
         this.keyStart = pos;
         this.keyEnd = end;
         this.keyFlags = NodeFlags.UnquotedKey;
@@ -392,8 +386,7 @@ class JsonScanner {
       this.expect = EXPECT_VALUE;
       return;
     }
-    const startsValue =
-      c === CH_QUOTE || c === CH_OPEN_BRACE || c === CH_OPEN_BRACKET || c === CH_MINUS || (c >= CH_0 && c <= CH_9) || isIdentifierStart(c);
+    const startsValue = c === CH_QUOTE || c === CH_OPEN_BRACE || c === CH_OPEN_BRACKET || c === CH_MINUS || (c >= CH_0 && c <= CH_9) || isIdentifierStart(c);
     if (startsValue) {
       this.report(SyntaxCode.missingColon, 'Missing colon after the property name.', this.keyStart, this.keyEnd);
       this.expect = EXPECT_VALUE;
@@ -596,12 +589,7 @@ class JsonScanner {
             this.stringFlags = flags | NodeFlags.Unterminated;
             return pos;
           }
-          this.report(
-            SyntaxCode.lineBreakInString,
-            'A string cannot contain a raw line break; write it as \\n.',
-            pos,
-            breakEnd,
-          );
+          this.report(SyntaxCode.lineBreakInString, 'A string cannot contain a raw line break; write it as \\n.', pos, breakEnd);
           flags |= NodeFlags.HasControlCharacters;
           pos = breakEnd;
           continue;
@@ -646,12 +634,7 @@ class JsonScanner {
           this.report(SyntaxCode.invalidEscape, 'A backslash must be followed by an escape character.', backslash, backslash + 1);
           return backslash + 1;
         }
-        this.report(
-          SyntaxCode.invalidEscape,
-          `\\${text.charAt(backslash + 1)} is not a JSON escape; use \\\\ for a backslash.`,
-          backslash,
-          backslash + 2,
-        );
+        this.report(SyntaxCode.invalidEscape, `\\${text.charAt(backslash + 1)} is not a JSON escape; use \\\\ for a backslash.`, backslash, backslash + 2);
         return backslash + 2;
     }
   }

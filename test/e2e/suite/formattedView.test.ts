@@ -44,11 +44,11 @@ describe('the formatted view of a log', () => {
     await waitFor(() => document.languageId === LANGUAGE_ID, 'the CloudTrail language');
     const symbols = await waitFor(async () => {
       const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
-      return found && found.length > 0 ? found : undefined;
+      return found.length > 0 ? found : undefined;
     }, 'the outline of the formatted view');
     const originalSymbols = await waitFor(async () => {
       const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', original.document.uri);
-      return found && found.length > 0 ? found : undefined;
+      return found.length > 0 ? found : undefined;
     }, 'the outline of the original');
     assert.deepEqual(
       symbols.map((symbol) => symbol.name),
@@ -68,7 +68,11 @@ describe('the formatted view of a log', () => {
     const originalProblems = await waitForDiagnostics(original.document.uri, (found) => found.length > 0, 'the problems of the broken example');
     await vscode.commands.executeCommand('cloudtrail.openFormatted', original.document.uri);
     const editor = await activeFormattedView();
-    const formattedProblems = await waitForDiagnostics(editor.document.uri, (found) => found.length === originalProblems.length, 'as many problems in the formatted view');
+    const formattedProblems = await waitForDiagnostics(
+      editor.document.uri,
+      (found) => found.length === originalProblems.length,
+      'as many problems in the formatted view',
+    );
     assert.deepEqual(tokensOf(editor.document, formattedProblems), tokensOf(original.document, originalProblems));
   });
 

@@ -22,7 +22,15 @@ function eventsOf(workspace, name) {
       eventName: record.summary.eventName,
       identity: identity.label,
       // Every name a view may call this identity by: its label, user, role, session, ARN.
-      identityNames: [identity.label, identity.userName, identity.sessionIssuerName, identity.sessionName, identity.arn, identity.sessionIssuerArn, identity.key].filter(Boolean),
+      identityNames: [
+        identity.label,
+        identity.userName,
+        identity.sessionIssuerName,
+        identity.sessionName,
+        identity.arn,
+        identity.sessionIssuerArn,
+        identity.key,
+      ].filter(Boolean),
       firstLine: lineAt(record.start),
       lastLine: lineAt(record.end),
     };
@@ -46,7 +54,11 @@ async function showEventsView(page) {
   await icon.waitFor({ timeout: 15_000 }).catch(() => assert.fail('the activity bar has no CloudTrail icon'));
   await icon.click({ timeout: 10_000 });
   const sidebar = page.locator('.part.sidebar');
-  await sidebar.locator('.monaco-list-row[aria-level="1"]').first().waitFor({ timeout: 15_000 }).catch(() => assert.fail('the CloudTrail view shows no rows'));
+  await sidebar
+    .locator('.monaco-list-row[aria-level="1"]')
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .catch(() => assert.fail('the CloudTrail view shows no rows'));
   return sidebar;
 }
 
@@ -92,7 +104,10 @@ async function chooseGrouping(page, sidebar, choice) {
   await switcher.waitFor({ timeout: 10_000 }).catch(() => assert.fail('the CloudTrail view offers no grouping action in its title bar'));
   await switcher.click({ timeout: 10_000 });
   const option = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*(by )?${choice}(?!,)`, 'i') }).first();
-  const asked = await option.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  const asked = await option.waitFor({ timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
   if (asked) await option.click({ timeout: 5_000 });
 }
 
@@ -106,7 +121,11 @@ export const eventsViewScenarios = [
       const sidebar = await showEventsView(page);
       const byAction = tally(events.map((e) => e.eventName));
       const byIdentity = tally(events.map((e) => e.identity));
-      await waitForRows(sidebar, (rows) => showsGroups(rows, byAction) || showsGroups(rows, byIdentity), 'the events grouped by action or by identity, each group with its count');
+      await waitForRows(
+        sidebar,
+        (rows) => showsGroups(rows, byAction) || showsGroups(rows, byIdentity),
+        'the events grouped by action or by identity, each group with its count',
+      );
       await screenshot();
     },
   },
@@ -120,14 +139,18 @@ export const eventsViewScenarios = [
       const sidebar = await showEventsView(page);
 
       await chooseGrouping(page, sidebar, 'Identity');
-      const byIdentity = await waitForRows(sidebar, (rows) => {
-        const total = rows.reduce((sum, row) => sum + row.count, 0);
-        return (
-          total === events.length &&
-          rows.every((row) => !byAction.has(row.label) && events.some((event) => namesIdentityOf(row.label, event))) &&
-          events.every((event) => rows.some((row) => namesIdentityOf(row.label, event)))
-        );
-      }, 'the events grouped by identity, every identity of the log in a group, counts adding up to the events');
+      const byIdentity = await waitForRows(
+        sidebar,
+        (rows) => {
+          const total = rows.reduce((sum, row) => sum + row.count, 0);
+          return (
+            total === events.length &&
+            rows.every((row) => !byAction.has(row.label) && events.some((event) => namesIdentityOf(row.label, event))) &&
+            events.every((event) => rows.some((row) => namesIdentityOf(row.label, event)))
+          );
+        },
+        'the events grouped by identity, every identity of the log in a group, counts adding up to the events',
+      );
       assert.ok(byIdentity.length < byAction.size, 'fewer people than actions in this log');
       await screenshot();
 
@@ -148,7 +171,10 @@ export const eventsViewScenarios = [
       const group = rows.reduce((best, row) => (row.count > best.count ? row : best), rows[0]);
       await group.row.click({ timeout: 10_000 });
       const children = sidebar.locator('.monaco-list-row[aria-level="2"]');
-      await children.first().waitFor({ timeout: 10_000 }).catch(() => assert.fail(`the group ${group.label} does not open to its events`));
+      await children
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .catch(() => assert.fail(`the group ${group.label} does not open to its events`));
       const count = await children.count();
       await children.nth(count - 1).click({ timeout: 10_000 });
       const deadline = Date.now() + 10_000;
@@ -160,7 +186,10 @@ export const eventsViewScenarios = [
       assert.notEqual(line, startLine, 'the cursor moved');
       const event = events.find((e) => e.firstLine === line);
       assert.ok(event, `the cursor (line ${line}) is at the start of an event's record`);
-      assert.ok(group.label === event.eventName || namesIdentityOf(group.label, event), `line ${line} is an event of the group ${group.label} (it is ${event.eventName} by ${event.identity})`);
+      assert.ok(
+        group.label === event.eventName || namesIdentityOf(group.label, event),
+        `line ${line} is an event of the group ${group.label} (it is ${event.eventName} by ${event.identity})`,
+      );
       // The record is shown, not selected: typing now must not replace it.
       const position = await page.locator('[id="status.editor.selection"]').innerText();
       assert.doesNotMatch(position, /selected/, `nothing is selected after the reveal (the status bar shows "${position}")`);

@@ -41,7 +41,6 @@ const NO_SPACE = new Uint8Array(0);
 const ONE_SPACE = Uint8Array.of(32);
 const LINE_END = Uint8Array.of(10);
 
-
 // The last token written, which decides the white space before the next one.
 const AFTER_NOTHING = 0;
 const AFTER_OPEN = 1;
@@ -57,7 +56,11 @@ export function formatLog(text: string): FormattedLog {
   // millions of small strings.
   const ascii = Buffer.byteLength(text, 'utf8') === text.length;
   const capacity = Math.ceil(text.length * 1.7) + 256;
-  const formatter = new LogFormatter(text, ascii ? Buffer.from(text, 'latin1') : utf16Units(text), ascii ? Buffer.allocUnsafe(capacity) : new Uint16Array(capacity));
+  const formatter = new LogFormatter(
+    text,
+    ascii ? Buffer.from(text, 'latin1') : utf16Units(text),
+    ascii ? Buffer.allocUnsafe(capacity) : new Uint16Array(capacity),
+  );
   const map = formatter.run();
   const output = formatter.output;
   const written = map.formattedLength;
@@ -300,5 +303,5 @@ function estimateTokens(text: string): number {
     const c = text.charCodeAt(i);
     if (c === CH_COMMA || c === CH_COLON || c === CH_OPEN_BRACE || c === CH_OPEN_BRACKET || c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET) marks++;
   }
-  return Math.ceil(((marks + 16) * text.length) / Math.max(sample, 1) * 1.2) + 16;
+  return Math.ceil((((marks + 16) * text.length) / Math.max(sample, 1)) * 1.2) + 16;
 }

@@ -70,7 +70,12 @@ export function checkUnknownFields(context: RecordContext): void {
   const view = context.view;
   for (const node of context.unknownFields) {
     const name = view.key(node);
-    if (name === undefined || context.table.keyEnd[node] === context.table.keyStart[node] || fieldByLowerCase(name) !== undefined || isForwarderProperty(view, node)) {
+    if (
+      name === undefined ||
+      context.table.keyEnd[node] === context.table.keyStart[node] ||
+      fieldByLowerCase(name) !== undefined ||
+      isForwarderProperty(view, node)
+    ) {
       continue;
     }
     context.reportKey(RuleCode.unknownField, `${quote(name)} is not a field of CloudTrail records.`, node);
