@@ -46,40 +46,20 @@ function accessLine(context: RecordContext, facts: AcmOperationFacts | undefined
   const { record } = context;
   const { readOnly, eventName, eventSource } = record.summary;
   if (readOnly !== undefined) {
-    return readOnly
-      ? md`
-**Only reads** (readOnly: true)
-        `
-      : md`
-**Changes something** (readOnly: false)
-        `;
+    return readOnly ? md`**Only reads** (readOnly: true)` : md`**Changes something** (readOnly: false)`;
   }
   if (facts) {
-    return facts.guide.access === 'read'
-      ? md`
-**Only reads**
-        `
-      : md`
-**Changes something**
-        `;
+    return facts.guide.access === 'read' ? md`**Only reads**` : md`**Changes something**`;
   }
   const acme = eventSource === ACM_ACME_EVENT_SOURCE && eventName ? acmeProtocolEvent(eventName) : undefined;
   if (acme) {
-    return acme.access === 'read'
-      ? md`
-**Only reads**
-        `
-      : md`
-**Changes something**
-        `;
+    return acme.access === 'read' ? md`**Only reads**` : md`**Changes something**`;
   }
   const verb = eventName ? readVerb(eventName) : undefined;
   if (verb?.access) {
     return verb.access === 'read' ? md`**Probably only reads** (from the verb ${verb.verb})` : md`**Probably changes something** (from the verb ${verb.verb})`;
   }
-  return md`
-**Reads or writes:** not known (no readOnly field, and the verb does not tell)
-  `;
+  return md`**Reads or writes:** not known (no readOnly field, and the verb does not tell)`;
 }
 
 function categoryPart(context: RecordContext): Markdown | undefined {
@@ -107,14 +87,10 @@ function description(context: RecordContext, facts: AcmOperationFacts | undefine
     if (acme) {
       return plain(`${acme.summary} A request of the ACME protocol to an ACM ACME endpoint, not an ACM API call.`);
     }
-    return md`
-A request to an ACM ACME endpoint that this project does not describe.
-    `;
+    return md`A request to an ACM ACME endpoint that this project does not describe.`;
   }
   if (eventSource === ACM_EVENT_SOURCE) {
-    return md`
-An ACM event that is not an operation of the ACM API model.
-    `;
+    return md`An ACM event that is not an operation of the ACM API model.`;
   }
   const typeMeaning = eventType ? recordField('eventType')?.values?.[eventType] : undefined;
   const service = serviceFullName(eventSource ?? '');
@@ -173,11 +149,7 @@ function resultLines(context: RecordContext): Markdown[] {
   const { errorCode, eventSource, eventName } = record.summary;
   const message = stringField(view, record.node, 'errorMessage');
   if (errorCode === undefined && message === undefined) {
-    return [
-      md`
-**Result:** succeeded (no errorCode)
-      `,
-    ];
+    return [md`**Result:** succeeded (no errorCode)`];
   }
   const lines: Markdown[] = [];
   if (errorCode !== undefined) {
@@ -187,9 +159,7 @@ function resultLines(context: RecordContext): Markdown[] {
       lines.push(meaning);
     }
   } else {
-    lines.push(md`
-**Result:** failed (an errorMessage without an errorCode)
-    `);
+    lines.push(md`**Result:** failed (an errorMessage without an errorCode)`);
   }
   if (message !== undefined) {
     lines.push(md`**Message:** ${quoted(message, 300)}`);
@@ -201,16 +171,7 @@ function resultLines(context: RecordContext): Markdown[] {
 export function parameterLines(facts: AcmOperationFacts, view: JsonView | undefined, requestParameters: number): Markdown[] {
   return facts.parameters.map((member) => {
     const shape = describeShape(member.shapeName, member.shape);
-    const parts: Markdown[] = [
-      md`${shape.type}`,
-      member.required
-        ? md`
-**required**
-          `
-        : md`
-optional
-          `,
-    ];
+    const parts: Markdown[] = [md`${shape.type}`, member.required ? md`**required**` : md`optional`];
     for (const constraint of shape.constraints) {
       parts.push(md`${constraint}`);
     }
@@ -220,24 +181,18 @@ optional
       parts.push(md`one of ${plain(shown + more)}`);
     }
     if (shape.pattern) {
-      parts.push(md`
-pattern-checked
-      `);
+      parts.push(md`pattern-checked`);
     }
     if (shape.sensitive) {
-      parts.push(md`
-secret
-      `);
+      parts.push(md`secret`);
     }
     if (shape.deprecated) {
-      parts.push(md`
-deprecated
-      `);
+      parts.push(md`deprecated`);
     }
     let presence: Markdown | undefined;
     if (view && requestParameters !== NO_NODE) {
       const present = view.property(requestParameters, member.logName) !== NO_NODE || view.property(requestParameters, member.name) !== NO_NODE;
-      presence = present ? md`\u2014 in this record` : member.required ? md`\u2014 **missing from this record**` : undefined;
+      presence = present ? md` \u2014 in this record` : member.required ? md` \u2014 **missing from this record**` : undefined;
     }
     return md`${code(member.logName)}: ${join(parts, ', ')}${presence}`;
   });
@@ -267,23 +222,11 @@ export function eventSummary(context: RecordContext): HoverBuilder {
   const facts = acmFactsOf(record);
 
   if (eventName === undefined) {
-    out.heading(
-      isInsight
-        ? md`
-CloudTrail Insights record
-          `
-        : md`
-A record without an eventName
-          `,
-    );
+    out.heading(isInsight ? md`CloudTrail Insights record` : md`A record without an eventName`);
     out.paragraph(
       isInsight
-        ? md`
-CloudTrail noticed unusual API activity; insightDetails says which call and how it differed from the usual rate. Insights records name no caller.
-          `
-        : md`
-Without eventName (and eventSource) the record does not say what was done.
-          `,
+        ? md`CloudTrail noticed unusual API activity; insightDetails says which call and how it differed from the usual rate. Insights records name no caller.`
+        : md`Without eventName (and eventSource) the record does not say what was done.`,
     );
   } else {
     out.heading(md`${eventName} \u00b7 ${eventSource === undefined ? 'no eventSource' : serviceFullName(eventSource) || 'no eventSource'}`);
@@ -303,15 +246,7 @@ Without eventName (and eventSource) the record does not say what was done.
   bullets.push(fromLine(context, chain.consoleSession));
   if (awsRegion !== undefined) {
     const name = regionName(awsRegion);
-    bullets.push(
-      md`**Region:** ${awsRegion}${
-        name
-          ? md`, ${name}`
-          : md`
-, not a known region
-            `
-      }`,
-    );
+    bullets.push(md`**Region:** ${awsRegion}${name ? md`, ${name}` : md`, not a known region`}`);
   }
   if (!isInsight) {
     bullets.push(...resultLines(context));
@@ -320,9 +255,7 @@ Without eventName (and eventSource) the record does not say what was done.
 
   const newer = newerFields(context);
   if (newer.length > 0) {
-    out.paragraph(
-      md`\u26a0 This record says eventVersion ${quoted(eventVersion ?? '')}, but has fields that only exist in later versions: ${plain(newer.join(', '))}.`,
-    );
+    out.paragraph(md`\u26a0 This record says eventVersion ${quoted(eventVersion ?? '')}, but has fields that only exist in later versions: ${plain(newer.join(', '))}.`);
   } else if (eventVersion !== undefined && !/^\d+\.\d+$/.test(eventVersion)) {
     out.paragraph(md`\u26a0 eventVersion ${quoted(eventVersion)} is not a version number (the newest is ${CURRENT_EVENT_VERSION}).`);
   }
@@ -336,13 +269,9 @@ Without eventName (and eventSource) the record does not say what was done.
       out.paragraph(md`**Parameters of ${facts.guide.name}**`);
       out.bullets(parameterLines(facts, view, requestParameters));
     } else {
-      out.paragraph(md`
-**Parameters:** none.
-      `);
+      out.paragraph(md`**Parameters:** none.`);
     }
-    out.paragraph(md`
-**What CloudTrail records**
-    `);
+    out.paragraph(md`**What CloudTrail records**`);
     out.bullets(facts.logNotes.map((note) => plain(note)));
     if (facts.errors.length > 0) {
       out.paragraph(md`**Errors it can return:** ${plain(facts.errors.join(', '))}`);
