@@ -1,7 +1,7 @@
 // Bundles the extension, the language server, the command line and the benchmark with esbuild.
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { generate, installedIamData, tableVersion } from './iam-data.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -47,6 +47,9 @@ const contexts = await Promise.all(
     .filter((entry) => !production || !entry.outfile.endsWith('bench.js'))
     .map((entry) => esbuild.context({ ...common, ...entry, external: entry.external ?? common.external })),
 );
+// The bundled Sigma rules ship as their own files, unchanged, beside the bundles that read them.
+rmSync('dist/sigma', { recursive: true, force: true });
+cpSync('rules/sigma', 'dist/sigma', { recursive: true });
 // uPlot's stylesheet, served to the Timeline webview from the extension's own files.
 mkdirSync('dist/timeline', { recursive: true });
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/timeline/uPlot.min.css');

@@ -28,8 +28,9 @@ async function main() {
   const folder = option('folder') ? resolve(option('folder')) : createDemoWorkspace(join(scratchDir, 'sample-logs'));
   const extensionsDir = join(scratchDir, 'extensions');
   linkExtension(extensionsDir);
-  // The sample folder's README says what each log shows; the workbench opens it first.
-  const settings = { 'workbench.startupEditor': 'readme' };
+  // The sample folder's README says what each log shows; the workbench opens it first. A folder of
+  // one's own logs has no README: then nothing opens, rather than VS Code's welcome walkthrough.
+  const settings = { 'workbench.startupEditor': option('folder') ? 'none' : 'readme' };
   const server = await startCodeServer({ scratchDir, folder, extensionsDir, port, settings, logFile: join(scratchDir, 'code-server.log') });
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

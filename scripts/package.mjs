@@ -16,8 +16,8 @@ const out = resolve(root, process.argv.find((a) => a.startsWith('--out='))?.slic
 const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
 
 /** Files the extension cannot work without, and patterns for everything allowed in the package. */
-const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'language-configuration.json', 'dist/extension.js', 'dist/server.js', 'media/icon.png'];
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^language-configuration\.json$/, /^dist\/[\w.-]+\.js$/, /^media\/(icon\.png|cloudtrail\.svg)$/, /^media\/screenshots\/[\w.-]+\.png$/, /^syntaxes\/[\w.-]+\.json$/];
+const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'language-configuration.json', 'dist/extension.js', 'dist/server.js', 'media/icon.png', 'dist/sigma/LICENSE-SigmaHQ.md', 'dist/timeline/timeline.js'];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^dist\/timeline\/(timeline\.js|uPlot\.min\.css)$/, /^LICENSE$/, /^language-configuration\.json$/, /^dist\/[\w.-]+\.js$/, /^media\/(icon\.png|cloudtrail\.svg)$/, /^media\/screenshots\/[\w.-]+\.png$/, /^syntaxes\/[\w.-]+\.json$/, /^dist\/sigma\/(unsupported\/)?[\w.-]+\.(yml|md)$/];
 const NEVER = [/^dist\/(bench|cli)\.js$/, /\.map$/];
 
 function run(command, args) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { compressedLocationsMiddleware } from './folderIndex/compressedLocations';
 
 export const LANGUAGE_ID = 'cloudtrail';
 
@@ -19,6 +20,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     synchronize: { configurationSection: 'cloudtrail' },
     initializationOptions: { settings: vscode.workspace.getConfiguration('cloudtrail') },
+    middleware: compressedLocationsMiddleware,
   };
   return new LanguageClient('cloudtrail', 'CloudTrail Language Server', serverOptions, clientOptions);
 }

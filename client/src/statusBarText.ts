@@ -17,7 +17,9 @@ export function statusBarContent(summary: DocumentSummary): StatusBarContent {
   const problems = summary.errors + summary.warnings;
   const parts = [count(summary.events, 'event', 'events')];
   if (summary.failedEvents > 0) parts.push(`${summary.failedEvents.toLocaleString('en-US')} failed`);
-  if (problems > 0) parts.push(count(problems, 'problem', 'problems'));
+  // Errors and warnings by name, as the Problems panel counts them (it lists information apart).
+  if (summary.errors > 0) parts.push(count(summary.errors, 'error', 'errors'));
+  if (summary.warnings > 0) parts.push(count(summary.warnings, 'warning', 'warnings'));
   const tooltip = [
     `This CloudTrail log holds ${count(summary.events, 'event', 'events')}`,
     summary.failedEvents > 0 ? `, ${count(summary.failedEvents, 'call', 'calls')} of them failed (they carry an errorCode)` : ', none of them failed',

@@ -2,10 +2,13 @@ import {
   CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
   InitializeParams,
   InitializeResult,
-  TextDocuments,
+  MarkupContent,
   ResponseError,
+  TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,33 +16,55 @@ import { DocumentModels } from './documentModels';
 import { quickFixes } from './features/codeActions';
 import { registerDiagnosticsPullSupport, registerDiagnosticsPushSupport, toDiagnostic } from './features/diagnostics';
 import { EventTreeInput, EventTreeService } from './features/eventTree';
-import { connectionHost, createIndexRunner, FolderIndexService } from './features/folderIndex';
+import { DetectionService, detectionSettings } from './features/detections';
+import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
-import { diskFiles, FormattedLogService } from './features/formattedLogs';
-import { hoverAt } from './features/hover';
+import { filterSql, folderFindingsTree, findingsTree, ruleSql } from './features/findings';
+import { diskLogs, FormattedLogService } from './features/formattedLogs';
+import { hoverAt, systemHoverEnvironment } from './features/hover';
+import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
+import { iamCatalogue } from './model/iam/policy/iamCatalogue';
 import { registerIdleTextJoin } from './features/idleTextJoin';
+import { LinkService } from './features/links';
 import { documentSymbols } from './features/symbols';
 import { DocumentProblems } from './documentProblems';
 import { Problem, RuleSetting } from './model';
 import {
   CloseFolderIndexNotification,
+  ComparePolicyRequest,
   DocumentSummary,
   EventAtRequest,
   EventTreeRequest,
   ExportEventsRequest,
+  FilterSqlRequest,
+  FindingsRequest,
   FormattedLogRequest,
+  GeneratePolicyRequest,
+  HeapAfterCollectionRequest,
   IndexFolderRequest,
   MapFormattedRangesRequest,
+  isCloseFolderIndexParams,
+  isCodeActionParams,
+  isEventAtParams,
+  isEventTreeParams,
+  isFormattedLogParams,
+  isIndexFolderParams,
+  isMapFormattedRangesParams,
+  isTextDocumentParams,
+  isTextDocumentPositionParams,
   ModelChangedNotification,
+  RelatedEventsRequest,
+  RuleSqlRequest,
   TimelineRequest,
 } from './protocol';
 import { computeTimeline, exportEvents, readLogDocument, TimelineEnvironment } from './features/timeline';
 import { RuntimeEnvironment } from './runtime';
-import { formatError, runSafe } from './runSafe';
+import { formatError, RequestGate, runSafe } from './runSafe';
 
 /** What the client may set under `cloudtrail.*`. */
 interface Settings {
   diagnostics?: { maxProblems?: number; rules?: Record<string, RuleSetting> };
+  detections?: unknown;
 }
 
 const SYMBOL_LIMIT = 10_000;
@@ -51,6 +76,7 @@ const FOLDING_LIMIT = 5_000;
  */
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
   const models = new DocumentModels();
+  const gate = new RequestGate();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
   const log = (message: string): void => {
     connection.console.error(message);
@@ -58,7 +84,16 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
-    connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+    {
+      ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+      ruleSource: () => detections.ruleSource(),
+      // Published after the index is answered: the folder's findings never hold its request up.
+      indexChanged: (root, index) => {
+        runtime.timer.setImmediate(() => {
+          detections.folderIndexChanged(root, index);
+        });
+      },
+    },
   );
 
   const formattedLogs = new FormattedLogService({
@@ -66,7 +101,15 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       const document = documents.get(uri);
       return document ? { text: document.getText(), version: document.version } : undefined;
     },
-    readFile: diskFiles,
+    ...diskLogs,
+  });
+
+  const links = new LinkService({
+    document: (uri) => {
+      const document = documents.get(uri);
+      return document ? { document, model: models.get(document) } : undefined;
+    },
+    folderIndexes: () => folderIndexes.openIndexes(),
   });
 
   let clientSupportsConfiguration = false;
@@ -74,11 +117,25 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
 
   const documentProblems = new DocumentProblems(models, { maxProblems: 1000 });
   const problemsOf = (document: TextDocument): Problem[] => documentProblems.get(document);
+  let workspaceFolders: string[] = [];
+  let initialDetectionSettings: unknown;
+  const detections = new DetectionService({
+    watchThroughClient: (baseUri, pattern) =>
+      clientWatchesFiles ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: { baseUri, pattern } }] }) : undefined,
+    setTimeout: (callback, ms) => runtime.timer.setTimeout(callback, ms),
+    publishRuleFileDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    rulesChanged: () => diagnosticsSupport?.requestRefresh(),
+    log,
+    bundledDirectory: runtime.sigmaRules,
+    isOpen: (uri) => documents.get(uri) !== undefined,
+  });
 
   const validate = (document: TextDocument) => {
     const problems = problemsOf(document);
     notifyModelChanged(document, problems);
-    return problems.map((problem) => toDiagnostic(problem, document));
+    // Findings are diagnostics of their own source, after the problems, and never limit them.
+    const diagnostics = problems.map((problem) => toDiagnostic(problem, document));
+    return detections.enabled ? diagnostics.concat(detections.diagnostics(document, models.get(document))) : diagnostics;
   };
 
   const notifyModelChanged = (document: TextDocument, problems: Problem[]): void => {
@@ -105,6 +162,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         maxProblems: Math.max(1, settings.diagnostics?.maxProblems ?? 1000),
         rules: settings.diagnostics?.rules ?? {},
       });
+      detections.configure(detectionSettings(settings.detections), workspaceFolders);
       diagnosticsSupport?.requestRefresh();
     } catch (error) {
       log(formatError('Could not read the cloudtrail settings', error));
@@ -117,6 +175,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     const watching = capabilities.workspace?.didChangeWatchedFiles;
     clientWatchesFiles = watching?.dynamicRegistration === true && watching.relativePatternSupport === true;
     const initSettings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings;
+    workspaceFolders = (params.workspaceFolders ?? []).map((folder) => toPath(folder.uri)).filter((folder): folder is string => folder !== undefined);
+    initialDetectionSettings = initSettings?.detections;
     if (initSettings?.diagnostics) {
       documentProblems.setOptions({
         maxProblems: Math.max(1, initSettings.diagnostics.maxProblems ?? 1000),
@@ -125,12 +185,16 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     }
     const pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
     diagnosticsSupport = pullDiagnostics
-      ? registerDiagnosticsPullSupport(documents, connection, runtime, validate)
+      ? registerDiagnosticsPullSupport(documents, connection, runtime, validate, gate)
       : registerDiagnosticsPushSupport(documents, connection, runtime, validate);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        referencesProvider: true,
+        definitionProvider: true,
+        documentHighlightProvider: true,
+        callHierarchyProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -144,6 +208,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     if (clientSupportsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cloudtrail' });
       void updateSettings();
+    } else {
+      detections.configure(detectionSettings(initialDetectionSettings), workspaceFolders);
     }
   });
 
@@ -153,6 +219,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     const { uri } = event.document;
     models.delete(uri);
     documentProblems.delete(uri);
+    detections.delete(uri);
     eventTrees.forget(uri);
     void connection.sendNotification(ModelChangedNotification.type, { uri, version: null, shape: 'empty', events: 0, failedEvents: 0, errors: 0, warnings: 0 });
   });
@@ -163,12 +230,24 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   };
 
   connection.onHover((params, token) =>
+    gate.refusal(params, isTextDocumentPositionParams) ??
     runSafe(
       runtime,
       log,
       () => {
         const document = documents.get(params.textDocument.uri);
-        return document ? hoverAt(models.get(document), document, params.position) : null;
+        if (!document) return null;
+        const model = models.get(document);
+        const findings = detections.enabled ? detections.findings(document, model) : [];
+        const rules = detections.rules;
+        const hover = hoverAt(model, document, params.position, {
+          ...systemHoverEnvironment(),
+          rulesMatching: (record) => findings.filter((finding) => finding.record === record).map((finding) => rules.rules[finding.rule].metadata),
+        });
+        const trail = links.hover(params.textDocument.uri, params.position);
+        if (!hover || trail === undefined) return hover;
+        const contents = hover.contents as MarkupContent;
+        return { ...hover, contents: { kind: contents.kind, value: `${contents.value}\n\n---\n\n${trail}` } };
       },
       null,
       `computing the hover of ${params.textDocument.uri}`,
@@ -176,7 +255,34 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     ),
   );
 
+  connection.onReferences((params, token) =>
+    runSafe(runtime, log, () => links.references(params.textDocument.uri, params.position), [], `finding references in ${params.textDocument.uri}`, token),
+  );
+
+  connection.onDefinition((params, token) =>
+    runSafe(runtime, log, () => links.definition(params.textDocument.uri, params.position), [], `finding the definition in ${params.textDocument.uri}`, token),
+  );
+
+  connection.onDocumentHighlight((params, token) =>
+    runSafe(runtime, log, () => links.highlights(params.textDocument.uri, params.position), [], `highlighting in ${params.textDocument.uri}`, token),
+  );
+
+  connection.languages.callHierarchy.onPrepare((params, token) =>
+    runSafe(runtime, log, () => links.prepareCallHierarchy(params.textDocument.uri, params.position), null, `preparing the trail in ${params.textDocument.uri}`, token),
+  );
+  connection.languages.callHierarchy.onIncomingCalls((params, token) =>
+    runSafe(runtime, log, () => links.incomingCalls(params.item), [], `walking the trail back from ${params.item.name}`, token),
+  );
+  connection.languages.callHierarchy.onOutgoingCalls((params, token) =>
+    runSafe(runtime, log, () => links.outgoingCalls(params.item), [], `listing the sessions made by ${params.item.name}`, token),
+  );
+
+  connection.onRequest(RelatedEventsRequest.type, (params, token) =>
+    runSafe(runtime, log, () => links.relatedEvents(params), [], `finding events related to ${params.uri}#${params.index}`, token),
+  );
+
   connection.onDocumentSymbol((params, token) =>
+    gate.refusal(params, isTextDocumentParams) ??
     runSafe(
       runtime,
       log,
@@ -198,6 +304,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onFoldingRanges((params, token) =>
+    gate.refusal(params, isTextDocumentParams) ??
     runSafe(
       runtime,
       log,
@@ -212,6 +319,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onCodeAction((params, token) =>
+    gate.refusal(params, isCodeActionParams) ??
     runSafe(
       runtime,
       log,
@@ -226,6 +334,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(EventTreeRequest.type, (params, token) =>
+    gate.refusal(params, isEventTreeParams) ??
     runSafe(
       runtime,
       log,
@@ -237,7 +346,53 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.onRequest(EventAtRequest.type, (params, token) =>
-    runSafe(runtime, log, () => eventTrees.eventAt(params, eventTreeInput), null, `finding the event at a position in ${params.textDocument.uri}`, token),
+    gate.refusal(params, isEventAtParams) ??
+    runSafe(
+      runtime,
+      log,
+      () => eventTrees.eventAt(params, eventTreeInput),
+      null,
+      `finding the event at a position in ${params.textDocument.uri}`,
+      token,
+    ),
+  );
+
+  connection.onRequest(FindingsRequest.type, async (params, token) => {
+    if (params.folder !== undefined) {
+      const index = folderIndexes.indexOf(params.folder);
+      if (!index) return null;
+      try {
+        const files = index.files().map((file) => file.path);
+        return await folderFindingsTree(params, files, (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)), detections);
+      } catch (error) {
+        log(formatError(`Error while listing the findings of ${params.folder}`, error));
+        throw error;
+      }
+    }
+    return runSafe(
+      runtime,
+      log,
+      () =>
+        findingsTree(
+          params,
+          (uri) => {
+            const document = documents.get(uri);
+            return document ? { document, model: models.get(document) } : undefined;
+          },
+          detections,
+        ),
+      null,
+      `listing the findings of ${params.textDocument.uri}`,
+      token,
+    );
+  });
+
+  connection.onRequest(RuleSqlRequest.type, (params, token) =>
+    runSafe(runtime, log, () => ruleSql(params, detections.rules), { error: 'The SQL could not be written.' }, `writing rule ${params.ruleId} as SQL`, token),
+  );
+
+  connection.onRequest(FilterSqlRequest.type, (params, token) =>
+    runSafe(runtime, log, () => filterSql(params), { error: 'The SQL could not be written.' }, 'writing the event filter as SQL', token),
   );
 
   const timelineEnvironment: TimelineEnvironment = {
@@ -257,8 +412,22 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
+  const policySources: PolicySources = {
+    inputsOf: eventTreeInput,
+    folderUsage: (folder, selection) => folderIndexes.policyUsage(folder, selection),
+  };
+  connection.onRequest(GeneratePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => generatePolicyFor(params, policySources, iamCatalogue), null, 'generating an IAM policy from events', token),
+  );
+  connection.onRequest(ComparePolicyRequest.type, (params, token) =>
+    runSafe(runtime, log, () => comparePolicyFor(params, policySources, iamCatalogue), null, 'comparing a policy with events', token),
+  );
 
   connection.onRequest(IndexFolderRequest.type, async (params, token) => {
+    const refusal = gate.refusal(params, isIndexFolderParams);
+    if (refusal) {
+      return refusal;
+    }
     try {
       return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
     } catch (error) {
@@ -267,6 +436,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     }
   });
   connection.onRequest(FormattedLogRequest.type, async (params) => {
+    const refusal = gate.refusal(params, isFormattedLogParams);
+    if (refusal) {
+      return refusal;
+    }
     try {
       return { text: await formattedLogs.formattedText(params) };
     } catch (error) {
@@ -275,6 +448,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     }
   });
   connection.onRequest(MapFormattedRangesRequest.type, async (params) => {
+    const refusal = gate.refusal(params, isMapFormattedRangesParams);
+    if (refusal) {
+      return refusal;
+    }
     try {
       return await formattedLogs.mapRanges(params);
     } catch (error) {
@@ -282,15 +459,35 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       throw error;
     }
   });
+  connection.onRequest(HeapAfterCollectionRequest.type, () => {
+    const refusal = gate.refusal(null, () => true);
+    if (refusal) {
+      return refusal;
+    }
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (collect === undefined) {
+      return new ResponseError<void>(ErrorCodes.InvalidRequest, 'The server collects garbage on request only when started with --expose-gc.');
+    }
+    // Twice: objects with finalizers and weak references need a second pass.
+    collect();
+    collect();
+    const usage = process.memoryUsage();
+    return { heapUsed: usage.heapUsed, rss: usage.rss };
+  });
   connection.onNotification(CloseFolderIndexNotification.type, (params) => {
-    folderIndexes.close(params.uri);
+    if (isCloseFolderIndexParams(params)) {
+      folderIndexes.close(params.uri);
+    }
   });
   connection.onDidChangeWatchedFiles((params) => {
     folderIndexes.onWatchedFilesChanged(params.changes);
+    detections.onWatchedFilesChanged(params.changes);
   });
   const idleTextJoin = registerIdleTextJoin(documents, runtime);
   connection.onShutdown(() => {
+    gate.shutdown();
     folderIndexes.dispose();
+    detections.dispose();
     idleTextJoin.dispose();
   });
 

@@ -1,4 +1,4 @@
-import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { CancellationToken, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { RuntimeEnvironment } from './runtime';
 
 /**
@@ -47,4 +47,28 @@ export function formatError(message: string, error: unknown): string {
 
 function cancelled<E>(): ResponseError<E> {
   return new ResponseError<E>(LSPErrorCodes.RequestCancelled, 'Request cancelled');
+}
+
+/**
+ * Which requests the server still answers. After `shutdown` the protocol expects only `exit`, so
+ * every other request is refused with InvalidRequest; parameters of the wrong shape are refused
+ * with InvalidParams instead of being answered with a guess.
+ */
+export class RequestGate {
+  private shutDown = false;
+
+  shutdown(): void {
+    this.shutDown = true;
+  }
+
+  /** The error to answer instead of computing anything, or undefined when the request may run. */
+  refusal<E = void>(params: unknown, wellFormed: (params: unknown) => boolean): ResponseError<E> | undefined {
+    if (this.shutDown) {
+      return new ResponseError<E>(ErrorCodes.InvalidRequest, 'The server is shutting down and answers no more requests.');
+    }
+    if (!wellFormed(params)) {
+      return new ResponseError<E>(ErrorCodes.InvalidParams, 'The request\u2019s parameters are not of the expected shape.');
+    }
+    return undefined;
+  }
 }

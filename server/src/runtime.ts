@@ -8,4 +8,6 @@ export interface RuntimeEnvironment {
   };
   /** The built worker script that indexes folders of logs; without it indexing runs on the server's thread. */
   readonly folderIndexWorker?: string;
+  /** The folder of the bundled Sigma rules; without it they are looked for beside the code and in the source tree. */
+  readonly sigmaRules?: string;
 }

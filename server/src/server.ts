@@ -17,4 +17,5 @@ startServer(connection, {
   },
   // Bundled next to this file by scripts/build.mjs.
   folderIndexWorker: path.join(__dirname, 'indexWorker.js'),
+  sigmaRules: path.join(__dirname, 'sigma'),
 });

@@ -123,14 +123,14 @@ function residentBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /** Starts the built server, indexes `folder`, asks for the tree by action, and stops the server. */
-export async function indexWithServer(root: string, folder: string): Promise<ServerIndexRun> {
+export async function indexWithServer(root: string, folder: string, initializationOptions?: unknown): Promise<ServerIndexRun> {
   const server = path.join(root, 'dist', 'server.js');
   const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection: ProtocolConnection = createProtocolConnection(child.stdout, child.stdin);
   connection.listen();
   try {
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- still a required member of InitializeParams
-    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions });
     await connection.sendNotification(InitializedNotification.type, {});
     const idleRssBytes = residentBytes(defined(child.pid), 'VmRSS');
     const started = performance.now();

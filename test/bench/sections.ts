@@ -1,11 +1,15 @@
 import { BenchContext, BenchLog, BenchSection, logLabel, ms } from './benchFrame';
+import { detectionsSection } from './detectionsBench';
 import { editLatencySection } from './editLatency';
 import { measureEventTree } from './eventTreeTiming';
 import { folderIndexSection } from './folderIndexBench';
 import { formatSection } from './formatBench';
+import { hostileInputSection } from './hostileInput';
 import { HoverLatency, measureEventNameHovers, measureHoverLatency } from './hoverLatency';
+import { linksSection } from './linksBench';
 import { modelMemorySection } from './modelMemory';
 import { openToDiagnosticsSection } from './openToDiagnostics';
+import { policySection } from './policyBench';
 import { ruleCostsSection } from './ruleCosts';
 import { serverEndToEndSection } from './serverEndToEnd';
 import { timelineSection } from './timelineBench';
@@ -113,6 +117,10 @@ export const SECTIONS: readonly BenchSection[] = [
   eventTreeSection,
   editLatencySection,
   folderIndexSection,
+  hostileInputSection,
   timelineSection,
+  linksSection,
+  policySection,
+  detectionsSection,
   formatSection,
 ];

@@ -5,6 +5,7 @@ import {
   createProtocolConnection,
   Diagnostic,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   TextDocumentContentChangeEvent,
   InitializeRequest,
@@ -22,6 +23,8 @@ import {
 /** The repository root, from out/test/protocol or test/protocol. */
 export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
+/** The source of Sigma findings, apart from the rules' own diagnostics. */
+export const DETECTIONS_SOURCE = 'cloudtrail detections';
 
 /**
  * A real CloudTrail language server process (the built dist/server.js over stdio) and a
@@ -45,8 +48,13 @@ export class LspSession {
     });
   }
 
-  static async start(capabilities: ClientCapabilities = {}, initializationOptions?: unknown): Promise<LspSession> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(
+    capabilities: ClientCapabilities = {},
+    initializationOptions?: unknown,
+    workspaceFolders?: { uri: string; name: string }[],
+    nodeOptions: readonly string[] = [],
+  ): Promise<LspSession> {
+    const child = spawn(process.execPath, [...nodeOptions, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(child.stdout, child.stdin);
     const session = new LspSession(child, connection);
     child.stderr.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
@@ -57,6 +65,7 @@ export class LspSession {
       rootUri: null,
       capabilities,
       initializationOptions,
+      ...(workspaceFolders ? { workspaceFolders } : {}),
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return session;
@@ -105,6 +114,12 @@ export class LspSession {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     return version;
+  }
+
+  /** Closes a document. */
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
   /** Asks for the hover at a position of an open document. */

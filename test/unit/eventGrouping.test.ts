@@ -384,6 +384,48 @@ describe('event grouping', () => {
     const marks = recordsWithProblems(document, [at(1, 'error'), at(3, 'warning'), at(4, 'hint'), { ...at(0, 'error'), start: 0, end: 1 }]);
     assert.deepEqual([...marks], [0, 1, 0, 1, 0, 0]);
   });
+  it('tells apart identities that would read the same: by account, else by key', () => {
+    const event = (userIdentity: Json, eventName: string): Json => ({
+      eventVersion: '1.08',
+      eventTime: '2024-11-24T10:12:58Z',
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName,
+      awsRegion: 'us-east-1',
+      userIdentity,
+    });
+    const user = (account: string, name: string): Json => ({
+      type: 'IAMUser',
+      principalId: `AIDA${account}`,
+      arn: `arn:aws:iam::${account}:user/${name}`,
+      accountId: account,
+      userName: name,
+    });
+    const text = JSON.stringify({
+      Records: [
+        event(user('111111111111', 'admin'), 'DeleteTrail'),
+        event(user('222222222222', 'admin'), 'StopLogging'),
+        event(user('222222222222', 'admin'), 'StopLogging'),
+        event(user('333333333333', 'carol'), 'DescribeTrails'),
+      ],
+    });
+    const { groups } = groupEvents([parseCloudTrail(text)], { groupBy: ['identity'] });
+    const shown = groups.map((group) => [group.label, group.description, group.count]);
+    assert.deepEqual(shown, [
+      [defined(groups[0]).label, 'account 222222222222', 2],
+      [defined(groups[1]).label, 'account 111111111111', 1],
+      ['carol (IAM user)', undefined, 1],
+    ]);
+    assert.equal(groups[0].label, groups[1].label, 'the two admins read the same without their description');
+
+    // Same label and the same account: only the key tells them apart.
+    const twins = JSON.stringify({
+      Records: [event(user('111111111111', 'admin'), 'DeleteTrail'), event({ ...user('111111111111', 'admin'), arn: 'arn:aws:iam::111111111111:user/ops/admin' }, 'StopLogging')],
+    });
+    const pair = groupEvents([parseCloudTrail(twins)], { groupBy: ['identity'] }).groups;
+    assert.equal(pair.length, 2);
+    assert.equal(pair[0].label, pair[1].label);
+    assert.deepEqual(pair.map((group) => group.description).sort(), ['arn:aws:iam::111111111111:user/admin', 'arn:aws:iam::111111111111:user/ops/admin']);
+  });
 });
 
 describe('grouping by IAM access level', () => {

@@ -7,17 +7,21 @@ import {
   EventTreeServer,
   GroupNode,
   MAX_FOLLOW_POSITION,
+  GROUPINGS,
   MoreNode,
   OpenCloudTrailDocuments,
   PAGE_SIZE,
   TreeNode,
 } from '../../client/src/eventTree/eventTreeModel';
-import { describeNode, escapeMarkdown, formatTime, REVEAL_EVENT_COMMAND, SHOW_MORE_COMMAND } from '../../client/src/eventTree/treeItems';
+import { describeNode, escapeMarkdown, REVEAL_EVENT_COMMAND, SHOW_MORE_COMMAND } from '../../client/src/eventTree/treeItems';
+import { showTime } from '../../server/src/model/explain/time';
 import { statusBarContent } from '../../client/src/statusBarText';
 import { EventTreeInput, EventTreeService } from '../../server/src/features/eventTree';
 import { parseCloudTrail, validateDocument } from '../../server/src/model';
 import { EventAtParams, EventRef, EventTreeParams, EventTreeResult } from '../../server/src/protocol';
-import { readFixture } from '../fixtures';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURES, readFixture } from '../fixtures';
 import { defined } from '../defined';
 
 /**
@@ -141,7 +145,8 @@ describe('the Events tree', () => {
       ],
     );
     assert.ok(groups(top).every((node) => node.group.groups === undefined && node.group.events === undefined));
-    assert.deepEqual(model.description, 'by action · acm-lookup-events.json');
+    assert.equal(model.description, 'acm-lookup-events.json');
+    assert.equal(model.message, 'acm-lookup-events.json · 6 events · by action');
 
     const describeCertificate = top[0];
     const children = await model.getChildren(describeCertificate);
@@ -155,8 +160,8 @@ describe('the Events tree', () => {
     assert.deepEqual(
       children.map((node) => [describeNode(node).label, describeNode(node).description]),
       [
-        ['2026-11-24 10:04:58 DescribeCertificate', 'role CertManager / session bob · us-east-1'],
-        ['2026-11-24 10:05:42 DescribeCertificate', 'role CertManager / session bob · us-east-1'],
+        ['DescribeCertificate · 10:04:58', '2026-11-24 · role CertManager / session bob · us-east-1'],
+        ['DescribeCertificate · 10:05:42', '2026-11-24 · role CertManager / session bob · us-east-1'],
       ],
     );
     // Asked once: the view may ask again for the same node.
@@ -182,8 +187,9 @@ describe('the Events tree', () => {
     assert.deepEqual(actions.map((node) => describeNode(node).label), ['DescribeCertificate', 'ListCertificates']);
     const [failed] = await model.getChildren(actions[1]);
     const item = describeNode(failed);
-    assert.equal(item.label, '2026-11-24 10:06:03 ListCertificates');
-    assert.equal(item.description, 'failed: AccessDenied · role CertManager / session bob · us-east-1');
+    assert.equal(item.label, 'ListCertificates · 10:06:03');
+    assert.equal(item.description, '2026-11-24 · failed: AccessDenied · role CertManager / session bob · us-east-1');
+    assert.match(item.tooltip, /Time: 2026\\-11\\-24 10\\:06\\:03 UTC/);
     assert.deepEqual(item.icon, { id: 'error', color: 'list.errorForeground' });
     assert.deepEqual(item.command, { command: REVEAL_EVENT_COMMAND, title: 'Go to Event', arguments: [failed] });
     assert.equal(item.contextValue, 'cloudtrail.event.withId');
@@ -295,20 +301,20 @@ describe('the Events tree', () => {
     const top = await model.getChildren();
     assert.deepEqual(server.treeRequests.at(-1), { textDocument: { uri: ACM }, groupBy: ['action'], filter: { errorsOnly: true }, depth: 1 });
     assert.deepEqual(top.map((node) => describeNode(node).label), ['ListCertificates']);
-    assert.equal(model.message, 'Filter: failed events only. 1 of 6 events match.');
+    assert.equal(model.message, 'acm-lookup-events.json · 1 of 6 events · by action · filter: failed');
 
     model.setFilter({ ...model.filter, text: 'équipe', writesOnly: true });
     await model.getChildren();
-    assert.equal(model.message, 'Filter: text "équipe", failed events only, write events only. 0 of 6 events match.');
+    assert.equal(model.message, 'acm-lookup-events.json · 0 of 6 events · by action · filter: "équipe", failed, writes');
     model.setFilter({ text: 'ÉQUIPE' });
     assert.deepEqual((await model.getChildren()).map((node) => describeNode(node).label), ['AddTagsToCertificate']);
 
     model.clearFilter();
     assert.equal(model.isFiltered, false);
     await model.getChildren();
-    assert.equal(model.message, undefined);
+    assert.equal(model.message, 'acm-lookup-events.json · 6 events · by action');
     assert.equal(server.treeRequests.at(-1)?.filter, undefined);
-    assert.ok(states.includes('Filter: failed events only. 1 of 6 events match.'));
+    assert.ok(states.includes('acm-lookup-events.json · 1 of 6 events · by action · filter: failed'));
   });
 
   it('groups by IAM access level with permission changes first, marked, and filters by a level', async () => {
@@ -356,8 +362,8 @@ describe('the Events tree', () => {
     model.setFilter({ accessLevel: 'Write' });
     const writes = await model.getChildren();
     assert.deepEqual(server.treeRequests.at(-1)?.filter, { accessLevel: 'Write' });
-    assert.deepEqual(writes.map((node) => [describeNode(node).label, describeNode(node).icon.id]), [['CreateAccessKey', 'symbol-event']]);
-    assert.equal(model.message, 'Filter: access level Write. 1 of 4 events match.');
+    assert.deepEqual(writes.map((node) => [describeNode(node).label, describeNode(node).icon.id]), [['CreateAccessKey', 'circle-small']]);
+    assert.equal(model.message, 'iam.json · 1 of 4 events · by action · filter: access level Write');
   });
 
   it('lists the services to filter by, whatever service is filtered now', async () => {
@@ -373,9 +379,23 @@ describe('the Events tree', () => {
     ]);
   });
 
+  it('toggles between the active log and all open logs with one command, and leaves a folder for the open logs', async () => {
+    assert.equal(model.scope, 'active');
+    assert.equal(model.toggleScope(), 'open');
+    assert.equal(model.description, 'all open logs');
+    assert.equal(model.toggleScope(), 'active');
+    assert.equal(model.description, 'acm-lookup-events.json');
+    model.setFolder({ uri: 'file:///logs', label: 'logs' });
+    assert.equal(model.description, 'logs');
+    assert.equal(model.toggleScope(), 'active');
+    assert.equal(model.folder, undefined);
+    await model.getChildren();
+    assert.equal(model.message, 'acm-lookup-events.json · 6 events · by action');
+  });
+
   it('shows all open logs together, each event saying its file', async () => {
     model.setScope('open');
-    assert.equal(model.description, 'by action · all open logs');
+    assert.equal(model.description, 'all open logs');
     const top = await model.getChildren();
     assert.deepEqual(server.treeRequests.at(-1)?.scope, [{ uri: ACM }, { uri: OTHER }]);
     assert.equal(model.counts?.total, 12);
@@ -428,7 +448,7 @@ describe('the Events tree', () => {
     server.failure = undefined;
     model.refresh();
     assert.equal((await model.getChildren()).length, 5);
-    assert.equal(model.message, undefined);
+    assert.equal(model.message, 'acm-lookup-events.json · 6 events · by action');
   });
 });
 
@@ -453,7 +473,8 @@ describe('tree items', () => {
     };
     const item = describeNode(node);
     assert.ok(!item.label.includes('\n'));
-    assert.ok(item.label.startsWith('2026-11-24 10:03:11 [click]'));
+    assert.ok(item.label.startsWith('[click]'));
+    assert.ok(item.label.endsWith(' · 10:03:11'));
     const escaped = escapeMarkdown(hostile);
     // Every markdown or HTML character of the log's text is escaped, and the text is one line.
     for (const [i, character] of Array.from(escaped).entries()) {
@@ -468,10 +489,97 @@ describe('tree items', () => {
     assert.equal(escapeMarkdown('a_b*c<d>[e](f)'), 'a\\_b\\*c\\<d\\>\\[e\\]\\(f\\)');
   });
 
-  it('formats CloudTrail times and leaves other text alone', () => {
-    assert.equal(formatTime('2026-11-24T10:03:11Z'), '2026-11-24 10:03:11');
-    assert.equal(formatTime('Jan 22, 2021 12:46:28 AM'), 'Jan 22, 2021 12:46:28 AM');
-    assert.equal(formatTime(undefined), '(no time)');
+  it('writes every time one way, as the hovers do, and shows no time it cannot read', () => {
+    assert.deepEqual(showTime('2026-11-24T10:03:11Z'), { full: '2026-11-24 10:03:11 UTC', date: '2026-11-24', time: '10:03:11' });
+    assert.deepEqual(showTime('2026-11-24T11:03:11+01:00'), { full: '2026-11-24 10:03:11 UTC', date: '2026-11-24', time: '10:03:11' });
+    assert.equal(showTime('not a time'), undefined);
+    assert.equal(showTime(undefined), undefined);
+  });
+
+  it('keeps the Events title bar to four icons, collapse-all included; the rest are in its ... menu', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, '../../package.json'), 'utf8')) as {
+      contributes: { menus: { 'view/title': { command: string; when: string; group?: string }[] } };
+    };
+    const inTitle = manifest.contributes.menus['view/title'].filter((item) => item.when.includes('view == cloudtrail.events') && item.group?.startsWith('navigation'));
+    assert.ok(inTitle.length + 1 <= 4, inTitle.map((item) => item.command).join(', '));
+    assert.deepEqual(
+      inTitle.filter((item) => item.command.startsWith('cloudtrail.events.show')),
+      [],
+      'the scope is one toggle, not two buttons',
+    );
+  });
+
+  it('shows zero-width, direction-changing characters and lone surrogates as code points in labels, descriptions and tooltips', () => {
+    const disguised = 'adm\u200bin\u202e\ud800';
+    const shown = 'adm<U+200B>in<U+202E><U+D800>';
+    const event: EventNode = {
+      type: 'event',
+      id: 'y',
+      uri: 'file:///a.json',
+      showFile: false,
+      parent: undefined,
+      event: { index: 0, identity: disguised, identityLabel: disguised, eventName: disguised, awsRegion: disguised, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } },
+    };
+    const item = describeNode(event);
+    // The row leads with the action (no time is recorded here); the identity and region follow in the description.
+    assert.equal(item.label, shown);
+    assert.ok(item.description?.includes(shown), item.description);
+    assert.ok(item.tooltip.includes(escapeMarkdown(disguised)));
+    assert.equal(escapeMarkdown(disguised), 'adm\\<U\\+200B\\>in\\<U\\+202E\\>\\<U\\+D800\\>');
+    const group: GroupNode = {
+      type: 'group',
+      id: 'g',
+      path: [disguised],
+      parent: undefined,
+      group: { key: disguised, label: disguised, description: disguised, kind: 'identity', count: 1, errorCount: 0 },
+    };
+    const groupItem = describeNode(group);
+    assert.equal(groupItem.label, shown);
+    assert.ok(groupItem.description?.startsWith(shown));
+    for (const text of [item.label, item.description ?? '', item.tooltip, groupItem.label, groupItem.tooltip, groupItem.accessibilityLabel]) {
+      assert.doesNotMatch(text, /[\u200b\u202e]|[\ud800-\udfff]/);
+    }
+  });
+
+});
+
+describe('the Events tree by ATT&CK tactic', () => {
+  it('lists tactics in ATT&CK order with their events under each, credited to the catalogue', async () => {
+    const server = new FakeServer();
+    const documents = new FakeDocuments();
+    const uri = 'file:///logs/attack.json';
+    const records = ['CreateAccessKey', 'ListBuckets'].flatMap((name) => JSON.parse(readFixture(`attack/traildiscover-examples/${name}.json.cloudtrail`)) as unknown[]);
+    server.open(uri, JSON.stringify({ Records: records }));
+    documents.activeUri = uri;
+    documents.open = [uri];
+    const model = new EventTreeModel(server, documents);
+    model.setVisible(true);
+    const grouping = GROUPINGS.find((candidate) => candidate.id === 'tacticThenAction');
+    assert.ok(grouping);
+    model.setGroupBy(grouping.groupBy);
+    const top = groups(await model.getChildren());
+    assert.match(model.message ?? '', /by ATT&CK tactic, then action/);
+    assert.deepEqual(server.treeRequests.at(-1), { textDocument: { uri }, groupBy: ['tactic', 'action'], depth: 1 });
+    assert.deepEqual(
+      top.map((node) => [node.group.label, node.group.description, node.group.count]),
+      [
+        ['Persistence', 'TA0003', 1],
+        ['Privilege Escalation', 'TA0004', 1],
+        ['Discovery', 'TA0007', 1],
+      ],
+    );
+    const item = describeNode(top[0]);
+    assert.equal(item.label, 'Persistence');
+    assert.equal(item.description, 'TA0003 · 1 event, 1 failed');
+    assert.deepEqual(item.icon, { id: 'shield', color: 'list.warningForeground' });
+    assert.equal(item.contextValue, 'cloudtrail.group.tactic');
+    assert.match(item.tooltip, /ATT&CK tactic TA0003/);
+    assert.match(item.tooltip, /From TrailDiscover by Adan Alvarez \\\(CC BY 4\\\.0\\\)/);
+    const actions = groups(await model.getChildren(top[0]));
+    assert.deepEqual(actions.map((node) => node.group.label), ['CreateAccessKey']);
+    const listed = events(await model.getChildren(actions[0]));
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].event.eventName, 'CreateAccessKey');
   });
 });
 
@@ -479,7 +587,7 @@ describe('the status bar item', () => {
   it('counts events, failed events and problems', () => {
     const summary = { uri: 'file:///a.json', version: 1, shape: 'records', events: 12_345, failedEvents: 12, errors: 2, warnings: 1 };
     assert.deepEqual(statusBarContent(summary), {
-      text: '$(cloud) 12,345 events, 12 failed, 3 problems',
+      text: '$(cloud) 12,345 events, 12 failed, 2 errors, 1 warning',
       tooltip: 'This CloudTrail log holds 12,345 events, 12 calls of them failed (they carry an errorCode). It has 2 errors and 1 warning in the Problems panel. Click to show its events.',
     });
     assert.deepEqual(statusBarContent({ ...summary, events: 1, failedEvents: 0, errors: 0, warnings: 0 }).text, '$(cloud) 1 event');

@@ -24,11 +24,24 @@ describe('hover Markdown escaping', () => {
     assert.equal(escaped, 'a \u23ce b \u23ce c \u23ce d');
   });
 
-  it('replaces control and bidirectional characters that could hide or reverse text', () => {
+  it('writes control and bidirectional characters that could hide or reverse text as their code points', () => {
     const escaped = escapeText('safe\u202eexe.txt\u0000\u001b[31m');
     // eslint-disable-next-line no-control-regex -- the escaped text must hold no control characters
     assert.ok(!/[\u202e\u0000\u001b]/.test(escaped));
-    assert.ok(escaped.includes('\ufffd'));
+    assert.equal(visibleText(escaped).trim(), 'safe<U+202E>exe.txt<U+0000><U+001B>[31m');
+  });
+
+  it('shows zero-width characters, byte-order marks and lone surrogates, so adm\u200bin cannot pass for admin', () => {
+    for (const [value, shown] of [
+      ['adm\u200bin', 'adm<U+200B>in'],
+      ['a\u200cb\u200dc\u2060d\ufeffe', 'a<U+200C>b<U+200D>c<U+2060>d<U+FEFF>e'],
+      ['x\ud800y\udc00z', 'x<U+D800>y<U+DC00>z'],
+      ['pair \ud83d\ude00 kept', 'pair \ud83d\ude00 kept'],
+    ]) {
+      const escaped = escapeText(value);
+      assert.equal(visibleText(escaped).trim(), shown);
+      assertInert(escaped, []);
+    }
   });
 
   it('cuts long values and says how much was left out', () => {

@@ -109,7 +109,7 @@ describe('the Events tree showing a folder index', () => {
     model.setVisible(true);
     model.setFolder({ uri: summary.uri, label: 'trailscraper' });
     assert.equal(model.hasDocument, true);
-    assert.equal(model.description, 'by action · trailscraper');
+    assert.equal(model.description, 'trailscraper');
     const top = (await model.getChildren()) as GroupNode[];
     assert.deepEqual(server.requests[0], { textDocument: { uri: summary.uri }, groupBy: ['action'], folder: summary.uri, depth: 1 });
     const expected = listFixtures('real/trailscraper').reduce((sum, relative) => sum + parseCloudTrail(readFixture(relative)).records.length, 0);
@@ -136,7 +136,7 @@ describe('the Events tree showing a folder index', () => {
     model.setFolder({ uri: summary.uri, label: 'trailscraper' });
     model.setFilter({ text: 'no event has this text' });
     assert.deepEqual(await model.getChildren(), []);
-    assert.equal(model.message, `Filter: text "no event has this text". 0 of ${summary.events} events match.`);
+    assert.equal(model.message, `trailscraper · 0 of ${summary.events} events · by action · filter: "no event has this text"`);
     assert.equal(defined(server.requests.at(-1)).folder, summary.uri);
   });
 

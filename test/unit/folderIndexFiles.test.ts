@@ -84,7 +84,7 @@ describe('folder index: reading files from disk', () => {
     model.records.forEach((record, i) => {
       const event = index.event(file, i);
       const { file: _file, index: _index, start, length, range, ...summary } = event;
-      const { principalId: _principalId, ...identity } = record.summary.identity;
+      const { principalId: _principalId, accessKeyId: _accessKeyId, ...identity } = record.summary.identity;
       assert.deepEqual(summary, { ...record.summary, identity: { ...identity } });
       assert.equal(start, record.start);
       assert.equal(length, record.end - record.start);

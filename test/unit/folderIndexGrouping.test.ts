@@ -16,6 +16,7 @@ function shapeOf(groups: readonly EventGroupNode[]): unknown[] {
     identityType: group.identityType,
     eventSource: group.eventSource,
     readOnly: group.readOnly,
+    credit: group.credit,
     count: group.count,
     errorCount: group.errorCount,
     groups: group.groups ? shapeOf(group.groups) : undefined,
@@ -26,7 +27,18 @@ function innermost(groups: readonly EventGroupNode[], path: string[] = []): { pa
   return groups.flatMap((group) => (group.groups ? innermost(group.groups, [...path, group.key]) : [{ path: [...path, group.key], group }]));
 }
 
-const GROUPINGS: GroupDimension[][] = [['action'], ['identity'], ['action', 'identity'], ['identity', 'action'], ['accessLevel'], ['accessLevel', 'action'], []];
+const GROUPINGS: GroupDimension[][] = [
+  ['action'],
+  ['identity'],
+  ['action', 'identity'],
+  ['identity', 'action'],
+  ['accessLevel'],
+  ['accessLevel', 'action'],
+  ['tactic'],
+  ['tactic', 'action'],
+  ['identity', 'tactic'],
+  [],
+];
 const FILTERS: (EventFilter | undefined)[] = [
   undefined,
   { errorsOnly: true },

@@ -4,7 +4,7 @@ import { parseCloudTrail, validateDocument } from '../../server/src/model';
 import { listFixtures, readFixture } from '../fixtures';
 
 describe('redacted examples', () => {
-  const examples = listFixtures('traildiscover');
+  const examples = listFixtures('attack/traildiscover-examples');
 
   it('are all there', () => {
     assert.equal(examples.length, 292);

@@ -132,7 +132,7 @@ describe('timeline: documents and folder index agree', () => {
     documents = index.files().map((file) => parseCloudTrail(readFixture(byPath.get(file.path) ?? '')));
   });
 
-  for (const groupBy of ['action', 'identity', undefined] as const) {
+  for (const groupBy of ['action', 'identity', 'tactic', undefined] as const) {
     for (const filter of [undefined, { errorsOnly: true }, { from: '2017-01-01T00:00:00Z', to: '2018-01-01T00:00:00Z' }, { service: 'ec2', from: '2016-01-01T00:00:00Z' }]) {
       it(`by ${groupBy ?? 'nothing'}, filter ${JSON.stringify(filter ?? {})}`, () => {
         const fromDocuments = timelineOfDocuments(documents, { ...(groupBy ? { groupBy } : {}), ...(filter ? { filter } : {}) });

@@ -14,6 +14,7 @@ import type {
   EventTreeResult,
   GroupDimension,
 } from '../../../server/src/protocol';
+import { visibleText } from '../../../server/src/model/text/visibleText';
 
 /** Events fetched at once for a group, and by each "Show more". */
 export const PAGE_SIZE = 500;
@@ -87,7 +88,9 @@ export const GROUPINGS: readonly { id: string; groupBy: GroupDimension[]; label:
   { id: 'identity', groupBy: ['identity'], label: 'Identity', title: 'by identity' },
   { id: 'actionThenIdentity', groupBy: ['action', 'identity'], label: 'Action, then Identity', title: 'by action, then identity' },
   { id: 'identityThenAction', groupBy: ['identity', 'action'], label: 'Identity, then Action', title: 'by identity, then action' },
+  { id: 'tacticThenAction', groupBy: ['tactic', 'action'], label: 'ATT&CK Tactic, then Action', title: 'by ATT&CK tactic, then action' },
   { id: 'accessLevelThenAction', groupBy: ['accessLevel', 'action'], label: 'IAM Access Level, then Action', title: 'by IAM access level, then action' },
+  { id: 'accessKey', groupBy: ['accessKey'], label: 'Access Key', title: 'by access key' },
 ];
 
 export class EventTreeModel {
@@ -147,35 +150,39 @@ export class EventTreeModel {
     return this.countsValue;
   }
 
-  /** The view's title description: the grouping, and which log (or all open ones). */
-  get description(): string {
-    const grouping = GROUPINGS.find((g) => sameDimensions(g.groupBy, this.groupByValue))?.title ?? this.groupByValue.join(', ');
+  /** The view's title description: which log, folder or logs the tree shows. */
+  get description(): string | undefined {
     if (this.folderValue) {
-      return `${grouping} · ${this.folderValue.label}`;
+      return this.folderValue.label;
     }
     if (this.scopeValue === 'open') {
-      return `${grouping} · all open logs`;
+      return 'all open logs';
     }
     const active = this.documents.active();
-    return active ? `${grouping} · ${fileName(active)}` : grouping;
+    return active ? fileName(active) : undefined;
   }
 
-  /** The line above the tree: what the filter is and how much it lets through, or why the tree is empty. */
+  /**
+   * The line above the tree, which wraps rather than being cut off in a narrow sidebar: what is
+   * shown ("sample-logs · 139 events · by identity · filter: failed"), or why the tree is empty.
+   */
   get message(): string | undefined {
     if (this.errorValue) {
       return this.errorValue;
     }
-    const filter = describeFilter(this.filterValue);
     const counts = this.countsValue;
-    if (filter) {
-      const matched = counts ? ` ${formatCount(counts.matched)} of ${formatCount(counts.total)} events match.` : '';
-      return `Filter: ${filter}.${matched}`;
-    }
     if (counts?.total === 0 && this.hasDocument) {
       if (this.folderValue) return `No CloudTrail events were found in ${this.folderValue.label}.`;
       return this.scopeValue === 'open' ? 'The open CloudTrail logs hold no events.' : 'This CloudTrail log holds no events.';
     }
-    return undefined;
+    const where = this.description;
+    if (!where || !counts) {
+      return undefined;
+    }
+    const filter = shortFilter(this.filterValue);
+    const events = filter ? `${formatCount(counts.matched)} of ${formatCount(counts.total)} events` : `${formatCount(counts.total)} ${counts.total === 1 ? 'event' : 'events'}`;
+    const grouping = GROUPINGS.find((g) => sameDimensions(g.groupBy, this.groupByValue))?.title ?? `by ${this.groupByValue.join(', ')}`;
+    return [where, events, grouping, filter ? `filter: ${filter}` : undefined].filter(Boolean).join(' · ');
   }
 
   /** Called with a node whose children changed, or undefined when the whole tree did. */
@@ -242,6 +249,15 @@ export class EventTreeModel {
       if (group.eventSource) counts.set(group.eventSource, (counts.get(group.eventSource) ?? 0) + group.count);
     }
     return [...counts].map(([service, count]) => ({ service, count })).sort((a, b) => b.count - a.count || (a.service < b.service ? -1 : 1));
+  }
+
+  /**
+   * The one scope button: from the active log to all open logs and back; from a folder index, back
+   * to the open documents in the scope they had. Returns the scope now shown.
+   */
+  toggleScope(): EventScope {
+    this.setScope(this.folderValue ? this.scopeValue : this.scopeValue === 'open' ? 'active' : 'open');
+    return this.scopeValue;
   }
 
   setScope(scope: EventScope): void {
@@ -522,6 +538,18 @@ export function describeFilter(filter: EventFilter): string | undefined {
   if (filter.errorsOnly) parts.push('failed events only');
   if (filter.writesOnly) parts.push('write events only');
   if (filter.from !== undefined || filter.to !== undefined) parts.push(`time ${describeTimeRange(filter.from, filter.to)}`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** The filter in a few words for the line above the tree: `"acm", failed, writes`. */
+function shortFilter(filter: EventFilter): string | undefined {
+  const parts: string[] = [];
+  if (filter.text) parts.push(`"${visibleText(filter.text)}"`);
+  if (filter.service) parts.push(visibleText(filter.service));
+  if (filter.errorsOnly) parts.push('failed');
+  if (filter.writesOnly) parts.push('writes');
+  if (filter.accessLevel) parts.push(`access level ${filter.accessLevel}`);
+  if (filter.from !== undefined || filter.to !== undefined) parts.push(describeTimeRange(filter.from, filter.to));
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 

@@ -3,8 +3,12 @@ import { CloudTrailServer } from '../cloudTrailServer';
 import { LANGUAGE_ID } from '../languageClient';
 import { openLogAt, RecordHighlighter } from '../folderIndex/openLog';
 import type { FormattedLogs } from '../formattedLogs';
+import { copySql, sqlTarget } from '../findings/sqlCopy';
+import type { SqlDialect } from '../../../server/src/protocol';
 import { EventNode, EventScope, EventTreeModel, FolderScope, GroupNode, GROUPINGS, MoreNode, OpenCloudTrailDocuments, TreeNode } from './eventTreeModel';
 import { pickFilter } from './filterPicker';
+import { EventsViewState } from '../policy/policyActions';
+import { registerPolicyCommands } from '../policy/registerPolicy';
 import { describeNode, ItemDescription, REVEAL_EVENT_COMMAND, SHOW_MORE_COMMAND } from './treeItems';
 
 export const EVENTS_VIEW_ID = 'cloudtrail.events';
@@ -38,7 +42,8 @@ export function registerEventsView(
   formattedLogs: FormattedLogs,
   log: vscode.LogOutputChannel,
 ): EventsView {
-  const model = new EventTreeModel(server, new CloudTrailEditors());
+  const editors = new CloudTrailEditors();
+  const model = new EventTreeModel(server, editors);
   const savedGrouping = GROUPINGS.find((g) => g.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (savedGrouping) model.setGroupBy(savedGrouping.groupBy);
   if (context.workspaceState.get<EventScope>(SCOPE_STATE) === 'open') model.setScope('open');
@@ -118,6 +123,9 @@ export function registerEventsView(
     vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => {
       model.clearFilter();
     }),
+    vscode.commands.registerCommand('cloudtrail.events.toggleScope', () => {
+      remember(SCOPE_STATE, model.toggleScope());
+    }),
     vscode.commands.registerCommand('cloudtrail.events.showAllOpenLogs', () => {
       model.setScope('open');
       remember(SCOPE_STATE, 'open');
@@ -146,15 +154,34 @@ export function registerEventsView(
         await vscode.env.clipboard.writeText(node.event.eventID);
       }
     }),
+    ...(['athena', 'lake'] as const).map((dialect: SqlDialect) =>
+      vscode.commands.registerCommand(dialect === 'athena' ? 'cloudtrail.events.copyAthenaSql' : 'cloudtrail.events.copyLakeSql', async () => {
+        const table = sqlTarget(dialect);
+        const what = model.isFiltered ? 'the events of the filter' : 'every event (no filter is set)';
+        await copySql(await server.filterSql({ filter: { ...model.filter }, dialect, ...(table ? { table } : {}) }), what, dialect);
+      }),
+    ),
     vscode.commands.registerCommand('cloudtrail.events.filterByService', (node?: GroupNode) => {
       if (node?.type === 'group' && node.group.eventSource) {
         model.setFilter({ ...model.filter, service: node.group.eventSource });
       }
     }),
   );
+  registerPolicyCommands(context, server, () => eventsViewState(model, editors), log);
   model.setVisible(view.visible);
   showState();
   return { treeDataProvider, model, view };
+}
+
+/** What the policy commands need of the view: its grouping, filter and logs or folder. */
+function eventsViewState(model: EventTreeModel, editors: CloudTrailEditors): EventsViewState {
+  const active = editors.active();
+  return {
+    groupBy: model.groupBy,
+    ...(model.isFiltered ? { filter: model.filter } : {}),
+    documents: model.folder ? [] : model.scope === 'open' ? editors.all() : active !== undefined ? [active] : [],
+    ...(model.folder ? { folder: model.folder.uri } : {}),
+  };
 }
 
 /**
@@ -200,7 +227,7 @@ function createCursorFollower(
 }
 
 /** The CloudTrail documents open in VS Code. */
-class CloudTrailEditors implements OpenCloudTrailDocuments {
+export class CloudTrailEditors implements OpenCloudTrailDocuments {
   private last: string | undefined;
 
   active(): string | undefined {
@@ -221,7 +248,8 @@ class CloudTrailEditors implements OpenCloudTrailDocuments {
   }
 }
 
-function toTreeItem(description: ItemDescription): vscode.TreeItem {
+/** A tree item from its description: tooltips are untrusted Markdown that runs nothing. */
+export function toTreeItem(description: ItemDescription): vscode.TreeItem {
   const item = new vscode.TreeItem(
     description.label,
     description.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,

@@ -3,6 +3,8 @@
  * so it is tested without VS Code; eventsView.ts turns it into a TreeItem. Everything taken from
  * a log is written by whoever wrote the log: labels are plain text, and tooltips escape it.
  */
+import { showTime } from '../../../server/src/model/explain/time';
+import { visibleText } from '../../../server/src/model/text/visibleText';
 import { EventGroup, EventRef, NO_IAM_PERMISSION, NOT_KNOWN } from '../../../server/src/protocol';
 import { EventNode, fileName, formatCount, GroupNode, MoreNode, PAGE_SIZE, TreeNode } from './eventTreeModel';
 
@@ -81,38 +83,30 @@ function describeGroup(node: GroupNode): ItemDescription {
   // Permission changes carry a badge in the description, whatever the grouping.
   const badge = group.kind === 'action' && group.accessLevel === PERMISSIONS_MANAGEMENT ? 'permissions' : undefined;
   const description = [badge, group.description ? plain(group.description) : undefined, counts].filter(Boolean).join(' · ');
-  const lines = [`**${escapeMarkdown(group.label)}**`];
-  if (group.kind === 'action') {
-    if (group.eventSource) lines.push(`Service: ${escapeMarkdown(group.eventSource)}`);
-    lines.push(group.readOnly === true ? 'Only reads' : group.readOnly === false ? 'Changes something' : 'Read or write: not recorded');
-    if (group.accessLevel) lines.push(`IAM access level: ${group.accessLevel === PERMISSIONS_MANAGEMENT ? '**Permissions management** (changes who may do what)' : group.accessLevel}`);
-  } else if (group.kind === 'accessLevel') {
-    lines.push(accessLevelMeaning(group.label));
-  } else if (group.kind === 'role') {
-    lines.push(`Role: ${escapeMarkdown(group.key)}`, 'The sessions that assumed this role are listed beneath it.');
-  } else if (group.kind === 'identity') {
-    lines.push(`Identity: ${escapeMarkdown(group.key)}`);
-    if (group.identityType) lines.push(`Type: ${escapeMarkdown(group.identityType)}`);
-  }
+  const look = GROUP_LOOKS[group.kind ?? ''] ?? DEFAULT_GROUP_LOOK;
+  const lines = [`**${escapeMarkdown(group.label)}**`, ...look.tooltip(group)];
   lines.push(group.errorCount > 0 ? counts : `${counts}, none failed`);
   return {
     id: node.id,
     label,
     description,
     tooltip: lines.join('  \n'),
-    icon: groupIcon(group),
+    icon: look.icon(group),
     collapsible: group.count > 0,
     contextValue: `cloudtrail.group.${group.kind ?? 'group'}`,
     accessibilityLabel: `${label}, ${counts}`,
   };
 }
 
+/** Event rows lead with the action and end with the time; the date opens the description. */
 function describeEvent(node: EventNode): ItemDescription {
   const event = node.event;
   const name = event.eventName ?? '(no event name)';
-  const label = plain(`${formatTime(event.eventTime)} ${name}`);
+  const time = showTime(event.eventTime);
+  const label = plain(time ? `${name} · ${time.time}` : name);
   const identity = event.identityLabel ?? event.identity;
   const parts = [
+    time?.date ?? event.eventTime ?? 'no time',
     event.errorCode ? `failed: ${event.errorCode}` : undefined,
     identity,
     event.awsRegion,
@@ -120,11 +114,11 @@ function describeEvent(node: EventNode): ItemDescription {
     event.hasProblems ? 'has problems' : undefined,
   ].filter((part): part is string => Boolean(part));
   const lines = [`**${escapeMarkdown(name)}**${event.eventSource ? ` · ${escapeMarkdown(event.eventSource)}` : ''}`];
-  lines.push(`Time: ${escapeMarkdown(event.eventTime ?? 'not recorded')}`);
+  lines.push(`Time: ${escapeMarkdown(time?.full ?? event.eventTime ?? 'not recorded')}`);
   lines.push(`Identity: ${escapeMarkdown(identity)}`);
   if (event.identityLabel && event.identity !== event.identityLabel) lines.push(`Principal: ${escapeMarkdown(event.identity)}`);
   if (event.awsRegion) lines.push(`Region: ${escapeMarkdown(event.awsRegion)}`);
-  lines.push(event.readOnly === true ? 'Only reads' : event.readOnly === false ? 'Changes something' : 'Read or write: not recorded');
+  lines.push(accessText(event.readOnly));
   if (event.errorCode) lines.push(`Failed with ${escapeMarkdown(event.errorCode)}`);
   if (event.eventID) lines.push(`Event ID: ${escapeMarkdown(event.eventID)}`);
   if (node.showFile) lines.push(`File: ${escapeMarkdown(fileName(node.uri))}`);
@@ -159,6 +153,22 @@ function describeMore(node: MoreNode): ItemDescription {
   };
 }
 
+/** A tactic group's tooltip; its description is the ATT&CK id, absent for the events the catalogue does not list. */
+function tacticLines(group: EventGroup): string[] {
+  const lines = group.description
+    ? [`ATT&CK tactic ${escapeMarkdown(group.description)}`, 'Events attackers have used for this tactic; an event with several tactics is under each.']
+    : ['Events the attack catalogue does not list.'];
+  if (group.credit) lines.push(`From ${escapeMarkdown(group.credit)}`);
+  return lines;
+}
+
+/** How a kind of group looks: its icon and what its tooltip says beyond its name and counts. */
+interface GroupLook {
+  icon(group: EventGroup): ItemIcon;
+  /** Markdown lines; log values escaped. */
+  tooltip(group: EventGroup): string[];
+}
+
 /** What a person reads in the tooltip of an access-level group. */
 function accessLevelMeaning(accessLevel: string): string {
   switch (accessLevel) {
@@ -173,20 +183,41 @@ function accessLevelMeaning(accessLevel: string): string {
   }
 }
 
-function groupIcon(group: EventGroup): ItemIcon {
-  switch (group.kind) {
-    case 'action':
-      return group.accessLevel === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessIcon(group.readOnly) };
-    case 'accessLevel':
-      return group.label === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessLevelIcon(group.label) };
-    case 'role':
-      return { id: 'organization' };
-    case 'identity':
-      return { id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' };
-    default:
-      return { id: 'list-flat' };
-  }
-}
+/** One row per kind of group (EventGroup.kind): a new grouping adds its row here. */
+const GROUP_LOOKS: Partial<Record<string, GroupLook>> = {
+  action: {
+    icon: (group) => (group.accessLevel === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessIcon(group.readOnly) }),
+    tooltip: (group) => [
+      ...(group.eventSource ? [`Service: ${escapeMarkdown(group.eventSource)}`] : []),
+      accessText(group.readOnly),
+      ...(group.accessLevel
+        ? [`IAM access level: ${group.accessLevel === PERMISSIONS_MANAGEMENT ? '**Permissions management** (changes who may do what)' : group.accessLevel}`]
+        : []),
+    ],
+  },
+  accessLevel: {
+    icon: (group) => (group.label === PERMISSIONS_MANAGEMENT ? { id: 'key', color: WARNING_COLOR } : { id: accessLevelIcon(group.label) }),
+    tooltip: (group) => [accessLevelMeaning(group.label)],
+  },
+  role: {
+    icon: () => ({ id: 'organization' }),
+    tooltip: (group) => [`Role: ${escapeMarkdown(group.key)}`, 'The sessions that assumed this role are listed beneath it.'],
+  },
+  accessKey: {
+    icon: () => ({ id: 'key' }),
+    tooltip: (group) => [`Access key: ${escapeMarkdown(group.key)}`],
+  },
+  identity: {
+    icon: (group) => ({ id: IDENTITY_ICONS[group.identityType ?? ''] ?? 'question' }),
+    tooltip: (group) => [`Identity: ${escapeMarkdown(group.key)}`, ...(group.identityType ? [`Type: ${escapeMarkdown(group.identityType)}`] : [])],
+  },
+  tactic: {
+    icon: (group) => (group.description ? { id: 'shield', color: WARNING_COLOR } : { id: 'circle-outline' }),
+    tooltip: tacticLines,
+  },
+};
+
+const DEFAULT_GROUP_LOOK: GroupLook = { icon: () => ({ id: 'list-flat' }), tooltip: () => [] };
 
 /** Failed events and events with problems stand out; the others show whether they read or write. */
 function eventIcon(event: EventRef): ItemIcon {
@@ -195,8 +226,13 @@ function eventIcon(event: EventRef): ItemIcon {
   return { id: accessIcon(event.readOnly) };
 }
 
+/** Reads show an eye, writes a pencil; without a readOnly field (records before 1.02) a plain dot says nothing either way. */
 function accessIcon(readOnly: boolean | undefined): string {
-  return readOnly === true ? 'eye' : readOnly === false ? 'edit' : 'symbol-event';
+  return readOnly === true ? 'eye' : readOnly === false ? 'edit' : 'circle-small';
+}
+
+function accessText(readOnly: boolean | undefined): string {
+  return readOnly === true ? 'Only reads' : readOnly === false ? 'Changes something' : 'Read or write: not recorded (no readOnly field)';
 }
 
 function countText(group: EventGroup): string {
@@ -204,20 +240,14 @@ function countText(group: EventGroup): string {
   return group.errorCount > 0 ? `${events}, ${formatCount(group.errorCount)} failed` : events;
 }
 
-/** "2026-11-24 10:03:11" for "2026-11-24T10:03:11Z" (UTC, as CloudTrail writes it). */
-export function formatTime(time: string | undefined): string {
-  if (!time) return '(no time)';
-  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?Z$/.exec(time);
-  return match ? `${match[1]} ${match[2]}` : time;
-}
-
 const MAX_SHOWN_LENGTH = 300;
 
-/** Text for a label: one line, not endless. */
+/**
+ * Text for a label: one line, not endless, and every character that draws nothing or turns the
+ * text around written as `<U+200B>`, so `adm\u200bin` cannot pass for `admin`.
+ */
 export function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
-  return line.length > MAX_SHOWN_LENGTH ? `${line.slice(0, MAX_SHOWN_LENGTH - 1)}…` : line;
+  return visibleText(text, MAX_SHOWN_LENGTH);
 }
 
 /** Text from a log inside Markdown: every ASCII punctuation character is escaped, so it renders as written. */

@@ -4,7 +4,9 @@
  */
 import { CloudTrailDocument, EventFilter, parseCloudTrail, timeRangeOf } from '../model';
 import { EXPORT_FORMATS, ExportEvent, ExportFormat, exportHeader, exportLines, selectDocumentEvents } from '../model/timeline';
-import { CliEnvironment, collectFiles, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, loadFile, printable } from './run';
+import * as path from 'node:path';
+import { findLogFiles } from '../model/folderIndex';
+import { CliEnvironment, DEFAULT_MAX_DECOMPRESSED_MB, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, loadFile, printable } from './run';
 
 const HELP = `Usage: cloudtrail-explorer export [options] <file or folder>...
 
@@ -103,20 +105,26 @@ export async function runExport(env: CliEnvironment): Promise<number> {
     return EXIT_USAGE;
   }
   const { options } = parsed;
-  const { files, missing } = await collectFiles(env.fs, options.inputs);
+  const { files, missing, problems } = await findLogFiles(options.inputs, { cwd: env.cwd });
   let failed = missing.length > 0;
   for (const input of missing) env.stderr(`cloudtrail-explorer export: ${printable(input)}: no such file or folder.\n`);
+  for (const problem of problems) env.stderr(`${printable(problem.path)}: ${printable(problem.message)}\n`);
   if (files.length === 0 && missing.length === 0) {
-    env.stderr(`cloudtrail-explorer export: no .json or .gz file found in ${options.inputs.map(printable).join(', ')}.\n`);
+    env.stderr(`cloudtrail-explorer export: no .json or .gz file found in ${options.inputs.map((input) => printable(input)).join(', ')}.\n`);
     return EXIT_USAGE;
   }
   // Every file is read first, so that the events of all of them come out in one time order.
   const documents: CloudTrailDocument[] = [];
   const names: string[] = [];
   for (const file of files) {
-    const loaded = await loadFile(env.fs, file);
+    const loaded = await loadFile(path.resolve(env.cwd, file), DEFAULT_MAX_DECOMPRESSED_MB * 1024 * 1024);
     if ('problem' in loaded) {
-      env.stderr(`${printable(file)}: ${loaded.problem.message}\n`);
+      env.stderr(`${printable(file)}: ${printable(loaded.problem.message)}\n`);
+      failed = true;
+      continue;
+    }
+    if ('indexed' in loaded) {
+      env.stderr(`${printable(file)}: too large to export whole; export it in parts.\n`);
       failed = true;
       continue;
     }

@@ -10,7 +10,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Problem, Severity } from '../model';
 import { RuntimeEnvironment } from '../runtime';
-import { formatError, runSafe } from '../runSafe';
+import { isTextDocumentParams } from '../protocol';
+import { formatError, RequestGate, runSafe } from '../runSafe';
 
 export const DIAGNOSTIC_SOURCE = 'cloudtrail';
 
@@ -122,8 +123,10 @@ export function registerDiagnosticsPullSupport(
   connection: Connection,
   runtime: RuntimeEnvironment,
   validate: Validate,
+  gate: RequestGate,
 ): { requestRefresh(): void; dispose(): void } {
   const registration = connection.languages.diagnostics.on((params, token) =>
+    gate.refusal(params, isTextDocumentParams) ??
     runSafe(
       runtime,
       (message) => { connection.console.error(message); },

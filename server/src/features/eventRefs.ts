@@ -1,6 +1,7 @@
 import { Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CloudTrailRecord, RecordSummary } from '../model';
+import { visibleText } from '../model/text/visibleText';
 import { EventRef } from '../protocol';
 
 /** What an event reference is made from: a record's summary, or a folder index entry. */
@@ -27,4 +28,18 @@ export function toEventRef(record: CloudTrailRecord, document: TextDocument, has
   const ref = eventRef(record.index, record.summary, { start: document.positionAt(record.start), end: document.positionAt(record.end) });
   if (hasProblems) ref.hasProblems = true;
   return ref;
+}
+
+/**
+ * An event reference as a person may be shown it: every text from the log with its hidden and
+ * direction-changing characters written as `<U+XXXX>`. Group keys (`groupPath`) stay as they are,
+ * since they name the tree's groups.
+ */
+export function visibleEventRef(ref: EventRef): EventRef {
+  const shown: EventRef = { ...ref, identity: visibleText(ref.identity) };
+  for (const field of ['eventID', 'eventTime', 'eventSource', 'eventName', 'identityLabel', 'identityType', 'awsRegion', 'errorCode'] as const) {
+    const value = ref[field];
+    if (value !== undefined) shown[field] = visibleText(value);
+  }
+  return shown;
 }

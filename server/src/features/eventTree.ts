@@ -16,7 +16,7 @@ import {
 } from '../model';
 import { accessLevelFilterValue } from '../model/iam';
 import { EventAtParams, EventFilter, EventGroup, EventRef, EventTreeParams, EventTreeResult } from '../protocol';
-import { toEventRef } from './eventRefs';
+import { toEventRef, visibleEventRef } from './eventRefs';
 
 /** What the event tree needs of one open document. */
 export interface EventTreeInput {
@@ -81,7 +81,7 @@ export class EventTreeService {
         }
       }
     }
-    return ref;
+    return visibleEventRef(ref);
   }
 
   /** Drops the groupings that hold a closed document's model. */
@@ -125,7 +125,8 @@ export function computeEventTree(inputs: readonly EventTreeInput[], params: Even
   return answer(inputs, grouping, params, (input) => recordsWithProblems(input.model, input.problems));
 }
 
-function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: EventTreeInputs): EventTreeInput[] {
+/** The open documents a tree request covers: `scope` when given, else `uri` alone; documents no longer open are left out. */
+export function scopeInputs(uri: string, scope: EventTreeParams['scope'], inputsOf: EventTreeInputs): EventTreeInput[] {
   const uris = scope && scope.length > 0 ? [...new Set(scope.map((document) => document.uri))] : [uri];
   return uris.map(inputsOf).filter((input): input is EventTreeInput => input !== undefined);
 }
@@ -137,13 +138,16 @@ export function groupHeader(group: EventGroupNode): EventGroup {
   if (group.identityType !== undefined) wire.identityType = group.identityType;
   if (group.eventSource !== undefined) wire.eventSource = group.eventSource;
   if (group.readOnly !== undefined) wire.readOnly = group.readOnly;
+  if (group.credit !== undefined) wire.credit = group.credit;
   if (group.accessLevel !== undefined) wire.accessLevel = group.accessLevel;
   return wire;
 }
 
 /** The known dimensions of a request's groupBy, each once, in order. */
 export function normalizeGroupBy(groupBy: readonly GroupDimension[] | undefined): GroupDimension[] {
-  const dimensions = Array.isArray(groupBy) ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel') : [];
+  const dimensions = Array.isArray(groupBy)
+    ? groupBy.filter((d): d is GroupDimension => d === 'action' || d === 'identity' || d === 'accessLevel' || d === 'accessKey' || d === 'tactic')
+    : [];
   return [...new Set(dimensions)];
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CancellationToken,
@@ -13,11 +14,14 @@ import {
   WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import { EventFilter, GroupDimension } from '../model';
+import { EventSelection, folderUsage, Usage } from '../model/iam/policy';
+import { RuleSource } from '../model/detections/ruleFiles';
 import {
   FolderGrouping,
   FolderIndex,
   FolderProgress,
   groupFolderEvents,
+  IndexedFile,
   indexFiles,
   indexFolder,
   IndexRunner,
@@ -70,6 +74,10 @@ export interface FolderIndexHost {
   watchThroughClient(baseUri: string, pattern: string): Promise<Disposable> | undefined;
   /** Tells the client that an index changed. */
   notifyChanged(summary: FolderIndexSummary): void;
+  /** The Sigma rules the index runs over the events, when detections are on. */
+  ruleSource?(): RuleSource | undefined;
+  /** An index was built or changed (its findings may have), or closed (undefined). */
+  indexChanged?(root: string, index: FolderIndex | undefined): void;
   log(message: string): void;
 }
 
@@ -128,10 +136,12 @@ export class FolderIndexService {
       progress.report(percentage, `${done.filesDone} of ${done.filesTotal} files, ${done.events.toLocaleString('en-US')} events`);
     };
     try {
+      const rules = this.host.ruleSource?.();
       const index = await indexFolder(root, this.host.runner, {
         maxDecompressedBytes: state.maxDecompressedBytes,
         signal: controller.signal,
         onProgress,
+        ...(rules ? { detections: rules } : {}),
       });
       if (state.building !== controller) {
         return new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer request indexes this folder.');
@@ -139,6 +149,7 @@ export class FolderIndexService {
       state.building = undefined;
       state.index = index;
       state.groupings = [];
+      this.host.indexChanged?.(root, index);
       await this.watch(state);
       return this.summaryOf(state, index);
     } catch (error) {
@@ -171,6 +182,7 @@ export class FolderIndexService {
     state.watcher?.dispose();
     state.flushTimer?.dispose();
     this.folders.delete(state.root);
+    this.host.indexChanged?.(state.root, undefined);
   }
 
   dispose(): void {
@@ -178,6 +190,11 @@ export class FolderIndexService {
       this.close(state.uri);
     }
     void this.host.runner.dispose();
+  }
+
+  /** The folder indexes built so far, for the features that look across a folder (the trail). */
+  openIndexes(): FolderIndex[] {
+    return [...this.folders.values()].flatMap((state) => (state.index ? [state.index] : []));
   }
 
   /** The event tree of a folder index, or null when `params.folder` names none. */
@@ -191,6 +208,17 @@ export class FolderIndexService {
     const filter = normalizeFilter(params.filter);
     const grouping = this.grouping(state, state.index, groupBy, filter);
     return answer(state.index, grouping, params);
+  }
+
+  /**
+   * The calls of a group of a folder index's tree, for a policy, their records read back from
+   * disk when they are few enough; undefined when `folder` names no index or the group is not there.
+   */
+  policyUsage(folder: string, selection: EventSelection): Usage | undefined {
+    const index = this.indexOf(folder);
+    if (!index) return undefined;
+    const read = (file: IndexedFile): string | undefined => readLogText(file.path, this.maxDecompressedBytes(file.path));
+    return folderUsage(index, { ...selection, groupBy: normalizeGroupBy(selection.groupBy), filter: normalizeFilter(selection.filter) }, read);
   }
 
   /** The index of a folder URI (as in `EventTreeParams.folder`), once it is built. */
@@ -322,9 +350,11 @@ export class FolderIndexService {
         }
       }
       if (toRead.size > 0) {
-        await indexFiles(index, [...toRead].sort(), this.host.runner, { maxDecompressedBytes: state.maxDecompressedBytes });
+        const rules = this.host.ruleSource?.();
+        await indexFiles(index, [...toRead].sort(), this.host.runner, { maxDecompressedBytes: state.maxDecompressedBytes, ...(rules ? { detections: rules } : {}) });
       }
       if (toRead.size > 0 || removed > 0) {
+        this.host.indexChanged?.(state.root, index);
         this.host.notifyChanged(this.summaryOf(state, state.index ?? index));
       }
     })();
@@ -364,9 +394,20 @@ function toFolderEventRef(index: FolderIndex, file: Parameters<FolderIndex['even
   return { ...eventRef(position, event, event.range), uri };
 }
 
+/** A log file's text as the index read it (decompressed, UTF-8); undefined when it cannot be read or is over `maxBytes`. */
+function readLogText(file: string, maxBytes: number): string | undefined {
+  try {
+    const bytes = fs.readFileSync(file);
+    const content = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes;
+    return content.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 // --- paths and URIs ------------------------------------------------------------------------------
 
-function toPath(uri: string): string | undefined {
+export function toPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) {
     return undefined;
   }
@@ -377,11 +418,11 @@ function toPath(uri: string): string | undefined {
   }
 }
 
-function toUri(file: string): string {
+export function toUri(file: string): string {
   return pathToFileURL(file).href;
 }
 
-function isAtOrBelow(candidate: string, root: string): boolean {
+export function isAtOrBelow(candidate: string, root: string): boolean {
   return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 

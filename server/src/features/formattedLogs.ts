@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
 import { Range } from 'vscode-languageserver';
 import { LineIndex } from '../model';
+import { formatMegabytes, readLogContent } from '../model/folderIndex';
 import { formatLog, FormattedLog } from '../model/format';
 import { FormattedLogParams, MapFormattedRangesParams } from '../protocol';
 
@@ -16,19 +15,33 @@ import { FormattedLogParams, MapFormattedRangesParams } from '../protocol';
 const CACHED_LOGS = 4;
 const DEFAULT_MAX_DECOMPRESSED_MB = 1024;
 
-const gunzip = promisify(zlib.gunzip) as (buffer: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
-
 /** Where the server finds a log's text: open documents first, then the disk. */
 export interface LogTextSource {
   /** The text and version of an open document, if the server has it. */
   openDocument(uri: string): { text: string; version: number } | undefined;
-  /** The file's bytes and a key that changes when the file does. */
-  readFile(path: string): Promise<{ bytes: Uint8Array; key: string }>;
+  /** A key that changes when the file does. */
+  fileKey(path: string): Promise<string>;
+  /** The file's text, decompressed when it is gzip; throws with a message for a person when it cannot be read. */
+  readText(path: string, maxDecompressedBytes: number): Promise<string>;
 }
 
-export const diskFiles: LogTextSource['readFile'] = async (path) => {
-  const stat = await fs.promises.stat(path);
-  return { bytes: await fs.promises.readFile(path), key: `${stat.mtimeMs}|${stat.size}` };
+/** Log files on disk, read by the same reader and limits as the folder index. */
+export const diskLogs: Pick<LogTextSource, 'fileKey' | 'readText'> = {
+  fileKey: async (path) => {
+    const stat = await fs.promises.stat(path);
+    return `${String(stat.mtimeMs)}|${String(stat.size)}`;
+  },
+  readText: async (path, maxDecompressedBytes) => {
+    const content = await readLogContent(path, { maxDecompressedBytes, maxContentBytes: maxDecompressedBytes });
+    switch (content.status) {
+      case 'read':
+        return content.bytes.toString('utf8');
+      case 'overContentLimit':
+        throw new Error(`This log is larger than ${formatMegabytes(maxDecompressedBytes)} (cloudtrail.folder.maxDecompressedMB).`);
+      default:
+        throw new Error(content.message);
+    }
+  },
 };
 
 interface CachedFormat {
@@ -86,29 +99,11 @@ export class FormattedLogService {
     if (!params.uri.startsWith('file:')) {
       throw new Error(`${params.uri} is neither open nor a file on disk.`);
     }
-    const { bytes, key } = await this.source.readFile(fileURLToPath(params.uri));
+    const path = fileURLToPath(params.uri);
+    const key = await this.source.fileKey(path);
     const cached = this.cache.find((entry) => entry.uri === params.uri && entry.key === key);
     if (cached) return { text: cached.original, key };
-    return { text: await decodeLog(bytes, params.maxDecompressedMB ?? DEFAULT_MAX_DECOMPRESSED_MB), key };
+    const maxDecompressedMB = params.maxDecompressedMB ?? DEFAULT_MAX_DECOMPRESSED_MB;
+    return { text: await this.source.readText(path, Math.max(1, maxDecompressedMB) * 1024 * 1024), key };
   }
-}
-
-/** The text of a log file's bytes, decompressed when they are gzip (told by their first bytes). */
-async function decodeLog(bytes: Uint8Array, maxDecompressedMB: number): Promise<string> {
-  let content = bytes;
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      content = await gunzip(bytes, { maxOutputLength: Math.max(1, maxDecompressedMB) * 1024 * 1024 });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new Error(`This compressed log is larger than ${maxDecompressedMB} MB once decompressed (cloudtrail.folder.maxDecompressedMB).`, {
-          cause: error,
-        });
-      }
-      throw new Error(`This compressed log could not be decompressed (it is damaged or cut short): ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
-    }
-  }
-  return Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
 }

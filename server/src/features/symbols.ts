@@ -1,11 +1,14 @@
 import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CloudTrailDocument, CloudTrailRecord, NO_NODE } from '../model';
+import { showTime } from '../model/explain/time';
+import { visibleText } from '../model/text/visibleText';
 
-/** The title of an event in the outline: "eventTime eventName - identity". */
+/** The title of an event in the outline: "DeleteTrail · 2024-11-24 10:12:58 UTC · alice", the time as the tree and hovers write it. */
 export function eventTitle(record: CloudTrailRecord): string {
   const { eventTime, eventName, identity } = record.summary;
-  return `${eventTime ?? '(no time)'} ${eventName ?? '(no eventName)'} - ${identity.label}`;
+  const time = showTime(eventTime)?.full ?? eventTime ?? '(no time)';
+  return visibleText(`${eventName ?? '(no eventName)'} · ${time} · ${identity.label}`);
 }
 
 /** One symbol per event, up to `limit`; says whether the limit cut the list. */
@@ -21,7 +24,7 @@ export function documentSymbols(
     }
     const range = { start: document.positionAt(record.start), end: document.positionAt(record.end) };
     const selection = selectionOffsets(record);
-    const detail = [record.summary.eventSource, record.summary.awsRegion, record.summary.errorCode].filter(Boolean).join(' · ');
+    const detail = visibleText([record.summary.eventSource, record.summary.awsRegion, record.summary.errorCode].filter(Boolean).join(' · '));
     symbols.push({
       name: eventTitle(record),
       detail,

@@ -1,16 +1,24 @@
 /**
  * Groups the events of one or more CloudTrail documents into a tree of who did what: by action
  * (eventSource + eventName), by identity (the principal; assumed-role sessions under their role),
- * or one inside the other. Pure: works on parsed documents, knows nothing of LSP or VS Code.
+ * by IAM access level, by access key, by the ATT&CK tactic the attack catalogue gives the event,
+ * or one inside another. Pure: works
+ * on parsed documents, knows nothing of LSP or VS Code.
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocument';
+import { ATTACK_CATALOGUE_CREDIT, attackEntry, tacticName, tacticRank } from './detections/attackCatalogue';
 import { accessLevelFilterValue, eventAccessLevel, eventAccessLevelRank } from './iam';
-import { IdentitySummary, nonEmpty } from './identity';
+import { arnAccount, IdentitySummary, nonEmpty } from './identity';
 import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 import { Problem } from './problems';
 import { parseTimestamp } from './explain/time';
 
-export type GroupDimension = 'action' | 'identity' | 'accessLevel';
+/**
+ * `tactic` groups by the ATT&CK tactics of the TrailDiscover catalogue: an event with several
+ * tactics is in each of their groups, and events the catalogue does not list are in one group
+ * of their own, last.
+ */
+export type GroupDimension = 'action' | 'identity' | 'accessLevel' | 'accessKey' | 'tactic';
 
 export interface EventFilter {
   /** Case-insensitive text looked for in the values of the record (not its property names); in quotes, a whole string value. */
@@ -71,7 +79,7 @@ export interface GroupedEvent {
   readonly record: CloudTrailRecord;
 }
 
-export type GroupKind = 'action' | 'identity' | 'role' | 'accessLevel' | 'all';
+export type GroupKind = 'action' | 'identity' | 'role' | 'accessLevel' | 'accessKey' | 'tactic' | 'all';
 
 export interface EventGroupNode {
   key: string;
@@ -80,11 +88,15 @@ export interface EventGroupNode {
   kind: GroupKind;
   /** For identity and role groups: the userIdentity type. */
   identityType?: string;
+  /** For identity and role groups: the account of the principal or role, when the log names it. */
+  accountId?: string;
   /** For action groups. */
   eventSource?: string;
   eventName?: string;
   /** For action groups: true when every event only reads, false when one writes, else unknown. */
   readOnly?: boolean;
+  /** Where the group comes from, to be shown with it: the attack catalogue's credit for tactic groups. */
+  credit?: string;
   /** For action and access-level groups: the IAM access level of the events (see eventAccessLevel). */
   accessLevel?: string;
   count: number;
@@ -110,14 +122,18 @@ export interface EventLocation {
 }
 
 export const NO_EVENT_NAME = '(no event name)';
+export const NO_ACCESS_KEY = '(no access key)';
 export const ALL_EVENTS_LABEL = 'All events';
+/** The key of the tactic group of events the attack catalogue does not list (tactic keys are ATT&CK ids). */
+export const NO_TACTIC_KEY = 'none';
+export const NO_TACTIC_LABEL = 'Not in the attack catalogue';
 
 /** Groups the events of `documents` (their records in time order) as `options` asks. */
 export function groupEvents(documents: readonly CloudTrailDocument[], options: GroupingOptions): Grouping {
   const events = eventsInTimeOrder(documents);
   const accepts = compileFilter(options.filter);
   const matched = accepts ? events.filter(accepts) : events.slice();
-  const context: GroupingContext = { groupBy: options.groupBy, keys: documents.map(recordKeysOf) };
+  const context: GroupingContext = { groupBy: options.groupBy, documents, keys: documents.map(recordKeysOf) };
   const groups =
     context.groupBy.length === 0
       ? [finishGroup(newGroup('', ALL_EVENTS_LABEL, 'all'), matched, context, 0)]
@@ -417,12 +433,16 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
 interface RecordKeys {
   action: string[];
   identity: string[];
+  /** userIdentity.accessKeyId, or NO_ACCESS_KEY. */
+  accessKey: string[];
   /** For assumed-role sessions: the role's key. */
   role: (string | undefined)[];
   /** 1 for a record with an errorCode. */
   failed: Uint8Array;
   /** 1 for readOnly true, 2 for readOnly false, 0 when unknown. */
   access: Uint8Array;
+  /** The tactic keys of each record, read when a grouping by tactic first asks. */
+  tactics?: (readonly string[])[];
   /** The IAM access level (eventAccessLevel). */
   accessLevel: string[];
 }
@@ -455,7 +475,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       }
       return key;
     };
-    keys = { action: [], identity: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length), accessLevel: [] };
+    keys = { action: [], identity: [], accessKey: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length), accessLevel: [] };
     for (let i = 0; i < records.length; i++) {
       const summary = records[i].summary;
       keys.failed[i] = summary.errorCode ? 1 : 0;
@@ -464,6 +484,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       keys.action.push(actionKeyOf(summary.eventSource, summary.eventName));
       keys.accessLevel.push(eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType));
       keys.identity.push(intern(summary.identity.key));
+      keys.accessKey.push(intern(summary.identity.accessKeyId ?? NO_ACCESS_KEY));
       keys.role.push(role === undefined ? undefined : intern(role));
     }
     recordKeysCache.set(document, keys);
@@ -473,6 +494,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
 
 interface GroupingContext {
   groupBy: readonly GroupDimension[];
+  documents: readonly CloudTrailDocument[];
   /** By document index. */
   keys: readonly RecordKeys[];
 }
@@ -480,6 +502,12 @@ interface GroupingContext {
 function partition(events: readonly GroupedEvent[], context: GroupingContext, level: number): EventGroupNode[] {
   const groups: EventGroupNode[] = [];
   const keys = context.keys;
+  if (context.groupBy[level] === 'tactic') {
+    for (const [key, members] of bucketByMany(events, (event) => tacticKeysOf(context.documents[event.documentIndex], keys[event.documentIndex], event.record.index))) {
+      groups.push(finishGroup(tacticGroup(key), members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
   if (context.groupBy[level] === 'action') {
     for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].action[event.record.index])) {
       const group = actionGroup(key, members[0].record);
@@ -493,6 +521,12 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
       const group = newGroup(key, key, 'accessLevel');
       group.accessLevel = key;
       groups.push(finishGroup(group, members, context, level + 1));
+    }
+    return sortGroups(groups);
+  }
+  if (context.groupBy[level] === 'accessKey') {
+    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessKey[event.record.index])) {
+      groups.push(finishGroup(accessKeyGroup(key, members), members, context, level + 1));
     }
     return sortGroups(groups);
   }
@@ -519,10 +553,33 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
     for (const [, principals] of bucketBy(members, (event) => keys[event.documentIndex].identity[event.record.index])) {
       role.groups.push(finishGroup(identityGroup(principals[0].record.summary.identity, true), principals, context, level + 1));
     }
-    sortGroups(role.groups);
+    tellApartSameLabels(sortGroups(role.groups));
     groups.push(role);
   }
-  return sortGroups(groups);
+  return tellApartSameLabels(sortGroups(groups));
+}
+
+/**
+ * Identity groups that would read the same (two roles called Admin in two accounts, two sessions
+ * named the same) are told apart in their description: by account when their accounts differ,
+ * else by their key (the ARN or principal ID), which the tooltip shows whole anyway.
+ */
+function tellApartSameLabels(groups: EventGroupNode[]): EventGroupNode[] {
+  const byLabel = new Map<string, EventGroupNode[]>();
+  for (const group of groups) {
+    const same = byLabel.get(group.label);
+    if (same) same.push(group);
+    else byLabel.set(group.label, [group]);
+  }
+  for (const same of byLabel.values()) {
+    if (same.length < 2) continue;
+    const accounts = new Set(same.map((group) => group.accountId));
+    for (const group of same) {
+      const sharesAccount = same.some((other) => other !== group && other.accountId === group.accountId);
+      group.description = group.accountId && accounts.size > 1 && !sharesAccount ? `account ${group.accountId}` : group.key;
+    }
+  }
+  return groups;
 }
 
 /** Splits events by key, keeping their order inside each bucket. */
@@ -535,6 +592,46 @@ function bucketBy(events: readonly GroupedEvent[], keyOf: (event: GroupedEvent) 
     else buckets.set(key, [event]);
   }
   return buckets;
+}
+
+/** Splits events by their keys, an event going into the bucket of each of its keys, keeping their order inside each bucket. */
+function bucketByMany(events: readonly GroupedEvent[], keysOf: (event: GroupedEvent) => readonly string[]): Map<string, GroupedEvent[]> {
+  const buckets = new Map<string, GroupedEvent[]>();
+  for (const event of events) {
+    for (const key of keysOf(event)) {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.push(event);
+      else buckets.set(key, [event]);
+    }
+  }
+  return buckets;
+}
+
+const NO_TACTIC_KEYS: readonly string[] = [NO_TACTIC_KEY];
+
+/** The tactic keys of a record: the ATT&CK ids of its event's tactics, or the key of the uncatalogued group. */
+function tacticKeysOf(document: CloudTrailDocument, keys: RecordKeys, index: number): readonly string[] {
+  keys.tactics ??= tacticKeysOfRecords(document.records);
+  return keys.tactics[index];
+}
+
+/** The tactic keys of every record, looked up once per distinct (eventSource, eventName). */
+function tacticKeysOfRecords(records: readonly CloudTrailRecord[]): (readonly string[])[] {
+  const known = new Map<string | undefined, Map<string | undefined, readonly string[]>>();
+  return records.map(({ summary: { eventSource, eventName } }) => {
+    let byName = known.get(eventSource);
+    if (!byName) {
+      byName = new Map();
+      known.set(eventSource, byName);
+    }
+    let tactics = byName.get(eventName);
+    if (tactics === undefined) {
+      const entry = attackEntry(eventSource, eventName);
+      tactics = entry && entry.tactics.length > 0 ? entry.tactics.map((tactic) => tactic.id) : NO_TACTIC_KEYS;
+      byName.set(eventName, tactics);
+    }
+    return tactics;
+  });
 }
 
 /** Counts a group's events and fills it with the next level, or with the events at the innermost level. */
@@ -568,15 +665,29 @@ function countInto(group: EventGroupNode, events: readonly GroupedEvent[], keys:
   }
 }
 
-/** Access-level groups in their fixed order (Permissions management first); all others largest first, then by label and key. */
-export function sortGroups(groups: EventGroupNode[]): EventGroupNode[] {
-  return groups.sort(
-    (a, b) =>
-      (a.kind === 'accessLevel' && b.kind === 'accessLevel' ? eventAccessLevelRank(a.key) - eventAccessLevelRank(b.key) : 0) ||
-      b.count - a.count ||
-      compareText(a.label, b.label) ||
-      compareText(a.key, b.key),
+/**
+ * The order of sibling groups: tactics in ATT&CK's order (uncatalogued events last), access levels
+ * in their fixed order (Permissions management first), the others with the most events first,
+ * then by label and key.
+ */
+export function compareGroups(a: EventGroupNode, b: EventGroupNode): number {
+  if (a.kind === 'tactic' && b.kind === 'tactic') {
+    return tacticOrder(a.key) - tacticOrder(b.key) || compareText(a.key, b.key);
+  }
+  return (
+    (a.kind === 'accessLevel' && b.kind === 'accessLevel' ? eventAccessLevelRank(a.key) - eventAccessLevelRank(b.key) : 0) ||
+    b.count - a.count ||
+    compareText(a.label, b.label) ||
+    compareText(a.key, b.key)
   );
+}
+
+function tacticOrder(key: string): number {
+  return key === NO_TACTIC_KEY ? Number.MAX_SAFE_INTEGER : tacticRank(key);
+}
+
+export function sortGroups(groups: EventGroupNode[]): EventGroupNode[] {
+  return groups.sort(compareGroups);
 }
 
 function compareText(a: string, b: string): number {
@@ -591,9 +702,11 @@ function newGroup(key: string, label: string, kind: GroupKind): EventGroupNode {
     description: undefined,
     kind,
     identityType: undefined,
+    accountId: undefined,
     eventSource: undefined,
     eventName: undefined,
     readOnly: undefined,
+    credit: undefined,
     accessLevel: undefined,
     count: 0,
     errorCount: 0,
@@ -613,11 +726,31 @@ function actionGroup(key: string, record: CloudTrailRecord): EventGroupNode {
   return group;
 }
 
+/** The group of an ATT&CK tactic, named as the attack catalogue names it, with its id beside. */
+function tacticGroup(key: string): EventGroupNode {
+  const group = key === NO_TACTIC_KEY ? newGroup(key, NO_TACTIC_LABEL, 'tactic') : newGroup(key, tacticName(key) ?? key, 'tactic');
+  if (key !== NO_TACTIC_KEY) group.description = key;
+  group.credit = ATTACK_CATALOGUE_CREDIT;
+  return group;
+}
+
+/** The events signed with one access key, described by its kind and the identity that used it. */
+function accessKeyGroup(key: string, members: readonly GroupedEvent[]): EventGroupNode {
+  const group = newGroup(key, key, 'accessKey');
+  if (key === NO_ACCESS_KEY) return group;
+  const kind = key.startsWith('AKIA') ? 'long-term' : key.startsWith('ASIA') ? 'temporary' : undefined;
+  const identity = members[0].record.summary.identity;
+  group.description = kind ? `${kind} \u00b7 ${identity.label}` : identity.label;
+  if (identity.type) group.identityType = identity.type;
+  return group;
+}
+
 /** The principal's own group; beneath a role it is named by its session. */
 function identityGroup(identity: IdentitySummary, underRole: boolean): EventGroupNode {
   const label = underRole && identity.sessionName ? `session ${identity.sessionName}` : identity.label;
   const group = newGroup(identity.key, label, 'identity');
   if (identity.type) group.identityType = identity.type;
+  group.accountId = identity.accountId ?? arnAccount(identity.arn);
   return group;
 }
 
@@ -625,6 +758,7 @@ function identityGroup(identity: IdentitySummary, underRole: boolean): EventGrou
 function roleGroup(key: string, session: IdentitySummary): EventGroupNode {
   const group = newGroup(key, `role ${session.sessionIssuerName ?? key.slice(key.lastIndexOf('/') + 1)}`, 'role');
   group.identityType = 'AssumedRole';
+  group.accountId = arnAccount(key) ?? session.accountId;
   return group;
 }
 

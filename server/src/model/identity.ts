@@ -8,6 +8,8 @@ export interface IdentitySummary {
   accountId?: string;
   userName?: string;
   invokedBy?: string;
+  /** The access key the call was signed with (AKIA... long-term, ASIA... temporary). */
+  accessKeyId?: string;
   /** For assumed roles: the role that was assumed. */
   sessionIssuerArn?: string;
   sessionIssuerName?: string;
@@ -70,6 +72,7 @@ export function summarizeIdentity(view: JsonView, userIdentity: number): Identit
   summary.accountId = nonEmpty(view.stringProperty(userIdentity, 'accountId'));
   summary.userName = nonEmpty(view.stringProperty(userIdentity, 'userName'));
   summary.invokedBy = nonEmpty(view.stringProperty(userIdentity, 'invokedBy'));
+  summary.accessKeyId = nonEmpty(view.stringProperty(userIdentity, 'accessKeyId'));
   const issuer = view.path(userIdentity, 'sessionContext', 'sessionIssuer');
   if (issuer !== NO_NODE) {
     summary.sessionIssuerArn = nonEmpty(view.stringProperty(issuer, 'arn'));
@@ -119,6 +122,7 @@ function identityLabel(identity: IdentitySummary): string {
   return typeName ?? NO_IDENTITY;
 }
 
-function arnAccount(arn: string | undefined): string | undefined {
+/** The account field of an ARN; undefined when it has none. */
+export function arnAccount(arn: string | undefined): string | undefined {
   return nonEmpty(arn?.split(':')[4]);
 }

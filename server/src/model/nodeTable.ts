@@ -202,7 +202,11 @@ export class JsonView {
     return -1;
   }
 
-  /** Finds the property `name` of an object (the first one, as JSON.parse keeps the last: see duplicate-key rule). */
+  /**
+   * Finds the property `name` of an object. When the name is written more than once, the last
+   * one, as JSON.parse reads it (the duplicate-key rule reports the others); a name written with
+   * escapes (`"\u0052ecords"`) counts as its decoded text.
+   */
   property(node: number, name: string): number {
     if (this.table.kind[node] !== NodeKind.Object) {
       return NO_NODE;
@@ -210,19 +214,26 @@ export class JsonView {
     const stop = this.table.next[node];
     const { keyStart, keyEnd, flags } = this.table;
     const text = this.text;
+    let found = NO_NODE;
     for (let child = node + 1; child < stop; child = this.table.next[child]) {
       const start = keyStart[child];
       if (start < 0) {
+        continue;
+      }
+      if (flags[child] & NodeFlags.KeyHasEscapes) {
+        if (this.key(child) === name) {
+          found = child;
+        }
         continue;
       }
       const quoted = (flags[child] & NodeFlags.UnquotedKey) === 0;
       const nameStart = quoted ? start + 1 : start;
       const nameEnd = quoted ? keyEnd[child] - 1 : keyEnd[child];
       if (nameEnd - nameStart === name.length && text.startsWith(name, nameStart)) {
-        return child;
+        found = child;
       }
     }
-    return NO_NODE;
+    return found;
   }
 
   /** Follows a path of property names. */
@@ -247,6 +258,26 @@ export class JsonView {
     const end = this.table.end[node] - (flags & NodeFlags.Unterminated ? 0 : 1);
     const raw = this.text.slice(start, Math.max(start, end));
     return flags & NodeFlags.HasEscapes ? unescapeJsonString(raw) : raw;
+  }
+
+  /**
+   * The first `maxLength` decoded characters of a string node, and whether the string goes on:
+   * what an explanation of an attacker-written value reads, whatever the value's length.
+   */
+  stringPrefix(node: number, maxLength: number): { text: string; cut: boolean } | undefined {
+    if (node === NO_NODE || this.table.kind[node] !== NodeKind.String) {
+      return undefined;
+    }
+    const flags = this.table.flags[node];
+    const start = this.table.start[node] + (flags & NodeFlags.MissingOpenQuote ? 0 : 1);
+    const end = Math.max(start, this.table.end[node] - (flags & NodeFlags.Unterminated ? 0 : 1));
+    if (!(flags & NodeFlags.HasEscapes)) {
+      return { text: this.text.slice(start, Math.min(end, start + maxLength)), cut: end - start > maxLength };
+    }
+    // Every escape stands for one character, so maxLength decoded characters come from at most
+    // 6 * maxLength raw ones; one more decoded character tells whether the string goes on.
+    const decoded = unescapeJsonString(this.text.slice(start, Math.min(end, start + 6 * (maxLength + 1))), maxLength + 1);
+    return decoded.length > maxLength ? { text: decoded.slice(0, maxLength), cut: true } : { text: decoded, cut: false };
   }
 
   /** The string value of `node`'s property `name`, if it is a string. */
@@ -323,25 +354,42 @@ export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   t: '\t',
 };
 
-/** Unescapes the inside of a JSON string, tolerating the broken escapes the scanner already reported. */
-export function unescapeJsonString(raw: string): string {
+/**
+ * Unescapes the inside of a JSON string, tolerating the broken escapes the scanner already
+ * reported. With `maxLength`, stops once that many characters are decoded, so a caller that
+ * wants a prefix of a long string reads only that much of it.
+ */
+export function unescapeJsonString(raw: string, maxLength = Number.POSITIVE_INFINITY): string {
   let result = '';
   let last = 0;
-  for (let i = raw.indexOf('\\'); i >= 0 && i < raw.length; i = raw.indexOf('\\', last)) {
+  for (let i = raw.indexOf('\\'); i >= 0 && i < raw.length && result.length < maxLength; i = raw.indexOf('\\', last)) {
     result += raw.slice(last, i);
     const escape = raw.charAt(i + 1);
-    if (escape === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6))) {
+    if (escape === 'u' && isHex4(raw, i + 2)) {
       result += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
       last = i + 6;
-    } else if (escape in SIMPLE_ESCAPES) {
-      result += SIMPLE_ESCAPES[escape];
-      last = i + 2;
     } else {
-      result += escape;
+      result += SIMPLE_ESCAPES[escape] ?? escape;
       last = i + 2;
     }
   }
-  return result + raw.slice(last);
+  if (result.length < maxLength) {
+    result += raw.slice(last);
+  }
+  return result.length > maxLength ? result.slice(0, maxLength) : result;
+}
+
+function isHex4(text: string, at: number): boolean {
+  if (at + 4 > text.length) {
+    return false;
+  }
+  for (let i = at; i < at + 4; i++) {
+    const code = text.charCodeAt(i) | 0x20;
+    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**

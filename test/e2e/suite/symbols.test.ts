@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { parseCloudTrail } from '../../../server/src/model/cloudTrailDocument';
 import { openInEditor, waitFor } from './helpers';
 import { defined } from '../../defined';
+import { showTime } from '../../../server/src/model/explain/time';
 
 async function outline(uri: vscode.Uri): Promise<vscode.DocumentSymbol[]> {
   return waitFor(async () => {
@@ -23,7 +24,8 @@ describe('outline', () => {
       symbols.forEach((symbol, i) => {
         const { eventName, eventTime } = records[i].summary;
         assert.ok(symbol.name.includes(defined(eventName)), `${symbol.name} names ${eventName}`);
-        assert.ok(symbol.name.includes(defined(eventTime)), `${symbol.name} has the time ${eventTime}`);
+        const time = defined(showTime(eventTime)).full;
+        assert.ok(symbol.name.includes(time), `${symbol.name} has the time ${time}`);
         assert.equal(document.offsetAt(symbol.range.start), records[i].start);
         assert.ok(symbol.range.contains(symbol.selectionRange));
       });

@@ -71,11 +71,14 @@ async function topRows(sidebar) {
       description: element.querySelector('.label-description')?.textContent?.trim() ?? '',
     })),
   );
-  return texts.map(({ label, description }, index) => {
-    // "ec2 · 3 events", "3 events, 1 failed": the number of events, not an account id or a digit of a name.
-    const count = Number((`${description} ${label}`.match(/\b(\d[\d,]*) events?\b/)?.[1] ?? 'NaN').replace(/,/g, ''));
-    return { label, description, count, row: rows.nth(index) };
-  });
+  return texts
+    .map(({ label, description }, index) => {
+      // "ec2 · 3 events", "3 events, 1 failed": the number of events, not an account id or a digit of a name.
+      const count = Number((`${description} ${label}`.match(/\b(\d[\d,]*) events?\b/)?.[1] ?? 'NaN').replace(/,/g, ''));
+      return { label, description, count, row: rows.nth(index) };
+    })
+    // The Findings view shares the sidebar: its rule groups count findings, not events.
+    .filter((row) => !/\bfindings?\)?$/.test(row.description));
 }
 
 /** True when every group of `expected` (key -> count) is a row whose label names the key and shows the count. */

@@ -6,6 +6,7 @@
  */
 import { acmOperation, acmShape, findMember, logName, Member, Shape, structureMembers } from '../acm/acmApiModel';
 import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { EXPLAIN_READ_LIMIT } from './boundedRead';
 import { acmMemberMeaning } from './acmParameterMeanings';
 import { parseTimestamp } from './time';
 
@@ -223,15 +224,31 @@ function patternOf(pattern: string): RegExp | null {
   return regex;
 }
 
-function checkString(value: string, shape: Shape, notes: string[]): boolean {
+/** Code points in `value`: a surrogate pair counts once. */
+function codePointCount(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
+/** `cut` says `value` is only the start of the logged string (see readString). */
+function checkString(value: string, shape: Shape, notes: string[], cut = false): boolean {
   let ok = true;
-  const length = Array.from(value).length; // code points, as the API model counts
+  const length = codePointCount(value);
+  const counted = cut ? `more than ${String(length)}` : String(length);
   if (shape.min !== undefined && length < shape.min) {
-    notes.push(`it has ${length} characters, fewer than the ${shape.min} required`);
+    notes.push(`it has ${counted} characters, fewer than the ${String(shape.min)} required`);
     ok = false;
   }
   if (shape.max !== undefined && length > shape.max) {
-    notes.push(`it has ${length} characters, more than the ${shape.max} allowed`);
+    notes.push(`it has ${counted} characters, more than the ${String(shape.max)} allowed`);
     ok = false;
   }
   if (shape.enum && !shape.enum.includes(value)) {
@@ -240,7 +257,7 @@ function checkString(value: string, shape: Shape, notes: string[]): boolean {
   }
   if (shape.pattern && ok) {
     const regex = patternOf(shape.pattern);
-    if (regex && value.length <= MAX_PATTERN_INPUT) {
+    if (regex && !cut && value.length <= MAX_PATTERN_INPUT) {
       if (!regex.test(value)) {
         notes.push('it does not match the pattern');
         ok = false;
@@ -284,7 +301,10 @@ export function checkValue(view: JsonView, node: number, shapeName: string, shap
   if (kind === NodeKind.Null) {
     return { reading: 'null: no value logged', notes };
   }
-  const scalar = view.scalar(node);
+  // A string is read only as far as its checks need: past the longest allowed length.
+  const prefix = kind === NodeKind.String ? view.stringPrefix(node, Math.max(EXPLAIN_READ_LIMIT, 2 * (shape.max ?? 0) + 2)) : undefined;
+  const cut = prefix?.cut ?? false;
+  const scalar = prefix ? prefix.text : view.scalar(node);
   if (scalar === HIDDEN_VALUE) {
     return { reading: 'hidden by CloudTrail: the value is secret and was not logged', notes: ['a hidden value cannot be checked'] };
   }
@@ -293,7 +313,7 @@ export function checkValue(view: JsonView, node: number, shapeName: string, shap
       if (typeof scalar !== 'string') {
         return { ok: false, notes: [`it is ${KIND_NAMES[kind]}, not a string`] };
       }
-      return { ok: checkString(scalar, shape, notes), notes };
+      return { ok: checkString(scalar, shape, notes, cut), notes };
     case 'blob': {
       if (isByteBufferDump(view, node)) {
         const bytes = byteBufferLength(view, node);
@@ -313,8 +333,8 @@ export function checkValue(view: JsonView, node: number, shapeName: string, shap
       }
       if (typeof scalar === 'string') {
         // A blob logged as text: its length is a fair reading of its size.
-        const ok = checkString(scalar, { ...shape, type: 'string', pattern: undefined }, notes);
-        return { ok, reading: `${name}, ${scalar.length} characters of text`, notes: notes.map((note) => note.replace('characters', 'characters (bytes)')) };
+        const ok = checkString(scalar, { ...shape, type: 'string', pattern: undefined }, notes, cut);
+        return { ok, reading: `${name}, ${cut ? 'more than ' : ''}${String(scalar.length)} characters of text`, notes: notes.map((note) => note.replace('characters', 'characters (bytes)')) };
       }
       return { ok: false, notes: [`it is ${KIND_NAMES[kind]}, not bytes`] };
     }

@@ -9,9 +9,12 @@ import { recordFieldValue } from '../forwarded';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
+import { addAttackKnowledge } from './attackHover';
+import { addRuleMatches } from './findingsHover';
 import { acmeProtocolEvent } from './acmeProtocolEvents';
 import { iamPrefixForEventSource, iamServiceName, undatedOperationName } from '../iam';
 import { iamDataFooter, iamSection } from './iamPermissions';
+import { quotedValue, valuePrefix, wholeString } from './boundedRead';
 import { identityChain } from './identityChain';
 import { readSourceAddress } from './ipAddress';
 import { code, docLink, HoverBuilder, join, LONG_TEXT, logText, Markdown, md, plain, quoted } from './markdown';
@@ -37,8 +40,7 @@ export function acmFactsOf(record: CloudTrailRecord): AcmOperationFacts | undefi
 
 /** A string field of a record, read where a log forwarder moved it if the record lacks it. */
 function stringField(view: JsonView, node: number, name: string): string | undefined {
-  const value = view.scalar(recordFieldValue(view, node, name));
-  return typeof value === 'string' ? value : undefined;
+  return wholeString(view, recordFieldValue(view, node, name));
 }
 
 /** Whether the event only reads, and who says so. */
@@ -129,14 +131,16 @@ function whenLine(context: RecordContext): Markdown | undefined {
 
 function fromLine(context: RecordContext, consoleSession: boolean): Markdown | undefined {
   const { view, record } = context;
-  const address = stringField(view, record.node, 'sourceIPAddress');
-  const userAgent = stringField(view, record.node, 'userAgent');
+  const addressNode = recordFieldValue(view, record.node, 'sourceIPAddress');
+  const address = valuePrefix(view, addressNode);
+  // A user agent is read by its first characters, however long it is.
+  const userAgent = valuePrefix(view, recordFieldValue(view, record.node, 'userAgent'))?.text;
   if (address === undefined && userAgent === undefined) {
     return undefined;
   }
   const parts: Markdown[] = [];
   if (address !== undefined) {
-    parts.push(md`${quoted(address)} (${readSourceAddress(address).description})`);
+    parts.push(address.cut ? quotedValue(view, addressNode) : md`${quoted(address.text)} (${readSourceAddress(address.text).description})`);
   }
   if (userAgent !== undefined) {
     parts.push(md`using ${logText(userAgentPhrase(userAgent, consoleSession), LONG_TEXT)}`);
@@ -147,7 +151,8 @@ function fromLine(context: RecordContext, consoleSession: boolean): Markdown | u
 function resultLines(context: RecordContext): Markdown[] {
   const { view, record } = context;
   const { errorCode, eventSource, eventName } = record.summary;
-  const message = stringField(view, record.node, 'errorMessage');
+  const messageNode = view.property(record.node, 'errorMessage');
+  const message = valuePrefix(view, messageNode);
   if (errorCode === undefined && message === undefined) {
     return [md`**Result:** succeeded (no errorCode)`];
   }
@@ -162,7 +167,7 @@ function resultLines(context: RecordContext): Markdown[] {
     lines.push(md`**Result:** failed (an errorMessage without an errorCode)`);
   }
   if (message !== undefined) {
-    lines.push(md`**Message:** ${quoted(message, 300)}`);
+    lines.push(md`**Message:** ${quotedValue(view, messageNode, 300)}`);
   }
   return lines;
 }
@@ -260,6 +265,8 @@ export function eventSummary(context: RecordContext): HoverBuilder {
     out.paragraph(md`\u26a0 eventVersion ${quoted(eventVersion)} is not a version number (the newest is ${CURRENT_EVENT_VERSION}).`);
   }
 
+  addRuleMatches(out, context.env.rulesMatching?.(record.index) ?? []);
+  addAttackKnowledge(out, record);
   iamSection(out, view, record);
 
   if (facts) {

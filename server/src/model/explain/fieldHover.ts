@@ -4,6 +4,7 @@
  * explained by parameterHover; `eventName` by the event summary.
  */
 import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { hiddenCharactersLine, quotedValue, valuePrefix, wholeScalar, wholeString } from './boundedRead';
 import { eventSummary, RecordContext } from './eventSummary';
 import { accessKeyKind, identityChain } from './identityChain';
 import { HoverBuilder, join, LONG_TEXT, logText, Markdown, md, plain, quoted } from './markdown';
@@ -73,19 +74,23 @@ export function describeField(out: HoverBuilder, field: FieldInfo, eventVersion:
   out.paragraph(plain(field.meaning));
 }
 
-/** The value of a field, when it is a scalar: shown escaped and cut. */
-export function valueLine(view: JsonView, node: number): Markdown | undefined {
+/**
+ * The value of a field, when it is a scalar: shown escaped and cut, with a warning when it holds
+ * characters that draw nothing or turn the text around.
+ */
+export function valueLines(view: JsonView, node: number): Markdown[] {
   const kind = view.kind(node);
   if (kind === NodeKind.String) {
-    return md`**Value:** ${quoted(view.string(node) ?? '')}`;
+    const hidden = hiddenCharactersLine(valuePrefix(view, node)?.text ?? '');
+    return hidden ? [md`**Value:** ${quotedValue(view, node)}`, hidden] : [md`**Value:** ${quotedValue(view, node)}`];
   }
   if (kind === NodeKind.Number || kind === NodeKind.Boolean || kind === NodeKind.Null) {
-    return md`**Value:** ${view.source(node)}`;
+    return [md`**Value:** ${view.source(node)}`];
   }
   if (kind === NodeKind.Invalid) {
-    return md`**Value:** ${quoted(view.source(node))}, not valid JSON (a placeholder in an example?)`;
+    return [md`**Value:** ${quoted(view.source(node))}, not valid JSON (a placeholder in an example?)`];
   }
-  return undefined;
+  return [];
 }
 
 function fixedValueLine(field: FieldInfo, value: unknown): Markdown | undefined {
@@ -97,8 +102,7 @@ function fixedValueLine(field: FieldInfo, value: unknown): Markdown | undefined 
 }
 
 function stringOf(view: JsonView, node: number): string | undefined {
-  const value = view.scalar(node);
-  return typeof value === 'string' ? value : undefined;
+  return wholeString(view, node);
 }
 
 /** Readings specific to one top-level field's value. */
@@ -138,7 +142,9 @@ function topLevelReadings(context: RecordContext, name: string, node: number): M
       return text !== undefined ? addressLines(text) : [];
     case 'userAgent': {
       const consoleSession = identityChain(view, NO_NODE, record.node).consoleSession;
-      return text !== undefined ? userAgentLines(text, consoleSession) : [];
+      // A user agent is read by its first characters, however long it is.
+      const start = valuePrefix(view, node)?.text;
+      return start !== undefined ? userAgentLines(start, consoleSession) : [];
     }
     case 'errorCode':
       return text !== undefined ? errorLines(text, { eventSource, eventName }) : [];
@@ -152,7 +158,7 @@ function topLevelReadings(context: RecordContext, name: string, node: number): M
     }
     case 'readOnly':
     case 'managementEvent': {
-      const value = view.scalar(node);
+      const value = wholeScalar(view, node);
       if (typeof value !== 'boolean') {
         return [md`**Odd:** CloudTrail writes this field as true or false`];
       }
@@ -229,9 +235,9 @@ export function fieldHover(context: RecordContext, path: Path, node: number): Ho
     }
   }
 
-  const bullets: (Markdown | undefined)[] = [valueLine(view, node)];
+  const bullets: (Markdown | undefined)[] = valueLines(view, node);
   if (field) {
-    bullets.push(fixedValueLine(field, view.scalar(node)));
+    bullets.push(fixedValueLine(field, wholeScalar(view, node)));
   }
   if (top === 'userIdentity') {
     const identity = view.property(record.node, 'userIdentity');

@@ -8,7 +8,8 @@
 import { CloudTrailDocument, recordAt } from '../cloudTrailDocument';
 import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
 import { eventSummary, RecordContext } from './eventSummary';
-import { describeField, fieldHover, pathLabel } from './fieldHover';
+import { wholeScalar } from './boundedRead';
+import { describeField, fieldHover, pathLabel, valueLines } from './fieldHover';
 import { HoverBuilder, Markdown, md, quoted } from './markdown';
 import { parameterHover } from './parameterHover';
 import { documentField, envelopeField, FieldInfo, lookupEventField } from './recordFields';
@@ -122,13 +123,10 @@ function wrapperHover(
     out.paragraph(md`Not a field this project knows in ${context.record.wrapper?.kind === 'eventBridge' ? 'an EventBridge event' : 'lookup-events output'}.`);
   }
   const bullets: Markdown[] = [];
-  const kind = view.kind(at.node);
-  if (kind === NodeKind.String) {
-    bullets.push(md`**Value:** ${quoted(view.string(at.node) ?? '')}`);
-  } else if (kind === NodeKind.Number || kind === NodeKind.Boolean || kind === NodeKind.Null) {
-    bullets.push(md`**Value:** ${view.source(at.node)}`);
+  if (view.kind(at.node) !== NodeKind.Invalid) {
+    bullets.push(...valueLines(view, at.node));
   }
-  const value = view.scalar(at.node);
+  const value = wholeScalar(view, at.node);
   if ((name === 'EventTime' || name === 'time') && (typeof value === 'number' || typeof value === 'string')) {
     bullets.push(...timeLines(value, context.env));
   } else if (name === 'EventSource' && typeof value === 'string') {

@@ -6,6 +6,7 @@
 import { arnResourceName, describeIdentityType, nonEmpty, splitAssumedRoleArn } from '../identity';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { parseArn } from './arn';
+import { wholeScalar } from './boundedRead';
 import { serviceForHostName } from './services';
 
 export interface IdentityChain {
@@ -20,7 +21,7 @@ export interface IdentityChain {
 }
 
 function str(view: JsonView, node: number, name: string): string | undefined {
-  const value = view.scalar(view.property(node, name));
+  const value = wholeScalar(view, view.property(node, name));
   if (typeof value === 'string') {
     return value === '' ? undefined : value;
   }
@@ -44,7 +45,7 @@ export function accessKeyKind(accessKeyId: string | undefined): 'long-term' | 't
  * gives `sessionCredentialFromConsole`).
  */
 export function identityChain(view: JsonView, identity: number, record: number = NO_NODE): IdentityChain {
-  const consoleValue = record === NO_NODE ? undefined : view.scalar(view.property(record, 'sessionCredentialFromConsole'));
+  const consoleValue = record === NO_NODE ? undefined : wholeScalar(view, view.property(record, 'sessionCredentialFromConsole'));
   const consoleSession = consoleValue === 'true' || consoleValue === true;
   if (identity === NO_NODE) {
     return { text: 'no identity recorded', parts: ['no identity recorded'], consoleSession };

@@ -48,7 +48,7 @@ function inRange(address: number, range: Range): boolean {
 }
 
 /** Reads dotted IPv4; undefined when the text is not four numbers. */
-function parseIpv4(text: string): { value: number; warnings: string[] } | undefined {
+export function parseIpv4(text: string): { value: number; warnings: string[] } | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (!match) {
     return undefined;

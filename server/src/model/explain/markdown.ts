@@ -9,6 +9,8 @@
  * the helpers below. A plain string interpolated into `md` is always escaped.
  */
 
+import { codePointName, HIDDEN_CHARACTER } from '../text/visibleText';
+
 /** Markdown that is safe to render: written by this project, or escaped. */
 export class Markdown {
   private constructor(readonly value: string) {}
@@ -35,15 +37,13 @@ export const LONG_TEXT = 600;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;
 /** Line breaks of every kind, which would end a paragraph or open a block. */
 const LINE_BREAKS = /\r\n|[\n\r\u0085\u2028\u2029]/g;
-/** Other control characters, and the bidirectional controls that can make text read backwards. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const INVISIBLE_OR_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Escapes text from a log so that Markdown shows it as plain characters, on one line, cut to
- * `maxLength` characters (a cut says how much was left out).
+ * `maxLength` characters (a cut says how much was left out). `continues` says that `text` is
+ * only the start of a longer value, read no further: the cut then says "at least".
  */
-export function escapeText(text: string, maxLength = MAX_VALUE_LENGTH): string {
+export function escapeText(text: string, maxLength = MAX_VALUE_LENGTH, continues = false): string {
   let shown = text;
   let omitted = 0;
   if (shown.length > maxLength) {
@@ -59,9 +59,13 @@ export function escapeText(text: string, maxLength = MAX_VALUE_LENGTH): string {
   const escaped = shown
     .replace(LINE_BREAKS, ' \u23ce ')
     .replace(/\t/g, ' ')
-    .replace(INVISIBLE_OR_CONTROL, '\ufffd')
+    // Characters that draw nothing or turn the text around are written as <U+200B>.
+    .replace(HIDDEN_CHARACTER, codePointName)
     .replace(ASCII_PUNCTUATION, '\\$&');
-  return omitted > 0 ? `${escaped}\u2026 (${omitted} more characters)` : escaped;
+  if (continues) {
+    return `${escaped}\u2026 (at least ${String(omitted + 1)} more characters)`;
+  }
+  return omitted > 0 ? `${escaped}\u2026 (${String(omitted)} more characters)` : escaped;
 }
 
 function partToMarkdown(part: MarkdownPart): string {
@@ -101,9 +105,9 @@ export function plain(text: string): Markdown {
   return Markdown.create(escapeText(text, Number.MAX_SAFE_INTEGER));
 }
 
-/** A log value in quotes, so that empty strings and spaces can be seen. */
-export function quoted(text: string, maxLength = MAX_VALUE_LENGTH): Markdown {
-  return Markdown.create(`\u201c${escapeText(text, maxLength)}\u201d`);
+/** A log value in quotes, so that empty strings and spaces can be seen; `continues` as in escapeText. */
+export function quoted(text: string, maxLength = MAX_VALUE_LENGTH, continues = false): Markdown {
+  return Markdown.create(`\u201c${escapeText(text, maxLength, continues)}\u201d`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { ACM_ACME_EVENT_SOURCE, acmShape, Member, Shape } from '../acm/acmApiMod
 import { NodeKind } from '../nodeTable';
 import { BYTE_BUFFER_FIELDS, checkValue, describeShape, isByteBufferDump, resolveAcmParameter, Section } from './acmParameters';
 import { acmFactsOf, parameterLines, RecordContext } from './eventSummary';
-import { describeField, nodeAtPath, Path, pathLabel, valueLine } from './fieldHover';
+import { describeField, nodeAtPath, Path, pathLabel, valueLines } from './fieldHover';
 import { code, HoverBuilder, join, LONG_TEXT, logText, Markdown, md, plain, quoted } from './markdown';
 import { recordField } from './recordFields';
 import { readVerb, serviceForEventSource } from './services';
@@ -125,7 +125,7 @@ function acmParameterHover(context: RecordContext, path: Path, node: number, out
     const field = resolved.byteBufferField;
     const meaning = Object.prototype.hasOwnProperty.call(BYTE_BUFFER_FIELDS, field) ? BYTE_BUFFER_FIELDS[field] : undefined;
     bullets.push(meaning ? md`**${field}:** ${plain(meaning)} (a field of the Java ByteBuffer that CloudTrail dumped)` : md`${quoted(field)} is not a field of a Java ByteBuffer dump`);
-    bullets.push(valueLine(context.view, node));
+    bullets.push(...valueLines(context.view, node));
     const dump = nodeAtPath(view, record.node, [section, ...(resolved.byteBufferPath ?? [])]);
     if (member && dump >= 0) {
       const check = checkValue(view, dump, resolved.shapeName, resolved.shape, member.logName);
@@ -135,7 +135,7 @@ function acmParameterHover(context: RecordContext, path: Path, node: number, out
     return true;
   }
   bullets.push(...typeLines(resolved.shapeName, resolved.shape, member, resolved.listItem));
-  bullets.push(valueLine(context.view, node));
+  bullets.push(...valueLines(context.view, node));
   const name = member ? `${member.logName}${resolved.listItem ? ' item' : ''}` : 'value';
   const check = checkValue(view, node, resolved.shapeName, resolved.shape, name);
   if (isByteBufferDump(view, node)) {
@@ -186,8 +186,8 @@ export function parameterHover(context: RecordContext, path: Path, node: number)
   if (eventSource === ACM_ACME_EVENT_SOURCE) {
     out.paragraph(md`ACME protocol requests are not part of the ACM API model, so their values are not checked.`);
   }
-  const bullets = [valueLine(context.view, node), ...genericValueLines(view, node, path[path.length - 1], env)];
-  out.bullets(bullets.filter((line): line is Markdown => line !== undefined));
+  const bullets = [...valueLines(context.view, node), ...genericValueLines(view, node, path[path.length - 1], env)];
+  out.bullets(bullets);
   return out;
 }
 

@@ -121,6 +121,24 @@ export function formatUtc(epochMs: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
 }
 
+/** A time as the Events view, the outline and the hovers all write it, whole and in its two halves. */
+export interface ShownTime {
+  /** `2016-10-04 16:01:30 UTC`, as formatUtc writes it. */
+  full: string;
+  /** `2016-10-04` */
+  date: string;
+  /** `16:01:30` */
+  time: string;
+}
+
+/** An eventTime in the one form every view uses; undefined when it is missing or no timestamp. */
+export function showTime(value: string | undefined): ShownTime | undefined {
+  const parsed = value === undefined ? undefined : parseTimestamp(value);
+  if (!parsed) return undefined;
+  const full = formatUtc(parsed.epochMs);
+  return { full, date: full.slice(0, 10), time: full.slice(11, 19) };
+}
+
 const localFormatters = new Map<string, Intl.DateTimeFormat | null>();
 
 /** One formatter per zone: building one costs far more than using it. */

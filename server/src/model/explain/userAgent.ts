@@ -23,18 +23,70 @@ export interface UserAgentReading {
   details: string[];
 }
 
-/** `name/version` tokens of a user agent, in order. */
+/**
+ * How much of a userAgent is read. CloudTrail cuts the field at 1 KB, so a longer value was made
+ * by hand; its first characters still name the client, and reading no further keeps every
+ * reading below linear in a small, fixed length whatever the log holds.
+ */
+export const USER_AGENT_READ_LIMIT = 2048;
+
+/** Characters of a token's name: ASCII letters, digits, `_`, `.`, `@`, `+`, `-`. */
+function isNameCharacter(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f || code === 0x2e || code === 0x40 || code === 0x2b || code === 0x2d
+  );
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+/** Characters that end a version: white space, `/`, `(` and `)`. */
+function endsVersion(code: number): boolean {
+  return code === 0x2f || code === 0x28 || code === 0x29 || code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/**
+ * `name/version` tokens of a user agent, in order: a name starts with a letter and runs over
+ * name characters up to a `/`, the version runs to the next white space, `/` or parenthesis.
+ * One pass over the text, each character looked at a fixed number of times.
+ */
 function tokens(userAgent: string): Map<string, string> {
   const found = new Map<string, string>();
-  for (const match of userAgent.matchAll(/([A-Za-z][\w.@+-]*)\/([^\s/()]+)/g)) {
-    const name = match[1];
+  const length = userAgent.length;
+  let position = 0;
+  while (position < length) {
+    if (!isNameCharacter(userAgent.charCodeAt(position))) {
+      position++;
+      continue;
+    }
+    let nameStart = -1;
+    while (position < length && isNameCharacter(userAgent.charCodeAt(position))) {
+      if (nameStart < 0 && isLetter(userAgent.charCodeAt(position))) {
+        nameStart = position;
+      }
+      position++;
+    }
+    const versionStart = position + 1;
+    if (nameStart < 0 || userAgent.charCodeAt(position) !== 0x2f || versionStart >= length || endsVersion(userAgent.charCodeAt(versionStart))) {
+      continue;
+    }
+    let versionEnd = versionStart;
+    while (versionEnd < length && !endsVersion(userAgent.charCodeAt(versionEnd))) {
+      versionEnd++;
+    }
+    const name = userAgent.slice(nameStart, position);
+    const version = userAgent.slice(versionStart, versionEnd);
     if (!found.has(name)) {
-      found.set(name, match[2]);
+      found.set(name, version);
     }
     const lower = name.toLowerCase();
     if (!found.has(lower)) {
-      found.set(lower, match[2]);
+      found.set(lower, version);
     }
+    position = versionEnd;
   }
   return found;
 }
@@ -136,13 +188,17 @@ function browserName(userAgent: string): string {
     [/OPR\/([\d.]+)/, 'Opera'],
     [/Firefox\/([\d.]+)/, 'Firefox'],
     [/Chrome\/([\d.]+)/, 'Chrome'],
-    [/Version\/([\d.]+).*Safari\//, 'Safari'],
   ];
   for (const [pattern, name] of patterns) {
     const match = pattern.exec(userAgent);
     if (match) {
       return `${name} ${match[1]}`;
     }
+  }
+  // Safari names its version before the word Safari; looked up with two searches, not `.*`.
+  const version = /Version\/([\d.]+)/.exec(userAgent);
+  if (version && userAgent.includes('Safari/', version.index)) {
+    return `Safari ${version[1]}`;
   }
   return 'a web browser';
 }
@@ -158,7 +214,7 @@ function browserSystem(userAgent: string): string | undefined {
 
 /** Reads a userAgent value. `consoleSession` is the record's `sessionCredentialFromConsole`. */
 export function readUserAgent(userAgent: string, options: { consoleSession?: boolean } = {}): UserAgentReading {
-  const text = userAgent.trim();
+  const text = userAgent.slice(0, USER_AGENT_READ_LIMIT).trim();
   const found = tokens(text);
 
   if (text === '') {

@@ -2,7 +2,9 @@
  * Hover lines for values: times, ARNs, addresses, user agents and error codes. Each function
  * returns Markdown built with `md`, so every piece of the log in it is escaped.
  */
+import type { RuleMetadata } from '../detections/types';
 import { JsonView, NodeKind } from '../nodeTable';
+import { wholeString } from './boundedRead';
 import { checkArn, describeArnResource, parseArn, partitionName } from './arn';
 import { readErrorCode } from './errorCodes';
 import { readSourceAddress } from './ipAddress';
@@ -11,8 +13,13 @@ import { regionName, serviceForEventSource } from './services';
 import { describeTimestampFormat, readTime, TimeEnvironment } from './time';
 import { readUserAgent } from './userAgent';
 
-/** The clock and zone a hover reads times against. */
-export type HoverEnvironment = TimeEnvironment;
+/**
+ * What a hover reads besides the log: the clock and zone times are read against, and the rules
+ * that matched each record (by its position in the file), when detections ran.
+ */
+export interface HoverEnvironment extends TimeEnvironment {
+  readonly rulesMatching?: (record: number) => readonly RuleMetadata[];
+}
 
 /** UTC, local time, age and epoch of a timestamp; empty when the value is not a time. */
 export function timeLines(value: string | number, env: HoverEnvironment): Markdown[] {
@@ -135,7 +142,10 @@ const TIME_KEY = /time|date|At$|expir|created|updated|start|end/i;
 export function genericValueLines(view: JsonView, node: number, key: string | number | undefined, env: HoverEnvironment): Markdown[] {
   const kind = view.kind(node);
   if (kind === NodeKind.String) {
-    const value = view.string(node) ?? '';
+    const value = wholeString(view, node);
+    if (value === undefined) {
+      return [];
+    }
     if (value.startsWith('arn:')) {
       return arnLines(value);
     }

@@ -96,7 +96,8 @@ export class StringTable {
  * Interns identity summaries. Most events of a folder come from a few principals, so each
  * identity is stored once and events refer to it by index. The principalId is left out: the
  * identity's key and label already use it when nothing better names the principal, and an
- * assumed-role principalId differs with every session.
+ * assumed-role principalId differs with every session. So is the access key id, which differs
+ * with every session too (the link columns keep it, see links/fileLinks.ts).
  */
 export class IdentityTable {
   readonly values: IdentitySummary[] = [];
@@ -115,7 +116,7 @@ export class IdentityTable {
       }
     }
     const id = this.values.length;
-    const { principalId: _principalId, ...kept } = identity;
+    const { principalId: _principalId, accessKeyId: _accessKeyId, ...kept } = identity;
     this.values.push(kept);
     candidates.push(id);
     return id;

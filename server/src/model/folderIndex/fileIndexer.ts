@@ -6,8 +6,12 @@ import { Readable, pipeline } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import * as zlib from 'node:zlib';
+import { FileDetections, FileDetector } from '../detections/fileDetections';
+import { RuleSource, ruleSetOf } from '../detections/ruleFiles';
 import { IdentitySummary } from '../identity';
+import { emptyFileLinks, FileLinks } from '../links/fileLinks';
 import { emptyEntries, FileEntries } from './fileEntries';
+import { describeDamage, formatMegabytes } from './logFiles';
 import { LogShape, LogTextIndexer, LogVerdict } from './logTextIndexer';
 
 /**
@@ -28,6 +32,8 @@ export interface FileIndexOptions {
   onProgress?: (textBytes: number, events: number) => void;
   progressBytes?: number;
   signal?: AbortSignal;
+  /** Sigma rules to run over the events as they are read. */
+  detections?: RuleSource;
 }
 
 export type FileStatus =
@@ -62,8 +68,12 @@ export interface FileIndexResult {
   /** String table of `entries` (id 0 = absent). */
   strings: string[];
   identities: IdentitySummary[];
+  /** The linked values of the entries (keys, sessions, resources...), for the trail. */
+  links: FileLinks;
   /** Entries that were not events: non-objects, lookup items without an event, records too long to keep or cut off. */
   skippedEntries: number;
+  /** What the Sigma rules found, when asked to run them. */
+  detections?: FileDetections;
 }
 
 /** Positions are stored in 32 bits: longer documents are refused. */
@@ -114,8 +124,17 @@ export function emptyFileResult(file: string, fileBytes: number): FileIndexResul
     entries: emptyEntries(),
     strings: [''],
     identities: [],
+    links: emptyFileLinks(),
     skippedEntries: 0,
   };
+}
+
+function textIndexer(options: FileIndexOptions): LogTextIndexer {
+  return new LogTextIndexer({
+    maxRecordChars: options.maxRecordChars,
+    wholeDocumentChars: options.wholeDocumentChars,
+    ...(options.detections ? { detector: new FileDetector(ruleSetOf(options.detections)) } : {}),
+  });
 }
 
 /** Files up to this size on disk are read at once... */
@@ -148,7 +167,7 @@ async function indexInMemory(file: string, bytes: Buffer, options: FileIndexOpti
     throw options.signal.reason ?? new Error('Indexing was cancelled.');
   }
   result.textBytes = content.length;
-  const text = new LogTextIndexer({ maxRecordChars: options.maxRecordChars, wholeDocumentChars: options.wholeDocumentChars });
+  const text = textIndexer(options);
   text.write(content.toString(isAscii(content) ? 'latin1' : 'utf8'));
   return conclude(result, text, undefined, options);
 }
@@ -169,9 +188,12 @@ function conclude(result: FileIndexResult, text: LogTextIndexer, damage: string 
     result.status = status;
     if (message !== undefined) result.message = message;
     const built = text.builder.finish();
+    const detections = text.detections();
+    if (detections) result.detections = detections;
     result.entries = built.entries;
     result.strings = built.strings;
     result.identities = built.identities;
+    result.links = text.links.finish(built.entries.count);
     return result;
   };
   if (!outcome.verdict.cloudTrail) {
@@ -196,7 +218,7 @@ function conclude(result: FileIndexResult, text: LogTextIndexer, damage: string 
 /** Reads a file as a stream: memory stays at a few chunks and one record, whatever its size. */
 async function indexStreaming(file: string, size: number, options: FileIndexOptions): Promise<FileIndexResult> {
   const name = path.basename(file);
-  const text = new LogTextIndexer({ maxRecordChars: options.maxRecordChars, wholeDocumentChars: options.wholeDocumentChars });
+  const text = textIndexer(options);
   const result = emptyFileResult(file, size);
   let handle: fs.promises.FileHandle;
   try {
@@ -276,23 +298,6 @@ async function indexStreaming(file: string, size: number, options: FileIndexOpti
   }
 }
 
-function describeDamage(name: string, error: unknown, compressed: boolean): string {
-  const code = (error as { code?: unknown }).code;
-  const message = describeError(error);
-  if (compressed && (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message))) {
-    return `${name} is damaged: its compressed data ends too early (the file is probably cut short).`;
-  }
-  if (compressed && typeof code === 'string' && code.startsWith('Z_')) {
-    return `${name} is damaged: its compressed data is corrupt (${message}).`;
-  }
-  return `${name} could not be read to the end: ${message}.`;
-}
-
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export function formatMegabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
 }

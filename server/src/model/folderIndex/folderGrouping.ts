@@ -39,8 +39,9 @@ export interface FolderGrouping {
   /** The events of an innermost group, oldest first (files in path order for equal times). */
   eventsOf(group: EventGroupNode): FolderEventRef[];
   /**
-   * Every matching event once, in index order (not time order), with the position of its top
-   * group in `groups`: one pass over the index, for aggregates such as the timeline.
+   * Every matching event, in index order (not time order), with the position of its top group in
+   * `groups` (once per top group: an event with several tactics is in several): one pass over the
+   * index, for aggregates such as the timeline.
    */
   visitMatched(visit: (file: IndexedFile, index: number, topGroup: number) => void): void;
 }
@@ -76,36 +77,37 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   // The profiles with matching events, as the records of one stand-in document.
   const used: EventProfile[] = profiles.filter((profile) => matchedPerProfile[profile.id] > 0);
   const standIn = profileDocument(used);
-  const grouping = groupEvents([standIn], { groupBy: options.groupBy });
+  // The index keeps no access key per event (they change with every session, see IdentityTable),
+  // so a grouping by access key leaves that level out rather than put every event under one key.
+  const grouping = groupEvents([standIn], { groupBy: options.groupBy.filter((dimension) => dimension !== 'accessKey') });
 
   const profilesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
-  const recount = (group: EventGroupNode): { reads: number; writes: number } => {
+  // A group is counted from the profiles beneath it, each once: under a grouping by tactic an
+  // event can be in several subgroups, so adding up the subgroups' counts would count it twice.
+  const recount = (group: EventGroupNode): Set<number> => {
+    let members: Set<number>;
+    if (group.groups) {
+      members = new Set();
+      for (const child of group.groups) {
+        for (const profile of recount(child)) members.add(profile);
+      }
+      sortGroups(group.groups);
+    } else {
+      members = new Set((group.events ?? []).map((event) => used[event.record.index].id));
+      profilesOfGroup.set(group, members);
+      group.events = [];
+    }
     let count = 0;
     let errors = 0;
     let reads = 0;
     let writes = 0;
-    if (group.groups) {
-      for (const child of group.groups) {
-        const inner = recount(child);
-        count += child.count;
-        errors += child.errorCount;
-        reads += inner.reads;
-        writes += inner.writes;
-      }
-      sortGroups(group.groups);
-    } else {
-      const members = new Set<number>();
-      for (const event of group.events ?? []) {
-        const profile = used[event.record.index];
-        const events = matchedPerProfile[profile.id];
-        members.add(profile.id);
-        count += events;
-        if (profile.errorCode) errors += events;
-        if (profile.readOnly === true) reads += events;
-        else if (profile.readOnly === false) writes += events;
-      }
-      profilesOfGroup.set(group, members);
-      group.events = [];
+    for (const id of members) {
+      const profile = profiles[id];
+      const events = matchedPerProfile[id];
+      count += events;
+      if (profile.errorCode) errors += events;
+      if (profile.readOnly === true) reads += events;
+      else if (profile.readOnly === false) writes += events;
     }
     group.count = count;
     group.errorCount = errors;
@@ -114,7 +116,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
       else if (reads === count && reads > 0) group.readOnly = true;
       else delete group.readOnly;
     }
-    return { reads, writes };
+    return members;
   };
   for (const group of grouping.groups) {
     recount(group);
@@ -140,9 +142,14 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
     return events;
   };
   const visitMatched = (visit: (file: IndexedFile, index: number, topGroup: number) => void): void => {
-    const groupOfProfile = new Int32Array(profiles.length).fill(-1);
+    // Under a grouping by tactic a profile can be in several top groups: its events are visited
+    // once for each, as the events of open documents are.
+    const topGroupsOfProfile: number[][] = profiles.map(() => []);
     const mark = (group: EventGroupNode, position: number): void => {
-      for (const profile of profilesOfGroup.get(group) ?? []) groupOfProfile[profile] = position;
+      for (const profile of profilesOfGroup.get(group) ?? []) {
+        const positions = topGroupsOfProfile[profile];
+        if (positions[positions.length - 1] !== position) positions.push(position);
+      }
       for (const child of group.groups ?? []) mark(child, position);
     };
     grouping.groups.forEach(mark);
@@ -150,10 +157,12 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
       const profileOf = file.profiles;
       for (let i = 0; i < profileOf.length; i++) {
         const profile = profileOf[i];
-        const topGroup = groupOfProfile[profile];
-        if (topGroup < 0) continue;
+        const topGroups = topGroupsOfProfile[profile];
+        if (topGroups.length === 0) continue;
         const verdict = profileMatch[profile];
-        if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) visit(file, i, topGroup);
+        if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) {
+          for (const topGroup of topGroups) visit(file, i, topGroup);
+        }
       }
     }
   };

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordSummary } from '../cloudTrailDocument';
+import { FileDetections } from '../detections/fileDetections';
 import { IdentitySummary } from '../identity';
+import { FileLinks, fileLinksBytes } from '../links/fileLinks';
 import { ABSENT, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { emptyFileResult, FileIndexResult, FileShape, FileStatus } from './fileIndexer';
 import { IndexJobOptions, IndexRunner } from './indexRunner';
+import { findLogFiles } from './logFiles';
 
 /**
  * The index of a folder of logs: every event of every CloudTrail file below the folder, as the
@@ -30,6 +33,10 @@ export interface IndexedFile {
   readonly entries: FileEntries;
   /** The event profile of each entry (see `EventProfile`). */
   readonly profiles: Uint32Array;
+  /** The linked values of the entries (see `links/fileLinks.ts`). */
+  readonly links: FileLinks;
+  /** What the Sigma rules found in the file, when the index ran them. */
+  readonly detections?: FileDetections;
 }
 
 /**
@@ -142,6 +149,8 @@ export class FolderIndex {
       skippedEntries: result.skippedEntries,
       entries,
       profiles,
+      links: result.links,
+      ...(result.detections ? { detections: result.detections } : {}),
     };
     this.byPath.set(result.path, file);
     this.eventTotal += entries.count;
@@ -257,6 +266,7 @@ export class FolderIndex {
       bytes += 200 + file.path.length * 2 + file.profiles.byteLength;
       bytes += entries.start.byteLength + entries.length.byteLength + entries.positions.byteLength + entries.strings.byteLength;
       bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength;
+      bytes += fileLinksBytes(file.links);
     }
     for (const value of this.strings.values) bytes += 48 + value.length;
     bytes += this.identities.values.length * 256 + this.profileTable.length * 128;
@@ -288,52 +298,11 @@ export class FolderIndex {
 // ---------------------------------------------------------------------------------------------
 // Finding and reading the files of a folder
 
-/** Names of log files: `.json`, `.json.gz` and other `.gz`, and one-event-per-line files. */
-export function isLogFileName(name: string): boolean {
-  return /\.(json|jsonl|ndjson|gz)$/i.test(name);
-}
-
-/** Folders that never hold logs and can be large. */
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.svn', '.hg']);
-
-/** The log files at or below `root` (a folder or one file), sorted by path. Folder links are not followed. */
+/** The log files at or below `root` (a folder or one file), sorted by path, found with the limits of findLogFiles. */
 export async function listLogFiles(root: string, signal?: AbortSignal): Promise<string[]> {
-  const stat = await fs.promises.stat(root);
-  if (!stat.isDirectory()) {
-    return [root];
-  }
-  const found: string[] = [];
-  const pending = [root];
-  while (pending.length > 0) {
-    if (signal?.aborted) {
-      throw signal.reason;
-    }
-    const folder = pending.pop();
-    if (folder === undefined) break;
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(folder, { withFileTypes: true });
-    } catch {
-      continue; // unreadable folder: its files cannot be indexed either
-    }
-    for (const entry of entries) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(full);
-      } else if (isLogFileName(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full))))) {
-        found.push(full);
-      }
-    }
-  }
-  return found.sort();
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fs.promises.stat(file)).isFile();
-  } catch {
-    return false;
-  }
+  // A root that is not there is an error of the request, not a file to report.
+  await fs.promises.stat(root);
+  return (await findLogFiles([root], { signal })).files;
 }
 
 export interface FolderProgress {
@@ -369,6 +338,7 @@ export async function indexFiles(index: FolderIndex, files: readonly string[], r
     maxDecompressedBytes: options.maxDecompressedBytes,
     ...(options.maxRecordChars !== undefined ? { maxRecordChars: options.maxRecordChars } : {}),
     ...(options.progressBytes !== undefined ? { progressBytes: options.progressBytes } : {}),
+    ...(options.detections !== undefined ? { detections: options.detections } : {}),
   };
   const progress: FolderProgress = { filesDone: 0, filesTotal: files.length, events: 0, textBytes: 0 };
   const inFlight = new Map<string, { textBytes: number; events: number }>();

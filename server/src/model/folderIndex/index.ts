@@ -4,9 +4,11 @@
  */
 export * from './fileEntries';
 export * from './fileIndexer';
+export * from './folderFindings';
 export * from './folderGrouping';
 export * from './folderIndex';
 export * from './folderWatcher';
+export * from './logFiles';
 export * from './indexRunner';
 export * from './logTextIndexer';
 export * from './recordSplitter';

@@ -1,5 +1,7 @@
 import { ResourceLimits, Worker } from 'node:worker_threads';
+import { fileLinkBuffers } from '../links/fileLinks';
 import { entryBuffers } from './fileEntries';
+import { RuleSource } from '../detections/ruleFiles';
 import { FileIndexResult, indexLogFile } from './fileIndexer';
 
 /**
@@ -13,6 +15,8 @@ export interface IndexJobOptions {
   maxDecompressedBytes: number;
   maxRecordChars?: number;
   progressBytes?: number;
+  /** Sigma rules to run over the events, read by each worker once per key. */
+  detections?: RuleSource;
 }
 
 export type JobProgress = (textBytes: number, events: number) => void;
@@ -233,5 +237,7 @@ export class WorkerPool implements IndexRunner {
 
 /** The transfer list of a finished job's result. */
 export function resultBuffers(result: FileIndexResult): ArrayBuffer[] {
-  return entryBuffers(result.entries).filter((buffer) => buffer.byteLength > 0);
+  const buffers = [...entryBuffers(result.entries), ...fileLinkBuffers(result.links)];
+  if (result.detections) buffers.push(result.detections.findings.buffer as ArrayBuffer);
+  return buffers.filter((buffer) => buffer.byteLength > 0);
 }

@@ -1,6 +1,8 @@
 import { CloudTrailDocument, CloudTrailRecord, isEnvelope, looksLikeEvent, parseCloudTrail } from '../cloudTrailDocument';
+import { FileDetections, FileDetector } from '../detections/fileDetections';
 import { LineIndex } from '../lineIndex';
 import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { FileLinksBuilder, positionInText } from '../links/fileLinks';
 import { FileEntriesBuilder } from './fileEntries';
 import { EntrySummary, RecordSummarizer } from './recordSummaries';
 import { RecordSplitter, RecordText } from './recordSplitter';
@@ -20,6 +22,8 @@ export interface LogTextOptions {
   maxRecordChars?: number;
   /** Files up to this many characters are parsed whole. */
   wholeDocumentChars?: number;
+  /** Tests every event against Sigma rules as it is read. */
+  detector?: FileDetector;
 }
 
 export const DEFAULT_WHOLE_DOCUMENT_CHARS = 8 * 1024 * 1024;
@@ -43,6 +47,8 @@ const CH_OPEN_BRACKET = 0x5b;
 
 export class LogTextIndexer {
   readonly builder = new FileEntriesBuilder();
+  /** The linked values of the entries (see `links/fileLinks.ts`). */
+  readonly links = new FileLinksBuilder();
   private readonly wholeDocumentChars: number;
   /** Text kept while the file may still be parsed whole; undefined once the splitter took over. */
   private buffered: string[] | undefined = [];
@@ -71,6 +77,11 @@ export class LogTextIndexer {
 
   get events(): number {
     return this.builder.size;
+  }
+
+  /** What the Sigma rules found, when a detector was given. */
+  detections(): FileDetections | undefined {
+    return this.options.detector?.result();
   }
 
   /** True once the text is known not to be a CloudTrail log: the rest need not be read. */
@@ -152,7 +163,7 @@ export class LogTextIndexer {
   // --- long files: the splitter ----------------------------------------------------------------
 
   private startSplitter(): { splitter: RecordSplitter; summarizer: RecordSummarizer } {
-    const summarizer = new RecordSummarizer((record, entry) => { this.onEntry(record, entry); });
+    const summarizer = new RecordSummarizer((record, entry, recordStart) => { this.onEntry(record, entry, recordStart); });
     const splitter = new RecordSplitter((record) => { summarizer.add(record); }, { maxRecordChars: this.options.maxRecordChars });
     this.streaming = { splitter, summarizer };
     return this.streaming;
@@ -169,7 +180,7 @@ export class LogTextIndexer {
    * or `Events` is; a top-level array is if its first object is an event; top-level objects count
    * when they are events (other objects are skipped).
    */
-  private onEntry(record: RecordText, entry: EntrySummary): void {
+  private onEntry(record: RecordText, entry: EntrySummary, recordStart: number): void {
     if (this.decided === 'rejected') {
       return;
     }
@@ -181,6 +192,12 @@ export class LogTextIndexer {
       return;
     }
     if (entry.summary && (entry.kind === 'event' || container !== 'top')) {
+      const event = entry.event;
+      this.links.add(
+        this.builder.size,
+        event && { view: event.view, event: event.node, ...(event.embedded ? {} : { positionOf: (offset: number) => positionInText(record.text, record.startLine, record.startCharacter, offset - recordStart) }) },
+      );
+      if (entry.event) this.options.detector?.test(entry.event.view, entry.event.node, entry.summary, this.builder.size);
       this.builder.add(record, entry.summary);
       this.found[container]++;
     } else {
@@ -214,6 +231,13 @@ export class LogTextIndexer {
       }
       const start = lines.positionAt(record.start);
       const end = lines.positionAt(record.end);
+      const source = record.source;
+      this.links.add(this.builder.size, {
+        view: source.view,
+        event: record.node,
+        ...(source.embedded ? {} : { positionOf: (offset: number) => lines.positionAt(source.toDocument(offset)) }),
+      });
+      this.options.detector?.test(record.source.view, record.node, record.summary, this.builder.size);
       this.builder.add(
         {
           start: record.start,

@@ -18,6 +18,8 @@ export interface EntrySummary {
   kind: EntryKind;
   /** Present for 'event' and 'object'. */
   summary?: RecordSummary;
+  /** The event object the summary was read from, while its view lives (for the link index). */
+  event?: { view: JsonView; node: number; embedded: boolean };
 }
 
 /**
@@ -34,17 +36,17 @@ export function summarizeEntry(view: JsonView, node: number, container: RecordCo
   }
   if (isEnvelope(view, node)) {
     const detail = view.property(node, 'detail');
-    return detail !== NO_NODE && view.kind(detail) === NodeKind.Object ? { kind: 'event', summary: summarizeRecord(view, detail) } : { kind: 'other' };
+    return detail !== NO_NODE && view.kind(detail) === NodeKind.Object ? { kind: 'event', summary: summarizeRecord(view, detail), event: { view, node: detail, embedded: false } } : { kind: 'other' };
   }
   if (looksLikeEvent(view, node)) {
-    return { kind: 'event', summary: summarizeRecord(view, node) };
+    return { kind: 'event', summary: summarizeRecord(view, node), event: { view, node, embedded: false } };
   }
   if (container === 'top') {
     const digest = view.property(node, 'digestStartTime') !== NO_NODE || view.property(node, 'logFiles') !== NO_NODE;
     return { kind: digest ? 'digest' : 'other' };
   }
   // Inside Records or an array every object is a record, even one that holds no event fields.
-  return { kind: 'object', summary: summarizeRecord(view, node) };
+  return { kind: 'object', summary: summarizeRecord(view, node), event: { view, node, embedded: false } };
 }
 
 function summarizeLookupItem(view: JsonView, item: number): EntrySummary {
@@ -54,7 +56,7 @@ function summarizeLookupItem(view: JsonView, item: number): EntrySummary {
     return looksLikeEvent(view, item) ? { kind: 'event', summary: summarizeRecord(view, item) } : { kind: 'other' };
   }
   if (view.kind(embedded) === NodeKind.Object) {
-    return { kind: 'event', summary: summarizeRecord(view, embedded) };
+    return { kind: 'event', summary: summarizeRecord(view, embedded), event: { view, node: embedded, embedded: false } };
   }
   const json = view.string(embedded);
   if (json === undefined) {
@@ -63,7 +65,9 @@ function summarizeLookupItem(view: JsonView, item: number): EntrySummary {
   const inner = scanJson(json, { maxProblems: 1 });
   const root = inner.roots[0] ?? NO_NODE;
   const innerView = new JsonView(json, inner.table);
-  return root !== NO_NODE && innerView.kind(root) === NodeKind.Object ? { kind: 'event', summary: summarizeRecord(innerView, root) } : { kind: 'other' };
+  return root !== NO_NODE && innerView.kind(root) === NodeKind.Object
+    ? { kind: 'event', summary: summarizeRecord(innerView, root), event: { view: innerView, node: root, embedded: true } }
+    : { kind: 'other' };
 }
 
 /** Scanning stops collecting syntax problems early: the folder index reports none of them. */
@@ -79,7 +83,8 @@ export class RecordSummarizer {
   private pendingChars = 0;
 
   constructor(
-    private readonly onEntry: (record: RecordText, entry: EntrySummary) => void,
+    /** `recordStart`: where the record's text starts in the view of `entry.event`. */
+    private readonly onEntry: (record: RecordText, entry: EntrySummary, recordStart: number) => void,
     private readonly batchChars = 96 * 1024,
   ) {}
 
@@ -121,7 +126,7 @@ export class RecordSummarizer {
         child = view.nextSibling(root, child);
       }
       if (child !== NO_NODE && table.start[child] === starts[i] && table.end[child] === starts[i] + records[i].text.length) {
-        this.onEntry(records[i], summarizeEntry(view, child, records[i].container));
+        this.onEntry(records[i], summarizeEntry(view, child, records[i].container), starts[i]);
       } else {
         this.summarizeAlone(records[i]);
       }
@@ -131,6 +136,6 @@ export class RecordSummarizer {
   private summarizeAlone(record: RecordText): void {
     const scan = scanJson(record.text, SCAN_OPTIONS);
     const view = new JsonView(record.text, scan.table);
-    this.onEntry(record, summarizeEntry(view, scan.roots[0] ?? NO_NODE, record.container));
+    this.onEntry(record, summarizeEntry(view, scan.roots[0] ?? NO_NODE, record.container), 0);
   }
 }

@@ -205,7 +205,8 @@ export class RecordContext {
         }
         if (slot < 0) {
           this.unknownFields.push(child);
-        } else if (this.fields[slot] === NO_NODE) {
+        } else {
+          // A field written twice is read from its last value, as JSON.parse reads it.
           this.fields[slot] = child;
           this.present |= 1 << slot;
         }

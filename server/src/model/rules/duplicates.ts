@@ -53,7 +53,8 @@ export function findDuplicateKeys(
 }
 
 function duplicateKeyMessage(view: JsonView, node: number): string {
-  return `${quote(view.key(node) ?? '')} is set twice in this object: JSON readers keep only this later value and silently drop the first.`;
+  // True of every repeat, whether or not a third one follows: readers (and this model) keep the last.
+  return `${quote(view.key(node) ?? '')} is set more than once in this object: JSON readers keep only the last value and silently drop the earlier ones.`;
 }
 
 /** Duplicate property names within one record (found in the pass over the record's rows that `RecordContext.scan` makes). */

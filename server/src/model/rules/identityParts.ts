@@ -75,7 +75,7 @@ export class IdentityParts {
   readonly identityNames = new KnownNamesList();
   readonly sessionContextNames = new KnownNamesList();
 
-  /** Finds the parts of `identity` (a userIdentity field, or NO_NODE). */
+  /** Finds the parts of `identity` (a userIdentity field, or NO_NODE); a name written twice is read from its last value. */
   read(view: JsonView, identity: number): void {
     this.identity = NO_NODE;
     this.type = this.arn = this.accountId = this.invokedBy = this.identityProvider = NO_NODE;
@@ -101,17 +101,17 @@ export class IdentityParts {
       if (key < 0) {
         this.otherIdentityKeys.push(child);
       } else if (key === TYPE) {
-        if (this.type === NO_NODE) this.type = child;
+        this.type = child;
       } else if (key === ARN) {
-        if (this.arn === NO_NODE) this.arn = child;
+        this.arn = child;
       } else if (key === ACCOUNT_ID) {
-        if (this.accountId === NO_NODE) this.accountId = child;
+        this.accountId = child;
       } else if (key === INVOKED_BY) {
-        if (this.invokedBy === NO_NODE) this.invokedBy = child;
+        this.invokedBy = child;
       } else if (key === IDENTITY_PROVIDER) {
-        if (this.identityProvider === NO_NODE) this.identityProvider = child;
+        this.identityProvider = child;
       } else if (key === SESSION_CONTEXT) {
-        if (this.sessionContext === NO_NODE) this.sessionContext = child;
+        this.sessionContext = child;
       }
     }
     const sessionContext = this.sessionContext;
@@ -128,20 +128,20 @@ export class IdentityParts {
       if (key < 0) {
         this.otherSessionContextKeys.push(child);
       } else if (key === SESSION_ISSUER) {
-        if (this.sessionIssuer === NO_NODE) this.sessionIssuer = child;
+        this.sessionIssuer = child;
       } else if (key === ATTRIBUTES) {
-        if (attributes === NO_NODE) attributes = child;
+        attributes = child;
       }
     }
     const issuer = this.sessionIssuer;
     if (issuer !== NO_NODE && table.kind[issuer] === NodeKind.Object) {
       // Only three of its names matter here, each of a length of its own: compared only when the length is right.
       for (let child = issuer + 1; child < next[issuer]; child = next[child]) {
-        if (this.issuerType === NO_NODE && keyIs(view, child, 'type')) {
+        if (keyIs(view, child, 'type')) {
           this.issuerType = child;
-        } else if (this.issuerArn === NO_NODE && keyIs(view, child, 'arn')) {
+        } else if (keyIs(view, child, 'arn')) {
           this.issuerArn = child;
-        } else if (this.issuerAccountId === NO_NODE && keyIs(view, child, 'accountId')) {
+        } else if (keyIs(view, child, 'accountId')) {
           this.issuerAccountId = child;
         }
       }

@@ -21,7 +21,7 @@ export const DEFAULT_VISIBLE_LENGTH = 300;
  * (U+E0000-U+E007F) and the supplementary variation selectors (U+E0100-U+E01EF); and every lone
  * surrogate, which no font can draw.
  */
-const HIDDEN =
+export const HIDDEN_CHARACTER =
   // eslint-disable-next-line no-control-regex, no-misleading-character-class -- controls, joiners and lone surrogates are exactly what is looked for
   /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f\udd00-\uddef]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -29,7 +29,7 @@ const HIDDEN =
 const DIRECTIONAL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** `<U+200B>` for one hidden character (or surrogate pair). */
-function codePointName(character: string): string {
+export function codePointName(character: string): string {
   const codePoint = character.codePointAt(0) ?? 0;
   return `<U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}>`;
 }
@@ -53,7 +53,7 @@ function boundedPrefix(text: string, maxLength: number): { shown: string; omitte
  */
 export function visibleText(text: string, maxLength = DEFAULT_VISIBLE_LENGTH): string {
   const { shown, omitted } = boundedPrefix(text, maxLength);
-  const visible = shown.replace(HIDDEN, codePointName);
+  const visible = shown.replace(HIDDEN_CHARACTER, codePointName);
   return omitted > 0 ? `${visible}\u2026` : visible;
 }
 
@@ -72,7 +72,7 @@ export function hiddenCharacters(text: string, maxLength = 4096): HiddenCharacte
   const names: string[] = [];
   let count = 0;
   let directional = false;
-  for (const match of shown.matchAll(HIDDEN)) {
+  for (const match of shown.matchAll(HIDDEN_CHARACTER)) {
     count++;
     const name = codePointName(match[0]).slice(1, -1);
     if (names.length < 8 && !names.includes(name)) {
@@ -87,8 +87,22 @@ export function hiddenCharacters(text: string, maxLength = 4096): HiddenCharacte
 
 /** Whether the value holds any hidden or direction-changing character in its first `maxLength`. */
 export function hasHiddenCharacters(text: string, maxLength = 4096): boolean {
-  HIDDEN.lastIndex = 0;
-  const found = HIDDEN.test(boundedPrefix(text, maxLength).shown);
-  HIDDEN.lastIndex = 0;
+  HIDDEN_CHARACTER.lastIndex = 0;
+  const found = HIDDEN_CHARACTER.test(boundedPrefix(text, maxLength).shown);
+  HIDDEN_CHARACTER.lastIndex = 0;
   return found;
+}
+
+/**
+ * JSON text (as `JSON.stringify` writes it) with every hidden or direction-changing character
+ * written as a `\uXXXX` escape: the JSON means the same, and a person reading it sees where such
+ * characters are. Line breaks and tabs are left alone: JSON.stringify puts them only between values.
+ */
+export function jsonWithVisibleEscapes(json: string): string {
+  return json.replace(HIDDEN_CHARACTER, (character) => {
+    if (character === '\n' || character === '\r' || character === '\t') return character;
+    let escaped = '';
+    for (let i = 0; i < character.length; i++) escaped += `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return escaped;
+  });
 }

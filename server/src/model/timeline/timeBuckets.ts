@@ -76,7 +76,7 @@ export interface TimelineData {
   counts: number[][];
   /** Failed calls (with an errorCode) per bucket, all series together. */
   failed: number[];
-  /** Events counted in the buckets, and those left out because their time is unreadable. */
+  /** Events counted in the buckets (one in several series, by its tactics, in each), and those left out because their time is unreadable. */
   total: number;
   untimed: number;
 }

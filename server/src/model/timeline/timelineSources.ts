@@ -15,6 +15,14 @@ export interface TimelineRequestOptions extends TimelineOptions {
   filter?: EventFilter;
 }
 
+/**
+ * How many entries the series of a grouping hold: its matching events, except that an event in
+ * several top groups (several ATT&CK tactics) is in each of their series.
+ */
+function seriesEntries(groups: readonly EventGroupNode[]): number {
+  return groups.reduce((sum, group) => sum + group.count, 0);
+}
+
 /** Every event of a group and of its subgroups. */
 function visitGroupEvents(group: EventGroupNode, visit: (event: GroupedEvent) => void): void {
   for (const event of group.events ?? []) visit(event);
@@ -24,7 +32,7 @@ function visitGroupEvents(group: EventGroupNode, visit: (event: GroupedEvent) =>
 /** The timeline of open documents. */
 export function timelineOfDocuments(documents: readonly CloudTrailDocument[], options: TimelineRequestOptions): TimelineData {
   const grouping = groupEvents(documents, { groupBy: options.groupBy ? [options.groupBy] : [], filter: options.filter });
-  const columns = new ColumnsBuilder(grouping.matched, grouping.groups);
+  const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
   grouping.groups.forEach((group, position) => {
     visitGroupEvents(group, (event) => { columns.add(eventTimeMs(event.record.summary), position, event.record.summary.errorCode !== undefined); });
   });
@@ -34,7 +42,7 @@ export function timelineOfDocuments(documents: readonly CloudTrailDocument[], op
 /** The timeline of a folder index: one pass over its entries, no object per event. */
 export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions): TimelineData {
   const grouping = groupFolderEvents(index, { groupBy: options.groupBy ? [options.groupBy] : [], filter: options.filter });
-  const columns = new ColumnsBuilder(grouping.matched, grouping.groups);
+  const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
   grouping.visitMatched((file, i, topGroup) => {
     columns.add(file.entries.time[i], topGroup, file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT);
   });

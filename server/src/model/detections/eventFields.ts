@@ -1,0 +1,203 @@
+import { JsonView, NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+
+/**
+ * Reading a record's fields the way Sigma rules ask for them: dotted paths, any element of an
+ * array on the way, objects and arrays as their compact JSON text, booleans and numbers as their
+ * JSON text. Log text is attacker-controlled: a value is read up to MAX_VALUE_CHARS, so that no
+ * rule ever works on more than that of one value.
+ */
+
+/** CloudTrail writes events of at most 256 KB: longer values are read as their first this many characters. */
+export const MAX_VALUE_CHARS = 256 * 1024;
+
+export interface FieldValue {
+  kind: NodeKind;
+  /** The value as text: a string's characters, a number's or boolean's JSON text, `null`, a container's compact JSON. */
+  text: string;
+  /** The text was cut at MAX_VALUE_CHARS. */
+  truncated: boolean;
+  /** `text` in lower case, once asked for. */
+  lower?: string;
+}
+
+const NO_VALUES: readonly FieldValue[] = [];
+
+export function lowerText(value: FieldValue): string {
+  return (value.lower ??= value.text.toLowerCase());
+}
+
+/** The fields of one event object, each path read at most once. */
+export class EventFields {
+  /** Created on first use: most records are asked about one or two fields. */
+  private cache: Map<string, readonly FieldValue[]> | undefined;
+
+  constructor(
+    readonly view: JsonView,
+    readonly node: number,
+    /** eventName, eventSource and userIdentity.type when the caller already read them as strings. */
+    private readonly known?: { eventName?: string; eventSource?: string; identityType?: string },
+  ) {}
+
+  /** A value the caller read already: only a string found is known for sure, anything else is looked up. */
+  private knownValue(path: string): string | undefined {
+    const known = this.known;
+    if (!known) return undefined;
+    const value = path === 'eventName' ? known.eventName : path === 'eventSource' ? known.eventSource : path === 'userIdentity.type' ? known.identityType : undefined;
+    return value !== undefined && value.length <= MAX_VALUE_CHARS ? value : undefined;
+  }
+
+  /** Every value found at the path; arrays on the path (and at its end) give one value per element, and the array itself as JSON. */
+  values(path: string, segments: readonly string[]): readonly FieldValue[] {
+    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
+    const cached = cache.get(path);
+    if (cached) {
+      return cached;
+    }
+    const found: FieldValue[] = [];
+    const known = this.knownValue(path);
+    if (known !== undefined) found.push({ kind: NodeKind.String, text: known, truncated: false });
+    else this.collect(this.node, segments, 0, found);
+    const result = found.length === 0 ? NO_VALUES : found;
+    cache.set(path, result);
+    return result;
+  }
+
+  /** Whether the path leads to any value at all (null included). */
+  exists(path: string, segments: readonly string[]): boolean {
+    return this.values(path, segments).length > 0;
+  }
+
+  /** Every scalar of the record, for keyword searches. */
+  scalars(): readonly FieldValue[] {
+    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
+    const cached = cache.get('');
+    if (cached) {
+      return cached;
+    }
+    const { kind, next } = this.view.table;
+    const found: FieldValue[] = [];
+    const stop = this.node === NO_NODE ? this.node : next[this.node];
+    for (let row = this.node + 1; row < stop; row++) {
+      const k = kind[row] as NodeKind;
+      if (k === NodeKind.String || k === NodeKind.Number || k === NodeKind.Boolean) {
+        found.push(readValue(this.view, row));
+      }
+    }
+    cache.set('', found);
+    return found;
+  }
+
+  private collect(node: number, segments: readonly string[], depth: number, out: FieldValue[]): void {
+    const view = this.view;
+    const kind = view.kind(node);
+    if (depth === segments.length) {
+      if (kind === NodeKind.Array) {
+        for (const element of view.children(node)) {
+          out.push(readValue(view, element));
+        }
+      }
+      out.push(readValue(view, node));
+      return;
+    }
+    if (kind === NodeKind.Array) {
+      for (const element of view.children(node)) {
+        this.collect(element, segments, depth, out);
+      }
+      return;
+    }
+    if (kind !== NodeKind.Object) {
+      return;
+    }
+    const child = view.property(node, segments[depth]);
+    if (child !== NO_NODE) {
+      this.collect(child, segments, depth + 1, out);
+    }
+  }
+}
+
+/** One value of the record, as text bounded by MAX_VALUE_CHARS. */
+export function readValue(view: JsonView, node: number): FieldValue {
+  const kind = view.kind(node);
+  const table = view.table;
+  switch (kind) {
+    case NodeKind.String: {
+      const flags = table.flags[node];
+      const start = table.start[node] + (flags & NodeFlags.MissingOpenQuote ? 0 : 1);
+      const end = table.end[node] - (flags & NodeFlags.Unterminated ? 0 : 1);
+      if (end - start > MAX_VALUE_CHARS * 2 && flags & NodeFlags.HasEscapes) {
+        // Unescaping a huge string is linear but pointless: its first part is enough.
+        const text = view.string(node) ?? '';
+        return { kind, text: text.slice(0, MAX_VALUE_CHARS), truncated: true };
+      }
+      const text = view.string(node) ?? '';
+      return text.length > MAX_VALUE_CHARS ? { kind, text: text.slice(0, MAX_VALUE_CHARS), truncated: true } : { kind, text, truncated: false };
+    }
+    case NodeKind.Number:
+    case NodeKind.Boolean:
+    case NodeKind.Null:
+    case NodeKind.Invalid: {
+      const text = view.text.slice(table.start[node], Math.min(table.end[node], table.start[node] + MAX_VALUE_CHARS));
+      return { kind, text, truncated: table.end[node] - table.start[node] > MAX_VALUE_CHARS };
+    }
+    default: {
+      const writer = new CompactWriter();
+      writer.write(view, node);
+      return { kind, text: writer.result(), truncated: writer.full };
+    }
+  }
+}
+
+/** Writes a container as compact JSON (no spaces, keys in their order), stopping at MAX_VALUE_CHARS. */
+class CompactWriter {
+  private readonly parts: string[] = [];
+  private length = 0;
+  full = false;
+
+  write(view: JsonView, root: number): void {
+    const table = view.table;
+    // Pre-order rows: a container's subtree is [node, next[node]). Closing brackets are written
+    // when the walk passes the end of their subtree, which needs a stack of open containers.
+    const open: number[] = [];
+    const stop = table.next[root];
+    for (let row = root; row < stop && !this.full; row++) {
+      while (open.length > 0 && row >= table.next[open[open.length - 1]]) {
+        this.push(view.kind(open.pop() ?? root) === NodeKind.Object ? '}' : ']');
+      }
+      const parent = open.length > 0 ? open[open.length - 1] : NO_NODE;
+      if (parent !== NO_NODE && row !== parent + 1) {
+        this.push(',');
+      }
+      if (parent !== NO_NODE && view.kind(parent) === NodeKind.Object) {
+        this.push(`${JSON.stringify(view.key(row) ?? '')}:`);
+      }
+      const kind = view.kind(row);
+      if (kind === NodeKind.Object || kind === NodeKind.Array) {
+        this.push(kind === NodeKind.Object ? '{' : '[');
+        open.push(row);
+      } else if (kind === NodeKind.String) {
+        this.push(JSON.stringify(view.string(row) ?? ''));
+      } else {
+        this.push(view.source(row));
+      }
+    }
+    while (open.length > 0 && !this.full) {
+      this.push(view.kind(open.pop() ?? root) === NodeKind.Object ? '}' : ']');
+    }
+  }
+
+  private push(part: string): void {
+    if (this.full) return;
+    if (this.length + part.length > MAX_VALUE_CHARS) {
+      this.parts.push(part.slice(0, MAX_VALUE_CHARS - this.length));
+      this.length = MAX_VALUE_CHARS;
+      this.full = true;
+      return;
+    }
+    this.parts.push(part);
+    this.length += part.length;
+  }
+
+  result(): string {
+    return this.parts.join('');
+  }
+}

