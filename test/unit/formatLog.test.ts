@@ -91,6 +91,35 @@ describe('formatted view of a log', () => {
     assertKeepsEveryToken(original, formatted);
   });
 
+  it('lays out text beyond ASCII the same way, code unit for code unit', () => {
+    const original = '{"userName":"José","note":"日本 \\"😀\\"","Records":[{"a":"é\\n"}]}';
+    const formatted = formatLog(original);
+    assert.equal(formatted.text, '{\n  "userName":"José",\n  "note":"日本 \\"😀\\"",\n  "Records":[\n    {\n      "a":"é\\n"\n    }\n  ]\n}\n');
+    assert.deepEqual(JSON.parse(formatted.text), JSON.parse(original));
+    assertKeepsEveryToken(original, formatted);
+  });
+
+  it('gives back a log laid out already as it is, in one run', () => {
+    const laidOut = '{\n  "Records":[\n    {\n      "eventName":"A"\n    }\n  ]\n}\n';
+    const formatted = formatLog(laidOut);
+    assert.equal(formatted.text, laidOut);
+    assert.equal(formatted.map.runs, 1);
+    assertKeepsEveryToken(laidOut, formatted);
+    // Without its last line break, it gets one.
+    assert.equal(formatLog(laidOut.slice(0, -1)).text, laidOut);
+  });
+
+  it('stops indenting deeper at 64 levels, so a file of deep brackets stays about its size', () => {
+    const depth = 10_000;
+    const original = `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    const formatted = formatLog(original);
+    assertKeepsEveryToken(original, formatted);
+    const widest = Math.max(...formatted.text.split('\n').map((line) => line.length));
+    assert.equal(widest, 2 * 64 + 1);
+    // At most one line of at most 130 characters per character of the original; without the limit, about depth².
+    assert.ok(formatted.text.length <= original.length * (2 * 64 + 2));
+  });
+
   it('keeps the mistakes of a broken file where they are', () => {
     const broken = [
       // Unquoted key, missing comma, trailing comma, a placeholder, a stray word.

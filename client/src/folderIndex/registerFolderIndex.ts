@@ -81,7 +81,6 @@ export function registerFolderIndex(
     }
     shownFolder = summary.uri;
     await vscode.commands.executeCommand(SHOW_FOLDER_COMMAND, { uri: summary.uri, label } satisfies FolderScope);
-    await vscode.commands.executeCommand('cloudtrail.events.focus');
     reportSkipped(summary, label);
     if (largeLogSize !== undefined) {
       void vscode.window.showInformationMessage(describeLargeLog(largeLogSize));
@@ -90,6 +89,8 @@ export function registerFolderIndex(
         `${summary.largeFiles.length === 1 ? 'One of these logs is' : `${summary.largeFiles.length} of these logs are`} over 50 MB: VS Code gives extensions no access to such files, so they have no hovers, diagnostics or outline when opened. Their events are in the Events view.`,
       );
     }
+    // Last, so that the messages above leave the focus on the events.
+    await vscode.commands.executeCommand('cloudtrail.events.focus');
   };
 
   const reportSkipped = (summary: FolderIndexSummary, label: string): void => {
@@ -160,6 +161,8 @@ export function registerFolderIndex(
     }
   };
 
+  indexWorkspaceOnOpen(openFolder, log);
+
   context.subscriptions.push(
     files,
     vscode.workspace.registerFileSystemProvider(COMPRESSED_LOG_SCHEME, files, { isReadonly: true, isCaseSensitive: true }),
@@ -177,4 +180,16 @@ export function registerFolderIndex(
       }
     }),
   );
+}
+
+/**
+ * With `cloudtrail.folder.indexOnOpen`, a window opened on a folder of logs starts on their events:
+ * the first workspace folder is indexed and the Events view shows and focuses it.
+ */
+function indexWorkspaceOnOpen(openFolder: (uri: vscode.Uri) => Promise<void>, log: vscode.LogOutputChannel): void {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder?.uri.scheme !== 'file' || !vscode.workspace.getConfiguration('cloudtrail', folder.uri).get<boolean>('folder.indexOnOpen', false)) return;
+  openFolder(folder.uri).catch((error: unknown) => {
+    log.error(`Could not index ${folder.uri.fsPath} when the window opened: ${error instanceof Error ? error.message : String(error)}`);
+  });
 }

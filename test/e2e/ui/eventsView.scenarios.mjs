@@ -2,9 +2,9 @@
 // What the view should show is worked out from the file with the project's own model, so the
 // scenarios check the view against the log rather than against remembered numbers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { repoRoot } from '../lib/workbench.mjs';
 import { cursorLine, openFile } from './driver.mjs';
 
@@ -89,8 +89,8 @@ function showsGroups(rows, expected) {
 const describeRows = (rows) => rows.map((r) => `${r.label} (${r.description})`).join(', ');
 
 /** Waits until the top-level rows satisfy `accept`; returns them. */
-async function waitForRows(sidebar, accept, what) {
-  const deadline = Date.now() + 15_000;
+async function waitForRows(sidebar, accept, what, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
   let rows = [];
   while (Date.now() < deadline) {
     rows = await topRows(sidebar);
@@ -196,6 +196,38 @@ export const eventsViewScenarios = [
       // The record is shown, not selected: typing now must not replace it.
       const position = await page.locator('[id="status.editor.selection"]').innerText();
       assert.doesNotMatch(position, /selected/, `nothing is selected after the reveal (the status bar shows "${position}")`);
+      await screenshot();
+    },
+  },
+  {
+    name: 'events-folder-on-open',
+    title: 'a window opened on a folder of logs with cloudtrail.folder.indexOnOpen starts on its events, the Events view focused',
+    async run({ page, workspace, screenshot }) {
+      // A folder of its own beside the workspace, as `npm start -- --folder=...` opens one, with the
+      // setting the start script gives it (here in the folder's settings).
+      const folder = join(dirname(workspace), 'logs-opened-as-folder');
+      mkdirSync(join(folder, '.vscode'), { recursive: true });
+      copyFileSync(join(workspace, LOG), join(folder, LOG));
+      writeFileSync(join(folder, '.vscode/settings.json'), JSON.stringify({ 'cloudtrail.folder.indexOnOpen': true }));
+      // A JSON file that is not a log: the warning about it must leave the focus on the events.
+      writeFileSync(join(folder, 'notes.json'), JSON.stringify({ note: 'not a log' }));
+      const events = eventsOf(folder, LOG);
+      const url = new URL(page.url());
+      url.searchParams.set('folder', folder);
+      await page.goto(url.toString());
+      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+      const sidebar = page.locator('.part.sidebar');
+      await waitForRows(sidebar, (rows) => rows.reduce((sum, row) => sum + row.count, 0) === events.length, 'every event of the folder in the Events view', 60_000);
+      const title = await sidebar.locator('.pane-header[aria-label*="Events"] .description, .pane-header .description').first().innerText().catch(() => '');
+      assert.match(title, new RegExp(basename(folder)), `the Events view shows the folder (its description is "${title}")`);
+      const focused = await page.evaluate(() => {
+        const active = document.activeElement;
+        const pane = active?.closest('.pane');
+        return pane?.querySelector('.pane-header .title')?.textContent ?? `${active?.tagName ?? 'nothing'}.${active?.className ?? ''} hasFocus=${String(document.hasFocus())}`;
+      });
+      assert.match(focused, /^Events$/i, `the Events view has the focus (it is in "${focused}")`);
+      const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
+      assert.ok(!tabs.some((tab) => /welcome|walkthrough|get started/i.test(tab)), `no welcome page or walkthrough is open (tabs: ${tabs.join(', ') || 'none'})`);
       await screenshot();
     },
   },

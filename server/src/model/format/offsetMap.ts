@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { lastAtOrBefore } from '../sortedSearch';
 
 /**
@@ -78,42 +79,48 @@ function move(fromStarts: Int32Array, fromEnds: Int32Array, toStarts: Int32Array
   return run + 1 < runs ? toStarts[run + 1] : toLength;
 }
 
-/** Collects the runs of an OffsetMap in order, in typed arrays that grow when needed. */
+/**
+ * Collects the runs of an OffsetMap in order, in typed arrays that grow when needed. The first run
+ * starts at 0 in both texts.
+ */
 export class OffsetMapBuilder {
   private originalStarts: Int32Array;
   private originalEnds: Int32Array;
   private formattedStarts: Int32Array;
-  private count = 0;
+  private count = 1;
 
   constructor(capacity: number) {
     const size = Math.max(16, capacity);
-    this.originalStarts = new Int32Array(size);
-    this.originalEnds = new Int32Array(size);
-    this.formattedStarts = new Int32Array(size);
+    this.originalStarts = uninitialized(size);
+    this.originalEnds = uninitialized(size);
+    this.formattedStarts = uninitialized(size);
+    this.originalStarts[0] = 0;
+    this.formattedStarts[0] = 0;
   }
 
-  /** A run begins at `original` in the original and `formatted` in the copy. An empty run before it is dropped. */
-  startRun(original: number, formatted: number): void {
-    const last = this.count - 1;
-    if (last >= 0 && this.originalEnds[last] === this.originalStarts[last]) {
-      this.count--;
-    } else if (this.count === this.originalStarts.length) {
-      this.grow();
+  /**
+   * The current run ends at `end` in the original, and the next begins at `original` in the
+   * original and `formatted` in the copy. A current run with nothing in it is dropped.
+   */
+  nextRun(end: number, original: number, formatted: number): void {
+    const current = this.count - 1;
+    if (end === this.originalStarts[current]) {
+      this.originalStarts[current] = original;
+      this.formattedStarts[current] = formatted;
+      return;
     }
+    this.originalEnds[current] = end;
+    if (this.count === this.originalStarts.length) this.grow();
     this.originalStarts[this.count] = original;
-    this.originalEnds[this.count] = original;
     this.formattedStarts[this.count] = formatted;
     this.count++;
   }
 
-  /** The current run ends at `original`. */
-  endRun(original: number): void {
-    if (this.count > 0) this.originalEnds[this.count - 1] = original;
-  }
-
-  finish(originalLength: number, formattedLength: number): OffsetMap {
+  /** The last run ends at `end` in the original. */
+  finish(end: number, originalLength: number, formattedLength: number): OffsetMap {
     let count = this.count;
-    if (count > 1 && this.originalEnds[count - 1] === this.originalStarts[count - 1]) count--;
+    this.originalEnds[count - 1] = end;
+    if (count > 1 && end === this.originalStarts[count - 1]) count--;
     return new OffsetMap(
       // Views, not copies: copying would cost more than the few unused entries keep.
       this.originalStarts.subarray(0, count),
@@ -127,7 +134,7 @@ export class OffsetMapBuilder {
   private grow(): void {
     const size = this.originalStarts.length * 2;
     const grown = (array: Int32Array): Int32Array => {
-      const bigger = new Int32Array(size);
+      const bigger = uninitialized(size);
       bigger.set(array);
       return bigger;
     };
@@ -135,4 +142,10 @@ export class OffsetMapBuilder {
     this.originalEnds = grown(this.originalEnds);
     this.formattedStarts = grown(this.formattedStarts);
   }
+}
+
+/** An Int32Array whose memory is not cleared first: every entry the builder reads it has written. */
+function uninitialized(length: number): Int32Array {
+  const bytes = Buffer.allocUnsafeSlow(length * Int32Array.BYTES_PER_ELEMENT);
+  return new Int32Array(bytes.buffer, bytes.byteOffset, length);
 }
