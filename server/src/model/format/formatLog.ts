@@ -51,8 +51,6 @@ const AFTER_COMMA = 2;
 const AFTER_COLON = 3;
 const AFTER_VALUE = 4;
 
-/** Code units of text copied one at a time; longer stretches are copied in chunks of bytes. */
-const SHORT_COPY = 8;
 /** The bytes copied at a time, and the room left after the output for its last chunk. */
 const COPY_CHUNK = 8;
 /**
@@ -283,26 +281,20 @@ class LogFormatter {
     this.reserve(count + COPY_CHUNK);
     const shift = this.unitShift;
     const written = this.written;
-    if (count <= SHORT_COPY && shift === 0) {
-      const source = this.source;
-      const output = this.output;
-      for (let i = 0; i < count; i++) output[written + i] = source[from + i];
+    // Eight bytes at a time (as a double for one-byte units: ASCII bytes never make the bit pattern
+    // of a NaN, so the bits are kept; as two integers for UTF-16), the last ones possibly past the
+    // end: the room is reserved, and what lands there is written over later.
+    const sourceView = this.sourceView;
+    const outputView = this.outputView;
+    const sourceStart = from << shift;
+    const sourceEnd = to << shift;
+    const delta = (written << shift) - sourceStart;
+    if (shift === 0) {
+      for (let at = sourceStart; at < sourceEnd; at += COPY_CHUNK) outputView.setFloat64(at + delta, sourceView.getFloat64(at, true), true);
     } else {
-      // Eight bytes at a time (as a double for one-byte units: ASCII bytes never make the bit
-      // pattern of a NaN, so the bits are kept; as two integers for UTF-16), the last ones
-      // possibly past the end: the room is reserved, and what lands there is written over later.
-      const sourceView = this.sourceView;
-      const outputView = this.outputView;
-      const sourceStart = from << shift;
-      const sourceEnd = to << shift;
-      const delta = (written << shift) - sourceStart;
-      if (shift === 0) {
-        for (let at = sourceStart; at < sourceEnd; at += COPY_CHUNK) outputView.setFloat64(at + delta, sourceView.getFloat64(at, true), true);
-      } else {
-        for (let at = sourceStart; at < sourceEnd; at += COPY_CHUNK) {
-          outputView.setUint32(at + delta, sourceView.getUint32(at, true), true);
-          outputView.setUint32(at + delta + 4, sourceView.getUint32(at + 4, true), true);
-        }
+      for (let at = sourceStart; at < sourceEnd; at += COPY_CHUNK) {
+        outputView.setUint32(at + delta, sourceView.getUint32(at, true), true);
+        outputView.setUint32(at + delta + 4, sourceView.getUint32(at + 4, true), true);
       }
     }
     this.written = written + count;
