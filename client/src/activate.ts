@@ -10,6 +10,8 @@ import { registerFolderIndex } from './folderIndex/registerFolderIndex';
 export interface CloudTrailExplorerApi {
   /** The data provider behind the Events view (cloudtrail.events). */
   eventsTreeDataProvider: vscode.TreeDataProvider<unknown>;
+  /** The data provider behind the Findings view (cloudtrail.findings). */
+  findingsTreeDataProvider: vscode.TreeDataProvider<unknown>;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
   const server = connectCloudTrailServer(client, ensureStarted);
   context.subscriptions.push(server);
   const formattedLogs = registerFormattedLogs(context, server);
-  const eventsTreeDataProvider = registerEventViews(context, server, formattedLogs, outputChannel);
+  const views = registerEventViews(context, server, formattedLogs, outputChannel);
   registerFolderIndex(context, client, ensureStarted, formattedLogs, outputChannel);
 
   const onDocument = async (document: vscode.TextDocument): Promise<void> => {
@@ -67,5 +69,5 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
   );
 
   await Promise.all(vscode.workspace.textDocuments.map(handleDocument));
-  return { eventsTreeDataProvider };
+  return { eventsTreeDataProvider: views.events, findingsTreeDataProvider: views.findings };
 }

@@ -1,8 +1,9 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
+import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
 import { accessLevelFilterValue, eventAccessLevel } from '../iam';
 import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
+import { folderIdentityJoins } from './identityJoins';
 
 /**
  * The event tree of a folder index, grouped exactly as the tree of open documents is
@@ -79,7 +80,15 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   const standIn = profileDocument(used);
   // The index keeps no access key per event (they change with every session, see IdentityTable),
   // so a grouping by access key leaves that level out rather than put every event under one key.
-  const grouping = groupEvents([standIn], { groupBy: options.groupBy.filter((dimension) => dimension !== 'accessKey') });
+  const matches = (file: IndexedFile, i: number): boolean => {
+    const verdict = profileMatch[file.profiles[i]];
+    return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
+  };
+  const joins = options.groupBy.includes('identity') ? folderIdentityJoins(files, profiles, new Set(used.map((profile) => profile.id)), matches) : undefined;
+  const grouping = groupEvents([standIn], {
+    groupBy: options.groupBy.filter((dimension) => dimension !== 'accessKey'),
+    ...(joins ? { joinedIdentity: (event: GroupedEvent) => joins.get(used[event.record.index].id) } : {}),
+  });
 
   const profilesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
   // A group is counted from the profiles beneath it, each once: under a grouping by tactic an
