@@ -5,7 +5,8 @@
 // and prints the URL. Ctrl-C stops the workbench and everything it started, and removes the
 // temporary folder.
 //
-// Options: --port=N (default: a free port), --folder=PATH (open these logs instead of the samples)
+// Options: --port=N (default: a free port), --folder=PATH (open these logs instead of the samples,
+// starting on their events in the Events view)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,8 +30,11 @@ async function main() {
   const extensionsDir = join(scratchDir, 'extensions');
   linkExtension(extensionsDir);
   // The sample folder's README says what each log shows; the workbench opens it first. A folder of
-  // one's own logs has no README: then nothing opens, rather than VS Code's welcome walkthrough.
-  const settings = { 'workbench.startupEditor': option('folder') ? 'none' : 'readme' };
+  // one's own logs has no README: the workbench starts on its events instead (indexed when the
+  // window opens, the Events view focused), with no welcome page or walkthrough.
+  const settings = option('folder')
+    ? { 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'cloudtrail.folder.indexOnOpen': true }
+    : { 'workbench.startupEditor': 'readme' };
   const server = await startCodeServer({ scratchDir, folder, extensionsDir, port, settings, logFile: join(scratchDir, 'code-server.log') });
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

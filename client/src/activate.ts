@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { connectCloudTrailServer } from './cloudTrailServer';
+import { registerFormattedLogs } from './formattedLogs';
 import { createLanguageClient, LANGUAGE_ID } from './languageClient';
 import { DETECTION_PREFIX_LENGTH, looksLikeCloudTrail } from './languageDetection';
 import { registerEventViews } from './eventTree/register';
@@ -30,8 +32,11 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
     });
     return started;
   };
-  const views = registerEventViews(context, client, ensureStarted, outputChannel);
-  registerFolderIndex(context, client, ensureStarted, outputChannel);
+  const server = connectCloudTrailServer(client, ensureStarted);
+  context.subscriptions.push(server);
+  const formattedLogs = registerFormattedLogs(context, server);
+  const views = registerEventViews(context, server, formattedLogs, outputChannel);
+  registerFolderIndex(context, client, ensureStarted, formattedLogs, outputChannel);
 
   const onDocument = async (document: vscode.TextDocument): Promise<void> => {
     if (document.languageId === LANGUAGE_ID) {
@@ -47,7 +52,9 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
   };
 
   const handleDocument = (document: vscode.TextDocument): Promise<void> =>
-    onDocument(document).catch((error: unknown) => { outputChannel.error(`Could not set up ${document.uri.toString()}: ${String(error)}`); });
+    onDocument(document).catch((error: unknown) => {
+      outputChannel.error(`Could not set up ${document.uri.toString()}: ${String(error)}`);
+    });
 
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((document) => void handleDocument(document)),

@@ -11,7 +11,12 @@ import {
   FilterSqlParams,
   FilterSqlRequest,
   FindingsRequest,
+  FormattedLogParams,
+  FormattedLogRequest,
+  FormattedLogResult,
   GeneratePolicyRequest,
+  MapFormattedRangesParams,
+  MapFormattedRangesRequest,
   ModelChangedNotification,
   RelatedEventsRequest,
   RuleSqlParams,
@@ -19,6 +24,7 @@ import {
   SqlResult,
   TimelineRequest,
 } from '../../server/src/protocol';
+import type { Range } from 'vscode-languageserver-protocol';
 import { EventTreeServer } from './eventTree/eventTreeModel';
 import { FindingsServer } from './findings/findingsModel';
 import { PolicyServer } from './policy/policyActions';
@@ -33,6 +39,8 @@ export interface CloudTrailServer extends EventTreeServer, TimelineServer, Relat
   dispose(): void;
   /** The server has a new model of a document, or closed one (version null, no events). */
   readonly onModelChanged: vscode.Event<DocumentSummary>;
+  formattedLog(params: FormattedLogParams): Promise<FormattedLogResult>;
+  mapFormattedRanges(params: MapFormattedRangesParams): Promise<Range[]>;
 }
 
 /**
@@ -41,7 +49,9 @@ export interface CloudTrailServer extends EventTreeServer, TimelineServer, Relat
  */
 export function connectCloudTrailServer(client: LanguageClient, ensureStarted: () => Promise<void>): CloudTrailServer {
   const modelChanged = new vscode.EventEmitter<DocumentSummary>();
-  const handler = client.onNotification(ModelChangedNotification.type, (summary) => { modelChanged.fire(summary); });
+  const handler = client.onNotification(ModelChangedNotification.type, (summary) => {
+    modelChanged.fire(summary);
+  });
   const running = async (): Promise<void> => {
     await ensureStarted();
     if (!client.isRunning()) {
@@ -57,6 +67,8 @@ export function connectCloudTrailServer(client: LanguageClient, ensureStarted: (
     onModelChanged: modelChanged.event,
     eventTree: async (params) => send(() => client.sendRequest(EventTreeRequest.type, params)),
     eventAt: async (params) => send(() => client.sendRequest(EventAtRequest.type, params)),
+    formattedLog: async (params) => send(() => client.sendRequest(FormattedLogRequest.type, params)),
+    mapFormattedRanges: async (params) => send(() => client.sendRequest(MapFormattedRangesRequest.type, params)),
     timeline: async (params) => send(() => client.sendRequest(TimelineRequest.type, params)),
     exportEvents: async (params) => send(() => client.sendRequest(ExportEventsRequest.type, params)),
     generatePolicy: async (params) => send(() => client.sendRequest(GeneratePolicyRequest.type, params)),

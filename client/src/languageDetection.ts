@@ -11,7 +11,9 @@ const CLOUDTRAIL_OPENING = [
   // {"Records": [ ... delivered logs and console downloads
   /^\s*\{\s*"Records"\s*:\s*\[/,
   // {"Events": [ {"EventId": ... lookup-events output
-  /^\s*\{\s*"Events"\s*:\s*\[\s*(\{\s*"(EventId|EventName|CloudTrailEvent)"|\])/,
+  /^\s*\{\s*"Events"\s*:\s*\[\s*(\{\s*"(EventId|EventName|CloudTrailEvent|eventVersion)"|\])/,
+  // one lookup-events item per line, as `jq -c '.Events[]'` and boto3 scripts write them
+  /^\s*\{\s*"(EventId|EventName)"[^\n]*"CloudTrailEvent"\s*:/,
   // an array of events, or one event: the first key of a record is eventVersion
   /^\s*\[?\s*\{\s*"eventVersion"\s*:\s*"\d+\.\d+"/,
   // an EventBridge envelope around a CloudTrail record

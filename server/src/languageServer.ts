@@ -22,6 +22,7 @@ import { DetectionService, detectionSettings } from './features/detections';
 import { connectionHost, createIndexRunner, FolderIndexService, toPath } from './features/folderIndex';
 import { foldingRanges } from './features/folding';
 import { filterSql, folderFindingsTree, findingsTree, rereadFolderFindingsTree, ruleSql } from './features/findings';
+import { diskLogs, FormattedLogService } from './features/formattedLogs';
 import { hoverAt, systemHoverEnvironment } from './features/hover';
 import { comparePolicyFor, generatePolicyFor, PolicySources } from './features/policy';
 import { iamCatalogue } from './model/iam/policy/iamCatalogue';
@@ -39,14 +40,18 @@ import {
   ExportEventsRequest,
   FilterSqlRequest,
   FindingsRequest,
+  FormattedLogRequest,
   GeneratePolicyRequest,
   HeapAfterCollectionRequest,
   IndexFolderRequest,
+  MapFormattedRangesRequest,
   isCloseFolderIndexParams,
   isCodeActionParams,
   isEventAtParams,
   isEventTreeParams,
+  isFormattedLogParams,
   isIndexFolderParams,
+  isMapFormattedRangesParams,
   isTextDocumentParams,
   isTextDocumentPositionParams,
   ModelChangedNotification,
@@ -75,7 +80,9 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const models = new DocumentModels();
   const gate = new RequestGate();
   const documents = new TextDocuments<TextDocument>(models.documentsConfiguration);
-  const log = (message: string): void => { connection.console.error(message); };
+  const log = (message: string): void => {
+    connection.console.error(message);
+  };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
   const folderIndexes = new FolderIndexService(
@@ -90,6 +97,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       },
     },
   );
+
+  const formattedLogs = new FormattedLogService({
+    openDocument: (uri) => {
+      const document = documents.get(uri);
+      return document ? { text: document.getText(), version: document.version } : undefined;
+    },
+    ...diskLogs,
+  });
 
   const links = new LinkService({
     document: (uri) => {
@@ -282,9 +297,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         }
         const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
         if (truncated) {
-          connection.window.showInformationMessage(
-            `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
-          );
+          connection.window.showInformationMessage(`The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`);
         }
         return symbols;
       },
@@ -430,6 +443,30 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       return await folderIndexes.indexFolder(params, token, connection.window.attachWorkDoneProgress(params.workDoneToken));
     } catch (error) {
       log(formatError(`Error while indexing ${params.uri}`, error));
+      throw error;
+    }
+  });
+  connection.onRequest(FormattedLogRequest.type, async (params) => {
+    const refusal = gate.refusal(params, isFormattedLogParams);
+    if (refusal) {
+      return refusal;
+    }
+    try {
+      return { text: await formattedLogs.formattedText(params) };
+    } catch (error) {
+      log(formatError(`Could not format ${params.uri}`, error));
+      throw error;
+    }
+  });
+  connection.onRequest(MapFormattedRangesRequest.type, async (params) => {
+    const refusal = gate.refusal(params, isMapFormattedRangesParams);
+    if (refusal) {
+      return refusal;
+    }
+    try {
+      return await formattedLogs.mapRanges(params);
+    } catch (error) {
+      log(formatError(`Could not map positions of ${params.uri}`, error));
       throw error;
     }
   });

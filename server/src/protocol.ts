@@ -189,6 +189,41 @@ export namespace CloseFolderIndexNotification {
   export const type = new NotificationType<{ uri: string }>(method);
 }
 
+// --- The formatted view of a log ----------------------------------------------------------------
+
+export interface FormattedLogParams {
+  /**
+   * The log: the URI of a document open on the server, or a `file:` URI read from disk (a gzip
+   * file is decompressed).
+   */
+  uri: string;
+  /** Compressed files larger than this once decompressed are refused (default 1024). */
+  maxDecompressedMB?: number;
+}
+
+export interface FormattedLogResult {
+  /** The log laid out one property per line; every token of the original, in order, unchanged. */
+  text: string;
+}
+
+/** The formatted text of a log. The server keeps the map between its positions and the original's for `MapFormattedRangesRequest`. */
+export namespace FormattedLogRequest {
+  export const method = 'cloudtrail/formattedLog';
+  export const type = new RequestType<FormattedLogParams, FormattedLogResult, void>(method);
+}
+
+export interface MapFormattedRangesParams extends FormattedLogParams {
+  ranges: Range[];
+  /** `formatted`: the ranges are in the original and are wanted in the formatted text; `original`: the other way. */
+  to: 'formatted' | 'original';
+}
+
+/** Moves ranges between a log and its formatted text: each lands on the same tokens. */
+export namespace MapFormattedRangesRequest {
+  export const method = 'cloudtrail/mapFormattedRanges';
+  export const type = new RequestType<MapFormattedRangesParams, Range[], void>(method);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checking parameters
 //
@@ -304,6 +339,26 @@ export function isCodeActionParams(value: unknown): value is { textDocument: Tex
 /** Whether `value` holds a text document, as outline, folding and diagnostics requests do. */
 export function isTextDocumentParams(value: unknown): value is { textDocument: TextDocumentIdentifier } {
   return isObject(value) && isDocumentIdentifier(value.textDocument);
+}
+
+/** Whether `value` is a well-formed `cloudtrail/formattedLog` request's parameters. */
+export function isFormattedLogParams(value: unknown): value is FormattedLogParams {
+  return (
+    isObject(value) &&
+    typeof value.uri === 'string' &&
+    isOptional(value.maxDecompressedMB, (size) => typeof size === 'number' && Number.isFinite(size) && size > 0)
+  );
+}
+
+function isRange(value: unknown): value is Range {
+  return isObject(value) && isPosition(value.start) && isPosition(value.end);
+}
+
+/** Whether `value` is a well-formed `cloudtrail/mapFormattedRanges` request's parameters. */
+export function isMapFormattedRangesParams(value: unknown): value is MapFormattedRangesParams {
+  if (!isObject(value)) return false;
+  const { to, ranges } = value;
+  return isFormattedLogParams(value) && (to === 'formatted' || to === 'original') && Array.isArray(ranges) && ranges.every(isRange);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,7 +96,13 @@ function fixtureBytes(relative: string): Buffer {
 
 const EVENT = {
   eventVersion: '1.08',
-  userIdentity: { type: 'IAMUser', principalId: 'AIDACKCEVSQ6C2EXAMPLE', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' },
+  userIdentity: {
+    type: 'IAMUser',
+    principalId: 'AIDACKCEVSQ6C2EXAMPLE',
+    arn: 'arn:aws:iam::111122223333:user/alice',
+    accountId: '111122223333',
+    userName: 'alice',
+  },
   eventTime: '2024-11-24T10:03:11Z',
   eventSource: 'acm.amazonaws.com',
   eventName: 'DescribeCertificate',
@@ -114,6 +120,25 @@ const EVENT = {
 };
 
 describe('command line: problems and exit status', () => {
+  it('reads lookup-events lines, Insights lookup output and forwarded records with no warning, the notes quiet', async () => {
+    const files = [
+      'shapes/lookup-events-lines.jsonl.json',
+      'shapes/lookup-events-insights.json',
+      'shapes/forwarded-records.json',
+      'attack/traildiscover-examples/AddUserToGroup.json.cloudtrail',
+    ];
+    const tree = new TempTree();
+    for (const file of files) tree.file(path.posix.basename(file), fixtureBytes(file));
+    const result = await run(tree, ...files.map((file) => path.posix.basename(file)));
+    assert.equal(result.code, 0, result.out);
+    assert.deepEqual(
+      result.problems.map((line) => line.split(' ').slice(0, 3).join(' ')),
+      ['forwarded-records.json:27:5: info shape-forwarded', 'AddUserToGroup.json.cloudtrail:19:28: info shape-redacted'],
+    );
+    assert.match(result.out, /^Records: {2}9$/m);
+    assert.match(result.out, /^Problems: 0 errors, 0 warnings, 2 info and hints$/m);
+  });
+
   it('prints every unquoted key of the AddTagsToCertificate example as file:line:col: severity code message and exits 1', async () => {
     const text = fixtureBytes('aws-docs-acm/ct-acm-addtags.json').toString('utf8');
     const result = await run(new TempTree().file('docs/addtags.json', text), 'docs/addtags.json');
@@ -150,7 +175,10 @@ describe('command line: problems and exit status', () => {
 
     const broken = await run(new TempTree().file('a.json', '{"Records": []}').file('b.json', '{"Records": [}'), 'a.json', 'b.json');
     assert.equal(broken.code, 1);
-    assert.ok(broken.problems.every((line) => line.startsWith('b.json:1:')), broken.out);
+    assert.ok(
+      broken.problems.every((line) => line.startsWith('b.json:1:')),
+      broken.out,
+    );
   });
 
   it('exits 2 on a usage error, with the reason on standard error', async () => {
@@ -264,7 +292,13 @@ describe('command line: reading files', () => {
     const output = JSON.parse(result.out) as JsonOutput;
     assert.deepEqual(
       output.files.map((f) => f.path),
-      ['trail/a.JSON', 'trail/a.json', 'trail/b/2024/11/24/x_CloudTrail_us-east-1_20241124T1000Z_a.json.gz', 'trail/c/deep/deeper/z.gz', 'trail/link-to-file.json'],
+      [
+        'trail/a.JSON',
+        'trail/a.json',
+        'trail/b/2024/11/24/x_CloudTrail_us-east-1_20241124T1000Z_a.json.gz',
+        'trail/c/deep/deeper/z.gz',
+        'trail/link-to-file.json',
+      ],
     );
     // readme.md, digest.sig and the link to a folder.
     assert.equal(output.summary?.filesSkipped, 3);
@@ -341,7 +375,12 @@ describe('command line: summary', () => {
     }
     const json = JSON.parse((await run(files, '--format', 'json', 'a.json')).out) as IamSummary;
     const byName = new Map(json.summary.byAction.map((action) => [action.eventName, action]));
-    assert.deepEqual(byName.get('PutUserPolicy'), { ...byName.get('PutUserPolicy'), iamActions: ['iam:PutUserPolicy'], accessLevel: 'Permissions management', iam: 'actions' });
+    assert.deepEqual(byName.get('PutUserPolicy'), {
+      ...byName.get('PutUserPolicy'),
+      iamActions: ['iam:PutUserPolicy'],
+      accessLevel: 'Permissions management',
+      iam: 'actions',
+    });
     assert.deepEqual(byName.get('CopyObject')?.iamActions, ['s3:GetObject', 's3:PutObject']);
     assert.equal(byName.get('CopyObject')?.accessLevel, 'Write');
     assert.deepEqual(byName.get('ListBuckets')?.iamActions, ['s3:ListAllMyBuckets']);
@@ -395,7 +434,11 @@ describe('command line: summary', () => {
     );
     assert.deepEqual(reported, actions);
     const counts = summary.byAction.map((a) => a.count);
-    assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'largest first');
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a),
+      'largest first',
+    );
 
     let identityTotal = 0;
     for (const identity of summary.byIdentity) {
@@ -405,13 +448,21 @@ describe('command line: summary', () => {
     }
     assert.equal(identityTotal, records);
     for (const [arn, count] of byArn) {
-      assert.ok(summary.byIdentity.some((i) => i.key === arn && i.count === count), arn);
+      assert.ok(
+        summary.byIdentity.some((i) => i.key === arn && i.count === count),
+        arn,
+      );
     }
   });
 
   it('prints the summary tables with counts, failures and identities, largest first', async () => {
     const alice = EVENT.userIdentity;
-    const bob = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/CertificateAdmin/bob', accountId: '111122223333', principalId: 'AROAEXAMPLE:bob' };
+    const bob = {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/CertificateAdmin/bob',
+      accountId: '111122223333',
+      principalId: 'AROAEXAMPLE:bob',
+    };
     const log = {
       Records: [
         { ...EVENT, eventName: 'ExportCertificate', userIdentity: bob, errorCode: 'AccessDenied' },
@@ -619,7 +670,12 @@ describe('the built command line as a process', () => {
 
     const broken = spawnSync(process.execPath, [bin, '--no-summary', 'test/fixtures/aws-docs-acm/ct-acm-revoke.current.json'], { cwd: root, encoding: 'utf8' });
     assert.equal(broken.status, 1, broken.stderr);
-    assert.ok(broken.stdout.split('\n').includes('test/fixtures/aws-docs-acm/ct-acm-revoke.current.json:6:16: error json-missing-open-quote This string is missing its opening quote.'), broken.stdout);
+    assert.ok(
+      broken.stdout
+        .split('\n')
+        .includes('test/fixtures/aws-docs-acm/ct-acm-revoke.current.json:6:16: error json-missing-open-quote This string is missing its opening quote.'),
+      broken.stdout,
+    );
 
     const usage = spawnSync(process.execPath, [bin, '--format'], { cwd: root, encoding: 'utf8' });
     assert.equal(usage.status, 2);

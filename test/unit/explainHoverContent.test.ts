@@ -1,25 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCloudTrail } from '../../server/src/model';
-import { HoverContent, hoverContent } from '../../server/src/model/explain/hoverContent';
+import { hoverContent } from '../../server/src/model/explain/hoverContent';
 import { listFixtures, readFixture } from '../fixtures';
-import { assertInert, HOSTILE_VALUES, visibleText } from './hoverRendering';
-
-const ENV = { now: Date.UTC(2026, 10, 25, 12, 0, 0), timeZone: 'Europe/Madrid' };
-
-/** The hover at the `occurrence`-th place `needle` appears in `text`, `delta` characters in. */
-function hoverOn(text: string, needle: string, delta = 1, occurrence = 0): HoverContent & { text: string; token: string } {
-  let at = -1;
-  for (let i = 0; i <= occurrence; i++) {
-    at = text.indexOf(needle, at + 1);
-    assert.ok(at >= 0, `${needle} not found`);
-  }
-  const hover = hoverContent(parseCloudTrail(text), at + delta, ENV);
-  assert.ok(hover, `no hover at ${needle}`);
-  assert.ok(hover.start <= at + delta && at + delta < hover.end, `the range ${hover.start}-${hover.end} does not hold ${at + delta}`);
-  assertInert(hover.markdown);
-  return { ...hover, text: visibleText(hover.markdown), token: text.slice(hover.start, hover.end) };
-}
+import { assertInert, ENV, HOSTILE_VALUES, hoverOn, visibleText } from './hoverRendering';
 
 describe('hovers on the AWS examples', () => {
   const importText = readFixture('aws-docs-acm/ct-acm-import.json');
@@ -254,7 +238,10 @@ describe('hovers on ACME, Insights and late records', () => {
       addendum: { reason: 'UPDATED_DATA', updatedFields: 'tlsDetails', originalEventID: 'x' },
     });
     assert.match(hoverOn(text, '"UPDATED_DATA"').text, /UPDATED_DATA: this record corrects fields of a record delivered earlier/);
-    assert.match(hoverOn(text, '"recipientAccountId"').text, /Cross-account: the caller belongs to account 444455556666, and this record was delivered to account 111122223333/);
+    assert.match(
+      hoverOn(text, '"recipientAccountId"').text,
+      /Cross-account: the caller belongs to account 444455556666, and this record was delivered to account 111122223333/,
+    );
     const summary = hoverOn(text, '"Decrypt"');
     assert.match(summary.text, /Probably only reads \(from the verb Decrypt\)/);
     assert.match(summary.text, /API reference/);
@@ -301,35 +288,39 @@ describe('hovers in lookup-events output', () => {
 
 describe('hostile records', () => {
   const hostileRecord = (value: string): string =>
-    JSON.stringify({
-      Records: [
-        {
-          eventVersion: '1.11',
-          userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${value}`, accountId: '111122223333', userName: value },
-          eventTime: '2026-11-20T09:12:44Z',
-          eventSource: 'acm.amazonaws.com',
-          eventName: 'RequestCertificate',
-          awsRegion: 'us-east-1',
-          sourceIPAddress: value,
-          userAgent: value,
-          errorCode: value,
-          errorMessage: value,
-          requestParameters: { domainName: value, tags: [{ key: value, value }], [value]: value },
-          responseElements: null,
-          eventID: value,
-          [value]: value,
-        },
-        {
-          eventVersion: value,
-          eventTime: value,
-          eventSource: `${value}.amazonaws.com`,
-          eventName: value,
-          awsRegion: value,
-          userIdentity: { type: value, invokedBy: value, sessionContext: { sessionIssuer: { userName: value }, sourceIdentity: value } },
-          requestParameters: { [value]: { nested: value } },
-        },
-      ],
-    }, null, 1);
+    JSON.stringify(
+      {
+        Records: [
+          {
+            eventVersion: '1.11',
+            userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${value}`, accountId: '111122223333', userName: value },
+            eventTime: '2026-11-20T09:12:44Z',
+            eventSource: 'acm.amazonaws.com',
+            eventName: 'RequestCertificate',
+            awsRegion: 'us-east-1',
+            sourceIPAddress: value,
+            userAgent: value,
+            errorCode: value,
+            errorMessage: value,
+            requestParameters: { domainName: value, tags: [{ key: value, value }], [value]: value },
+            responseElements: null,
+            eventID: value,
+            [value]: value,
+          },
+          {
+            eventVersion: value,
+            eventTime: value,
+            eventSource: `${value}.amazonaws.com`,
+            eventName: value,
+            awsRegion: value,
+            userIdentity: { type: value, invokedBy: value, sessionContext: { sessionIssuer: { userName: value }, sourceIdentity: value } },
+            requestParameters: { [value]: { nested: value } },
+          },
+        ],
+      },
+      null,
+      1,
+    );
 
   it('never renders a link, image, command, HTML or code from log content, at any position', () => {
     for (const value of HOSTILE_VALUES) {

@@ -168,7 +168,9 @@ describe('folder index: reading files from disk', () => {
       ['empty.json', '  \n', 'it is empty'],
       [
         '111122223333_CloudTrail-Digest_us-east-1_x_20261124T000000Z.json.gz',
-        zlib.gzipSync('{"awsAccountId":"111122223333","digestStartTime":"2026-11-24T00:00:00Z","digestEndTime":"2026-11-24T01:00:00Z","logFiles":[]}').toString('latin1'),
+        zlib
+          .gzipSync('{"awsAccountId":"111122223333","digestStartTime":"2026-11-24T00:00:00Z","digestEndTime":"2026-11-24T01:00:00Z","logFiles":[]}')
+          .toString('latin1'),
         'it is a CloudTrail digest file (log file integrity validation), which lists log files rather than events',
       ],
     ];
@@ -184,7 +186,13 @@ describe('folder index: reading files from disk', () => {
   });
 
   it('indexes a bare array, lookup-events output and one event per line', async () => {
-    for (const relative of ['real/stratus-red-team/aws.persistence.iam-create-admin-user.json', 'shapes/lookup-events.json', 'shapes/one-per-line.ndjson.json']) {
+    for (const relative of [
+      'real/stratus-red-team/aws.persistence.iam-create-admin-user.json',
+      'shapes/lookup-events.json',
+      'shapes/one-per-line.ndjson.json',
+      'shapes/lookup-events-lines.jsonl.json',
+      'shapes/lookup-events-insights.json',
+    ]) {
       const model = parseCloudTrail(readFixture(relative));
       for (const wholeDocumentChars of [undefined, 50]) {
         const result = await indexLogFile(path.join(FIXTURES, relative), { ...BIG, wholeDocumentChars });
@@ -295,14 +303,23 @@ describe('folder index: folders', () => {
       root,
       (changed) => {
         seen.add(changed);
-        waiters.filter((waiter) => seen.has(waiter.path)).forEach((waiter) => { waiter.resolve(); });
+        waiters
+          .filter((waiter) => seen.has(waiter.path))
+          .forEach((waiter) => {
+            waiter.resolve();
+          });
       },
       (message) => assert.fail(message),
     );
     const changeOf = (file: string): Promise<void> =>
       new Promise((resolve, reject) => {
-        if (seen.has(file)) { resolve(); return; }
-        const timer = setTimeout(() => { reject(new Error(`no change reported for ${file}`)); }, 5000);
+        if (seen.has(file)) {
+          resolve();
+          return;
+        }
+        const timer = setTimeout(() => {
+          reject(new Error(`no change reported for ${file}`));
+        }, 5000);
         waiters.push({
           path: file,
           resolve: () => {

@@ -4,6 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { marked } from 'marked';
+import { parseCloudTrail } from '../../server/src/model';
+import { HoverContent, hoverContent } from '../../server/src/model/explain/hoverContent';
 
 export function renderMarkdown(markdown: string): string {
   return marked.parse(markdown, { gfm: true, async: false });
@@ -38,7 +40,28 @@ export function assertInert(markdown: string, payloads: readonly string[] = []):
     const href = /href="([^"]*)"/.exec(match[0])?.[1] ?? '';
     assert.ok(href.startsWith(DOCS), `a link to ${href} was rendered:\n${markdown}`);
   }
-  for (const tag of ['img', 'script', 'iframe', 'pre', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h5', 'h6', 'div', 'span', 'b>', 'i>', 'svg', 'style', 'form', 'input', 'del']) {
+  for (const tag of [
+    'img',
+    'script',
+    'iframe',
+    'pre',
+    'table',
+    'blockquote',
+    'h1',
+    'h2',
+    'h3',
+    'h5',
+    'h6',
+    'div',
+    'span',
+    'b>',
+    'i>',
+    'svg',
+    'style',
+    'form',
+    'input',
+    'del',
+  ]) {
     assert.ok(!new RegExp(`<${tag}[\\s>/]?`, 'i').test(html.replace(/<h4>/g, '').replace(/<\/h4>/g, '')), `<${tag}> was rendered:\n${html}`);
   }
   const codeSpans = [...html.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => decodeEntities(m[1]));
@@ -76,3 +99,19 @@ export const HOSTILE_VALUES = [
   '    indented code block',
   '$(zap) theme icon',
 ];
+
+export const ENV = { now: Date.UTC(2026, 10, 25, 12, 0, 0), timeZone: 'Europe/Madrid' };
+
+/** The hover at the `occurrence`-th place `needle` appears in `text`, `delta` characters in. */
+export function hoverOn(text: string, needle: string, delta = 1, occurrence = 0): HoverContent & { text: string; token: string } {
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `${needle} not found`);
+  }
+  const hover = hoverContent(parseCloudTrail(text), at + delta, ENV);
+  assert.ok(hover, `no hover at ${needle}`);
+  assert.ok(hover.start <= at + delta && at + delta < hover.end, `the range ${hover.start}-${hover.end} does not hold ${at + delta}`);
+  assertInert(hover.markdown);
+  return { ...hover, text: visibleText(hover.markdown), token: text.slice(hover.start, hover.end) };
+}

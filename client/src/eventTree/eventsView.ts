@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { CloudTrailServer } from '../cloudTrailServer';
 import { LANGUAGE_ID } from '../languageClient';
-import { openLogAt } from '../folderIndex/openLog';
+import { openLogAt, RecordHighlighter } from '../folderIndex/openLog';
+import type { FormattedLogs } from '../formattedLogs';
 import { copySql, sqlTarget } from '../findings/sqlCopy';
 import type { SqlDialect } from '../../../server/src/protocol';
 import { EventNode, EventScope, EventTreeModel, FolderScope, GroupNode, GROUPINGS, MoreNode, OpenCloudTrailDocuments, TreeNode } from './eventTreeModel';
@@ -35,7 +36,12 @@ export interface EventsView {
   view: vscode.TreeView<TreeNode>;
 }
 
-export function registerEventsView(context: vscode.ExtensionContext, server: CloudTrailServer, log: vscode.LogOutputChannel): EventsView {
+export function registerEventsView(
+  context: vscode.ExtensionContext,
+  server: CloudTrailServer,
+  formattedLogs: FormattedLogs,
+  log: vscode.LogOutputChannel,
+): EventsView {
   const editors = new CloudTrailEditors();
   const model = new EventTreeModel(server, editors);
   const savedGrouping = GROUPINGS.find((g) => g.id === context.workspaceState.get<string>(GROUPING_STATE));
@@ -55,7 +61,9 @@ export function registerEventsView(context: vscode.ExtensionContext, server: Clo
     remember(GROUPING_STATE, grouping.id);
   };
 
-  const report = (what: string) => (error: unknown) => { log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`); };
+  const report = (what: string) => (error: unknown) => {
+    log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  };
   const setContext = (key: string, value: unknown): void => {
     vscode.commands.executeCommand('setContext', key, value).then(undefined, report(`Could not set ${key}`));
   };
@@ -72,19 +80,37 @@ export function registerEventsView(context: vscode.ExtensionContext, server: Clo
   };
 
   const followCursor = createCursorFollower(model, view, report('Could not show the event at the cursor'));
+  const highlighter = new RecordHighlighter();
 
   context.subscriptions.push(
     view,
     treeChanged,
-    model.onDidChange((node) => { treeChanged.fire(node); }),
+    highlighter,
+    model.onDidChange((node) => {
+      treeChanged.fire(node);
+    }),
     model.onDidChangeState(showState),
-    view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
-    server.onModelChanged((summary) => { model.onModelChanged(summary); }),
-    vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
-    vscode.workspace.onDidOpenTextDocument(() => { model.onDocumentsChanged(); }),
-    vscode.workspace.onDidCloseTextDocument(() => { model.onDocumentsChanged(); }),
+    view.onDidChangeVisibility((event) => {
+      model.setVisible(event.visible);
+    }),
+    server.onModelChanged((summary) => {
+      model.onModelChanged(summary);
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      model.onActiveEditorChanged();
+    }),
+    vscode.workspace.onDidOpenTextDocument(() => {
+      model.onDocumentsChanged();
+    }),
+    vscode.workspace.onDidCloseTextDocument(() => {
+      model.onDocumentsChanged();
+    }),
     vscode.window.onDidChangeTextEditorSelection(followCursor),
-    ...GROUPINGS.map((grouping) => vscode.commands.registerCommand(groupByCommand(grouping.id), () => { groupBy(grouping); })),
+    ...GROUPINGS.map((grouping) =>
+      vscode.commands.registerCommand(groupByCommand(grouping.id), () => {
+        groupBy(grouping);
+      }),
+    ),
     vscode.commands.registerCommand('cloudtrail.events.groupBy', async () => {
       const current = model.groupBy.join();
       const picked = await vscode.window.showQuickPick(
@@ -94,7 +120,9 @@ export function registerEventsView(context: vscode.ExtensionContext, server: Clo
       if (picked) groupBy(picked.grouping);
     }),
     vscode.commands.registerCommand('cloudtrail.events.filter', () => pickFilter(model)),
-    vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => { model.clearFilter(); }),
+    vscode.commands.registerCommand('cloudtrail.events.clearFilter', () => {
+      model.clearFilter();
+    }),
     vscode.commands.registerCommand('cloudtrail.events.toggleScope', () => {
       remember(SCOPE_STATE, model.toggleScope());
     }),
@@ -107,11 +135,19 @@ export function registerEventsView(context: vscode.ExtensionContext, server: Clo
       remember(SCOPE_STATE, 'active');
     }),
     // Shows a folder index (client/src/folderIndex); with no argument, the open documents again.
-    vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => { model.setFolder(folder); }),
+    vscode.commands.registerCommand('cloudtrail.events.showFolder', (folder?: FolderScope) => {
+      model.setFolder(folder);
+    }),
     vscode.commands.registerCommand('cloudtrail.events.refreshFolder', (uri?: string) => {
       if (uri) model.refreshFolder(uri);
     }),
-    vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) => (node?.type === 'event' ? revealEvent(node) : undefined)),
+    vscode.commands.registerCommand(REVEAL_EVENT_COMMAND, (node?: EventNode) =>
+      // Events of a folder index open where their file is shown: its formatted view when that is preferred.
+      node?.type === 'event' ? revealEvent(node, highlighter, model.folder ? formattedLogs : undefined) : undefined,
+    ),
+    vscode.commands.registerCommand('cloudtrail.events.openFormatted', (node?: EventNode) =>
+      node?.type === 'event' ? revealEvent(node, highlighter, formattedLogs, true) : undefined,
+    ),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node?: MoreNode) => (node?.type === 'more' ? model.showMore(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.events.copyEventId', async (node?: EventNode) => {
       if (node?.type === 'event' && node.event.eventID) {
@@ -149,14 +185,14 @@ function eventsViewState(model: EventTreeModel, editors: CloudTrailEditors): Eve
 }
 
 /**
- * Opens the document of an event and selects its record, the cursor at the record's start. Events
- * of a folder index may be in compressed files or in files too large for extensions: openLogAt
- * opens those too.
+ * Opens the document of an event with the cursor at its record's start and the record highlighted
+ * for a moment, not selected. Events of a folder index may be in compressed files or in files too
+ * large for extensions: openLogAt opens those too.
  */
-async function revealEvent(node: EventNode): Promise<void> {
+async function revealEvent(node: EventNode, highlighter: RecordHighlighter, formatted?: FormattedLogs, inFormattedView = false): Promise<void> {
   const { start, end } = node.event.range;
-  const selection = new vscode.Selection(end.line, end.character, start.line, start.character);
-  await openLogAt(vscode.Uri.parse(node.uri), selection, { preserveFocus: true, preview: true });
+  const record = new vscode.Range(start.line, start.character, end.line, end.character);
+  await openLogAt(vscode.Uri.parse(node.uri), record, { preserveFocus: !inFormattedView, preview: !inFormattedView, highlighter, formatted, inFormattedView });
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { LanguageClient } from 'vscode-languageclient/node';
-import { connectCloudTrailServer } from '../cloudTrailServer';
+import { CloudTrailServer } from '../cloudTrailServer';
+import type { FormattedLogs } from '../formattedLogs';
 import { registerStatusBar } from '../statusBar';
 import { registerFindingsView } from '../findings/findingsView';
 import { openLogAt } from '../folderIndex/openLog';
@@ -12,12 +12,11 @@ import { RelatedEventsUi, showRelatedEvents } from './relatedEvents';
 /** The Events and Findings views, the Timeline panel and the status bar item, all fed by the language server. Returns the views' data providers. */
 export function registerEventViews(
   context: vscode.ExtensionContext,
-  client: LanguageClient,
-  ensureStarted: () => Promise<void>,
+  server: CloudTrailServer,
+  formattedLogs: FormattedLogs,
   log: vscode.LogOutputChannel,
 ): { events: vscode.TreeDataProvider<unknown>; findings: vscode.TreeDataProvider<unknown> } {
-  const server = connectCloudTrailServer(client, ensureStarted);
-  context.subscriptions.push(server, registerStatusBar(server.onModelChanged));
+  context.subscriptions.push(registerStatusBar(server.onModelChanged));
   const ui: RelatedEventsUi = {
     pick: (items, title) => vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true }),
     open: (uri, range) => openLogAt(vscode.Uri.parse(uri), new vscode.Selection(range.end.line, range.end.character, range.start.line, range.start.character), { preview: true }),
@@ -30,7 +29,7 @@ export function registerEventViews(
       }),
     ),
   );
-  const events = registerEventsView(context, server, log);
+  const events = registerEventsView(context, server, formattedLogs, log);
   const findings = registerFindingsView(context, server, events, log);
   registerTimeline(context, server, events, log);
   return { events: events.treeDataProvider, findings };

@@ -52,12 +52,19 @@ export class CompressedLogFileSystem implements vscode.FileSystemProvider {
     if (original.scheme !== 'file') {
       return new vscode.Disposable(() => undefined);
     }
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(original, '..'), original.path.slice(original.path.lastIndexOf('/') + 1)));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(original, '..'), original.path.slice(original.path.lastIndexOf('/') + 1)),
+    );
     const fire = (type: vscode.FileChangeType) => (): void => {
       this.cached = undefined;
       this.changed.fire([{ type, uri }]);
     };
-    const subscriptions = [watcher, watcher.onDidChange(fire(vscode.FileChangeType.Changed)), watcher.onDidDelete(fire(vscode.FileChangeType.Deleted)), watcher.onDidCreate(fire(vscode.FileChangeType.Created))];
+    const subscriptions = [
+      watcher,
+      watcher.onDidChange(fire(vscode.FileChangeType.Changed)),
+      watcher.onDidDelete(fire(vscode.FileChangeType.Deleted)),
+      watcher.onDidCreate(fire(vscode.FileChangeType.Created)),
+    ];
     return vscode.Disposable.from(...subscriptions);
   }
 
@@ -143,6 +150,9 @@ export class CompressedLogFileSystem implements vscode.FileSystemProvider {
 export class CompressedLogEditorProvider implements vscode.CustomReadonlyEditorProvider {
   static readonly viewTypes = ['cloudtrail.compressedLog', 'cloudtrail.compressedFile'];
 
+  /** `open` shows a compressed file: its decompressed view, or its formatted view when that is preferred. */
+  constructor(private readonly open: (original: vscode.Uri, options: vscode.TextDocumentShowOptions) => Promise<void> = openCompressedLog) {}
+
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };
   }
@@ -151,7 +161,7 @@ export class CompressedLogEditorProvider implements vscode.CustomReadonlyEditorP
     panel.webview.options = { enableScripts: false };
     panel.webview.html = '<!DOCTYPE html><html><body><p>Opening the decompressed log…</p></body></html>';
     try {
-      await openCompressedLog(document.uri, { viewColumn: panel.viewColumn, preview: false });
+      await this.open(document.uri, { viewColumn: panel.viewColumn, preview: false });
     } finally {
       panel.dispose();
     }

@@ -34,3 +34,15 @@ export function formatSize(bytes: number): string {
   const mb = bytes / (1024 * 1024);
   return mb >= 10 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
 }
+
+/** The scheme of the read-only, formatted view of a log. */
+export const FORMATTED_LOG_SCHEME = 'cloudtrail-formatted';
+
+/**
+ * The path of the formatted view: `x.json.gz`, `x.json` or `x.jsonl` becomes
+ * `x.formatted.cloudtrail.json`, a name the CloudTrail Log language claims (`*.cloudtrail.json`).
+ */
+export function formattedPath(path: string): string {
+  const stem = path.replace(/\.gz$/i, '').replace(/\.(json|jsonl|ndjson)$/i, '');
+  return `${stem}.formatted.cloudtrail.json`;
+}

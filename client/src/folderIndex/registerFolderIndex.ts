@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, WorkDoneProgress } from 'vscode-languageclient/node';
 import { CloseFolderIndexNotification, FolderIndexChangedNotification, FolderIndexSummary, IndexFolderRequest } from '../../../server/src/protocol';
 import type { FolderScope } from '../eventTree/eventTreeModel';
+import type { FormattedLogs } from '../formattedLogs';
 import { CompressedLogEditorProvider, CompressedLogFileSystem, describeLargeLog, maxDecompressedMB, openCompressedLog } from './compressedLogs';
 import { COMPRESSED_LOG_SCHEME, EDITOR_SYNC_LIMIT, isCompressedName, isLogName } from './logNames';
 
@@ -15,15 +16,18 @@ export const SHOW_FOLDER_COMMAND = 'cloudtrail.events.showFolder';
 /** The Events view's command that fetches a folder's events again, if the view shows that folder. */
 export const REFRESH_FOLDER_COMMAND = 'cloudtrail.events.refreshFolder';
 
-
 export function registerFolderIndex(
   context: vscode.ExtensionContext,
   client: LanguageClient,
   ensureStarted: () => Promise<void>,
+  formattedLogs: FormattedLogs,
   log: vscode.LogOutputChannel,
 ): void {
   const files = new CompressedLogFileSystem();
-  const editors = new CompressedLogEditorProvider();
+  const editors = new CompressedLogEditorProvider(async (original, options) => {
+    if (formattedLogs.prefersFormatted(original)) await vscode.window.showTextDocument(formattedLogs.viewOf(original), options);
+    else await openCompressedLog(original, options);
+  });
   let shownFolder: string | undefined;
   let nextToken = 1;
 
@@ -37,7 +41,7 @@ export function registerFolderIndex(
   /** Indexes a folder (or one file) with progress and a cancel button; undefined when cancelled or failed. */
   const index = async (target: vscode.Uri, label: string): Promise<FolderIndexSummary | undefined> => {
     if (target.scheme !== 'file') {
-      void vscode.window.showWarningMessage('Only folders on this computer\'s disk can be indexed.');
+      void vscode.window.showWarningMessage("Only folders on this computer's disk can be indexed.");
       return undefined;
     }
     await running();
@@ -77,7 +81,6 @@ export function registerFolderIndex(
     }
     shownFolder = summary.uri;
     await vscode.commands.executeCommand(SHOW_FOLDER_COMMAND, { uri: summary.uri, label } satisfies FolderScope);
-    await vscode.commands.executeCommand('cloudtrail.events.focus');
     reportSkipped(summary, label);
     if (largeLogSize !== undefined) {
       void vscode.window.showInformationMessage(describeLargeLog(largeLogSize));
@@ -86,6 +89,8 @@ export function registerFolderIndex(
         `${summary.largeFiles.length === 1 ? 'One of these logs is' : `${summary.largeFiles.length} of these logs are`} over 50 MB: VS Code gives extensions no access to such files, so they have no hovers, diagnostics or outline when opened. Their events are in the Events view.`,
       );
     }
+    // Last, so that the messages above leave the focus on the events.
+    await vscode.commands.executeCommand('cloudtrail.events.focus');
   };
 
   const reportSkipped = (summary: FolderIndexSummary, label: string): void => {
@@ -109,7 +114,13 @@ export function registerFolderIndex(
   const openFolder = async (uri?: vscode.Uri): Promise<void> => {
     let folder = uri;
     if (!folder) {
-      const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Index Logs', title: 'Open Folder of CloudTrail Logs' });
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFiles: false,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: 'Index Logs',
+        title: 'Open Folder of CloudTrail Logs',
+      });
       folder = picked?.[0];
     }
     if (!folder) return;
@@ -121,7 +132,11 @@ export function registerFolderIndex(
   const openCompressed = async (uri?: vscode.Uri): Promise<void> => {
     let file = uri;
     if (!file) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Compressed logs': ['gz'] }, title: 'Open Compressed CloudTrail Log' });
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'Compressed logs': ['gz'] },
+        title: 'Open Compressed CloudTrail Log',
+      });
       file = picked?.[0];
     }
     if (file) await openCompressedLog(file, { preview: false });
@@ -146,6 +161,8 @@ export function registerFolderIndex(
     }
   };
 
+  indexWorkspaceOnOpen(openFolder, log);
+
   context.subscriptions.push(
     files,
     vscode.workspace.registerFileSystemProvider(COMPRESSED_LOG_SCHEME, files, { isReadonly: true, isCaseSensitive: true }),
@@ -165,3 +182,14 @@ export function registerFolderIndex(
   );
 }
 
+/**
+ * With `cloudtrail.folder.indexOnOpen`, a window opened on a folder of logs starts on their events:
+ * the first workspace folder is indexed and the Events view shows and focuses it.
+ */
+function indexWorkspaceOnOpen(openFolder: (uri: vscode.Uri) => Promise<void>, log: vscode.LogOutputChannel): void {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder?.uri.scheme !== 'file' || !vscode.workspace.getConfiguration('cloudtrail', folder.uri).get<boolean>('folder.indexOnOpen', false)) return;
+  openFolder(folder.uri).catch((error: unknown) => {
+    log.error(`Could not index ${folder.uri.fsPath} when the window opened: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}

@@ -275,6 +275,12 @@ class DocumentBuilder {
       }
       return;
     }
+    if (view.property(root, 'CloudTrailEvent') !== NO_NODE) {
+      // One item of lookup-events output on its own: what `jq -c '.Events[]'` and boto3 scripts write, one per line.
+      if (!inLines) this.shape = 'lookupEvents';
+      this.addLookupEvent(root);
+      return;
+    }
     if (isEnvelope(view, root)) {
       if (!inLines) this.shape = 'eventBridge';
       this.addEnvelope(root, false);
@@ -354,7 +360,13 @@ class DocumentBuilder {
     if (detail !== NO_NODE && this.view.kind(detail) === NodeKind.Object) {
       this.addRecord(envelope, detail, this.documentSource, { kind: 'eventBridge', node: envelope });
     } else if (!nested || detail !== NO_NODE) {
-      this.problem(ShapeCode.recordNotObject, 'error', 'The EventBridge event has no "detail" object holding the record.', detail !== NO_NODE ? detail : envelope, detail === NO_NODE);
+      this.problem(
+        ShapeCode.recordNotObject,
+        'error',
+        'The EventBridge event has no "detail" object holding the record.',
+        detail !== NO_NODE ? detail : envelope,
+        detail === NO_NODE,
+      );
     }
   }
 
@@ -365,6 +377,11 @@ class DocumentBuilder {
       return;
     }
     const embedded = view.property(item, 'CloudTrailEvent');
+    if (embedded === NO_NODE && looksLikeEvent(view, item)) {
+      // Insights events from lookup-events (--event-category insight) are the records themselves.
+      this.addRecord(item, item, this.documentSource);
+      return;
+    }
     if (embedded === NO_NODE) {
       this.problem(ShapeCode.embeddedEventNotString, 'warning', 'This item has no "CloudTrailEvent", so its event cannot be read.', item, true);
       return;

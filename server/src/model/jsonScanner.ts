@@ -32,22 +32,22 @@ const EXPECT_COMMA_OR_CLOSE = 1;
 const EXPECT_KEY = 2;
 const EXPECT_COLON = 3;
 
-const CH_TAB = 9;
-const CH_LF = 10;
-const CH_CR = 13;
-const CH_SPACE = 32;
-const CH_QUOTE = 34;
-const CH_COMMA = 44;
+export const CH_TAB = 9;
+export const CH_LF = 10;
+export const CH_CR = 13;
+export const CH_SPACE = 32;
+export const CH_QUOTE = 34;
+export const CH_COMMA = 44;
 const CH_MINUS = 45;
 const CH_DOT = 46;
 const CH_0 = 48;
 const CH_9 = 57;
-const CH_COLON = 58;
-const CH_OPEN_BRACKET = 91;
-const CH_BACKSLASH = 92;
-const CH_CLOSE_BRACKET = 93;
-const CH_OPEN_BRACE = 123;
-const CH_CLOSE_BRACE = 125;
+export const CH_COLON = 58;
+export const CH_OPEN_BRACKET = 91;
+export const CH_BACKSLASH = 92;
+export const CH_CLOSE_BRACKET = 93;
+export const CH_OPEN_BRACE = 123;
+export const CH_CLOSE_BRACE = 125;
 
 /** A run of string characters that are neither a quote, a backslash nor a control character. */
 // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings: the run stops at them
@@ -80,6 +80,24 @@ function estimateNodeCount(text: string): number {
   }
   // A margin, as the samples may hold fewer values than the rest of the text.
   return Math.ceil(((marks * length) / (samples * sampleLength)) * 1.2) + 16;
+}
+
+/**
+ * A raw line break in a string is read as a continuation (a pasted PEM block) unless the next line
+ * clearly starts something new. Exported so that re-laying out text keeps the strings it reads.
+ */
+export function lineBreakEndsString(text: string, nextLineStart: number): boolean {
+  const length = text.length;
+  let pos = nextLineStart;
+  while (pos < length) {
+    const c = text.charCodeAt(pos);
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF) {
+      pos++;
+      continue;
+    }
+    return c === CH_QUOTE || c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET;
+  }
+  return true;
 }
 
 function isDelimiter(c: number): boolean {
@@ -289,12 +307,7 @@ class JsonScanner {
       return;
     }
     // Another value follows without a comma: say so on that token and read it as the next item.
-    this.report(
-      SyntaxCode.missingComma,
-      this.inObject ? 'Missing comma before this property.' : 'Missing comma before this value.',
-      pos,
-      this.tokenEnd(pos),
-    );
+    this.report(SyntaxCode.missingComma, this.inObject ? 'Missing comma before this property.' : 'Missing comma before this value.', pos, this.tokenEnd(pos));
     this.commaPos = -1;
     this.expect = this.inObject ? EXPECT_KEY : EXPECT_VALUE;
   }
@@ -305,7 +318,8 @@ class JsonScanner {
       const end = this.scanString(pos);
       this.keyStart = pos;
       this.keyEnd = end;
-      this.keyFlags = (this.stringFlags & NodeFlags.Unterminated ? NodeFlags.Unterminated : 0) | (this.stringFlags & NodeFlags.HasEscapes ? NodeFlags.KeyHasEscapes : 0);
+      this.keyFlags =
+        (this.stringFlags & NodeFlags.Unterminated ? NodeFlags.Unterminated : 0) | (this.stringFlags & NodeFlags.HasEscapes ? NodeFlags.KeyHasEscapes : 0);
       // The colon nearly always follows the name at once: take it here, as onColonExpected would.
       if (this.text.charCodeAt(end) === CH_COLON) {
         this.pos = end + 1;
@@ -341,14 +355,12 @@ class JsonScanner {
       const next = this.skipWhitespace();
       if (next === CH_COLON) {
         const name = this.text.slice(pos, end);
-        this.report(
-          SyntaxCode.unquotedKey,
-          `Property name ${name} must be in double quotes: "${name}".`,
-          pos,
+        this.report(SyntaxCode.unquotedKey, `Property name ${name} must be in double quotes: "${name}".`, pos, end, undefined, {
+          title: `Quote ${name}`,
+          replacement: `"${name}"`,
+          start: pos,
           end,
-          undefined,
-          { title: `Quote ${name}`, replacement: `"${name}"`, start: pos, end },
-        );
+        });
         this.keyStart = pos;
         this.keyEnd = end;
         this.keyFlags = NodeFlags.UnquotedKey;
@@ -374,8 +386,7 @@ class JsonScanner {
       this.expect = EXPECT_VALUE;
       return;
     }
-    const startsValue =
-      c === CH_QUOTE || c === CH_OPEN_BRACE || c === CH_OPEN_BRACKET || c === CH_MINUS || (c >= CH_0 && c <= CH_9) || isIdentifierStart(c);
+    const startsValue = c === CH_QUOTE || c === CH_OPEN_BRACE || c === CH_OPEN_BRACKET || c === CH_MINUS || (c >= CH_0 && c <= CH_9) || isIdentifierStart(c);
     if (startsValue) {
       this.report(SyntaxCode.missingColon, 'Missing colon after the property name.', this.keyStart, this.keyEnd);
       this.expect = EXPECT_VALUE;
@@ -573,17 +584,12 @@ class JsonScanner {
       if (c < CH_SPACE) {
         if (c === CH_LF || c === CH_CR) {
           const breakEnd = c === CH_CR && text.charCodeAt(pos + 1) === CH_LF ? pos + 2 : pos + 1;
-          if (this.lineBreakEndsString(breakEnd)) {
+          if (lineBreakEndsString(text, breakEnd)) {
             this.report(SyntaxCode.unterminatedString, 'This string is never closed: the closing " is missing at the end of the line.', start, pos);
             this.stringFlags = flags | NodeFlags.Unterminated;
             return pos;
           }
-          this.report(
-            SyntaxCode.lineBreakInString,
-            'A string cannot contain a raw line break; write it as \\n.',
-            pos,
-            breakEnd,
-          );
+          this.report(SyntaxCode.lineBreakInString, 'A string cannot contain a raw line break; write it as \\n.', pos, breakEnd);
           flags |= NodeFlags.HasControlCharacters;
           pos = breakEnd;
           continue;
@@ -598,21 +604,6 @@ class JsonScanner {
       }
       pos++;
     }
-  }
-
-  /** A raw line break in a string is read as a continuation (a pasted PEM block) unless the next line clearly starts something new. */
-  private lineBreakEndsString(nextLineStart: number): boolean {
-    const text = this.text;
-    let pos = nextLineStart;
-    while (pos < this.length) {
-      const c = text.charCodeAt(pos);
-      if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF) {
-        pos++;
-        continue;
-      }
-      return c === CH_QUOTE || c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET;
-    }
-    return true;
   }
 
   private scanEscape(backslash: number): number {
@@ -643,12 +634,7 @@ class JsonScanner {
           this.report(SyntaxCode.invalidEscape, 'A backslash must be followed by an escape character.', backslash, backslash + 1);
           return backslash + 1;
         }
-        this.report(
-          SyntaxCode.invalidEscape,
-          `\\${text.charAt(backslash + 1)} is not a JSON escape; use \\\\ for a backslash.`,
-          backslash,
-          backslash + 2,
-        );
+        this.report(SyntaxCode.invalidEscape, `\\${text.charAt(backslash + 1)} is not a JSON escape; use \\\\ for a backslash.`, backslash, backslash + 2);
         return backslash + 2;
     }
   }

@@ -57,6 +57,8 @@ export const ShapeCode = {
   singleEvent: 'shape-single-event',
   digestFile: 'shape-digest-file',
   embeddedEventNotString: 'shape-embedded-event-not-string',
+  redacted: 'shape-redacted',
+  forwarded: 'shape-forwarded',
 } as const;
 
 /** A total order of problems (position, then code, then message), so the same problems always list the same way. */

@@ -3,6 +3,8 @@ import { shiftProblems } from './incremental';
 import { compareProblems, Problem, Severity } from './problems';
 import { checkDocumentRules, checkRecord, RecordContext } from './rules';
 import { checkDuplicateEventIds, checkDuplicateKeysOutsideRecords } from './rules/duplicates';
+import { forwardedNote } from './forwarded';
+import { quietRedactedProblems } from './rules/redaction';
 
 export type RuleSetting = Severity | 'off';
 
@@ -17,7 +19,10 @@ export const DEFAULT_VALIDATION_OPTIONS: ValidationOptions = { maxProblems: 1000
 
 /** Every problem of a document (syntax, shape, and the CloudTrail rules), sorted and capped. */
 export function validateDocument(document: CloudTrailDocument, options: ValidationOptions = DEFAULT_VALIDATION_OPTIONS): Problem[] {
-  const all = applySeverities([...document.problems, ...checkDocumentRules(document, { rules: options.rules })], options.rules);
+  const all = applySeverities(
+    quietRedactedProblems(document.text, withFileNotes(document, [...document.problems, ...checkDocumentRules(document, { rules: options.rules })])),
+    options.rules,
+  );
   return finish(document, all, options);
 }
 
@@ -72,10 +77,7 @@ export function validateDocumentIncrementally(
 ): { problems: Problem[]; state: ValidationState } {
   const ruleOptions = { rules: options.rules };
   const context = new RecordContext(ruleOptions);
-  const reusable =
-    previous?.state.options === options && previous.state.recordProblems.length === document.records.length
-      ? previous
-      : undefined;
+  const reusable = previous?.state.options === options && previous.state.recordProblems.length === document.records.length ? previous : undefined;
   const recordProblems = new Array<readonly Problem[]>(document.records.length);
   for (let i = 0; i < document.records.length; i++) {
     if (!reusable || i === reusable.changedRecord) {
@@ -102,7 +104,7 @@ export function validateDocumentIncrementally(
     all.push(problem);
   }
   return {
-    problems: finish(document, applySeverities(all, options.rules), options),
+    problems: finish(document, applySeverities(quietRedactedProblems(document.text, withFileNotes(document, all)), options.rules), options),
     state: { options, recordProblems, records: document.records, eventIdProblems, outsideProblems },
   };
 }
@@ -111,7 +113,11 @@ export function validateDocumentIncrementally(
  * The same eventID on several records. An edit inside one record whose eventID stays the same and
  * is shared with no other record cannot change what this finds: the previous answers, moved, hold.
  */
-function duplicateEventIdProblems(document: CloudTrailDocument, ruleOptions: { rules?: ValidationOptions['rules'] }, change: ValidationChange | undefined): readonly Problem[] {
+function duplicateEventIdProblems(
+  document: CloudTrailDocument,
+  ruleOptions: { rules?: ValidationOptions['rules'] },
+  change: ValidationChange | undefined,
+): readonly Problem[] {
   if (change?.changeStart !== undefined) {
     // The changed record may be past the end of either list (records were removed or added).
     const old = change.state.records[change.changedRecord] as CloudTrailRecord | undefined;
@@ -135,7 +141,11 @@ function duplicateEventIdProblems(document: CloudTrailDocument, ruleOptions: { r
  * lookup-events item around it changes nothing there: the previous answers, moved, hold (and the
  * text around the records is not read again).
  */
-function duplicateKeysOutsideRecords(document: CloudTrailDocument, ruleOptions: { rules?: ValidationOptions['rules'] }, change: ValidationChange | undefined): readonly Problem[] {
+function duplicateKeysOutsideRecords(
+  document: CloudTrailDocument,
+  ruleOptions: { rules?: ValidationOptions['rules'] },
+  change: ValidationChange | undefined,
+): readonly Problem[] {
   if (change?.changeStart !== undefined) {
     const old = change.state.records[change.changedRecord] as CloudTrailRecord | undefined;
     const current = document.records[change.changedRecord] as CloudTrailRecord | undefined;
@@ -145,6 +155,13 @@ function duplicateKeysOutsideRecords(document: CloudTrailDocument, ruleOptions: 
   }
   const problems: Problem[] = [];
   checkDuplicateKeysOutsideRecords(document, ruleOptions, problems);
+  return problems;
+}
+
+/** The problems and the notes about the whole file: one for records a log forwarder reshaped. */
+function withFileNotes(document: CloudTrailDocument, problems: Problem[]): Problem[] {
+  const note = forwardedNote(document);
+  if (note) problems.push(note);
   return problems;
 }
 

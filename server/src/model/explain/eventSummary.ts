@@ -5,6 +5,7 @@
  */
 import { ACM_ACME_EVENT_SOURCE, ACM_EVENT_SOURCE } from '../acm/acmApiModel';
 import { CloudTrailRecord } from '../cloudTrailDocument';
+import { recordFieldValue } from '../forwarded';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
@@ -37,8 +38,9 @@ export function acmFactsOf(record: CloudTrailRecord): AcmOperationFacts | undefi
   return eventSource === ACM_EVENT_SOURCE && eventName ? acmOperationFacts(eventName) : undefined;
 }
 
+/** A string field of a record, read where a log forwarder moved it if the record lacks it. */
 function stringField(view: JsonView, node: number, name: string): string | undefined {
-  return wholeString(view, view.property(node, name));
+  return wholeString(view, recordFieldValue(view, node, name));
 }
 
 /** Whether the event only reads, and who says so. */
@@ -129,10 +131,10 @@ function whenLine(context: RecordContext): Markdown | undefined {
 
 function fromLine(context: RecordContext, consoleSession: boolean): Markdown | undefined {
   const { view, record } = context;
-  const addressNode = view.property(record.node, 'sourceIPAddress');
+  const addressNode = recordFieldValue(view, record.node, 'sourceIPAddress');
   const address = valuePrefix(view, addressNode);
   // A user agent is read by its first characters, however long it is.
-  const userAgent = valuePrefix(view, view.property(record.node, 'userAgent'))?.text;
+  const userAgent = valuePrefix(view, recordFieldValue(view, record.node, 'userAgent'))?.text;
   if (address === undefined && userAgent === undefined) {
     return undefined;
   }

@@ -15,8 +15,8 @@ export function isLogFileName(name: string): boolean {
   return /\.(json|jsonl|ndjson|gz)$/i.test(name);
 }
 
-/** Folders that never hold logs and can be large. */
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.svn', '.hg']);
+/** Folders that never hold logs: version control, packages and the editor's own settings. */
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.svn', '.hg', '.vscode']);
 
 export interface LogFileProblem {
   /** The path as found (below a root as given). */

@@ -30,7 +30,8 @@ export function summarizeEntry(view: JsonView, node: number, container: RecordCo
   if (node === NO_NODE || view.kind(node) !== NodeKind.Object) {
     return { kind: 'other' };
   }
-  if (container === 'events') {
+  // A lookup-events item, inside `Events` or on a line of its own (`jq -c '.Events[]'`).
+  if (container === 'events' || (container === 'top' && view.property(node, 'CloudTrailEvent') !== NO_NODE)) {
     return summarizeLookupItem(view, node);
   }
   if (isEnvelope(view, node)) {
@@ -51,7 +52,8 @@ export function summarizeEntry(view: JsonView, node: number, container: RecordCo
 function summarizeLookupItem(view: JsonView, item: number): EntrySummary {
   const embedded = view.property(item, 'CloudTrailEvent');
   if (embedded === NO_NODE) {
-    return { kind: 'other' };
+    // Insights events from lookup-events are the records themselves.
+    return looksLikeEvent(view, item) ? { kind: 'event', summary: summarizeRecord(view, item) } : { kind: 'other' };
   }
   if (view.kind(embedded) === NodeKind.Object) {
     return { kind: 'event', summary: summarizeRecord(view, embedded), event: { view, node: embedded, embedded: false } };

@@ -3,6 +3,7 @@
  * CloudTrail does not write at all, fields newer than the record's version, and the JSON type of
  * each known field.
  */
+import { isForwarderProperty, movedTo } from '../forwarded';
 import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
 import { RuleCode } from './catalogue';
 import { RecordContext, quote } from './context';
@@ -46,8 +47,9 @@ export function checkRequiredFields(context: RecordContext): void {
   const version = Number.isNaN(context.version) ? 1000 : context.version;
   let missing: string[] | undefined;
   for (const [slot, since] of required) {
-    if (since <= version && context.fields[slot] === NO_NODE && !hasCaseVariant(context, FIELDS[slot].name)) {
-      (missing ??= []).push(FIELDS[slot].name);
+    const name = FIELDS[slot].name;
+    if (since <= version && context.fields[slot] === NO_NODE && !hasCaseVariant(context, name) && movedTo(context.view, context.node, name) === undefined) {
+      (missing ??= []).push(name);
     }
   }
   if (!missing) {
@@ -68,7 +70,12 @@ export function checkUnknownFields(context: RecordContext): void {
   const view = context.view;
   for (const node of context.unknownFields) {
     const name = view.key(node);
-    if (name === undefined || context.table.keyEnd[node] === context.table.keyStart[node] || fieldByLowerCase(name) !== undefined) {
+    if (
+      name === undefined ||
+      context.table.keyEnd[node] === context.table.keyStart[node] ||
+      fieldByLowerCase(name) !== undefined ||
+      isForwarderProperty(view, node)
+    ) {
       continue;
     }
     context.reportKey(RuleCode.unknownField, `${quote(name)} is not a field of CloudTrail records.`, node);
