@@ -8,6 +8,8 @@ import { registerFolderIndex } from './folderIndex/registerFolderIndex';
 export interface CloudTrailExplorerApi {
   /** The data provider behind the Events view (cloudtrail.events). */
   eventsTreeDataProvider: vscode.TreeDataProvider<unknown>;
+  /** The data provider behind the Findings view (cloudtrail.findings). */
+  findingsTreeDataProvider: vscode.TreeDataProvider<unknown>;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
     });
     return started;
   };
-  const eventsTreeDataProvider = registerEventViews(context, client, ensureStarted, outputChannel);
+  const views = registerEventViews(context, client, ensureStarted, outputChannel);
   registerFolderIndex(context, client, ensureStarted, outputChannel);
 
   const onDocument = async (document: vscode.TextDocument): Promise<void> => {
@@ -60,5 +62,5 @@ export async function activateCloudTrail(context: vscode.ExtensionContext): Prom
   );
 
   await Promise.all(vscode.workspace.textDocuments.map(handleDocument));
-  return { eventsTreeDataProvider };
+  return { eventsTreeDataProvider: views.events, findingsTreeDataProvider: views.findings };
 }

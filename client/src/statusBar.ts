@@ -3,17 +3,17 @@ import type { DocumentSummary } from '../../server/src/protocol';
 import { LANGUAGE_ID } from './languageClient';
 import { statusBarContent } from './statusBarText';
 
-/** The command VS Code registers for focusing the Events view. */
-const FOCUS_EVENTS_VIEW = 'cloudtrail.events.focus';
+/** Opens the Timeline panel on what the Events view shows. */
+const SHOW_TIMELINE = 'cloudtrail.timeline.show';
 
 /**
  * A status bar item for the active CloudTrail log: its events, failed events and problems, from
- * the summaries the server sends whenever it has a new model. Clicking it shows the Events view.
+ * the summaries the server sends whenever it has a new model. Clicking it opens the Timeline.
  */
 export function registerStatusBar(onModelChanged: vscode.Event<DocumentSummary>): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('cloudtrail.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'CloudTrail Log';
-  item.command = FOCUS_EVENTS_VIEW;
+  item.command = SHOW_TIMELINE;
   const summaries = new Map<string, DocumentSummary>();
 
   const update = (): void => {

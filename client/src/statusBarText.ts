@@ -25,9 +25,9 @@ export function statusBarContent(summary: DocumentSummary): StatusBarContent {
     summary.failedEvents > 0 ? `, ${count(summary.failedEvents, 'call', 'calls')} of them failed (they carry an errorCode)` : ', none of them failed',
     '. ',
     problems > 0
-      ? `It has ${count(summary.errors, 'error', 'errors')} and ${count(summary.warnings, 'warning', 'warnings')} in the Problems panel.`
+      ? `It has ${count(summary.errors, 'error', 'errors')} and ${count(summary.warnings, 'warning', 'warnings')} in the Problems panel (Sigma findings included).`
       : 'It has no errors or warnings.',
-    ' Click to show its events.',
+    ' Click to see its events over time in the Timeline.',
   ].join('');
   return { text: `$(cloud) ${parts.join(', ')}`, tooltip };
 }

@@ -1,6 +1,8 @@
 import {
   CodeActionKind,
   Connection,
+  Diagnostic,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ErrorCodes,
@@ -117,13 +119,15 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
 
   const validate = (document: TextDocument) => {
     const problems = problemsOf(document);
-    notifyModelChanged(document, problems);
     // Findings are diagnostics of their own source, after the problems, and never limit them.
-    const diagnostics = problems.map((problem) => toDiagnostic(problem, document));
-    return detections.enabled ? diagnostics.concat(detections.diagnostics(document, models.get(document))) : diagnostics;
+    const own = problems.map((problem) => toDiagnostic(problem, document));
+    const diagnostics = detections.enabled ? own.concat(detections.diagnostics(document, models.get(document))) : own;
+    notifyModelChanged(document, diagnostics);
+    return diagnostics;
   };
 
-  const notifyModelChanged = (document: TextDocument, problems: Problem[]): void => {
+  /** Tells the client about a new model; errors and warnings are counted over every diagnostic published, as the Problems panel counts them. */
+  const notifyModelChanged = (document: TextDocument, diagnostics: readonly Diagnostic[]): void => {
     const model = models.get(document);
     const summary: DocumentSummary = {
       uri: document.uri,
@@ -131,8 +135,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       shape: model.shape,
       events: model.records.length,
       failedEvents: model.records.reduce((count, record) => count + (record.summary.errorCode ? 1 : 0), 0),
-      errors: problems.filter((p) => p.severity === 'error').length,
-      warnings: problems.filter((p) => p.severity === 'warning').length,
+      errors: diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error).length,
+      warnings: diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Warning).length,
     };
     void connection.sendNotification(ModelChangedNotification.type, summary);
   };
@@ -386,6 +390,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     documentsOf: eventTreeInput,
     folderIndexOf: (uri) => folderIndexes.indexOf(uri),
     readIndexedFile: (path) => readLogDocument(path, folderIndexes.maxDecompressedBytes(path)),
+    detections: () => (detections.enabled ? { rules: detections.rules, findingsOf: (input) => detections.findings(input.document, input.model) } : undefined),
   };
   connection.onRequest(TimelineRequest.type, (params, token) =>
     runSafe(runtime, log, () => computeTimeline(params, timelineEnvironment), null, 'computing the timeline', token),

@@ -350,6 +350,8 @@ export interface TimelineParams extends EventSelectionParams {
   /** The range to draw, ISO 8601 times; by default the events' own range. */
   from?: string;
   to?: string;
+  /** One series per Sigma rule (the events it matched) instead of one per group of `groupBy[0]`. */
+  seriesByRule?: boolean;
 }
 
 export interface TimelineSeriesWire {
@@ -369,6 +371,8 @@ export interface TimelineResult {
   counts: number[][];
   /** Failed calls per bucket. */
   failed: number[];
+  /** Events that a Sigma rule matched, per bucket (empty lists when detections are off). */
+  findings: number[];
   /** Events drawn, and events left out because their time cannot be read. */
   total: number;
   untimed: number;
@@ -413,6 +417,9 @@ export interface FindingsParams {
   groupBy: FindingsGrouping;
   /** The most findings listed in one group (default 500; the rest are counted in `moreFindings`). */
   limit?: number;
+  /** Only findings on events in [from, to) (ISO 8601 times), as the Events view's time filter keeps them. */
+  from?: string;
+  to?: string;
   /**
    * The URI of a folder indexed with `cloudtrail/indexFolder`: the findings of its logs (read
    * again from disk), and `textDocument` and `scope` are not used. Every event carries its `uri`.

@@ -5,7 +5,20 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { FilterSqlRequest, FindingsParams, FindingsRequest, FindingsResult, IndexFolderRequest, RuleSqlRequest } from '../../server/src/protocol';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
+import {
+  DocumentSummary,
+  ExportEventsRequest,
+  FilterSqlRequest,
+  FindingsParams,
+  FindingsRequest,
+  FindingsResult,
+  IndexFolderRequest,
+  ModelChangedNotification,
+  RuleSqlRequest,
+  TimelineRequest,
+} from '../../server/src/protocol';
 import { readFixture } from '../fixtures';
 import { parseQuery } from '../unit/sqlEvaluator';
 import { fileUri, LspSession } from './lspSession';
@@ -119,5 +132,74 @@ describe('Findings and SQL from the real server', () => {
     }
     const unknown = await session.connection.sendRequest(RuleSqlRequest.type, { ruleId: 'no-such-rule', dialect: 'athena' });
     assert.deepEqual(unknown, { error: 'No loaded rule has the id no-such-rule.' });
+  });
+});
+
+describe('Findings on the timeline, in exports, in the status summary and under a time filter', () => {
+  /** A Stratus detonation with a finding of level high, which VS Code lists as a warning. */
+  const FLOW_LOGS = 'real/stratus-red-team/aws.defense-evasion.vpc-remove-flow-logs.json';
+  const PASSWORD_DATA = 'real/stratus-red-team/aws.credential-access.ec2-get-password-data.json';
+  let session: LspSession;
+  const summaries: DocumentSummary[] = [];
+
+  before(async () => {
+    session = await LspSession.start();
+    session.connection.onNotification(ModelChangedNotification.method, (summary: DocumentSummary) => { summaries.push(summary); });
+  });
+  after(() => session.stop());
+
+  it('counts errors and warnings in the log\u2019s summary as the published diagnostics have them, findings included', async () => {
+    const uri = fileUri('flow-logs.json');
+    const published = await session.open(uri, readFixture(FLOW_LOGS));
+    const summary = summaries.filter((candidate) => candidate.uri === uri).at(-1);
+    assert.ok(summary);
+    const warnings = published.diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Warning);
+    assert.ok(warnings.some((diagnostic) => diagnostic.source === 'cloudtrail detections'), 'a finding of level high is a warning');
+    assert.equal(summary.warnings, warnings.length);
+    assert.equal(summary.errors, published.diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error).length);
+  });
+
+  it('marks the events with findings on the timeline and draws one series per rule', async () => {
+    const uri = fileUri('password-data.json');
+    await session.open(uri, readFixture(PASSWORD_DATA));
+    const expected = (JSON.parse(readFixture('findings/stratus-red-team.json')) as Record<string, { record: number; title: string }[]>)[
+      path.basename(PASSWORD_DATA)
+    ];
+    const timeline = await session.connection.sendRequest(TimelineRequest.type, { textDocument: { uri }, groupBy: ['action'] });
+    assert.ok(timeline);
+    assert.equal(timeline.findings.reduce((a, b) => a + b, 0), new Set(expected.map((finding) => finding.record)).size);
+    const byRule = await session.connection.sendRequest(TimelineRequest.type, { textDocument: { uri }, groupBy: ['action'], seriesByRule: true });
+    assert.ok(byRule);
+    const perTitle = new Map<string, Set<number>>();
+    for (const finding of expected) perTitle.set(finding.title, (perTitle.get(finding.title) ?? new Set()).add(finding.record));
+    assert.deepEqual(new Map(byRule.series.map((series) => [series.label, series.count])), new Map([...perTitle].map(([title, records]) => [title, records.size])));
+
+    const exported = await session.connection.sendRequest(ExportEventsRequest.type, { textDocument: { uri }, groupBy: [], format: 'timeline-csv' });
+    assert.ok(exported);
+    const rows = parseCsv<Record<string, string>>(exported.text, { columns: true });
+    for (const row of rows) {
+      const titles = [...new Set(expected.filter((finding) => String(finding.record) === row.record).map((finding) => finding.title))].sort();
+      assert.deepEqual(row.finding === '' ? [] : row.finding.split('; ').sort(), titles, `record ${row.record}`);
+    }
+  });
+
+  it('lists only the findings on events inside the brushed time range', async () => {
+    const uri = fileUri('password-data.json');
+    const all = await session.connection.sendRequest(FindingsRequest.type, { textDocument: { uri }, groupBy: 'rule' });
+    assert.ok(all && all.total > 1);
+    const records = JSON.parse(readFixture(PASSWORD_DATA)) as { eventTime: string }[];
+    const times = records.map((record) => Date.parse(record.eventTime)).sort((a, b) => a - b);
+    const from = new Date(times[0]).toISOString();
+    const to = new Date(times[0] + 1000).toISOString();
+    const inside = records.filter((record) => Date.parse(record.eventTime) < times[0] + 1000).length;
+    const narrowed = await session.connection.sendRequest(FindingsRequest.type, { textDocument: { uri }, groupBy: 'rule', from, to });
+    assert.ok(narrowed);
+    assert.ok(narrowed.total < all.total, `${String(narrowed.total)} of ${String(all.total)} (${String(inside)} records in range)`);
+    for (const group of narrowed.groups) {
+      for (const finding of group.findings) {
+        const time = Date.parse(records[finding.event.index].eventTime);
+        assert.ok(time >= times[0] && time < times[0] + 1000);
+      }
+    }
   });
 });

@@ -41,6 +41,23 @@ describe('command line: export', () => {
     assert.deepEqual(picked, expected);
   });
 
+  it('names in the finding column the Sigma rules each event matched, as detect finds them', () => {
+    const expected = JSON.parse(readFixture('findings/stratus-red-team.json')) as Record<string, { record: number; title: string }[]>;
+    const { code, out } = exportCli(stratus);
+    assert.equal(code, 0);
+    const rows = parseCsv<Record<string, string>>(out, { columns: true });
+    let withFindings = 0;
+    for (const row of rows) {
+      const titles = [...new Set((expected[path.basename(row.file)] ?? []).filter((finding) => String(finding.record) === row.record).map((finding) => finding.title))];
+      assert.deepEqual(row.finding === '' ? [] : row.finding.split('; ').sort(), titles.sort(), `${row.file} record ${row.record}`);
+      if (titles.length > 0) withFindings++;
+    }
+    assert.ok(withFindings > 10, String(withFindings));
+    const quiet = parseCsv<Record<string, string>>(exportCli('--no-findings', stratus).out, { columns: true });
+    assert.equal(quiet.length, rows.length);
+    assert.ok(quiet.every((row) => row.finding === ''));
+  });
+
   it('names a file it cannot read, writes the others, and exits 1', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudtrail-export-'));
     try {
@@ -60,7 +77,21 @@ describe('command line: export', () => {
     assert.deepEqual(parseExportArguments(['--from', 'tomorrow', 'a']).kind, 'usage');
     assert.deepEqual(parseExportArguments([]).kind, 'usage');
     const parsed = parseExportArguments(['--to=2024-01-01T00:00:00Z', '--service', 'iam', '--writes-only', 'a', 'b']);
-    assert.deepEqual(parsed, { kind: 'run', options: { format: 'timeline-csv', filter: { to: '2024-01-01T00:00:00Z', service: 'iam', writesOnly: true }, inputs: ['a', 'b'] } });
+    assert.deepEqual(parsed, {
+      kind: 'run',
+      options: {
+        format: 'timeline-csv',
+        filter: { to: '2024-01-01T00:00:00Z', service: 'iam', writesOnly: true },
+        inputs: ['a', 'b'],
+        findings: true,
+        defaultRules: true,
+        ruleFolders: [],
+      },
+    });
+    assert.equal(parseExportArguments(['--rules', 'a']).kind, 'usage', 'a folder of rules is not a log to export');
+    const { code: missingCode, err: missingErr } = exportCli('--rules', path.join(os.tmpdir(), 'no-such-rules-folder'), stratus);
+    assert.equal(missingCode, 2);
+    assert.match(missingErr, /no rule folder or file/);
     const { code, err } = exportCli('--bogus', 'x');
     assert.equal(code, 2);
     assert.match(err, /Unknown option --bogus/);

@@ -58,12 +58,50 @@ function roleKeyOf(identity: Json | undefined): string | undefined {
   return assumed?.[1];
 }
 
-/** Expected groups: "key > key > key" -> [events, failed events], for every level. */
-function expectedCounts(records: Json[], groupBy: GroupDimension[]): Map<string, [number, number]> {
-  const roleKeys = new Set(records.map((r) => roleKeyOf(r.userIdentity as Json)).filter((k): k is string => k !== undefined));
-  const counts = new Map<string, [number, number]>();
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * The identity a record is grouped under: a record whose userIdentity has no arn (nor invokedBy)
+ * takes the identity of the one principal with an arn that has its principalId (same account) or
+ * its accessKeyId; with none or several, its own.
+ */
+function groupedIdentities(records: Json[]): (Json | undefined)[] {
+  const holders = new Map<string, Map<string, Json>>();
+  const hold = (tie: string, identity: Json): void => {
+    const principals = holders.get(tie) ?? new Map<string, Json>();
+    principals.set(identityKeyOf(identity), identity);
+    holders.set(tie, principals);
+  };
   for (const record of records) {
     const identity = record.userIdentity as Json | undefined;
+    const arn = text(identity?.arn);
+    if (!identity || !arn) continue;
+    const account = text(identity.accountId) ?? text(arn.split(':')[4]);
+    if (text(identity.principalId) && account) hold(`principal ${account} ${String(identity.principalId)}`, identity);
+    if (text(identity.accessKeyId)) hold(`key ${String(identity.accessKeyId)}`, identity);
+  }
+  return records.map((record) => {
+    const identity = record.userIdentity as Json | undefined;
+    if (!identity || text(identity.arn) || text(identity.invokedBy)) return identity;
+    const found = new Map<string, Json>();
+    const principalId = text(identity.principalId);
+    const account = text(identity.accountId);
+    const accessKeyId = text(identity.accessKeyId);
+    for (const [key, holder] of [
+      ...(principalId && account ? (holders.get(`principal ${account} ${principalId}`) ?? []) : []),
+      ...(accessKeyId ? (holders.get(`key ${accessKeyId}`) ?? []) : []),
+    ]) found.set(key, holder);
+    return found.size === 1 ? [...found.values()][0] : identity;
+  });
+}
+
+/** Expected groups: "key > key > key" -> [events, failed events], for every level. */
+function expectedCounts(records: Json[], groupBy: GroupDimension[]): Map<string, [number, number]> {
+  const identities = groupedIdentities(records);
+  const roleKeys = new Set(identities.map((identity) => roleKeyOf(identity)).filter((k): k is string => k !== undefined));
+  const counts = new Map<string, [number, number]>();
+  for (const [position, record] of records.entries()) {
+    const identity = identities[position];
     const path: string[] = [];
     const enter = (key: string): void => {
       path.push(key);

@@ -588,7 +588,7 @@ describe('the status bar item', () => {
     const summary = { uri: 'file:///a.json', version: 1, shape: 'records', events: 12_345, failedEvents: 12, errors: 2, warnings: 1 };
     assert.deepEqual(statusBarContent(summary), {
       text: '$(cloud) 12,345 events, 12 failed, 2 errors, 1 warning',
-      tooltip: 'This CloudTrail log holds 12,345 events, 12 calls of them failed (they carry an errorCode). It has 2 errors and 1 warning in the Problems panel. Click to show its events.',
+      tooltip: 'This CloudTrail log holds 12,345 events, 12 calls of them failed (they carry an errorCode). It has 2 errors and 1 warning in the Problems panel (Sigma findings included). Click to see its events over time in the Timeline.',
     });
     assert.deepEqual(statusBarContent({ ...summary, events: 1, failedEvents: 0, errors: 0, warnings: 0 }).text, '$(cloud) 1 event');
   });

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { CloudTrailDocument, eventTimeMs, groupEvents, parseCloudTrail, timeRangeOf } from '../../server/src/model';
-import { FolderIndex, groupFolderEvents, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
+import { RuleSet } from '../../server/src/model/detections';
+import { bundledRulesDirectory, readRuleFiles } from '../../server/src/model/detections/ruleFiles';
+import { folderFindings, FolderIndex, groupFolderEvents, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
 import {
   buildTimeline,
   chooseBucketMs,
@@ -198,5 +200,70 @@ describe('timeline: export', () => {
     const line = exportText('jsonl', broken.records.map((r) => ({ record: r, file: 'b.json' })));
     const parsed = JSON.parse(line) as { unreadableRecord: { text: string } };
     assert.ok(parsed.unreadableRecord.text.includes('"X"'));
+  });
+});
+
+describe('timeline: findings', () => {
+  const bundled = bundledRulesDirectory();
+  const rules = RuleSet.load(readRuleFiles(bundled, 'bundled').inputs);
+  const ruleSeries = rules.rules.map((definition) => ({ key: definition.metadata.id, label: definition.metadata.title }));
+  const folder = path.join(FIXTURES, 'real', 'stratus-red-team');
+  let index: FolderIndex;
+  let documents: CloudTrailDocument[];
+
+  before(async () => {
+    index = await indexFolder(folder, new InThreadRunner(), { maxDecompressedBytes: 1 << 30, detections: { key: 'timeline', bundled, folders: [] } });
+    documents = index.files().map((file) => parseCloudTrail(readFixture(path.relative(FIXTURES, file.path))));
+  });
+
+  /** Distinct matched records per rule title, and all matched records, counted apart from the timeline code. */
+  function expectedCounts(matches: Iterable<{ owner: unknown; record: number; rule: number }>): { records: number; byTitle: Map<string, number> } {
+    const records = new Set<string>();
+    const perRule = new Map<string, Set<string>>();
+    const owners = new Map<unknown, number>();
+    for (const { owner, record, rule } of matches) {
+      if (!owners.has(owner)) owners.set(owner, owners.size);
+      const key = `${String(owners.get(owner))}/${String(record)}`;
+      records.add(key);
+      const title = rules.rules[rule].metadata.title;
+      const set = perRule.get(title) ?? new Set<string>();
+      set.add(key);
+      perRule.set(title, set);
+    }
+    return { records: records.size, byTitle: new Map([...perRule].map(([title, set]) => [title, set.size])) };
+  }
+
+  it('marks the events of open logs that a rule matched, and draws one series per rule', () => {
+    const byDocument = documents.map((document) => rules.detectDocument(document));
+    const expected = expectedCounts(byDocument.flatMap((findings, owner) => findings.map((finding) => ({ owner, record: finding.record, rule: finding.rule }))));
+    assert.ok(expected.records > 10);
+    const marked = timelineOfDocuments(documents, { groupBy: 'action' }, { rules: ruleSeries, byDocument });
+    assert.equal(marked.findings.length, marked.failed.length);
+    assert.equal(marked.findings.reduce((sum, n) => sum + n, 0), expected.records);
+    const byRule = timelineOfDocuments(documents, { groupBy: 'action', seriesByRule: true }, { rules: ruleSeries, byDocument });
+    assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
+    byRule.series.forEach((s, row) => { assert.equal(byRule.counts[row].reduce((sum, n) => sum + n, 0), s.count); });
+    const none = timelineOfDocuments(documents, { groupBy: 'action' });
+    assert.equal(none.findings.reduce((sum, n) => sum + n, 0), 0, 'without detections nothing is marked');
+  });
+
+  it('counts only the findings of events the filter lets through', () => {
+    const byDocument = documents.map((document) => rules.detectDocument(document));
+    const filter = { errorsOnly: true };
+    const failedRecords = (owner: number, record: number): boolean => documents[owner].records[record].summary.errorCode !== undefined;
+    const expected = expectedCounts(
+      byDocument.flatMap((findings, owner) => findings.filter((finding) => failedRecords(owner, finding.record)).map((finding) => ({ owner, record: finding.record, rule: finding.rule }))),
+    );
+    const byRule = timelineOfDocuments(documents, { filter, seriesByRule: true }, { rules: ruleSeries, byDocument });
+    assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
+  });
+
+  it('does the same for a folder index from the findings it keeps', () => {
+    const findings = folderFindings(index, rules);
+    const expected = expectedCounts(findings.map((finding) => ({ owner: finding.file, record: finding.entry, rule: finding.rule })));
+    const marked = timelineOfFolder(index, { groupBy: 'identity' }, { rules: ruleSeries, findings });
+    assert.equal(marked.findings.reduce((sum, n) => sum + n, 0), expected.records);
+    const byRule = timelineOfFolder(index, { seriesByRule: true }, { rules: ruleSeries, findings });
+    assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
   });
 });

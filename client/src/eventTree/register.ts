@@ -9,13 +9,13 @@ import { registerTimeline } from '../timeline/registerTimeline';
 import { registerEventsView } from './eventsView';
 import { RelatedEventsUi, showRelatedEvents } from './relatedEvents';
 
-/** The Events and Findings views, the Timeline panel and the status bar item, all fed by the language server. Returns the Events view's data provider. */
+/** The Events and Findings views, the Timeline panel and the status bar item, all fed by the language server. Returns the views' data providers. */
 export function registerEventViews(
   context: vscode.ExtensionContext,
   client: LanguageClient,
   ensureStarted: () => Promise<void>,
   log: vscode.LogOutputChannel,
-): vscode.TreeDataProvider<unknown> {
+): { events: vscode.TreeDataProvider<unknown>; findings: vscode.TreeDataProvider<unknown> } {
   const server = connectCloudTrailServer(client, ensureStarted);
   context.subscriptions.push(server, registerStatusBar(server.onModelChanged));
   const ui: RelatedEventsUi = {
@@ -31,7 +31,7 @@ export function registerEventViews(
     ),
   );
   const events = registerEventsView(context, server, log);
-  registerFindingsView(context, server, events, log);
+  const findings = registerFindingsView(context, server, events, log);
   registerTimeline(context, server, events, log);
-  return events.treeDataProvider;
+  return { events: events.treeDataProvider, findings };
 }

@@ -4,7 +4,7 @@
  * The view (findingsView.ts) only turns these nodes into tree items.
  */
 import type { DocumentSummary, FindingGroup, FindingRef, FindingRule, FindingsGrouping, FindingsParams, FindingsResult } from '../../../server/src/protocol';
-import { fileName, type FolderScope, type OpenCloudTrailDocuments } from '../eventTree/eventTreeModel';
+import { describeTimeRange, fileName, type FolderScope, type OpenCloudTrailDocuments } from '../eventTree/eventTreeModel';
 
 /** The request the view makes; the language client in the extension, a fake in tests. */
 export interface FindingsServer {
@@ -40,6 +40,7 @@ export type FindingsNode = FindingGroupNode | FindingNode;
 export class FindingsTreeModel {
   private groupingValue: FindingsGrouping = 'rule';
   private folderValue: FolderScope | undefined;
+  private timeRangeValue: { from?: string; to?: string } = {};
   private visible = false;
   private stale = false;
   private generation = 0;
@@ -64,7 +65,9 @@ export class FindingsTreeModel {
     const title = FINDINGS_GROUPINGS.find((grouping) => grouping.id === this.groupingValue)?.title ?? this.groupingValue;
     const result = this.resultValue;
     const where = this.folderValue ? this.folderValue.label : fileName(this.shownUri ?? '');
-    return result?.enabled ? `${title} · ${String(result.total)} in ${where}` : title;
+    const time = this.timeRangeText();
+    const shown = result?.enabled ? `${title} · ${String(result.total)} in ${where}` : title;
+    return time ? `${shown} · ${time}` : shown;
   }
 
   /** The line above the tree when it is empty or failed. */
@@ -75,6 +78,8 @@ export class FindingsTreeModel {
     if (result === null) return this.documents.active() ? undefined : 'Open a CloudTrail log to see what the Sigma rules find in it.';
     if (!result.enabled) return 'Detections are turned off (cloudtrail.detections.enabled).';
     if (result.total > 0) return undefined;
+    const time = this.timeRangeText();
+    if (time) return `No Sigma rule matches an event in ${time}.`;
     return this.folderValue ? `No Sigma rule matches an event of ${this.folderValue.label}.` : 'No Sigma rule matches an event of this log.';
   }
 
@@ -122,6 +127,22 @@ export class FindingsTreeModel {
     this.refresh();
   }
 
+  /** The time range of the Events view's filter (brushed on the Timeline): only findings on events in it are listed. */
+  get timeRange(): { from?: string; to?: string } {
+    return this.timeRangeValue;
+  }
+
+  setTimeRange(from: string | undefined, to: string | undefined): void {
+    if (from === this.timeRangeValue.from && to === this.timeRangeValue.to) return;
+    this.timeRangeValue = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+    this.refresh();
+  }
+
+  private timeRangeText(): string | undefined {
+    const { from, to } = this.timeRangeValue;
+    return from !== undefined || to !== undefined ? describeTimeRange(from, to) : undefined;
+  }
+
   setVisible(visible: boolean): void {
     this.visible = visible;
     if (visible && this.stale) this.refresh();
@@ -164,7 +185,7 @@ export class FindingsTreeModel {
     }
     let result: FindingsResult | null;
     try {
-      result = await this.server.findings({ textDocument: { uri }, groupBy: this.groupingValue, ...(folder ? { folder: folder.uri } : {}) });
+      result = await this.server.findings({ textDocument: { uri }, groupBy: this.groupingValue, ...(folder ? { folder: folder.uri } : {}), ...this.timeRangeValue });
     } catch (error) {
       if (generation === this.generation) this.errorValue = `The findings could not be listed: ${error instanceof Error ? error.message : String(error)}`;
       return [];

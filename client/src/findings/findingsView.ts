@@ -14,22 +14,31 @@ const GROUPING_STATE = 'cloudtrail.findings.grouping';
  * The Findings view beside Events: what the Sigma rules found in the active log, grouped by rule,
  * ATT&CK tactic or identity; a finding opens its record; a rule can be copied as SQL.
  */
-export function registerFindingsView(context: vscode.ExtensionContext, server: CloudTrailServer, events: EventsView, log: vscode.LogOutputChannel): void {
+/** Registers the Findings view and its commands; returns its data provider. */
+export function registerFindingsView(
+  context: vscode.ExtensionContext,
+  server: CloudTrailServer,
+  events: EventsView,
+  log: vscode.LogOutputChannel,
+): vscode.TreeDataProvider<FindingsNode> {
   const model = new FindingsTreeModel(server, new CloudTrailEditors());
   // The Findings view looks where the Events view looks: the active log, or a folder index.
-  model.setFolder(events.model.folder);
+  const followEvents = (): void => {
+    model.setFolder(events.model.folder);
+    model.setTimeRange(events.model.filter.from, events.model.filter.to);
+    void vscode.commands.executeCommand('setContext', 'cloudtrail.timeFiltered', model.timeRange.from !== undefined || model.timeRange.to !== undefined);
+  };
+  followEvents();
   const saved = FINDINGS_GROUPINGS.find((grouping) => grouping.id === context.workspaceState.get<string>(GROUPING_STATE));
   if (saved) model.setGrouping(saved.id);
   const treeChanged = new vscode.EventEmitter<FindingsNode | undefined>();
-  const view = vscode.window.createTreeView<FindingsNode>(FINDINGS_VIEW_ID, {
-    treeDataProvider: {
-      onDidChangeTreeData: treeChanged.event,
-      getChildren: (node) => model.getChildren(node),
-      getParent: (node) => model.getParent(node),
-      getTreeItem: (node) => toTreeItem(describeFinding(node)),
-    },
-    showCollapseAll: true,
-  });
+  const treeDataProvider: vscode.TreeDataProvider<FindingsNode> = {
+    onDidChangeTreeData: treeChanged.event,
+    getChildren: (node) => model.getChildren(node),
+    getParent: (node) => model.getParent(node),
+    getTreeItem: (node) => toTreeItem(describeFinding(node)),
+  };
+  const view = vscode.window.createTreeView<FindingsNode>(FINDINGS_VIEW_ID, { treeDataProvider, showCollapseAll: true });
   const report = (what: string) => (error: unknown) => { log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`); };
   const showState = (): void => {
     view.description = model.description;
@@ -51,11 +60,17 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
     treeChanged,
     model.onDidChange(() => { treeChanged.fire(undefined); }),
     model.onDidChangeState(showState),
-    events.model.onDidChangeState(() => { model.setFolder(events.model.folder); }),
+    events.model.onDidChangeState(followEvents),
     view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
     server.onModelChanged((summary) => { model.onModelChanged(summary); }),
     vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
-    vscode.commands.registerCommand('cloudtrail.findings.groupBy', async () => {
+    vscode.commands.registerCommand('cloudtrail.findings.groupBy', async (grouping?: unknown) => {
+      // Keybindings and other extensions may name the grouping; a person picks it.
+      const named = FINDINGS_GROUPINGS.find((candidate) => candidate.id === grouping);
+      if (named) {
+        setGrouping(named.id);
+        return;
+      }
       const picked = await vscode.window.showQuickPick(
         FINDINGS_GROUPINGS.map((grouping) => ({ label: grouping.label, description: grouping.id === model.grouping ? 'current' : undefined, grouping })),
         { title: 'Group Findings By' },
@@ -63,12 +78,14 @@ export function registerFindingsView(context: vscode.ExtensionContext, server: C
       if (picked) setGrouping(picked.grouping.id);
     }),
     vscode.commands.registerCommand('cloudtrail.findings.refresh', () => { model.refresh(); }),
+    vscode.commands.registerCommand('cloudtrail.clearTimeFilter', () => { events.model.setTimeRange(undefined); }),
     vscode.commands.registerCommand(OPEN_FINDING_COMMAND, (node?: FindingNode) => (node?.type === 'finding' ? openFinding(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.findings.copyAthenaSql', (node?: FindingGroupNode) => copyRule(node, 'athena')),
     vscode.commands.registerCommand('cloudtrail.findings.copyLakeSql', (node?: FindingGroupNode) => copyRule(node, 'lake')),
   );
   model.setVisible(view.visible);
   showState();
+  return treeDataProvider;
 }
 
 async function openFinding(node: FindingNode): Promise<void> {

@@ -7,7 +7,7 @@ import type { TimelineResult } from '../../../server/src/protocol';
 
 /** From the extension to the webview. */
 export type ToWebview =
-  | { type: 'data'; timeline: TimelineResult | null; grouping: string; range?: { from: number; to: number } | undefined; message: string }
+  | { type: 'data'; timeline: TimelineResult | null; grouping: string; range?: { from: number; to: number } | undefined; message: string; seriesByRule: boolean }
   | { type: 'mark'; time: number | null }
   | { type: 'busy' };
 
@@ -22,7 +22,9 @@ export type FromWebview =
   /** Zoom or pan: draw this range (undefined: everything). */
   | { type: 'view'; from: number; to: number }
   | { type: 'resetView' }
-  | { type: 'export' };
+  | { type: 'export' }
+  /** Series per Sigma rule (the events each matched) instead of per group of the Events view's grouping. */
+  | { type: 'seriesByRule'; on: boolean };
 
 const EARLIEST = Date.UTC(1990, 0, 1);
 const LATEST = Date.UTC(2200, 0, 1);
@@ -34,7 +36,7 @@ function isTime(value: unknown): value is number {
 /** A message from the webview, or undefined when it is not one this extension sends itself. */
 export function readWebviewMessage(message: unknown): FromWebview | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
-  const { type, from, to } = message as Record<string, unknown>;
+  const { type, from, to, on } = message as Record<string, unknown>;
   switch (type) {
     case 'ready':
     case 'clearRange':
@@ -45,6 +47,8 @@ export function readWebviewMessage(message: unknown): FromWebview | undefined {
     case 'revealBucket':
     case 'view':
       return isTime(from) && isTime(to) && from < to ? { type, from, to } : undefined;
+    case 'seriesByRule':
+      return typeof on === 'boolean' ? { type, on } : undefined;
     default:
       return undefined;
   }
@@ -55,12 +59,13 @@ export function isDrawableTimeline(value: unknown): value is TimelineResult {
   if (typeof value !== 'object' || value === null) return false;
   const timeline = value as Partial<TimelineResult>;
   if (typeof timeline.start !== 'number' || typeof timeline.end !== 'number' || typeof timeline.bucketMs !== 'number' || !(timeline.bucketMs > 0)) return false;
-  if (!Array.isArray(timeline.series) || !Array.isArray(timeline.counts) || !Array.isArray(timeline.failed)) return false;
+  if (!Array.isArray(timeline.series) || !Array.isArray(timeline.counts) || !Array.isArray(timeline.failed) || !Array.isArray(timeline.findings)) return false;
   const buckets = timeline.failed.length;
   if (buckets > 5000 || timeline.counts.length !== timeline.series.length) return false;
   const numbers = (row: unknown): boolean => Array.isArray(row) && row.length === buckets && row.every((n) => typeof n === 'number' && n >= 0);
   return (
     numbers(timeline.failed) &&
+    numbers(timeline.findings) &&
     timeline.counts.every(numbers) &&
     timeline.series.every((series) => typeof series.key === 'string' && typeof series.label === 'string' && typeof series.count === 'number')
   );

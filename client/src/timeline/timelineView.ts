@@ -27,6 +27,7 @@ function nonce(): string {
 export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private drawn: { from: number; to: number } | undefined;
+  private seriesByRule = false;
   private request = 0;
   private readonly disposables: { dispose(): void }[] = [];
 
@@ -69,11 +70,12 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
     const selection = this.events.selection();
     const request = ++this.request;
     if (!selection) {
-      this.post({ type: 'data', timeline: null, grouping: '', message: 'Open a CloudTrail log, or a folder of logs, to see its events over time.' });
+      this.post({ type: 'data', timeline: null, grouping: '', message: 'Open a CloudTrail log, or a folder of logs, to see its events over time.', seriesByRule: this.seriesByRule });
       return;
     }
-    const grouping = GROUPINGS.find((candidate) => candidate.groupBy.join() === this.events.groupBy.join());
-    const params: TimelineParams = { ...selection, groupBy: this.events.groupBy.slice(0, 1) };
+    const seriesByRule = this.seriesByRule;
+    const grouping = seriesByRule ? { title: 'by Sigma rule' } : GROUPINGS.find((candidate) => candidate.groupBy.join() === this.events.groupBy.join());
+    const params: TimelineParams = { ...selection, groupBy: this.events.groupBy.slice(0, 1), ...(seriesByRule ? { seriesByRule } : {}) };
     if (this.drawn) {
       params.from = new Date(this.drawn.from).toISOString();
       params.to = new Date(this.drawn.to).toISOString();
@@ -87,12 +89,19 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
           timeline: timeline ? visibleLabels(timeline) : null,
           grouping: grouping?.title ?? '',
           range: this.drawn,
-          message: describe(timeline, this.events, grouping?.title),
+          message: describe(timeline, this.events, grouping?.title, seriesByRule),
+          seriesByRule,
         });
       },
       (error: unknown) => {
         if (request !== this.request) return;
-        this.post({ type: 'data', timeline: null, grouping: '', message: `The CloudTrail language server did not answer: ${error instanceof Error ? error.message : String(error)}` });
+        this.post({
+          type: 'data',
+          timeline: null,
+          grouping: '',
+          message: `The CloudTrail language server did not answer: ${error instanceof Error ? error.message : String(error)}`,
+          seriesByRule,
+        });
       },
     );
   }
@@ -120,6 +129,10 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
         return;
       case 'resetView':
         this.drawn = undefined;
+        this.refresh();
+        return;
+      case 'seriesByRule':
+        this.seriesByRule = message.on;
         this.refresh();
         return;
       case 'export':
@@ -170,6 +183,7 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
   <button id="panRight" title="Later (Right arrow)" aria-label="Later">\u2192</button>
   <button id="resetView" title="Show the whole range (Home)">Whole range</button>
   <button id="clearRange" title="Clear the time filter of the views (Escape)">Clear time filter</button>
+  <button id="byRule" aria-pressed="false" title="Draw one series per Sigma rule, counting the events each matched">By Sigma rule</button>
   <button id="toggleTable" aria-pressed="false" title="Show the counts as a table">Table</button>
   <button id="export" title="Export the events the Events view shows">Export\u2026</button>
   <span id="message" role="status" aria-live="polite"></span>
@@ -191,9 +205,12 @@ function visibleLabels(timeline: TimelineResult): TimelineResult {
   return { ...timeline, series: timeline.series.map((series) => ({ ...series, label: visibleText(series.label, 120) })) };
 }
 
-function describe(timeline: TimelineResult | null, events: EventTreeModel, grouping: string | undefined): string {
+function describe(timeline: TimelineResult | null, events: EventTreeModel, grouping: string | undefined, seriesByRule: boolean): string {
   if (!timeline) return 'No events to draw.';
-  const parts = [`${timeline.total.toLocaleString('en-US')} events`, timeline.source];
+  // By rule, an event that two rules matched is counted in both series.
+  const parts = [seriesByRule ? `${timeline.total.toLocaleString('en-US')} rule matches` : `${timeline.total.toLocaleString('en-US')} events`, timeline.source];
+  const withFindings = timeline.findings.reduce((sum, count) => sum + count, 0);
+  if (withFindings > 0 && !seriesByRule) parts.push(`${withFindings.toLocaleString('en-US')} with findings`);
   if (grouping) parts.push(grouping);
   const { from, to } = events.filter;
   if (from !== undefined || to !== undefined) parts.push(`time filter ${describeTimeRange(from, to)}`);

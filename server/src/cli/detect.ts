@@ -132,25 +132,12 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
     return EXIT_USAGE;
   }
   const options = parsed.options;
-  const inputs: RuleFileInput[] = [];
-  if (options.defaultRules) {
-    const bundledRules = env.bundledRules ?? bundledRulesDirectory();
-    const bundled = await readRules(nodeFileSystem, bundledRules, 'bundled');
-    if (!bundled) {
-      env.stderr(`cloudtrail-explorer detect: the bundled rules are missing (${printable(bundledRules)}).\n`);
-      return EXIT_USAGE;
-    }
-    inputs.push(...bundled);
+  const loadedRules = await loadDetectionRules(env, options.defaultRules, options.ruleFolders);
+  if ('problem' in loadedRules) {
+    env.stderr(`cloudtrail-explorer detect: ${loadedRules.problem}\n`);
+    return EXIT_USAGE;
   }
-  for (const folder of options.ruleFolders) {
-    const found = await readRules(nodeFileSystem, folder, 'user');
-    if (!found) {
-      env.stderr(`cloudtrail-explorer detect: no rule folder or file ${printable(folder)}.\n`);
-      return EXIT_USAGE;
-    }
-    inputs.push(...found);
-  }
-  const rules = RuleSet.load(inputs, { catalog: cloudTrailEventCatalog });
+  const { rules, inputs } = loadedRules;
   const texts = new Map(inputs.map((input) => [input.path, input.text]));
   for (const file of rules.files) {
     if (file.origin === 'bundled') continue;
@@ -291,4 +278,25 @@ function sarifOutput(results: readonly FileFindings[], rules: RuleSet, version: 
 /** A relative path as a URI reference (forward slashes, each segment escaped). */
 function sarifUri(file: string): string {
   return path.isAbsolute(file) ? pathToFileURL(file).href : file.split(path.sep).map(encodeURIComponent).join('/');
+}
+
+/** The bundled rules (unless left out) and those of the named folders or files, compiled once. */
+export async function loadDetectionRules(
+  env: CliEnvironment,
+  defaultRules: boolean,
+  ruleFolders: readonly string[],
+): Promise<{ rules: RuleSet; inputs: RuleFileInput[] } | { problem: string }> {
+  const inputs: RuleFileInput[] = [];
+  if (defaultRules) {
+    const bundledRules = env.bundledRules ?? bundledRulesDirectory();
+    const bundled = await readRules(nodeFileSystem, bundledRules, 'bundled');
+    if (!bundled) return { problem: `the bundled rules are missing (${printable(bundledRules)}).` };
+    inputs.push(...bundled);
+  }
+  for (const folder of ruleFolders) {
+    const found = await readRules(nodeFileSystem, folder, 'user');
+    if (!found) return { problem: `no rule folder or file ${printable(folder)}.` };
+    inputs.push(...found);
+  }
+  return { rules: RuleSet.load(inputs, { catalog: cloudTrailEventCatalog }), inputs };
 }

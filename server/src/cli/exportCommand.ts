@@ -3,9 +3,10 @@
  * cut to a time range, written as CSV, JSON Lines or a timeline CSV, oldest first.
  */
 import { CloudTrailDocument, EventFilter, parseCloudTrail, timeRangeOf } from '../model';
-import { EXPORT_FORMATS, ExportEvent, ExportFormat, exportHeader, exportLines, selectDocumentEvents } from '../model/timeline';
+import { EXPORT_FORMATS, ExportEvent, ExportFormat, exportHeader, exportLines, findingTitles, selectDocumentEvents } from '../model/timeline';
 import * as path from 'node:path';
 import { findLogFiles } from '../model/folderIndex';
+import { loadDetectionRules } from './detect';
 import { CliEnvironment, DEFAULT_MAX_DECOMPRESSED_MB, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, loadFile, printable } from './run';
 
 const HELP = `Usage: cloudtrail-explorer export [options] <file or folder>...
@@ -23,8 +24,13 @@ Options:
   --service NAME     only events of this service (iam or iam.amazonaws.com)
   --errors-only      only failed calls (with an errorCode)
   --writes-only      only events that change something (readOnly is not true)
+  --rules DIR        also run the Sigma rules in DIR (a folder or one .yml file) for the
+                     finding column; may be given more than once
+  --no-default-rules leave out the bundled Sigma rules
+  --no-findings      run no rules: the finding column stays empty
   -h, --help         show this help
 
+The finding column (timeline-csv) names the Sigma rules each event matched, by title.
 CSV cells that a spreadsheet would run as a formula get a leading apostrophe.
 Exit status: 0 when every file was read, 1 when a file could not be read (the others are
 still written), 2 when the command line is wrong or no log file was found.
@@ -34,12 +40,15 @@ interface ExportOptions {
   format: ExportFormat;
   filter: EventFilter;
   inputs: string[];
+  findings: boolean;
+  defaultRules: boolean;
+  ruleFolders: string[];
 }
 
 type Parsed = { kind: 'help' } | { kind: 'usage'; message: string } | { kind: 'run'; options: ExportOptions };
 
 export function parseExportArguments(argv: readonly string[]): Parsed {
-  const options: ExportOptions = { format: 'timeline-csv', filter: {}, inputs: [] };
+  const options: ExportOptions = { format: 'timeline-csv', filter: {}, inputs: [], findings: true, defaultRules: true, ruleFolders: [] };
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--') {
@@ -86,6 +95,18 @@ export function parseExportArguments(argv: readonly string[]): Parsed {
       case '--writes-only':
         options.filter.writesOnly = true;
         break;
+      case '--rules': {
+        const folder = value();
+        if (folder === undefined || folder === '') return { kind: 'usage', message: '--rules needs a folder or a rule file.' };
+        options.ruleFolders.push(folder);
+        break;
+      }
+      case '--no-default-rules':
+        options.defaultRules = false;
+        break;
+      case '--no-findings':
+        options.findings = false;
+        break;
       default:
         return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
     }
@@ -105,6 +126,12 @@ export async function runExport(env: CliEnvironment): Promise<number> {
     return EXIT_USAGE;
   }
   const { options } = parsed;
+  const loadedRules = options.findings ? await loadDetectionRules(env, options.defaultRules, options.ruleFolders) : undefined;
+  if (loadedRules && 'problem' in loadedRules) {
+    env.stderr(`cloudtrail-explorer export: ${loadedRules.problem}\n`);
+    return EXIT_USAGE;
+  }
+  const rules = loadedRules?.rules;
   const { files, missing, problems } = await findLogFiles(options.inputs, { cwd: env.cwd });
   let failed = missing.length > 0;
   for (const input of missing) env.stderr(`cloudtrail-explorer export: ${printable(input)}: no such file or folder.\n`);
@@ -131,10 +158,11 @@ export async function runExport(env: CliEnvironment): Promise<number> {
     documents.push(parseCloudTrail(loaded.text));
     names.push(file);
   }
-  const events: ExportEvent[] = selectDocumentEvents(documents, { filter: options.filter }).map((event) => ({
-    record: event.record,
-    file: names[event.documentIndex],
-  }));
+  const titles = documents.map((document) => (rules ? findingTitles(rules, rules.detectDocument(document)) : undefined));
+  const events: ExportEvent[] = selectDocumentEvents(documents, { filter: options.filter }).map((event) => {
+    const findings = titles[event.documentIndex]?.get(event.record.index);
+    return { record: event.record, file: names[event.documentIndex], ...(findings ? { findings } : {}) };
+  });
   env.stdout(exportHeader(options.format));
   // Written in slices, so that a large export never builds one huge string.
   const SLICE = 5_000;

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CloudTrailDocument } from '../model';
+import { CloudTrailDocument, eventTimeMs, timeRangeOf } from '../model';
 import { LineIndex } from '../model/lineIndex';
 import { Finding, RuleDefinition, RuleSet } from '../model/detections';
 import { eventFilterSql } from '../model/detections/sql/eventFilterSql';
@@ -88,6 +88,10 @@ export async function folderFindingsTree(
 function groupFindings(documents: readonly DocumentFindings[], params: FindingsParams, ruleSet: RuleSet, showFile: boolean): FindingsResult {
   const groupBy: FindingsGrouping = params.groupBy === 'tactic' || params.groupBy === 'identity' ? params.groupBy : 'rule';
   const limit = typeof params.limit === 'number' && params.limit >= 0 ? params.limit : DEFAULT_FINDING_LIMIT;
+  const range = timeRangeOf({
+    ...(typeof params.from === 'string' ? { from: params.from } : {}),
+    ...(typeof params.to === 'string' ? { to: params.to } : {}),
+  });
   const groups = new Map<string, FindingGroup>();
   const usedRules = new Map<number, FindingRule>();
   let total = 0;
@@ -96,6 +100,7 @@ function groupFindings(documents: readonly DocumentFindings[], params: FindingsP
       const record = document.model.records.at(finding.record);
       const definition = ruleSet.rules.at(finding.rule);
       if (record === undefined || definition === undefined) continue;
+      if (range && !range.contains(eventTimeMs(record.summary))) continue;
       total++;
       if (!usedRules.has(finding.rule)) usedRules.set(finding.rule, findingRule(finding.rule, definition));
       const event = eventRef(record.index, record.summary, { start: document.positionAt(record.start), end: document.positionAt(record.end) });

@@ -8,15 +8,19 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { CloudTrailDocument, parseCloudTrail, recordAt } from '../model';
+import { Finding, RuleSet } from '../model/detections';
 import { FolderIndex } from '../model/folderIndex';
+import { folderFindings } from '../model/folderIndex/folderFindings';
 import {
   EXPORT_FORMATS,
   ExportEvent,
   exportText,
+  findingTitles,
   selectDocumentEvents,
   selectFolderEvents,
   timelineOfDocuments,
   timelineOfFolder,
+  RuleSeries,
   TimelineRequestOptions,
 } from '../model/timeline';
 import { EventSelectionParams, ExportEventsParams, ExportEventsResult, TimelineParams, TimelineResult } from '../protocol';
@@ -28,6 +32,17 @@ export interface TimelineEnvironment {
   folderIndexOf(uri: string): FolderIndex | undefined;
   /** Reads a file of a folder index again, as a model (undefined with a reason when it cannot). */
   readIndexedFile(path: string): Promise<CloudTrailDocument | string>;
+  /** The Sigma rules and their findings in an open document; undefined when detections are off. */
+  detections(): TimelineDetections | undefined;
+}
+
+export interface TimelineDetections {
+  rules: RuleSet;
+  findingsOf(input: EventTreeInput): readonly Finding[];
+}
+
+function ruleSeries(rules: RuleSet): RuleSeries[] {
+  return rules.rules.map((definition) => ({ key: definition.metadata.id, label: definition.metadata.title }));
 }
 
 const gunzip = promisify(zlib.gunzip);
@@ -78,13 +93,25 @@ export function computeTimeline(params: TimelineParams, env: TimelineEnvironment
   const to = readTime(params.to, 'to');
   if (from !== undefined) options.from = from;
   if (to !== undefined) options.to = to;
+  const detections = env.detections();
+  if (params.seriesByRule === true) options.seriesByRule = true;
   if (params.folder !== undefined) {
     const index = env.folderIndexOf(params.folder);
-    return index ? { ...timelineOfFolder(index, options), source: describeSource(params, 0) } : null;
+    if (!index) return null;
+    const found = detections && { rules: ruleSeries(detections.rules), findings: folderFindings(index, detections.rules) };
+    return { ...timelineOfFolder(index, options, found), source: describeSource(params, 0) };
   }
   const inputs = inputsOf(params, env.documentsOf);
   if (inputs.length === 0) return null;
-  return { ...timelineOfDocuments(inputs.map((input) => input.model), options), source: describeSource(params, inputs.length) };
+  const found = detections && { rules: ruleSeries(detections.rules), byDocument: inputs.map((input) => detections.findingsOf(input)) };
+  return {
+    ...timelineOfDocuments(
+      inputs.map((input) => input.model),
+      options,
+      found,
+    ),
+    source: describeSource(params, inputs.length),
+  };
 }
 
 export async function exportEvents(params: ExportEventsParams, env: TimelineEnvironment): Promise<ExportEventsResult | null> {
@@ -95,6 +122,17 @@ export async function exportEvents(params: ExportEventsParams, env: TimelineEnvi
     const index = env.folderIndexOf(params.folder);
     if (!index) return null;
     const picked = selectFolderEvents(index, selection);
+    const detections = env.detections();
+    const titlesByFile = new Map<string, Map<number, string[]>>();
+    if (detections) {
+      const byFile = new Map<string, { record: number; rule: number }[]>();
+      for (const finding of folderFindings(index, detections.rules)) {
+        const list = byFile.get(finding.file.path) ?? [];
+        list.push({ record: finding.entry, rule: finding.rule });
+        byFile.set(finding.file.path, list);
+      }
+      for (const [path, findings] of byFile) titlesByFile.set(path, findingTitles(detections.rules, findings));
+    }
     const documents = new Map<string, CloudTrailDocument | string>();
     for (const ref of picked) {
       if (!documents.has(ref.file.path)) documents.set(ref.file.path, await env.readIndexedFile(ref.file.path));
@@ -105,7 +143,8 @@ export async function exportEvents(params: ExportEventsParams, env: TimelineEnvi
       const document = documents.get(ref.file.path);
       // The index keeps where each record starts in the decompressed text; the record there is the event.
       const record = typeof document === 'object' ? recordAt(document, ref.file.entries.start[ref.index]) : undefined;
-      if (record) events.push({ record, file: ref.file.path });
+      const findings = titlesByFile.get(ref.file.path)?.get(ref.index);
+      if (record) events.push({ record, file: ref.file.path, ...(findings ? { findings } : {}) });
       else problems.add(`${ref.file.path}: ${typeof document === 'string' ? document : 'the file changed since it was indexed'}`);
     }
     return { text: exportText(params.format, events), events: events.length, problems: [...problems] };
@@ -116,7 +155,12 @@ export async function exportEvents(params: ExportEventsParams, env: TimelineEnvi
     inputs.map((input) => input.model),
     selection,
   );
-  const events = picked.map((event): ExportEvent => ({ record: event.record, file: inputs[event.documentIndex].document.uri }));
+  const detections = env.detections();
+  const titles = inputs.map((input) => (detections ? findingTitles(detections.rules, detections.findingsOf(input)) : new Map<number, string[]>()));
+  const events = picked.map((event): ExportEvent => {
+    const findings = titles[event.documentIndex].get(event.record.index);
+    return { record: event.record, file: inputs[event.documentIndex].document.uri, ...(findings ? { findings } : {}) };
+  });
   return { text: exportText(params.format, events), events: events.length, problems: [] };
 }
 

@@ -71,6 +71,12 @@ export interface GroupingOptions {
   /** The group levels from the top; an empty list puts every event in one group. */
   groupBy: readonly GroupDimension[];
   filter?: EventFilter;
+  /**
+   * For records without an `arn`: the identity key of the principal they are tied to, when the
+   * caller worked it out itself (a folder index, whose records keep no principalId or access
+   * key). By default the ties are read from the grouped records.
+   */
+  joinedIdentity?: (event: GroupedEvent) => string | undefined;
 }
 
 /** One event of a grouping: a record and the position of its document in the grouped list. */
@@ -133,7 +139,10 @@ export function groupEvents(documents: readonly CloudTrailDocument[], options: G
   const events = eventsInTimeOrder(documents);
   const accepts = compileFilter(options.filter);
   const matched = accepts ? events.filter(accepts) : events.slice();
-  const context: GroupingContext = { groupBy: options.groupBy, documents, keys: documents.map(recordKeysOf) };
+  const keys = documents.map(recordKeysOf);
+  // Ties are read from every event the view shows, so that a record's group does not depend on the level it is grouped at.
+  const joined = options.groupBy.includes('identity') ? joinRecordsWithoutArn(matched, keys, options.joinedIdentity) : new Map<GroupedEvent, IdentityJoin>();
+  const context: GroupingContext = { groupBy: options.groupBy, documents, keys, joined };
   const groups =
     context.groupBy.length === 0
       ? [finishGroup(newGroup('', ALL_EVENTS_LABEL, 'all'), matched, context, 0)]
@@ -497,6 +506,15 @@ interface GroupingContext {
   documents: readonly CloudTrailDocument[];
   /** By document index. */
   keys: readonly RecordKeys[];
+  /** Records without an ARN and the principal they join (see joinRecordsWithoutArn). */
+  joined: ReadonlyMap<GroupedEvent, IdentityJoin>;
+}
+
+interface IdentityJoin {
+  identity: string;
+  role: string | undefined;
+  /** The principal's identity as a record with its ARN has it, to name the group. */
+  summary: IdentitySummary;
 }
 
 function partition(events: readonly GroupedEvent[], context: GroupingContext, level: number): EventGroupNode[] {
@@ -536,13 +554,22 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
     const role = keys[event.documentIndex].role[event.record.index];
     if (role !== undefined) roleKeys.add(role);
   }
+  const joined = context.joined;
+  const identityKey = (event: GroupedEvent): string => joined.get(event)?.identity ?? keys[event.documentIndex].identity[event.record.index];
   const topKey = (event: GroupedEvent): string => {
+    const join = joined.get(event);
+    if (join) return join.role ?? join.identity;
     const documentKeys = keys[event.documentIndex];
     return documentKeys.role[event.record.index] ?? documentKeys.identity[event.record.index];
   };
+  // A group is named after the principal's identity with its ARN, also when all its records here were joined to it.
+  const named = (members: readonly GroupedEvent[]): IdentitySummary => {
+    const own = members.find((event) => !joined.has(event));
+    return own ? own.record.summary.identity : (joined.get(members[0])?.summary ?? members[0].record.summary.identity);
+  };
   for (const [key, members] of bucketBy(events, topKey)) {
     if (!roleKeys.has(key)) {
-      groups.push(finishGroup(identityGroup(members[0].record.summary.identity, false), members, context, level + 1));
+      groups.push(finishGroup(identityGroup(named(members), false), members, context, level + 1));
       continue;
     }
     // roleKeys holds the key because one of these members has a role: the fallback is never taken.
@@ -550,8 +577,8 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
     const role = roleGroup(key, session.record.summary.identity);
     countInto(role, members, keys);
     role.groups = [];
-    for (const [, principals] of bucketBy(members, (event) => keys[event.documentIndex].identity[event.record.index])) {
-      role.groups.push(finishGroup(identityGroup(principals[0].record.summary.identity, true), principals, context, level + 1));
+    for (const [, principals] of bucketBy(members, identityKey)) {
+      role.groups.push(finishGroup(identityGroup(named(principals), true), principals, context, level + 1));
     }
     tellApartSameLabels(sortGroups(role.groups));
     groups.push(role);
@@ -608,6 +635,66 @@ function bucketByMany(events: readonly GroupedEvent[], keysOf: (event: GroupedEv
 }
 
 const NO_TACTIC_KEYS: readonly string[] = [NO_TACTIC_KEY];
+
+/**
+ * Records whose userIdentity has no `arn` (nor `invokedBy`), tied to exactly one principal that
+ * has an ARN among the grouped records: by the same `principalId` in the same account, or by the
+ * same `accessKeyId`. Each maps to that principal's identity key (and its role's key, for a
+ * session). A tie to two principals, or to none, joins nothing: the record keeps its own group.
+ */
+function joinRecordsWithoutArn(
+  events: readonly GroupedEvent[],
+  keys: readonly RecordKeys[],
+  joinedIdentity: ((event: GroupedEvent) => string | undefined) | undefined,
+): Map<GroupedEvent, IdentityJoin> {
+  const joined = new Map<GroupedEvent, IdentityJoin>();
+  const withoutArn = events.filter((event) => {
+    const identity = event.record.summary.identity;
+    return identity.arn === undefined && identity.invokedBy === undefined && (joinedIdentity !== undefined || identity.principalId !== undefined || identity.accessKeyId !== undefined);
+  });
+  if (withoutArn.length === 0) return joined;
+  const principalTie = (account: string, principalId: string): string => `p\u0000${account}\u0000${principalId}`;
+  const keyTie = (accessKeyId: string): string => `k\u0000${accessKeyId}`;
+  const ties = new Map<string, Map<string, Omit<IdentityJoin, 'identity'>>>();
+  const tie = (key: string, identity: string, principal: Omit<IdentityJoin, 'identity'>): void => {
+    let principals = ties.get(key);
+    if (!principals) {
+      principals = new Map();
+      ties.set(key, principals);
+    }
+    principals.set(identity, principal);
+  };
+  for (const event of events) {
+    const identity = event.record.summary.identity;
+    if (identity.arn === undefined) continue;
+    const documentKeys = keys[event.documentIndex];
+    const key = documentKeys.identity[event.record.index];
+    const principal = { role: documentKeys.role[event.record.index], summary: identity };
+    const account = identity.accountId ?? arnAccount(identity.arn);
+    if (identity.principalId !== undefined && account !== undefined) tie(principalTie(account, identity.principalId), key, principal);
+    if (identity.accessKeyId !== undefined) tie(keyTie(identity.accessKeyId), key, principal);
+    tie(`i\u0000${key}`, key, principal);
+  }
+  for (const event of withoutArn) {
+    if (joinedIdentity) {
+      const target = joinedIdentity(event);
+      const principal = target === undefined ? undefined : ties.get(`i\u0000${target}`)?.get(target);
+      if (target !== undefined && principal) joined.set(event, { identity: target, ...principal });
+      continue;
+    }
+    const identity = event.record.summary.identity;
+    const candidates = new Map<string, Omit<IdentityJoin, 'identity'>>();
+    const add = (principals: Map<string, Omit<IdentityJoin, 'identity'>> | undefined): void => {
+      for (const [key, principal] of principals ?? []) candidates.set(key, principal);
+    };
+    if (identity.principalId !== undefined && identity.accountId !== undefined) add(ties.get(principalTie(identity.accountId, identity.principalId)));
+    if (identity.accessKeyId !== undefined) add(ties.get(keyTie(identity.accessKeyId)));
+    if (candidates.size !== 1) continue;
+    const [[key, principal]] = candidates;
+    joined.set(event, { identity: key, ...principal });
+  }
+  return joined;
+}
 
 /** The tactic keys of a record: the ATT&CK ids of its event's tactics, or the key of the uncatalogued group. */
 function tacticKeysOf(document: CloudTrailDocument, keys: RecordKeys, index: number): readonly string[] {

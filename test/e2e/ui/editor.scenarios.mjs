@@ -48,6 +48,17 @@ export const editorScenarios = [
       const counter = (await page.locator('[id="status.problems"]').innerText()).replace(/\s+/g, ' ').trim();
       const errors = Number(counter.match(/\d+/)?.[0] ?? 'NaN');
       assert.ok(errors >= 25, `the status bar counts at least 25 errors: "${counter}"`);
+      // The extension's own item says as many errors and warnings as the Problems counter.
+      const [, warnings = 0] = counter.match(/\d+/g)?.map(Number) ?? [];
+      const item = page.locator('.statusbar-item[id$="cloudtrail.status"]');
+      const deadline = Date.now() + 15_000;
+      let said = '';
+      while (Date.now() < deadline && !said.includes(`${errors} errors`)) {
+        said = (await item.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+        if (!said.includes(`${errors} errors`)) await page.waitForTimeout(200);
+      }
+      assert.ok(said.includes(`${errors} errors`), `the CloudTrail status item says ${errors} errors as the Problems counter does: "${said}"`);
+      assert.equal(/(\d+) warnings?/.exec(said)?.[1] ?? '0', String(warnings), `the CloudTrail status item says ${warnings} warnings: "${said}"`);
       await screenshot();
     },
   },

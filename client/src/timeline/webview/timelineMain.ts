@@ -27,6 +27,7 @@ const messageLine = element('message');
 const legendHost = element('legend');
 const hoverLine = element('hover');
 const tableButton = element('toggleTable');
+const byRuleButton = element('byRule');
 
 let timeline: TimelineResult | null = null;
 let chart: uPlot | undefined;
@@ -135,6 +136,15 @@ function chartData(data: TimelineResult): { aligned: uPlot.AlignedData; series: 
     value: (_u, v) => (Number.isFinite(v) ? String(v) : ''),
   });
   aligned.push(data.failed.map((count) => (count > 0 ? count : null)));
+  const findingColor = themeColor('--vscode-charts-yellow', '#cca700');
+  series.push({
+    label: 'events with findings',
+    stroke: findingColor,
+    width: 0,
+    points: { show: true, size: 8, fill: 'transparent', stroke: findingColor, width: 2 },
+    value: (_u, v) => (Number.isFinite(v) ? String(v) : ''),
+  });
+  aligned.push(data.findings.map((count) => (count > 0 ? count : null)));
   return { aligned: aligned as uPlot.AlignedData, series };
 }
 
@@ -206,7 +216,7 @@ function showHover(bucket: number | null): void {
   const from = timeline.start + bucket * timeline.bucketMs;
   const parts = timeline.series.map((series, position) => ({ label: series.label, count: timeline?.counts[position][bucket] ?? 0 })).filter((part) => part.count > 0);
   const counts = parts.map((part) => `${part.label}: ${part.count}`).join(' · ');
-  hoverLine.textContent = `${formatUtc(from)} (${formatLocal(from)}) · ${bucketTotal(timeline, bucket)} events${timeline.failed[bucket] ? `, ${timeline.failed[bucket]} failed` : ''}${counts ? ` — ${counts}` : ''}`;
+  hoverLine.textContent = `${formatUtc(from)} (${formatLocal(from)}) · ${bucketTotal(timeline, bucket)} events${timeline.failed[bucket] ? `, ${timeline.failed[bucket]} failed` : ''}${timeline.findings[bucket] ? `, ${timeline.findings[bucket]} with findings` : ''}${counts ? ` — ${counts}` : ''}`;
 }
 
 function renderLegend(data: TimelineResult): void {
@@ -234,7 +244,7 @@ function renderTable(): void {
   caption.textContent = `Events per ${describeStep(data.bucketMs)} (UTC). Press Enter on a row to show its events.`;
   table.append(caption);
   const head = table.createTHead().insertRow();
-  for (const name of ['Time (UTC)', 'Events', 'Failed', ...data.series.map((series) => series.label)]) {
+  for (const name of ['Time (UTC)', 'Events', 'Failed', 'With findings', ...data.series.map((series) => series.label)]) {
     const cell = document.createElement('th');
     cell.scope = 'col';
     cell.textContent = name;
@@ -247,7 +257,7 @@ function renderTable(): void {
     const row = body.insertRow();
     row.tabIndex = 0;
     const from = data.start + bucket * data.bucketMs;
-    const values = [formatUtc(from), String(total), String(failed), ...data.counts.map((counts) => String(counts[bucket]))];
+    const values = [formatUtc(from), String(total), String(failed), String(data.findings[bucket]), ...data.counts.map((counts) => String(counts[bucket]))];
     values.forEach((value, column) => {
       const cell = column === 0 ? document.createElement('th') : document.createElement('td');
       if (column === 0) (cell).scope = 'row';
@@ -307,6 +317,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (message.type === 'data') {
     timeline = isDrawableTimeline(message.timeline) ? message.timeline : null;
     messageLine.textContent = typeof message.message === 'string' ? message.message : '';
+    byRuleButton.setAttribute('aria-pressed', String(message.seriesByRule));
     document.body.classList.remove('busy');
     draw();
   } else if (message.type === 'mark') {
@@ -327,6 +338,9 @@ element('resetView').addEventListener('click', () => {
 });
 element('clearRange').addEventListener('click', () => { vscode.postMessage({ type: 'clearRange' }); });
 element('export').addEventListener('click', () => { vscode.postMessage({ type: 'export' }); });
+byRuleButton.addEventListener('click', () => {
+  vscode.postMessage({ type: 'seriesByRule', on: byRuleButton.getAttribute('aria-pressed') !== 'true' });
+});
 tableButton.addEventListener('click', () => {
   showTable = !showTable;
   saveState(saved.view);

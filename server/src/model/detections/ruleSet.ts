@@ -17,6 +17,8 @@ import { ConditionNode, Finding, RuleDefinition, RuleOrigin, RuleProblem, Select
 export interface EventCatalog {
   eventExists(eventSource: string | undefined, eventName: string): boolean | undefined;
   sourceExists(eventSource: string): boolean | undefined;
+  /** Why CloudTrail never writes this event, when the catalog knows a reason worth telling. */
+  absenceReason?(eventSource: string | undefined, eventName: string): string | undefined;
 }
 
 export interface RuleFileReport {
@@ -346,10 +348,14 @@ function unknownEventWarnings(selections: readonly SelectionDefinition[], catalo
           const verdicts = candidates.map((source) => catalog.eventExists(source, name));
           if (verdicts.every((verdict) => verdict === false)) {
             const where = sources.length > 0 ? ` from ${sources.join(' or ')}` : '';
+            const reason = candidates.map((source) => catalog.absenceReason?.(source, name)).find((text) => text !== undefined);
             warnings.push({
               code: 'sigma-unknown-event',
               severity: 'warning',
-              message: `CloudTrail writes no event named ${JSON.stringify(name)}${where} that this extension knows of: this value may never match.`,
+              message:
+                reason === undefined
+                  ? `CloudTrail writes no event named ${JSON.stringify(name)}${where} that this extension knows of: this value may never match.`
+                  : `CloudTrail never writes an event named ${JSON.stringify(name)}: ${reason} This value never matches.`,
               span: condition.span,
             });
           }

@@ -11,11 +11,24 @@ export interface FolderFinding {
   related?: { file: IndexedFile; entry: number }[];
 }
 
+/** The last findings worked out per index, for as long as neither the index nor the rules change. */
+const remembered = new WeakMap<FolderIndex, { version: number; rules: RuleSet; findings: readonly FolderFinding[] }>();
+
 /**
  * The findings of a folder index, read back against `rules` (the rules the index ran, by id),
- * with the correlations run over the observations of all its files together.
+ * with the correlations run over the observations of all its files together. Worked out once per
+ * version of the index and set of rules: diagnostics, the timeline and exports all ask, and a
+ * large folder holds hundreds of thousands. The list is shared: read it, do not change it.
  */
-export function folderFindings(index: FolderIndex, rules: RuleSet): FolderFinding[] {
+export function folderFindings(index: FolderIndex, rules: RuleSet): readonly FolderFinding[] {
+  const known = remembered.get(index);
+  if (known?.version === index.version && known.rules === rules) return known.findings;
+  const findings = computeFolderFindings(index, rules);
+  remembered.set(index, { version: index.version, rules, findings });
+  return findings;
+}
+
+function computeFolderFindings(index: FolderIndex, rules: RuleSet): FolderFinding[] {
   const byId = new Map<string, number>();
   rules.rules.forEach((definition, position) => {
     if (!byId.has(definition.metadata.id)) byId.set(definition.metadata.id, position);

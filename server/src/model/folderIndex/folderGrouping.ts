@@ -1,8 +1,9 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { EventFilter, EventGroupNode, GroupDimension, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
+import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
 import { accessLevelFilterValue, eventAccessLevel } from '../iam';
 import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
+import { folderIdentityJoins } from './identityJoins';
 
 /**
  * The event tree of a folder index, grouped exactly as the tree of open documents is
@@ -11,8 +12,8 @@ import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
  * Grouping depends only on an event's profile (action, identity, error, readOnly), and on its
  * access key when grouping by key, so the classes of events that have matching events are handed
  * to `groupEvents` as the records of one stand-in document; the groups it makes are then counted
- * again with each class's number of events. The events of an innermost group are found (and put in time order) only when that
- * group is opened.
+ * again with each class's number of events. The events of an innermost group are found (and put
+ * in time order) only when that group is opened.
  */
 
 export interface FolderGroupingOptions {
@@ -81,7 +82,15 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
     if (matchedPerClass[id] > 0) used.push(id);
   }
   const standIn = profileDocument(used.map((id) => classes.profile(id)), used.map((id) => classes.accessKeyId(id)));
-  const grouping = groupEvents([standIn], { groupBy: options.groupBy });
+  const accepted = (file: IndexedFile, i: number): boolean => {
+    const verdict = profileMatch[file.profiles[i]];
+    return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
+  };
+  const joins = options.groupBy.includes('identity') ? folderIdentityJoins(files, profiles, new Set(used.map((id) => classes.profile(id).id)), accepted) : undefined;
+  const grouping = groupEvents([standIn], {
+    groupBy: options.groupBy,
+    ...(joins ? { joinedIdentity: (event: GroupedEvent) => joins.get(classes.profile(used[event.record.index]).id) } : {}),
+  });
 
   const classesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
   // A group is counted from the classes beneath it, each once: under a grouping by tactic an
@@ -125,10 +134,6 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   }
   sortGroups(grouping.groups);
 
-  const accepted = (file: IndexedFile, i: number): boolean => {
-    const verdict = profileMatch[file.profiles[i]];
-    return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
-  };
   const eventCache = new WeakMap<EventGroupNode, FolderEventRef[]>();
   const eventsOf = (group: EventGroupNode): FolderEventRef[] => {
     const members = classesOfGroup.get(group);

@@ -135,6 +135,40 @@ export const NO_PERMISSION_EVENTS: Readonly<Record<string, Readonly<Record<strin
   },
 };
 
+/**
+ * Events that real logs hold although the service authorization reference has no action for
+ * them, by host prefix. Their permission stays unknown, but they exist: a detection rule that
+ * names them is not told otherwise.
+ */
+export const EVENTS_WITHOUT_ACTION: Readonly<Record<string, readonly string[]>> = {
+  // The Marketplace Discovery API's listing view.
+  'discovery-marketplace': ['GetListingView'],
+};
+
+/**
+ * IAM actions that are permissions only: no API has their name, so CloudTrail never writes an
+ * event named after them. Each says where the permission is checked instead, for a person who
+ * looked for it as an event (detection rules have asked for `eventName: PassRole`). Marked
+ * "[permission only]" in the service authorization reference, except s3:ListAllMyBuckets, which
+ * is the permission of the call CloudTrail writes as ListBuckets. No name here is an action of
+ * another service (a unit test checks it against the data), so a rule that names no eventSource
+ * can be told too.
+ */
+export const PERMISSION_ONLY_ACTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  iam: {
+    PassRole:
+      'checked inside the call that hands a role to a service, such as ec2:RunInstances with an instance profile, lambda:CreateFunction or cloudformation:CreateStack; look for that call and the role in its requestParameters',
+  },
+  sts: {
+    TagSession: 'checked inside AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity or GetFederationToken when the call passes session tags',
+    SetSourceIdentity: 'checked inside AssumeRole, AssumeRoleWithSAML or AssumeRoleWithWebIdentity when the call sets a source identity',
+    SetContext: 'checked inside AssumeRole when the call passes context assertions',
+  },
+  s3: {
+    ListAllMyBuckets: 'the permission of listing the account\'s buckets, a call CloudTrail writes as ListBuckets',
+  },
+};
+
 /** eventTypes that record no call by a caller, with the reason a person is told. */
 export const NO_PERMISSION_EVENT_TYPES: Readonly<Record<string, string>> = {
   AwsServiceEvent: 'An AWS service event: AWS wrote it about something that happened, no caller made a request.',

@@ -19,7 +19,7 @@ export {
   strongestAccessLevel,
 } from './iamData';
 export type { IamActionInfo, IamResourceType } from './iamData';
-export { eventSourcePrefix, iamPrefixForEventSource, resolveIamActions, undatedOperationName } from './resolve';
+export { eventSourcePrefix, iamPrefixForEventSource, isEventWithoutAction, permissionOnlyAction, resolveIamActions, undatedOperationName } from './resolve';
 export type { IamResolution } from './resolve';
 export {
   ACCESS_LEVEL_ORDER,

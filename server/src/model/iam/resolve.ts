@@ -7,9 +7,11 @@
 import {
   ACTIONS_BY_EVENT,
   APIGATEWAY_METHOD_BY_VERB,
+  EVENTS_WITHOUT_ACTION,
   IAM_PREFIX_BY_EVENT_SOURCE,
   NO_PERMISSION_EVENT_TYPES,
   NO_PERMISSION_EVENTS,
+  PERMISSION_ONLY_ACTIONS,
 } from './eventMappings';
 import { iamActionInfo, IamActionInfo } from './iamData';
 import { eventSourcePrefix, MAX_NAME_LENGTH, undatedOperationName } from './names';
@@ -27,6 +29,28 @@ const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined
 export function iamPrefixForEventSource(eventSource: string): string | undefined {
   const prefix = eventSourcePrefix(eventSource);
   return prefix === undefined ? undefined : own(IAM_PREFIX_BY_EVENT_SOURCE, prefix) ?? prefix;
+}
+
+/** Whether real logs are known to hold this event although the IAM data has no action for it. */
+export function isEventWithoutAction(eventSource: string, eventName: string): boolean {
+  const prefix = eventSourcePrefix(eventSource);
+  return prefix !== undefined && (own(EVENTS_WITHOUT_ACTION, prefix)?.includes(eventName) ?? false);
+}
+
+/**
+ * When `eventName` is an IAM permission that no API carries (iam:PassRole), the action and where
+ * it is checked instead. Without an eventSource the name is looked up in every service.
+ */
+export function permissionOnlyAction(eventSource: string | undefined, eventName: string): { action: string; checkedWhere: string } | undefined {
+  const prefixes = eventSource === undefined ? Object.keys(PERMISSION_ONLY_ACTIONS) : [iamPrefixForEventSource(eventSource)];
+  for (const prefix of prefixes) {
+    const listed = prefix === undefined ? undefined : own(PERMISSION_ONLY_ACTIONS, prefix);
+    const checkedWhere = listed && own(listed, eventName);
+    if (prefix !== undefined && checkedWhere !== undefined) {
+      return { action: `${prefix}:${eventName}`, checkedWhere };
+    }
+  }
+  return undefined;
 }
 
 function actionsOf(names: readonly string[]): IamResolution {

@@ -5,6 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { CloudTrailRecord } from '../cloudTrailDocument';
+import { RuleSet } from '../detections';
 import { JsonView, NO_NODE } from '../nodeTable';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'timeline-csv';
@@ -16,6 +17,19 @@ export interface ExportEvent {
   /** The file (a path or URI) holding the record. */
   file: string;
   findings?: readonly string[];
+}
+
+/** The titles of the rules each record matched, by record position, for the finding column. */
+export function findingTitles(rules: RuleSet, findings: Iterable<{ record: number; rule: number }>): Map<number, string[]> {
+  const titles = new Map<number, string[]>();
+  for (const { record, rule } of findings) {
+    const title = rules.rules.at(rule)?.metadata.title;
+    if (title === undefined) continue;
+    const list = titles.get(record) ?? [];
+    if (!list.includes(title)) list.push(title);
+    titles.set(record, list);
+  }
+  return titles;
 }
 
 const CSV_COLUMNS = [

@@ -21,7 +21,8 @@ export const OTHER_SERIES_KEY = '\u0000other';
 
 /**
  * The events to draw, column by column: one entry per event, its time (milliseconds since 1970,
- * NaN when unreadable), the position of its series in `series` and whether it failed. Typed
+ * NaN when unreadable), the position of its series in `series`, whether it failed and whether a
+ * detection rule matched it. Typed
  * arrays, so that a folder of a million events costs a few megabytes and no object per event.
  */
 export interface TimelineColumns {
@@ -29,6 +30,7 @@ export interface TimelineColumns {
   times: Float64Array;
   seriesOf: Uint32Array;
   failed: Uint8Array;
+  found: Uint8Array;
   series: readonly { key: string; label: string }[];
 }
 
@@ -37,23 +39,26 @@ export class ColumnsBuilder {
   private readonly times: Float64Array;
   private readonly seriesOf: Uint32Array;
   private readonly failed: Uint8Array;
+  private readonly found: Uint8Array;
   private count = 0;
 
   constructor(capacity: number, private readonly series: readonly { key: string; label: string }[]) {
     this.times = new Float64Array(capacity);
     this.seriesOf = new Uint32Array(capacity);
     this.failed = new Uint8Array(capacity);
+    this.found = new Uint8Array(capacity);
   }
 
-  add(time: number, series: number, failed: boolean): void {
+  add(time: number, series: number, failed: boolean, found = false): void {
     const i = this.count++;
     this.times[i] = time;
     this.seriesOf[i] = series;
     this.failed[i] = failed ? 1 : 0;
+    this.found[i] = found ? 1 : 0;
   }
 
   build(): TimelineColumns {
-    return { count: this.count, times: this.times, seriesOf: this.seriesOf, failed: this.failed, series: this.series };
+    return { count: this.count, times: this.times, seriesOf: this.seriesOf, failed: this.failed, found: this.found, series: this.series };
   }
 }
 
@@ -76,6 +81,8 @@ export interface TimelineData {
   counts: number[][];
   /** Failed calls (with an errorCode) per bucket, all series together. */
   failed: number[];
+  /** Entries that a detection rule matched, per bucket, all series together. */
+  findings: number[];
   /** Events counted in the buckets (one in several series, by its tactics, in each), and those left out because their time is unreadable. */
   total: number;
   untimed: number;
@@ -103,7 +110,7 @@ export function chooseBucketMs(span: number, target: number): number {
 
 /** Counts the events of every series into time buckets. Linear in the number of events. */
 export function buildTimeline(columns: TimelineColumns, options: TimelineOptions = {}): TimelineData {
-  const { times, seriesOf, failed: failedOf, count } = columns;
+  const { times, seriesOf, failed: failedOf, found: foundOf, count } = columns;
   const perSeries = new Float64Array(columns.series.length);
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
@@ -120,7 +127,7 @@ export function buildTimeline(columns: TimelineColumns, options: TimelineOptions
   const from = options.from ?? earliest;
   const to = options.to ?? latest;
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
-    return { start: 0, end: 0, bucketMs: BUCKET_STEPS[0], series: [], counts: [], failed: [], total: 0, untimed };
+    return { start: 0, end: 0, bucketMs: BUCKET_STEPS[0], series: [], counts: [], failed: [], findings: [], total: 0, untimed };
   }
   const bucketMs = chooseBucketMs(Math.max(1, to - from + 1), options.bucketTarget ?? DEFAULT_BUCKET_TARGET);
   const start = Math.floor(from / bucketMs) * bucketMs;
@@ -148,6 +155,7 @@ export function buildTimeline(columns: TimelineColumns, options: TimelineOptions
   const rows = shown.length + (rest.length > 0 ? 1 : 0);
   const counts = Array.from({ length: rows }, () => new Array<number>(bucketCount).fill(0));
   const failed = new Array<number>(bucketCount).fill(0);
+  const findings = new Array<number>(bucketCount).fill(0);
   let total = 0;
   for (let i = 0; i < count; i++) {
     const time = times[i];
@@ -157,13 +165,14 @@ export function buildTimeline(columns: TimelineColumns, options: TimelineOptions
     const bucket = Math.floor((time - start) / bucketMs);
     counts[target][bucket]++;
     if (failedOf[i] === 1) failed[bucket]++;
+    if (foundOf[i] === 1) findings[bucket]++;
     total++;
   }
   const series: TimelineSeries[] = shown.map(({ key, label, count: events }) => ({ key, label, count: events }));
   if (rest.length > 0) {
     series.push({ key: OTHER_SERIES_KEY, label: `${rest.length} other groups`, count: rest.reduce((sum, s) => sum + s.count, 0), groups: rest.length });
   }
-  return { start, end, bucketMs, series, counts, failed, total, untimed };
+  return { start, end, bucketMs, series, counts, failed, findings, total, untimed };
 }
 
 function compareText(a: string, b: string): number {

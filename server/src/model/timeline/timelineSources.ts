@@ -7,12 +7,33 @@ import { EventFilter, EventGroupNode, eventTimeMs, findGroup, GroupDimension, Gr
 import { FolderIndex } from '../folderIndex/folderIndex';
 import { ABSENT, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';
 import { FolderEventRef, groupFolderEvents } from '../folderIndex/folderGrouping';
+import { IndexedFile } from '../folderIndex/folderIndex';
 import { buildTimeline, ColumnsBuilder, TimelineData, TimelineOptions } from './timeBuckets';
 
 export interface TimelineRequestOptions extends TimelineOptions {
   /** One series per group of this dimension; none: every event in one series. */
   groupBy?: GroupDimension;
   filter?: EventFilter;
+  /** One series per detection rule, counting the events each matched, instead of the grouping's series. */
+  seriesByRule?: boolean;
+}
+
+/** A detection rule as a timeline series: its id and its title. */
+export interface RuleSeries {
+  key: string;
+  label: string;
+}
+
+/** The findings of open documents: rule positions into `rules`, records by their index in their document. */
+export interface DocumentTimelineFindings {
+  rules: readonly RuleSeries[];
+  byDocument: readonly (readonly { record: number; rule: number }[])[];
+}
+
+/** The findings of a folder index, as the index keeps them. */
+export interface FolderTimelineFindings {
+  rules: readonly RuleSeries[];
+  findings: readonly { file: IndexedFile; entry: number; rule: number }[];
 }
 
 /**
@@ -29,23 +50,101 @@ function visitGroupEvents(group: EventGroupNode, visit: (event: GroupedEvent) =>
   for (const child of group.groups ?? []) visitGroupEvents(child, visit);
 }
 
-/** The timeline of open documents. */
-export function timelineOfDocuments(documents: readonly CloudTrailDocument[], options: TimelineRequestOptions): TimelineData {
+/** The rule positions that matched each record, per document or file: empty for records without findings. */
+function rulesByRecord<Owner>(findings: Iterable<{ owner: Owner; record: number; rule: number }>): Map<Owner, Map<number, number[]>> {
+  const byOwner = new Map<Owner, Map<number, number[]>>();
+  for (const { owner, record, rule } of findings) {
+    let records = byOwner.get(owner);
+    if (!records) {
+      records = new Map();
+      byOwner.set(owner, records);
+    }
+    const rules = records.get(record);
+    if (!rules) records.set(record, [rule]);
+    else if (!rules.includes(rule)) rules.push(rule);
+  }
+  return byOwner;
+}
+
+/**
+ * The timeline of open documents. With findings, events that a rule matched are marked; with
+ * `seriesByRule`, the series are the rules and count the events (passing the filter) each matched.
+ */
+export function timelineOfDocuments(documents: readonly CloudTrailDocument[], options: TimelineRequestOptions, found?: DocumentTimelineFindings): TimelineData {
+  const byRecord = rulesByRecord(
+    (found?.byDocument ?? []).flatMap((findings, owner) => findings.map(({ record, rule }) => ({ owner, record, rule }))),
+  );
+  const rulesOf = (event: GroupedEvent): number[] | undefined => byRecord.get(event.documentIndex)?.get(event.record.index);
+  if (options.seriesByRule === true) {
+    const grouping = groupEvents(documents, { groupBy: [], filter: options.filter });
+    const columns = new ColumnsBuilder(
+      (found?.byDocument ?? []).reduce((sum, findings) => sum + findings.length, 0),
+      found?.rules ?? [],
+    );
+    for (const group of grouping.groups) {
+      visitGroupEvents(group, (event) => {
+        const summary = event.record.summary;
+        for (const rule of rulesOf(event) ?? []) columns.add(eventTimeMs(summary), rule, summary.errorCode !== undefined, true);
+      });
+    }
+    return buildTimeline(columns.build(), options);
+  }
   const grouping = groupEvents(documents, { groupBy: options.groupBy ? [options.groupBy] : [], filter: options.filter });
   const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
   grouping.groups.forEach((group, position) => {
-    visitGroupEvents(group, (event) => { columns.add(eventTimeMs(event.record.summary), position, event.record.summary.errorCode !== undefined); });
+    visitGroupEvents(group, (event) => {
+      columns.add(eventTimeMs(event.record.summary), position, event.record.summary.errorCode !== undefined, rulesOf(event) !== undefined);
+    });
   });
   return buildTimeline(columns.build(), options);
 }
 
-/** The timeline of a folder index: one pass over its entries, no object per event. */
-export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions): TimelineData {
-  const grouping = groupFolderEvents(index, { groupBy: options.groupBy ? [options.groupBy] : [], filter: options.filter });
-  const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
-  grouping.visitMatched((file, i, topGroup) => {
-    columns.add(file.entries.time[i], topGroup, file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT);
+/**
+ * The timeline of a folder index: one pass over its entries, no object per event. Findings are
+ * flags per entry; by rule, each finding of a shown event is one entry of its rule's series.
+ */
+export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions, found?: FolderTimelineFindings): TimelineData {
+  const flagged = new Map<IndexedFile, Uint8Array>();
+  for (const { file, entry } of found?.findings ?? []) {
+    let flags = flagged.get(file);
+    if (!flags) {
+      flags = new Uint8Array(file.entries.count);
+      flagged.set(file, flags);
+    }
+    flags[entry] = 1;
+  }
+  const bySeries = options.seriesByRule === true;
+  const grouping = groupFolderEvents(index, { groupBy: !bySeries && options.groupBy ? [options.groupBy] : [], filter: options.filter });
+  const failedAt = (file: IndexedFile, i: number): boolean => file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT;
+  if (!bySeries) {
+    const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
+    grouping.visitMatched((file, i, topGroup) => {
+      columns.add(file.entries.time[i], topGroup, failedAt(file, i), flagged.get(file)?.[i] === 1);
+    });
+    return buildTimeline(columns.build(), options);
+  }
+  // The shown events, then one entry per (shown event, rule) pair.
+  const shown = new Map<IndexedFile, Uint8Array>();
+  grouping.visitMatched((file, i) => {
+    let flags = shown.get(file);
+    if (!flags) {
+      flags = new Uint8Array(file.entries.count);
+      shown.set(file, flags);
+    }
+    flags[i] = 1;
   });
+  const findings = found?.findings ?? [];
+  const columns = new ColumnsBuilder(findings.length, found?.rules ?? []);
+  const ruleCount = Math.max(1, found?.rules.length ?? 0);
+  const seen = new Set<number>();
+  for (const { file, entry, rule } of findings) {
+    if (shown.get(file)?.[entry] !== 1) continue;
+    // A record is counted once per rule, however many windows of a correlation it was in.
+    const pair = (file.id * 2 ** 21 + entry) * ruleCount + rule;
+    if (seen.has(pair)) continue;
+    seen.add(pair);
+    columns.add(file.entries.time[entry], rule, failedAt(file, entry), true);
+  }
   return buildTimeline(columns.build(), options);
 }
 
