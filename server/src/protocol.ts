@@ -253,8 +253,10 @@ function isPosition(value: unknown): value is Position {
   return isObject(value) && isCount(value.line) && isCount(value.character);
 }
 
+const GROUP_DIMENSIONS: readonly unknown[] = ['action', 'identity', 'accessLevel', 'accessKey', 'tactic'] satisfies GroupDimension[];
+
 function isGroupBy(value: unknown): value is GroupDimension[] {
-  return Array.isArray(value) && value.length <= 8 && value.every((dimension) => dimension === 'action' || dimension === 'identity');
+  return Array.isArray(value) && value.length <= 8 && value.every((dimension) => GROUP_DIMENSIONS.includes(dimension));
 }
 
 function isFilter(value: unknown): value is EventFilter {

@@ -42,6 +42,7 @@ function copyOf(result: FileIndexResult, name: string): FileIndexResult {
       time: e.time.slice(),
       eventId: e.eventId.slice(),
       flags: e.flags.slice(),
+      accessKeyId: e.accessKeyId.slice(),
     },
   };
 }

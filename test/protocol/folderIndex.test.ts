@@ -27,6 +27,7 @@ import {
   EventTreeResult,
   FolderIndexChangedNotification,
   FolderIndexSummary,
+  GroupDimension,
   IndexFolderParams,
   IndexFolderRequest,
 } from '../../server/src/protocol';
@@ -171,6 +172,54 @@ describe('cloudtrail/indexFolder and the folder event tree from the real server'
       defined(errors).groups.every((group) => group.errorCount === group.count),
       'every listed event failed',
     );
+  });
+
+  it('groups a folder by access key as the same logs open in the editor are grouped', async () => {
+    const subfolder = path.join(folder, 'real/stratus-red-team');
+    await index({ uri: uriOf(subfolder) });
+    const files = fs
+      .readdirSync(subfolder)
+      .map((name) => path.join(subfolder, name))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const file of files) await session.open(uriOf(file), readLog(file));
+    const scope = files.map((file) => ({ uri: uriOf(file) }));
+    // What the tree shows of a group (label, description, icon and tooltip come from these), and the events it lists.
+    const shape = (groups: readonly EventGroup[]): unknown[] =>
+      groups.map((group) => ({
+        key: group.key,
+        label: group.label,
+        description: group.description,
+        kind: group.kind,
+        identityType: group.identityType,
+        eventSource: group.eventSource,
+        readOnly: group.readOnly,
+        accessLevel: group.accessLevel,
+        count: group.count,
+        errorCount: group.errorCount,
+        groups: group.groups ? shape(group.groups) : undefined,
+        events: group.events?.map((event) => [event.eventID, event.eventTime]),
+      }));
+    for (const groupBy of [['accessKey'], ['accessKey', 'action'], ['identity', 'accessKey']] satisfies GroupDimension[][]) {
+      const inEditor = defined(await session.connection.sendRequest(EventTreeRequest.type, { textDocument: scope[0], scope, groupBy, limit: 1000 }));
+      const inFolder = defined(await tree({ folder: uriOf(subfolder), groupBy, limit: 1000 }));
+      assert.equal(inFolder.total, inEditor.total);
+      assert.deepEqual(shape(inFolder.groups), shape(inEditor.groups), groupBy.join(' then '));
+    }
+    const byKey = defined(await tree({ folder: uriOf(subfolder), groupBy: ['accessKey'], limit: 1000 }));
+    const keys = byKey.groups.filter((group) => group.kind === 'accessKey' && /^A[KS]IA/.test(group.key));
+    assert.ok(keys.length >= 5, `${keys.length} keys`);
+    for (const group of keys) {
+      for (const event of defined(group.events)) {
+        const text = readLog(fileURLToPath(defined(event.uri)));
+        const lines = new LineIndex(text);
+        const record = JSON.parse(text.slice(lines.offsetAt(event.range.start.line, event.range.start.character), lines.offsetAt(event.range.end.line, event.range.end.character))) as {
+          userIdentity: { accessKeyId?: string };
+        };
+        assert.equal(record.userIdentity.accessKeyId, group.key);
+      }
+    }
+    for (const file of files) await session.close(uriOf(file));
+    await session.connection.sendNotification(CloseFolderIndexNotification.type, { uri: uriOf(subfolder) });
   });
 
   it('indexes one file on its own', async () => {

@@ -37,6 +37,10 @@ const GROUPINGS: GroupDimension[][] = [
   ['tactic'],
   ['tactic', 'action'],
   ['identity', 'tactic'],
+  ['accessKey'],
+  ['accessKey', 'action'],
+  ['identity', 'accessKey'],
+  ['action', 'accessKey'],
   [],
 ];
 const FILTERS: (EventFilter | undefined)[] = [
@@ -108,6 +112,26 @@ describe('folder index: event tree of a folder', () => {
     const nothing = groupFolderEvents(index, { groupBy: ['identity'], filter: { text: 'no such text anywhere' } });
     assert.equal(nothing.matched, 0);
     assert.deepEqual(nothing.groups, []);
+  });
+
+  it('groups by the access key each event was signed with, and finds events by their key', () => {
+    const grouping = groupFolderEvents(index, { groupBy: ['accessKey'] });
+    const keyGroups = grouping.groups.filter((group) => group.key.startsWith('AKIA') || group.key.startsWith('ASIA'));
+    assert.ok(keyGroups.length >= 2, 'several keys in the fixtures');
+    for (const group of keyGroups) {
+      const events = grouping.eventsOf(group);
+      assert.equal(events.length, group.count);
+      for (const ref of events) assert.equal(index.event(ref.file, ref.index).identity.accessKeyId, group.key);
+    }
+    const temporary = keyGroups.find((group) => group.key.startsWith('ASIA'));
+    assert.match(defined(temporary).description ?? '', /^temporary \u00b7 /);
+    const key = keyGroups[0].key;
+    const found = groupFolderEvents(index, { groupBy: ['accessKey'], filter: { text: key.toLowerCase() } });
+    assert.equal(found.matched, keyGroups[0].count);
+    assert.deepEqual(
+      found.groups.map((group) => group.key),
+      [key],
+    );
   });
 
   it('lists events oldest first', () => {

@@ -56,11 +56,17 @@ export interface FileEntries {
   /** eventID as 16 bytes per entry (see EntryFlags.eventIdBytes). */
   eventId: Uint8Array;
   flags: Uint8Array;
+  /**
+   * userIdentity.accessKeyId as a string id per entry (ABSENT when there is none), for the
+   * grouping by access key. A column of its own rather than a field of the identity table: keys
+   * change with every session, while identities are shared by many sessions.
+   */
+  accessKeyId: Uint32Array;
 }
 
 /** The buffers of entries, for `postMessage` transfer lists. */
 export function entryBuffers(entries: FileEntries): ArrayBuffer[] {
-  return [entries.start, entries.length, entries.positions, entries.strings, entries.time, entries.eventId, entries.flags].map(
+  return [entries.start, entries.length, entries.positions, entries.strings, entries.time, entries.eventId, entries.flags, entries.accessKeyId].map(
     (array) => array.buffer as ArrayBuffer,
   );
 }
@@ -97,7 +103,7 @@ export class StringTable {
  * identity is stored once and events refer to it by index. The principalId is left out: the
  * identity's key and label already use it when nothing better names the principal, and an
  * assumed-role principalId differs with every session. So is the access key id, which differs
- * with every session too (the link columns keep it, see links/fileLinks.ts).
+ * with every session too (kept in the entries' `accessKeyId` column instead).
  */
 export class IdentityTable {
   readonly values: IdentitySummary[] = [];
@@ -150,6 +156,7 @@ export class FileEntriesBuilder {
   private time: Float64Array;
   private eventId: Uint8Array;
   private flags: Uint8Array;
+  private accessKeyId: Uint32Array;
 
   constructor(capacity = 256) {
     this.capacity = capacity;
@@ -160,6 +167,7 @@ export class FileEntriesBuilder {
     this.time = new Float64Array(capacity);
     this.eventId = new Uint8Array(capacity * 16);
     this.flags = new Uint8Array(capacity);
+    this.accessKeyId = new Uint32Array(capacity);
   }
 
   get size(): number {
@@ -183,6 +191,19 @@ export class FileEntriesBuilder {
     this.lastId[field] = id;
     return id;
   }
+
+  /** As `recent`, for the access key column: the events of one session follow each other. */
+  private recentAccessKey(value: string | undefined): number {
+    if (value === undefined) return ABSENT;
+    if (value !== this.lastAccessKey) {
+      this.lastAccessKey = value;
+      this.lastAccessKeyId = this.strings.id(value);
+    }
+    return this.lastAccessKeyId;
+  }
+
+  private lastAccessKey: string | undefined;
+  private lastAccessKeyId = ABSENT;
 
   private readonly lastValue: (string | undefined)[] = new Array<string | undefined>(TEXT_FIELD_COUNT).fill(undefined);
   private readonly lastId = new Uint32Array(TEXT_FIELD_COUNT);
@@ -210,6 +231,7 @@ export class FileEntriesBuilder {
     text[t + TextField.eventType] = this.recent(TextField.eventType, summary.eventType);
     text[t + TextField.eventVersion] = this.recent(TextField.eventVersion, summary.eventVersion);
     text[t + TextField.identity] = this.identities.id(identity);
+    this.accessKeyId[i] = this.recentAccessKey(identity.accessKeyId);
     let flags = 0;
     const time = summary.eventTime === undefined ? NaN : parseEventTime(summary.eventTime);
     this.time[i] = time;
@@ -239,6 +261,7 @@ export class FileEntriesBuilder {
         time: this.time,
         eventId: this.eventId,
         flags: this.flags,
+        accessKeyId: this.accessKeyId,
       },
       strings: this.strings.values,
       identities: this.identities.values,
@@ -258,6 +281,7 @@ export class FileEntriesBuilder {
     this.time = grow(this.time, 1, (n) => new Float64Array(n));
     this.eventId = grow(this.eventId, 16, (n) => new Uint8Array(n));
     this.flags = grow(this.flags, 1, (n) => new Uint8Array(n));
+    this.accessKeyId = grow(this.accessKeyId, 1, (n) => new Uint32Array(n));
     this.capacity = capacity;
   }
 }

@@ -9,11 +9,11 @@ import { folderIdentityJoins } from './identityJoins';
  * The event tree of a folder index, grouped exactly as the tree of open documents is
  * (`groupEvents` of eventGrouping.ts), without an object per event.
  *
- * Grouping depends only on an event's profile (action, identity, error, readOnly), so the
- * profiles that have matching events are handed to `groupEvents` as the records of one
- * stand-in document; the groups it makes are then counted again with each profile's number of
- * events. The events of an innermost group are found (and put in time order) only when that
- * group is opened.
+ * Grouping depends only on an event's profile (action, identity, error, readOnly), and on its
+ * access key when grouping by key, so the classes of events that have matching events are handed
+ * to `groupEvents` as the records of one stand-in document; the groups it makes are then counted
+ * again with each class's number of events. The events of an innermost group are found (and put
+ * in time order) only when that group is opened.
  */
 
 export interface FolderGroupingOptions {
@@ -21,7 +21,7 @@ export interface FolderGroupingOptions {
   /**
    * As for documents, except `text`: the index holds no record text, so it is looked for in the
    * indexed fields (event name and source, region, error code, event type and version, time,
-   * event ID, and the identity's name, ARN, account, type and session).
+   * event ID, access key, and the identity's name, ARN, account, type and session).
    */
   filter?: EventFilter;
 }
@@ -60,50 +60,52 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   for (const profile of profiles) {
     profileMatch[profile.id] = entryFilter.profile(profile);
   }
-  const matchedPerProfile = new Float64Array(profiles.length);
   const files = index.files();
+  const classes = options.groupBy.includes('accessKey') ? classesByAccessKey(index, files) : classesByProfile(index);
+  const matchedPerClass = new Float64Array(classes.count);
   let matched = 0;
   for (const file of files) {
+    const classOf = classes.of(file);
     const profileOf = file.profiles;
     for (let i = 0; i < profileOf.length; i++) {
-      const profile = profileOf[i];
-      const verdict = profileMatch[profile];
+      const verdict = profileMatch[profileOf[i]];
       if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) {
-        matchedPerProfile[profile]++;
+        matchedPerClass[classOf[i]]++;
         matched++;
       }
     }
   }
 
-  // The profiles with matching events, as the records of one stand-in document.
-  const used: EventProfile[] = profiles.filter((profile) => matchedPerProfile[profile.id] > 0);
-  const standIn = profileDocument(used);
-  // The index keeps no access key per event (they change with every session, see IdentityTable),
-  // so a grouping by access key leaves that level out rather than put every event under one key.
-  const matches = (file: IndexedFile, i: number): boolean => {
+  // The classes with matching events, as the records of one stand-in document.
+  const used: number[] = [];
+  for (let id = 0; id < classes.count; id++) {
+    if (matchedPerClass[id] > 0) used.push(id);
+  }
+  const standIn = profileDocument(used.map((id) => classes.profile(id)), used.map((id) => classes.accessKeyId(id)));
+  const accepted = (file: IndexedFile, i: number): boolean => {
     const verdict = profileMatch[file.profiles[i]];
     return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
   };
-  const joins = options.groupBy.includes('identity') ? folderIdentityJoins(files, profiles, new Set(used.map((profile) => profile.id)), matches) : undefined;
+  const joins = options.groupBy.includes('identity') ? folderIdentityJoins(files, profiles, new Set(used.map((id) => classes.profile(id).id)), accepted) : undefined;
   const grouping = groupEvents([standIn], {
-    groupBy: options.groupBy.filter((dimension) => dimension !== 'accessKey'),
-    ...(joins ? { joinedIdentity: (event: GroupedEvent) => joins.get(used[event.record.index].id) } : {}),
+    groupBy: options.groupBy,
+    ...(joins ? { joinedIdentity: (event: GroupedEvent) => joins.get(classes.profile(used[event.record.index]).id) } : {}),
   });
 
-  const profilesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
-  // A group is counted from the profiles beneath it, each once: under a grouping by tactic an
+  const classesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
+  // A group is counted from the classes beneath it, each once: under a grouping by tactic an
   // event can be in several subgroups, so adding up the subgroups' counts would count it twice.
   const recount = (group: EventGroupNode): Set<number> => {
     let members: Set<number>;
     if (group.groups) {
       members = new Set();
       for (const child of group.groups) {
-        for (const profile of recount(child)) members.add(profile);
+        for (const id of recount(child)) members.add(id);
       }
       sortGroups(group.groups);
     } else {
-      members = new Set((group.events ?? []).map((event) => used[event.record.index].id));
-      profilesOfGroup.set(group, members);
+      members = new Set((group.events ?? []).map((event) => used[event.record.index]));
+      classesOfGroup.set(group, members);
       group.events = [];
     }
     let count = 0;
@@ -111,8 +113,8 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
     let reads = 0;
     let writes = 0;
     for (const id of members) {
-      const profile = profiles[id];
-      const events = matchedPerProfile[id];
+      const profile = classes.profile(id);
+      const events = matchedPerClass[id];
       count += events;
       if (profile.errorCode) errors += events;
       if (profile.readOnly === true) reads += events;
@@ -134,42 +136,34 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
 
   const eventCache = new WeakMap<EventGroupNode, FolderEventRef[]>();
   const eventsOf = (group: EventGroupNode): FolderEventRef[] => {
-    const members = profilesOfGroup.get(group);
+    const members = classesOfGroup.get(group);
     if (!members) {
       return [];
     }
     let events = eventCache.get(group);
     if (!events) {
-      events = collectInTimeOrder(files, (file, i) => {
-        const profile = file.profiles[i];
-        if (!members.has(profile)) return false;
-        const verdict = profileMatch[profile];
-        return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
-      });
+      events = collectInTimeOrder(files, (file, i) => members.has(classes.of(file)[i]) && accepted(file, i));
       eventCache.set(group, events);
     }
     return events;
   };
   const visitMatched = (visit: (file: IndexedFile, index: number, topGroup: number) => void): void => {
-    // Under a grouping by tactic a profile can be in several top groups: its events are visited
+    // Under a grouping by tactic a class can be in several top groups: its events are visited
     // once for each, as the events of open documents are.
-    const topGroupsOfProfile: number[][] = profiles.map(() => []);
+    const topGroupsOfClass: number[][] = Array.from({ length: classes.count }, () => []);
     const mark = (group: EventGroupNode, position: number): void => {
-      for (const profile of profilesOfGroup.get(group) ?? []) {
-        const positions = topGroupsOfProfile[profile];
+      for (const id of classesOfGroup.get(group) ?? []) {
+        const positions = topGroupsOfClass[id];
         if (positions[positions.length - 1] !== position) positions.push(position);
       }
       for (const child of group.groups ?? []) mark(child, position);
     };
     grouping.groups.forEach(mark);
     for (const file of files) {
-      const profileOf = file.profiles;
-      for (let i = 0; i < profileOf.length; i++) {
-        const profile = profileOf[i];
-        const topGroups = topGroupsOfProfile[profile];
-        if (topGroups.length === 0) continue;
-        const verdict = profileMatch[profile];
-        if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) {
+      const classOf = classes.of(file);
+      for (let i = 0; i < classOf.length; i++) {
+        const topGroups = topGroupsOfClass[classOf[i]];
+        if (topGroups.length > 0 && accepted(file, i)) {
           for (const topGroup of topGroups) visit(file, i, topGroup);
         }
       }
@@ -178,23 +172,75 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   return { groups: grouping.groups, total: index.eventCount, matched, eventsOf, visitMatched };
 }
 
+/**
+ * The events that grouping cannot tell apart, by class id. Without a grouping by access key a
+ * class is a profile; with one, a profile and a key (made for this grouping only, so that the
+ * index keeps no profile per session).
+ */
+interface EventClasses {
+  count: number;
+  /** The class of each entry of a file. */
+  of(file: IndexedFile): Uint32Array;
+  profile(id: number): EventProfile;
+  accessKeyId(id: number): string | undefined;
+}
 
-function profileDocument(profiles: readonly EventProfile[]): CloudTrailDocument {
+function classesByProfile(index: FolderIndex): EventClasses {
+  const profiles = index.profiles;
+  return { count: profiles.length, of: (file) => file.profiles, profile: (id) => profiles[id], accessKeyId: () => undefined };
+}
+
+const PROFILE_SPLIT = 2 ** 32;
+
+function classesByAccessKey(index: FolderIndex, files: readonly IndexedFile[]): EventClasses {
+  const profiles = index.profiles;
+  const ids = new Map<number, number>();
+  const classProfile: number[] = [];
+  const classKey: number[] = [];
+  const ofFile = new Map<IndexedFile, Uint32Array>();
+  for (const file of files) {
+    const keys = file.entries.accessKeyId;
+    const classOf = new Uint32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const pair = file.profiles[i] * PROFILE_SPLIT + keys[i];
+      let id = ids.get(pair);
+      if (id === undefined) {
+        id = classProfile.length;
+        classProfile.push(file.profiles[i]);
+        classKey.push(keys[i]);
+        ids.set(pair, id);
+      }
+      classOf[i] = id;
+    }
+    ofFile.set(file, classOf);
+  }
+  return {
+    count: classProfile.length,
+    of: (file) => ofFile.get(file) ?? new Uint32Array(file.entries.count),
+    profile: (id) => profiles[classProfile[id]],
+    accessKeyId: (id) => index.strings.get(classKey[id]),
+  };
+}
+
+function profileDocument(profiles: readonly EventProfile[], accessKeyIds: readonly (string | undefined)[]): CloudTrailDocument {
   // A record of a real (tiny) document lends every field the model may add to records; only
   // `index` and `summary` matter to grouping.
   const template = parseCloudTrail('[{}]');
   const lent = template.records[0];
-  const records: CloudTrailRecord[] = profiles.map((profile, position) => ({
-    ...lent,
-    index: position,
-    summary: {
-      identity: profile.identity,
-      ...(profile.eventSource !== undefined ? { eventSource: profile.eventSource } : {}),
-      ...(profile.eventName !== undefined ? { eventName: profile.eventName } : {}),
-      ...(profile.errorCode !== undefined ? { errorCode: profile.errorCode } : {}),
-      ...(profile.readOnly !== undefined ? { readOnly: profile.readOnly } : {}),
-    },
-  }));
+  const records: CloudTrailRecord[] = profiles.map((profile, position) => {
+    const accessKeyId = accessKeyIds[position];
+    return {
+      ...lent,
+      index: position,
+      summary: {
+        identity: accessKeyId === undefined ? profile.identity : { ...profile.identity, accessKeyId },
+        ...(profile.eventSource !== undefined ? { eventSource: profile.eventSource } : {}),
+        ...(profile.eventName !== undefined ? { eventName: profile.eventName } : {}),
+        ...(profile.errorCode !== undefined ? { errorCode: profile.errorCode } : {}),
+        ...(profile.readOnly !== undefined ? { readOnly: profile.readOnly } : {}),
+      },
+    };
+  });
   return { ...template, records };
 }
 
@@ -283,7 +329,8 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
         stringHas(text[t + TextField.eventType]) ||
         stringHas(text[t + TextField.eventVersion]) ||
         stringHas(text[t + TextField.eventTimeText]) ||
-        stringHas(text[t + TextField.eventIdText])
+        stringHas(text[t + TextField.eventIdText]) ||
+        stringHas(entries.accessKeyId[i])
       ) {
         return true;
       }

@@ -135,6 +135,7 @@ export class FolderIndex {
         text[t + field] = field === TextField.identity ? identityIds[text[t + field]] : stringIds[text[t + field]];
       }
       profiles[i] = this.profileOf(text, t, entries.flags[i]);
+      entries.accessKeyId[i] = stringIds[entries.accessKeyId[i]];
     }
     const file: IndexedFile = {
       id: previous?.id ?? this.nextFileId++,
@@ -192,6 +193,18 @@ export class FolderIndex {
     return this.identities.values[id];
   }
 
+  /** The userIdentity.accessKeyId of an entry. */
+  accessKeyIdOf(file: IndexedFile, index: number): string | undefined {
+    return this.strings.get(file.entries.accessKeyId[index]);
+  }
+
+  /** The identity of an entry, with its access key (the identity table keeps none, see IdentityTable). */
+  identityOf(file: IndexedFile, index: number): IdentitySummary {
+    const identity = this.identities.values[file.entries.strings[index * TEXT_FIELD_COUNT + TextField.identity]];
+    const accessKeyId = this.accessKeyIdOf(file, index);
+    return accessKeyId === undefined ? identity : { ...identity, accessKeyId };
+  }
+
   /** Reads an entry back as an event. */
   event(file: IndexedFile, index: number): IndexedEvent {
     const entries = file.entries;
@@ -209,7 +222,7 @@ export class FolderIndex {
         start: { line: entries.positions[p], character: entries.positions[p + 1] },
         end: { line: entries.positions[p + 2], character: entries.positions[p + 3] },
       },
-      identity: this.identities.values[text[t + TextField.identity]],
+      identity: this.identityOf(file, index),
     };
     const set = <K extends keyof RecordSummary>(key: K, value: RecordSummary[K] | undefined): void => {
       if (value !== undefined) (event as RecordSummary)[key] = value;
@@ -265,7 +278,7 @@ export class FolderIndex {
       const entries = file.entries;
       bytes += 200 + file.path.length * 2 + file.profiles.byteLength;
       bytes += entries.start.byteLength + entries.length.byteLength + entries.positions.byteLength + entries.strings.byteLength;
-      bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength;
+      bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength + entries.accessKeyId.byteLength;
       bytes += fileLinksBytes(file.links);
     }
     for (const value of this.strings.values) bytes += 48 + value.length;
