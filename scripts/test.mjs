@@ -1,5 +1,5 @@
 // Runs every test suite in order and ends with one line that sums them up:
-//   type-check and compile (tsc), bundle (esbuild), lint (ESLint), unit + protocol tests (node:test),
+//   type-check and compile (tsc), bundle (esbuild), lint (ESLint), formatting (Prettier), unit + protocol tests (node:test),
 //   grammar tests (vscode-tmgrammar-test), end-to-end tests in a real VS Code workbench.
 // `--quick` skips the end-to-end suite; `--only=unit,grammar` runs the named suites.
 import { spawn } from 'node:child_process';
@@ -56,6 +56,7 @@ const steps = [
   },
   { name: 'build', run: () => run('node', ['scripts/build.mjs']) },
   { name: 'lint', run: () => run('npx', ['eslint', 'client/src', 'server/src', 'test']) },
+  { name: 'format', run: () => run('npx', ['prettier', '--check', '.']) },
   {
     name: 'unit',
     run: () => run('node', ['--test', '--test-reporter=spec', ...listTests('out/test/unit'), ...listTests('out/test/protocol')], { parse: countFrom }),
