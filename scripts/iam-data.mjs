@@ -120,6 +120,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   } else {
     const table = generate();
     const size = readFileSync(IAM_TABLE).length;
-    console.log(`iam-data: ${Object.keys(table.services).length} services from ${table.source} ${table.version} -> ${IAM_TABLE.slice(root.length + 1)} (${Math.round(size / 1024)} KiB)`);
+    console.log(
+      `iam-data: ${Object.keys(table.services).length} services from ${table.source} ${table.version} -> ${IAM_TABLE.slice(root.length + 1)} (${Math.round(size / 1024)} KiB)`,
+    );
   }
 }

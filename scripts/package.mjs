@@ -16,8 +16,30 @@ const out = resolve(root, process.argv.find((a) => a.startsWith('--out='))?.slic
 const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
 
 /** Files the extension cannot work without, and patterns for everything allowed in the package. */
-const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'language-configuration.json', 'dist/extension.js', 'dist/server.js', 'media/icon.png', 'dist/sigma/LICENSE-SigmaHQ.md', 'dist/timeline/timeline.js'];
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^dist\/timeline\/(timeline\.js|uPlot\.min\.css)$/, /^LICENSE$/, /^language-configuration\.json$/, /^dist\/[\w.-]+\.js$/, /^media\/(icon\.png|cloudtrail\.svg)$/, /^media\/screenshots\/[\w.-]+\.png$/, /^syntaxes\/[\w.-]+\.json$/, /^dist\/sigma\/(unsupported\/)?[\w.-]+\.(yml|md)$/];
+const REQUIRED = [
+  'package.json',
+  'README.md',
+  'LICENSE',
+  'language-configuration.json',
+  'dist/extension.js',
+  'dist/server.js',
+  'media/icon.png',
+  'dist/sigma/LICENSE-SigmaHQ.md',
+  'dist/timeline/timeline.js',
+];
+const ALLOWED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^CHANGELOG\.md$/,
+  /^dist\/timeline\/(timeline\.js|uPlot\.min\.css)$/,
+  /^LICENSE$/,
+  /^language-configuration\.json$/,
+  /^dist\/[\w.-]+\.js$/,
+  /^media\/(icon\.png|cloudtrail\.svg)$/,
+  /^media\/screenshots\/[\w.-]+\.png$/,
+  /^syntaxes\/[\w.-]+\.json$/,
+  /^dist\/sigma\/(unsupported\/)?[\w.-]+\.(yml|md)$/,
+];
 const NEVER = [/^dist\/(bench|cli)\.js$/, /\.map$/];
 
 function run(command, args) {
@@ -48,11 +70,13 @@ export function manifestProblems(pkg) {
     problems.push(`the icon ${pkg.icon ?? '(none)'} does not exist`);
   } else {
     const size = pngSize(join(root, pkg.icon));
-    if (!size || size.width < 128 || size.width !== size.height) problems.push(`the icon must be a square PNG of at least 128 px (it is ${JSON.stringify(size)})`);
+    if (!size || size.width < 128 || size.width !== size.height)
+      problems.push(`the icon must be a square PNG of at least 128 px (it is ${JSON.stringify(size)})`);
   }
   const typesVersion = JSON.parse(readFileSync(join(root, 'node_modules/@types/vscode/package.json'), 'utf8')).version;
   const [typesMajor, typesMinor] = typesVersion.split('.');
-  if (pkg.engines?.vscode !== `^${typesMajor}.${typesMinor}.0`) problems.push(`"engines.vscode" is ${pkg.engines?.vscode}; @types/vscode ${typesVersion} asks for ^${typesMajor}.${typesMinor}.0`);
+  if (pkg.engines?.vscode !== `^${typesMajor}.${typesMinor}.0`)
+    problems.push(`"engines.vscode" is ${pkg.engines?.vscode}; @types/vscode ${typesVersion} asks for ^${typesMajor}.${typesMinor}.0`);
   if (pkg.capabilities?.untrustedWorkspaces?.supported !== true) problems.push('"capabilities.untrustedWorkspaces.supported" is not true');
   if (!pkg.main || !existsSync(join(root, `${pkg.main.replace(/\.js$/, '')}.js`))) problems.push(`the main module ${pkg.main} was not built`);
   const settings = pkg.contributes?.configuration?.properties ?? {};
@@ -84,7 +108,10 @@ function main() {
 
   // No repository is named, and the README's relative links point at files inside the package.
   const options = ['--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links'];
-  const files = run(process.execPath, [vsce, 'ls', '--no-dependencies']).split('\n').map((line) => line.trim()).filter(Boolean);
+  const files = run(process.execPath, [vsce, 'ls', '--no-dependencies'])
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const stray = files.filter((file) => NEVER.some((re) => re.test(file)) || !ALLOWED.some((re) => re.test(file)));
   const missing = REQUIRED.filter((file) => !files.includes(file));
   if (stray.length > 0 || missing.length > 0) {

@@ -7,7 +7,10 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const quick = args.includes('--quick');
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -3,10 +3,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 /** The test/fixtures folder, from out/test/... or test/... */
-export const FIXTURES = path.resolve(
-  __dirname,
-  __dirname.includes(`${path.sep}out${path.sep}`) ? '../../test/fixtures' : 'fixtures',
-);
+export const FIXTURES = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../test/fixtures' : 'fixtures');
 
 /** Reads a fixture as text, decompressing .gz files. */
 export function readFixture(relative: string): string {
@@ -21,5 +18,7 @@ export function listFixtures(folder: string): string[] {
     fs
       .readdirSync(path.join(FIXTURES, relative), { withFileTypes: true })
       .flatMap((entry) => (entry.isDirectory() ? walk(path.join(relative, entry.name)) : [path.join(relative, entry.name)]));
-  return walk(folder).filter((f) => !f.endsWith('.md')).sort();
+  return walk(folder)
+    .filter((f) => !f.endsWith('.md'))
+    .sort();
 }

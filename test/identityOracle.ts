@@ -44,8 +44,8 @@ export function groupedIdentities(records: Json[]): (Json | undefined)[] {
     for (const [key, holder] of [
       ...(principalId && account ? (holders.get(`principal ${account} ${principalId}`) ?? []) : []),
       ...(accessKeyId ? (holders.get(`key ${accessKeyId}`) ?? []) : []),
-    ]) found.set(key, holder);
+    ])
+      found.set(key, holder);
     return found.size === 1 ? [...found.values()][0] : identity;
   });
 }
-

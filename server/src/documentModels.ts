@@ -28,8 +28,7 @@ export class DocumentModels {
 
   /** How TextDocuments applies changes; records each change for incremental updates. */
   readonly documentsConfiguration = {
-    create: (uri: string, languageId: string, version: number, content: string): TextDocument =>
-      PieceTextDocument.create(uri, languageId, version, content),
+    create: (uri: string, languageId: string, version: number, content: string): TextDocument => PieceTextDocument.create(uri, languageId, version, content),
     update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument => {
       let updated = document;
       for (const change of changes) {

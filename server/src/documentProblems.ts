@@ -20,10 +20,7 @@ export class DocumentProblems {
       return cached.problems;
     }
     const { model, incrementalFrom } = this.models.getWithChange(document);
-    const previous =
-      cached && cached.version === incrementalFrom?.version
-        ? { state: cached.state, ...incrementalFrom }
-        : undefined;
+    const previous = cached && cached.version === incrementalFrom?.version ? { state: cached.state, ...incrementalFrom } : undefined;
     const { problems, state } = validateDocumentIncrementally(model, this.options, previous);
     this.cache.set(document.uri, { version: document.version, problems, state });
     return problems;

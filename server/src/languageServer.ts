@@ -85,18 +85,16 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   };
   const eventTrees = new EventTreeService();
   let clientWatchesFiles = false;
-  const folderIndexes = new FolderIndexService(
-    {
-      ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
-      ruleSource: () => detections.ruleSource(),
-      // Published after the index is answered: the folder's findings never hold its request up.
-      indexChanged: (root, index) => {
-        runtime.timer.setImmediate(() => {
-          detections.folderIndexChanged(root, index);
-        });
-      },
+  const folderIndexes = new FolderIndexService({
+    ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
+    ruleSource: () => detections.ruleSource(),
+    // Published after the index is answered: the folder's findings never hold its request up.
+    indexChanged: (root, index) => {
+      runtime.timer.setImmediate(() => {
+        detections.folderIndexChanged(root, index);
+      });
     },
-  );
+  });
 
   const formattedLogs = new FormattedLogService({
     openDocument: (uri) => {
@@ -123,7 +121,9 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   let initialDetectionSettings: unknown;
   const detections = new DetectionService({
     watchThroughClient: (baseUri, pattern) =>
-      clientWatchesFiles ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: { baseUri, pattern } }] }) : undefined,
+      clientWatchesFiles
+        ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: { baseUri, pattern } }] })
+        : undefined,
     setTimeout: (callback, ms) => runtime.timer.setTimeout(callback, ms),
     publishRuleFileDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
     rulesChanged: () => diagnosticsSupport?.requestRefresh(),
@@ -233,30 +233,31 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     return document ? { document, model: models.get(document), problems: problemsOf(document) } : undefined;
   };
 
-  connection.onHover((params, token) =>
-    gate.refusal(params, isTextDocumentPositionParams) ??
-    runSafe(
-      runtime,
-      log,
-      () => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) return null;
-        const model = models.get(document);
-        const findings = detections.enabled ? detections.findings(document, model) : [];
-        const rules = detections.rules;
-        const hover = hoverAt(model, document, params.position, {
-          ...systemHoverEnvironment(),
-          rulesMatching: (record) => findings.filter((finding) => finding.record === record).map((finding) => rules.rules[finding.rule].metadata),
-        });
-        const trail = links.hover(params.textDocument.uri, params.position);
-        if (!hover || trail === undefined) return hover;
-        const contents = hover.contents as MarkupContent;
-        return { ...hover, contents: { kind: contents.kind, value: `${contents.value}\n\n---\n\n${trail}` } };
-      },
-      null,
-      `computing the hover of ${params.textDocument.uri}`,
-      token,
-    ),
+  connection.onHover(
+    (params, token) =>
+      gate.refusal(params, isTextDocumentPositionParams) ??
+      runSafe(
+        runtime,
+        log,
+        () => {
+          const document = documents.get(params.textDocument.uri);
+          if (!document) return null;
+          const model = models.get(document);
+          const findings = detections.enabled ? detections.findings(document, model) : [];
+          const rules = detections.rules;
+          const hover = hoverAt(model, document, params.position, {
+            ...systemHoverEnvironment(),
+            rulesMatching: (record) => findings.filter((finding) => finding.record === record).map((finding) => rules.rules[finding.rule].metadata),
+          });
+          const trail = links.hover(params.textDocument.uri, params.position);
+          if (!hover || trail === undefined) return hover;
+          const contents = hover.contents as MarkupContent;
+          return { ...hover, contents: { kind: contents.kind, value: `${contents.value}\n\n---\n\n${trail}` } };
+        },
+        null,
+        `computing the hover of ${params.textDocument.uri}`,
+        token,
+      ),
   );
 
   connection.onReferences((params, token) =>
@@ -272,7 +273,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   );
 
   connection.languages.callHierarchy.onPrepare((params, token) =>
-    runSafe(runtime, log, () => links.prepareCallHierarchy(params.textDocument.uri, params.position), null, `preparing the trail in ${params.textDocument.uri}`, token),
+    runSafe(
+      runtime,
+      log,
+      () => links.prepareCallHierarchy(params.textDocument.uri, params.position),
+      null,
+      `preparing the trail in ${params.textDocument.uri}`,
+      token,
+    ),
   );
   connection.languages.callHierarchy.onIncomingCalls((params, token) =>
     runSafe(runtime, log, () => links.incomingCalls(params.item), [], `walking the trail back from ${params.item.name}`, token),
@@ -285,80 +293,82 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     runSafe(runtime, log, () => links.relatedEvents(params), [], `finding events related to ${params.uri}#${params.index}`, token),
   );
 
-  connection.onDocumentSymbol((params, token) =>
-    gate.refusal(params, isTextDocumentParams) ??
-    runSafe(
-      runtime,
-      log,
-      () => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) {
-          return [];
-        }
-        const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
-        if (truncated) {
-          connection.window.showInformationMessage(`The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`);
-        }
-        return symbols;
-      },
-      [],
-      `computing the outline of ${params.textDocument.uri}`,
-      token,
-    ),
+  connection.onDocumentSymbol(
+    (params, token) =>
+      gate.refusal(params, isTextDocumentParams) ??
+      runSafe(
+        runtime,
+        log,
+        () => {
+          const document = documents.get(params.textDocument.uri);
+          if (!document) {
+            return [];
+          }
+          const { symbols, truncated } = documentSymbols(models.get(document), document, SYMBOL_LIMIT);
+          if (truncated) {
+            connection.window.showInformationMessage(
+              `The outline shows the first ${SYMBOL_LIMIT} events of this log; use the CloudTrail view for all of them.`,
+            );
+          }
+          return symbols;
+        },
+        [],
+        `computing the outline of ${params.textDocument.uri}`,
+        token,
+      ),
   );
 
-  connection.onFoldingRanges((params, token) =>
-    gate.refusal(params, isTextDocumentParams) ??
-    runSafe(
-      runtime,
-      log,
-      () => {
-        const document = documents.get(params.textDocument.uri);
-        return document ? foldingRanges(models.get(document), document, FOLDING_LIMIT) : [];
-      },
-      [],
-      `computing folding ranges of ${params.textDocument.uri}`,
-      token,
-    ),
+  connection.onFoldingRanges(
+    (params, token) =>
+      gate.refusal(params, isTextDocumentParams) ??
+      runSafe(
+        runtime,
+        log,
+        () => {
+          const document = documents.get(params.textDocument.uri);
+          return document ? foldingRanges(models.get(document), document, FOLDING_LIMIT) : [];
+        },
+        [],
+        `computing folding ranges of ${params.textDocument.uri}`,
+        token,
+      ),
   );
 
-  connection.onCodeAction((params, token) =>
-    gate.refusal(params, isCodeActionParams) ??
-    runSafe(
-      runtime,
-      log,
-      () => {
-        const document = documents.get(params.textDocument.uri);
-        return document ? quickFixes(document, params) : [];
-      },
-      [],
-      `computing code actions of ${params.textDocument.uri}`,
-      token,
-    ),
+  connection.onCodeAction(
+    (params, token) =>
+      gate.refusal(params, isCodeActionParams) ??
+      runSafe(
+        runtime,
+        log,
+        () => {
+          const document = documents.get(params.textDocument.uri);
+          return document ? quickFixes(document, params) : [];
+        },
+        [],
+        `computing code actions of ${params.textDocument.uri}`,
+        token,
+      ),
   );
 
-  connection.onRequest(EventTreeRequest.type, (params, token) =>
-    gate.refusal(params, isEventTreeParams) ??
-    runSafe(
-      runtime,
-      log,
-      () => (params.folder !== undefined ? folderIndexes.eventTree(params) : eventTrees.eventTree(params, eventTreeInput)),
-      null,
-      `computing the event tree of ${params.folder ?? params.textDocument.uri}`,
-      token,
-    ),
+  connection.onRequest(
+    EventTreeRequest.type,
+    (params, token) =>
+      gate.refusal(params, isEventTreeParams) ??
+      runSafe(
+        runtime,
+        log,
+        () => (params.folder !== undefined ? folderIndexes.eventTree(params) : eventTrees.eventTree(params, eventTreeInput)),
+        null,
+        `computing the event tree of ${params.folder ?? params.textDocument.uri}`,
+        token,
+      ),
   );
 
-  connection.onRequest(EventAtRequest.type, (params, token) =>
-    gate.refusal(params, isEventAtParams) ??
-    runSafe(
-      runtime,
-      log,
-      () => eventTrees.eventAt(params, eventTreeInput),
-      null,
-      `finding the event at a position in ${params.textDocument.uri}`,
-      token,
-    ),
+  connection.onRequest(
+    EventAtRequest.type,
+    (params, token) =>
+      gate.refusal(params, isEventAtParams) ??
+      runSafe(runtime, log, () => eventTrees.eventAt(params, eventTreeInput), null, `finding the event at a position in ${params.textDocument.uri}`, token),
   );
 
   connection.onRequest(FindingsRequest.type, async (params, token) => {

@@ -334,7 +334,9 @@ export function isCodeActionParams(value: unknown): value is { textDocument: Tex
     isPosition(value.range.end) &&
     isObject(value.context) &&
     Array.isArray(value.context.diagnostics) &&
-    value.context.diagnostics.every((diagnostic) => isObject(diagnostic) && isObject(diagnostic.range) && isPosition(diagnostic.range.start) && isPosition(diagnostic.range.end))
+    value.context.diagnostics.every(
+      (diagnostic) => isObject(diagnostic) && isObject(diagnostic.range) && isPosition(diagnostic.range.start) && isPosition(diagnostic.range.end),
+    )
   );
 }
 

@@ -8,11 +8,19 @@ startServer(connection, {
   timer: {
     setTimeout: (callback, ms) => {
       const handle = setTimeout(callback, ms);
-      return { dispose: () => { clearTimeout(handle); } };
+      return {
+        dispose: () => {
+          clearTimeout(handle);
+        },
+      };
     },
     setImmediate: (callback) => {
       const handle = setImmediate(callback);
-      return { dispose: () => { clearImmediate(handle); } };
+      return {
+        dispose: () => {
+          clearImmediate(handle);
+        },
+      };
     },
   },
   // Bundled next to this file by scripts/build.mjs.

@@ -32,7 +32,10 @@ function findRoot(): string {
 
 function option(name: string): string[] | undefined {
   const argument = process.argv.slice(2).find((arg) => arg.startsWith(`--${name}=`));
-  return argument?.slice(name.length + 3).split(',').filter(Boolean);
+  return argument
+    ?.slice(name.length + 3)
+    .split(',')
+    .filter(Boolean);
 }
 
 /** Big logs get fewer runs, and no warm-up when smaller ones ran first and the code is compiled already. */
@@ -85,7 +88,11 @@ async function main(): Promise<void> {
     report,
     root,
     figures: new Map(),
-    runsFor: (sizeMiB) => runsFor(sizeMiB, logs.some((log) => log.sizeMiB < sizeMiB)),
+    runsFor: (sizeMiB) =>
+      runsFor(
+        sizeMiB,
+        logs.some((log) => log.sizeMiB < sizeMiB),
+      ),
     random: seededRandom,
     find: (sizeMiB, layout) => logs.find((log) => log.sizeMiB === sizeMiB && log.layout === layout),
   };

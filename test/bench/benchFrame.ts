@@ -165,7 +165,10 @@ export class BenchReport {
       (_, column) => rows.some((row) => (row[column] ?? '') !== '') && rows.every((row) => (row[column] ?? '') === '' || looksNumeric(row[column])),
     );
     const format = (cells: readonly string[]): string =>
-      cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+      cells
+        .map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+        .join('  ')
+        .trimEnd();
     this.write(format(headers));
     this.write(widths.map((width) => '-'.repeat(width)).join('  '));
     for (const row of rows) this.write(format(row));

@@ -54,13 +54,24 @@ export const detectionsSection: BenchSection = {
     }
     report.table(['log', 'candidate', 'wall', 'CPU', 'CPU vs diagnostics'], rows);
     for (const [label, byCpu, byWall] of verdicts) {
-      report.verdict(`${label} diagnostics with all bundled rules <= ${DETECTIONS_TARGET_RATIO.toFixed(2)}x without`, `${ratio(byCpu)} (CPU time; wall ${ratio(byWall)})`, byCpu <= DETECTIONS_TARGET_RATIO);
+      report.verdict(
+        `${label} diagnostics with all bundled rules <= ${DETECTIONS_TARGET_RATIO.toFixed(2)}x without`,
+        `${ratio(byCpu)} (CPU time; wall ${ratio(byWall)})`,
+        byCpu <= DETECTIONS_TARGET_RATIO,
+      );
     }
 
-    const { folder } = await benchFolder({ root: context.root, log: (line) => { report.note(line); } });
+    const { folder } = await benchFolder({
+      root: context.root,
+      log: (line) => {
+        report.note(line);
+      },
+    });
     const off = await indexWithServer(context.root, folder, { settings: { detections: { enabled: false } } });
     const on = await indexWithServer(context.root, folder);
-    report.note(`${String(on.files)} files, ${(on.contentBytes / 1024 / 1024).toFixed(0)} MiB decompressed, ${on.events.toLocaleString('en-US')} events; ${String(os.availableParallelism())} cores, load average ${os.loadavg()[0].toFixed(2)}`);
+    report.note(
+      `${String(on.files)} files, ${(on.contentBytes / 1024 / 1024).toFixed(0)} MiB decompressed, ${on.events.toLocaleString('en-US')} events; ${String(os.availableParallelism())} cores, load average ${os.loadavg()[0].toFixed(2)}`,
+    );
     report.table(
       ['folder index', 'time', 'throughput'],
       [

@@ -96,8 +96,12 @@ export const editLatencySection: BenchSection = {
     const logs = context.logs.filter((log) => log.sizeMiB === 20);
     context.report.note('edit = TextDocuments applying the change + re-reading the record + checking it + LSP diagnostics, in this process.');
     context.report.note('full = parseCloudTrail + validateDocument of the whole new text, what every edit would cost without the incremental path.');
-    context.report.note('edit CPU comes from the scheduler, which counts a running thread\'s time at its ticks: below a few milliseconds it reads low; edit p50 is the measure.');
-    context.report.note(`join = the first read of the whole text after edits (a hover outside the edited record, the text filter), once per burst; timed after every ${READ_EVERY}th edit.`);
+    context.report.note(
+      "edit CPU comes from the scheduler, which counts a running thread's time at its ticks: below a few milliseconds it reads low; edit p50 is the measure.",
+    );
+    context.report.note(
+      `join = the first read of the whole text after edits (a hover outside the edited record, the text filter), once per burst; timed after every ${READ_EVERY}th edit.`,
+    );
     const rows: string[][] = [];
     const verdicts: [string, number][] = [];
     for (const log of logs) {

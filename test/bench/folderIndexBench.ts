@@ -84,7 +84,8 @@ export async function benchFolder(options: FolderBenchOptions): Promise<{ folder
   const base = path.join(options.root, '.bench', 'folder');
   const folder = path.join(base, `v${GENERATOR_VERSION}-${files}x${fileMiB}mb-months`);
   const DAYS_PER_MONTH = 5;
-  const monthFolder = (month: number): string => path.join(folder, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2025', String(month + 6).padStart(2, '0'));
+  const monthFolder = (month: number): string =>
+    path.join(folder, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2025', String(month + 6).padStart(2, '0'));
   const dayFolder = (day: number): string => path.join(monthFolder(Math.floor(day / DAYS_PER_MONTH)), String((day % DAYS_PER_MONTH) + 1).padStart(2, '0'));
   const days = Array.from({ length: Math.ceil(files / perDay) }, (_, day) => dayFolder(day));
   const months = Array.from({ length: Math.ceil(days.length / DAYS_PER_MONTH) }, (_, month) => monthFolder(month));
@@ -107,7 +108,9 @@ export async function benchFolder(options: FolderBenchOptions): Promise<{ folder
     // Compress on the thread pool while the next file is generated.
     await pending;
     mkdirSync(path.dirname(file), { recursive: true });
-    pending = gzip(text).then((compressed) => { writeFileSync(file, compressed); });
+    pending = gzip(text).then((compressed) => {
+      writeFileSync(file, compressed);
+    });
     if ((i + 1) % 100 === 0) options.log?.(`  wrote ${i + 1} of ${files} files (${mib(written)})`);
   }
   await pending;
@@ -138,7 +141,12 @@ export async function indexWithServer(root: string, folder: string, initializati
     const seconds = (performance.now() - started) / 1000;
     const peakRssBytes = residentBytes(defined(child.pid), 'VmHWM');
     const treeStarted = performance.now();
-    const tree = await connection.sendRequest(EventTreeRequest.type, { textDocument: { uri: summary.uri }, folder: summary.uri, groupBy: ['action'], depth: 1 });
+    const tree = await connection.sendRequest(EventTreeRequest.type, {
+      textDocument: { uri: summary.uri },
+      folder: summary.uri,
+      groupBy: ['action'],
+      depth: 1,
+    });
     const treeSeconds = (performance.now() - treeStarted) / 1000;
     const peakWithTreeRssBytes = residentBytes(defined(child.pid), 'VmHWM');
     const countsByName = new Map<string, number>();
@@ -189,7 +197,7 @@ function folderBytes(folder: string): number {
   let total = 0;
   for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition, @typescript-eslint/no-deprecated -- parentPath came in Node 20.12; older Node 20 has only path
-      if (entry.isFile() && entry.name.endsWith('.gz')) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+    if (entry.isFile() && entry.name.endsWith('.gz')) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
   }
   return total;
 }
@@ -230,7 +238,12 @@ export const folderIndexSection: BenchSection = {
   title: 'A folder of 1,000 .json.gz logs indexed from disk by the server',
   async run(context: BenchContext): Promise<void> {
     const report = context.report;
-    const result = await runFolderIndexBench({ root: context.root, log: (line) => { report.note(line); } });
+    const result = await runFolderIndexBench({
+      root: context.root,
+      log: (line) => {
+        report.note(line);
+      },
+    });
     const { full, day, month } = result;
     report.note(
       `${result.generated ? 'wrote' : 'reused'} ${path.relative(context.root, result.folder)}: ${full.files} files, ${mib(full.contentBytes)} decompressed, ${mib(result.compressedBytes)} on disk; ${full.events.toLocaleString('en-US')} events; ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(2)}`,
@@ -249,9 +262,23 @@ export const folderIndexSection: BenchSection = {
     ];
     const rows = [row('one day folder', day), row('one month folder', month), row('whole folder', full), row('one 128 MiB log (streamed)', result.large)];
     if (result.jq) {
-      rows.push(['zcat | jq (counts by eventName)', String(full.files), mib(full.contentBytes), `${result.jq.seconds.toFixed(2)} s`, `${result.jq.mibPerSecond.toFixed(0)} MiB/s`, '-', '-', '-', '-', '-']);
+      rows.push([
+        'zcat | jq (counts by eventName)',
+        String(full.files),
+        mib(full.contentBytes),
+        `${result.jq.seconds.toFixed(2)} s`,
+        `${result.jq.mibPerSecond.toFixed(0)} MiB/s`,
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+      ]);
     }
-    report.table(['indexed', 'files', 'content', 'time', 'throughput', 'peak RSS', 'index', 'peak - idle - index', 'tree by action', 'peak RSS with tree'], rows);
+    report.table(
+      ['indexed', 'files', 'content', 'time', 'throughput', 'peak RSS', 'index', 'peak - idle - index', 'tree by action', 'peak RSS with tree'],
+      rows,
+    );
     if (result.jqMissing) {
       report.note(`zcat | jq comparison skipped: ${result.jqMissing}.`);
     } else if (result.jq) {
@@ -262,14 +289,20 @@ export const folderIndexSection: BenchSection = {
     // What reading takes (peak above the idle server, the index left out) must not grow with the
     // folder. It settles as the heaps and the allocator reach their working size, so it is
     // compared between half the folder and all of it: twice the files may cost 15% more, no more.
-    report.note(`the index takes ${(full.indexBytes / Math.max(1, full.events)).toFixed(0)} bytes per event (${mib(full.indexBytes)} for ${full.events.toLocaleString('en-US')} events)`);
+    report.note(
+      `the index takes ${(full.indexBytes / Math.max(1, full.events)).toFixed(0)} bytes per event (${mib(full.indexBytes)} for ${full.events.toLocaleString('en-US')} events)`,
+    );
     report.verdict(
       'peak memory apart from the index independent of the folder size (twice the files: at most 15% more)',
       `${mib(working(day))} for ${day.files} files, ${mib(working(month))} for ${month.files}, ${mib(working(full))} for ${full.files}`,
       working(full) <= working(month) * 1.15,
     );
     if (result.jq) {
-      report.verdict('faster than zcat | jq on the same files', `${ratio(result.jq.seconds / full.seconds)} faster`, full.seconds < result.jq.seconds && result.jq.sameCounts);
+      report.verdict(
+        'faster than zcat | jq on the same files',
+        `${ratio(result.jq.seconds / full.seconds)} faster`,
+        full.seconds < result.jq.seconds && result.jq.sameCounts,
+      );
     }
   },
 };

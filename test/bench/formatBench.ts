@@ -11,7 +11,9 @@ export const formatSection: BenchSection = {
   title: 'Formatting a log for the formatted view (re-layout with its offset map), against JSON.parse on the same text',
   async run(context: BenchContext): Promise<void> {
     const { report } = context;
-    report.note("format = formatLog: the laid-out text and the map between its offsets and the original's. The target is on CPU time (the machine may be shared); wall time beside it. Medians of runs.");
+    report.note(
+      "format = formatLog: the laid-out text and the map between its offsets and the original's. The target is on CPU time (the machine may be shared); wall time beside it. Medians of runs.",
+    );
     const rows: string[][] = [];
     for (const log of context.logs) {
       const text = log.text;

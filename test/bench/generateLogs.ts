@@ -169,7 +169,12 @@ interface Call {
   region?: string;
 }
 
-interface Identity { identity: JsonObject; account: string; sourceIp: string; userAgent: string }
+interface Identity {
+  identity: JsonObject;
+  account: string;
+  sourceIp: string;
+  userAgent: string;
+}
 
 function makeIdentity(world: LogWorld, account: string): Identity {
   const p = world.pick;
@@ -243,7 +248,13 @@ function makeIdentity(world: LogWorld, account: string): Identity {
           accountId: account,
           accessKeyId: `ASIA${p.upper(16)}`,
           sessionContext: {
-            sessionIssuer: { type: 'IAMUser', principalId: issuerId, arn: `arn:aws:iam::${account}:user/federation-broker`, accountId: account, userName: 'federation-broker' },
+            sessionIssuer: {
+              type: 'IAMUser',
+              principalId: issuerId,
+              arn: `arn:aws:iam::${account}:user/federation-broker`,
+              accountId: account,
+              userName: 'federation-broker',
+            },
             webIdFederationData: {},
             attributes: attributes(),
           },
@@ -258,7 +269,10 @@ function makeIdentity(world: LogWorld, account: string): Identity {
 
 const ACM_ERRORS: [string, string][] = [
   ['ResourceNotFoundException', 'Could not find certificate'],
-  ['ValidationException', "1 validation error detected: Value at 'certificateArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*"],
+  [
+    'ValidationException',
+    "1 validation error detected: Value at 'certificateArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*",
+  ],
   ['AccessDenied', 'User is not authorized to perform: acm:DescribeCertificate on the specified resource'],
   ['ThrottlingException', 'Rate exceeded'],
   ['RequestInProgressException', 'The certificate request is in progress and the certificate details are not yet available.'],
@@ -376,8 +390,21 @@ function s3Call(world: LogWorld, account: string): Call {
     requestParameters.bucketPolicy = {
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'AWSCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${bucketName}` },
-        { Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucketName}/AWSLogs/${account}/*`, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } },
+        {
+          Sid: 'AWSCloudTrailAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:GetBucketAcl',
+          Resource: `arn:aws:s3:::${bucketName}`,
+        },
+        {
+          Sid: 'AWSCloudTrailWrite',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${bucketName}/AWSLogs/${account}/*`,
+          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+        },
       ],
     };
   }
@@ -441,9 +468,30 @@ function ec2Call(world: LogWorld, account: string): Call {
         readOnly: false,
         requestParameters: {
           groupId: `sg-0${p.hex(16)}`,
-          ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, groups: {}, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] }, ipv6Ranges: {}, prefixListIds: {} }] },
+          ipPermissions: {
+            items: [
+              { ipProtocol: 'tcp', fromPort: 443, toPort: 443, groups: {}, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] }, ipv6Ranges: {}, prefixListIds: {} },
+            ],
+          },
         },
-        responseElements: { requestId: p.uuid(), _return: true, securityGroupRuleSet: { items: [{ groupOwnerId: account, groupId: `sg-0${p.hex(16)}`, securityGroupRuleId: `sgr-0${p.hex(16)}`, isEgress: false, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' }] } },
+        responseElements: {
+          requestId: p.uuid(),
+          _return: true,
+          securityGroupRuleSet: {
+            items: [
+              {
+                groupOwnerId: account,
+                groupId: `sg-0${p.hex(16)}`,
+                securityGroupRuleId: `sgr-0${p.hex(16)}`,
+                isEgress: false,
+                ipProtocol: 'tcp',
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: '0.0.0.0/0',
+              },
+            ],
+          },
+        },
       };
     default:
       return {
@@ -470,10 +518,15 @@ function iamCall(world: LogWorld, account: string): Call {
           ? { roleName: role, policyArn: p.chance(0.5) ? 'arn:aws:iam::aws:policy/AdministratorAccess' : `arn:aws:iam::${account}:policy/CertificateRotation` }
           : { roleName: role };
   const responseElements: Json =
-    name === 'CreateAccessKey'
-      ? { accessKey: { accessKeyId: `AKIA${p.upper(16)}`, status: 'Active', userName, createDate: 'Jun 1, 2025 10:12:01 AM' } }
-      : null;
-  return { eventSource: 'iam.amazonaws.com', eventName: name, readOnly: name.startsWith('Get') || name.startsWith('List'), requestParameters, responseElements, region: 'us-east-1' };
+    name === 'CreateAccessKey' ? { accessKey: { accessKeyId: `AKIA${p.upper(16)}`, status: 'Active', userName, createDate: 'Jun 1, 2025 10:12:01 AM' } } : null;
+  return {
+    eventSource: 'iam.amazonaws.com',
+    eventName: name,
+    readOnly: name.startsWith('Get') || name.startsWith('List'),
+    requestParameters,
+    responseElements,
+    region: 'us-east-1',
+  };
 }
 
 function stsCall(world: LogWorld, account: string): Call {

@@ -66,7 +66,9 @@ async function startServer(serverScript: string, nodeOptions: readonly string[])
 
 function userAgentHover(): number {
   const userAgent = `aws-cli/2.15.30 Python/3.11.8 ${'a'.repeat(4 * 1024 * 1024)}`;
-  const text = JSON.stringify({ Records: [{ eventVersion: '1.08', eventTime: '2024-05-01T10:00:00Z', eventSource: 'acm.amazonaws.com', eventName: 'ListCertificates', userAgent }] });
+  const text = JSON.stringify({
+    Records: [{ eventVersion: '1.08', eventTime: '2024-05-01T10:00:00Z', eventSource: 'acm.amazonaws.com', eventName: 'ListCertificates', userAgent }],
+  });
   const document = parseCloudTrail(text);
   const offset = text.indexOf('"userAgent":"') + 20;
   const env = { now: Date.now(), timeZone: 'UTC' };
@@ -81,7 +83,9 @@ async function bracketsToDiagnostics(serverScript: string): Promise<number> {
   const uri = 'file:///bench/brackets.json';
   const published = server.diagnostics(uri);
   const started = performance.now();
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'cloudtrail', version: 1, text: '['.repeat(1_000_000) } });
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'cloudtrail', version: 1, text: '['.repeat(1_000_000) },
+  });
   await published;
   const elapsed = performance.now() - started;
   await server.stop();
@@ -96,9 +100,11 @@ async function cliOnBomb(root: string): Promise<{ maxRss: number; reported: bool
   if (!existsSync(bomb)) {
     const zeros = Buffer.alloc(16 * 1024 * 1024);
     await pipeline(
-      Readable.from((function* () {
-        for (let i = 0; i < 64; i++) yield zeros;
-      })()),
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < 64; i++) yield zeros;
+        })(),
+      ),
       zlib.createGzip({ level: 9 }),
       createWriteStream(bomb),
     );
@@ -107,7 +113,10 @@ async function cliOnBomb(root: string): Promise<{ maxRss: number; reported: bool
   // The command line reports its own peak resident memory on the way out.
   const preload = path.join(folder, 'report-peak.js');
   writeFileSync(preload, "process.on('exit', () => process.stderr.write('peak-rss-kb ' + process.resourceUsage().maxRSS + '\\n'));\n");
-  const run = spawnSync(process.execPath, ['--require', preload, path.join(root, 'dist', 'cli.js'), '--no-summary', folder], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['--require', preload, path.join(root, 'dist', 'cli.js'), '--no-summary', folder], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const peak = /peak-rss-kb (\d+)/.exec(run.stderr);
   return { maxRss: peak ? Number(peak[1]) * 1024 : Number.NaN, reported: run.stdout.includes('bomb.json.gz:1:1:') };
 }
@@ -122,7 +131,10 @@ async function heapAfterClose(serverScript: string): Promise<{ before: number; a
     for (let version = 2; version <= 4; version++) {
       const edited = server.diagnostics(uri);
       const at = { line: 0, character: Math.floor(text.length / 2) + version * 1000 };
-      await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, text: ' ' }] });
+      await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: at, end: at }, text: ' ' }],
+      });
       await edited;
     }
     await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 100 } });
@@ -159,7 +171,15 @@ export const hostileInputSection: BenchSection = {
     );
     context.report.verdict(`4 MB userAgent hover < ${String(HOVER_TARGET_MS)} ms`, ms(hover), hover < HOVER_TARGET_MS);
     context.report.verdict(`1,000,000 unclosed brackets to diagnostics < ${String(BRACKETS_TARGET_MS)} ms`, ms(brackets), brackets < BRACKETS_TARGET_MS);
-    context.report.verdict(`gzip bomb folder via the command line < ${mib(BOMB_TARGET_BYTES)} resident, bomb reported by name`, mib(bomb.maxRss), bomb.reported && bomb.maxRss < BOMB_TARGET_BYTES);
-    context.report.verdict(`heap after closing every document < ${String(HEAP_TARGET_RATIO)}x its size before`, (heap.after / heap.before).toFixed(2), heap.after < heap.before * HEAP_TARGET_RATIO);
+    context.report.verdict(
+      `gzip bomb folder via the command line < ${mib(BOMB_TARGET_BYTES)} resident, bomb reported by name`,
+      mib(bomb.maxRss),
+      bomb.reported && bomb.maxRss < BOMB_TARGET_BYTES,
+    );
+    context.report.verdict(
+      `heap after closing every document < ${String(HEAP_TARGET_RATIO)}x its size before`,
+      (heap.after / heap.before).toFixed(2),
+      heap.after < heap.before * HEAP_TARGET_RATIO,
+    );
   },
 };

@@ -106,9 +106,25 @@ export const linksSection: BenchSection = {
       const index = DocumentLinkIndex.build(model);
       report.table(
         ['log', 'records', 'parse', 'open (parse + diagnostics)', 'link index', 'vs open', 'vs parse', 'linked values', 'index memory'],
-        [[logLabel(log), String(model.records.length), ms(parse), ms(open), ms(build), `${((build / open) * 100).toFixed(1)}%`, `${((build / parse) * 100).toFixed(1)}%`, String(index.count), mib(index.byteSize())]],
+        [
+          [
+            logLabel(log),
+            String(model.records.length),
+            ms(parse),
+            ms(open),
+            ms(build),
+            `${((build / open) * 100).toFixed(1)}%`,
+            `${((build / parse) * 100).toFixed(1)}%`,
+            String(index.count),
+            mib(index.byteSize()),
+          ],
+        ],
       );
-      report.verdict(`${logLabel(log)} link index adds <= ${BUILD_TARGET * 100}% to opening the log (CPU time)`, `${((build / open) * 100).toFixed(1)}%`, build / open <= BUILD_TARGET);
+      report.verdict(
+        `${logLabel(log)} link index adds <= ${BUILD_TARGET * 100}% to opening the log (CPU time)`,
+        `${((build / open) * 100).toFixed(1)}%`,
+        build / open <= BUILD_TARGET,
+      );
 
       const lines = new LineIndex(log.text);
       const scope = new LinkScope([new DocumentLinks(model, 'file:///bench.json', (offset) => lines.positionAt(offset))]);
@@ -128,7 +144,12 @@ export const linksSection: BenchSection = {
       const started = performance.now();
       const index = await indexFolder(folder, pool, { maxDecompressedBytes: 1 << 30 });
       const seconds = (performance.now() - started) / 1000;
-      const linkBytes = index.files().reduce((sum, file) => sum + file.links.values.byteLength + file.links.starts.byteLength + file.links.postings.byteLength + file.links.anchors.byteLength, 0);
+      const linkBytes = index
+        .files()
+        .reduce(
+          (sum, file) => sum + file.links.values.byteLength + file.links.starts.byteLength + file.links.postings.byteLength + file.links.anchors.byteLength,
+          0,
+        );
       report.note(
         `indexed ${path.relative(context.root, folder)} in ${seconds.toFixed(1)} s: ${index.fileCount} files, ${index.eventCount.toLocaleString('en-US')} events; link columns ${mib(linkBytes)} of ${mib(index.byteSize())}`,
       );
@@ -136,11 +157,21 @@ export const linksSection: BenchSection = {
       const scope = new LinkScope([store]);
       const first = index.files()[Math.floor(index.fileCount / 2)];
       const details = store.details({ uri: store.uriOf(first), index: 0 });
-      const values: { kind: LinkKind; value: string }[] = (details?.values ?? []).filter((v, i, all) => all.findIndex((o) => o.kind === v.kind) === i).map(({ kind, value }) => ({ kind, value }));
+      const values: { kind: LinkKind; value: string }[] = (details?.values ?? [])
+        .filter((v, i, all) => all.findIndex((o) => o.kind === v.kind) === i)
+        .map(({ kind, value }) => ({ kind, value }));
       const worst = referenceTimings(context, scope, values);
       const events = index.eventCount.toLocaleString('en-US');
-      report.verdict(`folder index of ${events} events: references on a value < ${FOLDER_TARGET_MS} ms (wall)`, ms(worst.wall), worst.wall < FOLDER_TARGET_MS && values.length > 0);
-      report.verdict(`folder index of ${events} events: references on a value < ${FOLDER_TARGET_MS} ms (CPU)`, ms(worst.cpu), worst.cpu < FOLDER_TARGET_MS && values.length > 0);
+      report.verdict(
+        `folder index of ${events} events: references on a value < ${FOLDER_TARGET_MS} ms (wall)`,
+        ms(worst.wall),
+        worst.wall < FOLDER_TARGET_MS && values.length > 0,
+      );
+      report.verdict(
+        `folder index of ${events} events: references on a value < ${FOLDER_TARGET_MS} ms (CPU)`,
+        ms(worst.cpu),
+        worst.cpu < FOLDER_TARGET_MS && values.length > 0,
+      );
     } finally {
       await pool.dispose();
     }

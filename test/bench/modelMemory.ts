@@ -33,8 +33,8 @@ export const modelMemorySection: BenchSection = {
       report.note('Skipped: run with node --expose-gc (npm run bench does) so that retained memory can be measured.');
       return;
     }
-    report.note('text = the JS string\'s size: the generated logs are ASCII, which V8 stores one byte per character.');
-    report.note('model = JS heap growth after a full GC while the model and its problems are alive, plus the node tables\' typed arrays by size.');
+    report.note("text = the JS string's size: the generated logs are ASCII, which V8 stores one byte per character.");
+    report.note("model = JS heap growth after a full GC while the model and its problems are alive, plus the node tables' typed arrays by size.");
     report.note('server holds = text + model: what a server keeps for an open document.');
     // Whatever a first parse creates once (compiled code, lazily built tables) belongs to the baseline.
     validateDocument(parseCloudTrail(context.logs[0].text));

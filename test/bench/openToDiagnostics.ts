@@ -25,15 +25,15 @@ function jsoncVisit(text: string): number {
   let values = 0;
   jsonc.visit(text, {
     onObjectBegin: () => {
-        values++;
-      },
+      values++;
+    },
     onArrayBegin: () => {
-        values++;
-      },
+      values++;
+    },
     onObjectProperty: () => undefined,
     onLiteralValue: () => {
-        values++;
-      },
+      values++;
+    },
     onError: () => undefined,
   });
   return values;
@@ -44,7 +44,9 @@ export const openToDiagnosticsSection: BenchSection = {
   title: 'Open to diagnostics, in one process on the same text (median of runs)',
   async run(context: BenchContext): Promise<void> {
     const { report } = context;
-    report.note('model = parseCloudTrail + validateDocument with the CloudTrail rules: everything the server computes before it turns problems into LSP diagnostics.');
+    report.note(
+      'model = parseCloudTrail + validateDocument with the CloudTrail rules: everything the server computes before it turns problems into LSP diagnostics.',
+    );
     report.note('model without rules = parseCloudTrail alone (syntax and shape problems); scanner = scanJson alone.');
     report.note('JSON language service = vscode-json-languageservice parseJSONDocument + doValidation with a small CloudTrail schema.');
     report.note('wall = median elapsed time; CPU = median time the main thread spent on a CPU. Ratios and verdicts use CPU time,');
@@ -113,7 +115,11 @@ export const openToDiagnosticsSection: BenchSection = {
       ] as const) {
         const byCpu = figure(`${key}-cpu`) / figure('json-parse-cpu');
         const byWall = figure(key) / figure('json-parse');
-        report.verdict(`${log.sizeMiB}MB ${log.layout} open to diagnostics, ${label}, ${limit}`, `${ratio(byCpu)} (CPU time; wall ${ratio(byWall)})`, byCpu <= OPEN_TARGET_RATIO);
+        report.verdict(
+          `${log.sizeMiB}MB ${log.layout} open to diagnostics, ${label}, ${limit}`,
+          `${ratio(byCpu)} (CPU time; wall ${ratio(byWall)})`,
+          byCpu <= OPEN_TARGET_RATIO,
+        );
       }
     }
   },

@@ -60,7 +60,9 @@ export const policySection: BenchSection = {
     }
     const byIdentity = groupFolderEvents(index, { groupBy: ['identity'] }).groups;
     const busiest = byIdentity[0];
-    report.note(`${index.eventCount.toLocaleString('en-US')} events in ${index.fileCount} files, ${byIdentity.length} identity groups; the busiest, ${busiest.label}, has ${busiest.count.toLocaleString('en-US')} events.`);
+    report.note(
+      `${index.eventCount.toLocaleString('en-US')} events in ${index.fileCount} files, ${byIdentity.length} identity groups; the busiest, ${busiest.label}, has ${busiest.count.toLocaleString('en-US')} events.`,
+    );
 
     const document = parseCloudTrail(log.text);
     // Every file of the index is a copy of the one log: its text is at hand, as if read from disk.
@@ -103,7 +105,11 @@ export const policySection: BenchSection = {
     );
     const one = timings.get('policy of the busiest identity')?.median ?? Number.POSITIVE_INFINITY;
     const whole = timings.get('policy of the whole index')?.median ?? Number.POSITIVE_INFINITY;
-    report.verdict(`policy of one identity of ${index.eventCount.toLocaleString('en-US')} indexed events < ${ONE_IDENTITY_TARGET_MS} ms`, ms(one), one < ONE_IDENTITY_TARGET_MS);
+    report.verdict(
+      `policy of one identity of ${index.eventCount.toLocaleString('en-US')} indexed events < ${ONE_IDENTITY_TARGET_MS} ms`,
+      ms(one),
+      one < ONE_IDENTITY_TARGET_MS,
+    );
     report.verdict(`policy of the whole index < ${WHOLE_INDEX_TARGET_MS} ms`, ms(whole), whole < WHOLE_INDEX_TARGET_MS);
   },
 };

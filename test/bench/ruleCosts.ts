@@ -31,8 +31,18 @@ const RECORD_CHECKS: readonly (readonly [string, (context: RecordContext) => voi
 ];
 
 const FILE_CHECKS: readonly (readonly [string, (document: CloudTrailDocument, problems: Problem[]) => void])[] = [
-  ['duplicate eventIDs', (document, problems) => { checkDuplicateEventIds(document, {}, problems); }],
-  ['duplicate keys outside records', (document, problems) => { checkDuplicateKeysOutsideRecords(document, {}, problems); }],
+  [
+    'duplicate eventIDs',
+    (document, problems) => {
+      checkDuplicateEventIds(document, {}, problems);
+    },
+  ],
+  [
+    'duplicate keys outside records',
+    (document, problems) => {
+      checkDuplicateKeysOutsideRecords(document, {}, problems);
+    },
+  ],
 ];
 
 const SETUP = 'per-record setup (RecordContext.reset)';
@@ -56,7 +66,12 @@ async function ruleCostsOf(context: BenchContext, log: BenchLog): Promise<string
     { name: ALL_RULES, run: () => checkDocumentRules(document) },
     { name: SETUP, run: () => recordPass(document) },
     ...RECORD_CHECKS.map(([name, check]) => ({ name, run: () => recordPass(document, check) })),
-    ...FILE_CHECKS.map(([name, check]) => ({ name, run: () => { check(document, []); } })),
+    ...FILE_CHECKS.map(([name, check]) => ({
+      name,
+      run: () => {
+        check(document, []);
+      },
+    })),
   ];
   const { runs, warmup } = context.runsFor(log.sizeMiB);
   const timings = await timeCandidates(candidates, { runs: Math.min(runs, 5), warmup: Math.max(warmup, 1) });
@@ -69,14 +84,14 @@ async function ruleCostsOf(context: BenchContext, log: BenchLog): Promise<string
   const attributed = parts.reduce((sum, [, value]) => sum + value, 0);
   const jsonParse = context.figures.get(`json-parse-cpu/${log.sizeMiB}/${log.layout}`);
   const share = (value: number): string => (jsonParse ? `${(value / jsonParse).toFixed(2)}x` : 'n/a');
-  const rows = parts.map(([name, value], index) => [
-    index === 0 ? logLabel(log) : '',
-    name,
-    ms(value),
-    `${((100 * value) / whole).toFixed(0)}%`,
-    share(value),
+  const rows = parts.map(([name, value], index) => [index === 0 ? logLabel(log) : '', name, ms(value), `${((100 * value) / whole).toFixed(0)}%`, share(value)]);
+  rows.push([
+    '',
+    'not attributed (whole less the parts)',
+    ms(whole - attributed),
+    `${((100 * (whole - attributed)) / whole).toFixed(0)}%`,
+    share(whole - attributed),
   ]);
-  rows.push(['', 'not attributed (whole less the parts)', ms(whole - attributed), `${((100 * (whole - attributed)) / whole).toFixed(0)}%`, share(whole - attributed)]);
   rows.push(['', ALL_RULES, ms(whole), '100%', share(whole)]);
   context.figures.set(`rules/${log.sizeMiB}/${log.layout}`, whole);
   return rows;

@@ -30,7 +30,9 @@ function delay(milliseconds: number): Promise<void> {
 async function within<T>(promise: Promise<T>, milliseconds: number, message: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new Error(message())); }, milliseconds);
+    timer = setTimeout(() => {
+      reject(new Error(message()));
+    }, milliseconds);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -121,11 +123,11 @@ export const serverEndToEndSection: BenchSection = {
       return;
     }
     report.note('wall = from sending didOpen to receiving publishDiagnostics: writing the text to the pipe, JSON-RPC decoding, the model,');
-    report.note('converting problems to LSP diagnostics. server CPU = time the server\'s main thread spent on a CPU meanwhile,');
-    report.note('compared with JSON.parse\'s main-thread CPU time in this process on the same text.');
-    report.note('Memory is the server process\'s resident set (/proc/<pid>/status) less its idle resident set before didOpen;');
+    report.note("converting problems to LSP diagnostics. server CPU = time the server's main thread spent on a CPU meanwhile,");
+    report.note("compared with JSON.parse's main-thread CPU time in this process on the same text.");
+    report.note("Memory is the server process's resident set (/proc/<pid>/status) less its idle resident set before didOpen;");
     report.note('peak = VmHWM when the diagnostics arrive, settled = VmRSS half a second later. Resident memory is not the heap:');
-    report.note('it keeps the transport\'s copies of the message (bytes, then a string) and garbage V8 has not collected or returned;');
+    report.note("it keeps the transport's copies of the message (bytes, then a string) and garbage V8 has not collected or returned;");
     report.note('what the server holds for the document is the text plus the model, measured in the memory section.');
     const rows: string[][] = [];
     for (const log of context.logs) {

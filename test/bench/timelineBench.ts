@@ -31,7 +31,12 @@ function bundledRules(context: BenchContext): string {
 }
 
 async function indexBenchFolder(context: BenchContext): Promise<FolderIndex> {
-  const { folder } = await benchFolder({ root: context.root, log: (line) => { context.report.note(line); } });
+  const { folder } = await benchFolder({
+    root: context.root,
+    log: (line) => {
+      context.report.note(line);
+    },
+  });
   const pool = new WorkerPool(path.join(context.root, 'dist', 'indexWorker.js'), Math.max(1, Math.min(4, os.availableParallelism())));
   try {
     // With the bundled Sigma rules, as the server indexes: the timeline marks the findings.
@@ -88,8 +93,18 @@ export const timelineSection: BenchSection = {
       return { tree: tree.matched, timeline: timeline.total };
     });
     context.report.note(`load average ${os.loadavg()[0].toFixed(2)}; the verdicts use CPU time, which a loaded machine does not inflate as it does wall time`);
-    context.report.note(`brushing (wall ${ms(brush.ms)}, CPU ${ms(brush.cpuMs)}) ${filter.from} - ${filter.to}: ${brush.value.tree.toLocaleString('en-US')} events in the Events view, ${brush.value.timeline.toLocaleString('en-US')} in the timeline`);
-    context.report.verdict(`timeline of ${index.eventCount.toLocaleString('en-US')} indexed events drawn < ${DRAW_TARGET_MS} ms of CPU`, ms(slowestDraw), slowestDraw < DRAW_TARGET_MS);
-    context.report.verdict(`brushing re-filters the Events view and the timeline < ${BRUSH_TARGET_MS} ms of CPU`, ms(brush.cpuMs), brush.cpuMs < BRUSH_TARGET_MS && brush.value.tree === brush.value.timeline);
+    context.report.note(
+      `brushing (wall ${ms(brush.ms)}, CPU ${ms(brush.cpuMs)}) ${filter.from} - ${filter.to}: ${brush.value.tree.toLocaleString('en-US')} events in the Events view, ${brush.value.timeline.toLocaleString('en-US')} in the timeline`,
+    );
+    context.report.verdict(
+      `timeline of ${index.eventCount.toLocaleString('en-US')} indexed events drawn < ${DRAW_TARGET_MS} ms of CPU`,
+      ms(slowestDraw),
+      slowestDraw < DRAW_TARGET_MS,
+    );
+    context.report.verdict(
+      `brushing re-filters the Events view and the timeline < ${BRUSH_TARGET_MS} ms of CPU`,
+      ms(brush.cpuMs),
+      brush.cpuMs < BRUSH_TARGET_MS && brush.value.tree === brush.value.timeline,
+    );
   },
 };

@@ -20,7 +20,16 @@ import { harnessInstalled, launchBrowser, startCodeServer, workbenchUrl } from '
 /** Splits VS Code's command line into the options the workbench needs. */
 export function parseCommandLine(argv) {
   const options = { extensionDevelopmentPaths: [], extensionTestsPath: undefined, userDataDir: undefined, extensionsDir: undefined, paths: [], ignored: [] };
-  const takesValue = new Set(['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir', 'locale', 'log', 'inspect-extensions', 'inspect-brk-extensions']);
+  const takesValue = new Set([
+    'extensionDevelopmentPath',
+    'extensionTestsPath',
+    'user-data-dir',
+    'extensions-dir',
+    'locale',
+    'log',
+    'inspect-extensions',
+    'inspect-brk-extensions',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {

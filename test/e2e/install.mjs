@@ -118,7 +118,9 @@ async function installHarness(force) {
   });
   writeFileSync(log, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
   if (result.status !== 0 || !harnessInstalled()) {
-    console.error(`install: npm ci failed (exit ${result.status}); the end of its log:\n${`${result.stdout}\n${result.stderr}`.split('\n').slice(-40).join('\n')}`);
+    console.error(
+      `install: npm ci failed (exit ${result.status}); the end of its log:\n${`${result.stdout}\n${result.stderr}`.split('\n').slice(-40).join('\n')}`,
+    );
     return false;
   }
   writeFileSync(stampFile, harnessFingerprint());

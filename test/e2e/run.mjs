@@ -20,7 +20,10 @@ import { repoRoot } from './lib/workbench.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
-const scenarioNames = args.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length).split(',');
+const scenarioNames = args
+  .find((a) => a.startsWith('--scenario='))
+  ?.slice('--scenario='.length)
+  .split(',');
 const deadlineMs = Number(process.env.CLOUDTRAIL_E2E_DEADLINE_MS ?? 9 * 60_000);
 
 /** What the installed .vsix must do: highlight logs, run its server, open .json.gz files, show its view. */
@@ -66,7 +69,10 @@ try {
   if (!flag('skip-build')) {
     await step('build', async () => {
       // tsc emits even when some file has a type error; the typecheck step of npm test reports those.
-      const tsc = await runToEnd(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', repoRoot], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+      const tsc = await runToEnd(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', repoRoot], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       if (tsc !== 0) console.log(`tsc exited with ${tsc}; going on with what it emitted`);
       const build = await runToEnd(process.execPath, [join(repoRoot, 'scripts/build.mjs')], { cwd: repoRoot });
       if (build !== 0 || !existsSync(join(repoRoot, 'dist/extension.js'))) throw new Error(`the build failed (exit ${build})`);
@@ -124,7 +130,7 @@ try {
   await stopAllGroups();
   finish(0);
 } catch (error) {
-  console.error(`e2e: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.error(`e2e: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   totals.failed += 1;
   await stopAllGroups();
   finish(1);

@@ -31,14 +31,23 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   place.map((at): Mutation => ({ kind: 'truncate', at })),
   fc.record({ at: place, code: fc.integer({ min: 0, max: 0xffff }) }).map((m): Mutation => ({ kind: 'flip', ...m })),
   fc.record({ at: place, text: fc.constantFrom(...PUNCTUATION) }).map((m): Mutation => ({ kind: 'insert', ...m })),
-  fc.record({ at: place, depth: fc.integer({ min: 1, max: 3000 }), bracket: fc.constantFrom<'[' | '{'>('[', '{') }).map((m): Mutation => ({ kind: 'nest', ...m })),
-  fc.record({ at: place, length: fc.integer({ min: 1, max: 200_000 }), unit: fc.constantFrom('a', 'aws-cli/2 ', '\\"', '\\u0041', 'arn:', '/', '1.') }).map((m): Mutation => ({ kind: 'longValue', ...m })),
-  fc.record({ occurrence: fc.integer({ min: 0, max: 40 }), value: fc.constantFrom('"x"', '[]', '{}', 'null', '1', '"adm\u200bin"', '[{"eventName":"Dup"}]') }).map((m): Mutation => ({ kind: 'duplicateKey', ...m })),
+  fc
+    .record({ at: place, depth: fc.integer({ min: 1, max: 3000 }), bracket: fc.constantFrom<'[' | '{'>('[', '{') })
+    .map((m): Mutation => ({ kind: 'nest', ...m })),
+  fc
+    .record({ at: place, length: fc.integer({ min: 1, max: 200_000 }), unit: fc.constantFrom('a', 'aws-cli/2 ', '\\"', '\\u0041', 'arn:', '/', '1.') })
+    .map((m): Mutation => ({ kind: 'longValue', ...m })),
+  fc
+    .record({ occurrence: fc.integer({ min: 0, max: 40 }), value: fc.constantFrom('"x"', '[]', '{}', 'null', '1', '"adm\u200bin"', '[{"eventName":"Dup"}]') })
+    .map((m): Mutation => ({ kind: 'duplicateKey', ...m })),
   fc.record({ at: place, character: fc.constantFrom(...INVISIBLE) }).map((m): Mutation => ({ kind: 'invisible', ...m })),
 );
 
 /** A fixture and the mutations applied to it in order. */
-export const hostileLog = fc.record({ seed: fc.integer({ min: 0, max: SEED_TEXTS.length - 1 }), mutations: fc.array(mutation, { minLength: 0, maxLength: 4 }) });
+export const hostileLog = fc.record({
+  seed: fc.integer({ min: 0, max: SEED_TEXTS.length - 1 }),
+  mutations: fc.array(mutation, { minLength: 0, maxLength: 4 }),
+});
 
 /** The offset a fraction stands for in `text`. */
 function offsetOf(text: string, at: number): number {

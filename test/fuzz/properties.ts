@@ -17,7 +17,10 @@ import { hostileLog, hostileText, Mutation } from './mutations';
 const ENV = { now: Date.UTC(2026, 0, 1), timeZone: 'UTC' };
 
 function assertInside(text: string, start: number, end: number, what: string): void {
-  assert.ok(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= text.length, `${what} [${start}, ${end}) is not inside 0..${text.length}`);
+  assert.ok(
+    Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= text.length,
+    `${what} [${start}, ${end}) is not inside 0..${text.length}`,
+  );
 }
 
 function assertProblemsInside(text: string, problems: readonly Problem[]): void {
@@ -88,7 +91,11 @@ export function checkModel(text: string, edit: { at: number; remove: number; ins
   const change = { start, end: Math.min(text.length, start + edit.remove), text: edit.insert };
   const newText = text.slice(0, change.start) + change.text + text.slice(change.end);
   const update = updateCloudTrail(document, change, newText);
-  assert.deepEqual(snapshot(update.document), snapshot(parseCloudTrail(newText)), `the incremental update differs from a full parse after ${JSON.stringify(change)}`);
+  assert.deepEqual(
+    snapshot(update.document),
+    snapshot(parseCloudTrail(newText)),
+    `the incremental update differs from a full parse after ${JSON.stringify(change)}`,
+  );
   assertSourcesAgree(update.document, newText, 'incremental update');
 }
 
@@ -110,7 +117,9 @@ const ANSWER_WITHIN_MS = 30_000;
 async function settled<T>(what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new Error(`${what}: no answer within ${String(ANSWER_WITHIN_MS)} ms`)); }, ANSWER_WITHIN_MS);
+    timer = setTimeout(() => {
+      reject(new Error(`${what}: no answer within ${String(ANSWER_WITHIN_MS)} ms`));
+    }, ANSWER_WITHIN_MS);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -150,7 +159,11 @@ function assertRangeInside(document: TextDocument, range: WireRange | undefined,
 let documentCounter = 0;
 
 /** Opens a hostile log in a running server, asks it everything, edits it, and closes it. */
-export async function checkServer(session: LspSession, log: { seed: number; mutations: readonly Mutation[] }, edit: { at: number; remove: number; insert: string }): Promise<void> {
+export async function checkServer(
+  session: LspSession,
+  log: { seed: number; mutations: readonly Mutation[] },
+  edit: { at: number; remove: number; insert: string },
+): Promise<void> {
   const text = hostileText(log);
   const uri = `file:///fuzz/log-${String(++documentCounter)}.json`;
   const document = TextDocument.create(uri, 'cloudtrail', 1, text);
@@ -160,7 +173,10 @@ export async function checkServer(session: LspSession, log: { seed: number; muta
   for (const position of positions) {
     const hover = await answered('hover', session.hover(uri, position));
     if (hover && !(hover instanceof ResponseError)) assertRangeInside(document, hover.range, 'hover');
-    const event = await answered('eventAt', session.connection.sendRequest(EventAtRequest.type, { textDocument: { uri }, position, groupBy: ['identity', 'action'] }));
+    const event = await answered(
+      'eventAt',
+      session.connection.sendRequest(EventAtRequest.type, { textDocument: { uri }, position, groupBy: ['identity', 'action'] }),
+    );
     if (event && !(event instanceof ResponseError)) assertRangeInside(document, event.range, 'eventAt');
   }
   await answered('eventTree', session.connection.sendRequest(EventTreeRequest.type, { textDocument: { uri }, groupBy: ['action'], limit: 50 }));

@@ -69,7 +69,9 @@ async function main(): Promise<void> {
     }
   }
   await session.stop();
-  console.log(`fuzz: ${String(minutes)} minutes, ${String(counts.model)} model runs and ${String(counts.server)} server runs, ${String(counts.failures)} failures${counts.failures > 0 ? `, reproducers in ${outFolder}` : ''}`);
+  console.log(
+    `fuzz: ${String(minutes)} minutes, ${String(counts.model)} model runs and ${String(counts.server)} server runs, ${String(counts.failures)} failures${counts.failures > 0 ? `, reproducers in ${outFolder}` : ''}`,
+  );
   process.exitCode = counts.failures > 0 ? 1 : 0;
 }
 

@@ -126,7 +126,10 @@ describe('Sigma findings of a folder index', () => {
         diagnostics.map((d) => [d.code, d.source, d.range.start.line]),
         [['e386b9b5-af12-450e-afff-761730fb8a98', DETECTIONS_SOURCE, 1]],
       );
-      assert.match(typeof diagnostics[0].message === 'string' ? diagnostics[0].message : '', /^AWS VPC Flow Logs Deleted — Sigma rule, level high, by Ivan Saakov$/);
+      assert.match(
+        typeof diagnostics[0].message === 'string' ? diagnostics[0].message : '',
+        /^AWS VPC Flow Logs Deleted — Sigma rule, level high, by Ivan Saakov$/,
+      );
     } finally {
       await session.stop();
     }

@@ -113,7 +113,10 @@ describe('diagnostics after edits', () => {
         assert.deepEqual(await session.hover(uri, position), await session.hover(freshUri, position), `step ${index}: hover at ${offset}`);
       }
     }
-    assert.ok(problemsSeen[0].some((line) => line.endsWith(' event-time')), problemsSeen[0].join('\n'));
+    assert.ok(
+      problemsSeen[0].some((line) => line.endsWith(' event-time')),
+      problemsSeen[0].join('\n'),
+    );
     assert.ok(problemsSeen[1].length > 0, 'the mistyped region is reported');
     assert.deepEqual(problemsSeen[3], [], 'putting the text back clears every problem');
   });

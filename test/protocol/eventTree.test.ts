@@ -31,7 +31,6 @@ function offsetOf(text: string, position: Position): number {
   return offset + position.character;
 }
 
-
 function rawRecords(text: string): Json[] {
   const value = JSON.parse(text) as Json | Json[];
   return Array.isArray(value) ? value : (value.Records as Json[]);
@@ -71,7 +70,11 @@ describe('cloudtrail/eventTree and cloudtrail/eventAt from the real server', () 
       assert.ok(result, file);
       assert.equal(result.total, records.length, file);
       assert.equal(result.matched, records.length, file);
-      assert.equal(result.groups.reduce((sum, g) => sum + g.count, 0), records.length, file);
+      assert.equal(
+        result.groups.reduce((sum, g) => sum + g.count, 0),
+        records.length,
+        file,
+      );
       assert.equal(
         result.groups.reduce((sum, g) => sum + g.errorCount, 0),
         records.filter((r) => r.errorCode).length,
@@ -128,9 +131,10 @@ describe('cloudtrail/eventTree and cloudtrail/eventAt from the real server', () 
       ],
     );
     const failed = await tree({ textDocument: { uri }, groupBy: ['action'], filter: { errorsOnly: true } });
-    assert.deepEqual(failed?.groups.map((g) => [g.label, g.description, g.count, g.events?.map((e) => e.errorCode)]), [
-      ['ListCertificates', 'acm', 1, ['AccessDenied']],
-    ]);
+    assert.deepEqual(
+      failed?.groups.map((g) => [g.label, g.description, g.count, g.events?.map((e) => e.errorCode)]),
+      [['ListCertificates', 'acm', 1, ['AccessDenied']]],
+    );
     assert.equal(failed.matched, 1);
     assert.equal(failed.total, 6);
   });

@@ -60,7 +60,10 @@ describe('Findings and SQL from the real server', () => {
     const event = group.findings[0].event;
     assert.equal(event.eventName, 'DeleteTrail');
     assert.ok(event.range.end.line > event.range.start.line);
-    assert.equal(result.total, result.groups.reduce((sum, candidate) => sum + candidate.count, 0));
+    assert.equal(
+      result.total,
+      result.groups.reduce((sum, candidate) => sum + candidate.count, 0),
+    );
   });
 
   it('groups by ATT&CK tactic and by identity, over several logs', async () => {
@@ -74,7 +77,10 @@ describe('Findings and SQL from the real server', () => {
     assert.deepEqual(new Set(evasion.findings.map((finding) => finding.event.uri)), new Set([deleteUri, stopUri]));
     const byIdentity = await findings({ textDocument: { uri: deleteUri }, scope, groupBy: 'identity' });
     assert.ok(byIdentity);
-    assert.equal(byIdentity.total, byIdentity.groups.reduce((sum, group) => sum + group.count, 0));
+    assert.equal(
+      byIdentity.total,
+      byIdentity.groups.reduce((sum, group) => sum + group.count, 0),
+    );
     assert.equal(byIdentity.total, byTactic.total);
     assert.ok(byIdentity.groups.every((group) => group.kind === 'identity' && group.label.length > 0));
   });
@@ -144,7 +150,9 @@ describe('Findings on the timeline, in exports, in the status summary and under 
 
   before(async () => {
     session = await LspSession.start();
-    session.connection.onNotification(ModelChangedNotification.method, (summary: DocumentSummary) => { summaries.push(summary); });
+    session.connection.onNotification(ModelChangedNotification.method, (summary: DocumentSummary) => {
+      summaries.push(summary);
+    });
   });
   after(() => session.stop());
 
@@ -154,7 +162,10 @@ describe('Findings on the timeline, in exports, in the status summary and under 
     const summary = summaries.filter((candidate) => candidate.uri === uri).at(-1);
     assert.ok(summary);
     const warnings = published.diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Warning);
-    assert.ok(warnings.some((diagnostic) => diagnostic.source === 'cloudtrail detections'), 'a finding of level high is a warning');
+    assert.ok(
+      warnings.some((diagnostic) => diagnostic.source === 'cloudtrail detections'),
+      'a finding of level high is a warning',
+    );
     assert.equal(summary.warnings, warnings.length);
     assert.equal(summary.errors, published.diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error).length);
   });
@@ -167,12 +178,18 @@ describe('Findings on the timeline, in exports, in the status summary and under 
     ];
     const timeline = await session.connection.sendRequest(TimelineRequest.type, { textDocument: { uri }, groupBy: ['action'] });
     assert.ok(timeline);
-    assert.equal(timeline.findings.reduce((a, b) => a + b, 0), new Set(expected.map((finding) => finding.record)).size);
+    assert.equal(
+      timeline.findings.reduce((a, b) => a + b, 0),
+      new Set(expected.map((finding) => finding.record)).size,
+    );
     const byRule = await session.connection.sendRequest(TimelineRequest.type, { textDocument: { uri }, groupBy: ['action'], seriesByRule: true });
     assert.ok(byRule);
     const perTitle = new Map<string, Set<number>>();
     for (const finding of expected) perTitle.set(finding.title, (perTitle.get(finding.title) ?? new Set()).add(finding.record));
-    assert.deepEqual(new Map(byRule.series.map((series) => [series.label, series.count])), new Map([...perTitle].map(([title, records]) => [title, records.size])));
+    assert.deepEqual(
+      new Map(byRule.series.map((series) => [series.label, series.count])),
+      new Map([...perTitle].map(([title, records]) => [title, records.size])),
+    );
 
     const exported = await session.connection.sendRequest(ExportEventsRequest.type, { textDocument: { uri }, groupBy: [], format: 'timeline-csv' });
     assert.ok(exported);

@@ -104,7 +104,9 @@ describe('cloudtrail/indexFolder and the folder event tree from the real server'
     const summary = await index({ uri: uriOf(folder), workDoneToken: token, maxDecompressedMB: 4 });
     listening.dispose();
     indexedEvents = summary.events;
-    const cut = JSON.parse(readFixture('real/grycap-sample/974349055189_CloudTrail_us-east-1_20140927T1805Z_8137V0IkHQp9WiYb.json.gz')) as { Records: unknown[] };
+    const cut = JSON.parse(readFixture('real/grycap-sample/974349055189_CloudTrail_us-east-1_20140927T1805Z_8137V0IkHQp9WiYb.json.gz')) as {
+      Records: unknown[];
+    };
     assert.equal(summary.uri, uriOf(folder));
     assert.equal(summary.files, listFixtures('real').length + 3);
     assert.equal(summary.notCloudTrail, 1);
@@ -122,7 +124,7 @@ describe('cloudtrail/indexFolder and the folder event tree from the real server'
     assert.deepEqual(summary.largeFiles, []);
 
     assert.equal(progress[0].kind, 'begin');
-    assert.equal((progress[0]).cancellable, true);
+    assert.equal(progress[0].cancellable, true);
     assert.equal(defined(progress.at(-1)).kind, 'end');
     const reports = progress.filter((value): value is WorkDoneProgressReport => value.kind === 'report');
     assert.ok(reports.length >= 1);
@@ -212,7 +214,9 @@ describe('cloudtrail/indexFolder and the folder event tree from the real server'
       for (const event of defined(group.events)) {
         const text = readLog(fileURLToPath(defined(event.uri)));
         const lines = new LineIndex(text);
-        const record = JSON.parse(text.slice(lines.offsetAt(event.range.start.line, event.range.start.character), lines.offsetAt(event.range.end.line, event.range.end.character))) as {
+        const record = JSON.parse(
+          text.slice(lines.offsetAt(event.range.start.line, event.range.start.character), lines.offsetAt(event.range.end.line, event.range.end.character)),
+        ) as {
           userIdentity: { accessKeyId?: string };
         };
         assert.equal(record.userIdentity.accessKeyId, group.key);
@@ -282,7 +286,10 @@ describe('cloudtrail/indexFolder and the folder event tree from the real server'
 
   it('refuses what is not a folder on disk', async () => {
     await assert.rejects(index({ uri: 'untitled:Untitled-1' }), (error: unknown) => error instanceof ResponseError && error.message.includes('file: URIs'));
-    await assert.rejects(index({ uri: uriOf(path.join(scratch, 'missing')) }), (error: unknown) => error instanceof ResponseError && error.message.includes('does not exist'));
+    await assert.rejects(
+      index({ uri: uriOf(path.join(scratch, 'missing')) }),
+      (error: unknown) => error instanceof ResponseError && error.message.includes('does not exist'),
+    );
   });
 });
 
@@ -299,7 +306,9 @@ describe('cloudtrail/indexFolder with a client that watches files for the server
       fs.mkdirSync(folder);
       fs.copyFileSync(path.join(FIXTURES, 'real/trailscraper/someRecords.json.gz'), path.join(folder, 'a.json.gz'));
       const summary = await session.connection.sendRequest(IndexFolderRequest.type, { uri: uriOf(folder) });
-      const watch = registrations.flatMap((params) => params.registrations).find((registration) => registration.method === DidChangeWatchedFilesNotification.method);
+      const watch = registrations
+        .flatMap((params) => params.registrations)
+        .find((registration) => registration.method === DidChangeWatchedFilesNotification.method);
       assert.ok(watch, 'a file watcher was registered');
       assert.deepEqual(watch.registerOptions, { watchers: [{ globPattern: { baseUri: uriOf(folder), pattern: '**/*' } }] });
 

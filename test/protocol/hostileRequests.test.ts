@@ -94,7 +94,9 @@ describe('hostile values over LSP', () => {
   it('answers a hover inside a 4 MB user agent, and the next request is not held up behind it', async () => {
     const uri = fileUri('long-user-agent.json');
     const userAgent = `aws-cli/2.15.30 ${'a'.repeat(4 * 1024 * 1024)}`;
-    const text = JSON.stringify({ Records: [{ eventVersion: '1.08', eventTime: '2024-05-01T10:00:00Z', eventSource: 'acm.amazonaws.com', eventName: 'ListCertificates', userAgent }] });
+    const text = JSON.stringify({
+      Records: [{ eventVersion: '1.08', eventTime: '2024-05-01T10:00:00Z', eventSource: 'acm.amazonaws.com', eventName: 'ListCertificates', userAgent }],
+    });
     await session.open(uri, text);
     const character = text.indexOf('"userAgent":"') + 20;
     const hover = await session.hover(uri, { line: 0, character });
@@ -129,7 +131,11 @@ describe('hostile values over LSP', () => {
     const shown = visibleText((hover?.contents as MarkupContent).value);
     assert.match(shown, /adm<U\+200B>in/);
     assert.match(shown, /Hidden characters: this value holds 1 invisible or control character \(U\+200B\)/);
-    const event = await session.connection.sendRequest(EventAtRequest.type, { textDocument: { uri }, position: { line: 0, character: 20 }, groupBy: ['identity'] });
+    const event = await session.connection.sendRequest(EventAtRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 20 },
+      groupBy: ['identity'],
+    });
     assert.ok(event);
     assert.equal(event.eventName, 'List<U+202E>Certificates');
     // Group keys name the tree's groups and stay as written; everything shown is made visible.

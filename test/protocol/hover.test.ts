@@ -22,7 +22,11 @@ function slice(text: string, range: NonNullable<Hover['range']>): string {
   if (range.start.line === range.end.line) {
     return lines[range.start.line].slice(range.start.character, range.end.character);
   }
-  return [lines[range.start.line].slice(range.start.character), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line].slice(0, range.end.character)].join('\n');
+  return [
+    lines[range.start.line].slice(range.start.character),
+    ...lines.slice(range.start.line + 1, range.end.line),
+    lines[range.end.line].slice(0, range.end.character),
+  ].join('\n');
 }
 
 describe('textDocument/hover from the real server', () => {
@@ -73,7 +77,10 @@ describe('textDocument/hover from the real server', () => {
     const login = readFixture('real/stratus-red-team/aws.initial-access.console-login-without-mfa.json');
     const loginUri = await open('console-login.json', login);
     const loginAt = login.slice(0, login.indexOf('"ConsoleLogin"') + 1).split('\n');
-    assert.match(visibleText(markdownOf(await session.hover(loginUri, { line: loginAt.length - 1, character: loginAt[loginAt.length - 1].length }))), /needs no IAM permission/);
+    assert.match(
+      visibleText(markdownOf(await session.hover(loginUri, { line: loginAt.length - 1, character: loginAt[loginAt.length - 1].length }))),
+      /needs no IAM permission/,
+    );
   });
 
   it('reads a ByteBuffer limit of the ImportCertificate example as a byte count', async () => {
@@ -140,7 +147,11 @@ describe('textDocument/hover from the real server', () => {
 
   it('escapes hostile values end to end', async () => {
     for (const value of HOSTILE_VALUES.slice(0, 6)) {
-      const text = JSON.stringify({ Records: [{ eventVersion: '1.08', eventName: 'GetCertificate', eventSource: 'acm.amazonaws.com', userAgent: value, errorMessage: value }] }, null, 2);
+      const text = JSON.stringify(
+        { Records: [{ eventVersion: '1.08', eventName: 'GetCertificate', eventSource: 'acm.amazonaws.com', userAgent: value, errorMessage: value }] },
+        null,
+        2,
+      );
       const uri = await open(`hostile-${HOSTILE_VALUES.indexOf(value)}.json`, text);
       const lines = text.split('\n');
       for (const field of ['"userAgent"', '"errorMessage"']) {

@@ -93,7 +93,8 @@ describe('the trail over LSP: references, definitions, highlights and the call h
 
   const references = (uri: string, position: Position): Promise<Location[] | null> =>
     session.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: true } });
-  const definition = (uri: string, position: Position) => session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position }) as Promise<Location[] | null>;
+  const definition = (uri: string, position: Position) =>
+    session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position }) as Promise<Location[] | null>;
 
   it('lists every record holding the access key, across files, each range inside its record and on its action', async () => {
     const uri = uriOf(AUDIT);
@@ -157,7 +158,10 @@ describe('the trail over LSP: references, definitions, highlights and the call h
   it('highlights the key in this log, written where it is issued', async () => {
     const uri = uriOf(AUDIT);
     const text = texts.get(uri) ?? '';
-    const highlights = await session.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position: positionOf(text, 'ASIAQWERTYAUDIT00003', 2) });
+    const highlights = await session.connection.sendRequest(DocumentHighlightRequest.type, {
+      textDocument: { uri },
+      position: positionOf(text, 'ASIAQWERTYAUDIT00003', 2),
+    });
     assert.ok(highlights);
     assert.equal(highlights.length, 5);
     assert.ok(highlights.every((h) => textOf(text, h.range) === '"ASIAQWERTYAUDIT00003"'));

@@ -44,7 +44,9 @@ export class LspSession {
       this.published.set(params.uri, params);
       const waiters = this.diagnosticsWaiters.get(params.uri) ?? [];
       this.diagnosticsWaiters.delete(params.uri);
-      waiters.forEach((resolve) => { resolve(params); });
+      waiters.forEach((resolve) => {
+        resolve(params);
+      });
     });
   }
 

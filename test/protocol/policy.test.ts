@@ -74,19 +74,32 @@ describe('cloudtrail/generatePolicy and cloudtrail/comparePolicy from the real s
       (JSON.parse(result.policy) as Policy).Statement.map((statement) => [statement.Action, statement.Resource]),
       [[['iam:CreateUser'], 'arn:aws:iam::229654561268:user/malicious-iam-user']],
     );
-    const missing = await session.connection.sendRequest(GeneratePolicyRequest.type, { textDocument: { uri: fileUri(ADMIN_USER) }, groupBy: ['action'], group: ['no such group'] });
+    const missing = await session.connection.sendRequest(GeneratePolicyRequest.type, {
+      textDocument: { uri: fileUri(ADMIN_USER) },
+      groupBy: ['action'],
+      group: ['no such group'],
+    });
     assert.equal(missing, null);
   });
 
   it('compares a pasted policy with the events, and names the place of a broken one', async () => {
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:Create*', 's3:*'], Resource: '*' }] });
-    const result = await session.connection.sendRequest(ComparePolicyRequest.type, { textDocument: { uri: fileUri(ADMIN_USER) }, groupBy: [], policy, policyName: 'pasted policy' });
+    const result = await session.connection.sendRequest(ComparePolicyRequest.type, {
+      textDocument: { uri: fileUri(ADMIN_USER) },
+      groupBy: [],
+      policy,
+      policyName: 'pasted policy',
+    });
     assert.ok(result?.ok);
     assert.equal(result.unused, 1);
     assert.match(result.report, /^# pasted policy compared with the events/);
     assert.match(result.report, /- iam:Create\*: used by iam:CreateAccessKey ×1, iam:CreateUser ×1/);
     assert.match(result.report, /- iam:AttachUserPolicy: 1 call/);
-    const broken = await session.connection.sendRequest(ComparePolicyRequest.type, { textDocument: { uri: fileUri(ADMIN_USER) }, groupBy: [], policy: '{"Statement": [{"Effect": "Allow"}]}' });
+    const broken = await session.connection.sendRequest(ComparePolicyRequest.type, {
+      textDocument: { uri: fileUri(ADMIN_USER) },
+      groupBy: [],
+      policy: '{"Statement": [{"Effect": "Allow"}]}',
+    });
     assert.deepEqual(broken, { ok: false, message: 'line 1, column 16 (Statement[0]): The statement has neither "Action" nor "NotAction".' });
   });
 
@@ -98,7 +111,11 @@ describe('cloudtrail/generatePolicy and cloudtrail/comparePolicy from the real s
     const result = await session.connection.sendRequest(GeneratePolicyRequest.type, { folder: uri, groupBy: ['identity'] });
     assert.ok(result);
     const policy = JSON.parse(result.policy) as Policy;
-    assert.deepEqual(policy.Statement.flatMap((statement) => statement.Action).sort(), ['apigateway:GET', 'autoscaling:DescribeLaunchConfigurations', 'sts:AssumeRole']);
+    assert.deepEqual(policy.Statement.flatMap((statement) => statement.Action).sort(), [
+      'apigateway:GET',
+      'autoscaling:DescribeLaunchConfigurations',
+      'sts:AssumeRole',
+    ]);
     const open = listFixtures('real/trailscraper').map((file) => parseCloudTrail(readFixture(file)));
     assert.equal(result.policy, policyText(generatePolicy(documentUsage(selectDocumentEvents(open, { groupBy: [] }) ?? []), iamCatalogue).policy));
     assert.ok(policy.Statement.some((statement) => statement.Resource === 'arn:aws:iam::111111111111:role/someRole'));

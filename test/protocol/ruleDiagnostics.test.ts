@@ -25,7 +25,11 @@ function rangeText(text: string, range: Diagnostic['range']): string {
   if (range.start.line === range.end.line) {
     return lines[range.start.line].slice(range.start.character, range.end.character);
   }
-  return [lines[range.start.line].slice(range.start.character), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line].slice(0, range.end.character)].join('\n');
+  return [
+    lines[range.start.line].slice(range.start.character),
+    ...lines.slice(range.start.line + 1, range.end.line),
+    lines[range.end.line].slice(0, range.end.character),
+  ].join('\n');
 }
 
 const example = (name: string): string => readFixture(`aws-docs-acm/${name}`);
@@ -70,7 +74,10 @@ describe('CloudTrail rule diagnostics from the real server', () => {
     find(published, text, 'json-invalid-token', 20, 9, 'byte');
     find(published, text, 'json-placeholder', 23, 9, '...');
     find(published, text, 'shape-single-event', 1, 1, '{');
-    assert.deepEqual(published.diagnostics.filter((d) => /^(acm|record|arn)-/.test(String(d.code))), []);
+    assert.deepEqual(
+      published.diagnostics.filter((d) => /^(acm|record|arn)-/.test(String(d.code))),
+      [],
+    );
   });
 
   it('reports everything wrong with the ExportCertificate example, the duplicate privateKey included', async () => {
@@ -127,7 +134,10 @@ describe('CloudTrail rule diagnostics from the real server', () => {
 describe('CloudTrail rule severities from the settings', () => {
   let session: LspSession;
   before(async () => {
-    session = await LspSession.start({}, { settings: { diagnostics: { rules: { 'duplicate-key': 'off', 'arn-account-mismatch': 'error', 'record-field-newer-than-version': 'hint' } } } });
+    session = await LspSession.start(
+      {},
+      { settings: { diagnostics: { rules: { 'duplicate-key': 'off', 'arn-account-mismatch': 'error', 'record-field-newer-than-version': 'hint' } } } },
+    );
   });
   after(async () => {
     await session.stop();

@@ -6,12 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
-import {
-  EventTreeRequest,
-  ExportEventsRequest,
-  IndexFolderRequest,
-  TimelineRequest,
-} from '../../server/src/protocol';
+import { EventTreeRequest, ExportEventsRequest, IndexFolderRequest, TimelineRequest } from '../../server/src/protocol';
 import { FIXTURES, readFixture } from '../fixtures';
 import { fileUri, LspSession } from './lspSession';
 
@@ -45,8 +40,14 @@ describe('protocol: timeline and export', () => {
     assert.equal(timeline.total + timeline.untimed, tree.total);
     const byLabel = new Map(tree.groups.map((group) => [group.label, group.count]));
     for (const series of timeline.series) assert.equal(series.count, byLabel.get(series.label), series.label);
-    assert.equal(timeline.counts.flat().reduce((a, b) => a + b, 0), timeline.total);
-    assert.equal(timeline.failed.reduce((a, b) => a + b, 0), tree.groups.reduce((sum, group) => sum + group.errorCount, 0));
+    assert.equal(
+      timeline.counts.flat().reduce((a, b) => a + b, 0),
+      timeline.total,
+    );
+    assert.equal(
+      timeline.failed.reduce((a, b) => a + b, 0),
+      tree.groups.reduce((sum, group) => sum + group.errorCount, 0),
+    );
   });
 
   it('brushing a range filters the event tree to it', async () => {
@@ -62,7 +63,11 @@ describe('protocol: timeline and export', () => {
   });
 
   it('exports the filtered events of a log as CSV that reads back', async () => {
-    const result = await session.connection.sendRequest(ExportEventsRequest.type, { textDocument: { uri }, format: 'timeline-csv', filter: { errorsOnly: true } });
+    const result = await session.connection.sendRequest(ExportEventsRequest.type, {
+      textDocument: { uri },
+      format: 'timeline-csv',
+      filter: { errorsOnly: true },
+    });
     assert.ok(result);
     const rows = parseCsv<Record<string, string>>(result.text, { columns: true });
     assert.equal(rows.length, result.events);
@@ -78,12 +83,18 @@ describe('protocol: timeline and export', () => {
     const exported = await session.connection.sendRequest(ExportEventsRequest.type, { folder, format: 'jsonl' });
     assert.ok(exported);
     assert.deepEqual(exported.problems, []);
-    const lines = exported.text.trimEnd().split('\n').map((line) => JSON.parse(line) as { eventID?: string });
+    const lines = exported.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { eventID?: string });
     assert.equal(lines.length, summary.events);
     // The same events as the folder's tree lists, oldest first (the folder holds a log twice: plain and gzipped).
     const tree = await session.connection.sendRequest(EventTreeRequest.type, { textDocument: { uri: folder }, folder, groupBy: [], limit: 10_000 });
     const listed = (tree?.groups[0].events ?? []).map((event) => event.eventID);
-    assert.deepEqual(lines.map((line) => line.eventID), listed);
+    assert.deepEqual(
+      lines.map((line) => line.eventID),
+      listed,
+    );
   });
 
   it('refuses parameters it cannot read, with InvalidParams', async () => {

@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudTrailDocument, EventGroupNode, findGroup, groupEvents, locateEvent, NO_TACTIC_KEY, NO_TACTIC_LABEL, parseCloudTrail } from '../../server/src/model';
+import {
+  CloudTrailDocument,
+  EventGroupNode,
+  findGroup,
+  groupEvents,
+  locateEvent,
+  NO_TACTIC_KEY,
+  NO_TACTIC_LABEL,
+  parseCloudTrail,
+} from '../../server/src/model';
 import {
   ATTACK_CATALOGUE_ATTRIBUTION,
   ATTACK_CATALOGUE_CREDIT,
@@ -81,7 +90,10 @@ describe('attack catalogue: lookups', () => {
   it('keeps a technique the source listed among the tactics as a technique', () => {
     const sendEmail = attackEntry('ses.amazonaws.com', 'SendEmail');
     assert.ok(sendEmail);
-    assert.deepEqual(sendEmail.tactics.map((tactic) => tactic.id), ['TA0009', 'TA0011']);
+    assert.deepEqual(
+      sendEmail.tactics.map((tactic) => tactic.id),
+      ['TA0009', 'TA0011'],
+    );
     assert.ok(sendEmail.techniques.some((technique) => technique.id === 'T1496' && technique.name === 'Resource Hijacking'));
     assert.ok(ATTACK_CATALOGUE_ATTRIBUTION.changes.some((change) => change.includes('SendEmail')));
   });
@@ -166,12 +178,20 @@ describe('attack catalogue: grouping by tactic', () => {
     parseCloudTrail(readFixture(`attack/traildiscover-examples/${name}.json.cloudtrail`)),
   );
   const other = parseCloudTrail(
-    JSON.stringify({ Records: [record({ eventSource: 'acm.amazonaws.com', eventName: 'ListCertificates' }), record({ eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', errorCode: 'AccessDenied' })] }),
+    JSON.stringify({
+      Records: [
+        record({ eventSource: 'acm.amazonaws.com', eventName: 'ListCertificates' }),
+        record({ eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', errorCode: 'AccessDenied' }),
+      ],
+    }),
   );
   const all = [...documents, other];
 
   const summary = (groups: readonly EventGroupNode[]): string[] =>
-    groups.map((group) => `${group.key} ${group.label} ${group.description ?? '-'} ${group.count}/${group.errorCount}${group.groups ? ` [${summary(group.groups).join(', ')}]` : ''}`);
+    groups.map(
+      (group) =>
+        `${group.key} ${group.label} ${group.description ?? '-'} ${group.count}/${group.errorCount}${group.groups ? ` [${summary(group.groups).join(', ')}]` : ''}`,
+    );
 
   it('puts each event under each of its tactics, in ATT&CK order, uncatalogued events last', () => {
     // Each example holds one failed call; the made-up log one ListCertificates and one CreateAccessKey that failed.
@@ -191,7 +211,10 @@ describe('attack catalogue: grouping by tactic', () => {
     const grouping = groupEvents(all, { groupBy: ['action', 'tactic'], filter: { errorsOnly: true } });
     const createAccessKey = findGroup(grouping.groups, ['iam.amazonaws.com:CreateAccessKey']);
     assert.ok(createAccessKey?.groups);
-    assert.deepEqual(createAccessKey.groups.map((group) => group.key), ['TA0003', 'TA0004']);
+    assert.deepEqual(
+      createAccessKey.groups.map((group) => group.key),
+      ['TA0003', 'TA0004'],
+    );
     assert.ok(createAccessKey.groups.every((group) => group.count === 2));
     assert.equal(findGroup(grouping.groups, ['acm.amazonaws.com:ListCertificates']), undefined);
     assert.equal(grouping.matched, 4);

@@ -26,19 +26,28 @@ describe('bad input gets a clear diagnostic or nothing, never an exception', () 
     const bytes = fs.readFileSync(path.join(FIXTURES, 'real/trailscraper/someRecords.json.gz'));
     const { document, problems } = analyse(bytes.toString('utf8'));
     assert.equal(document.shape, 'binary');
-    assert.deepEqual(problems.map((p) => p.code), ['file-not-text']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['file-not-text'],
+    );
   });
 
   it('a file that starts with NUL bytes is not text', () => {
     const { problems } = analyse('\0\0\0\0{"Records":[]}');
-    assert.deepEqual(problems.map((p) => p.code), ['file-not-text']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['file-not-text'],
+    );
   });
 
   it('a NUL byte inside a string is reported at that character', () => {
     const text = readFixture(REAL).replace('AutoScalingDescribeHandlerSession', 'AutoScaling\0DescribeHandlerSession');
     const { document, problems } = analyse(text);
     const nul = text.indexOf('\0');
-    assert.deepEqual(problems.map((p) => [p.code, p.start, p.end]), [['json-control-character', nul, nul + 1]]);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.start, p.end]),
+      [['json-control-character', nul, nul + 1]],
+    );
     assert.equal(document.records.length, 2);
   });
 
@@ -47,7 +56,10 @@ describe('bad input gets a clear diagnostic or nothing, never an exception', () 
     const at = bytes.indexOf('someRole');
     bytes[at] = 0xff;
     const { document, problems } = analyse(bytes.toString('utf8'));
-    assert.deepEqual(problems.filter((p) => p.code.startsWith('json-')), []);
+    assert.deepEqual(
+      problems.filter((p) => p.code.startsWith('json-')),
+      [],
+    );
     assert.equal(document.records.length, 2);
   });
 
@@ -68,7 +80,10 @@ describe('bad input gets a clear diagnostic or nothing, never an exception', () 
       b.document.records.map((r) => new LineIndex(crlf).positionAt(r.start)),
       a.document.records.map((r) => new LineIndex(lf).positionAt(r.start)),
     );
-    assert.deepEqual(b.document.records.map((r) => r.summary), a.document.records.map((r) => r.summary));
+    assert.deepEqual(
+      b.document.records.map((r) => r.summary),
+      a.document.records.map((r) => r.summary),
+    );
   });
 
   it('nesting 100,000 deep, open or closed, neither overflows the stack nor floods problems', () => {
@@ -77,13 +92,22 @@ describe('bad input gets a clear diagnostic or nothing, never an exception', () 
     assert.equal(open.problems[0].code, 'json-unclosed-bracket');
 
     const closed = analyse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
-    assert.deepEqual(closed.problems.filter((p) => p.code.startsWith('json-')), []);
+    assert.deepEqual(
+      closed.problems.filter((p) => p.code.startsWith('json-')),
+      [],
+    );
     // An array is no event: said once, on its opening bracket.
-    assert.deepEqual(closed.problems.map((p) => [p.code, p.start, p.end]), [['shape-record-not-object', 1, 2]]);
+    assert.deepEqual(
+      closed.problems.map((p) => [p.code, p.start, p.end]),
+      [['shape-record-not-object', 1, 2]],
+    );
 
     const deepRecord = analyse(`{"Records":[{"eventVersion":"1.08","requestParameters":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}]}`);
     assert.equal(deepRecord.document.records.length, 1);
-    assert.deepEqual(deepRecord.problems.filter((p) => p.code.startsWith('json-')), []);
+    assert.deepEqual(
+      deepRecord.problems.filter((p) => p.code.startsWith('json-')),
+      [],
+    );
   });
 
   it('a 10 MB string value is read without trouble', () => {
@@ -92,7 +116,10 @@ describe('bad input gets a clear diagnostic or nothing, never an exception', () 
     assert.ok(text.length > 10 * 1024 * 1024);
     const { document, problems } = analyse(text);
     assert.equal(document.records.length, 2);
-    assert.deepEqual(problems.filter((p) => p.code.startsWith('json-')), []);
+    assert.deepEqual(
+      problems.filter((p) => p.code.startsWith('json-')),
+      [],
+    );
     const record = document.records[0];
     assert.equal(record.source.view.stringProperty(record.node, 'userAgent')?.length, huge.length);
   });

@@ -34,7 +34,15 @@ describe('synthetic logs for the benchmark', () => {
   it('mix services and identities, with plenty of ACM calls and the ACM peculiarities', () => {
     const records = (JSON.parse(oneLine.text) as { Records: Record<string, unknown>[] }).Records;
     const sources = new Set(records.map((r) => r.eventSource));
-    for (const source of ['acm.amazonaws.com', 's3.amazonaws.com', 'ec2.amazonaws.com', 'iam.amazonaws.com', 'sts.amazonaws.com', 'kms.amazonaws.com', 'signin.amazonaws.com']) {
+    for (const source of [
+      'acm.amazonaws.com',
+      's3.amazonaws.com',
+      'ec2.amazonaws.com',
+      'iam.amazonaws.com',
+      'sts.amazonaws.com',
+      'kms.amazonaws.com',
+      'signin.amazonaws.com',
+    ]) {
       assert.ok(sources.has(source), source);
     }
     const acm = records.filter((r) => r.eventSource === 'acm.amazonaws.com');
@@ -48,9 +56,24 @@ describe('synthetic logs for the benchmark', () => {
     assert.equal(jsonAt(imported, 'requestParameters', 'certificate', 'limit'), jsonAt(imported, 'requestParameters', 'certificate', 'hb', 'length'));
     const exported = acm.find((r) => r.eventName === 'ExportCertificate' && !r.errorCode);
     assert.equal(jsonAt(exported, 'requestParameters', 'passphrase'), 'HIDDEN_DUE_TO_SECURITY_REASONS');
-    assert.match(String(jsonAt(acm.find((r) => r.eventName === 'GetCertificate' && !r.errorCode), 'responseElements', 'certificate')), /^-----BEGIN CERTIFICATE-----\n/);
-    assert.ok(records.some((r) => r.errorCode), 'some failed calls');
-    assert.ok(records.some((r) => r.tlsDetails), 'TLS details');
+    assert.match(
+      String(
+        jsonAt(
+          acm.find((r) => r.eventName === 'GetCertificate' && !r.errorCode),
+          'responseElements',
+          'certificate',
+        ),
+      ),
+      /^-----BEGIN CERTIFICATE-----\n/,
+    );
+    assert.ok(
+      records.some((r) => r.errorCode),
+      'some failed calls',
+    );
+    assert.ok(
+      records.some((r) => r.tlsDetails),
+      'TLS details',
+    );
     assert.deepEqual(new Set(records.map((r) => r.eventVersion)), new Set(['1.05', '1.08', '1.09', '1.10']));
   });
 

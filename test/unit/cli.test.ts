@@ -169,7 +169,9 @@ describe('command line: problems and exit status', () => {
     assert.deepEqual(clean.problems, []);
 
     const warned = await run(new TempTree().file('other.json', '{"foo": 1}'), 'other.json');
-    assert.deepEqual(warned.problems, ['other.json:1:1: warning shape-not-cloudtrail This does not look like CloudTrail: expected {"Records": [...]}, an array of events, lookup-events output or an event object.']);
+    assert.deepEqual(warned.problems, [
+      'other.json:1:1: warning shape-not-cloudtrail This does not look like CloudTrail: expected {"Records": [...]}, an array of events, lookup-events output or an event object.',
+    ]);
     assert.equal(warned.code, 0);
     assert.match(warned.out, /^Problems: 0 errors, 1 warning$/m);
 
@@ -183,7 +185,15 @@ describe('command line: problems and exit status', () => {
 
   it('exits 2 on a usage error, with the reason on standard error', async () => {
     const files = new TempTree().file('a.json', '{"Records": []}');
-    for (const argv of [[], ['--format', 'xml', 'a.json'], ['--max-problems', '0', 'a.json'], ['--max-problems'], ['--top', 'x', 'a.json'], ['--bogus', 'a.json'], ['--no-summary=1', 'a.json']]) {
+    for (const argv of [
+      [],
+      ['--format', 'xml', 'a.json'],
+      ['--max-problems', '0', 'a.json'],
+      ['--max-problems'],
+      ['--top', 'x', 'a.json'],
+      ['--bogus', 'a.json'],
+      ['--no-summary=1', 'a.json'],
+    ]) {
       const result = await run(files, ...argv);
       assert.equal(result.code, 2, argv.join(' '));
       assert.equal(result.out, '', argv.join(' '));
@@ -266,7 +276,11 @@ describe('command line: reading files', () => {
     assert.equal(result.code, 1);
     assert.deepEqual(
       result.problems.filter((line) => line.includes(' error ')).map((line) => line.split(' ').slice(0, 3).join(' ')),
-      ['logs/1-truncated.json.gz:1:1: error file-corrupt-gzip', 'logs/2-garbage.json.gz:1:1: error file-corrupt-gzip', 'logs/3-not-gzip.gz:1:1: error file-corrupt-gzip'],
+      [
+        'logs/1-truncated.json.gz:1:1: error file-corrupt-gzip',
+        'logs/2-garbage.json.gz:1:1: error file-corrupt-gzip',
+        'logs/3-not-gzip.gz:1:1: error file-corrupt-gzip',
+      ],
     );
     assert.match(result.out, /^logs\/1-truncated\.json\.gz:1:1: error file-corrupt-gzip 1-truncated\.json\.gz is damaged: its compressed data ends too early/m);
     // A named pipe is never opened (reading it would wait forever): reported by name.
@@ -540,7 +554,10 @@ describe('command line: folders made to hurt it', () => {
     assert.equal(summary.records, 300);
     assert.deepEqual(
       summary.byAction.map((action) => [action.eventName, action.count]),
-      [['DescribeCertificate', 200], ['ListCertificates', 100]],
+      [
+        ['DescribeCertificate', 200],
+        ['ListCertificates', 100],
+      ],
     );
     const problem = defined(defined(output.files[0]).problems[0]);
     assert.equal(problem.code, 'file-not-checked');
@@ -600,15 +617,14 @@ describe('command line: events known from attacks', () => {
   it('gives them in the JSON summary with tactic ids and techniques', async () => {
     const summary = (JSON.parse((await run(files, '--format', 'json', 'a.json')).out) as JsonOutput).summary;
     assert.ok(summary);
-    assert.deepEqual(summary.attackCatalogue, { title: 'TrailDiscover', author: 'Adan Alvarez', license: 'CC BY 4.0', url: 'https://github.com/adanalvarez/TrailDiscover' });
+    assert.deepEqual(summary.attackCatalogue, {
+      title: 'TrailDiscover',
+      author: 'Adan Alvarez',
+      license: 'CC BY 4.0',
+      url: 'https://github.com/adanalvarez/TrailDiscover',
+    });
     assert.deepEqual(
-      summary.attackEvents.map((row) => [
-        row.eventName,
-        row.count,
-        row.failed,
-        row.usedInWild,
-        row.tactics.map((tactic) => tactic.id),
-      ]),
+      summary.attackEvents.map((row) => [row.eventName, row.count, row.failed, row.usedInWild, row.tactics.map((tactic) => tactic.id)]),
       [
         ['ListBuckets', 3, 0, true, ['TA0007']],
         ['CreateAccessKey', 2, 1, true, ['TA0003', 'TA0004']],
@@ -628,7 +644,11 @@ describe('command line: events known from attacks', () => {
 
 describe('command line: text from the log is escaped', () => {
   it('never prints control characters, escape sequences or direction overrides raw', async () => {
-    const hostile = { ...EVENT, eventName: 'Describe\u001b[2J\u001b]0;pwned\u0007Certificate\u202e', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/a\nfake.json:1:1: error', userName: 'x\u009b31m' } };
+    const hostile = {
+      ...EVENT,
+      eventName: 'Describe\u001b[2J\u001b]0;pwned\u0007Certificate\u202e',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/a\nfake.json:1:1: error', userName: 'x\u009b31m' },
+    };
     const disguised = { ...EVENT, eventName: 'adm\u200bin\ufeff' };
     const name = 'logs/evil\u001b[31m\nname.json';
     const files = new TempTree().file(name, JSON.stringify({ Records: [hostile, disguised], 'bad\u001bkey': 1 }));

@@ -7,7 +7,6 @@ import { runCli } from '../../server/src/cli/run';
 import { bundledRulesDirectory } from '../../server/src/model/detections/ruleFiles';
 import { FIXTURES } from '../fixtures';
 
-
 async function detect(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -39,9 +38,14 @@ describe('cloudtrail-explorer detect', () => {
       'title: Access key created\nid: cli-test-create-key\nlevel: high\ndetection:\n    selection:\n        eventName: CreateAccessKey\n    condition: selection\n',
     );
     fs.mkdirSync(path.join(rulesDir, 'broken'));
-    fs.writeFileSync(path.join(rulesDir, 'broken', 'bad.yml'), 'title: Bad\nid: cli-test-bad\ndetection:\n    selection:\n        eventName|nope: X\n    condition: selection\n');
+    fs.writeFileSync(
+      path.join(rulesDir, 'broken', 'bad.yml'),
+      'title: Bad\nid: cli-test-bad\ndetection:\n    selection:\n        eventName|nope: X\n    condition: selection\n',
+    );
   });
-  after(() => { fs.rmSync(rulesDir, { recursive: true, force: true }); });
+  after(() => {
+    fs.rmSync(rulesDir, { recursive: true, force: true });
+  });
 
   it('prints file:line:col: level rule-id title at the eventName, and exits 3 with findings', async () => {
     const result = await detect(DELETE_TRAIL);
@@ -99,12 +103,18 @@ describe('cloudtrail-explorer detect', () => {
     assert.equal(result.code, 3);
     const sarif = JSON.parse(result.out) as {
       version: string;
-      runs: { tool: { driver: { rules: { id: string; properties: { author: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; properties: { author: string } }[] } };
+        results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
     };
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
     const json = JSON.parse((await detect('--format', 'json', fixture('real/stratus-red-team'))).out) as JsonOutput;
-    assert.equal(run.results.length, json.files.reduce((sum, file) => sum + file.findings.length, 0));
+    assert.equal(
+      run.results.length,
+      json.files.reduce((sum, file) => sum + file.findings.length, 0),
+    );
     assert.equal(new Set(run.tool.driver.rules.map((rule) => rule.id)).size, run.tool.driver.rules.length);
     for (const entry of run.results) {
       assert.equal(run.tool.driver.rules[entry.ruleIndex].id, entry.ruleId);

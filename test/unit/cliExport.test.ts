@@ -10,7 +10,10 @@ import { FIXTURES, readFixture } from '../fixtures';
 import { ROOT } from '../protocol/lspSession';
 
 function exportCli(...argv: string[]): { code: number | null; out: string; err: string } {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/cloudtrail-explorer.js'), 'export', ...argv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/cloudtrail-explorer.js'), 'export', ...argv], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -27,15 +30,25 @@ describe('command line: export', () => {
       .reduce((sum, name) => sum + (JSON.parse(readFixture(`real/stratus-red-team/${name}`)) as unknown[]).length, 0);
     assert.equal(rows.length, expected);
     const times = rows.map((row) => Date.parse(row.time));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
   });
 
   it('cuts to a time range and a filter, and reads JSON Lines back', () => {
-    const all = exportCli('--format', 'jsonl', stratus).out.trimEnd().split('\n').map((line) => JSON.parse(line) as { eventTime: string; errorCode?: string });
+    const all = exportCli('--format', 'jsonl', stratus)
+      .out.trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { eventTime: string; errorCode?: string });
     const middle = all[Math.floor(all.length / 2)].eventTime;
     const { code, out } = exportCli('--format', 'jsonl', '--from', middle, '--errors-only', stratus);
     assert.equal(code, 0);
-    const picked = out.trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { eventTime: string; errorCode?: string });
+    const picked = out
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { eventTime: string; errorCode?: string });
     const expected = all.filter((event) => Date.parse(event.eventTime) >= Date.parse(middle) && event.errorCode !== undefined);
     assert.ok(expected.length > 0);
     assert.deepEqual(picked, expected);
@@ -48,7 +61,9 @@ describe('command line: export', () => {
     const rows = parseCsv<Record<string, string>>(out, { columns: true });
     let withFindings = 0;
     for (const row of rows) {
-      const titles = [...new Set((expected[path.basename(row.file)] ?? []).filter((finding) => String(finding.record) === row.record).map((finding) => finding.title))];
+      const titles = [
+        ...new Set((expected[path.basename(row.file)] ?? []).filter((finding) => String(finding.record) === row.record).map((finding) => finding.title)),
+      ];
       assert.deepEqual(row.finding === '' ? [] : row.finding.split('; ').sort(), titles.sort(), `${row.file} record ${row.record}`);
       if (titles.length > 0) withFindings++;
     }

@@ -78,9 +78,16 @@ describe('cloudtrail-explorer compare-policy', () => {
     const file = temporaryFile('policy.json', JSON.stringify(policy));
     const result = run('compare-policy', file, STRATUS, '--identity', CHRISTOPHE, '--format', 'json');
     assert.equal(result.status, 0, result.stderr);
-    const comparison = JSON.parse(result.stdout) as { used: { action: string; count: number }[]; unused: string[]; notGranted: { action: string; count: number }[] };
+    const comparison = JSON.parse(result.stdout) as {
+      used: { action: string; count: number }[];
+      unused: string[];
+      notGranted: { action: string; count: number }[];
+    };
     assert.deepEqual(Object.keys(comparison), ['used', 'unused', 'notGranted']);
-    assert.deepEqual(comparison.notGranted.map((entry) => entry.action), [removed]);
+    assert.deepEqual(
+      comparison.notGranted.map((entry) => entry.action),
+      [removed],
+    );
     assert.ok(comparison.notGranted[0].count > 0);
     assert.deepEqual(comparison.unused, ['s3:Get*', 'kms:Decrypt']);
     assert.ok(comparison.used.length > 0 && comparison.used.every((entry) => entry.count > 0 && /^[a-z0-9-]+:[A-Za-z0-9]+$/.test(entry.action)));
@@ -88,7 +95,10 @@ describe('cloudtrail-explorer compare-policy', () => {
 
   it('reads get-policy-version output and prints a readable text comparison', () => {
     const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ssm:*', 'ec2:Describe*'], Resource: '*' }] };
-    const file = temporaryFile('version.json', JSON.stringify({ PolicyVersion: { Document: encodeURIComponent(JSON.stringify(document)), VersionId: 'v1', IsDefaultVersion: true } }));
+    const file = temporaryFile(
+      'version.json',
+      JSON.stringify({ PolicyVersion: { Document: encodeURIComponent(JSON.stringify(document)), VersionId: 'v1', IsDefaultVersion: true } }),
+    );
     const result = run('compare-policy', file, STRATUS, '--identity', CHRISTOPHE);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^# .*version\.json compared with the events/);

@@ -5,7 +5,6 @@ import { describe, it } from 'node:test';
 import { runCli } from '../../server/src/cli/run';
 import { FIXTURES } from '../fixtures';
 
-
 async function trace(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';

@@ -51,7 +51,15 @@ describe('the command line the end-to-end shim takes from runTests()', () => {
   });
 
   it('takes values after a space as well as after "=", and several development paths', async () => {
-    const options = await parseCommandLine(['--extensionDevelopmentPath', '/a', '--extensionDevelopmentPath=/b', '--extensionTestsPath', '/t/index.js', '--user-data-dir', '/u']);
+    const options = await parseCommandLine([
+      '--extensionDevelopmentPath',
+      '/a',
+      '--extensionDevelopmentPath=/b',
+      '--extensionTestsPath',
+      '/t/index.js',
+      '--user-data-dir',
+      '/u',
+    ]);
     assert.deepEqual(options.extensionDevelopmentPaths, ['/a', '/b']);
     assert.equal(options.extensionTestsPath, '/t/index.js');
     assert.equal(options.userDataDir, '/u');

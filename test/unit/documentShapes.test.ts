@@ -3,13 +3,17 @@ import { describe, it } from 'node:test';
 import { LineIndex, parseCloudTrail } from '../../server/src/model';
 import { listFixtures, readFixture } from '../fixtures';
 
-const EVENT = '{"eventVersion":"1.08","eventTime":"2026-11-24T10:03:11Z","eventSource":"acm.amazonaws.com","eventName":"RequestCertificate","awsRegion":"us-east-1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","userName":"alice"},"eventID":"a0ed971f-389f-406a-9fcf-887c5ca6903a"}';
+const EVENT =
+  '{"eventVersion":"1.08","eventTime":"2026-11-24T10:03:11Z","eventSource":"acm.amazonaws.com","eventName":"RequestCertificate","awsRegion":"us-east-1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","userName":"alice"},"eventID":"a0ed971f-389f-406a-9fcf-887c5ca6903a"}';
 
 describe('document shapes', () => {
   it('reads {"Records":[...]} on one line', () => {
     const doc = parseCloudTrail(`{"Records":[${EVENT},${EVENT.replace('RequestCertificate', 'DeleteCertificate')}]}`);
     assert.equal(doc.shape, 'records');
-    assert.deepEqual(doc.records.map((r) => r.summary.eventName), ['RequestCertificate', 'DeleteCertificate']);
+    assert.deepEqual(
+      doc.records.map((r) => r.summary.eventName),
+      ['RequestCertificate', 'DeleteCertificate'],
+    );
     assert.deepEqual(doc.problems, []);
   });
 
@@ -33,7 +37,10 @@ describe('document shapes', () => {
     const doc = parseCloudTrail(EVENT);
     assert.equal(doc.shape, 'single');
     assert.equal(doc.records.length, 1);
-    assert.deepEqual(doc.problems.map((p) => [p.code, p.severity, p.start, p.end]), [['shape-single-event', 'hint', 0, 1]]);
+    assert.deepEqual(
+      doc.problems.map((p) => [p.code, p.severity, p.start, p.end]),
+      [['shape-single-event', 'hint', 0, 1]],
+    );
   });
 
   it('reads one event per line', () => {
@@ -83,12 +90,18 @@ describe('document shapes', () => {
   it('reports a JSON value that is no CloudTrail shape once, on its start', () => {
     const doc = parseCloudTrail('{"name": "package", "version": "1.0.0"}');
     assert.equal(doc.shape, 'unknown');
-    assert.deepEqual(doc.problems.map((p) => [p.code, p.start]), [['shape-not-cloudtrail', 0]]);
+    assert.deepEqual(
+      doc.problems.map((p) => [p.code, p.start]),
+      [['shape-not-cloudtrail', 0]],
+    );
   });
 
   it('reports records that are not objects, and reads records written as strings', () => {
     const doc = parseCloudTrail(`{"Records":[42, ${JSON.stringify(EVENT)}]}`);
-    assert.deepEqual(doc.problems.map((p) => p.code), ['shape-record-not-object', 'shape-record-is-string']);
+    assert.deepEqual(
+      doc.problems.map((p) => p.code),
+      ['shape-record-not-object', 'shape-record-is-string'],
+    );
     assert.equal(doc.records.length, 1);
     assert.equal(doc.records[0].summary.eventName, 'RequestCertificate');
   });
@@ -116,7 +129,10 @@ describe('document shapes', () => {
       const parsed = JSON.parse(text) as { Records?: unknown[] } | unknown[];
       const expected = Array.isArray(parsed) ? parsed.length : (parsed.Records?.length ?? 0);
       assert.equal(doc.records.length, expected, file);
-      assert.ok(doc.records.every((r) => r.summary.eventName && r.summary.eventTime), file);
+      assert.ok(
+        doc.records.every((r) => r.summary.eventName && r.summary.eventTime),
+        file,
+      );
     }
   });
 });
@@ -148,8 +164,16 @@ describe('the broken AWS documentation examples', () => {
       const text = readFixture(`aws-docs-acm/${name}`);
       const unquoted = [...text.matchAll(/^\s*([A-Za-z]+):/gm)].map((m) => m[1]);
       const { doc, found } = problemsOf(name);
-      assert.deepEqual(found.map((p) => p.code), unquoted.map(() => 'json-unquoted-key'), name);
-      assert.deepEqual(found.map((p) => p.text), unquoted, name);
+      assert.deepEqual(
+        found.map((p) => p.code),
+        unquoted.map(() => 'json-unquoted-key'),
+        name,
+      );
+      assert.deepEqual(
+        found.map((p) => p.text),
+        unquoted,
+        name,
+      );
       assert.equal(doc.records.length, 1, name);
       assert.equal(doc.records[0].summary.eventSource, 'acm.amazonaws.com');
     }
@@ -157,7 +181,10 @@ describe('the broken AWS documentation examples', () => {
 
   it('raw line breaks inside the PEM strings of GetCertificate are each reported', () => {
     const { doc, found } = problemsOf('ct-acm-get.json');
-    assert.deepEqual(found.map((p) => `${p.line}:${p.code}`), ['23:json-line-break-in-string', '24:json-line-break-in-string', '27:json-line-break-in-string', '28:json-line-break-in-string']);
+    assert.deepEqual(
+      found.map((p) => `${p.line}:${p.code}`),
+      ['23:json-line-break-in-string', '24:json-line-break-in-string', '27:json-line-break-in-string', '28:json-line-break-in-string'],
+    );
     assert.equal(doc.records[0].summary.eventID, '7aa4f909-00dd-478a-9a00-b2709bcad2bb');
   });
 
@@ -174,7 +201,10 @@ describe('the broken AWS documentation examples', () => {
     const codes = found.map((p) => `${p.line}:${p.column}:${p.code}`);
     assert.ok(codes.includes('6:10:shape-envelope-in-records'), codes.join('\n'));
     assert.ok(codes.includes('53:17:json-missing-comma'), codes.join('\n'));
-    assert.deepEqual(found.filter((p) => p.code === 'json-unclosed-bracket').map((p) => `${p.line}:${p.column}`), ['1:1', '2:14', '3:7']);
+    assert.deepEqual(
+      found.filter((p) => p.code === 'json-unclosed-bracket').map((p) => `${p.line}:${p.column}`),
+      ['1:1', '2:14', '3:7'],
+    );
     assert.equal(found.filter((p) => p.code === 'json-line-break-in-string').length, 7);
     assert.equal(doc.records[0].summary.eventName, 'ExportCertificate');
   });

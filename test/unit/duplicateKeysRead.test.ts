@@ -20,9 +20,15 @@ describe('duplicate names are read from their last value', () => {
     const document = parseCloudTrail(text);
     assert.equal(document.shape, 'records');
     assert.equal(document.records.length, 1);
-    assert.deepEqual(document.problems.filter((problem) => problem.severity === 'error'), []);
+    assert.deepEqual(
+      document.problems.filter((problem) => problem.severity === 'error'),
+      [],
+    );
     const problems = ruleProblems(text);
-    assert.deepEqual(problems.filter((problem) => problem.severity === 'error'), []);
+    assert.deepEqual(
+      problems.filter((problem) => problem.severity === 'error'),
+      [],
+    );
     const duplicate = withCode(problems, RuleCode.duplicateKey);
     assert.equal(duplicate.length, 1);
     assert.equal(duplicate[0].start, text.lastIndexOf('"Records"'));
@@ -61,7 +67,10 @@ describe('duplicate names are read from their last value', () => {
   it('checks the last value of a field, not the first', () => {
     const text = JSON.stringify({ Records: [goodRecord()] }).replace('"eventTime":', '"eventTime":"not a time","eventTime":');
     const problems = ruleProblems(text).filter((problem) => problem.code !== RuleCode.duplicateKey);
-    assert.deepEqual(problems.map((problem) => problem.code), []);
+    assert.deepEqual(
+      problems.map((problem) => problem.code),
+      [],
+    );
     const hover = hoverContent(parseCloudTrail(text), text.lastIndexOf('"eventTime"') + 3, { now: Date.UTC(2026, 0, 1), timeZone: 'UTC' });
     assert.ok(hover);
     assert.doesNotMatch(visibleText(hover.markdown), /not a readable time/);

@@ -31,7 +31,10 @@ function rawRecords(text: string): Json[] {
     value = JSON.parse(trimmed);
   } catch {
     // One JSON value per line.
-    return trimmed.split(/\r?\n/).filter((line) => line.trim()).map((line) => JSON.parse(line) as Json);
+    return trimmed
+      .split(/\r?\n/)
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as Json);
   }
   if (Array.isArray(value)) return value as Json[];
   const object = value as Json;
@@ -40,7 +43,6 @@ function rawRecords(text: string): Json[] {
   if (object.detail && typeof object.detail === 'object') return [object.detail as Json];
   return [object];
 }
-
 
 function roleKeyOf(identity: Json | undefined): string | undefined {
   if (!identity) return undefined;
@@ -91,8 +93,16 @@ function actualCounts(groups: readonly EventGroupNode[]): Map<string, [number, n
       const path = [...prefix, group.key];
       counts.set(path.join(' > '), [group.count, group.errorCount]);
       if (group.groups) {
-        assert.equal(group.groups.reduce((sum, g) => sum + g.count, 0), group.count, path.join(' > '));
-        assert.equal(group.groups.reduce((sum, g) => sum + g.errorCount, 0), group.errorCount, path.join(' > '));
+        assert.equal(
+          group.groups.reduce((sum, g) => sum + g.count, 0),
+          group.count,
+          path.join(' > '),
+        );
+        assert.equal(
+          group.groups.reduce((sum, g) => sum + g.errorCount, 0),
+          group.errorCount,
+          path.join(' > '),
+        );
         walk(group.groups, path);
       } else {
         assert.equal(group.events?.length, group.count, path.join(' > '));
@@ -149,11 +159,7 @@ describe('event grouping', () => {
         const grouping = groupEvents([document], { groupBy });
         assert.equal(grouping.total, records.length, file);
         assert.equal(grouping.matched, records.length, file);
-        assert.deepEqual(
-          [...actualCounts(grouping.groups)].sort(),
-          [...expectedCounts(records, groupBy)].sort(),
-          `${file} grouped by ${groupBy.join(', ')}`,
-        );
+        assert.deepEqual([...actualCounts(grouping.groups)].sort(), [...expectedCounts(records, groupBy)].sort(), `${file} grouped by ${groupBy.join(', ')}`);
         checked++;
       }
     }
@@ -248,7 +254,13 @@ describe('event grouping', () => {
         ],
       ],
       ['identity', '(no identity)', '(no identity)', 1],
-      ['role', 'arn:aws:sts::111122223333:assumed-role/Deployer', 'role Deployer', 1, [['identity', 'arn:aws:sts::111122223333:assumed-role/Deployer/ci', 'session ci', 1]]],
+      [
+        'role',
+        'arn:aws:sts::111122223333:assumed-role/Deployer',
+        'role Deployer',
+        1,
+        [['identity', 'arn:aws:sts::111122223333:assumed-role/Deployer/ci', 'session ci', 1]],
+      ],
     ]);
   });
 
@@ -327,7 +339,10 @@ describe('event grouping', () => {
     assert.deepEqual(times, [...times].sort());
     assert.deepEqual(new Set(events.map((e) => e.documentIndex)), new Set([0, 1]));
     const byAction = groupEvents([first.document, second.document], { groupBy: ['action'] });
-    assert.equal(byAction.groups.reduce((sum, g) => sum + g.count, 0), events.length);
+    assert.equal(
+      byAction.groups.reduce((sum, g) => sum + g.count, 0),
+      events.length,
+    );
   });
 
   it('finds a group by its keys, pages its events and locates every event', () => {
@@ -414,7 +429,10 @@ describe('event grouping', () => {
 
     // Same label and the same account: only the key tells them apart.
     const twins = JSON.stringify({
-      Records: [event(user('111111111111', 'admin'), 'DeleteTrail'), event({ ...user('111111111111', 'admin'), arn: 'arn:aws:iam::111111111111:user/ops/admin' }, 'StopLogging')],
+      Records: [
+        event(user('111111111111', 'admin'), 'DeleteTrail'),
+        event({ ...user('111111111111', 'admin'), arn: 'arn:aws:iam::111111111111:user/ops/admin' }, 'StopLogging'),
+      ],
     });
     const pair = groupEvents([parseCloudTrail(twins)], { groupBy: ['identity'] }).groups;
     assert.equal(pair.length, 2);
@@ -463,10 +481,13 @@ describe('grouping by IAM access level', () => {
       ],
     );
     const permissions = grouping.groups[0].groups ?? [];
-    assert.deepEqual(permissions.map((group) => [group.label, group.accessLevel]), [
-      ['AttachRolePolicy', 'Permissions management'],
-      ['PutUserPolicy', 'Permissions management'],
-    ]);
+    assert.deepEqual(
+      permissions.map((group) => [group.label, group.accessLevel]),
+      [
+        ['AttachRolePolicy', 'Permissions management'],
+        ['PutUserPolicy', 'Permissions management'],
+      ],
+    );
     assert.equal(findGroup(grouping.groups, ['No IAM permission', 'kms.amazonaws.com:RotateKey'])?.count, 1);
   });
 

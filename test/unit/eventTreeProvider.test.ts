@@ -184,7 +184,10 @@ describe('the Events tree', () => {
     const [session] = await model.getChildren(top[0]);
     assert.deepEqual([describeNode(session).label, describeNode(session).icon.id], ['session bob', 'account']);
     const actions = await model.getChildren(session);
-    assert.deepEqual(actions.map((node) => describeNode(node).label), ['DescribeCertificate', 'ListCertificates']);
+    assert.deepEqual(
+      actions.map((node) => describeNode(node).label),
+      ['DescribeCertificate', 'ListCertificates'],
+    );
     const [failed] = await model.getChildren(actions[1]);
     const item = describeNode(failed);
     assert.equal(item.label, 'ListCertificates · 10:06:03');
@@ -196,7 +199,12 @@ describe('the Events tree', () => {
     assert.match(item.tooltip, /Failed with AccessDenied/);
     assert.deepEqual(
       server.treeRequests.map((request) => request.group),
-      [undefined, ['arn:aws:iam::111122223333:role/CertManager'], ['arn:aws:iam::111122223333:role/CertManager', 'arn:aws:sts::111122223333:assumed-role/CertManager/bob'], ['arn:aws:iam::111122223333:role/CertManager', 'arn:aws:sts::111122223333:assumed-role/CertManager/bob', 'acm.amazonaws.com:ListCertificates']],
+      [
+        undefined,
+        ['arn:aws:iam::111122223333:role/CertManager'],
+        ['arn:aws:iam::111122223333:role/CertManager', 'arn:aws:sts::111122223333:assumed-role/CertManager/bob'],
+        ['arn:aws:iam::111122223333:role/CertManager', 'arn:aws:sts::111122223333:assumed-role/CertManager/bob', 'acm.amazonaws.com:ListCertificates'],
+      ],
     );
   });
 
@@ -300,14 +308,20 @@ describe('the Events tree', () => {
     assert.equal(model.isFiltered, true);
     const top = await model.getChildren();
     assert.deepEqual(server.treeRequests.at(-1), { textDocument: { uri: ACM }, groupBy: ['action'], filter: { errorsOnly: true }, depth: 1 });
-    assert.deepEqual(top.map((node) => describeNode(node).label), ['ListCertificates']);
+    assert.deepEqual(
+      top.map((node) => describeNode(node).label),
+      ['ListCertificates'],
+    );
     assert.equal(model.message, 'acm-lookup-events.json · 1 of 6 events · by action · filter: failed');
 
     model.setFilter({ ...model.filter, text: 'équipe', writesOnly: true });
     await model.getChildren();
     assert.equal(model.message, 'acm-lookup-events.json · 0 of 6 events · by action · filter: "équipe", failed, writes');
     model.setFilter({ text: 'ÉQUIPE' });
-    assert.deepEqual((await model.getChildren()).map((node) => describeNode(node).label), ['AddTagsToCertificate']);
+    assert.deepEqual(
+      (await model.getChildren()).map((node) => describeNode(node).label),
+      ['AddTagsToCertificate'],
+    );
 
     model.clearFilter();
     assert.equal(model.isFiltered, false);
@@ -355,14 +369,20 @@ describe('the Events tree', () => {
     assert.match(describeNode(top[0]).tooltip, /change who may do what/);
     const [putUserPolicy] = await model.getChildren(top[0]);
     const item = describeNode(putUserPolicy);
-    assert.deepEqual([item.label, item.description, item.icon], ['PutUserPolicy', 'permissions · iam · 1 event', { id: 'key', color: 'list.warningForeground' }]);
+    assert.deepEqual(
+      [item.label, item.description, item.icon],
+      ['PutUserPolicy', 'permissions · iam · 1 event', { id: 'key', color: 'list.warningForeground' }],
+    );
     assert.match(item.tooltip, /IAM access level: \*\*Permissions management\*\*/);
 
     model.setGroupBy(['action']);
     model.setFilter({ accessLevel: 'Write' });
     const writes = await model.getChildren();
     assert.deepEqual(server.treeRequests.at(-1)?.filter, { accessLevel: 'Write' });
-    assert.deepEqual(writes.map((node) => [describeNode(node).label, describeNode(node).icon.id]), [['CreateAccessKey', 'circle-small']]);
+    assert.deepEqual(
+      writes.map((node) => [describeNode(node).label, describeNode(node).icon.id]),
+      [['CreateAccessKey', 'circle-small']],
+    );
     assert.equal(model.message, 'iam.json · 1 of 4 events · by action · filter: access level Write');
   });
 
@@ -500,7 +520,9 @@ describe('tree items', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, '../../package.json'), 'utf8')) as {
       contributes: { menus: { 'view/title': { command: string; when: string; group?: string }[] } };
     };
-    const inTitle = manifest.contributes.menus['view/title'].filter((item) => item.when.includes('view == cloudtrail.events') && item.group?.startsWith('navigation'));
+    const inTitle = manifest.contributes.menus['view/title'].filter(
+      (item) => item.when.includes('view == cloudtrail.events') && item.group?.startsWith('navigation'),
+    );
     assert.ok(inTitle.length + 1 <= 4, inTitle.map((item) => item.command).join(', '));
     assert.deepEqual(
       inTitle.filter((item) => item.command.startsWith('cloudtrail.events.show')),
@@ -518,7 +540,14 @@ describe('tree items', () => {
       uri: 'file:///a.json',
       showFile: false,
       parent: undefined,
-      event: { index: 0, identity: disguised, identityLabel: disguised, eventName: disguised, awsRegion: disguised, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } },
+      event: {
+        index: 0,
+        identity: disguised,
+        identityLabel: disguised,
+        eventName: disguised,
+        awsRegion: disguised,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+      },
     };
     const item = describeNode(event);
     // The row leads with the action (no time is recorded here); the identity and region follow in the description.
@@ -540,7 +569,6 @@ describe('tree items', () => {
       assert.doesNotMatch(text, /[\u200b\u202e]|[\ud800-\udfff]/);
     }
   });
-
 });
 
 describe('the Events tree by ATT&CK tactic', () => {
@@ -548,7 +576,9 @@ describe('the Events tree by ATT&CK tactic', () => {
     const server = new FakeServer();
     const documents = new FakeDocuments();
     const uri = 'file:///logs/attack.json';
-    const records = ['CreateAccessKey', 'ListBuckets'].flatMap((name) => JSON.parse(readFixture(`attack/traildiscover-examples/${name}.json.cloudtrail`)) as unknown[]);
+    const records = ['CreateAccessKey', 'ListBuckets'].flatMap(
+      (name) => JSON.parse(readFixture(`attack/traildiscover-examples/${name}.json.cloudtrail`)) as unknown[],
+    );
     server.open(uri, JSON.stringify({ Records: records }));
     documents.activeUri = uri;
     documents.open = [uri];
@@ -576,7 +606,10 @@ describe('the Events tree by ATT&CK tactic', () => {
     assert.match(item.tooltip, /ATT&CK tactic TA0003/);
     assert.match(item.tooltip, /From TrailDiscover by Adan Alvarez \\\(CC BY 4\\\.0\\\)/);
     const actions = groups(await model.getChildren(top[0]));
-    assert.deepEqual(actions.map((node) => node.group.label), ['CreateAccessKey']);
+    assert.deepEqual(
+      actions.map((node) => node.group.label),
+      ['CreateAccessKey'],
+    );
     const listed = events(await model.getChildren(actions[0]));
     assert.equal(listed.length, 1);
     assert.equal(listed[0].event.eventName, 'CreateAccessKey');
@@ -588,7 +621,8 @@ describe('the status bar item', () => {
     const summary = { uri: 'file:///a.json', version: 1, shape: 'records', events: 12_345, failedEvents: 12, errors: 2, warnings: 1 };
     assert.deepEqual(statusBarContent(summary), {
       text: '$(cloud) 12,345 events, 12 failed, 2 errors, 1 warning',
-      tooltip: 'This CloudTrail log holds 12,345 events, 12 calls of them failed (they carry an errorCode). It has 2 errors and 1 warning in the Problems panel (Sigma findings included). Click to see its events over time in the Timeline.',
+      tooltip:
+        'This CloudTrail log holds 12,345 events, 12 calls of them failed (they carry an errorCode). It has 2 errors and 1 warning in the Problems panel (Sigma findings included). Click to see its events over time in the Timeline.',
     });
     assert.deepEqual(statusBarContent({ ...summary, events: 1, failedEvents: 0, errors: 0, warnings: 0 }).text, '$(cloud) 1 event');
   });

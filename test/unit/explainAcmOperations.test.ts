@@ -48,7 +48,19 @@ describe('ACM operations', () => {
     assert.equal(acmOperationGuides().length, 39);
     const summaries = new Set(acmOperationGuides().map((guide) => guide.summary));
     assert.equal(summaries.size, 39);
-    for (const name of ['ExportCertificate', 'RenewCertificate', 'RevokeCertificate', 'UpdateCertificateOptions', 'GetAccountConfiguration', 'PutAccountConfiguration', 'SearchCertificates', 'CreateAcmeEndpoint', 'CreateAcmeDomainValidation', 'CreateAcmeExternalAccountBinding', 'TagResource']) {
+    for (const name of [
+      'ExportCertificate',
+      'RenewCertificate',
+      'RevokeCertificate',
+      'UpdateCertificateOptions',
+      'GetAccountConfiguration',
+      'PutAccountConfiguration',
+      'SearchCertificates',
+      'CreateAcmeEndpoint',
+      'CreateAcmeDomainValidation',
+      'CreateAcmeExternalAccountBinding',
+      'TagResource',
+    ]) {
       assert.ok(acmOperationFacts(name), name);
     }
   });
@@ -141,7 +153,11 @@ describe('ACM parameters', () => {
     assert.equal(isByteBufferDump(view, certificate), true);
     assert.equal(byteBufferLength(view, certificate), 2503);
     const resolved = defined(resolveAcmParameter('ImportCertificate', 'requestParameters', ['certificate']));
-    assert.deepEqual(checkValue(view, certificate, resolved.shapeName, resolved.shape, 'certificate'), { ok: true, reading: 'certificate, 2503 bytes', notes: [] });
+    assert.deepEqual(checkValue(view, certificate, resolved.shapeName, resolved.shape, 'certificate'), {
+      ok: true,
+      reading: 'certificate, 2503 bytes',
+      notes: [],
+    });
     const key = defined(resolveAcmParameter('ImportCertificate', 'requestParameters', ['privateKey', 'limit']));
     assert.equal(key.byteBufferField, 'limit');
     assert.deepEqual(key.byteBufferPath, ['privateKey']);

@@ -36,7 +36,15 @@ describe('errorCode readings', () => {
     assert.equal(ec2.fault, 'client');
     assert.equal(ec2.source, 'common');
     assert.equal(readErrorCode('Server.InternalError').fault, 'server');
-    for (const code of ['AccessDenied', 'ThrottlingException', 'ExpiredToken', 'InvalidClientTokenId', 'NoSuchEntity', 'EntityTemporarilyUnmodifiable', 'AccessPointNotFoundException']) {
+    for (const code of [
+      'AccessDenied',
+      'ThrottlingException',
+      'ExpiredToken',
+      'InvalidClientTokenId',
+      'NoSuchEntity',
+      'EntityTemporarilyUnmodifiable',
+      'AccessPointNotFoundException',
+    ]) {
       assert.equal(readErrorCode(code).source, 'common', code);
     }
     const unknown = readErrorCode('SomethingOdd');

@@ -18,7 +18,13 @@ const ASSUMED_ROLE = {
   accountId: '111122223333',
   accessKeyId: 'ASIAEXAMPLE',
   sessionContext: {
-    sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: 'arn:aws:iam::111122223333:role/CertManager', accountId: '111122223333', userName: 'CertManager' },
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROAEXAMPLE',
+      arn: 'arn:aws:iam::111122223333:role/CertManager',
+      accountId: '111122223333',
+      userName: 'CertManager',
+    },
     attributes: { creationDate: '2026-11-20T08:55:02Z', mfaAuthenticated: 'false' },
   },
 };
@@ -34,16 +40,32 @@ describe('userIdentity as one chain', () => {
   it('reads an IAM user with a long-term key', () => {
     const chain = chainOf({
       eventName: 'X',
-      userIdentity: { type: 'IAMUser', principalId: 'AIDA', arn: 'arn:aws:iam::123456789012:user/Alice', accountId: '123456789012', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', userName: 'Alice' },
+      userIdentity: {
+        type: 'IAMUser',
+        principalId: 'AIDA',
+        arn: 'arn:aws:iam::123456789012:user/Alice',
+        accountId: '123456789012',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        userName: 'Alice',
+      },
     });
     assert.equal(chain.text, 'IAM user Alice, in account 123456789012, long-term access key');
     assert.equal(chain.credentials, 'long-term');
   });
 
   it('reads the root user, services, other accounts and anonymous ACME clients', () => {
-    assert.equal(chainOf({ eventName: 'X', userIdentity: { type: 'Root', principalId: '123456789012', accountId: '123456789012' } }).text, 'root user of account 123456789012');
-    assert.equal(chainOf({ eventName: 'X', userIdentity: { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } }).text, 'the AWS service AWS CloudFormation');
-    assert.equal(chainOf({ eventName: 'X', userIdentity: { type: 'AWSAccount', accountId: '444455556666', principalId: 'AIDA' } }).text, 'another AWS account 444455556666');
+    assert.equal(
+      chainOf({ eventName: 'X', userIdentity: { type: 'Root', principalId: '123456789012', accountId: '123456789012' } }).text,
+      'root user of account 123456789012',
+    );
+    assert.equal(
+      chainOf({ eventName: 'X', userIdentity: { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } }).text,
+      'the AWS service AWS CloudFormation',
+    );
+    assert.equal(
+      chainOf({ eventName: 'X', userIdentity: { type: 'AWSAccount', accountId: '444455556666', principalId: 'AIDA' } }).text,
+      'another AWS account 444455556666',
+    );
     assert.equal(chainOf({ eventName: 'X', userIdentity: { type: 'Unknown', principalId: 'anonymous' } }).text, 'an anonymous caller');
   });
 
@@ -68,7 +90,10 @@ describe('userIdentity as one chain', () => {
         sessionContext: { ...ASSUMED_ROLE.sessionContext, sourceIdentity: 'carol', ec2RoleDelivery: '2.0' },
       },
     });
-    assert.equal(ec2.text, 'role CertManager, session alice, assumed in account 111122223333, source identity carol, through Amazon EC2, MFA no, EC2 instance credentials (IMDSv2)');
+    assert.equal(
+      ec2.text,
+      'role CertManager, session alice, assumed in account 111122223333, source identity carol, through Amazon EC2, MFA no, EC2 instance credentials (IMDSv2)',
+    );
   });
 
   it('says so when no identity is recorded, and when the type is missing', () => {

@@ -14,7 +14,12 @@ describe('hover Markdown escaping', () => {
   it('escapes every ASCII punctuation character, so no Markdown construct can start', () => {
     const all = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
     const escaped = escapeText(all);
-    assert.equal(escaped, Array.from(all).map((c) => `\\${c}`).join(''));
+    assert.equal(
+      escaped,
+      Array.from(all)
+        .map((c) => `\\${c}`)
+        .join(''),
+    );
     assert.equal(visibleText(escaped).trim(), all);
   });
 
@@ -77,14 +82,27 @@ describe('hover Markdown escaping', () => {
       docLink('API reference', 'https://docs.aws.amazon.com/acm/latest/APIReference/API_GetCertificate.html').value,
       '[API reference](https://docs.aws.amazon.com/acm/latest/APIReference/API_GetCertificate.html)',
     );
-    for (const url of ['command:evil', 'javascript:alert(1)', 'https://evil.example/x', 'https://docs.aws.amazon.com/x)(command:y', 'https://docs.aws.amazon.com.evil.example/']) {
+    for (const url of [
+      'command:evil',
+      'javascript:alert(1)',
+      'https://evil.example/x',
+      'https://docs.aws.amazon.com/x)(command:y',
+      'https://docs.aws.amazon.com.evil.example/',
+    ]) {
       const link = docLink('label', url).value;
       assert.ok(!link.includes('('), `${url} became ${link}`);
     }
   });
 
   it('joins bullets into one list and separates other blocks', () => {
-    const out = new HoverBuilder().heading(md`Title`).paragraph(md`text`).bullet(md`one`).bullet(md`two`).rule().paragraph(md`after`).rule();
+    const out = new HoverBuilder()
+      .heading(md`Title`)
+      .paragraph(md`text`)
+      .bullet(md`one`)
+      .bullet(md`two`)
+      .rule()
+      .paragraph(md`after`)
+      .rule();
     assert.equal(out.toString(), '#### Title\n\ntext\n\n- one\n- two\n\n---\n\nafter');
     assert.equal(new HoverBuilder().paragraph(undefined).bullet(md``).isEmpty, true);
   });

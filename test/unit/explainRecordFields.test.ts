@@ -60,10 +60,34 @@ describe('record field catalogue', () => {
   });
 
   it('knows the sub-fields of userIdentity, tlsDetails and addendum', () => {
-    for (const name of ['type', 'principalId', 'arn', 'accountId', 'accessKeyId', 'userName', 'invokedBy', 'sessionContext', 'sessionIssuer', 'attributes', 'creationDate', 'mfaAuthenticated', 'sourceIdentity', 'ec2RoleDelivery', 'assumedRoot', 'onBehalfOf', 'webIdFederationData']) {
-      assert.ok(USER_IDENTITY_FIELDS.some((field) => field.name === name), name);
+    for (const name of [
+      'type',
+      'principalId',
+      'arn',
+      'accountId',
+      'accessKeyId',
+      'userName',
+      'invokedBy',
+      'sessionContext',
+      'sessionIssuer',
+      'attributes',
+      'creationDate',
+      'mfaAuthenticated',
+      'sourceIdentity',
+      'ec2RoleDelivery',
+      'assumedRoot',
+      'onBehalfOf',
+      'webIdFederationData',
+    ]) {
+      assert.ok(
+        USER_IDENTITY_FIELDS.some((field) => field.name === name),
+        name,
+      );
     }
-    assert.deepEqual(TLS_FIELDS.map((field) => field.name), ['tlsVersion', 'cipherSuite', 'clientProvidedHostHeader', 'keyExchange']);
+    assert.deepEqual(
+      TLS_FIELDS.map((field) => field.name),
+      ['tlsVersion', 'cipherSuite', 'clientProvidedHostHeader', 'keyExchange'],
+    );
     assert.deepEqual(Object.keys(ADDENDUM_FIELDS[0].values ?? {}), ['DELIVERY_DELAY', 'UPDATED_DATA', 'SERVICE_OUTAGE']);
   });
 

@@ -32,7 +32,10 @@ describe('service and verb readings', () => {
       'https://docs.aws.amazon.com/acm/latest/APIReference/API_ExportCertificate.html',
     );
     assert.equal(apiReferenceUrl('acm.amazonaws.com', 'NotAnOperation', { knownOperation: false }), undefined);
-    assert.equal(apiReferenceUrl('ec2.amazonaws.com', 'RunInstances', { eventType: 'AwsApiCall' }), 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html');
+    assert.equal(
+      apiReferenceUrl('ec2.amazonaws.com', 'RunInstances', { eventType: 'AwsApiCall' }),
+      'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html',
+    );
     assert.equal(apiReferenceUrl('signin.amazonaws.com', 'ConsoleLogin', { eventType: 'AwsConsoleSignIn' }), undefined);
     assert.equal(apiReferenceUrl('ec2.amazonaws.com', 'SharedSnapshotCopyInitiated', { eventType: 'AwsServiceEvent' }), undefined);
     assert.equal(apiReferenceUrl('lambda.amazonaws.com', 'CreateFunction20150331', { eventType: 'AwsApiCall' }), undefined);

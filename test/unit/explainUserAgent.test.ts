@@ -73,7 +73,9 @@ describe('userAgent readings', () => {
 
   it('never lets a crafted userAgent render as Markdown', () => {
     const crafted = 'aws-cli/[1](command:evil) Python/<img src=x> Linux/`x`';
-    const markdown = userAgentLines(crafted, false).map((line) => `- ${line.value}`).join('\n');
+    const markdown = userAgentLines(crafted, false)
+      .map((line) => `- ${line.value}`)
+      .join('\n');
     // Only the pieces the reading keeps are shown, and they stay text.
     assertInert(markdown, ['AWS CLI [1]', 'Python <img', 'Linux `x`']);
   });

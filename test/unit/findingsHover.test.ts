@@ -18,7 +18,10 @@ function hoverWith(rules: (record: number) => readonly RuleMetadata[], at = TEXT
 
 describe('hovers on records that Sigma rules matched', () => {
   const rules = loadRules(
-    ruleText('    selection:\n        eventName: DeleteTrail\n    condition: selection', 'description: Someone deleted a trail.\nfalsepositives:\n    - A planned clean-up\nreferences:\n    - https://example.com/why\n'),
+    ruleText(
+      '    selection:\n        eventName: DeleteTrail\n    condition: selection',
+      'description: Someone deleted a trail.\nfalsepositives:\n    - A planned clean-up\nreferences:\n    - https://example.com/why\n',
+    ),
   );
   const matched = rules.detectDocument(parseCloudTrail(TEXT));
 
@@ -44,8 +47,18 @@ describe('hovers on records that Sigma rules matched', () => {
 
   it('keeps a rule\u2019s hostile text inert', () => {
     for (const value of HOSTILE_VALUES) {
-      const metadata: RuleMetadata = { ...rules.rules[0].metadata, title: value, description: value, author: value, falsepositives: [value], tags: [`attack.${value}`] };
-      assertInert(hoverWith(() => [metadata]), [value]);
+      const metadata: RuleMetadata = {
+        ...rules.rules[0].metadata,
+        title: value,
+        description: value,
+        author: value,
+        falsepositives: [value],
+        tags: [`attack.${value}`],
+      };
+      assertInert(
+        hoverWith(() => [metadata]),
+        [value],
+      );
     }
   });
 });

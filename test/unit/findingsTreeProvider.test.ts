@@ -93,7 +93,10 @@ describe('the Findings tree', () => {
     model.setGrouping('tactic');
     const tactics = (await model.getChildren()) as FindingGroupNode[];
     assert.equal(server.requests.at(-1)?.groupBy, 'tactic');
-    assert.ok(tactics.some((node) => node.group.kind === 'tactic' && node.group.label === 'Defense Impairment'), tactics.map((node) => node.group.label).join());
+    assert.ok(
+      tactics.some((node) => node.group.kind === 'tactic' && node.group.label === 'Defense Impairment'),
+      tactics.map((node) => node.group.label).join(),
+    );
     const underTactic = (await model.getChildren(tactics[0])) as FindingNode[];
     assert.equal(describeFinding(underTactic[0]).label, underTactic[0].rule.title, 'under a tactic each finding is named by its rule');
     model.setGrouping('identity');

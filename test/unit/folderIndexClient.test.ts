@@ -26,11 +26,15 @@ class FolderServer implements EventTreeServer {
       timer: {
         setTimeout: (callback, ms) => {
           const handle = setTimeout(callback, ms);
-          return Disposable.create(() => { clearTimeout(handle); });
+          return Disposable.create(() => {
+            clearTimeout(handle);
+          });
         },
         setImmediate: (callback) => {
           const handle = setImmediate(callback);
-          return Disposable.create(() => { clearImmediate(handle); });
+          return Disposable.create(() => {
+            clearImmediate(handle);
+          });
         },
       },
     },
@@ -69,14 +73,32 @@ class NoDocuments implements OpenCloudTrailDocuments {
 describe('compressed log names', () => {
   it('opens delivered file names in the decompressed view, which gets the CloudTrail language by its name', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      contributes: { customEditors: { viewType: string; selector: { filenamePattern: string }[]; priority: string }[]; languages: { id: string; filenamePatterns?: string[] }[] };
+      contributes: {
+        customEditors: { viewType: string; selector: { filenamePattern: string }[]; priority: string }[];
+        languages: { id: string; filenamePatterns?: string[] }[];
+      };
     };
-    const matches = (pattern: string, name: string): boolean => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
+    const matches = (pattern: string, name: string): boolean =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ).test(name);
     const editor = defined(manifest.contributes.customEditors.find((entry) => entry.priority === 'default'));
     const language = defined(manifest.contributes.languages.find((entry) => entry.id === 'cloudtrail'));
-    for (const name of ['111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json.gz', '111122223333_CloudTrail-Insight_us-east-1_20261124T0000Z_ab12.json.gz']) {
-      assert.ok(editor.selector.some((selector) => matches(selector.filenamePattern, name)), name);
-      assert.ok(defined(language.filenamePatterns).some((pattern) => matches(pattern, decompressedPath(name))), decompressedPath(name));
+    for (const name of [
+      '111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json.gz',
+      '111122223333_CloudTrail-Insight_us-east-1_20261124T0000Z_ab12.json.gz',
+    ]) {
+      assert.ok(
+        editor.selector.some((selector) => matches(selector.filenamePattern, name)),
+        name,
+      );
+      assert.ok(
+        defined(language.filenamePatterns).some((pattern) => matches(pattern, decompressedPath(name))),
+        decompressedPath(name),
+      );
     }
     assert.ok(!editor.selector.some((selector) => matches(selector.filenamePattern, 'backup.json.gz')));
     const option = defined(manifest.contributes.customEditors.find((entry) => entry.priority === 'option'));
@@ -84,7 +106,10 @@ describe('compressed log names', () => {
   });
 
   it('names the decompressed view so that it opens as JSON (and as CloudTrail by its name)', () => {
-    assert.equal(decompressedPath('/a/111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json.gz'), '/a/111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json');
+    assert.equal(
+      decompressedPath('/a/111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json.gz'),
+      '/a/111122223333_CloudTrail_us-east-1_20261124T0000Z_ab12.json',
+    );
     assert.equal(decompressedPath('/a/export.GZ'), '/a/export.json');
     assert.equal(decompressedPath('/a/events.log.gz'), '/a/events.log.json');
     assert.ok(isCompressedName('x.json.gz') && !isCompressedName('x.json'));
@@ -102,7 +127,9 @@ describe('the Events tree showing a folder index', () => {
     summary = await server.index(folder);
   });
 
-  after(() => { server.service.dispose(); });
+  after(() => {
+    server.service.dispose();
+  });
 
   it('asks for the folder, lists its groups and the events of every file, each with its file', async () => {
     const model = new EventTreeModel(server, new NoDocuments());
@@ -121,7 +148,7 @@ describe('the Events tree showing a folder index', () => {
     );
     const listed: EventNode[] = [];
     for (const group of top) {
-      for (const node of (await model.getChildren(group))) {
+      for (const node of await model.getChildren(group)) {
         if (node.type === 'event') listed.push(node);
       }
     }

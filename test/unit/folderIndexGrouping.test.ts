@@ -103,7 +103,10 @@ describe('folder index: event tree of a folder', () => {
       const found = groupFolderEvents(index, { groupBy: [], filter: { text: needle } });
       assert.ok(found.matched >= 1, needle);
       const listed = found.eventsOf(found.groups[0]).map((ref) => index.event(ref.file, ref.index));
-      assert.ok(listed.some((other) => other.file === firstFile && other.index === 0), needle);
+      assert.ok(
+        listed.some((other) => other.file === firstFile && other.index === 0),
+        needle,
+      );
     }
     // In quotes, the whole value: the same events as the open log would give.
     const wholeName = groupFolderEvents(index, { groupBy: ['action'], filter: { text: '"DescribeStacks"' } });

@@ -6,14 +6,22 @@ import { listFixtures, readFixture } from '../fixtures';
 import { defined } from '../defined';
 
 /** Splits `text` delivered in the given pieces and summarizes every record. */
-function split(pieces: readonly string[], options: { maxRecordChars?: number; batchChars?: number } = {}): { records: RecordText[]; entries: EntrySummary[]; splitter: RecordSplitter } {
+function split(
+  pieces: readonly string[],
+  options: { maxRecordChars?: number; batchChars?: number } = {},
+): { records: RecordText[]; entries: EntrySummary[]; splitter: RecordSplitter } {
   const records: RecordText[] = [];
   const entries: EntrySummary[] = [];
   const summarizer = new RecordSummarizer((record, entry) => {
     records.push(record);
     entries.push(entry);
   }, options.batchChars);
-  const splitter = new RecordSplitter((record) => { summarizer.add(record); }, { maxRecordChars: options.maxRecordChars });
+  const splitter = new RecordSplitter(
+    (record) => {
+      summarizer.add(record);
+    },
+    { maxRecordChars: options.maxRecordChars },
+  );
   for (const piece of pieces) splitter.write(piece);
   splitter.end();
   summarizer.flush();
@@ -31,7 +39,10 @@ function modelRecords(text: string): { start: number; end: number; eventName?: s
   }));
 }
 
-function splitterRecords(text: string, pieces: readonly string[] = [text]): { start: number; end: number; eventName?: string; identity: string; eventID?: string }[] {
+function splitterRecords(
+  text: string,
+  pieces: readonly string[] = [text],
+): { start: number; end: number; eventName?: string; identity: string; eventID?: string }[] {
   const { records, entries } = split(pieces);
   return records
     .map((record, i) => ({ record, entry: entries[i] }))

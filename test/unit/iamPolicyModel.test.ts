@@ -39,9 +39,20 @@ const ACTIONS: Record<string, IamActionInfo[]> = {
   'iam.amazonaws.com ListUsers': [action('iam:ListUsers')],
   'sts.amazonaws.com AssumeRole': [action('sts:AssumeRole', [ROLE])],
   'ec2.amazonaws.com DescribeInstances': [action('ec2:DescribeInstances')],
-  'ec2.amazonaws.com RunInstances': [action('ec2:RunInstances', [{ name: 'instance', arnPatterns: ['arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}'], required: true }], ['iam:PassRole'])],
+  'ec2.amazonaws.com RunInstances': [
+    action(
+      'ec2:RunInstances',
+      [{ name: 'instance', arnPatterns: ['arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}'], required: true }],
+      ['iam:PassRole'],
+    ),
+  ],
 };
-const KNOWN = new Set([...Object.values(ACTIONS).flat().map((info) => info.action), 'iam:PassRole']);
+const KNOWN = new Set([
+  ...Object.values(ACTIONS)
+    .flat()
+    .map((info) => info.action),
+  'iam:PassRole',
+]);
 
 const catalogue: IamCatalogue = {
   resolveIamActions(eventSource, eventName) {
@@ -132,7 +143,10 @@ describe('Policy documents', () => {
   it('reads a single statement with string values and an array of statements with arrays', () => {
     const single = policy('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}');
     assert.equal(single.statements.length, 1);
-    assert.deepEqual(single.statements[0].actions?.map((value) => value.text), ['s3:GetObject']);
+    assert.deepEqual(
+      single.statements[0].actions?.map((value) => value.text),
+      ['s3:GetObject'],
+    );
     const several = policy(`{
   "Version": "2012-10-17",
   "Statement": [
@@ -161,9 +175,18 @@ describe('Policy documents', () => {
     const cases: [string, RegExp][] = [
       ['{"Version": "2012-10-17", "Statement": [ {"Effect": "Allow" "Action": "*", "Resource": "*"} ]}', /^line 1, column \d+: This is not valid JSON/],
       ['{"Version": "2012-10-17"}', /no "Statement"/],
-      ['{\n "Statement": [\n  {"Effect": "Allow", "Action": "*", "Resource": "*"},\n  {"Effect": "allow", "Action": "*", "Resource": "*"}\n ]\n}', /^line 4, column 4 \(Statement\[1\]\.Effect\): Effect must be "Allow" or "Deny"/],
-      ['{"Statement": {"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}}', /Statement\.NotAction\): A statement has either "Action" or "NotAction"/],
-      ['{"Statement": {"Effect": "Allow", "Action": ["s3:GetObject", 3], "Resource": "*"}}', /\(Statement\.Action\[1\]\): Each entry of Action must be a string/],
+      [
+        '{\n "Statement": [\n  {"Effect": "Allow", "Action": "*", "Resource": "*"},\n  {"Effect": "allow", "Action": "*", "Resource": "*"}\n ]\n}',
+        /^line 4, column 4 \(Statement\[1\]\.Effect\): Effect must be "Allow" or "Deny"/,
+      ],
+      [
+        '{"Statement": {"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}}',
+        /Statement\.NotAction\): A statement has either "Action" or "NotAction"/,
+      ],
+      [
+        '{"Statement": {"Effect": "Allow", "Action": ["s3:GetObject", 3], "Resource": "*"}}',
+        /\(Statement\.Action\[1\]\): Each entry of Action must be a string/,
+      ],
       ['{"Statement": {"Effect": "Allow", "Action": "s3 GetObject", "Resource": "*"}}', /is not an action/],
       ['{"Statement": {"Effect": "Allow", "Action": "*"}}', /neither "Resource" nor "NotResource"/],
       ['[1, 2]', /not an object/],
@@ -257,7 +280,11 @@ describe('Comparing a policy with the calls', () => {
     const everything = comparePolicy(policy('{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}'), usageOf(calls), catalogue);
     assert.deepEqual(comparisonJson(everything).notGranted, []);
     assert.deepEqual(comparisonJson(everything).unused, []);
-    const onBuckets = comparePolicy(policy('{"Statement": {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "arn:aws:s3:::*"}}'), usageOf(calls), catalogue);
+    const onBuckets = comparePolicy(
+      policy('{"Statement": {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "arn:aws:s3:::*"}}'),
+      usageOf(calls),
+      catalogue,
+    );
     assert.deepEqual(comparisonJson(onBuckets).used, []);
     assert.deepEqual(comparisonJson(onBuckets).unused, ['iam:ListUsers']);
   });
@@ -266,19 +293,27 @@ describe('Comparing a policy with the calls', () => {
 describe('Generating a policy', () => {
   it('writes one statement per service and resource set, actions sorted once, resources from the records', () => {
     const generated = generatePolicy(
-      usageOf([
-        { source: 's3.amazonaws.com', name: 'GetObject', resources: ['arn:aws:s3:::reports/a.csv', 'arn:aws:s3:::reports'] },
-        { source: 's3.amazonaws.com', name: 'GetObject', resources: ['arn:aws:s3:::reports/a.csv', 'arn:aws:s3:::reports'] },
-        { source: 's3.amazonaws.com', name: 'PutObject', resources: ['arn:aws:s3:::reports/b.csv', 'arn:aws:s3:::reports'] },
-        { source: 's3.amazonaws.com', name: 'ListBuckets' },
-        { source: 'iam.amazonaws.com', name: 'ListUsers' },
-        { source: 'iam.amazonaws.com', name: 'CreateAccessKey', request: { userName: 'bob' } },
-        { source: 'sts.amazonaws.com', name: 'AssumeRole', request: { roleArn: 'arn:aws:iam::111122223333:role/Deploy' }, resources: ['arn:aws:iam::111122223333:role/Deploy'] },
-        { source: 'ec2.amazonaws.com', name: 'RunInstances', error: 'UnauthorizedOperation' },
-        { source: 'sts.amazonaws.com', name: 'GetCallerIdentity' },
-        { source: 'example.amazonaws.com', name: 'DoSomething' },
-        { source: 's3.amazonaws.com', name: 'GetObject', who: BOB, resources: ['arn:aws:s3:::other/z'] },
-      ], ALICE),
+      usageOf(
+        [
+          { source: 's3.amazonaws.com', name: 'GetObject', resources: ['arn:aws:s3:::reports/a.csv', 'arn:aws:s3:::reports'] },
+          { source: 's3.amazonaws.com', name: 'GetObject', resources: ['arn:aws:s3:::reports/a.csv', 'arn:aws:s3:::reports'] },
+          { source: 's3.amazonaws.com', name: 'PutObject', resources: ['arn:aws:s3:::reports/b.csv', 'arn:aws:s3:::reports'] },
+          { source: 's3.amazonaws.com', name: 'ListBuckets' },
+          { source: 'iam.amazonaws.com', name: 'ListUsers' },
+          { source: 'iam.amazonaws.com', name: 'CreateAccessKey', request: { userName: 'bob' } },
+          {
+            source: 'sts.amazonaws.com',
+            name: 'AssumeRole',
+            request: { roleArn: 'arn:aws:iam::111122223333:role/Deploy' },
+            resources: ['arn:aws:iam::111122223333:role/Deploy'],
+          },
+          { source: 'ec2.amazonaws.com', name: 'RunInstances', error: 'UnauthorizedOperation' },
+          { source: 'sts.amazonaws.com', name: 'GetCallerIdentity' },
+          { source: 'example.amazonaws.com', name: 'DoSomething' },
+          { source: 's3.amazonaws.com', name: 'GetObject', who: BOB, resources: ['arn:aws:s3:::other/z'] },
+        ],
+        ALICE,
+      ),
       catalogue,
     );
     assert.deepEqual(generated.policy, {
@@ -297,11 +332,20 @@ describe('Generating a policy', () => {
       ['iam:CreateAccessKey', 'iam:ListUsers', 's3:ListAllMyBuckets'],
     );
     assert.match(notes.anyResource[0].reason, /records do not name the resources IAM checks it against \(user \(required\)\)/);
-    assert.deepEqual(notes.failed.map((failed) => [failed.eventName, failed.actions, failed.errorCodes]), [['RunInstances', ['ec2:RunInstances'], [{ code: 'UnauthorizedOperation', count: 1 }]]]);
+    assert.deepEqual(
+      notes.failed.map((failed) => [failed.eventName, failed.actions, failed.errorCodes]),
+      [['RunInstances', ['ec2:RunInstances'], [{ code: 'UnauthorizedOperation', count: 1 }]]],
+    );
     assert.deepEqual(notes.unknown, [{ eventSource: 'example.amazonaws.com', eventName: 'DoSomething', count: 1 }]);
-    assert.deepEqual(notes.noPermission.map((entry) => entry.eventName), ['GetCallerIdentity']);
+    assert.deepEqual(
+      notes.noPermission.map((entry) => entry.eventName),
+      ['GetCallerIdentity'],
+    );
     const text = notesText(generated, 'alice');
-    assert.match(text, /## Failed calls \(left out of the policy\)\n\n- ec2\.amazonaws\.com RunInstances: needs ec2:RunInstances; 1 failed call \(UnauthorizedOperation ×1\)/);
+    assert.match(
+      text,
+      /## Failed calls \(left out of the policy\)\n\n- ec2\.amazonaws\.com RunInstances: needs ec2:RunInstances; 1 failed call \(UnauthorizedOperation ×1\)/,
+    );
     assert.doesNotThrow(() => JSON.parse(policyText(generated.policy)));
   });
 
@@ -309,15 +353,25 @@ describe('Generating a policy', () => {
     const usage = usageOf([{ source: 'ec2.amazonaws.com', name: 'RunInstances', error: 'UnauthorizedOperation' }]);
     assert.deepEqual(generatePolicy(usage, catalogue).policy.Statement, []);
     const included = generatePolicy(usage, catalogue, { includeFailed: true });
-    assert.deepEqual(included.policy.Statement.map((statement) => statement.Action), [['ec2:RunInstances']]);
+    assert.deepEqual(
+      included.policy.Statement.map((statement) => statement.Action),
+      [['ec2:RunInstances']],
+    );
     assert.deepEqual(included.notes.dependentActions, [{ action: 'iam:PassRole', neededBy: ['ec2:RunInstances'] }]);
   });
 
   it('writes many objects of one folder as a wildcard, and a wildcard character of a log literally', () => {
-    const objects: Call[] = Array.from({ length: 12 }, (_, n) => ({ source: 's3.amazonaws.com', name: 'GetObject', resources: [`arn:aws:s3:::logs/2026/${n}.gz`] }));
+    const objects: Call[] = Array.from({ length: 12 }, (_, n) => ({
+      source: 's3.amazonaws.com',
+      name: 'GetObject',
+      resources: [`arn:aws:s3:::logs/2026/${n}.gz`],
+    }));
     objects.push({ source: 's3.amazonaws.com', name: 'PutObject', resources: ['arn:aws:s3:::drop/*'] });
     const generated = generatePolicy(usageOf(objects), catalogue);
-    assert.deepEqual(generated.policy.Statement.map((statement) => statement.Resource), ['arn:aws:s3:::drop/${*}', 'arn:aws:s3:::logs/2026/*']);
+    assert.deepEqual(
+      generated.policy.Statement.map((statement) => statement.Resource),
+      ['arn:aws:s3:::drop/${*}', 'arn:aws:s3:::logs/2026/*'],
+    );
     assert.deepEqual(generated.notes.generalised, [{ action: 's3:GetObject', resources: 12, patterns: ['arn:aws:s3:::logs/2026/*'] }]);
   });
 
@@ -333,7 +387,10 @@ describe('Generating a policy', () => {
     const generated = generatePolicy(usage, catalogue);
     const replay = comparePolicy(policy(policyText(generated.policy)), usage, catalogue);
     assert.deepEqual(replay.notGranted, []);
-    assert.equal(replay.used.reduce((sum, outcome) => sum + outcome.count, 0), 5);
+    assert.equal(
+      replay.used.reduce((sum, outcome) => sum + outcome.count, 0),
+      5,
+    );
     assert.deepEqual(comparisonJson(replay).unused, []);
   });
 
@@ -350,13 +407,20 @@ describe('Generating a policy', () => {
         eventTime: `2026-11-0${index + 1}T00:00:00Z`,
         eventSource: 'iam.amazonaws.com',
         eventName: index === 0 ? 'ListUsers' : 'CreateAccessKey',
-        userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::111122223333:assumed-role/Deploy/${session}`, sessionContext: { sessionIssuer: { type: 'Role', arn: role, userName: 'Deploy' } } },
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::111122223333:assumed-role/Deploy/${session}`,
+          sessionContext: { sessionIssuer: { type: 'Role', arn: role, userName: 'Deploy' } },
+        },
       })),
     });
     const documents = [parseCloudTrail(text)];
     const all = selectDocumentEvents(documents, identitySelection(role));
     assert.equal(all?.length, 2);
     const one = selectDocumentEvents(documents, identitySelection('arn:aws:sts::111122223333:assumed-role/Deploy/two'));
-    assert.deepEqual(one?.map((event) => event.record.summary.eventName), ['CreateAccessKey']);
+    assert.deepEqual(
+      one?.map((event) => event.record.summary.eventName),
+      ['CreateAccessKey'],
+    );
   });
 });

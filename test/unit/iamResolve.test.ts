@@ -61,7 +61,10 @@ describe('IAM data', () => {
     assert.equal(iamServiceName('iam'), 'AWS Identity and Access Management (IAM)');
     assert.equal(iamServiceName('S3'), 'Amazon S3');
     assert.equal(iamServiceName('nosuchservice'), undefined);
-    assert.equal(serviceAuthorizationUrl('s3:PutObject'), 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html#amazons3-PutObject');
+    assert.equal(
+      serviceAuthorizationUrl('s3:PutObject'),
+      'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html#amazons3-PutObject',
+    );
     assert.equal(
       serviceAuthorizationUrl('iam:CreateAccessKey'),
       'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html#awsidentityandaccessmanagementiam-CreateAccessKey',
@@ -111,7 +114,10 @@ describe('resolveIamActions', () => {
     assert.deepEqual(actionsOf(resolveIamActions('lambda.amazonaws.com', 'AddPermission20150331v2')), ['lambda:AddPermission Permissions management']);
     assert.deepEqual(actionsOf(resolveIamActions('lambda.amazonaws.com', 'Invoke')), ['lambda:InvokeFunction Write']);
     assert.deepEqual(actionsOf(resolveIamActions('cloudfront.amazonaws.com', 'PublishFunction2020_05_31')), ['cloudfront:PublishFunction Write']);
-    assert.deepEqual(actionsOf(resolveIamActions('cloudfront.amazonaws.com', 'CreateDistributionWithTags2020_05_31')), ['cloudfront:CreateDistribution Write', 'cloudfront:TagResource Tagging']);
+    assert.deepEqual(actionsOf(resolveIamActions('cloudfront.amazonaws.com', 'CreateDistributionWithTags2020_05_31')), [
+      'cloudfront:CreateDistribution Write',
+      'cloudfront:TagResource Tagging',
+    ]);
     assert.equal(undatedOperationName('GetFunction20150331v2'), 'GetFunction');
     assert.equal(undatedOperationName('CreateFunction'), 'CreateFunction');
     assert.equal(undatedOperationName('Get2'), 'Get2');
@@ -127,7 +133,9 @@ describe('resolveIamActions', () => {
   it('resolves API Gateway\u2019s management calls to the HTTP method they are authorized by', () => {
     assert.deepEqual(actionsOf(resolveIamActions('apigateway.amazonaws.com', 'CreateRestApi')), ['apigateway:POST Write']);
     assert.deepEqual(actionsOf(resolveIamActions('apigateway.amazonaws.com', 'GetResource')), ['apigateway:GET Read']);
-    assert.deepEqual(actionsOf(resolveIamActions('apigateway.amazonaws.com', 'UpdateRestApiPolicy')), ['apigateway:UpdateRestApiPolicy Permissions management']);
+    assert.deepEqual(actionsOf(resolveIamActions('apigateway.amazonaws.com', 'UpdateRestApiPolicy')), [
+      'apigateway:UpdateRestApiPolicy Permissions management',
+    ]);
     assert.equal(resolveIamActions('apigateway.amazonaws.com', 'FrobnicateApi').kind, 'unknown');
   });
 

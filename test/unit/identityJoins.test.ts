@@ -28,16 +28,39 @@ function record(identity: Record<string, string>, eventName = 'ListBuckets'): st
 
 const alice = { type: 'IAMUser', arn: ALICE, principalId: 'AIDAALICE', accountId: '111111111111', accessKeyId: 'AKIAALICE', userName: 'alice' };
 const bob = { type: 'IAMUser', arn: BOB, principalId: 'AIDABOB', accountId: '111111111111', accessKeyId: 'AKIASHARED', userName: 'bob' };
-const carol = { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/carol', principalId: 'AIDACAROL', accountId: '111111111111', accessKeyId: 'AKIASHARED', userName: 'carol' };
+const carol = {
+  type: 'IAMUser',
+  arn: 'arn:aws:iam::111111111111:user/carol',
+  principalId: 'AIDACAROL',
+  accountId: '111111111111',
+  accessKeyId: 'AKIASHARED',
+  userName: 'carol',
+};
 
 /** The records, and the group key each of them should land in (by identity). */
 const CASES: { name: string; identity: Record<string, string>; expected: string }[] = [
-  { name: 'no arn, same principalId and account', identity: { type: 'IAMUser', principalId: 'AIDAALICE', accountId: '111111111111', userName: 'alice' }, expected: ALICE },
+  {
+    name: 'no arn, same principalId and account',
+    identity: { type: 'IAMUser', principalId: 'AIDAALICE', accountId: '111111111111', userName: 'alice' },
+    expected: ALICE,
+  },
   { name: 'no arn, same access key', identity: { type: 'IAMUser', principalId: 'AIDAUNSEEN', accessKeyId: 'AKIAALICE' }, expected: ALICE },
-  { name: 'no arn, an access key two principals used', identity: { type: 'IAMUser', principalId: 'AIDANOBODY', accessKeyId: 'AKIASHARED' }, expected: 'IAMUser:AIDANOBODY' },
-  { name: 'no arn, same principalId in another account', identity: { type: 'IAMUser', principalId: 'AIDAALICE', accountId: '222222222222' }, expected: 'IAMUser:AIDAALICE' },
+  {
+    name: 'no arn, an access key two principals used',
+    identity: { type: 'IAMUser', principalId: 'AIDANOBODY', accessKeyId: 'AKIASHARED' },
+    expected: 'IAMUser:AIDANOBODY',
+  },
+  {
+    name: 'no arn, same principalId in another account',
+    identity: { type: 'IAMUser', principalId: 'AIDAALICE', accountId: '222222222222' },
+    expected: 'IAMUser:AIDAALICE',
+  },
   { name: 'no arn, principalId without an account', identity: { type: 'IAMUser', principalId: 'AIDAALICE' }, expected: 'IAMUser:AIDAALICE' },
-  { name: 'no arn, principalId of alice but key of bob', identity: { type: 'IAMUser', principalId: 'AIDAALICE', accountId: '111111111111', accessKeyId: 'AKIASHARED' }, expected: 'IAMUser:AIDAALICE' },
+  {
+    name: 'no arn, principalId of alice but key of bob',
+    identity: { type: 'IAMUser', principalId: 'AIDAALICE', accountId: '111111111111', accessKeyId: 'AKIASHARED' },
+    expected: 'IAMUser:AIDAALICE',
+  },
 ];
 
 function keysOfLeaves(groups: readonly EventGroupNode[], prefix: string[] = []): Map<string, number> {
@@ -69,7 +92,9 @@ describe('records without an ARN join the principal they are tied to', () => {
   for (const [position, c] of CASES.entries()) {
     it(`${c.name}: ${c.expected === ALICE ? 'joins alice' : 'keeps its own group'}`, () => {
       const grouping = groupEvents([document], { groupBy: ['identity', 'action'] });
-      const group = grouping.groups.find((candidate) => (candidate.groups ?? []).some((child) => child.key === 's3.amazonaws.com:GetObject' && candidate.key === c.expected));
+      const group = grouping.groups.find((candidate) =>
+        (candidate.groups ?? []).some((child) => child.key === 's3.amazonaws.com:GetObject' && candidate.key === c.expected),
+      );
       assert.ok(group, `a group ${c.expected} with a GetObject: ${grouping.groups.map((g) => g.key).join(', ')}`);
       const record = document.records[3 + position];
       assert.equal(record.summary.identity.arn, undefined);
@@ -95,7 +120,10 @@ describe('records without an ARN join the principal they are tied to', () => {
 
   it('ties only to records the view shows: a filter that hides the principal leaves the record alone', () => {
     const grouping = groupEvents([document], { groupBy: ['identity'], filter: { text: 'GetObject' } });
-    assert.equal(grouping.groups.find((group) => group.key === ALICE), undefined);
+    assert.equal(
+      grouping.groups.find((group) => group.key === ALICE),
+      undefined,
+    );
   });
 
   it('gives a folder index the same groups as the open log', async () => {

@@ -247,7 +247,11 @@ describe('trail leaving the logs', () => {
 
 describe('link columns of an indexed file', () => {
   it('are the same whether the file is parsed whole or streamed record by record, one-line or pretty-printed', async () => {
-    for (const relative of [fileOfTrail('Audit00'), fileOfTrail('Deploy0'), 'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz']) {
+    for (const relative of [
+      fileOfTrail('Audit00'),
+      fileOfTrail('Deploy0'),
+      'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz',
+    ]) {
       const options = { maxDecompressedBytes: 1 << 30 };
       const whole = await indexLogFile(path.join(FIXTURES, relative), options);
       const streamed = await indexLogFile(path.join(FIXTURES, relative), { ...options, wholeDocumentChars: 100 });

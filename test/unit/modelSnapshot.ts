@@ -48,4 +48,3 @@ export function assertSourcesAgree(document: CloudTrailDocument, text: string, m
     }
   }
 }
-

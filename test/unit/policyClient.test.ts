@@ -62,7 +62,14 @@ describe('The policy commands of the extension', () => {
     const { env, opened, fake } = environment({ groupBy: ['action'], filter: { service: 'iam' }, documents: [URI] }, { includeFailed: true });
     await generatePolicyCommand({ type: 'group', path: ['iam.amazonaws.com:CreateUser'], group: { label: 'CreateUser' } }, env);
     assert.deepEqual(fake.generated, [
-      { groupBy: ['action'], textDocument: { uri: URI }, filter: { service: 'iam' }, group: ['iam.amazonaws.com:CreateUser'], subject: 'CreateUser', includeFailed: true },
+      {
+        groupBy: ['action'],
+        textDocument: { uri: URI },
+        filter: { service: 'iam' },
+        group: ['iam.amazonaws.com:CreateUser'],
+        subject: 'CreateUser',
+        includeFailed: true,
+      },
     ]);
     assert.deepEqual(
       opened.map((document) => [document.language, document.beside]),

@@ -8,12 +8,27 @@ const RANGE = { start: { line: 3, character: 0 }, end: { line: 9, character: 1 }
 
 function related(eventName: string, through: string): RelatedEvent {
   return {
-    event: { index: 2, eventName, eventTime: '2026-03-15T09:12:05Z', identity: 'arn:x', identityLabel: 'role AuditRole / session alice-audit', range: RANGE, uri: 'file:///logs/b%20c.json' },
+    event: {
+      index: 2,
+      eventName,
+      eventTime: '2026-03-15T09:12:05Z',
+      identity: 'arn:x',
+      identityLabel: 'role AuditRole / session alice-audit',
+      range: RANGE,
+      uri: 'file:///logs/b%20c.json',
+    },
     through,
   };
 }
 
-const node = { type: 'event', id: 'e', uri: 'file:///logs/a.json', showFile: false, parent: undefined, event: { index: 1, eventName: 'RequestCertificate', identity: 'arn:x', range: RANGE } } as unknown as EventNode;
+const node = {
+  type: 'event',
+  id: 'e',
+  uri: 'file:///logs/a.json',
+  showFile: false,
+  parent: undefined,
+  event: { index: 1, eventName: 'RequestCertificate', identity: 'arn:x', range: RANGE },
+} as unknown as EventNode;
 
 describe('Events view: related events', () => {
   it('makes one pick per event, with what ties it and its file, hostile text made visible', () => {
@@ -35,7 +50,9 @@ describe('Events view: related events', () => {
       },
       inform: () => assert.fail('nothing to say'),
     };
-    const server = { relatedEvents: (params: RelatedEventsParams) => (asked.push(params), Promise.resolve([related('DeleteCertificate', 'access key ASIA1')])) };
+    const server = {
+      relatedEvents: (params: RelatedEventsParams) => (asked.push(params), Promise.resolve([related('DeleteCertificate', 'access key ASIA1')])),
+    };
     await showRelatedEvents(server, node, ui);
     assert.deepEqual(asked, [{ uri: 'file:///logs/a.json', index: 1 }]);
     assert.deepEqual(opened, [['file:///logs/b%20c.json', RANGE]]);

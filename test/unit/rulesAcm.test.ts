@@ -20,7 +20,11 @@ describe('rule acm-unknown-event', () => {
   });
 
   it('does not fire for operations, for service events, or for other services', () => {
-    assert.deepEqual(check({ eventName: 'RevokeCertificate', requestParameters: { certificateArn: CERT, revocationReason: 'KEY_COMPROMISE' } }, RuleCode.acmUnknownEvent).found, []);
+    assert.deepEqual(
+      check({ eventName: 'RevokeCertificate', requestParameters: { certificateArn: CERT, revocationReason: 'KEY_COMPROMISE' } }, RuleCode.acmUnknownEvent)
+        .found,
+      [],
+    );
     assert.deepEqual(check({ eventName: 'CertificateExpired', eventType: 'AwsServiceEvent' }, RuleCode.acmUnknownEvent).found, []);
     assert.deepEqual(check({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', requestParameters: null }, RuleCode.acmUnknownEvent).found, []);
   });
@@ -33,7 +37,10 @@ describe('rule acm-acme-unknown-event', () => {
     assert.equal(found[0].severity, 'info');
     assert.equal(found[0].fix?.replacement, '"NewOrder"');
     // ACME's GetCertificate is not checked against the API's GetCertificate input.
-    assert.deepEqual(check({ eventSource: 'acm-acme.amazonaws.com', eventName: 'GetCertificate', requestParameters: { orderId: 'x' } }, RuleCode.acmUnknownParameter).found, []);
+    assert.deepEqual(
+      check({ eventSource: 'acm-acme.amazonaws.com', eventName: 'GetCertificate', requestParameters: { orderId: 'x' } }, RuleCode.acmUnknownParameter).found,
+      [],
+    );
   });
 });
 
@@ -51,7 +58,11 @@ describe('rule acm-missing-parameter', () => {
     const { text, found } = check({ eventName: 'AddTagsToCertificate', requestParameters: { certificateArn: CERT, tags } }, RuleCode.acmMissingParameter);
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '{');
-    assert.equal(check({ eventName: 'RevokeCertificate', requestParameters: { certificateArn: CERT }, errorCode: 'ValidationException' }, RuleCode.acmMissingParameter).found[0].severity, 'info');
+    assert.equal(
+      check({ eventName: 'RevokeCertificate', requestParameters: { certificateArn: CERT }, errorCode: 'ValidationException' }, RuleCode.acmMissingParameter)
+        .found[0].severity,
+      'info',
+    );
   });
 
   it('does not ask for hidden secrets or binary content', () => {
@@ -74,16 +85,39 @@ describe('rule acm-unknown-parameter', () => {
   });
 
   it('accepts the ByteBuffer dumps of ImportCertificate and the hidden passphrase of ExportCertificate', () => {
-    const buffer = { hb: [1, 2], offset: 0, isReadOnly: false, bigEndian: true, nativeByteOrder: false, mark: -1, position: 0, limit: 2, capacity: 2, address: 0 };
-    const all = check({ eventName: 'ImportCertificate', requestParameters: { certificate: buffer, privateKey: buffer, certificateChain: buffer } }, RuleCode.acmUnknownParameter).all;
+    const buffer = {
+      hb: [1, 2],
+      offset: 0,
+      isReadOnly: false,
+      bigEndian: true,
+      nativeByteOrder: false,
+      mark: -1,
+      position: 0,
+      limit: 2,
+      capacity: 2,
+      address: 0,
+    };
+    const all = check(
+      { eventName: 'ImportCertificate', requestParameters: { certificate: buffer, privateKey: buffer, certificateChain: buffer } },
+      RuleCode.acmUnknownParameter,
+    ).all;
     assert.deepEqual(all, []);
-    assert.deepEqual(check({ eventName: 'ExportCertificate', requestParameters: { certificateArn: CERT, passphrase: 'HIDDEN_DUE_TO_SECURITY_REASONS' } }, RuleCode.acmUnknownParameter).all, []);
+    assert.deepEqual(
+      check(
+        { eventName: 'ExportCertificate', requestParameters: { certificateArn: CERT, passphrase: 'HIDDEN_DUE_TO_SECURITY_REASONS' } },
+        RuleCode.acmUnknownParameter,
+      ).all,
+      [],
+    );
   });
 });
 
 describe('rule acm-parameter-type', () => {
   it('fires on a value of the wrong kind, with a fix for a quoted number', () => {
-    const { text, found } = check({ eventName: 'ListCertificates', requestParameters: { maxItems: '100', certificateStatuses: 'ISSUED' } }, RuleCode.acmParameterType);
+    const { text, found } = check(
+      { eventName: 'ListCertificates', requestParameters: { maxItems: '100', certificateStatuses: 'ISSUED' } },
+      RuleCode.acmParameterType,
+    );
     assert.equal(found.length, 2);
     assert.equal(covered(text, found[0]), '"100"');
     assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'requestParameters', 'maxItems'), 100);
@@ -91,21 +125,36 @@ describe('rule acm-parameter-type', () => {
   });
 
   it('does not fire on values of the right kind', () => {
-    assert.deepEqual(check({ eventName: 'ListCertificates', requestParameters: { maxItems: 100, certificateStatuses: ['ISSUED'], includes: { keyTypes: ['RSA_2048'] } } }, RuleCode.acmParameterType).all, []);
+    assert.deepEqual(
+      check(
+        { eventName: 'ListCertificates', requestParameters: { maxItems: 100, certificateStatuses: ['ISSUED'], includes: { keyTypes: ['RSA_2048'] } } },
+        RuleCode.acmParameterType,
+      ).all,
+      [],
+    );
   });
 });
 
 describe('rule acm-enum-value', () => {
   it('fires on a value outside the enumeration, on the value, fixing the case', () => {
-    const { text, found } = check({ eventName: 'RevokeCertificate', requestParameters: { certificateArn: CERT, revocationReason: 'key_compromise' } }, RuleCode.acmEnumValue);
+    const { text, found } = check(
+      { eventName: 'RevokeCertificate', requestParameters: { certificateArn: CERT, revocationReason: 'key_compromise' } },
+      RuleCode.acmEnumValue,
+    );
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '"key_compromise"');
     assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'requestParameters', 'revocationReason'), 'KEY_COMPROMISE');
-    assert.equal(check({ eventName: 'RequestCertificate', requestParameters: { domainName: 'example.com', validationMethod: 'SMS' } }, RuleCode.acmEnumValue).found.length, 1);
+    assert.equal(
+      check({ eventName: 'RequestCertificate', requestParameters: { domainName: 'example.com', validationMethod: 'SMS' } }, RuleCode.acmEnumValue).found.length,
+      1,
+    );
   });
 
   it('accepts allowed values, inside lists too', () => {
-    assert.deepEqual(check({ eventName: 'ListCertificates', requestParameters: { certificateStatuses: ['ISSUED', 'PENDING_VALIDATION'] } }, RuleCode.acmEnumValue).found, []);
+    assert.deepEqual(
+      check({ eventName: 'ListCertificates', requestParameters: { certificateStatuses: ['ISSUED', 'PENDING_VALIDATION'] } }, RuleCode.acmEnumValue).found,
+      [],
+    );
   });
 });
 
@@ -116,14 +165,21 @@ describe('rule acm-constraint', () => {
     assert.equal(found.length, 1);
     assert.ok(covered(text, found[0]).startsWith('['));
     assert.match(found[0].message, /51 items.*at most 50/);
-    const long = check({ eventName: 'AddTagsToCertificate', requestParameters: { certificateArn: CERT, tags: [{ key: 'k'.repeat(129), value: 'v' }] } }, RuleCode.acmConstraint).found;
+    const long = check(
+      { eventName: 'AddTagsToCertificate', requestParameters: { certificateArn: CERT, tags: [{ key: 'k'.repeat(129), value: 'v' }] } },
+      RuleCode.acmConstraint,
+    ).found;
     assert.equal(long.length, 1);
     assert.match(long[0].message, /129 characters/);
   });
 
   it('fires on patterns and ranges: a malformed domain name, a tag key with a forbidden character, maxItems 0', () => {
     assert.equal(check({ eventName: 'RequestCertificate', requestParameters: { domainName: 'exa mple..com' } }, RuleCode.acmConstraint).found.length, 1);
-    assert.equal(check({ eventName: 'AddTagsToCertificate', requestParameters: { certificateArn: CERT, tags: [{ key: 'a;b', value: 'v' }] } }, RuleCode.acmConstraint).found.length, 1);
+    assert.equal(
+      check({ eventName: 'AddTagsToCertificate', requestParameters: { certificateArn: CERT, tags: [{ key: 'a;b', value: 'v' }] } }, RuleCode.acmConstraint)
+        .found.length,
+      1,
+    );
     assert.equal(check({ eventName: 'ListCertificates', requestParameters: { maxItems: 0 } }, RuleCode.acmConstraint).found.length, 1);
   });
 
@@ -143,13 +199,19 @@ describe('rule acm-constraint', () => {
 
 describe('rule acm-certificate-arn', () => {
   it('fires on a certificate ID that is not a GUID, on the ID', () => {
-    const { text, found } = check({ requestParameters: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/my-cert' } }, RuleCode.acmCertificateArn);
+    const { text, found } = check(
+      { requestParameters: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/my-cert' } },
+      RuleCode.acmCertificateArn,
+    );
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), 'my-cert');
   });
 
   it('fires on an ARN of something else and on a value that is no ARN', () => {
-    assert.equal(check({ requestParameters: { certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' } }, RuleCode.acmCertificateArn).found.length, 1);
+    assert.equal(
+      check({ requestParameters: { certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' } }, RuleCode.acmCertificateArn).found.length,
+      1,
+    );
     assert.equal(check({ requestParameters: { certificateArn: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' } }, RuleCode.acmCertificateArn).found.length, 1);
   });
 
@@ -168,9 +230,19 @@ describe('rule arn-region-mismatch (ACM certificates)', () => {
   });
 
   it('checks the certificate ARN a call returns, and informs only for failed calls', () => {
-    const response = check({ eventName: 'ImportCertificate', requestParameters: { certificate: 'HIDDEN_DUE_TO_SECURITY_REASONS' }, responseElements: { certificateArn: CERT.replace('eu-west-1', 'ap-southeast-2') } }, RuleCode.arnRegionMismatch).found;
+    const response = check(
+      {
+        eventName: 'ImportCertificate',
+        requestParameters: { certificate: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+        responseElements: { certificateArn: CERT.replace('eu-west-1', 'ap-southeast-2') },
+      },
+      RuleCode.arnRegionMismatch,
+    ).found;
     assert.equal(response.length, 1);
-    const failed = check({ requestParameters: { certificateArn: CERT.replace('eu-west-1', 'us-east-1') }, errorCode: 'ResourceNotFoundException' }, RuleCode.arnRegionMismatch).found;
+    const failed = check(
+      { requestParameters: { certificateArn: CERT.replace('eu-west-1', 'us-east-1') }, errorCode: 'ResourceNotFoundException' },
+      RuleCode.arnRegionMismatch,
+    ).found;
     assert.equal(failed[0].severity, 'info');
   });
 

@@ -22,7 +22,10 @@ describe('rule arn-format', () => {
       },
       RuleCode.arnFormat,
     );
-    assert.deepEqual(found.map((problem) => covered(text, problem)), ['amazon', 'arn:aws:s3', 'Ireland', '1234']);
+    assert.deepEqual(
+      found.map((problem) => covered(text, problem)),
+      ['amazon', 'arn:aws:s3', 'Ireland', '1234'],
+    );
   });
 
   it('accepts ARNs without region or account, managed policies, wildcards and variables', () => {
@@ -65,13 +68,20 @@ describe('rule arn-partition-region', () => {
   });
 
   it('does not fire for matching or unknown regions', () => {
-    assert.deepEqual(check({ requestParameters: { a: 'arn:aws-cn:sns:cn-north-1:123456789012:t', b: 'arn:aws:sns:cn-west-3r:123456789012:t' } }, RuleCode.arnPartitionRegion).found, []);
+    assert.deepEqual(
+      check({ requestParameters: { a: 'arn:aws-cn:sns:cn-north-1:123456789012:t', b: 'arn:aws:sns:cn-west-3r:123456789012:t' } }, RuleCode.arnPartitionRegion)
+        .found,
+      [],
+    );
   });
 });
 
 describe('rule arn-account-mismatch', () => {
   it("fires when the caller's ARN names another account than userIdentity.accountId, on the account", () => {
-    const { text, found } = check({ userIdentity: { ...identity(), arn: 'arn:aws:sts::111122223333:assumed-role/CertAdmin/alice' } }, RuleCode.arnAccountMismatch);
+    const { text, found } = check(
+      { userIdentity: { ...identity(), arn: 'arn:aws:sts::111122223333:assumed-role/CertAdmin/alice' } },
+      RuleCode.arnAccountMismatch,
+    );
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '111122223333');
     assert.match(found[0].message, /111122223333.*123456789012/);
@@ -82,12 +92,23 @@ describe('rule arn-account-mismatch', () => {
   it("fires for a sessionIssuer's and a resource's ARN", () => {
     const sessionContext = identity().sessionContext as Record<string, unknown>;
     const issuer = { ...(sessionContext.sessionIssuer as object), arn: 'arn:aws:iam::999988887777:role/CertAdmin' };
-    assert.equal(check({ userIdentity: { ...identity(), sessionContext: { ...sessionContext, sessionIssuer: issuer } } }, RuleCode.arnAccountMismatch).found.length, 1);
-    const resources = [{ ARN: 'arn:aws:acm:eu-west-1:999988887777:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', accountId: '123456789012', type: 'AWS::ACM::Certificate' }];
+    assert.equal(
+      check({ userIdentity: { ...identity(), sessionContext: { ...sessionContext, sessionIssuer: issuer } } }, RuleCode.arnAccountMismatch).found.length,
+      1,
+    );
+    const resources = [
+      { ARN: 'arn:aws:acm:eu-west-1:999988887777:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', accountId: '123456789012', type: 'AWS::ACM::Certificate' },
+    ];
     assert.equal(check({ resources }, RuleCode.arnAccountMismatch).found.length, 1);
   });
 
   it('does not fire for cross-account calls, where only recipientAccountId differs', () => {
-    assert.deepEqual(check({ recipientAccountId: '999988887777', eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', requestParameters: null }, RuleCode.arnAccountMismatch).found, []);
+    assert.deepEqual(
+      check(
+        { recipientAccountId: '999988887777', eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', requestParameters: null },
+        RuleCode.arnAccountMismatch,
+      ).found,
+      [],
+    );
   });
 });

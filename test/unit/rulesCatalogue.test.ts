@@ -27,7 +27,9 @@ describe('rule catalogue', () => {
 
   it('is what the cloudtrail.diagnostics.rules setting of package.json offers', () => {
     const manifest: unknown = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const setting = jsonAt(manifest, 'contributes', 'configuration', 'properties', 'cloudtrail.diagnostics.rules') as { properties: Record<string, { enum: string[] }> };
+    const setting = jsonAt(manifest, 'contributes', 'configuration', 'properties', 'cloudtrail.diagnostics.rules') as {
+      properties: Record<string, { enum: string[] }>;
+    };
     assert.deepEqual(setting, rulesSettingSchema(), `package.json differs from the catalogue: ${REGENERATE}`);
     for (const rule of RULES) {
       assert.deepEqual(setting.properties[rule.code].enum, ['off', 'hint', 'info', 'warning', 'error'], rule.code);

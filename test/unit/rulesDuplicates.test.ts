@@ -64,7 +64,10 @@ describe('rule duplicate-event-id', () => {
   });
 
   it('does not fire for distinct eventIDs, and can be turned off', () => {
-    assert.deepEqual(withCode(ruleProblems(logText(goodRecord(), recordWith({ eventID: '1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }))), RuleCode.duplicateEventId), []);
+    assert.deepEqual(
+      withCode(ruleProblems(logText(goodRecord(), recordWith({ eventID: '1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }))), RuleCode.duplicateEventId),
+      [],
+    );
     assert.deepEqual(withCode(ruleProblems(logText(goodRecord(), goodRecord()), { rules: { 'duplicate-event-id': 'off' } }), RuleCode.duplicateEventId), []);
   });
 });

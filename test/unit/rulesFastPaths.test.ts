@@ -37,19 +37,33 @@ describe('values remembered from record to record', () => {
 
   for (const [field, good, bad, code] of cases) {
     it(`reports a bad ${field} after a good one, and not a good one after a bad one (${JSON.stringify(bad)})`, () => {
-      const eventIds = ['1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', '2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', '3a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', '4a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
+      const eventIds = [
+        '1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        '2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        '3a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        '4a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      ];
       const records = [good, bad, good, bad].map((value, i) => recordWith(field === 'eventID' ? { eventID: value } : { [field]: value, eventID: eventIds[i] }));
       const found = codesByRecord(logText(...records)).map((codes) => codes.includes(code));
       assert.deepEqual(found, [false, true, false, true]);
       // And the same from one file to the next: nothing carries over.
-      assert.deepEqual(codesByRecord(logText(records[1])).map((codes) => codes.includes(code)), [true]);
-      assert.deepEqual(codesByRecord(logText(records[0])).map((codes) => codes.includes(code)), [false]);
+      assert.deepEqual(
+        codesByRecord(logText(records[1])).map((codes) => codes.includes(code)),
+        [true],
+      );
+      assert.deepEqual(
+        codesByRecord(logText(records[0])).map((codes) => codes.includes(code)),
+        [false],
+      );
     });
   }
 
   it('reads values written with escapes the long way, with the same result', () => {
     const plain = logText(goodRecord());
-    const escaped = plain.replace('"eu-west-1"', '"eu\\u002dwest-1"').replace('"acm.amazonaws.com"', '"\\u0061cm.amazonaws.com"').replace('"AwsApiCall"', '"Aws\\u0041piCall"');
+    const escaped = plain
+      .replace('"eu-west-1"', '"eu\\u002dwest-1"')
+      .replace('"acm.amazonaws.com"', '"\\u0061cm.amazonaws.com"')
+      .replace('"AwsApiCall"', '"Aws\\u0041piCall"');
     assert.notEqual(plain, escaped);
     assert.deepEqual(ruleProblems(escaped), []);
     const broken = plain.replace('"eu-west-1"', '"eu\\u005fwest-1"');
@@ -116,10 +130,16 @@ describe('duplicate names found from names already matched', () => {
     const first = goodRecord();
     const reversed = Object.fromEntries(Object.entries(goodRecord()).reverse());
     const text = logText(first, reversed, first, reversed).replace(/"readOnly": true,/g, '"readOnly": true,\n    "readOnly": false,');
-    assert.deepEqual(codesByRecord(text).map((codes) => codes.filter((code) => code === RuleCode.duplicateKey).length), [1, 1, 1, 1]);
+    assert.deepEqual(
+      codesByRecord(text).map((codes) => codes.filter((code) => code === RuleCode.duplicateKey).length),
+      [1, 1, 1, 1],
+    );
     // A misspelt name where the usual one was expected is not taken for it.
     const misspelt = logText(first, first).replace(/"eventName"/, '"eventNamf"');
-    assert.deepEqual(withCode(ruleProblems(misspelt), RuleCode.unknownField).map((problem) => covered(misspelt, problem)), ['"eventNamf"']);
+    assert.deepEqual(
+      withCode(ruleProblems(misspelt), RuleCode.unknownField).map((problem) => covered(misspelt, problem)),
+      ['"eventNamf"'],
+    );
   });
 });
 

@@ -90,7 +90,10 @@ describe('rule account-id', () => {
 
   it('quotes an account ID written as a number', () => {
     const identity = goodRecord().userIdentity as Record<string, unknown>;
-    const text = JSON.stringify({ Records: [{ ...goodRecord(), userIdentity: { ...identity, accountId: 'PLACEHOLDER' } }] }).replace('"PLACEHOLDER"', '123456789012');
+    const text = JSON.stringify({ Records: [{ ...goodRecord(), userIdentity: { ...identity, accountId: 'PLACEHOLDER' } }] }).replace(
+      '"PLACEHOLDER"',
+      '123456789012',
+    );
     const found = ruleProblems(text).filter((problem) => problem.code === RuleCode.accountId);
     assert.equal(found.length, 1);
     assert.equal(jsonAt(JSON.parse(applyFix(text, found[0])), 'Records', 0, 'userIdentity', 'accountId'), '123456789012');
@@ -98,7 +101,15 @@ describe('rule account-id', () => {
 
   it('accepts anonymous callers and accountIds inside request parameters', () => {
     assert.deepEqual(
-      check({ userIdentity: { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' }, requestParameters: { accountId: '-' }, eventSource: 'glacier.amazonaws.com', eventName: 'ListVaults' }, RuleCode.accountId).found,
+      check(
+        {
+          userIdentity: { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' },
+          requestParameters: { accountId: '-' },
+          eventSource: 'glacier.amazonaws.com',
+          eventName: 'ListVaults',
+        },
+        RuleCode.accountId,
+      ).found,
       [],
     );
     assert.deepEqual(check({ userIdentity: { type: 'AWSAccount', principalId: '', accountId: 'anonymous' } }, RuleCode.accountId).found, []);

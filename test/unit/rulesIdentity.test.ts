@@ -17,7 +17,10 @@ describe('rule identity-type', () => {
 
   it('offers the right spelling of a type in the wrong case, also for a sessionIssuer', () => {
     const issuer = { ...(sessionContext().sessionIssuer as object), type: 'role' };
-    const { text, found } = check({ userIdentity: { ...identity(), type: 'assumedrole', sessionContext: { ...sessionContext(), sessionIssuer: issuer } } }, RuleCode.identityType);
+    const { text, found } = check(
+      { userIdentity: { ...identity(), type: 'assumedrole', sessionContext: { ...sessionContext(), sessionIssuer: issuer } } },
+      RuleCode.identityType,
+    );
     assert.equal(found.length, 2);
     const fixed = applyFix(text, found[0]);
     assert.equal(jsonAt(JSON.parse(fixed), 'Records', 0, 'userIdentity', 'type'), 'AssumedRole');
@@ -25,15 +28,47 @@ describe('rule identity-type', () => {
   });
 
   it('accepts every documented type', () => {
-    for (const type of ['Root', 'IAMUser', 'AssumedRole', 'Role', 'FederatedUser', 'Directory', 'AWSAccount', 'AWSService', 'IdentityCenterUser', 'SAMLUser', 'WebIdentityUser', 'Unknown']) {
-      assert.deepEqual(check({ userIdentity: { type, accountId: '123456789012', invokedBy: 'x.amazonaws.com', identityProvider: 'p', arn: '', sessionContext: { sessionIssuer: {} } } }, RuleCode.identityType).found, [], type);
+    for (const type of [
+      'Root',
+      'IAMUser',
+      'AssumedRole',
+      'Role',
+      'FederatedUser',
+      'Directory',
+      'AWSAccount',
+      'AWSService',
+      'IdentityCenterUser',
+      'SAMLUser',
+      'WebIdentityUser',
+      'Unknown',
+    ]) {
+      assert.deepEqual(
+        check(
+          {
+            userIdentity: {
+              type,
+              accountId: '123456789012',
+              invokedBy: 'x.amazonaws.com',
+              identityProvider: 'p',
+              arn: '',
+              sessionContext: { sessionIssuer: {} },
+            },
+          },
+          RuleCode.identityType,
+        ).found,
+        [],
+        type,
+      );
     }
   });
 });
 
 describe('rule identity-missing-field', () => {
   it('fires when an AssumedRole has no sessionIssuer, on the type', () => {
-    const { text, found } = check({ userIdentity: { ...identity(), sessionContext: { attributes: { mfaAuthenticated: 'false' } } } }, RuleCode.identityMissingField);
+    const { text, found } = check(
+      { userIdentity: { ...identity(), sessionContext: { attributes: { mfaAuthenticated: 'false' } } } },
+      RuleCode.identityMissingField,
+    );
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '"AssumedRole"');
     assert.match(found[0].message, /sessionContext\.sessionIssuer/);
@@ -48,7 +83,11 @@ describe('rule identity-missing-field', () => {
 
   it('does not fire for failed calls, service events, or complete identities', () => {
     assert.deepEqual(check({ userIdentity: { type: 'AWSService' }, errorCode: 'AccessDenied' }, RuleCode.identityMissingField).found, []);
-    assert.deepEqual(check({ userIdentity: { accountId: '123456789012', invokedBy: 'backup.amazonaws.com' }, eventType: 'AwsServiceEvent' }, RuleCode.identityMissingField).found, []);
+    assert.deepEqual(
+      check({ userIdentity: { accountId: '123456789012', invokedBy: 'backup.amazonaws.com' }, eventType: 'AwsServiceEvent' }, RuleCode.identityMissingField)
+        .found,
+      [],
+    );
     assert.deepEqual(check({ userIdentity: { type: 'AWSService', invokedBy: 'acm.amazonaws.com' } }, RuleCode.identityMissingField).found, []);
     assert.deepEqual(check({}, RuleCode.identityMissingField).found, []);
   });
@@ -66,7 +105,10 @@ describe('rule identity-arn-type', () => {
   });
 
   it('fires on an IAMUser with a role ARN and an AssumedRole with an IAM ARN', () => {
-    assert.equal(check({ userIdentity: { type: 'IAMUser', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:role/x' } }, RuleCode.identityArn).found.length, 1);
+    assert.equal(
+      check({ userIdentity: { type: 'IAMUser', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:role/x' } }, RuleCode.identityArn).found.length,
+      1,
+    );
     assert.equal(check({ userIdentity: { ...identity(), arn: 'arn:aws:iam::123456789012:role/CertAdmin' } }, RuleCode.identityArn).found.length, 1);
   });
 

@@ -114,7 +114,10 @@ const RECORDS: Record<string, Record<string, unknown>> = {
     userIdentity: {
       type: 'IdentityCenterUser',
       accountId: ACCOUNT,
-      onBehalfOf: { userId: '90676a1c4a-1d4b0b18-4b5f-4d3a-8a7e-5b2d8c7e1f00', identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-9067642ac7` },
+      onBehalfOf: {
+        userId: '90676a1c4a-1d4b0b18-4b5f-4d3a-8a7e-5b2d8c7e1f00',
+        identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-9067642ac7`,
+      },
       credentialId: 'EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE',
     },
     eventTime: '2024-06-07T08:09:10Z',

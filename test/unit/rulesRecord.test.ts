@@ -36,8 +36,24 @@ describe('rule record-missing-field', () => {
   });
 
   it('does not ask 1.01 records for eventType, nor 1.05 records for eventCategory', () => {
-    assert.deepEqual(check({ eventVersion: '1.01', eventType: undefined, eventCategory: undefined, recipientAccountId: undefined, managementEvent: undefined, tlsDetails: undefined }, RuleCode.missingField).found, []);
-    assert.deepEqual(check({ eventVersion: '1.05', eventCategory: undefined, managementEvent: undefined, tlsDetails: undefined }, RuleCode.missingField).found, []);
+    assert.deepEqual(
+      check(
+        {
+          eventVersion: '1.01',
+          eventType: undefined,
+          eventCategory: undefined,
+          recipientAccountId: undefined,
+          managementEvent: undefined,
+          tlsDetails: undefined,
+        },
+        RuleCode.missingField,
+      ).found,
+      [],
+    );
+    assert.deepEqual(
+      check({ eventVersion: '1.05', eventCategory: undefined, managementEvent: undefined, tlsDetails: undefined }, RuleCode.missingField).found,
+      [],
+    );
     assert.equal(check({ eventVersion: '1.07', eventCategory: undefined, tlsDetails: undefined }, RuleCode.missingField).found.length, 1);
   });
 
@@ -60,7 +76,13 @@ describe('rule record-missing-field', () => {
   });
 
   it('lets a service event go without sourceIPAddress and a typed identity', () => {
-    const serviceEvent = recordWith({ eventType: 'AwsServiceEvent', sourceIPAddress: undefined, userIdentity: { accountId: '123456789012', invokedBy: 'acm.amazonaws.com' }, eventName: 'RenewCertificate', requestParameters: null });
+    const serviceEvent = recordWith({
+      eventType: 'AwsServiceEvent',
+      sourceIPAddress: undefined,
+      userIdentity: { accountId: '123456789012', invokedBy: 'acm.amazonaws.com' },
+      eventName: 'RenewCertificate',
+      requestParameters: null,
+    });
     assert.deepEqual(problemsOf(serviceEvent), []);
   });
 

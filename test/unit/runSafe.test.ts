@@ -13,14 +13,25 @@ function manualRuntime(): { runtime: RuntimeEnvironment; runPending: () => void 
   };
   return {
     runtime: { timer: { setTimeout: schedule, setImmediate: schedule } },
-    runPending: () => { pending.splice(0).forEach((callback) => { callback(); }); },
+    runPending: () => {
+      pending.splice(0).forEach((callback) => {
+        callback();
+      });
+    },
   };
 }
 
 describe('runSafe', () => {
   it('answers with the handler result', async () => {
     const { runtime, runPending } = manualRuntime();
-    const answer = runSafe(runtime, () => assert.fail('nothing to log'), () => 42, 0, 'answering', new CancellationTokenSource().token);
+    const answer = runSafe(
+      runtime,
+      () => assert.fail('nothing to log'),
+      () => 42,
+      0,
+      'answering',
+      new CancellationTokenSource().token,
+    );
     runPending();
     assert.equal(await answer, 42);
   });
@@ -48,7 +59,14 @@ describe('runSafe', () => {
     const { runtime, runPending } = manualRuntime();
     const source = new CancellationTokenSource();
     let computed = false;
-    const answer = runSafe(runtime, () => undefined, () => (computed = true), false, 'waiting', source.token);
+    const answer = runSafe(
+      runtime,
+      () => undefined,
+      () => (computed = true),
+      false,
+      'waiting',
+      source.token,
+    );
     source.cancel();
     runPending();
     const result = await answer;

@@ -51,7 +51,10 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
     const { rows: nodes, problems } = rows(text);
     assert.equal(nodes.length, 2);
     assert.ok(nodes[1].value.endsWith('-----END CERTIFICATE-----"'));
-    assert.deepEqual(problems.map(([code]) => code), ['json-line-break-in-string', 'json-line-break-in-string']);
+    assert.deepEqual(
+      problems.map(([code]) => code),
+      ['json-line-break-in-string', 'json-line-break-in-string'],
+    );
   });
 
   it('recognises true, false and null only as whole words', () => {
@@ -60,9 +63,15 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
       nodes.slice(1).map((r) => r.kind),
       [NodeKind.Boolean, NodeKind.Boolean, NodeKind.Null, NodeKind.Invalid, NodeKind.Invalid, NodeKind.Invalid, NodeKind.Invalid],
     );
-    assert.deepEqual(problems.map(([, token]) => token), ['nul', 'trueish', 'True', 'nullx']);
+    assert.deepEqual(
+      problems.map(([, token]) => token),
+      ['nul', 'trueish', 'True', 'nullx'],
+    );
     const view = new JsonView('[true,false,null]', scanJson('[true,false,null]').table);
-    assert.deepEqual([1, 2, 3].map((node) => view.scalar(node)), [true, false, null]);
+    assert.deepEqual(
+      [1, 2, 3].map((node) => view.scalar(node)),
+      [true, false, null],
+    );
   });
 
   it('reports a missing colon and a missing comma where the fast paths do not apply', () => {

@@ -65,7 +65,10 @@ const SINGLE_EVENT_RULES: [string, Fields, Fields][] = [
   [
     'aws_cloudtrail_imds_malicious_usage.yml',
     call('s3', 'ListBuckets', { userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/aws:ec2-instance/i-0abc' } }),
-    call('s3', 'ListBuckets', { userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/aws:ec2-instance/i-0abc' }, sourceIPAddress: 'AWS Internal' }),
+    call('s3', 'ListBuckets', {
+      userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/aws:ec2-instance/i-0abc' },
+      sourceIPAddress: 'AWS Internal',
+    }),
   ],
   ['aws_cloudtrail_new_acl_entries.yml', call('ec2', 'CreateNetworkAclEntry'), call('ec2', 'DeleteNetworkAclEntry')],
   ['aws_cloudtrail_new_route_added.yml', call('ec2', 'CreateRoute'), call('ec2', 'CreateRouteTable')],
@@ -75,7 +78,11 @@ const SINGLE_EVENT_RULES: [string, Fields, Fields][] = [
   ['aws_cloudtrail_security_group_change_loadbalancer.yml', call('elasticloadbalancing', 'SetSecurityGroups'), call('ec2', 'SetSecurityGroups')],
   ['aws_cloudtrail_security_group_change_rds.yml', call('rds', 'CreateDBSecurityGroup'), call('rds', 'CreateDBSubnetGroup')],
   ['aws_cloudtrail_ssm_malicious_usage.yml', call('ssm', 'SendCommand'), call('ssm', 'SendCommand', { errorCode: 'AccessDenied' })],
-  ['aws_cloudtrail_vpc_flow_logs_deleted.yml', call('ec2', 'DeleteFlowLogs', { errorCode: 'Success' }), call('ec2', 'DeleteFlowLogs', { errorCode: 'Client.InvalidParameterValue' })],
+  [
+    'aws_cloudtrail_vpc_flow_logs_deleted.yml',
+    call('ec2', 'DeleteFlowLogs', { errorCode: 'Success' }),
+    call('ec2', 'DeleteFlowLogs', { errorCode: 'Client.InvalidParameterValue' }),
+  ],
   ['aws_config_disable_recording.yml', call('config', 'StopConfigurationRecorder'), call('config', 'StartConfigurationRecorder')],
   [
     'aws_console_getsignintoken.yml',
@@ -103,7 +110,9 @@ const SINGLE_EVENT_RULES: [string, Fields, Fields][] = [
   ],
   [
     'aws_ecs_task_definition_cred_endpoint_query.yml',
-    call('ecs', 'RegisterTaskDefinition', { requestParameters: { containerDefinitions: [{ command: ['sh', '-c', 'curl 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'] }] } }),
+    call('ecs', 'RegisterTaskDefinition', {
+      requestParameters: { containerDefinitions: [{ command: ['sh', '-c', 'curl 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'] }] },
+    }),
     call('ecs', 'RegisterTaskDefinition', { requestParameters: { containerDefinitions: [{ command: ['sh', '-c', 'env'] }] } }),
   ],
   ['aws_efs_fileshare_modified_or_deleted.yml', call('elasticfilesystem', 'DeleteFileSystem'), call('elasticfilesystem', 'CreateFileSystem')],
@@ -128,19 +137,31 @@ const SINGLE_EVENT_RULES: [string, Fields, Fields][] = [
     'aws_iam_s3browser_templated_s3_bucket_policy_creation.yml',
     call('iam', 'PutUserPolicy', {
       userAgent: 'S3 Browser 11.5.7',
-      requestParameters: { userName: 'x', policyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::<YOUR-BUCKET-NAME>/*'] }] } },
+      requestParameters: {
+        userName: 'x',
+        policyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::<YOUR-BUCKET-NAME>/*'] }] },
+      },
     }),
     call('iam', 'PutUserPolicy', {
       userAgent: 'S3 Browser 11.5.7',
-      requestParameters: { userName: 'x', policyDocument: { Statement: [{ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::<YOUR-BUCKET-NAME>/*'] }] } },
+      requestParameters: {
+        userName: 'x',
+        policyDocument: { Statement: [{ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::<YOUR-BUCKET-NAME>/*'] }] },
+      },
     }),
   ],
-  ['aws_iam_s3browser_user_or_accesskey_creation.yml', call('iam', 'CreateUser', { userAgent: 'S3 Browser 11.5.7' }), call('iam', 'GetUser', { userAgent: 'S3 Browser 11.5.7' })],
+  [
+    'aws_iam_s3browser_user_or_accesskey_creation.yml',
+    call('iam', 'CreateUser', { userAgent: 'S3 Browser 11.5.7' }),
+    call('iam', 'GetUser', { userAgent: 'S3 Browser 11.5.7' }),
+  ],
   ['aws_kms_import_key_material.yml', call('kms', 'ImportKeyMaterial'), call('kms', 'GetParametersForImport')],
   ['aws_lambda_function_url.yml', call('lambda', 'CreateFunctionUrlConfig'), call('lambda', 'GetFunctionUrlConfig')],
   [
     'aws_new_lambda_layer_attached.yml',
-    call('lambda', 'UpdateFunctionConfiguration20150331v2', { requestParameters: { functionName: 'f', layers: ['arn:aws:lambda:us-east-1:111122223333:layer:x:1'] } }),
+    call('lambda', 'UpdateFunctionConfiguration20150331v2', {
+      requestParameters: { functionName: 'f', layers: ['arn:aws:lambda:us-east-1:111122223333:layer:x:1'] },
+    }),
     call('lambda', 'UpdateFunctionConfiguration20150331v2', { requestParameters: { functionName: 'f', timeout: 30 } }),
   ],
   ['aws_passed_role_to_glue_development_endpoint.yml', call('glue', 'CreateDevEndpoint'), call('glue', 'GetDevEndpoint')],
@@ -162,7 +183,11 @@ const SINGLE_EVENT_RULES: [string, Fields, Fields][] = [
   ],
   // CloudTrail logs domain registration as route53domains.amazonaws.com: as written, these two rules only match route53.
   ['aws_route_53_domain_transferred_lock_disabled.yml', call('route53', 'DisableDomainTransferLock'), call('route53domains', 'DisableDomainTransferLock')],
-  ['aws_route_53_domain_transferred_to_another_account.yml', call('route53', 'TransferDomainToAnotherAwsAccount'), call('route53domains', 'TransferDomainToAnotherAwsAccount')],
+  [
+    'aws_route_53_domain_transferred_to_another_account.yml',
+    call('route53', 'TransferDomainToAnotherAwsAccount'),
+    call('route53domains', 'TransferDomainToAnotherAwsAccount'),
+  ],
   ['aws_s3_data_management_tampering.yml', call('s3', 'PutBucketLogging'), call('s3', 'GetBucketLogging')],
   ['aws_securityhub_finding_evasion.yml', call('securityhub', 'BatchUpdateFindings'), call('securityhub', 'GetFindings')],
   ['aws_snapshot_backup_exfiltration.yml', call('ec2', 'ModifySnapshotAttribute'), call('ec2', 'ModifyImageAttribute')],
@@ -172,7 +197,11 @@ const SINGLE_EVENT_RULES: [string, Fields, Fields][] = [
     { userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { type: 'Role' } } } },
     { userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { type: 'IAMUser' } } } },
   ],
-  ['aws_sts_getcalleridentity_trufflehog.yml', call('sts', 'GetCallerIdentity', { userAgent: 'TruffleHog' }), call('sts', 'GetSessionToken', { userAgent: 'TruffleHog' })],
+  [
+    'aws_sts_getcalleridentity_trufflehog.yml',
+    call('sts', 'GetCallerIdentity', { userAgent: 'TruffleHog' }),
+    call('sts', 'GetSessionToken', { userAgent: 'TruffleHog' }),
+  ],
   ['aws_sts_getsessiontoken_misuse.yml', call('sts', 'GetSessionToken'), call('sts', 'GetSessionToken', { userIdentity: { type: 'Root' } })],
   ['aws_susp_saml_activity.yml', call('iam', 'UpdateSAMLProvider'), call('iam', 'CreateSAMLProvider')],
   [
@@ -250,8 +279,16 @@ describe('each bundled aggregating rule (SigmaHQ unsupported/), run as a correla
   for (const [name, matching, almost] of AGGREGATING_RULES) {
     it(`${name}: reports the events that reach the condition, not those that almost do`, () => {
       const id = ruleOfFile(name);
-      assert.ok(reported(...matching).flat().includes(id));
-      assert.ok(!reported(...almost).flat().includes(id));
+      assert.ok(
+        reported(...matching)
+          .flat()
+          .includes(id),
+      );
+      assert.ok(
+        !reported(...almost)
+          .flat()
+          .includes(id),
+      );
     });
   }
 });

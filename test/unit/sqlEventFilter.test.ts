@@ -6,16 +6,17 @@ import { renderQuery, SqlDialect, SqlNotExpressible } from '../../server/src/mod
 import { listFixtures, readFixture } from '../fixtures';
 import { athenaRow, JsonObject, lakeRow, parseQuery, rawRecords, whereHolds } from './sqlEvaluator';
 
-
-
-
 interface Fixture {
   name: string;
   document: CloudTrailDocument;
   records: JsonObject[];
 }
 
-const FIXTURES: Fixture[] = [...listFixtures('real/stratus-red-team'), ...listFixtures('real/trailscraper').filter((name) => !name.endsWith('.gz')), ...listFixtures('attack')]
+const FIXTURES: Fixture[] = [
+  ...listFixtures('real/stratus-red-team'),
+  ...listFixtures('real/trailscraper').filter((name) => !name.endsWith('.gz')),
+  ...listFixtures('attack'),
+]
   .map((name) => {
     const text = readFixture(name);
     return { name, document: parseCloudTrail(text), records: rawRecords(text) };
@@ -77,7 +78,16 @@ describe('SQL of the Events view\u2019s filter', () => {
     assert.match(athena, /^FROM cloudtrail_logs$/m);
     assert.match(athena, /lower\(eventsource\) = 'iam\.amazonaws\.com'/);
     assert.match(athena, /^ORDER BY eventtime$/m);
-    assert.deepEqual(parseQuery(athena).columns, ['eventtime', 'eventsource', 'eventname', 'awsregion', 'sourceipaddress', 'useridentity_arn', 'errorcode', 'eventid']);
+    assert.deepEqual(parseQuery(athena).columns, [
+      'eventtime',
+      'eventsource',
+      'eventname',
+      'awsregion',
+      'sourceipaddress',
+      'useridentity_arn',
+      'errorcode',
+      'eventid',
+    ]);
     const lake = eventFilterSql({ text: 'alice' }, 'lake', 'EXAMPLEf8524e8f8bd1');
     assert.match(lake, /^FROM EXAMPLEf8524e8f8bd1$/m);
     assert.match(lake, /lower\(eventjson\) LIKE '%alice%'/);

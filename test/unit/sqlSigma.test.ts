@@ -9,9 +9,6 @@ import { listFixtures, readFixture } from '../fixtures';
 import { athenaRow, JsonObject, lakeRow, parseQuery, rawRecords, whereHolds } from './sqlEvaluator';
 import { loadRules, ruleText } from './sigmaHelpers';
 
-
-
-
 interface Fixture {
   name: string;
   document: CloudTrailDocument;
@@ -47,7 +44,9 @@ function matchesOf(rules: RuleSet, index: number, dialect: SqlDialect): { engine
 }
 
 describe('Sigma rules as SQL', () => {
-  const singleEventRules = bundled.rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => !rule.correlation && rule.detection && !rule.feedsCorrelationOnly);
+  const singleEventRules = bundled.rules
+    .map((rule, index) => ({ rule, index }))
+    .filter(({ rule }) => !rule.correlation && rule.detection && !rule.feedsCorrelationOnly);
 
   it('writes every bundled single-event rule, and refuses the correlations with a reason', () => {
     assert.ok(singleEventRules.length >= 50, `${singleEventRules.length} rules`);
@@ -84,14 +83,23 @@ describe('Sigma rules as SQL', () => {
 
   const RECORD = {
     eventVersion: '1.09',
-    userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/Admin/alice', sessionContext: { sessionIssuer: { userName: 'Admin', type: 'Role' } } },
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/Admin/alice',
+      sessionContext: { sessionIssuer: { userName: 'Admin', type: 'Role' } },
+    },
     eventTime: '2026-11-24T10:03:11Z',
     eventSource: 'ec2.amazonaws.com',
     eventName: 'AuthorizeSecurityGroupIngress',
     awsRegion: 'us-east-1',
     sourceIPAddress: '10.20.30.40',
     userAgent: 'Boto3/1.26 Python/3.11',
-    requestParameters: { groupId: 'sg-1', ipPermissions: { items: [{ fromPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] }, dryRun: false, count: 7 },
+    requestParameters: {
+      groupId: 'sg-1',
+      ipPermissions: { items: [{ fromPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] },
+      dryRun: false,
+      count: 7,
+    },
     resources: [{ ARN: 'arn:aws:ec2:us-east-1:111122223333:security-group/sg-1', type: 'AWS::EC2::SecurityGroup' }],
     readOnly: false,
   };
@@ -111,13 +119,16 @@ describe('Sigma rules as SQL', () => {
     ['    selection:\n        requestParameters.groupId|exists: true\n    condition: selection', true],
     ['    selection:\n        resources.ARN|endswith: sg-1\n    condition: selection', true],
     ['    selection:\n        resources.type: AWS::S3::Bucket\n    condition: selection', false],
-    ['    selection:\n        userIdentity.sessionContext.sessionIssuer.userName|fieldref: userIdentity.sessionContext.sessionIssuer.userName\n    condition: selection', true],
+    [
+      '    selection:\n        userIdentity.sessionContext.sessionIssuer.userName|fieldref: userIdentity.sessionContext.sessionIssuer.userName\n    condition: selection',
+      true,
+    ],
     ['    selection:\n        eventSource: ec2.amazonaws.com\n    filter:\n        userIdentity.type: Root\n    condition: selection and not filter', true],
     ['    keywords:\n        - sg-1\n    condition: keywords', true],
     ['    selection_a:\n        eventName: Nothing\n    selection_b:\n        awsRegion: us-east-1\n    condition: 1 of selection_*', true],
     ['    selection_a:\n        eventName: Nothing\n    selection_b:\n        awsRegion: us-east-1\n    condition: all of selection_*', false],
     ['    selection:\n        userAgent|base64offset|contains: Python\n    condition: selection', false],
-    ['    selection:\n        eventName: \'Authorize*Ingres?\'\n    condition: selection', true],
+    ["    selection:\n        eventName: 'Authorize*Ingres?'\n    condition: selection", true],
   ];
   for (const [detection, expected] of CASES) {
     for (const dialect of ['athena', 'lake'] as const) {
@@ -133,7 +144,9 @@ describe('Sigma rules as SQL', () => {
   }
 
   it('keeps a rule\u2019s values literal and its title in the comment', () => {
-    const rules = loadRules(ruleText("    selection:\n        eventName: \"x' OR 1=1 --\"\n    condition: selection").replace('title: Test rule', 'title: "Evil\\nSELECT 1"'));
+    const rules = loadRules(
+      ruleText('    selection:\n        eventName: "x\' OR 1=1 --"\n    condition: selection').replace('title: Test rule', 'title: "Evil\\nSELECT 1"'),
+    );
     const sql = sigmaRuleSql(rules.rules[0], 'athena');
     assert.match(sql, /lower\(eventname\) = 'x'' or 1=1 --'/);
     assert.match(sql, /^-- Sigma rule [^\n]*Evil SELECT 1/m);

@@ -32,8 +32,15 @@ function series(key: string, times: number[], failed: boolean[] = []): TestSerie
 }
 
 function columnsOf(all: TestSeries[]): TimelineColumns {
-  const builder = new ColumnsBuilder(all.reduce((sum, s) => sum + s.times.length, 0), all.map((s) => ({ key: s.key, label: s.key })));
-  all.forEach((s, position) => { s.times.forEach((time, i) => { builder.add(time, position, s.failed[i] ?? false); }); });
+  const builder = new ColumnsBuilder(
+    all.reduce((sum, s) => sum + s.times.length, 0),
+    all.map((s) => ({ key: s.key, label: s.key })),
+  );
+  all.forEach((s, position) => {
+    s.times.forEach((time, i) => {
+      builder.add(time, position, s.failed[i] ?? false);
+    });
+  });
   return builder.build();
 }
 
@@ -60,12 +67,21 @@ describe('timeline: buckets', () => {
     assert.equal(data.bucketMs, 1_000);
     assert.equal(data.start, T0);
     assert.equal(data.end, T0 + 62_000);
-    assert.deepEqual(data.series.map((s) => [s.key, s.count]), [['a', 3], ['b', 1]]);
+    assert.deepEqual(
+      data.series.map((s) => [s.key, s.count]),
+      [
+        ['a', 3],
+        ['b', 1],
+      ],
+    );
     assert.equal(data.counts[0][0], 2);
     assert.equal(data.counts[0][61], 1);
     assert.equal(data.counts[1][30], 1);
     assert.equal(data.failed[0], 1);
-    assert.equal(data.failed.reduce((a, b) => a + b, 0), 1);
+    assert.equal(
+      data.failed.reduce((a, b) => a + b, 0),
+      1,
+    );
     assert.equal(data.total, 4);
     assert.equal(data.untimed, 1);
     // Every bucket row has one count per bucket.
@@ -73,7 +89,12 @@ describe('timeline: buckets', () => {
   });
 
   it('draws only the asked range, and sums small series into one', () => {
-    const many = Array.from({ length: MAX_SERIES + 3 }, (_, i) => series(`s${String(i).padStart(2, '0')}`, Array.from({ length: 20 - i }, (_, j) => T0 + j * 1000)));
+    const many = Array.from({ length: MAX_SERIES + 3 }, (_, i) =>
+      series(
+        `s${String(i).padStart(2, '0')}`,
+        Array.from({ length: 20 - i }, (_, j) => T0 + j * 1000),
+      ),
+    );
     const data = buildTimeline(columnsOf(many), { from: T0 + 5_000, to: T0 + 9_999 });
     assert.equal(data.series.length, MAX_SERIES);
     const other = data.series[data.series.length - 1];
@@ -83,7 +104,10 @@ describe('timeline: buckets', () => {
     // Series i has events at T0 + j seconds for j < 20 - i; the range holds j = 5..9.
     const expected = many.reduce((sum, _, i) => sum + Math.max(0, Math.min(10, 20 - i) - 5), 0);
     assert.equal(data.total, expected);
-    assert.equal(data.counts.flat().reduce((a, b) => a + b, 0), data.total);
+    assert.equal(
+      data.counts.flat().reduce((a, b) => a + b, 0),
+      data.total,
+    );
     assert.ok(data.start <= T0 + 5_000 && data.end > T0 + 9_999);
   });
 
@@ -135,26 +159,39 @@ describe('timeline: documents and folder index agree', () => {
   });
 
   for (const groupBy of ['action', 'identity', 'tactic', undefined] as const) {
-    for (const filter of [undefined, { errorsOnly: true }, { from: '2017-01-01T00:00:00Z', to: '2018-01-01T00:00:00Z' }, { service: 'ec2', from: '2016-01-01T00:00:00Z' }]) {
+    for (const filter of [
+      undefined,
+      { errorsOnly: true },
+      { from: '2017-01-01T00:00:00Z', to: '2018-01-01T00:00:00Z' },
+      { service: 'ec2', from: '2016-01-01T00:00:00Z' },
+    ]) {
       it(`by ${groupBy ?? 'nothing'}, filter ${JSON.stringify(filter ?? {})}`, () => {
         const fromDocuments = timelineOfDocuments(documents, { ...(groupBy ? { groupBy } : {}), ...(filter ? { filter } : {}) });
         const fromFolder = timelineOfFolder(index, { ...(groupBy ? { groupBy } : {}), ...(filter ? { filter } : {}) });
         assert.ok(fromDocuments.total > 0);
         assert.deepEqual(fromFolder, fromDocuments);
         // The folder's filter matches the editor's for time ranges too.
-        assert.equal(groupFolderEvents(index, { groupBy: [], ...(filter ? { filter } : {}) }).matched, groupEvents(documents, { groupBy: [], ...(filter ? { filter } : {}) }).matched);
+        assert.equal(
+          groupFolderEvents(index, { groupBy: [], ...(filter ? { filter } : {}) }).matched,
+          groupEvents(documents, { groupBy: [], ...(filter ? { filter } : {}) }).matched,
+        );
       });
     }
   }
 
   it('selects the same events for export, oldest first', () => {
     const filter = { from: '2017-01-01T00:00:00Z' };
-    const fromDocuments = selectDocumentEvents(documents, { filter }).map((event) => documents[event.documentIndex].records[event.record.index].summary.eventID);
+    const fromDocuments = selectDocumentEvents(documents, { filter }).map(
+      (event) => documents[event.documentIndex].records[event.record.index].summary.eventID,
+    );
     const fromFolder = selectFolderEvents(index, { filter }).map((ref) => index.event(ref.file, ref.index).eventID);
     assert.ok(fromDocuments.length > 0);
     assert.deepEqual(fromFolder, fromDocuments);
     const times = selectDocumentEvents(documents, { filter }).map((event) => eventTimeMs(event.record.summary));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
   });
 
   it('selects one group of a grouping', () => {
@@ -195,9 +232,15 @@ describe('timeline: export', () => {
 
   it('writes JSON Lines that parse to the records, and keeps broken records as text', () => {
     const lines = exportText('jsonl', events).trimEnd().split('\n');
-    assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), (JSON.parse(text) as { Records: unknown[] }).Records);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as unknown),
+      (JSON.parse(text) as { Records: unknown[] }).Records,
+    );
     const broken = parseCloudTrail('{"Records":[{"eventName": "X", "eventTime": 5 6}]}');
-    const line = exportText('jsonl', broken.records.map((r) => ({ record: r, file: 'b.json' })));
+    const line = exportText(
+      'jsonl',
+      broken.records.map((r) => ({ record: r, file: 'b.json' })),
+    );
     const parsed = JSON.parse(line) as { unreadableRecord: { text: string } };
     assert.ok(parsed.unreadableRecord.text.includes('"X"'));
   });
@@ -235,16 +278,30 @@ describe('timeline: findings', () => {
 
   it('marks the events of open logs that a rule matched, and draws one series per rule', () => {
     const byDocument = documents.map((document) => rules.detectDocument(document));
-    const expected = expectedCounts(byDocument.flatMap((findings, owner) => findings.map((finding) => ({ owner, record: finding.record, rule: finding.rule }))));
+    const expected = expectedCounts(
+      byDocument.flatMap((findings, owner) => findings.map((finding) => ({ owner, record: finding.record, rule: finding.rule }))),
+    );
     assert.ok(expected.records > 10);
     const marked = timelineOfDocuments(documents, { groupBy: 'action' }, { rules: ruleSeries, byDocument });
     assert.equal(marked.findings.length, marked.failed.length);
-    assert.equal(marked.findings.reduce((sum, n) => sum + n, 0), expected.records);
+    assert.equal(
+      marked.findings.reduce((sum, n) => sum + n, 0),
+      expected.records,
+    );
     const byRule = timelineOfDocuments(documents, { groupBy: 'action', seriesByRule: true }, { rules: ruleSeries, byDocument });
     assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
-    byRule.series.forEach((s, row) => { assert.equal(byRule.counts[row].reduce((sum, n) => sum + n, 0), s.count); });
+    byRule.series.forEach((s, row) => {
+      assert.equal(
+        byRule.counts[row].reduce((sum, n) => sum + n, 0),
+        s.count,
+      );
+    });
     const none = timelineOfDocuments(documents, { groupBy: 'action' });
-    assert.equal(none.findings.reduce((sum, n) => sum + n, 0), 0, 'without detections nothing is marked');
+    assert.equal(
+      none.findings.reduce((sum, n) => sum + n, 0),
+      0,
+      'without detections nothing is marked',
+    );
   });
 
   it('counts only the findings of events the filter lets through', () => {
@@ -252,7 +309,9 @@ describe('timeline: findings', () => {
     const filter = { errorsOnly: true };
     const failedRecords = (owner: number, record: number): boolean => documents[owner].records[record].summary.errorCode !== undefined;
     const expected = expectedCounts(
-      byDocument.flatMap((findings, owner) => findings.filter((finding) => failedRecords(owner, finding.record)).map((finding) => ({ owner, record: finding.record, rule: finding.rule }))),
+      byDocument.flatMap((findings, owner) =>
+        findings.filter((finding) => failedRecords(owner, finding.record)).map((finding) => ({ owner, record: finding.record, rule: finding.rule })),
+      ),
     );
     const byRule = timelineOfDocuments(documents, { filter, seriesByRule: true }, { rules: ruleSeries, byDocument });
     assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
@@ -262,7 +321,10 @@ describe('timeline: findings', () => {
     const findings = folderFindings(index, rules);
     const expected = expectedCounts(findings.map((finding) => ({ owner: finding.file, record: finding.entry, rule: finding.rule })));
     const marked = timelineOfFolder(index, { groupBy: 'identity' }, { rules: ruleSeries, findings });
-    assert.equal(marked.findings.reduce((sum, n) => sum + n, 0), expected.records);
+    assert.equal(
+      marked.findings.reduce((sum, n) => sum + n, 0),
+      expected.records,
+    );
     const byRule = timelineOfFolder(index, { seriesByRule: true }, { rules: ruleSeries, findings });
     assert.deepEqual(new Map(byRule.series.map((s) => [s.label, s.count])), expected.byTitle);
   });

@@ -180,7 +180,9 @@ export class EventTreeModel {
       return undefined;
     }
     const filter = shortFilter(this.filterValue);
-    const events = filter ? `${formatCount(counts.matched)} of ${formatCount(counts.total)} events` : `${formatCount(counts.total)} ${counts.total === 1 ? 'event' : 'events'}`;
+    const events = filter
+      ? `${formatCount(counts.matched)} of ${formatCount(counts.total)} events`
+      : `${formatCount(counts.total)} ${counts.total === 1 ? 'event' : 'events'}`;
     const grouping = GROUPINGS.find((g) => sameDimensions(g.groupBy, this.groupByValue))?.title ?? `by ${this.groupByValue.join(', ')}`;
     return [where, events, grouping, filter ? `filter: ${filter}` : undefined].filter(Boolean).join(' · ');
   }
@@ -521,11 +523,15 @@ export class EventTreeModel {
   }
 
   private fire(node: TreeNode | undefined): void {
-    this.changeListeners.forEach((listener) => { listener(node); });
+    this.changeListeners.forEach((listener) => {
+      listener(node);
+    });
   }
 
   private fireState(): void {
-    this.stateListeners.forEach((listener) => { listener(); });
+    this.stateListeners.forEach((listener) => {
+      listener();
+    });
   }
 }
 

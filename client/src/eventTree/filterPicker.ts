@@ -42,7 +42,11 @@ export async function pickFilter(model: EventTreeModel): Promise<void> {
           const picked = await vscode.window.showQuickPick(
             [
               { label: 'Any service', service: '' },
-              ...services.map(({ service, count }) => ({ label: escapeIcons(service), description: `${formatCount(count)} ${count === 1 ? 'event' : 'events'}`, service })),
+              ...services.map(({ service, count }) => ({
+                label: escapeIcons(service),
+                description: `${formatCount(count)} ${count === 1 ? 'event' : 'events'}`,
+                service,
+              })),
             ],
             { title: 'Filter Events by Service', placeHolder: 'Show the events of this service' },
           );
@@ -56,7 +60,10 @@ export async function pickFilter(model: EventTreeModel): Promise<void> {
         detail: 'Events whose call needed this IAM access level, such as Permissions management',
         apply: async () => {
           const picked = await vscode.window.showQuickPick(
-            [{ label: 'Any access level', accessLevel: '' }, ...EVENT_ACCESS_LEVELS.map((accessLevel) => ({ label: `$(${accessLevelIcon(accessLevel)}) ${accessLevel}`, accessLevel }))],
+            [
+              { label: 'Any access level', accessLevel: '' },
+              ...EVENT_ACCESS_LEVELS.map((accessLevel) => ({ label: `$(${accessLevelIcon(accessLevel)}) ${accessLevel}`, accessLevel })),
+            ],
             { title: 'Filter Events by IAM Access Level', placeHolder: 'Show the events whose call needed this access level' },
           );
           if (picked) model.setFilter({ ...model.filter, accessLevel: picked.accessLevel });

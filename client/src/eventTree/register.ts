@@ -19,7 +19,8 @@ export function registerEventViews(
   context.subscriptions.push(registerStatusBar(server.onModelChanged));
   const ui: RelatedEventsUi = {
     pick: (items, title) => vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true }),
-    open: (uri, range) => openLogAt(vscode.Uri.parse(uri), new vscode.Selection(range.end.line, range.end.character, range.start.line, range.start.character), { preview: true }),
+    open: (uri, range) =>
+      openLogAt(vscode.Uri.parse(uri), new vscode.Selection(range.end.line, range.end.character, range.start.line, range.start.character), { preview: true }),
     inform: (message) => void vscode.window.showInformationMessage(message),
   };
   context.subscriptions.push(

@@ -36,7 +36,11 @@ export function ruleTooltipLines(rule: FindingRule): string[] {
   if (rule.falsepositives.length > 0) lines.push(`False positives: ${escapeMarkdown(rule.falsepositives.join('; '))}`);
   if (rule.references.length > 0) lines.push(`References: ${escapeMarkdown(rule.references.join(' '))}`);
   lines.push(`Author: ${escapeMarkdown(rule.author ?? 'not named in the rule')}`);
-  lines.push(rule.origin === 'bundled' ? `Rule ${escapeMarkdown(rule.id)}, from the SigmaHQ rules (Detection Rule License 1.1)` : `Rule ${escapeMarkdown(rule.id)}, from ${escapeMarkdown(rule.file ?? 'a rule folder')}`);
+  lines.push(
+    rule.origin === 'bundled'
+      ? `Rule ${escapeMarkdown(rule.id)}, from the SigmaHQ rules (Detection Rule License 1.1)`
+      : `Rule ${escapeMarkdown(rule.id)}, from ${escapeMarkdown(rule.file ?? 'a rule folder')}`,
+  );
   return lines;
 }
 

@@ -185,7 +185,12 @@ export class FindingsTreeModel {
     }
     let result: FindingsResult | null;
     try {
-      result = await this.server.findings({ textDocument: { uri }, groupBy: this.groupingValue, ...(folder ? { folder: folder.uri } : {}), ...this.timeRangeValue });
+      result = await this.server.findings({
+        textDocument: { uri },
+        groupBy: this.groupingValue,
+        ...(folder ? { folder: folder.uri } : {}),
+        ...this.timeRangeValue,
+      });
     } catch (error) {
       if (generation === this.generation) this.errorValue = `The findings could not be listed: ${error instanceof Error ? error.message : String(error)}`;
       return [];

@@ -39,7 +39,9 @@ export function registerFindingsView(
     getTreeItem: (node) => toTreeItem(describeFinding(node)),
   };
   const view = vscode.window.createTreeView<FindingsNode>(FINDINGS_VIEW_ID, { treeDataProvider, showCollapseAll: true });
-  const report = (what: string) => (error: unknown) => { log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`); };
+  const report = (what: string) => (error: unknown) => {
+    log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  };
   const showState = (): void => {
     view.description = model.description;
     view.message = model.message;
@@ -58,12 +60,20 @@ export function registerFindingsView(
   context.subscriptions.push(
     view,
     treeChanged,
-    model.onDidChange(() => { treeChanged.fire(undefined); }),
+    model.onDidChange(() => {
+      treeChanged.fire(undefined);
+    }),
     model.onDidChangeState(showState),
     events.model.onDidChangeState(followEvents),
-    view.onDidChangeVisibility((event) => { model.setVisible(event.visible); }),
-    server.onModelChanged((summary) => { model.onModelChanged(summary); }),
-    vscode.window.onDidChangeActiveTextEditor(() => { model.onActiveEditorChanged(); }),
+    view.onDidChangeVisibility((event) => {
+      model.setVisible(event.visible);
+    }),
+    server.onModelChanged((summary) => {
+      model.onModelChanged(summary);
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      model.onActiveEditorChanged();
+    }),
     vscode.commands.registerCommand('cloudtrail.findings.groupBy', async (grouping?: unknown) => {
       // Keybindings and other extensions may name the grouping; a person picks it.
       const named = FINDINGS_GROUPINGS.find((candidate) => candidate.id === grouping);
@@ -77,8 +87,12 @@ export function registerFindingsView(
       );
       if (picked) setGrouping(picked.grouping.id);
     }),
-    vscode.commands.registerCommand('cloudtrail.findings.refresh', () => { model.refresh(); }),
-    vscode.commands.registerCommand('cloudtrail.clearTimeFilter', () => { events.model.setTimeRange(undefined); }),
+    vscode.commands.registerCommand('cloudtrail.findings.refresh', () => {
+      model.refresh();
+    }),
+    vscode.commands.registerCommand('cloudtrail.clearTimeFilter', () => {
+      events.model.setTimeRange(undefined);
+    }),
     vscode.commands.registerCommand(OPEN_FINDING_COMMAND, (node?: FindingNode) => (node?.type === 'finding' ? openFinding(node) : undefined)),
     vscode.commands.registerCommand('cloudtrail.findings.copyAthenaSql', (node?: FindingGroupNode) => copyRule(node, 'athena')),
     vscode.commands.registerCommand('cloudtrail.findings.copyLakeSql', (node?: FindingGroupNode) => copyRule(node, 'lake')),
@@ -90,5 +104,8 @@ export function registerFindingsView(
 
 async function openFinding(node: FindingNode): Promise<void> {
   const { start, end } = node.finding.event.range;
-  await openLogAt(vscode.Uri.parse(node.uri), new vscode.Selection(end.line, end.character, start.line, start.character), { preserveFocus: true, preview: true });
+  await openLogAt(vscode.Uri.parse(node.uri), new vscode.Selection(end.line, end.character, start.line, start.character), {
+    preserveFocus: true,
+    preview: true,
+  });
 }

@@ -27,6 +27,8 @@ export const compressedLocationsMiddleware: Middleware = {
   provideDefinition: async (document, position, token, next) => {
     const result = await next(document, position, token);
     if (!result) return result;
-    return Array.isArray(result) ? (result as (vscode.Location | vscode.LocationLink)[]).map(mapLocation) as vscode.Definition | vscode.LocationLink[] : mapLocation(result);
+    return Array.isArray(result)
+      ? ((result as (vscode.Location | vscode.LocationLink)[]).map(mapLocation) as vscode.Definition | vscode.LocationLink[])
+      : mapLocation(result);
   },
 };

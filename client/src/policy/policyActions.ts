@@ -3,7 +3,15 @@
  * the whole tree, or the active log), asked of the server, and the answer opened as documents.
  * No VS Code here: everything the commands touch comes in through `PolicyEnvironment`.
  */
-import { ComparePolicyResult, EventFilter, GeneratePolicyParams, GeneratePolicyResult, GroupDimension, PolicyEventsParams, ComparePolicyParams } from '../../../server/src/protocol';
+import {
+  ComparePolicyResult,
+  EventFilter,
+  GeneratePolicyParams,
+  GeneratePolicyResult,
+  GroupDimension,
+  PolicyEventsParams,
+  ComparePolicyParams,
+} from '../../../server/src/protocol';
 
 export interface PolicyServer {
   generatePolicy(params: GeneratePolicyParams): Promise<GeneratePolicyResult | null>;

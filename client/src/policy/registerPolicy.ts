@@ -9,7 +9,12 @@ const MAX_POLICY_BYTES = 1024 * 1024;
  * The policy commands: on a group of the Events view (its context menu), on the whole view (its
  * title bar) and on the active log (the command palette).
  */
-export function registerPolicyCommands(context: vscode.ExtensionContext, server: PolicyServer, view: () => EventsViewState | undefined, log: vscode.LogOutputChannel): void {
+export function registerPolicyCommands(
+  context: vscode.ExtensionContext,
+  server: PolicyServer,
+  view: () => EventsViewState | undefined,
+  log: vscode.LogOutputChannel,
+): void {
   const env: PolicyEnvironment = {
     server,
     view,
@@ -60,7 +65,11 @@ async function pickPolicy(): Promise<PolicySource | undefined> {
   );
   if (!picked) return undefined;
   if (picked.source === 'file') {
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Compare', filters: { 'Policy documents': ['json'], 'All files': ['*'] } });
+    const files = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Compare',
+      filters: { 'Policy documents': ['json'], 'All files': ['*'] },
+    });
     const file = files?.[0];
     if (!file) return undefined;
     const stat = await vscode.workspace.fs.stat(file);
@@ -74,6 +83,11 @@ async function pickPolicy(): Promise<PolicySource | undefined> {
   if (picked.source === 'clipboard') {
     return { text: await vscode.env.clipboard.readText(), name: 'The policy on the clipboard' };
   }
-  const typed = await vscode.window.showInputBox({ title: 'Compare with Policy', prompt: 'The policy document (JSON)', placeHolder: '{"Version": "2012-10-17", "Statement": [...]}', ignoreFocusOut: true });
+  const typed = await vscode.window.showInputBox({
+    title: 'Compare with Policy',
+    prompt: 'The policy document (JSON)',
+    placeHolder: '{"Version": "2012-10-17", "Statement": [...]}',
+    ignoreFocusOut: true,
+  });
   return typed === undefined ? undefined : { text: typed, name: 'The typed policy' };
 }

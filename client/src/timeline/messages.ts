@@ -7,7 +7,14 @@ import type { TimelineResult } from '../../../server/src/protocol';
 
 /** From the extension to the webview. */
 export type ToWebview =
-  | { type: 'data'; timeline: TimelineResult | null; grouping: string; range?: { from: number; to: number } | undefined; message: string; seriesByRule: boolean }
+  | {
+      type: 'data';
+      timeline: TimelineResult | null;
+      grouping: string;
+      range?: { from: number; to: number } | undefined;
+      message: string;
+      seriesByRule: boolean;
+    }
   | { type: 'mark'; time: number | null }
   | { type: 'busy' };
 

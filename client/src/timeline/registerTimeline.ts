@@ -10,7 +10,12 @@ export interface ExportServer {
 }
 
 const FORMATS: readonly { format: ExportFormat; label: string; detail: string; extension: string }[] = [
-  { format: 'timeline-csv', label: 'Timeline CSV', detail: 'time, identity, source IP, region, action, result, error, finding, file, record', extension: 'csv' },
+  {
+    format: 'timeline-csv',
+    label: 'Timeline CSV',
+    detail: 'time, identity, source IP, region, action, result, error, finding, file, record',
+    extension: 'csv',
+  },
   { format: 'csv', label: 'CSV', detail: 'The usual CloudTrail fields, one event per row', extension: 'csv' },
   { format: 'jsonl', label: 'JSON Lines', detail: 'Each whole record as one line of JSON', extension: 'jsonl' },
 ];
@@ -37,7 +42,9 @@ export async function exportSelection(
   const target = await window.showSaveDialog({
     title: 'Export Events',
     filters: { [picked.entry.label]: [picked.entry.extension] },
-    defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `cloudtrail-events.${picked.entry.extension}`) : undefined,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]
+      ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `cloudtrail-events.${picked.entry.extension}`)
+      : undefined,
   });
   if (!target) return undefined;
   const result = await server.exportEvents({ ...selection, format: picked.entry.format });
@@ -46,19 +53,27 @@ export async function exportSelection(
     return undefined;
   }
   await writeFile(target, new TextEncoder().encode(result.text));
-  const problems = result.problems.length > 0 ? ` ${result.problems.length} file(s) could not be read again: ${visibleText(result.problems.join('; '), 300)}` : '';
+  const problems =
+    result.problems.length > 0 ? ` ${result.problems.length} file(s) could not be read again: ${visibleText(result.problems.join('; '), 300)}` : '';
   void window.showInformationMessage(`Exported ${result.events.toLocaleString('en-US')} events to ${visibleText(target.fsPath, 200)}.${problems}`);
   return target;
 }
 
 /** The Timeline panel and the export commands. */
-export function registerTimeline(context: vscode.ExtensionContext, server: TimelineServer & ExportServer, events: EventsView, log: vscode.LogOutputChannel): void {
+export function registerTimeline(
+  context: vscode.ExtensionContext,
+  server: TimelineServer & ExportServer,
+  events: EventsView,
+  log: vscode.LogOutputChannel,
+): void {
   const { model, view } = events;
   const exportView = async (): Promise<void> => {
     await exportSelection(server, model.selection());
   };
   const provider = new TimelineViewProvider(context.extensionUri, server, model, log, exportView);
-  const report = (error: unknown): void => { log.error(`Export failed: ${error instanceof Error ? error.message : String(error)}`); };
+  const report = (error: unknown): void => {
+    log.error(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+  };
   context.subscriptions.push(
     provider,
     vscode.window.registerWebviewViewProvider(TIMELINE_VIEW_ID, provider),

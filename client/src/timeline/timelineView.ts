@@ -38,7 +38,11 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
     private readonly log: vscode.LogOutputChannel,
     private readonly exportView: () => Promise<void>,
   ) {
-    this.disposables.push(events.onDidChangeState(() => { this.refresh(); }));
+    this.disposables.push(
+      events.onDidChangeState(() => {
+        this.refresh();
+      }),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -52,7 +56,9 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
         if (read) this.onMessage(read);
         else this.log.warn('The timeline page sent a message this extension does not know; it was ignored.');
       }),
-      view.onDidChangeVisibility(() => { this.refresh(); }),
+      view.onDidChangeVisibility(() => {
+        this.refresh();
+      }),
       view.onDidDispose(() => {
         this.view = undefined;
       }),
@@ -70,7 +76,13 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
     const selection = this.events.selection();
     const request = ++this.request;
     if (!selection) {
-      this.post({ type: 'data', timeline: null, grouping: '', message: 'Open a CloudTrail log, or a folder of logs, to see its events over time.', seriesByRule: this.seriesByRule });
+      this.post({
+        type: 'data',
+        timeline: null,
+        grouping: '',
+        message: 'Open a CloudTrail log, or a folder of logs, to see its events over time.',
+        seriesByRule: this.seriesByRule,
+      });
       return;
     }
     const seriesByRule = this.seriesByRule;
@@ -136,7 +148,9 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
         this.refresh();
         return;
       case 'export':
-        this.exportView().catch((error: unknown) => { this.log.error(`Export failed: ${String(error)}`); });
+        this.exportView().catch((error: unknown) => {
+          this.log.error(`Export failed: ${String(error)}`);
+        });
         return;
     }
   }

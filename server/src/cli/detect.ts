@@ -54,37 +54,42 @@ type Parsed = { kind: 'run'; options: DetectOptions } | { kind: 'help' } | { kin
 
 export function parseDetectArguments(argv: readonly string[]): Parsed {
   const options: DetectOptions = { format: 'text', summary: true, ruleFolders: [], defaultRules: true, inputs: [] };
-  const stopped = walkArguments<Parsed>(argv, (input) => options.inputs.push(input), (name, _inline, value, argument) => {
-    switch (name) {
-      case '-h':
-      case '--help':
-        return { kind: 'help' };
-      case '--no-default-rules':
-        options.defaultRules = false;
-        break;
-      case '--no-summary':
-        options.summary = false;
-        break;
-      case '--rules': {
-        const folder = value();
-        if (folder === undefined || folder === '') return { kind: 'usage', message: '--rules needs a folder of rule files.' };
-        options.ruleFolders.push(folder);
-        break;
+  const stopped = walkArguments<Parsed>(
+    argv,
+    (input) => options.inputs.push(input),
+    (name, _inline, value, argument) => {
+      switch (name) {
+        case '-h':
+        case '--help':
+          return { kind: 'help' };
+        case '--no-default-rules':
+          options.defaultRules = false;
+          break;
+        case '--no-summary':
+          options.summary = false;
+          break;
+        case '--rules': {
+          const folder = value();
+          if (folder === undefined || folder === '') return { kind: 'usage', message: '--rules needs a folder of rule files.' };
+          options.ruleFolders.push(folder);
+          break;
+        }
+        case '--format': {
+          const format = value();
+          if (format !== 'text' && format !== 'json' && format !== 'sarif') return { kind: 'usage', message: '--format must be text, json or sarif.' };
+          options.format = format;
+          break;
+        }
+        default:
+          return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
       }
-      case '--format': {
-        const format = value();
-        if (format !== 'text' && format !== 'json' && format !== 'sarif') return { kind: 'usage', message: '--format must be text, json or sarif.' };
-        options.format = format;
-        break;
-      }
-      default:
-        return { kind: 'usage', message: `Unknown option ${printable(argument)}.` };
-    }
-    return undefined;
-  });
+      return undefined;
+    },
+  );
   if (stopped) return stopped;
   if (options.inputs.length === 0) return { kind: 'usage', message: 'Name at least one file or folder to search.' };
-  if (!options.defaultRules && options.ruleFolders.length === 0) return { kind: 'usage', message: '--no-default-rules leaves no rule to run: add --rules DIR.' };
+  if (!options.defaultRules && options.ruleFolders.length === 0)
+    return { kind: 'usage', message: '--no-default-rules leaves no rule to run: add --rules DIR.' };
   return { kind: 'run', options };
 }
 
@@ -172,7 +177,12 @@ export async function runDetect(env: CliEnvironment): Promise<number> {
     total += findings.length;
     results.push({ path: file, findings });
   }
-  const output = options.format === 'json' ? jsonOutput(results, rules) : options.format === 'sarif' ? sarifOutput(results, rules, env.version) : textOutput(results, rules, options.summary);
+  const output =
+    options.format === 'json'
+      ? jsonOutput(results, rules)
+      : options.format === 'sarif'
+        ? sarifOutput(results, rules, env.version)
+        : textOutput(results, rules, options.summary);
   env.stdout(output);
   return total > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
@@ -264,7 +274,11 @@ function sarifOutput(results: readonly FileFindings[], rules: RuleSet, version: 
               ruleIndex: ruleIndex.get(finding.rule) ?? 0,
               level: SARIF_LEVELS[metadata.level],
               message: { text: `${metadata.title} (Sigma rule by ${metadata.author ?? 'an unknown author'})` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(file.path), index: artifactIndex }, region: { startLine: line, startColumn: column } } }],
+              locations: [
+                {
+                  physicalLocation: { artifactLocation: { uri: sarifUri(file.path), index: artifactIndex }, region: { startLine: line, startColumn: column } },
+                },
+              ],
               properties: { record: finding.record, ...(eventID !== undefined ? { eventID } : {}) },
             };
           }),

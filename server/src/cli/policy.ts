@@ -4,7 +4,18 @@
  * or granted on every resource goes to standard error.
  */
 import { CloudTrailDocument, parseCloudTrail } from '../model';
-import { documentUsage, EventSelection, generatePolicy, IamCatalogue, identitySelection, notesText, policyText, selectDocumentEvents, Usage, UsageBuilder } from '../model/iam/policy';
+import {
+  documentUsage,
+  EventSelection,
+  generatePolicy,
+  IamCatalogue,
+  identitySelection,
+  notesText,
+  policyText,
+  selectDocumentEvents,
+  Usage,
+  UsageBuilder,
+} from '../model/iam/policy';
 import { iamCatalogue } from '../model/iam/policy/iamCatalogue';
 import { CliEnvironment, listLogFiles, EXIT_CLEAN, EXIT_USAGE, loadLogText, printable, walkArguments } from './run';
 
@@ -78,7 +89,9 @@ export function selectedUsage(env: CliEnvironment, documents: readonly CloudTrai
   const subject = identity === undefined ? 'every event of the logs' : `the calls of ${identity}`;
   const events = selectDocumentEvents(documents, selection);
   if (!events) {
-    env.stderr(`cloudtrail-explorer: ${printable(identity ?? '')} made no call in these logs (no identity or role of the Events view has this key); the policy is empty.\n`);
+    env.stderr(
+      `cloudtrail-explorer: ${printable(identity ?? '')} made no call in these logs (no identity or role of the Events view has this key); the policy is empty.\n`,
+    );
     return { usage: new UsageBuilder(true).finish(), subject };
   }
   return { usage: documentUsage(events), subject };
@@ -96,7 +109,9 @@ export async function runPolicyCommand(env: CliEnvironment, argv: readonly strin
     return EXIT_CLEAN;
   }
   if ('usage' in parsed || parsed.inputs.length === 0) {
-    env.stderr(`cloudtrail-explorer policy: ${'usage' in parsed ? parsed.usage : 'name at least one log file or folder.'}\nRun cloudtrail-explorer policy --help for the options.\n`);
+    env.stderr(
+      `cloudtrail-explorer policy: ${'usage' in parsed ? parsed.usage : 'name at least one log file or folder.'}\nRun cloudtrail-explorer policy --help for the options.\n`,
+    );
     return EXIT_USAGE;
   }
   const documents = await readLogDocuments(env, parsed.inputs);

@@ -16,7 +16,17 @@ import { ATTACK_CATALOGUE_ATTRIBUTION, ATTACK_CATALOGUE_CREDIT, AttackId, attack
 import { EVENT_ACCESS_LEVELS, NO_IAM_PERMISSION, NOT_KNOWN, resolveIamActions, strongestAccessLevel } from '../model/iam';
 import { runTrace } from './trace';
 import { IdentitySummary, NO_IDENTITY } from '../model/identity';
-import { ABSENT, decompressedTooLarge, FileIndexResult, findLogFiles, formatMegabytes, indexLogFile, readLogContent, TEXT_FIELD_COUNT, TextField } from '../model/folderIndex';
+import {
+  ABSENT,
+  decompressedTooLarge,
+  FileIndexResult,
+  findLogFiles,
+  formatMegabytes,
+  indexLogFile,
+  readLogContent,
+  TEXT_FIELD_COUNT,
+  TextField,
+} from '../model/folderIndex';
 
 export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -151,7 +161,14 @@ export function walkArguments<T>(
 }
 
 export function parseArguments(argv: readonly string[]): Parsed {
-  const options: Options = { format: 'text', summary: true, maxProblems: DEFAULT_MAX_PROBLEMS, top: DEFAULT_TOP, maxDecompressedMB: DEFAULT_MAX_DECOMPRESSED_MB, inputs: [] };
+  const options: Options = {
+    format: 'text',
+    summary: true,
+    maxProblems: DEFAULT_MAX_PROBLEMS,
+    top: DEFAULT_TOP,
+    maxDecompressedMB: DEFAULT_MAX_DECOMPRESSED_MB,
+    inputs: [],
+  };
   const stopped = walkArguments<Parsed>(
     argv,
     (input) => options.inputs.push(input),
@@ -280,7 +297,6 @@ export async function runCli(env: CliEnvironment): Promise<number> {
 
 // --- reading files ---------------------------------------------------------------------------
 
-
 interface FileProblem {
   code: string;
   message: string;
@@ -307,10 +323,18 @@ export async function listLogFiles(env: CliEnvironment, inputs: readonly string[
 }
 
 /** A log's whole text; a file over the text limit is a problem here, since these commands read every record. */
-export async function loadLogText(env: CliEnvironment, file: string): Promise<{ text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem }> {
+export async function loadLogText(
+  env: CliEnvironment,
+  file: string,
+): Promise<{ text: string; encodingProblem?: { offset: number; message: string } } | { problem: FileProblem }> {
   const loaded = await loadFile(path.resolve(env.cwd, file), DEFAULT_MAX_DECOMPRESSED_MB * 1024 * 1024, env.wholeContentBytes ?? WHOLE_CONTENT_BYTES);
   if ('indexed' in loaded) {
-    return { problem: { code: FileCode.tooLarge, message: `${path.basename(file)} holds more than ${formatMegabytes(env.wholeContentBytes ?? WHOLE_CONTENT_BYTES)} of text, more than this command reads at once.` } };
+    return {
+      problem: {
+        code: FileCode.tooLarge,
+        message: `${path.basename(file)} holds more than ${formatMegabytes(env.wholeContentBytes ?? WHOLE_CONTENT_BYTES)} of text, more than this command reads at once.`,
+      },
+    };
   }
   return loaded;
 }
@@ -354,7 +378,13 @@ function checkLargeFile(
     return;
   }
   if (indexed.status === 'unreadable' || indexed.status === 'tooLarge') {
-    report.fileProblem(file, { line: 1, column: 1 }, 'error', indexed.status === 'tooLarge' ? FileCode.tooLarge : FileCode.unreadable, indexed.message ?? `${name} could not be read.`);
+    report.fileProblem(
+      file,
+      { line: 1, column: 1 },
+      'error',
+      indexed.status === 'tooLarge' ? FileCode.tooLarge : FileCode.unreadable,
+      indexed.message ?? `${name} could not be read.`,
+    );
     totals.countProblem('error');
     return;
   }
@@ -552,7 +582,13 @@ class Totals {
         return id === ABSENT ? undefined : strings[id];
       };
       const identity = identities[entries.strings[i * TEXT_FIELD_COUNT + TextField.identity]] as IdentitySummary | undefined;
-      this.count(field(TextField.eventSource) ?? NO_EVENT_SOURCE, field(TextField.eventName) ?? NO_EVENT_NAME, field(TextField.errorCode) !== undefined, identity, field(TextField.eventType));
+      this.count(
+        field(TextField.eventSource) ?? NO_EVENT_SOURCE,
+        field(TextField.eventName) ?? NO_EVENT_NAME,
+        field(TextField.errorCode) !== undefined,
+        identity,
+        field(TextField.eventType),
+      );
     }
   }
 
@@ -671,7 +707,9 @@ class TextReport implements Report {
       const width = countWidth(actions);
       lines.push(`  ${'count'.padStart(width)}  ${'failed'.padStart(6)}  action`);
       for (const action of this.top(actions)) {
-        lines.push(`  ${String(action.count).padStart(width)}  ${String(action.failed).padStart(6)}  ${printable(action.eventSource, SHOWN_VALUE_LENGTH)} ${printable(action.eventName, SHOWN_VALUE_LENGTH)}`);
+        lines.push(
+          `  ${String(action.count).padStart(width)}  ${String(action.failed).padStart(6)}  ${printable(action.eventSource, SHOWN_VALUE_LENGTH)} ${printable(action.eventName, SHOWN_VALUE_LENGTH)}`,
+        );
       }
       this.more(lines, actions.length, 'actions');
     }

@@ -128,7 +128,13 @@ export function traceJson(sought: Sought, hits: readonly LinkHit[], trail: Trail
     [sought.kind]: sought.value,
     origin: trail ? { identity: trail.origin.name, eventID: trail.origin.record.eventID ?? null } : null,
     chain: trail ? trail.steps.map((step) => ({ identity: step.name, eventID: step.seenIn.eventID ?? null, eventName: step.seenIn.eventName ?? null })) : [],
-    related: hits.map((hit) => ({ file: hit.uri, record: hit.index, eventID: hit.eventID ?? null, eventTime: hit.eventTime ?? null, eventName: hit.eventName ?? null })),
+    related: hits.map((hit) => ({
+      file: hit.uri,
+      record: hit.index,
+      eventID: hit.eventID ?? null,
+      eventTime: hit.eventTime ?? null,
+      eventName: hit.eventName ?? null,
+    })),
     complete: trail?.complete ?? false,
     end: trail?.end ?? null,
   };
@@ -144,7 +150,8 @@ function traceText(sought: Sought, hits: readonly LinkHit[], trail: Trail | unde
     out += `Who is behind ${sought.kind} ${show(sought.value)}: ${show(trail.origin.label)}${trail.complete ? '' : ' (as far as these logs go)'}\n`;
     trail.steps.forEach((step, i) => {
       out += `  ${i + 1}. ${show(step.label)} in ${show(step.seenIn.eventName)} ${show(step.seenIn.eventTime)} (${show(step.seenIn.uri)}, line ${step.seenIn.range.start.line + 1})\n`;
-      if (step.issuedBy) out += `     credentials issued by ${show(step.issuedBy.eventName)} at ${show(step.issuedBy.eventTime)}, matched by ${show(step.matchedBy)}\n`;
+      if (step.issuedBy)
+        out += `     credentials issued by ${show(step.issuedBy.eventName)} at ${show(step.issuedBy.eventTime)}, matched by ${show(step.matchedBy)}\n`;
     });
     out += `  ${visibleText(trail.end, 600)}\n`;
   }

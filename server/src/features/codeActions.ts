@@ -20,9 +20,7 @@ export function quickFixes(document: TextDocument, params: CodeActionParams): Co
       continue;
     }
     const range =
-      fix.start !== undefined && fix.end !== undefined
-        ? { start: document.positionAt(fix.start), end: document.positionAt(fix.end) }
-        : diagnostic.range;
+      fix.start !== undefined && fix.end !== undefined ? { start: document.positionAt(fix.start), end: document.positionAt(fix.end) } : diagnostic.range;
     actions.push({
       title: fix.title,
       kind: CodeActionKind.QuickFix,

@@ -306,11 +306,21 @@ export class DetectionService {
             if (this.watched.includes(watched)) watched.watcher = disposable;
             else disposable.dispose();
           },
-          (error: unknown) => { this.host.log(`Cannot watch the rule folder ${folder}: ${String(error)}`); },
+          (error: unknown) => {
+            this.host.log(`Cannot watch the rule folder ${folder}: ${String(error)}`);
+          },
         );
         continue;
       }
-      watched.watcher = watchFolderTree(folder, (changed) => { this.noteChange(changed); }, (message) => { this.host.log(message); });
+      watched.watcher = watchFolderTree(
+        folder,
+        (changed) => {
+          this.noteChange(changed);
+        },
+        (message) => {
+          this.host.log(message);
+        },
+      );
     }
   }
 }

@@ -90,7 +90,9 @@ export function registerDiagnosticsPushSupport(
   };
 
   disposables.push(
-    documents.onDidOpen((event) => { schedule(event.document, 0); }),
+    documents.onDidOpen((event) => {
+      schedule(event.document, 0);
+    }),
     documents.onDidChangeContent((event) => {
       if (scheduledVersions.get(event.document.uri) !== event.document.version) {
         schedule(event.document, VALIDATION_DELAY_MS);
@@ -110,8 +112,12 @@ export function registerDiagnosticsPushSupport(
       }
     },
     dispose: () => {
-      disposables.forEach((d) => { d.dispose(); });
-      pending.forEach((d) => { d.dispose(); });
+      disposables.forEach((d) => {
+        d.dispose();
+      });
+      pending.forEach((d) => {
+        d.dispose();
+      });
       pending.clear();
     },
   };
@@ -125,27 +131,32 @@ export function registerDiagnosticsPullSupport(
   validate: Validate,
   gate: RequestGate,
 ): { requestRefresh(): void; dispose(): void } {
-  const registration = connection.languages.diagnostics.on((params, token) =>
-    gate.refusal(params, isTextDocumentParams) ??
-    runSafe(
-      runtime,
-      (message) => { connection.console.error(message); },
-      () => {
-        const document = documents.get(params.textDocument.uri);
-        return {
-          kind: DocumentDiagnosticReportKind.Full,
-          items: document ? validate(document) : [],
-        };
-      },
-      { kind: DocumentDiagnosticReportKind.Full, items: [] },
-      `computing diagnostics for ${params.textDocument.uri}`,
-      token,
-    ),
+  const registration = connection.languages.diagnostics.on(
+    (params, token) =>
+      gate.refusal(params, isTextDocumentParams) ??
+      runSafe(
+        runtime,
+        (message) => {
+          connection.console.error(message);
+        },
+        () => {
+          const document = documents.get(params.textDocument.uri);
+          return {
+            kind: DocumentDiagnosticReportKind.Full,
+            items: document ? validate(document) : [],
+          };
+        },
+        { kind: DocumentDiagnosticReportKind.Full, items: [] },
+        `computing diagnostics for ${params.textDocument.uri}`,
+        token,
+      ),
   );
   return {
     requestRefresh: () => {
       void connection.languages.diagnostics.refresh();
     },
-    dispose: () => { registration.dispose(); },
+    dispose: () => {
+      registration.dispose();
+    },
   };
 }

@@ -8,7 +8,17 @@ import { Finding, RuleDefinition, RuleSet } from '../model/detections';
 import { eventFilterSql } from '../model/detections/sql/eventFilterSql';
 import { sigmaRuleSql } from '../model/detections/sql/sigmaSql';
 import { SqlNotExpressible } from '../model/detections/sql/sqlQuery';
-import { FilterSqlParams, FindingGroup, FindingRef, FindingRule, FindingsGrouping, FindingsParams, FindingsResult, RuleSqlParams, SqlResult } from '../protocol';
+import {
+  FilterSqlParams,
+  FindingGroup,
+  FindingRef,
+  FindingRule,
+  FindingsGrouping,
+  FindingsParams,
+  FindingsResult,
+  RuleSqlParams,
+  SqlResult,
+} from '../protocol';
 import { eventRef, EventFields } from './eventRefs';
 import { normalizeFilter } from './eventTree';
 
@@ -203,7 +213,10 @@ function groupKeys(
       ];
     case 'tactic': {
       const tactics = definition.metadata.attackTactics.length > 0 ? definition.metadata.attackTactics : [NO_TACTIC_KEY];
-      return tactics.map((tactic) => [tactic, () => ({ key: tactic, label: tactic === NO_TACTIC_KEY ? NO_TACTIC_LABEL : tacticLabel(tactic), kind: 'tactic', count: 0, findings: [] })]);
+      return tactics.map((tactic) => [
+        tactic,
+        () => ({ key: tactic, label: tactic === NO_TACTIC_KEY ? NO_TACTIC_LABEL : tacticLabel(tactic), kind: 'tactic', count: 0, findings: [] }),
+      ]);
     }
   }
 }

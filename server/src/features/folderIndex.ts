@@ -123,7 +123,9 @@ export class FolderIndexService {
     state.building?.abort(new Error('A newer request indexes this folder.'));
     const controller = new AbortController();
     state.building = controller;
-    const cancel = token.onCancellationRequested(() => { controller.abort(new Error('Indexing was cancelled.')); });
+    const cancel = token.onCancellationRequested(() => {
+      controller.abort(new Error('Indexing was cancelled.'));
+    });
     progress.begin('Indexing CloudTrail logs', 0, 'Looking for log files…', true);
     let lastReport = 0;
     const onProgress = (done: FolderProgress): void => {
@@ -297,15 +299,29 @@ export class FolderIndexService {
       }
     }
     if (isFolder) {
-      state.watcher = watchFolderTree(base, (changed) => { this.queueChange(changed); }, (message) => { this.host.log(message); });
+      state.watcher = watchFolderTree(
+        base,
+        (changed) => {
+          this.queueChange(changed);
+        },
+        (message) => {
+          this.host.log(message);
+        },
+      );
       return;
     }
     try {
       const watcher = fs.watch(base, { persistent: false }, (_event, name) => {
         if (!name || path.join(base, name) === state.root) this.queueChange(state.root);
       });
-      watcher.on('error', (error) => { this.host.log(`Watching ${base} stopped: ${error.message}`); });
-      state.watcher = { dispose: () => { watcher.close(); } };
+      watcher.on('error', (error) => {
+        this.host.log(`Watching ${base} stopped: ${error.message}`);
+      });
+      state.watcher = {
+        dispose: () => {
+          watcher.close();
+        },
+      };
     } catch (error) {
       this.host.log(`Cannot watch ${state.root} for changes: ${String(error)}`);
     }
@@ -351,7 +367,10 @@ export class FolderIndexService {
       }
       if (toRead.size > 0) {
         const rules = this.host.ruleSource?.();
-        await indexFiles(index, [...toRead].sort(), this.host.runner, { maxDecompressedBytes: state.maxDecompressedBytes, ...(rules ? { detections: rules } : {}) });
+        await indexFiles(index, [...toRead].sort(), this.host.runner, {
+          maxDecompressedBytes: state.maxDecompressedBytes,
+          ...(rules ? { detections: rules } : {}),
+        });
       }
       if (toRead.size > 0 || removed > 0) {
         this.host.indexChanged?.(state.root, index);

@@ -38,11 +38,17 @@ export function registerIdleTextJoin(
         }, IDLE_JOIN_DELAY_MS),
       );
     }),
-    documents.onDidClose((event) => { cancel(event.document.uri); }),
+    documents.onDidClose((event) => {
+      cancel(event.document.uri);
+    }),
   ];
   return Disposable.create(() => {
-    subscriptions.forEach((subscription) => { subscription.dispose(); });
-    timers.forEach((timer) => { timer.dispose(); });
+    subscriptions.forEach((subscription) => {
+      subscription.dispose();
+    });
+    timers.forEach((timer) => {
+      timer.dispose();
+    });
     timers.clear();
   });
 }

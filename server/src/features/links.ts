@@ -116,7 +116,11 @@ export class LinkService {
     const value = this.valueAt(uri, position);
     if (!value) return [];
     const scope = this.scope(uri);
-    return definitionsOf(scope, value.kind, value.value, { uri, index: value.record.index, ...(value.record.summary.eventTime !== undefined ? { eventTime: value.record.summary.eventTime } : {}) })
+    return definitionsOf(scope, value.kind, value.value, {
+      uri,
+      index: value.record.index,
+      ...(value.record.summary.eventTime !== undefined ? { eventTime: value.record.summary.eventTime } : {}),
+    })
       .filter((target) => !(target.uri === uri && target.index === value.record.index && value.role !== LinkRole.request))
       .map((target) => ({ uri: target.uri, range: target.range }));
   }
@@ -134,14 +138,23 @@ export class LinkService {
     const value = this.valueAt(uri, position);
     if (!value) return null;
     const identityKinds: LinkKind[] = [LinkKind.arn, LinkKind.principalId, LinkKind.accessKey];
-    if (!identityKinds.includes(value.kind) || (value.role !== LinkRole.caller && value.role !== LinkRole.issued && value.role !== LinkRole.callerRole)) return null;
+    if (!identityKinds.includes(value.kind) || (value.role !== LinkRole.caller && value.role !== LinkRole.issued && value.role !== LinkRole.callerRole))
+      return null;
     const scope = this.scope(uri);
     const details = scope.detailsAt({ uri, index: value.record.index });
     if (!details) return null;
     if (value.role === LinkRole.issued) {
       const issuedRange = details.values.find((v) => v.value === value.value && v.role === LinkRole.issued)?.range ?? details.anchor;
       const session = details.values.find((v) => v.role === LinkRole.issued && v.kind === LinkKind.arn)?.value ?? value.value;
-      return [this.item({ uri, index: details.index, as: 'issued', value: session }, session, `${details.eventName ?? '?'} ${details.eventTime ?? ''}`, details, issuedRange)];
+      return [
+        this.item(
+          { uri, index: details.index, as: 'issued', value: session },
+          session,
+          `${details.eventName ?? '?'} ${details.eventTime ?? ''}`,
+          details,
+          issuedRange,
+        ),
+      ];
     }
     return [this.callerItem(details)];
   }
@@ -174,7 +187,12 @@ export class LinkService {
       return acting ? [{ to: this.callerItem(acting), fromRanges: [] }] : [];
     }
     const identity = details.identity;
-    const key = identity.arn !== undefined ? { kind: LinkKind.arn, value: identity.arn } : identity.accessKeyId !== undefined ? { kind: LinkKind.accessKey, value: identity.accessKeyId } : undefined;
+    const key =
+      identity.arn !== undefined
+        ? { kind: LinkKind.arn, value: identity.arn }
+        : identity.accessKeyId !== undefined
+          ? { kind: LinkKind.accessKey, value: identity.accessKeyId }
+          : undefined;
     if (!key) return [];
     const issuing: readonly string[] = ISSUING_EVENTS;
     const calls: CallHierarchyOutgoingCall[] = [];
@@ -185,7 +203,13 @@ export class LinkService {
       const session = issued.find((v) => v.kind === LinkKind.arn) ?? issued.find((v) => v.kind === LinkKind.accessKey);
       if (!made || !session) continue;
       calls.push({
-        to: this.item({ uri: made.uri, index: made.index, as: 'issued', value: session.value }, session.value, `${made.eventName ?? '?'} ${made.eventTime ?? ''}`, made, session.range),
+        to: this.item(
+          { uri: made.uri, index: made.index, as: 'issued', value: session.value },
+          session.value,
+          `${made.eventName ?? '?'} ${made.eventTime ?? ''}`,
+          made,
+          session.range,
+        ),
         fromRanges: made.uri === data.uri ? [made.anchor] : [],
       });
     }

@@ -3,7 +3,20 @@
  * tree (open logs or a folder index), found on the server from the tree's keys and filter, turned
  * into a least-privilege policy or compared with a policy document.
  */
-import { comparePolicy, comparisonJson, comparisonText, documentUsage, EventSelection, generatePolicy, IamCatalogue, notesText, parsePolicyDocument, policyText, selectDocumentEvents, Usage } from '../model/iam/policy';
+import {
+  comparePolicy,
+  comparisonJson,
+  comparisonText,
+  documentUsage,
+  EventSelection,
+  generatePolicy,
+  IamCatalogue,
+  notesText,
+  parsePolicyDocument,
+  policyText,
+  selectDocumentEvents,
+  Usage,
+} from '../model/iam/policy';
 import { ComparePolicyParams, ComparePolicyResult, GeneratePolicyParams, GeneratePolicyResult, PolicyEventsParams } from '../protocol';
 import { EventTreeInputs, normalizeFilter, normalizeGroupBy, scopeInputs } from './eventTree';
 
@@ -37,7 +50,12 @@ function usageOf(params: PolicyEventsParams, sources: PolicySources): Usage | un
 
 function subjectOf(params: PolicyEventsParams): string {
   const filtered = Object.keys(normalizeFilter(params.filter)).length > 0 ? ', filtered as in the Events view' : '';
-  const what = typeof params.subject === 'string' && params.subject ? params.subject : params.group && params.group.length > 0 ? params.group[params.group.length - 1] : 'every event';
+  const what =
+    typeof params.subject === 'string' && params.subject
+      ? params.subject
+      : params.group && params.group.length > 0
+        ? params.group[params.group.length - 1]
+        : 'every event';
   return `${what}${filtered}`;
 }
 

@@ -12,11 +12,7 @@ export function eventTitle(record: CloudTrailRecord): string {
 }
 
 /** One symbol per event, up to `limit`; says whether the limit cut the list. */
-export function documentSymbols(
-  model: CloudTrailDocument,
-  document: TextDocument,
-  limit: number,
-): { symbols: DocumentSymbol[]; truncated: boolean } {
+export function documentSymbols(model: CloudTrailDocument, document: TextDocument, limit: number): { symbols: DocumentSymbol[]; truncated: boolean } {
   const symbols: DocumentSymbol[] = [];
   for (const record of model.records) {
     if (symbols.length >= limit) {

@@ -60,10 +60,16 @@ function checkSelection(params: unknown): asserts params is EventSelectionParams
   if (typeof params !== 'object' || params === null) throw invalid('Expected an object naming a document, a scope or a folder.');
   const { folder, textDocument, scope, group } = params as Record<string, unknown>;
   if (folder !== undefined && typeof folder !== 'string') throw invalid('`folder` must be a URI string.');
-  if (textDocument !== undefined && (typeof textDocument !== 'object' || textDocument === null || typeof (textDocument as { uri?: unknown }).uri !== 'string')) {
+  if (
+    textDocument !== undefined &&
+    (typeof textDocument !== 'object' || textDocument === null || typeof (textDocument as { uri?: unknown }).uri !== 'string')
+  ) {
     throw invalid('`textDocument` must be { uri: string }.');
   }
-  if (scope !== undefined && (!Array.isArray(scope) || scope.some((item) => typeof item !== 'object' || item === null || typeof (item as { uri?: unknown }).uri !== 'string'))) {
+  if (
+    scope !== undefined &&
+    (!Array.isArray(scope) || scope.some((item) => typeof item !== 'object' || item === null || typeof (item as { uri?: unknown }).uri !== 'string'))
+  ) {
     throw invalid('`scope` must be a list of { uri: string }.');
   }
   if (group !== undefined && (!Array.isArray(group) || group.some((key) => typeof key !== 'string'))) throw invalid('`group` must be a list of strings.');
@@ -117,7 +123,11 @@ export function computeTimeline(params: TimelineParams, env: TimelineEnvironment
 export async function exportEvents(params: ExportEventsParams, env: TimelineEnvironment): Promise<ExportEventsResult | null> {
   checkSelection(params);
   if (!EXPORT_FORMATS.includes(params.format)) throw invalid(`\`format\` must be one of ${EXPORT_FORMATS.join(', ')}.`);
-  const selection = { groupBy: normalizeGroupBy(params.groupBy ?? []), filter: normalizeFilter(params.filter), ...(params.group ? { group: params.group } : {}) };
+  const selection = {
+    groupBy: normalizeGroupBy(params.groupBy ?? []),
+    filter: normalizeFilter(params.filter),
+    ...(params.group ? { group: params.group } : {}),
+  };
   if (params.folder !== undefined) {
     const index = env.folderIndexOf(params.folder);
     if (!index) return null;

@@ -55,7 +55,6 @@ export function decodeStringWithOffsets(document: string, quoteStart: number, qu
   return { text: parts.join(''), toOuter: toOuter.subarray(0, length + 1) };
 }
 
-
 /** The inner offset whose character starts at or covers the document offset `outer`. */
 export function toInnerOffset(toOuter: Int32Array, outer: number): number {
   return lastAtOrBefore(toOuter, outer);

@@ -143,10 +143,7 @@ export function groupEvents(documents: readonly CloudTrailDocument[], options: G
   // Ties are read from every event the view shows, so that a record's group does not depend on the level it is grouped at.
   const joined = options.groupBy.includes('identity') ? joinRecordsWithoutArn(matched, keys, options.joinedIdentity) : new Map<GroupedEvent, IdentityJoin>();
   const context: GroupingContext = { groupBy: options.groupBy, documents, keys, joined };
-  const groups =
-    context.groupBy.length === 0
-      ? [finishGroup(newGroup('', ALL_EVENTS_LABEL, 'all'), matched, context, 0)]
-      : partition(matched, context, 0);
+  const groups = context.groupBy.length === 0 ? [finishGroup(newGroup('', ALL_EVENTS_LABEL, 'all'), matched, context, 0)] : partition(matched, context, 0);
   return { groups: matched.length === 0 ? [] : groups, total: events.length, matched: matched.length };
 }
 
@@ -484,7 +481,15 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       }
       return key;
     };
-    keys = { action: [], identity: [], accessKey: [], role: [], failed: new Uint8Array(records.length), access: new Uint8Array(records.length), accessLevel: [] };
+    keys = {
+      action: [],
+      identity: [],
+      accessKey: [],
+      role: [],
+      failed: new Uint8Array(records.length),
+      access: new Uint8Array(records.length),
+      accessLevel: [],
+    };
     for (let i = 0; i < records.length; i++) {
       const summary = records[i].summary;
       keys.failed[i] = summary.errorCode ? 1 : 0;
@@ -521,7 +526,9 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
   const groups: EventGroupNode[] = [];
   const keys = context.keys;
   if (context.groupBy[level] === 'tactic') {
-    for (const [key, members] of bucketByMany(events, (event) => tacticKeysOf(context.documents[event.documentIndex], keys[event.documentIndex], event.record.index))) {
+    for (const [key, members] of bucketByMany(events, (event) =>
+      tacticKeysOf(context.documents[event.documentIndex], keys[event.documentIndex], event.record.index),
+    )) {
       groups.push(finishGroup(tacticGroup(key), members, context, level + 1));
     }
     return sortGroups(groups);
@@ -650,7 +657,11 @@ function joinRecordsWithoutArn(
   const joined = new Map<GroupedEvent, IdentityJoin>();
   const withoutArn = events.filter((event) => {
     const identity = event.record.summary.identity;
-    return identity.arn === undefined && identity.invokedBy === undefined && (joinedIdentity !== undefined || identity.principalId !== undefined || identity.accessKeyId !== undefined);
+    return (
+      identity.arn === undefined &&
+      identity.invokedBy === undefined &&
+      (joinedIdentity !== undefined || identity.principalId !== undefined || identity.accessKeyId !== undefined)
+    );
   });
   if (withoutArn.length === 0) return joined;
   const principalTie = (account: string, principalId: string): string => `p\u0000${account}\u0000${principalId}`;

@@ -1,4 +1,13 @@
-import { CloudTrailDocument, CloudTrailRecord, DocumentSource, ParseOptions, parseCloudTrail, readEntry, RecordCopySource, recordAt } from './cloudTrailDocument';
+import {
+  CloudTrailDocument,
+  CloudTrailRecord,
+  DocumentSource,
+  ParseOptions,
+  parseCloudTrail,
+  readEntry,
+  RecordCopySource,
+  recordAt,
+} from './cloudTrailDocument';
 import { scanJson } from './jsonScanner';
 import { JsonView, NO_NODE, NodeKind, spliceSubtree } from './nodeTable';
 import { compareProblems, Problem, SyntaxCode } from './problems';
@@ -51,12 +60,7 @@ export interface EditedText {
  * that is safe, and the whole text otherwise. The previous model must not be used afterwards: its
  * node table, its records and their shared source may be updated in place.
  */
-export function updateCloudTrail(
-  previous: CloudTrailDocument,
-  change: TextChange,
-  newText: string | EditedText,
-  options: ParseOptions = {},
-): DocumentUpdate {
+export function updateCloudTrail(previous: CloudTrailDocument, change: TextChange, newText: string | EditedText, options: ParseOptions = {}): DocumentUpdate {
   const edited: EditedText = typeof newText === 'string' ? { whole: newText, slice: (start, end) => newText.slice(start, end) } : newText;
   const delta = change.text.length - (change.end - change.start);
   const fast = tryUpdateOneRecord(previous, change, edited, delta, options);

@@ -298,7 +298,7 @@ export class JsonView {
       case NodeKind.Number:
         return Number(this.source(node));
       case NodeKind.Boolean:
-        return this.text.charCodeAt(this.table.start[node]) === 0x74 /* t */;
+        return this.text.charCodeAt(this.table.start[node]) === 0x74; /* t */
       case NodeKind.Null:
         return null;
       default:
@@ -398,13 +398,7 @@ function isHex4(text: string, at: number): boolean {
  * change in text length. Returns the table holding the result (the same one when the row count
  * did not change) and the change in row count.
  */
-export function spliceSubtree(
-  table: NodeTable,
-  oldRoot: number,
-  replacement: NodeTable,
-  base: number,
-  delta: number,
-): { table: NodeTable; rowDelta: number } {
+export function spliceSubtree(table: NodeTable, oldRoot: number, replacement: NodeTable, base: number, delta: number): { table: NodeTable; rowDelta: number } {
   const oldEnd = table.next[oldRoot];
   const rowDelta = replacement.count - (oldEnd - oldRoot);
   const target = rowDelta === 0 ? table : new NodeTable(table.count + rowDelta);

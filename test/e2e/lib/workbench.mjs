@@ -78,7 +78,10 @@ export async function installVsix({ vsix, extensionsDir, scratchDir }) {
   const child = spawnGroup(
     process.execPath,
     [codeServerEntry, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', join(scratchDir, 'user-data')],
-    { env: { ...process.env, XDG_CONFIG_HOME: join(scratchDir, 'xdg/config'), XDG_DATA_HOME: join(scratchDir, 'xdg/data') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, XDG_CONFIG_HOME: join(scratchDir, 'xdg/config'), XDG_DATA_HOME: join(scratchDir, 'xdg/data') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -139,14 +142,18 @@ export async function startCodeServer(options) {
   };
   const args = [
     codeServerEntry,
-    '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${options.port ?? 0}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     folder,
   ];
   const child = spawnGroup(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -191,7 +198,14 @@ export async function launchBrowser({ scratchDir, width = 1280, height = 800 }) 
   mkdirSync(join(scratchDir, 'tmp'), { recursive: true });
   const child = spawnGroup(
     chromiumPath,
-    [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', `--window-size=${width},${height}`, 'about:blank'],
+    [
+      ...CHROMIUM_ARGS,
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-address=127.0.0.1',
+      '--remote-debugging-port=0',
+      `--window-size=${width},${height}`,
+      'about:blank',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: join(scratchDir, 'tmp') } },
   );
   try {

@@ -17,11 +17,15 @@ describe('commands', () => {
     await extension.activate();
     const contributed = manifest().contributes.commands.map((c) => c.command);
     assert.ok(contributed.includes('cloudtrail.treatAsCloudTrail'));
-    const missing = await waitFor(async () => {
-      const registered = new Set(await vscode.commands.getCommands(true));
-      const left = contributed.filter((command) => !registered.has(command));
-      return left.length === 0 ? left : undefined;
-    }, 'every contributed command to be registered', 5_000).catch(async () => {
+    const missing = await waitFor(
+      async () => {
+        const registered = new Set(await vscode.commands.getCommands(true));
+        const left = contributed.filter((command) => !registered.has(command));
+        return left.length === 0 ? left : undefined;
+      },
+      'every contributed command to be registered',
+      5_000,
+    ).catch(async () => {
       const registered = new Set(await vscode.commands.getCommands(true));
       return contributed.filter((command) => !registered.has(command));
     });

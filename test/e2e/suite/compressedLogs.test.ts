@@ -89,11 +89,15 @@ describe('compressed logs and folders of logs', () => {
     try {
       await vscode.commands.executeCommand('vscode.open', big);
       assert.ok(!vscode.workspace.textDocuments.some((document) => document.uri.toString() === big.toString()), 'VS Code gives extensions no document for it');
-      await waitFor(async () => {
-        const groups = (await provider.getChildren(undefined)) ?? [];
-        const items = await Promise.all(groups.map((group) => Promise.resolve(provider.getTreeItem(group))));
-        return items.reduce((count, item) => count + countOf(item), 0) === expected;
-      }, `the Events view to count the ${expected} events of the large log`, 60_000);
+      await waitFor(
+        async () => {
+          const groups = (await provider.getChildren(undefined)) ?? [];
+          const items = await Promise.all(groups.map((group) => Promise.resolve(provider.getTreeItem(group))));
+          return items.reduce((count, item) => count + countOf(item), 0) === expected;
+        },
+        `the Events view to count the ${expected} events of the large log`,
+        60_000,
+      );
     } finally {
       fs.rmSync(vscode.Uri.joinPath(big, '..').fsPath, { recursive: true, force: true });
     }
@@ -103,6 +107,6 @@ describe('compressed logs and folders of logs', () => {
 /** The count a group shows, in its description or else in its label (as tree.test.ts reads it). */
 function countOf(item: vscode.TreeItem): number {
   const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-  const match = /\b(\d[\d,]*)\b/.exec((`${typeof item.description === 'string' ? item.description : ''} ${label}`));
+  const match = /\b(\d[\d,]*)\b/.exec(`${typeof item.description === 'string' ? item.description : ''} ${label}`);
   return match ? Number(match[1].replace(/,/g, '')) : 0;
 }

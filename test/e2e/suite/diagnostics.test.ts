@@ -9,7 +9,10 @@ const codeOf = (diagnostic: vscode.Diagnostic) => (typeof diagnostic.code === 'o
 describe('diagnostics', () => {
   it('marks every unquoted key of the AddTagsToCertificate example from the AWS docs', async () => {
     const editor = await openInEditor('acm-add-tags.cloudtrail.json');
-    const unquotedKeys = editor.document.getText().split('\n').filter((line) => /^\s*[A-Za-z]\w*\s*:/.test(line)).length;
+    const unquotedKeys = editor.document
+      .getText()
+      .split('\n')
+      .filter((line) => /^\s*[A-Za-z]\w*\s*:/.test(line)).length;
     assert.equal(unquotedKeys, 25);
     const diagnostics = await waitForDiagnostics(
       editor.document.uri,
@@ -39,19 +42,34 @@ describe('diagnostics', () => {
     const times = [...document.getText().matchAll(/"eventTime":\s*"(\d{4}-\d\d-\d\dT)/g)];
     const last = times[times.length - 1];
     const tAt = document.positionAt(last.index + last[0].length - 1);
-    await editor.edit((edit) => { edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), ' '); });
+    await editor.edit((edit) => {
+      edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), ' ');
+    });
     const broken = await waitForDiagnostics(document.uri, (list) => ours(list).some((d) => codeOf(d) === 'event-time'), 'the broken eventTime reported');
     const reported = defined(ours(broken).find((d) => codeOf(d) === 'event-time'));
     assert.ok(reported.range.contains(tAt), `the problem covers the edited value: ${JSON.stringify(reported.range)}`);
-    assert.equal(ours(broken).length, 1, ours(broken).map((d) => d.message).join('\n'));
-    await editor.edit((edit) => { edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), 'T'); });
+    assert.equal(
+      ours(broken).length,
+      1,
+      ours(broken)
+        .map((d) => d.message)
+        .join('\n'),
+    );
+    await editor.edit((edit) => {
+      edit.replace(new vscode.Range(tAt, tAt.translate(0, 1)), 'T');
+    });
     await waitForDiagnostics(document.uri, (list) => ours(list).length === 0, 'the problem cleared once the T is back');
     assert.equal(document.isDirty, true, 'the log is edited in the editor only');
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   it('reports nothing for real logs', async () => {
-    const real = ['111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json', 'console-download.json', 'lookup-events.json', 'attack-events.json'];
+    const real = [
+      '111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json',
+      'console-download.json',
+      'lookup-events.json',
+      'attack-events.json',
+    ];
     const editors = [];
     for (const name of real) {
       editors.push(await openInEditor(name));

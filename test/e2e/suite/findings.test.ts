@@ -32,7 +32,9 @@ describe('the Findings view', () => {
       const nodes = (await provider.getChildren(undefined)) ?? [];
       seen = await Promise.all(nodes.map((node) => Promise.resolve(provider.getTreeItem(node))));
       return accept(seen) ? { nodes, items: seen } : undefined;
-    }, what).catch((error: unknown) => assert.fail(`${String(error)}; the view shows ${seen.map((item) => `${labelOf(item)} (${String(item.description)})`).join(', ')}`));
+    }, what).catch((error: unknown) =>
+      assert.fail(`${String(error)}; the view shows ${seen.map((item) => `${labelOf(item)} (${String(item.description)})`).join(', ')}`),
+    );
   }
 
   it('lists the rules that matched the active log with their level and count, and opens the record of a finding', async () => {
@@ -66,7 +68,10 @@ describe('the Findings view', () => {
     await openInEditor('attack-events.json');
     await vscode.commands.executeCommand('cloudtrail.findings.groupBy', 'tactic');
     const byTactic = await topItems('tactic groups', (shown) => shown.length > 0 && shown.every((item) => tooltipOf(item).includes('ATT&CK tactic')));
-    assert.ok(byTactic.items.some((item) => labelOf(item) === 'Persistence'), byTactic.items.map(labelOf).join(', '));
+    assert.ok(
+      byTactic.items.some((item) => labelOf(item) === 'Persistence'),
+      byTactic.items.map(labelOf).join(', '),
+    );
     await vscode.commands.executeCommand('cloudtrail.findings.groupBy', 'identity');
     const byIdentity = await topItems('identity groups', (shown) => shown.length > 0 && shown.every((item) => tooltipOf(item).includes('Identity: ')));
     assert.equal(byIdentity.items.length, 1);
@@ -77,7 +82,11 @@ describe('the Findings view', () => {
     const editor = await openInEditor('attack-events.json');
     const text = editor.document.getText();
     const hovers = await waitFor(async () => {
-      const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.document.positionAt(offsetOf(text, 'CreateAccessKey') + 2));
+      const found = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        editor.document.uri,
+        editor.document.positionAt(offsetOf(text, 'CreateAccessKey') + 2),
+      );
       return hoverText(found).includes(RULE_TITLE) ? found : undefined;
     }, 'a hover naming the rule');
     assert.match(hoverText(hovers), /\*\*Author:\*\* /);

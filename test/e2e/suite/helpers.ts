@@ -46,11 +46,7 @@ export async function openInEditor(name: string): Promise<vscode.TextEditor> {
 }
 
 /** Waits for the diagnostics of a file to satisfy `accept`, and returns them. */
-export async function waitForDiagnostics(
-  uri: vscode.Uri,
-  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
-  what: string,
-): Promise<vscode.Diagnostic[]> {
+export async function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
   return waitFor(() => {
     const diagnostics = vscode.languages.getDiagnostics(uri);
     return accept(diagnostics) ? diagnostics : undefined;
@@ -69,11 +65,13 @@ export function offsetOf(text: string, needle: string, occurrence = 0): number {
 
 /** Markdown or plain text of hover contents, joined. */
 export function hoverText(hovers: vscode.Hover[]): string {
-  return hovers
-    .flatMap((hover) => hover.contents)
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old { language, value } form is still what some hovers hold
-    .map((content) => (typeof content === 'string' ? content : content.value))
-    .join('\n');
+  return (
+    hovers
+      .flatMap((hover) => hover.contents)
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old { language, value } form is still what some hovers hold
+      .map((content) => (typeof content === 'string' ? content : content.value))
+      .join('\n')
+  );
 }
 
 export function closeAllEditors(): Thenable<unknown> {

@@ -11,11 +11,18 @@ describe('hover', () => {
       const editor = await openInEditor(name);
       const text = editor.document.getText();
       const position = editor.document.positionAt(offsetOf(text, `"${operation}"`) + 3);
-      const hovers = await waitFor(async () => {
-        const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
-        return found.length > 0 ? found : undefined;
-      }, `a hover on ${operation}`, 10_000);
-      assert.ok(hovers.some((hover) => hover.contents.some((content) => content instanceof vscode.MarkdownString)), 'the hover is markdown');
+      const hovers = await waitFor(
+        async () => {
+          const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
+          return found.length > 0 ? found : undefined;
+        },
+        `a hover on ${operation}`,
+        10_000,
+      );
+      assert.ok(
+        hovers.some((hover) => hover.contents.some((content) => content instanceof vscode.MarkdownString)),
+        'the hover is markdown',
+      );
       const shown = hoverText(hovers);
       assert.ok(shown.includes(operation), shown);
       assert.ok(shown.replace(operation, '').trim().length > 40, `the hover says more than the name: ${shown}`);
@@ -44,12 +51,20 @@ describe('hover on hostile log text', () => {
     const document = await vscode.workspace.openTextDocument({ language: 'cloudtrail', content });
     await vscode.window.showTextDocument(document, { preview: false });
     // The eventName value, the userName value, and the record's opening brace (the event summary).
-    for (const [needle, into] of [['"[run]', 2], ['"[help]', 2], ['{\n      "eventVersion"', 0]] as const) {
+    for (const [needle, into] of [
+      ['"[run]', 2],
+      ['"[help]', 2],
+      ['{\n      "eventVersion"', 0],
+    ] as const) {
       const position = document.positionAt(offsetOf(content, needle) + into);
-      const hovers = await waitFor(async () => {
-        const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
-        return found.length > 0 ? found : undefined;
-      }, `a hover on ${needle}`, 10_000);
+      const hovers = await waitFor(
+        async () => {
+          const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+          return found.length > 0 ? found : undefined;
+        },
+        `a hover on ${needle}`,
+        10_000,
+      );
       for (const markdown of hovers.flatMap((hover) => hover.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString)) {
         assert.ok(!markdown.isTrusted, `${needle}: the hover is not trusted`);
         assert.ok(!markdown.supportHtml, `${needle}: the hover renders no HTML`);

@@ -20,7 +20,10 @@ export function run(): Promise<void> {
   if (grep) {
     mocha.grep(grep);
   }
-  const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort();
   for (const file of files) {
     mocha.addFile(path.join(__dirname, file));
   }

@@ -8,7 +8,14 @@ const content = JSON.stringify(
     Records: [
       {
         eventVersion: '1.08',
-        userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', accessKeyId: 'AKIAEXAMPLEALICE0001', userName: 'alice' },
+        userIdentity: {
+          type: 'IAMUser',
+          principalId: 'AIDAEXAMPLE',
+          arn: 'arn:aws:iam::111122223333:user/alice',
+          accountId: '111122223333',
+          accessKeyId: 'AKIAEXAMPLEALICE0001',
+          userName: 'alice',
+        },
         eventTime: '2026-03-15T09:05:40Z',
         eventSource: 'sts.amazonaws.com',
         eventName: 'AssumeRole',
@@ -33,7 +40,15 @@ const content = JSON.stringify(
           arn: 'arn:aws:sts::111122223333:assumed-role/Deploy/alice-deploy',
           accountId: '111122223333',
           accessKeyId: 'ASIAEXAMPLEDEPLOY002',
-          sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: 'arn:aws:iam::111122223333:role/Deploy', accountId: '111122223333', userName: 'Deploy' } },
+          sessionContext: {
+            sessionIssuer: {
+              type: 'Role',
+              principalId: 'AROAEXAMPLE',
+              arn: 'arn:aws:iam::111122223333:role/Deploy',
+              accountId: '111122223333',
+              userName: 'Deploy',
+            },
+          },
         },
         eventTime: `2026-03-15T09:0${6 + i}:00Z`,
         eventSource: 's3.amazonaws.com',
@@ -59,10 +74,14 @@ describe('following the trail', () => {
     const document = await vscode.workspace.openTextDocument({ language: 'cloudtrail', content });
     await vscode.window.showTextDocument(document, { preview: false });
     const used = document.positionAt(offsetOf(content, 'ASIAEXAMPLEDEPLOY002', 1) + 4);
-    const definitions = await waitFor(async () => {
-      const found = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', document.uri, used);
-      return found.length > 0 ? found : undefined;
-    }, 'a definition of the access key', 15_000);
+    const definitions = await waitFor(
+      async () => {
+        const found = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', document.uri, used);
+        return found.length > 0 ? found : undefined;
+      },
+      'a definition of the access key',
+      15_000,
+    );
     assert.equal(definitions.length, 1);
     const target = definitions[0];
     const range = 'targetRange' in target ? target.targetRange : target.range;

@@ -41,7 +41,10 @@ describe('the CloudTrail events view', () => {
     const manifest = defined(vscode.extensions.getExtension(EXTENSION_ID)).packageJSON as Manifest;
     const container = manifest.contributes.viewsContainers?.activitybar?.find((c) => c.id === 'cloudtrail');
     assert.ok(container, 'an activity-bar container "cloudtrail"');
-    assert.ok(manifest.contributes.views?.cloudtrail.some((view) => view.id === 'cloudtrail.events'), 'the view cloudtrail.events in it');
+    assert.ok(
+      manifest.contributes.views?.cloudtrail.some((view) => view.id === 'cloudtrail.events'),
+      'the view cloudtrail.events in it',
+    );
   });
 
   it('groups the events of the open log, with counts that add up to the events of the file', async () => {
@@ -68,7 +71,9 @@ describe('the CloudTrail events view', () => {
       const total = seen.reduce((sum, item) => sum + (countOf(item) ?? 0), 0);
       return groups.length > 0 && total === records.length ? seen : undefined;
     }, 'groups whose counts add up to the 25 events of console-download.json').catch((error: unknown) => {
-      assert.fail(`${error instanceof Error ? error.message : String(error)}; the view shows: ${seen.map((item) => `${labelOf(item)} (${String(item.description)})`).join(', ')}`);
+      assert.fail(
+        `${error instanceof Error ? error.message : String(error)}; the view shows: ${seen.map((item) => `${labelOf(item)} (${String(item.description)})`).join(', ')}`,
+      );
     });
 
     const shown = items.map((item) => [labelOf(item), countOf(item)] as const);

@@ -11,12 +11,19 @@ export async function waitForWorkbench(page) {
   await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
   // The remote indicator leaves its "opening remote" state once the extension host is connected.
-  await page.locator('#status\\.host\\.remote, .statusbar-item[id="status.host"]').first().waitFor({ timeout: 10_000 }).catch(() => {});
+  await page
+    .locator('#status\\.host\\.remote, .statusbar-item[id="status.host"]')
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(() => {});
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P), as a person typing its name would. */
 export async function openFile(page, name) {
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 400 } }).catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 5, y: 400 } })
+    .catch(() => {});
   await page.keyboard.press(`${mod}+P`);
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -25,7 +32,11 @@ export async function openFile(page, name) {
   await match.waitFor({ timeout: 10_000 });
   await input.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
-  await page.locator('.editor-instance .view-lines .view-line').first().waitFor({ timeout: 5_000 }).catch(() => {});
+  await page
+    .locator('.editor-instance .view-lines .view-line')
+    .first()
+    .waitFor({ timeout: 5_000 })
+    .catch(() => {});
 }
 
 /** Runs a command by its title through the Command Palette (F1). */
@@ -87,7 +98,12 @@ export async function hoverOver(page, word, expected, timeout = 20_000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     await pointAt(page, word);
-    if (await hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) {
+    if (
+      await hover.waitFor({ state: 'visible', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       return (await hover.innerText()).trim();
     }
     await page.mouse.move(5, 5);
@@ -106,6 +122,10 @@ export async function problemsListing(page, expected, timeout = 15_000) {
   await page.keyboard.press(`${mod}+Shift+M`);
   const panel = page.locator('.markers-panel');
   await panel.waitFor({ timeout: 10_000 });
-  await panel.locator('.monaco-list-row', { hasText: expected }).first().waitFor({ timeout }).catch(() => assert.fail(`the Problems panel lists nothing with "${expected}"`));
+  await panel
+    .locator('.monaco-list-row', { hasText: expected })
+    .first()
+    .waitFor({ timeout })
+    .catch(() => assert.fail(`the Problems panel lists nothing with "${expected}"`));
   return panel.locator('.monaco-list-row').allInnerTexts();
 }

@@ -41,9 +41,15 @@ export const editorScenarios = [
     async run({ page, screenshot }) {
       await openFile(page, 'acm-add-tags.cloudtrail.json');
       const rows = await problemsListing(page, 'json-unquoted-key');
-      assert.ok(rows.some((row) => row.includes('acm-add-tags.cloudtrail.json')), `the file is listed: ${rows.join(' | ')}`);
+      assert.ok(
+        rows.some((row) => row.includes('acm-add-tags.cloudtrail.json')),
+        `the file is listed: ${rows.join(' | ')}`,
+      );
       // The first problem: the unquoted key "Records" on line 2.
-      assert.ok(rows.some((row) => row.includes('json-unquoted-key') && /Ln 2, Col 5/.test(row)), rows.join('\n'));
+      assert.ok(
+        rows.some((row) => row.includes('json-unquoted-key') && /Ln 2, Col 5/.test(row)),
+        rows.join('\n'),
+      );
       // The status bar's problem counter has an error for each of the 25 unquoted keys, at least.
       const counter = (await page.locator('[id="status.problems"]').innerText()).replace(/\s+/g, ' ').trim();
       const errors = Number(counter.match(/\d+/)?.[0] ?? 'NaN');

@@ -71,14 +71,16 @@ async function topRows(sidebar) {
       description: element.querySelector('.label-description')?.textContent?.trim() ?? '',
     })),
   );
-  return texts
-    .map(({ label, description }, index) => {
-      // "ec2 · 3 events", "3 events, 1 failed": the number of events, not an account id or a digit of a name.
-      const count = Number((`${description} ${label}`.match(/\b(\d[\d,]*) events?\b/)?.[1] ?? 'NaN').replace(/,/g, ''));
-      return { label, description, count, row: rows.nth(index) };
-    })
-    // The Findings view shares the sidebar: its rule groups count findings, not events.
-    .filter((row) => !/\bfindings?\)?$/.test(row.description));
+  return (
+    texts
+      .map(({ label, description }, index) => {
+        // "ec2 · 3 events", "3 events, 1 failed": the number of events, not an account id or a digit of a name.
+        const count = Number((`${description} ${label}`.match(/\b(\d[\d,]*) events?\b/)?.[1] ?? 'NaN').replace(/,/g, ''));
+        return { label, description, count, row: rows.nth(index) };
+      })
+      // The Findings view shares the sidebar: its rule groups count findings, not events.
+      .filter((row) => !/\bfindings?\)?$/.test(row.description))
+  );
 }
 
 /** True when every group of `expected` (key -> count) is a row whose label names the key and shows the count. */
@@ -217,13 +219,29 @@ export const eventsViewScenarios = [
       await page.goto(url.toString());
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
       const sidebar = page.locator('.part.sidebar');
-      await waitForRows(sidebar, (rows) => rows.reduce((sum, row) => sum + row.count, 0) === events.length, 'every event of the folder in the Events view', 60_000);
-      const title = await sidebar.locator('.pane-header[aria-label*="Events"] .description, .pane-header .description').first().innerText().catch(() => '');
+      await waitForRows(
+        sidebar,
+        (rows) => rows.reduce((sum, row) => sum + row.count, 0) === events.length,
+        'every event of the folder in the Events view',
+        60_000,
+      );
+      const title = await sidebar
+        .locator('.pane-header[aria-label*="Events"] .description, .pane-header .description')
+        .first()
+        .innerText()
+        .catch(() => '');
       assert.match(title, new RegExp(basename(folder)), `the Events view shows the folder (its description is "${title}")`);
-      const container = await sidebar.locator('.composite.title .title-label').first().innerText().catch(() => '');
+      const container = await sidebar
+        .locator('.composite.title .title-label')
+        .first()
+        .innerText()
+        .catch(() => '');
       assert.match(container, /CloudTrail/i, `the side bar shows the CloudTrail views (it shows "${container}")`);
       const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
-      assert.ok(!tabs.some((tab) => /welcome|walkthrough|get started/i.test(tab)), `no welcome page or walkthrough is open (tabs: ${tabs.join(', ') || 'none'})`);
+      assert.ok(
+        !tabs.some((tab) => /welcome|walkthrough|get started/i.test(tab)),
+        `no welcome page or walkthrough is open (tabs: ${tabs.join(', ') || 'none'})`,
+      );
       await screenshot();
     },
   },

@@ -65,10 +65,15 @@ export async function runUiTests({ only, updateMedia = false, vsix, log = consol
         error = caught instanceof Error ? caught.message : String(caught);
         await screenshot('-failed').catch(() => {});
       }
-      await page.context().close().catch(() => {});
+      await page
+        .context()
+        .close()
+        .catch(() => {});
       const result = { name, title: scenario.title, passed: !error, error, ms: Date.now() - started };
       results.push(result);
-      log(`  ${result.passed ? '✔' : '✘'} ${name}: ${scenario.title} (${(result.ms / 1000).toFixed(1)} s)${error ? `\n      ${error.split('\n').join('\n      ')}` : ''}`);
+      log(
+        `  ${result.passed ? '✔' : '✘'} ${name}: ${scenario.title} (${(result.ms / 1000).toFixed(1)} s)${error ? `\n      ${error.split('\n').join('\n      ')}` : ''}`,
+      );
     }
   } finally {
     await browser?.close();

@@ -15,7 +15,9 @@ const require = createRequire(import.meta.url);
 function eventTimes(workspace, name) {
   const { parseCloudTrail } = require(join(repoRoot, 'out/server/src/model/cloudTrailDocument.js'));
   const { eventTimeMs } = require(join(repoRoot, 'out/server/src/model/eventGrouping.js'));
-  return parseCloudTrail(readFileSync(join(workspace, name), 'utf8')).records.map((record) => eventTimeMs(record.summary)).sort((a, b) => a - b);
+  return parseCloudTrail(readFileSync(join(workspace, name), 'utf8'))
+    .records.map((record) => eventTimeMs(record.summary))
+    .sort((a, b) => a - b);
 }
 
 /** The Timeline's page inside the workbench's webview frames. */
@@ -23,7 +25,13 @@ async function timelineFrame(page) {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      if (await frame.locator('#chartArea').count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator('#chartArea')
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     await page.waitForTimeout(200);
   }
@@ -35,7 +43,13 @@ async function findingsDescription(page) {
   const header = page.locator('.part.sidebar .pane-header', { has: page.locator('h3.title', { hasText: /^Findings$/ }) }).first();
   await header.waitFor({ timeout: 10_000 }).catch(() => assert.fail('the sidebar has no Findings view'));
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  return (await header.locator('.description').first().innerText().catch(() => '')).trim();
+  return (
+    await header
+      .locator('.description')
+      .first()
+      .innerText()
+      .catch(() => '')
+  ).trim();
 }
 
 /** Waits until the Findings view's description satisfies `accept`; returns it. */
@@ -52,13 +66,20 @@ async function waitForFindings(page, accept, what) {
 
 /** The Events view's message line ("logs · N of M events · by action · filter: 2024-11-24 10:00–10:30 UTC"). */
 async function eventsMessage(page) {
-  return (await page.locator('.part.sidebar .pane-body .message, .part.sidebar .tree-explorer-viewlet-tree-view-message').first().innerText().catch(() => '')).trim();
+  return (
+    await page
+      .locator('.part.sidebar .pane-body .message, .part.sidebar .tree-explorer-viewlet-tree-view-message')
+      .first()
+      .innerText()
+      .catch(() => '')
+  ).trim();
 }
 
 export const timelineScenarios = [
   {
     name: 'timeline',
-    title: 'the Timeline panel draws the open log with its findings, brushing filters the Events and Findings views, and export writes a CSV naming the findings',
+    title:
+      'the Timeline panel draws the open log with its findings, brushing filters the Events and Findings views, and export writes a CSV naming the findings',
     timeoutMs: 90_000,
     async run({ page, workspace, screenshot }) {
       const times = eventTimes(workspace, LOG);
@@ -71,9 +92,12 @@ export const timelineScenarios = [
       await status.click();
       const frame = await timelineFrame(page);
       const message = frame.locator('#message');
-      await message.filter({ hasText: `${times.length} events` }).waitFor({ timeout: 20_000 }).catch(async () => {
-        assert.fail(`the Timeline does not say it draws the ${times.length} events of the log; it says "${await message.innerText().catch(() => '?')}"`);
-      });
+      await message
+        .filter({ hasText: `${times.length} events` })
+        .waitFor({ timeout: 20_000 })
+        .catch(async () => {
+          assert.fail(`the Timeline does not say it draws the ${times.length} events of the log; it says "${await message.innerText().catch(() => '?')}"`);
+        });
       const over = frame.locator('.u-over');
       await over.waitFor({ timeout: 10_000 }).catch(() => assert.fail('the Timeline drew no chart'));
       // The events with findings are marked, and the message counts them.
@@ -83,7 +107,10 @@ export const timelineScenarios = [
       // The counts as a table, for the keyboard and screen readers.
       await frame.locator('#toggleTable').click();
       const rows = frame.locator('#table tbody tr');
-      await rows.first().waitFor({ timeout: 5_000 }).catch(() => assert.fail('the table view lists no buckets'));
+      await rows
+        .first()
+        .waitFor({ timeout: 5_000 })
+        .catch(() => assert.fail('the table view lists no buckets'));
       const counted = (await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.children[1]?.textContent ?? 'NaN')))).reduce((a, b) => a + b, 0);
       assert.equal(counted, times.length, 'the table counts every event of the log');
       const headers = await frame.locator('#table thead th').allInnerTexts();
@@ -93,14 +120,18 @@ export const timelineScenarios = [
 
       // By Sigma rule: one series per rule that matched.
       await frame.locator('#byRule').click();
-      await message.filter({ hasText: 'rule matches' }).filter({ hasText: 'by Sigma rule' }).waitFor({ timeout: 10_000 }).catch(async () => {
-        assert.fail(`the Timeline by Sigma rule does not count rule matches; it says "${await message.innerText().catch(() => '?')}"`);
-      });
+      await message
+        .filter({ hasText: 'rule matches' })
+        .filter({ hasText: 'by Sigma rule' })
+        .waitFor({ timeout: 10_000 })
+        .catch(async () => {
+          assert.fail(`the Timeline by Sigma rule does not count rule matches; it says "${await message.innerText().catch(() => '?')}"`);
+        });
       assert.equal(await frame.locator('#byRule').getAttribute('aria-pressed'), 'true');
       await frame.locator('#byRule').click();
       await message.filter({ hasText: `${times.length} events` }).waitFor({ timeout: 10_000 });
       await page.locator('.part.activitybar .action-item a.action-label[aria-label*="CloudTrail"]').first().click({ timeout: 10_000 });
-      const allFindings = await waitForFindings(page, (text) => /\d+ in /.test(text), 'the log\'s findings');
+      const allFindings = await waitForFindings(page, (text) => /\d+ in /.test(text), "the log's findings");
       assert.doesNotMatch(allFindings, /UTC$/, 'the Findings view is not cut to a time range yet');
 
       // Brush the left 70% of the chart (the log's findings fall there): the Events view keeps only those events.

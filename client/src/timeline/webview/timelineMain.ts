@@ -80,7 +80,10 @@ function seriesColor(position: number): string {
 }
 
 function formatUtc(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 function formatLocal(ms: number): string {
@@ -176,8 +179,16 @@ function draw(): void {
       ],
       series,
       hooks: {
-        setCursor: [(u) => { showHover(u.cursor.idx ?? null); }],
-        setSelect: [(u) => { onSelect(u); }],
+        setCursor: [
+          (u) => {
+            showHover(u.cursor.idx ?? null);
+          },
+        ],
+        setSelect: [
+          (u) => {
+            onSelect(u);
+          },
+        ],
       },
     },
     aligned,
@@ -214,7 +225,9 @@ function showHover(bucket: number | null): void {
     return;
   }
   const from = timeline.start + bucket * timeline.bucketMs;
-  const parts = timeline.series.map((series, position) => ({ label: series.label, count: timeline?.counts[position][bucket] ?? 0 })).filter((part) => part.count > 0);
+  const parts = timeline.series
+    .map((series, position) => ({ label: series.label, count: timeline?.counts[position][bucket] ?? 0 }))
+    .filter((part) => part.count > 0);
   const counts = parts.map((part) => `${part.label}: ${part.count}`).join(' · ');
   hoverLine.textContent = `${formatUtc(from)} (${formatLocal(from)}) · ${bucketTotal(timeline, bucket)} events${timeline.failed[bucket] ? `, ${timeline.failed[bucket]} failed` : ''}${timeline.findings[bucket] ? `, ${timeline.findings[bucket]} with findings` : ''}${counts ? ` — ${counts}` : ''}`;
 }
@@ -260,14 +273,16 @@ function renderTable(): void {
     const values = [formatUtc(from), String(total), String(failed), String(data.findings[bucket]), ...data.counts.map((counts) => String(counts[bucket]))];
     values.forEach((value, column) => {
       const cell = column === 0 ? document.createElement('th') : document.createElement('td');
-      if (column === 0) (cell).scope = 'row';
+      if (column === 0) cell.scope = 'row';
       cell.textContent = value;
       row.append(cell);
     });
     row.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') vscode.postMessage({ type: 'revealBucket', from, to: from + data.bucketMs });
     });
-    row.addEventListener('dblclick', () => { vscode.postMessage({ type: 'revealBucket', from, to: from + data.bucketMs }); });
+    row.addEventListener('dblclick', () => {
+      vscode.postMessage({ type: 'revealBucket', from, to: from + data.bucketMs });
+    });
   });
   tableHost.append(table);
 }
@@ -328,16 +343,28 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
-element('zoomIn').addEventListener('click', () => { changeView(0.5, 0); });
-element('zoomOut').addEventListener('click', () => { changeView(2, 0); });
-element('panLeft').addEventListener('click', () => { changeView(1, -0.25); });
-element('panRight').addEventListener('click', () => { changeView(1, 0.25); });
+element('zoomIn').addEventListener('click', () => {
+  changeView(0.5, 0);
+});
+element('zoomOut').addEventListener('click', () => {
+  changeView(2, 0);
+});
+element('panLeft').addEventListener('click', () => {
+  changeView(1, -0.25);
+});
+element('panRight').addEventListener('click', () => {
+  changeView(1, 0.25);
+});
 element('resetView').addEventListener('click', () => {
   saveState();
   vscode.postMessage({ type: 'resetView' });
 });
-element('clearRange').addEventListener('click', () => { vscode.postMessage({ type: 'clearRange' }); });
-element('export').addEventListener('click', () => { vscode.postMessage({ type: 'export' }); });
+element('clearRange').addEventListener('click', () => {
+  vscode.postMessage({ type: 'clearRange' });
+});
+element('export').addEventListener('click', () => {
+  vscode.postMessage({ type: 'export' });
+});
 byRuleButton.addEventListener('click', () => {
   vscode.postMessage({ type: 'seriesByRule', on: byRuleButton.getAttribute('aria-pressed') !== 'true' });
 });
@@ -348,13 +375,48 @@ tableButton.addEventListener('click', () => {
 });
 element('chartArea').addEventListener('keydown', (event) => {
   const keys = new Map<string, () => void>([
-    ['ArrowLeft', () => { changeView(1, -0.25); }],
-    ['ArrowRight', () => { changeView(1, 0.25); }],
-    ['+', () => { changeView(0.5, 0); }],
-    ['=', () => { changeView(0.5, 0); }],
-    ['-', () => { changeView(2, 0); }],
-    ['Home', () => { vscode.postMessage({ type: 'resetView' }); }],
-    ['Escape', () => { vscode.postMessage({ type: 'clearRange' }); }],
+    [
+      'ArrowLeft',
+      () => {
+        changeView(1, -0.25);
+      },
+    ],
+    [
+      'ArrowRight',
+      () => {
+        changeView(1, 0.25);
+      },
+    ],
+    [
+      '+',
+      () => {
+        changeView(0.5, 0);
+      },
+    ],
+    [
+      '=',
+      () => {
+        changeView(0.5, 0);
+      },
+    ],
+    [
+      '-',
+      () => {
+        changeView(2, 0);
+      },
+    ],
+    [
+      'Home',
+      () => {
+        vscode.postMessage({ type: 'resetView' });
+      },
+    ],
+    [
+      'Escape',
+      () => {
+        vscode.postMessage({ type: 'clearRange' });
+      },
+    ],
   ]);
   const action = keys.get(event.key);
   if (action) {

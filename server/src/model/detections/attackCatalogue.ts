@@ -54,7 +54,22 @@ export const ATTACK_CATALOGUE_ATTRIBUTION: AttackCatalogueAttribution = catalogu
 export const ATTACK_CATALOGUE_CREDIT = `${catalogue.attribution.title} by ${catalogue.attribution.author} (${catalogue.attribution.license}), ${catalogue.attribution.url.replace(/^https:\/\//, '')}`;
 
 /** The enterprise tactics in the order ATT&CK lists them, from reconnaissance to impact. */
-const TACTIC_ORDER = ['TA0043', 'TA0042', 'TA0001', 'TA0002', 'TA0003', 'TA0004', 'TA0005', 'TA0006', 'TA0007', 'TA0008', 'TA0009', 'TA0011', 'TA0010', 'TA0040'];
+const TACTIC_ORDER = [
+  'TA0043',
+  'TA0042',
+  'TA0001',
+  'TA0002',
+  'TA0003',
+  'TA0004',
+  'TA0005',
+  'TA0006',
+  'TA0007',
+  'TA0008',
+  'TA0009',
+  'TA0011',
+  'TA0010',
+  'TA0040',
+];
 
 const tacticNames: Readonly<Record<string, string>> = catalogue.tactics;
 

@@ -87,7 +87,15 @@ function parseAggregation(text: string, offset: number, selections: readonly str
   const bound = Number(count[4]);
   const operator = count[3];
   const condition: CountCondition =
-    operator === '>' ? { gt: bound } : operator === '>=' ? { gte: bound } : operator === '<' ? { lt: bound } : operator === '<=' ? { lte: bound } : { eq: bound };
+    operator === '>'
+      ? { gt: bound }
+      : operator === '>='
+        ? { gte: bound }
+        : operator === '<'
+          ? { lt: bound }
+          : operator === '<='
+            ? { lte: bound }
+            : { eq: bound };
   return { kind: 'count', field: count[1] === '' ? undefined : count[1], groupBy: count[2], condition };
 }
 
@@ -182,7 +190,12 @@ class Parser {
     }
     this.position++;
     if (!this.selections.includes(token.text)) {
-      this.issue(`The condition names ${JSON.stringify(token.text)}, which is not a selection of this rule.`, token.offset, token.text.length, 'sigma-undefined-identifier');
+      this.issue(
+        `The condition names ${JSON.stringify(token.text)}, which is not a selection of this rule.`,
+        token.offset,
+        token.text.length,
+        'sigma-undefined-identifier',
+      );
       return undefined;
     }
     return { kind: 'selection', name: token.text };

@@ -148,7 +148,7 @@ export function correlate(plans: readonly CorrelationPlan[], observations: reado
   const findings: CorrelationFinding[] = [];
   for (const list of groups.values()) {
     const plan = plans[list[0].correlation];
-    list.sort((a, b) => (a.time - b.time || a.file - b.file || a.record - b.record || a.member - b.member));
+    list.sort((a, b) => a.time - b.time || a.file - b.file || a.record - b.record || a.member - b.member);
     slide(plan, list, findings);
   }
   findings.sort((a, b) => a.file - b.file || a.record - b.record || a.rule - b.rule);
@@ -185,7 +185,8 @@ function slide(plan: CorrelationPlan, list: readonly CorrelationObservation[], f
     const window = (): readonly CorrelationObservation[] => list.slice(windowStart, i + 1);
     if (!satisfied(plan, window, i + 1 - start, memberCounts, values.size)) continue;
     const related = new Map<string, { file: number; record: number }>();
-    for (const observation of window()) related.set(`${String(observation.file)}:${String(observation.record)}`, { file: observation.file, record: observation.record });
+    for (const observation of window())
+      related.set(`${String(observation.file)}:${String(observation.record)}`, { file: observation.file, record: observation.record });
     findings.push({ rule: plan.rule, file: current.file, record: current.record, related: [...related.values()] });
     for (let j = start; j <= i; j++) add(list[j], -1);
     start = i + 1;
@@ -203,7 +204,10 @@ function satisfied(
   switch (definition.type) {
     case 'event_count':
       // One rule leaves one observation per record; several rules may each observe the same record.
-      return countSatisfies(plan.members.length === 1 ? size : new Set(window().map((o) => `${String(o.file)}:${String(o.record)}`)).size, definition.condition);
+      return countSatisfies(
+        plan.members.length === 1 ? size : new Set(window().map((o) => `${String(o.file)}:${String(o.record)}`)).size,
+        definition.condition,
+      );
     case 'value_count':
       return countSatisfies(distinctValues, definition.condition);
     case 'temporal':

@@ -42,7 +42,8 @@ export class EventFields {
   private knownValue(path: string): string | undefined {
     const known = this.known;
     if (!known) return undefined;
-    const value = path === 'eventName' ? known.eventName : path === 'eventSource' ? known.eventSource : path === 'userIdentity.type' ? known.identityType : undefined;
+    const value =
+      path === 'eventName' ? known.eventName : path === 'eventSource' ? known.eventSource : path === 'userIdentity.type' ? known.identityType : undefined;
     return value !== undefined && value.length <= MAX_VALUE_CHARS ? value : undefined;
   }
 

@@ -54,13 +54,15 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
     });
   }
   if (modifiers.some((m) => REGEX_FLAGS.has(m)) && !has('re')) {
-    fail('The i, m and s modifiers only apply to re.', condition.span, 'sigma-unknown-modifier'); return;
+    fail('The i, m and s modifiers only apply to re.', condition.span, 'sigma-unknown-modifier');
+    return;
   }
 
   if (has('exists')) {
     const wanted = condition.values[0];
     if (condition.values.length !== 1 || typeof wanted !== 'boolean') {
-      fail('exists takes one value, true or false.', valueSpan(0)); return;
+      fail('exists takes one value, true or false.', valueSpan(0));
+      return;
     }
     return (fields) => fields.exists(path, segments) === wanted;
   }
@@ -70,7 +72,8 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
     for (let i = 0; i < condition.values.length; i++) {
       const reference = condition.values[i];
       if (typeof reference !== 'string' || reference.length === 0) {
-        fail('fieldref takes the name of another field.', valueSpan(i)); return;
+        fail('fieldref takes the name of another field.', valueSpan(i));
+        return;
       }
       references.push(reference);
     }
@@ -80,7 +83,9 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
 
   const valueTests: ValueTest[] = [];
   for (let i = 0; i < condition.values.length; i++) {
-    const test = compileValue(condition.values[i], modifiers, (message) => { fail(message, valueSpan(i), message.includes('regular expression') ? 'sigma-bad-regex' : 'sigma-invalid-value'); });
+    const test = compileValue(condition.values[i], modifiers, (message) => {
+      fail(message, valueSpan(i), message.includes('regular expression') ? 'sigma-bad-regex' : 'sigma-invalid-value');
+    });
     if (!test) {
       return undefined;
     }
@@ -128,17 +133,20 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
   }
   if (has('re')) {
     if (typeof value !== 'string') {
-      onError('re takes a regular expression written as a string.'); return;
+      onError('re takes a regular expression written as a string.');
+      return;
     }
     return compileRegex(value, has('i'), has('m'), has('s'), onError);
   }
   if (has('cidr')) {
     if (typeof value !== 'string') {
-      onError('cidr takes a network written as text, such as 10.0.0.0/8.'); return;
+      onError('cidr takes a network written as text, such as 10.0.0.0/8.');
+      return;
     }
     const network = parseCidr(value);
     if (!network) {
-      onError(`${JSON.stringify(value)} is not a network in CIDR notation (such as 10.0.0.0/8 or 2001:db8::/32).`); return;
+      onError(`${JSON.stringify(value)} is not a network in CIDR notation (such as 10.0.0.0/8 or 2001:db8::/32).`);
+      return;
     }
     return (found) => found.kind === NodeKind.String && inNetwork(network, found.text);
   }
@@ -146,7 +154,8 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
   if (comparison) {
     const bound = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     if (Number.isNaN(bound)) {
-      onError(`${comparison} compares numbers; ${JSON.stringify(value)} is not one.`); return;
+      onError(`${comparison} compares numbers; ${JSON.stringify(value)} is not one.`);
+      return;
     }
     return (found) => {
       if (found.kind !== NodeKind.Number && found.kind !== NodeKind.String) return false;
@@ -304,14 +313,21 @@ export function requiredLiteral(pattern: string): string {
   return run.length > best.length ? run : best;
 }
 
-function compileRegex(pattern: string, ignoreCase: boolean, multiLine: boolean, dotAll: boolean, onError: (message: string) => undefined): ValueTest | undefined {
+function compileRegex(
+  pattern: string,
+  ignoreCase: boolean,
+  multiLine: boolean,
+  dotAll: boolean,
+  onError: (message: string) => undefined,
+): ValueTest | undefined {
   let regex: RE2JS;
   try {
     // RE2 decides a match in time linear in the value: no rule can stall the server with backtracking.
     regex = RE2JS.compile(pattern, (ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (multiLine ? RE2JS.MULTILINE : 0) | (dotAll ? RE2JS.DOTALL : 0));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    onError(`This regular expression cannot be used: ${reason}.`); return;
+    onError(`This regular expression cannot be used: ${reason}.`);
+    return;
   }
   const literal = requiredLiteral(pattern);
   const needle = ignoreCase ? literal.toLowerCase() : literal;

@@ -59,7 +59,10 @@ export class FileDetector {
       rulesKey: this.rulesKey,
       ruleIds: this.ruleIds,
       findings: Int32Array.from(this.pairs),
-      observations: this.observations.map(({ correlation, file: _file, ...rest }) => ({ ...rest, correlationId: this.rules.rules[this.rules.correlations[correlation].rule].metadata.id })),
+      observations: this.observations.map(({ correlation, file: _file, ...rest }) => ({
+        ...rest,
+        correlationId: this.rules.rules[this.rules.correlations[correlation].rule].metadata.id,
+      })),
     };
   }
 }

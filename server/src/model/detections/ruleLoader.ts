@@ -186,13 +186,17 @@ class DocumentReader {
   read(): ParsedRule | undefined {
     const action = this.pairs.get('action');
     if (action) {
-      this.error('sigma-bad-rule', 'Rule collections with action: (global, reset, repeat) are an older Sigma form this engine does not read; write each rule as a whole document.', keySpan(action, this.span));
+      this.error(
+        'sigma-bad-rule',
+        'Rule collections with action: (global, reset, repeat) are an older Sigma form this engine does not read; write each rule as a whole document.',
+        keySpan(action, this.span),
+      );
       return undefined;
     }
     const title = text(this.value('title'));
     if (title === undefined) {
       this.error('sigma-missing-title', 'A Sigma rule needs a title.', this.span);
-          return undefined;
+      return undefined;
     }
     const metadata = this.metadata(title);
     const correlationPair = this.pairs.get('correlation');
@@ -208,8 +212,12 @@ class DocumentReader {
     }
     const detectionPair = this.pairs.get('detection');
     if (!detectionPair || !isMap(detectionPair.value)) {
-      this.error('sigma-missing-detection', 'A Sigma rule needs a detection: map with its selections and a condition.', detectionPair ? keySpan(detectionPair, this.span) : this.span);
-          return undefined;
+      this.error(
+        'sigma-missing-detection',
+        'A Sigma rule needs a detection: map with its selections and a condition.',
+        detectionPair ? keySpan(detectionPair, this.span) : this.span,
+      );
+      return undefined;
     }
     return this.detection(metadata, detectionPair.value, keySpan(detectionPair, this.span));
   }
@@ -284,7 +292,7 @@ class DocumentReader {
     }
     if (!conditionPair) {
       this.error('sigma-missing-condition', 'The detection needs a condition naming its selections.', detectionSpan);
-          return undefined;
+      return undefined;
     }
     const conditionNodes = isSeq(conditionPair.value) ? conditionPair.value.items : [conditionPair.value];
     const names = [...selections.map((selection) => selection.name), ...brokenSelections];
@@ -296,7 +304,7 @@ class DocumentReader {
       const nodeSpan = spanOf(node as Node, keySpan(conditionPair, detectionSpan));
       if (written === undefined) {
         this.error('sigma-bad-condition', 'A condition is text, such as "selection and not filter".', nodeSpan);
-          ok = false;
+        ok = false;
         continue;
       }
       const parsed = parseCondition(written, names);
@@ -305,7 +313,9 @@ class DocumentReader {
       const shift = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
       const exact = (scalar.type === 'PLAIN' || shift === 1) && nodeSpan.end - nodeSpan.start === written.length + 2 * shift;
       for (const issue of parsed.issues) {
-        const span = exact ? { start: nodeSpan.start + shift + issue.offset, end: nodeSpan.start + shift + issue.offset + Math.max(1, issue.length) } : nodeSpan;
+        const span = exact
+          ? { start: nodeSpan.start + shift + issue.offset, end: nodeSpan.start + shift + issue.offset + Math.max(1, issue.length) }
+          : nodeSpan;
         this.error(issue.code, issue.message, span);
         ok = false;
       }
@@ -315,7 +325,7 @@ class DocumentReader {
       }
       if (parsed.aggregation) {
         if (conditionNodes.length > 1) {
-          this.error('sigma-bad-condition', 'An aggregation (after |) must be the rule\'s only condition.', nodeSpan);
+          this.error('sigma-bad-condition', "An aggregation (after |) must be the rule's only condition.", nodeSpan);
           ok = false;
         }
         aggregation = parsed.aggregation;
@@ -381,7 +391,11 @@ class DocumentReader {
       for (const item of value.items) {
         const scalar = isScalar(item) ? scalarValue(item) : undefined;
         if (scalar === undefined) {
-          this.error('sigma-bad-selection', 'A list in a detection holds either maps of fields or plain values (keywords), not both.', spanOf(item as Node, span));
+          this.error(
+            'sigma-bad-selection',
+            'A list in a detection holds either maps of fields or plain values (keywords), not both.',
+            spanOf(item as Node, span),
+          );
           return undefined;
         }
         values.push(scalar);
@@ -455,24 +469,24 @@ class DocumentReader {
     const map = pair.value;
     if (!isMap(map)) {
       this.error('sigma-bad-correlation', 'correlation: is a map with type, rules, group-by, timespan and condition.', span);
-          return undefined;
+      return undefined;
     }
     const get = (name: string): unknown => map.get(name, true);
     const type = text(get('type'));
     if (type === undefined || !(CORRELATION_TYPES as readonly string[]).includes(type)) {
       this.error('sigma-bad-correlation', `The correlation type is one of ${CORRELATION_TYPES.join(', ')}.`, spanOf(get('type') as Node, span));
-          return undefined;
+      return undefined;
     }
     const rules = textList(get('rules'));
     if (rules.length === 0) {
       this.error('sigma-bad-correlation', 'A correlation names the rules it correlates under rules:.', spanOf(get('rules') as Node, span));
-          return undefined;
+      return undefined;
     }
     const timespanText = text(get('timespan'));
     const timespanMs = timespanText === undefined ? undefined : parseTimespan(timespanText);
     if (timespanMs === undefined) {
       this.error('sigma-bad-timespan', 'timespan is a number and a unit: 30s, 10m, 2h or 1d.', spanOf(get('timespan') as Node, span));
-          return undefined;
+      return undefined;
     }
     const conditionNode = get('condition');
     const condition: CountCondition = {};
@@ -495,15 +509,19 @@ class DocumentReader {
       }
     } else if (conditionNode !== undefined) {
       this.error('sigma-bad-correlation', 'A correlation condition is a map such as gte: 10.', spanOf(conditionNode as Node, span));
-          return undefined;
+      return undefined;
     }
     if (type === 'value_count' && field === undefined) {
-      this.error('sigma-bad-correlation', 'A value_count correlation names the field whose values it counts (condition: field: ...).', spanOf(conditionNode, span));
-          return undefined;
+      this.error(
+        'sigma-bad-correlation',
+        'A value_count correlation names the field whose values it counts (condition: field: ...).',
+        spanOf(conditionNode, span),
+      );
+      return undefined;
     }
     if ((type === 'event_count' || type === 'value_count') && Object.keys(condition).length === 0) {
       this.error('sigma-bad-correlation', 'This correlation needs a condition such as gte: 10.', span);
-          return undefined;
+      return undefined;
     }
     const aliases: Record<string, Record<string, string>> = {};
     const aliasMap = get('aliases');

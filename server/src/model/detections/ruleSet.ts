@@ -148,7 +148,11 @@ export class RuleSet {
         }
       }
     }
-    const correlations = planCorrelations(compiled.map((rule) => rule.definition), pending, (problem, file) => file.problems.push(problem));
+    const correlations = planCorrelations(
+      compiled.map((rule) => rule.definition),
+      pending,
+      (problem, file) => file.problems.push(problem),
+    );
     for (const plan of correlations) {
       plan.members.forEach((member, position) => {
         compiled[member].feeds.push({ correlation: plan.index, member: position });

@@ -334,7 +334,11 @@ export function checkValue(view: JsonView, node: number, shapeName: string, shap
       if (typeof scalar === 'string') {
         // A blob logged as text: its length is a fair reading of its size.
         const ok = checkString(scalar, { ...shape, type: 'string', pattern: undefined }, notes, cut);
-        return { ok, reading: `${name}, ${cut ? 'more than ' : ''}${String(scalar.length)} characters of text`, notes: notes.map((note) => note.replace('characters', 'characters (bytes)')) };
+        return {
+          ok,
+          reading: `${name}, ${cut ? 'more than ' : ''}${String(scalar.length)} characters of text`,
+          notes: notes.map((note) => note.replace('characters', 'characters (bytes)')),
+        };
       }
       return { ok: false, notes: [`it is ${KIND_NAMES[kind]}, not bytes`] };
     }
@@ -387,7 +391,9 @@ export function checkValue(view: JsonView, node: number, shapeName: string, shap
       let ok = true;
       // One lookup table per check: a logged object can have thousands of keys.
       const known = new Set(structureMembers(shapeName).flatMap((member) => [member.name, member.logName]));
-      const missing = (shape.required ?? []).filter((member) => known.has(member) && view.property(node, logName(member)) === NO_NODE && view.property(node, member) === NO_NODE);
+      const missing = (shape.required ?? []).filter(
+        (member) => known.has(member) && view.property(node, logName(member)) === NO_NODE && view.property(node, member) === NO_NODE,
+      );
       if (missing.length > 0) {
         notes.push(`required ${missing.length === 1 ? 'member' : 'members'} missing: ${missing.map(logName).join(', ')}`);
         ok = false;

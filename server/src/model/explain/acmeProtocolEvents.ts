@@ -21,7 +21,12 @@ const event = (name: string, category: AcmeProtocolEvent['category'], access: Ac
 });
 
 const EVENTS: readonly AcmeProtocolEvent[] = [
-  event('NewAccount', 'Management', 'write', 'An ACME client registered a new ACME account at the endpoint (or looked up the account of its key), usually with external account binding credentials.'),
+  event(
+    'NewAccount',
+    'Management',
+    'write',
+    'An ACME client registered a new ACME account at the endpoint (or looked up the account of its key), usually with external account binding credentials.',
+  ),
   event('ManageAccount', 'Management', 'write', 'An ACME client changed its ACME account: its contacts, or deactivated it.'),
   event('ChangeAccountKey', 'Management', 'write', 'An ACME client replaced the key pair of its ACME account (key rollover).'),
   event('NewNonce', 'Data', 'read', 'An ACME client fetched a fresh nonce, which every signed ACME request needs to prevent replays.'),
@@ -30,9 +35,24 @@ const EVENTS: readonly AcmeProtocolEvent[] = [
   event('GetOrder', 'Data', 'read', 'An ACME client checked the state of one of its orders.'),
   event('ListOrders', 'Data', 'read', 'An ACME client listed the orders of its account.'),
   event('ManageAuthorization', 'Data', 'write', 'An ACME client read or deactivated an authorization: the proof that it controls a domain of an order.'),
-  event('FinalizeOrder', 'Data', 'write', 'An ACME client sent the certificate signing request (CSR) of a ready order, asking for the certificate to be issued.'),
-  event('GetCertificate', 'Data', 'read', 'An ACME client downloaded the certificate issued for one of its orders. (Not the ACM API\u2019s GetCertificate: that one comes from acm.amazonaws.com.)'),
-  event('RevokeCertificate', 'Data', 'write', 'An ACME client revoked a certificate it had obtained. (Not the ACM API\u2019s RevokeCertificate: that one comes from acm.amazonaws.com.)'),
+  event(
+    'FinalizeOrder',
+    'Data',
+    'write',
+    'An ACME client sent the certificate signing request (CSR) of a ready order, asking for the certificate to be issued.',
+  ),
+  event(
+    'GetCertificate',
+    'Data',
+    'read',
+    'An ACME client downloaded the certificate issued for one of its orders. (Not the ACM API\u2019s GetCertificate: that one comes from acm.amazonaws.com.)',
+  ),
+  event(
+    'RevokeCertificate',
+    'Data',
+    'write',
+    'An ACME client revoked a certificate it had obtained. (Not the ACM API\u2019s RevokeCertificate: that one comes from acm.amazonaws.com.)',
+  ),
 ];
 
 const INDEX = new Map(EVENTS.map((entry) => [entry.name, entry]));

@@ -20,10 +20,20 @@ export function addAttackKnowledge(out: HoverBuilder, record: CloudTrailRecord):
   out.paragraph(entry.usedInWild ? md`**\u26a0 Used in real attacks**` : md`**Known to attackers** (from research; no incident reported)`);
   const bullets: Markdown[] = [];
   if (entry.tactics.length > 0) {
-    bullets.push(md`**ATT&CK tactics:** ${join(entry.tactics.map((tactic) => md`${tactic.name} (${tactic.id})`), ', ')}`);
+    bullets.push(
+      md`**ATT&CK tactics:** ${join(
+        entry.tactics.map((tactic) => md`${tactic.name} (${tactic.id})`),
+        ', ',
+      )}`,
+    );
   }
   if (entry.techniques.length > 0) {
-    bullets.push(md`**Techniques:** ${join(entry.techniques.map((technique) => md`${technique.id} ${technique.name}`), '; ')}`);
+    bullets.push(
+      md`**Techniques:** ${join(
+        entry.techniques.map((technique) => md`${technique.id} ${technique.name}`),
+        '; ',
+      )}`,
+    );
   }
   out.bullets(bullets);
   out.paragraph(logText(entry.securityImplications, LONG_TEXT));
@@ -51,4 +61,3 @@ function addLinks(out: HoverBuilder, heading: string, links: readonly AttackLink
 export function attackCredit(): Markdown {
   return md`*From ${ATTACK_CATALOGUE_CREDIT}*`;
 }
-

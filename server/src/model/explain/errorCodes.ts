@@ -7,30 +7,38 @@ import { ACM_EVENT_SOURCE, acmOperation, acmShape, operationErrors } from '../ac
 /** ACM's error shapes, explained. Every exception of the API model has an entry (a unit test checks). */
 export const ACM_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
   AccessDeniedException: 'The caller\u2019s permissions (IAM policies, a service control policy or a resource policy) do not allow this action.',
-  ConflictException: 'Another change to the same resource was under way, or the resource is in a state that clashes with the request. Trying again later may work.',
+  ConflictException:
+    'Another change to the same resource was under way, or the resource is in a state that clashes with the request. Trying again later may work.',
   InternalServerException: 'ACM failed on its side. The request itself may have been fine; retrying is reasonable.',
   InvalidArgsException: 'Two or more arguments cannot be used together, or one has a value ACM refuses.',
   InvalidArnException: 'The ARN given is not a well-formed ARN of the expected kind.',
-  InvalidDomainValidationOptionsException: 'The validation domains given do not fit the domain names of the certificate (each validation domain must be the domain itself or a parent of it).',
+  InvalidDomainValidationOptionsException:
+    'The validation domains given do not fit the domain names of the certificate (each validation domain must be the domain itself or a parent of it).',
   InvalidParameterException: 'A parameter has a value ACM refuses, for example a tag key that starts with the reserved prefix aws:.',
-  InvalidStateException: 'The certificate is not in a state that allows this action, for example resending validation mail for a certificate that is already issued.',
+  InvalidStateException:
+    'The certificate is not in a state that allows this action, for example resending validation mail for a certificate that is already issued.',
   InvalidTagException: 'A tag key or value is not allowed, for example it uses the reserved aws: prefix or characters outside the allowed set.',
   LimitExceededException: 'An ACM quota was reached: too many certificates in the account, or too many requested or imported within the last year.',
   RequestInProgressException: 'The certificate is still being issued or renewed, so it cannot be fetched or exported yet. Trying again after issuance works.',
-  ResourceInUseException: 'The certificate is still attached to another AWS resource (a load balancer, a CloudFront distribution, ...) and must be detached first.',
-  ResourceNotFoundException: 'No such certificate or resource exists in this account and region: it may be deleted, in another region, or owned by another account.',
+  ResourceInUseException:
+    'The certificate is still attached to another AWS resource (a load balancer, a CloudFront distribution, ...) and must be detached first.',
+  ResourceNotFoundException:
+    'No such certificate or resource exists in this account and region: it may be deleted, in another region, or owned by another account.',
   ServiceQuotaExceededException: 'The request would go over a service quota of the account (for example the number of ACME endpoints or tags).',
   TagPolicyException: 'A tag policy of AWS Organizations does not allow the tags given.',
   ThrottlingException: 'Too many requests in a short time: ACM slowed the caller down. SDKs retry these by themselves.',
   TooManyTagsException: 'The resource would have more than the 50 tags allowed.',
-  ValidationException: 'The request does not satisfy the API\u2019s constraints: a missing required parameter, a value too long or too short, or one outside the allowed values.',
+  ValidationException:
+    'The request does not satisfy the API\u2019s constraints: a missing required parameter, a value too long or too short, or one outside the allowed values.',
 };
 
 /** Error codes most AWS services share, explained. */
 const COMMON_ERRORS: Readonly<Record<string, string>> = {
-  AccessDenied: 'The caller\u2019s permissions do not allow this action. The errorMessage usually names the principal, the action and the policy type that refused it.',
+  AccessDenied:
+    'The caller\u2019s permissions do not allow this action. The errorMessage usually names the principal, the action and the policy type that refused it.',
   AccessDeniedException: 'The caller\u2019s permissions do not allow this action.',
-  UnauthorizedOperation: 'EC2 refused the action because the caller\u2019s permissions do not allow it. The errorMessage may hold an encoded message that the STS action DecodeAuthorizationMessage turns into the reason.',
+  UnauthorizedOperation:
+    'EC2 refused the action because the caller\u2019s permissions do not allow it. The errorMessage may hold an encoded message that the STS action DecodeAuthorizationMessage turns into the reason.',
   AuthFailure: 'The request\u2019s credentials were not accepted: a wrong or unknown key, or a request signed for another account.',
   InvalidClientTokenId: 'The access key in the request does not exist or is not active: deleted, deactivated, or from a region not enabled for the account.',
   UnrecognizedClientException: 'The access key or session token in the request is not valid.',

@@ -260,7 +260,9 @@ export function eventSummary(context: RecordContext): HoverBuilder {
 
   const newer = newerFields(context);
   if (newer.length > 0) {
-    out.paragraph(md`\u26a0 This record says eventVersion ${quoted(eventVersion ?? '')}, but has fields that only exist in later versions: ${plain(newer.join(', '))}.`);
+    out.paragraph(
+      md`\u26a0 This record says eventVersion ${quoted(eventVersion ?? '')}, but has fields that only exist in later versions: ${plain(newer.join(', '))}.`,
+    );
   } else if (eventVersion !== undefined && !/^\d+\.\d+$/.test(eventVersion)) {
     out.paragraph(md`\u26a0 eventVersion ${quoted(eventVersion)} is not a version number (the newest is ${CURRENT_EVENT_VERSION}).`);
   }

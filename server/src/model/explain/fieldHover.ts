@@ -11,15 +11,7 @@ import { HoverBuilder, join, LONG_TEXT, logText, Markdown, md, plain, quoted } f
 import { CURRENT_EVENT_VERSION, compareEventVersions, FieldInfo, fieldAtPath, isEventVersion, isNewerThan, recordField } from './recordFields';
 import { serviceForHostName } from './services';
 import { isCanonicalEventTime } from './time';
-import {
-  addressLines,
-  errorLines,
-  genericValueLines,
-  regionLines,
-  serviceLines,
-  timeLines,
-  userAgentLines,
-} from './valueReadings';
+import { addressLines, errorLines, genericValueLines, regionLines, serviceLines, timeLines, userAgentLines } from './valueReadings';
 
 export type Path = readonly (string | number)[];
 
@@ -69,7 +61,9 @@ export function describeField(out: HoverBuilder, field: FieldInfo, eventVersion:
   facts.push(md`present: ${field.presence}`);
   out.paragraph(join(facts, ' \u00b7 '));
   if (isNewerThan(field, eventVersion)) {
-    out.paragraph(md`\u26a0 This record says eventVersion ${quoted(eventVersion ?? '')}, but ${field.name} only exists since ${field.since}: the record mixes versions or was edited.`);
+    out.paragraph(
+      md`\u26a0 This record says eventVersion ${quoted(eventVersion ?? '')}, but ${field.name} only exists since ${field.since}: the record mixes versions or was edited.`,
+    );
   }
   out.paragraph(plain(field.meaning));
 }
@@ -98,7 +92,9 @@ function fixedValueLine(field: FieldInfo, value: unknown): Markdown | undefined 
     return undefined;
   }
   const meaning = Object.prototype.hasOwnProperty.call(field.values, value) ? field.values[value] : undefined;
-  return meaning ? md`**${value}:** ${plain(meaning)}` : md`**Odd:** not one of the values known for ${field.name}: ${plain(Object.keys(field.values).join(', '))}`;
+  return meaning
+    ? md`**${value}:** ${plain(meaning)}`
+    : md`**Odd:** not one of the values known for ${field.name}: ${plain(Object.keys(field.values).join(', '))}`;
 }
 
 function stringOf(view: JsonView, node: number): string | undefined {
@@ -202,7 +198,9 @@ function identityReadings(context: RecordContext, path: Path, node: number): Mar
       return service ? [md`**Service:** ${service.name}`] : [];
     }
     case 'userName':
-      return text === 'HIDDEN_DUE_TO_SECURITY_REASONS' ? [md`**Reading:** hidden by CloudTrail, because the sign-in failed with a name that may be a mistyped password`] : [];
+      return text === 'HIDDEN_DUE_TO_SECURITY_REASONS'
+        ? [md`**Reading:** hidden by CloudTrail, because the sign-in failed with a name that may be a mistyped password`]
+        : [];
     case 'ec2RoleDelivery':
       return text === '1.0' ? [md`**Reading:** IMDSv1 delivered the credentials`] : text === '2.0' ? [md`**Reading:** IMDSv2 delivered the credentials`] : [];
     default:
@@ -227,7 +225,9 @@ export function fieldHover(context: RecordContext, path: Path, node: number): Ho
   if (field) {
     describeField(out, field, eventVersion, path.length > 1 ? `inside ${top}` : undefined);
   } else if (path.length === 1) {
-    out.paragraph(md`Not a field of the CloudTrail record format (as of eventVersion ${CURRENT_EVENT_VERSION}). A tool may have added it, or the record was edited.`);
+    out.paragraph(
+      md`Not a field of the CloudTrail record format (as of eventVersion ${CURRENT_EVENT_VERSION}). A tool may have added it, or the record was edited.`,
+    );
   } else {
     const parent = recordField(top);
     if (parent) {

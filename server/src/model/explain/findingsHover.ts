@@ -26,7 +26,9 @@ export function addRuleMatches(out: HoverBuilder, rules: readonly RuleMetadata[]
     if (attack.length > 0) bullets.push(md`**ATT&CK:** ${logText(attack.join(', '))}`);
     if (rule.falsepositives.length > 0) bullets.push(md`**False positives:** ${listed(rule.falsepositives.map((item) => logText(item)))}`);
     if (rule.references.length > 0) bullets.push(md`**References:** ${listed(rule.references.map((reference) => code(reference.slice(0, 300))))}`);
-    bullets.push(md`**Author:** ${logText(rule.author ?? 'not named in the rule')} \u00b7 rule ${logText(rule.id)}, ${rule.origin === 'bundled' ? md`from the SigmaHQ rules (Detection Rule License 1.1)` : md`from ${logText(rule.file)}`}`);
+    bullets.push(
+      md`**Author:** ${logText(rule.author ?? 'not named in the rule')} \u00b7 rule ${logText(rule.id)}, ${rule.origin === 'bundled' ? md`from the SigmaHQ rules (Detection Rule License 1.1)` : md`from ${logText(rule.file)}`}`,
+    );
     out.bullets(bullets);
   }
   if (rules.length > MAX_RULES) {

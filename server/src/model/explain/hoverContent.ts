@@ -38,7 +38,7 @@ export function hoverContent(document: CloudTrailDocument, offset: number, env: 
   const context: RecordContext = { record, view: record.source.view, env };
 
   if (record.source.embedded) {
-    const stringNode = record.wrapper?.kind === 'lookupEvents' ? docView.property(record.wrapper.node, 'CloudTrailEvent') : record.wrapper?.node ?? NO_NODE;
+    const stringNode = record.wrapper?.kind === 'lookupEvents' ? docView.property(record.wrapper.node, 'CloudTrailEvent') : (record.wrapper?.node ?? NO_NODE);
     if (stringNode !== NO_NODE && offset > table.start[stringNode] && offset < table.end[stringNode] - 1) {
       return recordHover(context, record.source.fromDocument(offset));
     }
@@ -118,7 +118,12 @@ function wrapperHover(
   const out = new HoverBuilder();
   out.heading(md`${pathLabel(at.path)}`);
   if (field) {
-    describeField(out, field, undefined, context.record.wrapper?.kind === 'eventBridge' ? 'of the EventBridge event around the record' : 'of a lookup-events item');
+    describeField(
+      out,
+      field,
+      undefined,
+      context.record.wrapper?.kind === 'eventBridge' ? 'of the EventBridge event around the record' : 'of a lookup-events item',
+    );
   } else {
     out.paragraph(md`Not a field this project knows in ${context.record.wrapper?.kind === 'eventBridge' ? 'an EventBridge event' : 'lookup-events output'}.`);
   }
@@ -133,7 +138,9 @@ function wrapperHover(
     bullets.push(...serviceLines(value));
   } else if (name === 'EventName' && typeof value === 'string') {
     const same = value === context.record.summary.eventName;
-    bullets.push(same ? md`Matches the record\u2019s eventName.` : md`**Odd:** the record inside says eventName ${quoted(context.record.summary.eventName ?? '')}`);
+    bullets.push(
+      same ? md`Matches the record\u2019s eventName.` : md`**Odd:** the record inside says eventName ${quoted(context.record.summary.eventName ?? '')}`,
+    );
   } else if (name !== 'CloudTrailEvent' && name !== 'detail') {
     bullets.push(...genericValueLines(view, at.node, name, context.env));
   }

@@ -162,7 +162,12 @@ function actionText(action: IamActionInfo): ActionText {
     lines.push(md`**Condition keys:** ${join(keys, ', ')}${more > 0 ? md` and ${String(more)} more` : ''}`);
   }
   if (action.dependentActions.length > 0) {
-    lines.push(md`**Also needs:** ${join(action.dependentActions.map((name) => code(name)), ', ')}`);
+    lines.push(
+      md`**Also needs:** ${join(
+        action.dependentActions.map((name) => code(name)),
+        ', ',
+      )}`,
+    );
   }
   const text: ActionText = { lines, resourcesLine: resourcesAt, resourceParts, moreResourceTypes };
   actionTexts.set(action.action, text);
@@ -180,7 +185,14 @@ function actionLines(action: IamActionInfo, arns: readonly string[]): Markdown[]
   for (const [index, part] of text.resourceParts.entries()) {
     const filled = arnsMatching(action.resourceTypes[index].arnPatterns, arns);
     filledAny ||= filled.length > 0;
-    parts.push(filled.length === 0 ? part : md`${part} \u2014 in this record: ${join(filled.slice(0, 3).map((arn) => logText(arn)), ', ')}`);
+    parts.push(
+      filled.length === 0
+        ? part
+        : md`${part} \u2014 in this record: ${join(
+            filled.slice(0, 3).map((arn) => logText(arn)),
+            ', ',
+          )}`,
+    );
   }
   if (!filledAny) {
     return text.lines;

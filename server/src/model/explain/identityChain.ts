@@ -78,7 +78,7 @@ export function identityChain(view: JsonView, identity: number, record: number =
       parts.push(`root user of account ${accountId ?? accountOf(arn) ?? 'unknown'}`);
       break;
     case 'IAMUser':
-      parts.push(`IAM user ${userName ?? (arn ? arnResourceName(arn) : principalId ?? 'unknown')}`);
+      parts.push(`IAM user ${userName ?? (arn ? arnResourceName(arn) : (principalId ?? 'unknown'))}`);
       if (accountId ?? accountOf(arn)) parts.push(`in account ${accountId ?? accountOf(arn)}`);
       break;
     case 'AssumedRole': {
@@ -92,7 +92,7 @@ export function identityChain(view: JsonView, identity: number, record: number =
       break;
     }
     case 'Role':
-      parts.push(`role ${userName ?? (arn ? arnResourceName(arn) : principalId ?? 'unknown')}`);
+      parts.push(`role ${userName ?? (arn ? arnResourceName(arn) : (principalId ?? 'unknown'))}`);
       if (accountId ?? accountOf(arn)) parts.push(`in account ${accountId ?? accountOf(arn)}`);
       break;
     case 'FederatedUser': {
@@ -128,7 +128,7 @@ export function identityChain(view: JsonView, identity: number, record: number =
       break;
     default: {
       if (type) {
-        parts.push(`${describeIdentityType(type)} ${userName ?? (arn ? arnResourceName(arn) : principalId ?? '')}`.trim());
+        parts.push(`${describeIdentityType(type)} ${userName ?? (arn ? arnResourceName(arn) : (principalId ?? ''))}`.trim());
       } else if (invokedBy) {
         parts.push(`the AWS service ${serviceForHostName(invokedBy)?.name ?? invokedBy}`);
       } else if (arn) {
@@ -150,7 +150,8 @@ export function identityChain(view: JsonView, identity: number, record: number =
   }
   if (mfa !== undefined) parts.push(`MFA ${mfa ? 'yes' : 'no'}`);
   if (assumedRoot === 'true') parts.push('centralized root session');
-  if (ec2RoleDelivery) parts.push(`EC2 instance credentials (${ec2RoleDelivery === '2.0' ? 'IMDSv2' : ec2RoleDelivery === '1.0' ? 'IMDSv1' : `delivery ${ec2RoleDelivery}`})`);
+  if (ec2RoleDelivery)
+    parts.push(`EC2 instance credentials (${ec2RoleDelivery === '2.0' ? 'IMDSv2' : ec2RoleDelivery === '1.0' ? 'IMDSv1' : `delivery ${ec2RoleDelivery}`})`);
   const credentials = accessKeyKind(accessKeyId) ?? (context !== NO_NODE ? 'temporary' : undefined);
   if (consoleSession) {
     parts.push('console session');

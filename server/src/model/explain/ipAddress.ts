@@ -44,7 +44,7 @@ const IPV4_RANGES: Range[] = [
 
 function inRange(address: number, range: Range): boolean {
   const mask = range.bits === 0 ? 0 : (~0 << (32 - range.bits)) >>> 0;
-  return ((address & mask) >>> 0) === range.base;
+  return (address & mask) >>> 0 === range.base;
 }
 
 /** Reads dotted IPv4; undefined when the text is not four numbers. */

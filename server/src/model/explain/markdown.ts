@@ -147,7 +147,10 @@ export function join(parts: readonly MarkdownPart[], separator: string): Markdow
   );
 }
 
-interface Block { kind: 'paragraph' | 'bullet' | 'heading' | 'rule'; markdown: string }
+interface Block {
+  kind: 'paragraph' | 'bullet' | 'heading' | 'rule';
+  markdown: string;
+}
 
 /**
  * A hover's Markdown, block by block: headings, paragraphs, bullet lists and rules. Consecutive

@@ -104,7 +104,9 @@ function acmParameterHover(context: RecordContext, path: Path, node: number, out
     return true;
   }
   if (resolved.unknown) {
-    out.paragraph(md`${quoted(resolved.unknown.name)} is not a member of ${resolved.unknown.parentShape} in the ACM API model: a newer parameter, a typo, or something the record was edited to hold.`);
+    out.paragraph(
+      md`${quoted(resolved.unknown.name)} is not a member of ${resolved.unknown.parentShape} in the ACM API model: a newer parameter, a typo, or something the record was edited to hold.`,
+    );
     return true;
   }
   const member = resolved.member;
@@ -124,7 +126,11 @@ function acmParameterHover(context: RecordContext, path: Path, node: number, out
     // Inside the dump: explain the dump's field, then read the whole dump.
     const field = resolved.byteBufferField;
     const meaning = Object.prototype.hasOwnProperty.call(BYTE_BUFFER_FIELDS, field) ? BYTE_BUFFER_FIELDS[field] : undefined;
-    bullets.push(meaning ? md`**${field}:** ${plain(meaning)} (a field of the Java ByteBuffer that CloudTrail dumped)` : md`${quoted(field)} is not a field of a Java ByteBuffer dump`);
+    bullets.push(
+      meaning
+        ? md`**${field}:** ${plain(meaning)} (a field of the Java ByteBuffer that CloudTrail dumped)`
+        : md`${quoted(field)} is not a field of a Java ByteBuffer dump`,
+    );
     bullets.push(...valueLines(context.view, node));
     const dump = nodeAtPath(view, record.node, [section, ...(resolved.byteBufferPath ?? [])]);
     if (member && dump >= 0) {
@@ -145,7 +151,9 @@ function acmParameterHover(context: RecordContext, path: Path, node: number, out
     bullets.push(md`**Reading:** ${check.reading}`);
   }
   if (check.ok === true) {
-    bullets.push(md`**This value:** \u2713 satisfies the model\u2019s constraints${check.notes.length > 0 ? md` (${logText(check.notes.join('; '), LONG_TEXT)})` : ''}`);
+    bullets.push(
+      md`**This value:** \u2713 satisfies the model\u2019s constraints${check.notes.length > 0 ? md` (${logText(check.notes.join('; '), LONG_TEXT)})` : ''}`,
+    );
   } else if (check.ok === false) {
     bullets.push(md`**This value:** \u2717 ${logText(check.notes.join('; '), LONG_TEXT)}`);
   } else if (check.notes.length > 0) {
@@ -195,7 +203,10 @@ export function parameterHover(context: RecordContext, path: Path, node: number)
 function serviceSentence(eventSource: string | undefined, eventName: string | undefined): Markdown {
   const service = serviceForEventSource(eventSource ?? '');
   const verb = eventName ? readVerb(eventName) : undefined;
-  const access = verb?.access === 'read' ? 'a call that only reads (from its verb)' : verb?.access === 'write' ? 'a call that changes something (from its verb)' : undefined;
-  return join([md`Part of a call to ${service.name}`, eventName !== undefined ? md`for ${eventName}` : undefined, access ? md`\u2014 ${access}` : undefined], ' ');
+  const access =
+    verb?.access === 'read' ? 'a call that only reads (from its verb)' : verb?.access === 'write' ? 'a call that changes something (from its verb)' : undefined;
+  return join(
+    [md`Part of a call to ${service.name}`, eventName !== undefined ? md`for ${eventName}` : undefined, access ? md`\u2014 ${access}` : undefined],
+    ' ',
+  );
 }
-

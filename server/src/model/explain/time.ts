@@ -10,12 +10,7 @@ export interface TimeEnvironment {
   timeZone: string;
 }
 
-export type TimestampFormat =
-  | 'iso-extended'
-  | 'iso-basic'
-  | 'epoch-seconds'
-  | 'epoch-milliseconds'
-  | 'java-date';
+export type TimestampFormat = 'iso-extended' | 'iso-basic' | 'epoch-seconds' | 'epoch-milliseconds' | 'java-date';
 
 export interface ParsedTimestamp {
   /** Milliseconds since the epoch. */

@@ -4,16 +4,7 @@
  */
 import { serviceForHostName } from './services';
 
-export type ClientKind =
-  | 'console'
-  | 'cli'
-  | 'sdk'
-  | 'infrastructure-as-code'
-  | 'aws-service'
-  | 'aws-internal'
-  | 'browser'
-  | 'http-tool'
-  | 'unknown';
+export type ClientKind = 'console' | 'cli' | 'sdk' | 'infrastructure-as-code' | 'aws-service' | 'aws-internal' | 'browser' | 'http-tool' | 'unknown';
 
 export interface UserAgentReading {
   kind: ClientKind;
@@ -33,8 +24,14 @@ export const USER_AGENT_READ_LIMIT = 2048;
 /** Characters of a token's name: ASCII letters, digits, `_`, `.`, `@`, `+`, `-`. */
 function isNameCharacter(code: number): boolean {
   return (
-    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
-    code === 0x5f || code === 0x2e || code === 0x40 || code === 0x2b || code === 0x2d
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f ||
+    code === 0x2e ||
+    code === 0x40 ||
+    code === 0x2b ||
+    code === 0x2d
   );
 }
 
@@ -44,8 +41,22 @@ function isLetter(code: number): boolean {
 
 /** Characters that end a version: white space, `/`, `(` and `)`. */
 function endsVersion(code: number): boolean {
-  return code === 0x2f || code === 0x28 || code === 0x29 || code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+  return (
+    code === 0x2f ||
+    code === 0x28 ||
+    code === 0x29 ||
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /**
@@ -268,10 +279,10 @@ export function readUserAgent(userAgent: string, options: { consoleSession?: boo
     const major = cli.split('.')[0];
     return { kind: 'cli', client: `AWS CLI ${cli}${major === '1' || major === '2' ? ` (version ${major})` : ''}`, details };
   }
-  if (text.startsWith("aws-internal/") || /\baws-internal\//.test(text)) {
+  if (text.startsWith('aws-internal/') || /\baws-internal\//.test(text)) {
     return { kind: 'aws-internal', client: 'an AWS internal client', details: ['AWS made this call itself, for example the console or a service'] };
   }
-  if (text.startsWith("Coral/")) {
+  if (text.startsWith('Coral/')) {
     return { kind: 'aws-internal', client: 'an AWS internal service client', details: ['an AWS service or the console called on the caller\u2019s behalf'] };
   }
   for (const [prefix, name] of SDKS) {
@@ -285,7 +296,7 @@ export function readUserAgent(userAgent: string, options: { consoleSession?: boo
       return { kind: 'sdk', client: `${name} ${version}`, details };
     }
   }
-  if (text.startsWith("Mozilla/")) {
+  if (text.startsWith('Mozilla/')) {
     const system = browserSystem(text);
     const client = browserName(text);
     return {

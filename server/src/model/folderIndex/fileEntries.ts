@@ -235,7 +235,8 @@ export class FileEntriesBuilder {
     let flags = 0;
     const time = summary.eventTime === undefined ? NaN : parseEventTime(summary.eventTime);
     this.time[i] = time;
-    text[t + TextField.eventTimeText] = summary.eventTime === undefined || Number.isNaN(time) || !isPlainEventTime(summary.eventTime) ? strings.id(summary.eventTime) : ABSENT;
+    text[t + TextField.eventTimeText] =
+      summary.eventTime === undefined || Number.isNaN(time) || !isPlainEventTime(summary.eventTime) ? strings.id(summary.eventTime) : ABSENT;
     if (summary.eventID !== undefined && writeUuid(summary.eventID, this.eventId, i * 16)) {
       flags |= EntryFlags.eventIdBytes;
       text[t + TextField.eventIdText] = ABSENT;
@@ -336,7 +337,19 @@ export function parseEventTime(text: string): number {
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] || hour > 23 || minute > 59 || second > 59 || hour < 0 || minute < 0 || second < 0) {
+  if (
+    year < 1000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > DAYS_IN_MONTH[month - 1] ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0
+  ) {
     return NaN;
   }
   if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) {
@@ -371,7 +384,7 @@ export function writeUuid(text: string, out: Uint8Array, offset: number): boolea
     return false;
   }
   let byte = 0;
-  for (let i = 0; i < 36; ) {
+  for (let i = 0; i < 36;) {
     if (i === 8 || i === 13 || i === 18 || i === 23) {
       if (text.charCodeAt(i) !== 45) return false;
       i++;

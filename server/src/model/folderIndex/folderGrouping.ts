@@ -81,12 +81,17 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   for (let id = 0; id < classes.count; id++) {
     if (matchedPerClass[id] > 0) used.push(id);
   }
-  const standIn = profileDocument(used.map((id) => classes.profile(id)), used.map((id) => classes.accessKeyId(id)));
+  const standIn = profileDocument(
+    used.map((id) => classes.profile(id)),
+    used.map((id) => classes.accessKeyId(id)),
+  );
   const accepted = (file: IndexedFile, i: number): boolean => {
     const verdict = profileMatch[file.profiles[i]];
     return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
   };
-  const joins = options.groupBy.includes('identity') ? folderIdentityJoins(files, profiles, new Set(used.map((id) => classes.profile(id).id)), accepted) : undefined;
+  const joins = options.groupBy.includes('identity')
+    ? folderIdentityJoins(files, profiles, new Set(used.map((id) => classes.profile(id).id)), accepted)
+    : undefined;
   const grouping = groupEvents([standIn], {
     groupBy: options.groupBy,
     ...(joins ? { joinedIdentity: (event: GroupedEvent) => joins.get(classes.profile(used[event.record.index]).id) } : {}),

@@ -103,7 +103,9 @@ export class WorkerPool implements IndexRunner {
       }
       // The listener goes when the job ends: one signal serves a whole folder, and a listener left
       // behind would keep its job's result (and so every file's) alive until the folder is done.
-      const onAbort = (): void => { this.cancel(job); };
+      const onAbort = (): void => {
+        this.cancel(job);
+      };
       const settle = (): void => signal?.removeEventListener('abort', onAbort);
       const job: Job = {
         id: this.nextJob++,
@@ -174,7 +176,9 @@ export class WorkerPool implements IndexRunner {
     const worker = new Worker(this.script, { resourceLimits: this.resourceLimits });
     const entry: PoolWorker = { worker, jobs: new Map() };
     worker.unref();
-    worker.on('message', (message: FromWorker) => { this.onMessage(entry, message); });
+    worker.on('message', (message: FromWorker) => {
+      this.onMessage(entry, message);
+    });
     const fail = (error: Error): void => {
       const jobs = [...entry.jobs.values()];
       entry.jobs.clear();

@@ -9,7 +9,9 @@ import { FromWorker, resultBuffers, ToWorker } from './indexRunner';
 const port = parentPort;
 if (port) {
   const running = new Map<number, AbortController>();
-  const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => { port.postMessage(message, transfer); };
+  const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => {
+    port.postMessage(message, transfer);
+  };
   port.on('message', (message: ToWorker) => {
     if (message.type === 'cancel') {
       running.get(message.job)?.abort();
@@ -21,11 +23,16 @@ if (port) {
     indexLogFile(file, {
       ...options,
       signal: controller.signal,
-      onProgress: (textBytes, events) => { post({ type: 'progress', job, textBytes, events }); },
+      onProgress: (textBytes, events) => {
+        post({ type: 'progress', job, textBytes, events });
+      },
     })
-      .then((result) => { post({ type: 'done', job, result }, resultBuffers(result)); })
-      .catch((error: unknown) => { post({ type: 'failed', job, message: error instanceof Error ? error.message : String(error), cancelled: controller.signal.aborted }); },
-      )
+      .then((result) => {
+        post({ type: 'done', job, result }, resultBuffers(result));
+      })
+      .catch((error: unknown) => {
+        post({ type: 'failed', job, message: error instanceof Error ? error.message : String(error), cancelled: controller.signal.aborted });
+      })
       .finally(() => running.delete(job));
   });
 }

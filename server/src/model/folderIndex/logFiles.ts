@@ -80,7 +80,10 @@ export async function findLogFiles(roots: readonly string[], options: { cwd?: st
       if (code === 'ENOENT') {
         listing.missing.push(root);
       } else {
-        listing.problems.push({ path: root, message: `${path.basename(root)}: ${code === 'ELOOP' ? brokenLink(error) : `it could not be read: ${errorMessage(error)}`}.` });
+        listing.problems.push({
+          path: root,
+          message: `${path.basename(root)}: ${code === 'ELOOP' ? brokenLink(error) : `it could not be read: ${errorMessage(error)}`}.`,
+        });
       }
       continue;
     }
@@ -92,7 +95,10 @@ export async function findLogFiles(roots: readonly string[], options: { cwd?: st
     } else if (stats.isFile()) {
       add(root);
     } else {
-      listing.problems.push({ path: root, message: `${path.basename(root)} is ${specialKind(stats) ?? 'not a regular file'}, not a log file: it was not read.` });
+      listing.problems.push({
+        path: root,
+        message: `${path.basename(root)} is ${specialKind(stats) ?? 'not a regular file'}, not a log file: it was not read.`,
+      });
     }
   }
   return listing;

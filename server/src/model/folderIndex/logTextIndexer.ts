@@ -30,9 +30,7 @@ export const DEFAULT_WHOLE_DOCUMENT_CHARS = 8 * 1024 * 1024;
 
 export type LogShape = 'records' | 'lookupEvents' | 'array' | 'lines' | 'single';
 
-export type LogVerdict =
-  | { cloudTrail: true; shape: LogShape }
-  | { cloudTrail: false; reason: 'notJson' | 'noEvents' | 'digest' | 'empty' };
+export type LogVerdict = { cloudTrail: true; shape: LogShape } | { cloudTrail: false; reason: 'notJson' | 'noEvents' | 'digest' | 'empty' };
 
 export interface LogTextResult {
   verdict: LogVerdict;
@@ -150,7 +148,15 @@ export class LogTextIndexer {
     }
     const found = this.found;
     const shape: LogShape =
-      found.events > 0 ? 'lookupEvents' : found.records > 0 || found.array + found.top === 0 ? 'records' : found.array > 0 ? 'array' : found.top > 1 ? 'lines' : 'single';
+      found.events > 0
+        ? 'lookupEvents'
+        : found.records > 0 || found.array + found.top === 0
+          ? 'records'
+          : found.array > 0
+            ? 'array'
+            : found.top > 1
+              ? 'lines'
+              : 'single';
     return { verdict: { cloudTrail: true, shape }, ...result };
   }
 
@@ -163,8 +169,15 @@ export class LogTextIndexer {
   // --- long files: the splitter ----------------------------------------------------------------
 
   private startSplitter(): { splitter: RecordSplitter; summarizer: RecordSummarizer } {
-    const summarizer = new RecordSummarizer((record, entry, recordStart) => { this.onEntry(record, entry, recordStart); });
-    const splitter = new RecordSplitter((record) => { summarizer.add(record); }, { maxRecordChars: this.options.maxRecordChars });
+    const summarizer = new RecordSummarizer((record, entry, recordStart) => {
+      this.onEntry(record, entry, recordStart);
+    });
+    const splitter = new RecordSplitter(
+      (record) => {
+        summarizer.add(record);
+      },
+      { maxRecordChars: this.options.maxRecordChars },
+    );
     this.streaming = { splitter, summarizer };
     return this.streaming;
   }
@@ -195,7 +208,13 @@ export class LogTextIndexer {
       const event = entry.event;
       this.links.add(
         this.builder.size,
-        event && { view: event.view, event: event.node, ...(event.embedded ? {} : { positionOf: (offset: number) => positionInText(record.text, record.startLine, record.startCharacter, offset - recordStart) }) },
+        event && {
+          view: event.view,
+          event: event.node,
+          ...(event.embedded
+            ? {}
+            : { positionOf: (offset: number) => positionInText(record.text, record.startLine, record.startCharacter, offset - recordStart) }),
+        },
       );
       if (entry.event) this.options.detector?.test(entry.event.view, entry.event.node, entry.summary, this.builder.size);
       this.builder.add(record, entry.summary);

@@ -36,7 +36,9 @@ export function summarizeEntry(view: JsonView, node: number, container: RecordCo
   }
   if (isEnvelope(view, node)) {
     const detail = view.property(node, 'detail');
-    return detail !== NO_NODE && view.kind(detail) === NodeKind.Object ? { kind: 'event', summary: summarizeRecord(view, detail), event: { view, node: detail, embedded: false } } : { kind: 'other' };
+    return detail !== NO_NODE && view.kind(detail) === NodeKind.Object
+      ? { kind: 'event', summary: summarizeRecord(view, detail), event: { view, node: detail, embedded: false } }
+      : { kind: 'other' };
   }
   if (looksLikeEvent(view, node)) {
     return { kind: 'event', summary: summarizeRecord(view, node), event: { view, node, embedded: false } };

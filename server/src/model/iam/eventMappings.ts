@@ -131,7 +131,8 @@ export const NO_PERMISSION_EVENTS: Readonly<Record<string, Readonly<Record<strin
   },
   ec2: {
     SharedSnapshotCopyInitiated: 'Written by EC2 in the account that shared a snapshot when another account copies it; no one in this account called an API.',
-    SharedSnapshotVolumeCreated: 'Written by EC2 in the account that shared a snapshot when another account creates a volume from it; no one in this account called an API.',
+    SharedSnapshotVolumeCreated:
+      'Written by EC2 in the account that shared a snapshot when another account creates a volume from it; no one in this account called an API.',
   },
 };
 
@@ -165,7 +166,7 @@ export const PERMISSION_ONLY_ACTIONS: Readonly<Record<string, Readonly<Record<st
     SetContext: 'checked inside AssumeRole when the call passes context assertions',
   },
   s3: {
-    ListAllMyBuckets: 'the permission of listing the account\'s buckets, a call CloudTrail writes as ListBuckets',
+    ListAllMyBuckets: "the permission of listing the account's buckets, a call CloudTrail writes as ListBuckets",
   },
 };
 

@@ -28,7 +28,7 @@ const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined
 /** The IAM prefix of the service behind an eventSource (`monitoring.amazonaws.com` -> `cloudwatch`). */
 export function iamPrefixForEventSource(eventSource: string): string | undefined {
   const prefix = eventSourcePrefix(eventSource);
-  return prefix === undefined ? undefined : own(IAM_PREFIX_BY_EVENT_SOURCE, prefix) ?? prefix;
+  return prefix === undefined ? undefined : (own(IAM_PREFIX_BY_EVENT_SOURCE, prefix) ?? prefix);
 }
 
 /** Whether real logs are known to hold this event although the IAM data has no action for it. */

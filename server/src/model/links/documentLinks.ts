@@ -191,7 +191,12 @@ export class DocumentLinks implements LinkStore {
     if (!record || record.node === NO_NODE) return undefined;
     const toDocument = record.source.toDocument;
     const rangeOf: RangeOf = (start, end) => ({ start: this.positionAt(toDocument(start)), end: this.positionAt(toDocument(end)) });
-    const details = readRecordDetails(record.source.view, record.node, { uri: this.uri, index: record.index, entryStart: record.start, entryEnd: record.end }, rangeOf);
+    const details = readRecordDetails(
+      record.source.view,
+      record.node,
+      { uri: this.uri, index: record.index, entryStart: record.start, entryEnd: record.end },
+      rangeOf,
+    );
     // The entry's own range is in document offsets already.
     details.range = { start: this.positionAt(record.start), end: this.positionAt(record.end) };
     return details;
@@ -242,7 +247,11 @@ export class DocumentLinks implements LinkStore {
     if (summary.eventSource !== undefined) hit.eventSource = summary.eventSource;
     if (summary.eventID !== undefined) hit.eventID = summary.eventID;
     if (summary.errorCode !== undefined) hit.errorCode = summary.errorCode;
-    hit.identity = { key: summary.identity.key, label: summary.identity.label, ...(summary.identity.type !== undefined ? { type: summary.identity.type } : {}) };
+    hit.identity = {
+      key: summary.identity.key,
+      label: summary.identity.label,
+      ...(summary.identity.type !== undefined ? { type: summary.identity.type } : {}),
+    };
     return hit;
   }
 }

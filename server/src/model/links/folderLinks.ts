@@ -137,7 +137,10 @@ export class FolderLinks implements LinkStore {
     const startLine = entries.positions[p];
     const startCharacter = entries.positions[p + 1];
     const place = (offset: number): { line: number; character: number } => positionInText(text, startLine, startCharacter, offset);
-    const recordRange: TextRange = { start: { line: startLine, character: startCharacter }, end: { line: entries.positions[p + 2], character: entries.positions[p + 3] } };
+    const recordRange: TextRange = {
+      start: { line: startLine, character: startCharacter },
+      end: { line: entries.positions[p + 2], character: entries.positions[p + 3] },
+    };
     // Values inside an event held in a string (lookup-events) cannot be placed exactly: they point at the record.
     const rangeOf = event.embedded ? (): TextRange => recordRange : (from: number, to: number): TextRange => ({ start: place(from), end: place(to) });
     const details = readRecordDetails(event.view, event.node, { uri: hit.uri, index: hit.index, entryStart: 0, entryEnd: length }, rangeOf);
@@ -174,7 +177,6 @@ export class FolderLinks implements LinkStore {
     }
     return uri;
   }
-
 }
 
 /**

@@ -90,7 +90,9 @@ function stageOf(hit: LinkHit, resourceService: string | undefined): string {
   if (hit.roles.includes(LinkRole.caller) || hit.roles.includes(LinkRole.callerRole)) {
     return `acted: ${name || 'an event'}`;
   }
-  return ownService || resourceService === undefined ? stage : `${stage === 'read' || stage === 'listed' ? 'looked at' : 'used'} by ${source || 'another service'} (${name})`;
+  return ownService || resourceService === undefined
+    ? stage
+    : `${stage === 'read' || stage === 'listed' ? 'looked at' : 'used'} by ${source || 'another service'} (${name})`;
 }
 
 /** The life of the resource `arn` as the scope tells it, in time order. */

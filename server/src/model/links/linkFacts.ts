@@ -55,7 +55,17 @@ export const MAX_BODY_ROWS = 4096;
 /** Receives one linked value of a record: its kind, its role and its string node. */
 export type FactSink = (kind: LinkKind, role: LinkRole, node: number) => void;
 
-const TOP_KEYS = ['userIdentity', 'sourceIPAddress', 'userAgent', 'requestID', 'sharedEventID', 'resources', 'requestParameters', 'responseElements', 'eventName'] as const;
+const TOP_KEYS = [
+  'userIdentity',
+  'sourceIPAddress',
+  'userAgent',
+  'requestID',
+  'sharedEventID',
+  'resources',
+  'requestParameters',
+  'responseElements',
+  'eventName',
+] as const;
 const IDENTITY_KEYS = ['arn', 'principalId', 'accessKeyId', 'sessionContext', 'onBehalfOf'] as const;
 const ISSUED_CONTAINERS = ['credentials', 'accessKey', 'assumedRoleUser', 'federatedUser'] as const;
 const ISSUED_KEYS = ['accessKeyId', 'arn', 'assumedRoleId', 'federatedUserId'] as const;

@@ -69,7 +69,18 @@ export interface RecordDetails {
   anchor: TextRange;
 }
 
-const REQUEST_KEYS = ['roleArn', 'roleSessionName', 'principalArn', 'sourceIdentity', 'roleName', 'accountId', 'name', 'serialNumber', 'providerId', 'durationSeconds'];
+const REQUEST_KEYS = [
+  'roleArn',
+  'roleSessionName',
+  'principalArn',
+  'sourceIdentity',
+  'roleName',
+  'accountId',
+  'name',
+  'serialNumber',
+  'providerId',
+  'durationSeconds',
+];
 const ADDITIONAL_KEYS = ['MFAUsed', 'MobileVersion', 'LoginTo', 'CredentialType', 'MFAType'];
 
 function text(view: JsonView, node: number, name: string): string | undefined {
@@ -93,7 +104,17 @@ function copyTexts<T extends object>(target: T, view: JsonView, node: number, ke
 }
 
 const IDENTITY_TEXTS = ['type', 'arn', 'principalId', 'accountId', 'accessKeyId', 'userName', 'invokedBy', 'identityProvider'] as const;
-const RECORD_TEXTS = ['eventTime', 'eventName', 'eventSource', 'eventID', 'errorCode', 'awsRegion', 'recipientAccountId', 'sourceIPAddress', 'userAgent'] as const;
+const RECORD_TEXTS = [
+  'eventTime',
+  'eventName',
+  'eventSource',
+  'eventID',
+  'errorCode',
+  'awsRegion',
+  'recipientAccountId',
+  'sourceIPAddress',
+  'userAgent',
+] as const;
 
 export function readIdentity(view: JsonView, identity: number): IdentityDetails {
   if (identity === NO_NODE) return {};
@@ -117,7 +138,12 @@ export function readIdentity(view: JsonView, identity: number): IdentityDetails 
 }
 
 /** Reads one record's details; `event` is the event object in `view`. */
-export function readRecordDetails(view: JsonView, event: number, where: { uri: string; index: number; entryStart: number; entryEnd: number }, rangeOf: RangeOf): RecordDetails {
+export function readRecordDetails(
+  view: JsonView,
+  event: number,
+  where: { uri: string; index: number; entryStart: number; entryEnd: number },
+  rangeOf: RangeOf,
+): RecordDetails {
   const table = view.table;
   const eventName = view.property(event, 'eventName');
   const anchorNode = eventName !== NO_NODE ? eventName : event;

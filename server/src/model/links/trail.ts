@@ -11,7 +11,15 @@ import { LinkHit, LinkScope, withRole } from './linkStore';
 import { IdentityDetails, RecordDetails } from './recordDetails';
 
 /** Events that hand out temporary credentials, and what each says of its caller. */
-export const ISSUING_EVENTS = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRoot', 'CreateAccessKey'] as const;
+export const ISSUING_EVENTS = [
+  'AssumeRole',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'GetSessionToken',
+  'GetFederationToken',
+  'AssumeRoot',
+  'CreateAccessKey',
+] as const;
 
 /** A trail has at most this many hops: real role chains stop well before. */
 export const MAX_HOPS = 12;
@@ -156,11 +164,23 @@ export function walkTrail(scope: LinkScope, start: RecordDetails): Trail {
           `IAM Identity Center user ${identity.onBehalfOfUserId ?? '?'}${identity.identityStoreArn ? ` of ${identity.identityStoreArn}` : ''}: which person holds this user is in the identity source, not in CloudTrail.`,
         );
       case 'AWSService':
-        return finish('service', true, `The AWS service ${identity.invokedBy ?? '?'} made this call itself; the log does not say which principal's configuration caused it.`);
+        return finish(
+          'service',
+          true,
+          `The AWS service ${identity.invokedBy ?? '?'} made this call itself; the log does not say which principal's configuration caused it.`,
+        );
       case 'SAMLUser':
-        return finish('samlUser', true, `A person signed in at the SAML identity provider ${identity.identityProvider ?? '?'} as ${identity.userName ?? '?'}; that sign-in is in the provider's own logs.`);
+        return finish(
+          'samlUser',
+          true,
+          `A person signed in at the SAML identity provider ${identity.identityProvider ?? '?'} as ${identity.userName ?? '?'}; that sign-in is in the provider's own logs.`,
+        );
       case 'WebIdentityUser':
-        return finish('webIdentityUser', true, `A web identity signed in through ${identity.identityProvider ?? '?'} as ${identity.userName ?? '?'}; that sign-in is in the provider's own logs.`);
+        return finish(
+          'webIdentityUser',
+          true,
+          `A web identity signed in through ${identity.identityProvider ?? '?'} as ${identity.userName ?? '?'}; that sign-in is in the provider's own logs.`,
+        );
     }
     if (identity.type === 'IAMUser' && (identity.accessKeyId === undefined || identity.accessKeyId.startsWith('AKIA'))) {
       const how = identity.accessKeyId ? `with its long-term access key ${identity.accessKeyId}` : 'with its password (console)';
@@ -169,7 +189,11 @@ export function walkTrail(scope: LinkScope, start: RecordDetails): Trail {
     const issuer = findIssuer(scope, identity, record.eventTime);
     if (!issuer || visited.has(issuer.details.eventID ?? `${issuer.details.uri}#${issuer.details.index}`)) {
       if (identity.type === 'IAMUser') {
-        return finish('iamUser', true, `IAM user ${identity.userName ?? identity.arn ?? '?'} used temporary credentials ${identity.accessKeyId ?? ''} issued to it (console sign-in or GetSessionToken outside these logs).`);
+        return finish(
+          'iamUser',
+          true,
+          `IAM user ${identity.userName ?? identity.arn ?? '?'} used temporary credentials ${identity.accessKeyId ?? ''} issued to it (console sign-in or GetSessionToken outside these logs).`,
+        );
       }
       return finish('unresolved', false, leavesLogs(scope, identity));
     }
@@ -180,7 +204,14 @@ export function walkTrail(scope: LinkScope, start: RecordDetails): Trail {
     if (issuing.eventName === 'AssumeRoleWithSAML') {
       const handout = identityCenterHandout(scope, issuing);
       if (handout) {
-        steps.push({ identity: issuing.identity, name: identityName(issuing.identity), label: identityLabel(issuing.identity), seenIn: issuing, issuedBy: handout, matchedBy: 'permission set, account and time of IAM Identity Center GetRoleCredentials' });
+        steps.push({
+          identity: issuing.identity,
+          name: identityName(issuing.identity),
+          label: identityLabel(issuing.identity),
+          seenIn: issuing,
+          issuedBy: handout,
+          matchedBy: 'permission set, account and time of IAM Identity Center GetRoleCredentials',
+        });
         record = handout;
         identity = handout.identity;
         continue;
@@ -205,7 +236,9 @@ export function walkTrail(scope: LinkScope, start: RecordDetails): Trail {
 /** Why the event that issued an identity's credentials is not found, and where it would be. */
 function leavesLogs(scope: LinkScope, identity: IdentityDetails): string {
   const where = describeCoverage(scope);
-  const sought = identity.accessKeyId ? `the event that issued access key ${identity.accessKeyId}` : `the event that started session ${identity.arn ?? identity.principalId ?? '?'}`;
+  const sought = identity.accessKeyId
+    ? `the event that issued access key ${identity.accessKeyId}`
+    : `the event that started session ${identity.arn ?? identity.principalId ?? '?'}`;
   const permissionSet = identityCenterPermissionSet(identity.arn ? splitAssumedRoleArn(identity.arn)?.role : undefined);
   const roleAccount = identity.arn?.split(':')[4];
   if (permissionSet !== undefined) {

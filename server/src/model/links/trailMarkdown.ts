@@ -44,7 +44,11 @@ function stepLine(step: TrailStep, here: string): Markdown {
   const facts = [
     issued.sourceIPAddress !== undefined ? md`from ${issued.sourceIPAddress}` : undefined,
     caller.mfa !== undefined ? plain(caller.mfa ? 'MFA yes' : 'MFA no') : issued.request.serialNumber !== undefined ? plain('MFA device given') : undefined,
-    issued.request.sourceIdentity !== undefined ? md`source identity ${issued.request.sourceIdentity}` : caller.sourceIdentity !== undefined ? md`source identity ${caller.sourceIdentity}` : undefined,
+    issued.request.sourceIdentity !== undefined
+      ? md`source identity ${issued.request.sourceIdentity}`
+      : caller.sourceIdentity !== undefined
+        ? md`source identity ${caller.sourceIdentity}`
+        : undefined,
     caller.invokedBy !== undefined ? md`through ${caller.invokedBy}` : undefined,
     issued.userAgent !== undefined ? md`user agent ${issued.userAgent}` : undefined,
   ];
@@ -79,8 +83,15 @@ export function linkHoverMarkdown(scope: LinkScope, value: { kind: LinkKind; rol
   const definitions = definitionsOf(scope, value.kind, value.value, record);
   if (definitions.length > 0 && !(definitions.length === 1 && definitions[0].uri === record.uri && definitions[0].index === record.index)) {
     const made = definitions[0].details;
-    const verb = value.kind === LinkKind.sharedEventId ? 'The same event in the other account:' : value.kind === LinkKind.arn && value.role !== LinkRole.issued && !value.value.includes(':assumed-role/') ? 'Made by' : 'Issued by';
-    builder.paragraph(md`${plain(verb)} **${made?.eventName ?? '?'}** ${plain('at')} ${made?.eventTime ?? '?'} (${where(definitions[0], here)})${made?.recipientAccountId !== undefined ? md`, ${plain('account')} ${made.recipientAccountId}` : ''}`);
+    const verb =
+      value.kind === LinkKind.sharedEventId
+        ? 'The same event in the other account:'
+        : value.kind === LinkKind.arn && value.role !== LinkRole.issued && !value.value.includes(':assumed-role/')
+          ? 'Made by'
+          : 'Issued by';
+    builder.paragraph(
+      md`${plain(verb)} **${made?.eventName ?? '?'}** ${plain('at')} ${made?.eventTime ?? '?'} (${where(definitions[0], here)})${made?.recipientAccountId !== undefined ? md`, ${plain('account')} ${made.recipientAccountId}` : ''}`,
+    );
   }
   const identityValue =
     (value.role === LinkRole.caller && (value.kind === LinkKind.arn || value.kind === LinkKind.principalId || value.kind === LinkKind.accessKey)) ||
@@ -92,7 +103,14 @@ export function linkHoverMarkdown(scope: LinkScope, value: { kind: LinkKind; rol
     const life = resourceLifecycle(scope, value.value);
     if (life.length > 0) {
       builder.paragraph(md`**${plain('Lifecycle')}**`);
-      builder.bullets(life.slice(0, MAX_LINES).map((entry) => md`${entry.hit.eventTime ?? '?'} ${entry.stage}${entry.failed ? md` (${plain('failed:')} ${entry.hit.errorCode})` : ''} \u2014 ${entry.hit.identity?.label ?? '?'} (${hitWhere(entry.hit, here)})`));
+      builder.bullets(
+        life
+          .slice(0, MAX_LINES)
+          .map(
+            (entry) =>
+              md`${entry.hit.eventTime ?? '?'} ${entry.stage}${entry.failed ? md` (${plain('failed:')} ${entry.hit.errorCode})` : ''} \u2014 ${entry.hit.identity?.label ?? '?'} (${hitWhere(entry.hit, here)})`,
+          ),
+      );
       if (life.length > MAX_LINES) builder.paragraph(plain(`and ${life.length - MAX_LINES} more`));
     }
   } else {
@@ -105,7 +123,12 @@ export function linkHoverMarkdown(scope: LinkScope, value: { kind: LinkKind; rol
     const top = [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
     if (top.length > 0) {
       const among = counted.length === MAX_COUNTED ? plain(` (among its first ${MAX_COUNTED} events)`) : '';
-      builder.paragraph(md`${plain('Used by')} ${join(top.map(([label, count]) => md`${label} (${count})`), ', ')}${callers.size > top.length ? plain(` and ${callers.size - top.length} more`) : ''}${among}`);
+      builder.paragraph(
+        md`${plain('Used by')} ${join(
+          top.map(([label, count]) => md`${label} (${count})`),
+          ', ',
+        )}${callers.size > top.length ? plain(` and ${callers.size - top.length} more`) : ''}${among}`,
+      );
     }
   }
   return builder.toString();

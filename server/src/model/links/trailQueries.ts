@@ -75,13 +75,15 @@ export function relatingValues(details: RecordDetails): { kind: LinkKind; value:
   const arn = details.identity.arn;
   if (arn && splitAssumedRoleArn(arn)) add(LinkKind.arn, arn, 'session');
   for (const value of details.values) {
-    if (value.role === LinkRole.issued && value.kind !== LinkKind.principalId) add(value.kind, value.value, value.kind === LinkKind.accessKey ? 'issued key' : 'issued session');
+    if (value.role === LinkRole.issued && value.kind !== LinkKind.principalId)
+      add(value.kind, value.value, value.kind === LinkKind.accessKey ? 'issued key' : 'issued session');
   }
   for (const value of details.values) {
     if (value.kind === LinkKind.arn && (value.role === LinkRole.target || value.role === LinkRole.created)) add(LinkKind.arn, value.value, 'resource');
   }
   for (const value of details.values) {
-    if (value.kind === LinkKind.sharedEventId || value.kind === LinkKind.requestId) add(value.kind, value.value, value.kind === LinkKind.sharedEventId ? 'shared event' : 'request');
+    if (value.kind === LinkKind.sharedEventId || value.kind === LinkKind.requestId)
+      add(value.kind, value.value, value.kind === LinkKind.sharedEventId ? 'shared event' : 'request');
   }
   return out;
 }

@@ -237,7 +237,10 @@ class RequestChecker {
           : `${this.operation} has no parameter ${quote(name)}${info && info.byName.size > 0 ? `; it takes ${listNames(uniqueLogNames(info))}` : ''}.`,
         child,
         meant
-          ? { ...this.options, fix: { title: `Rename to ${meant.logName}`, replacement: `"${meant.logName}"`, start: context.keyStart(child), end: context.keyEnd(child) } }
+          ? {
+              ...this.options,
+              fix: { title: `Rename to ${meant.logName}`, replacement: `"${meant.logName}"`, start: context.keyStart(child), end: context.keyEnd(child) },
+            }
           : this.options,
       );
     }
@@ -247,7 +250,12 @@ class RequestChecker {
     let missing: Member[] | undefined;
     for (const member of info.required) {
       // CloudTrail may leave out or hide secrets and binary content, so their absence proves nothing.
-      if (member.shape.type !== 'blob' && !member.shape.sensitive && propertyOf(view, node, member.logName) === NO_NODE && propertyOf(view, node, member.name) === NO_NODE) {
+      if (
+        member.shape.type !== 'blob' &&
+        !member.shape.sensitive &&
+        propertyOf(view, node, member.logName) === NO_NODE &&
+        propertyOf(view, node, member.name) === NO_NODE
+      ) {
         (missing ??= []).push(member);
       }
     }
@@ -349,9 +357,19 @@ class RequestChecker {
   /** min/max of a number, a list's length. */
   private range(node: number, shape: Shape, name: string, amount: number, verb: string, unit: string): void {
     if (shape.min !== undefined && amount < shape.min) {
-      this.context.reportValue(RuleCode.acmConstraint, `${capitalize(name)} ${verb} ${amount}${unit}; ${this.operation} allows at least ${shape.min}${unit}.`, node, this.options);
+      this.context.reportValue(
+        RuleCode.acmConstraint,
+        `${capitalize(name)} ${verb} ${amount}${unit}; ${this.operation} allows at least ${shape.min}${unit}.`,
+        node,
+        this.options,
+      );
     } else if (shape.max !== undefined && amount > shape.max) {
-      this.context.reportValue(RuleCode.acmConstraint, `${capitalize(name)} ${verb} ${amount}${unit}; ${this.operation} allows at most ${shape.max}${unit}.`, node, this.options);
+      this.context.reportValue(
+        RuleCode.acmConstraint,
+        `${capitalize(name)} ${verb} ${amount}${unit}; ${this.operation} allows at most ${shape.max}${unit}.`,
+        node,
+        this.options,
+      );
     }
   }
 
@@ -393,7 +411,12 @@ class RequestChecker {
     if (shape.pattern) {
       const pattern = patternOf(shapeName, shape);
       if (pattern && !pattern.test(value)) {
-        context.reportValue(RuleCode.acmConstraint, `${capitalize(name)} ${quote(value)} does not have the form ${this.operation} requires for a ${shapeName}.`, node, this.options);
+        context.reportValue(
+          RuleCode.acmConstraint,
+          `${capitalize(name)} ${quote(value)} does not have the form ${this.operation} requires for a ${shapeName}.`,
+          node,
+          this.options,
+        );
       }
     }
   }
@@ -404,16 +427,32 @@ class RequestChecker {
     if (!match) {
       // A value that is no ARN at all; a malformed ARN is reported by the ARN rule already.
       if (!value.startsWith('arn:')) {
-        context.reportValue(RuleCode.acmCertificateArn, `certificateArn ${quote(value)} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>).`, node, this.options);
+        context.reportValue(
+          RuleCode.acmCertificateArn,
+          `certificateArn ${quote(value)} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>).`,
+          node,
+          this.options,
+        );
       } else if (splitArn(value)?.service !== 'acm' || !value.includes(':certificate/')) {
-        context.reportValue(RuleCode.acmCertificateArn, `certificateArn ${quote(value)} names something other than an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>).`, node, this.options);
+        context.reportValue(
+          RuleCode.acmCertificateArn,
+          `certificateArn ${quote(value)} names something other than an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>).`,
+          node,
+          this.options,
+        );
       }
       return;
     }
     const id = match[3];
     if (!isGuid(id)) {
       const [start, end] = context.partOfString(node, value.length - id.length, value.length);
-      context.report(RuleCode.acmCertificateArn, `The certificate ID ${quote(id)} is not a GUID; ACM certificate IDs look like 12345678-1234-1234-1234-123456789012.`, start, end, this.options);
+      context.report(
+        RuleCode.acmCertificateArn,
+        `The certificate ID ${quote(id)} is not a GUID; ACM certificate IDs look like 12345678-1234-1234-1234-123456789012.`,
+        start,
+        end,
+        this.options,
+      );
     }
     checkCertificateArnAgainstRecord(context, node, value, this.severity);
   }

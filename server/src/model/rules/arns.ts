@@ -91,7 +91,11 @@ export function arnFormatProblem(text: string): { message: string; start: number
     };
   }
   if (!SERVICE_NAME.test(arn.service) && !isPattern(arn.service)) {
-    return { message: `The ARN service ${quote(arn.service)} is not a service name (lower-case letters, digits and hyphens).`, start: arn.serviceAt, end: arn.regionAt - 1 };
+    return {
+      message: `The ARN service ${quote(arn.service)} is not a service name (lower-case letters, digits and hyphens).`,
+      start: arn.serviceAt,
+      end: arn.regionAt - 1,
+    };
   }
   if (arn.region !== '' && !isRegionShaped(arn.region) && !isPattern(arn.region)) {
     return { message: `The ARN region ${quote(arn.region)} is not a region code.`, start: arn.regionAt, end: arn.accountAt - 1 };
@@ -181,7 +185,12 @@ export function checkArns(context: RecordContext): void {
     const regionPartition = partitionOfRegion(arn.region);
     if (regionPartition !== undefined && PARTITIONS.has(arn.partition) && regionPartition !== arn.partition) {
       const [start, end] = context.partOfString(node, arn.regionAt, arn.accountAt - 1);
-      context.report(RuleCode.arnPartitionRegion, `The region ${arn.region} belongs to the ${regionPartition} partition, but this ARN is in ${arn.partition}.`, start, end);
+      context.report(
+        RuleCode.arnPartitionRegion,
+        `The region ${arn.region} belongs to the ${regionPartition} partition, but this ARN is in ${arn.partition}.`,
+        start,
+        end,
+      );
     }
   }
   checkIdentityAccounts(context);

@@ -77,14 +77,16 @@ export const RULES: readonly RuleInfo[] = [
     family: 'record',
     defaultSeverity: 'info',
     title: 'Field newer than eventVersion',
-    description: "A field that CloudTrail only writes from a later eventVersion than the record's own (managementEvent in a 1.04 record): the record was probably edited by hand.",
+    description:
+      "A field that CloudTrail only writes from a later eventVersion than the record's own (managementEvent in a 1.04 record): the record was probably edited by hand.",
   },
   {
     code: RuleCode.keyCase,
     family: 'shape',
     defaultSeverity: 'warning',
     title: 'Field name in the wrong case',
-    description: 'A field name that differs from a CloudTrail field only in letter case (eventname, EventName): tools that read CloudTrail will not find it. A quick fix renames it.',
+    description:
+      'A field name that differs from a CloudTrail field only in letter case (eventname, EventName): tools that read CloudTrail will not find it. A quick fix renames it.',
   },
   {
     code: RuleCode.fieldType,
@@ -224,8 +226,9 @@ export const RULES: readonly RuleInfo[] = [
     code: RuleCode.arnRegionMismatch,
     family: 'arn',
     defaultSeverity: 'warning',
-    title: "ARN region differs from awsRegion",
-    description: 'An ACM certificate ARN in a request or response names another region than the record\'s awsRegion, although ACM only reaches certificates of the region that is called.',
+    title: 'ARN region differs from awsRegion',
+    description:
+      "An ACM certificate ARN in a request or response names another region than the record's awsRegion, although ACM only reaches certificates of the region that is called.",
   },
   {
     code: RuleCode.duplicateEventId,
@@ -239,7 +242,8 @@ export const RULES: readonly RuleInfo[] = [
     family: 'duplicate',
     defaultSeverity: 'warning',
     title: 'Duplicate property name',
-    description: 'An object names the same property twice; JSON readers keep only the last value, so the first is silently lost. The later one is reported, with a link to the first.',
+    description:
+      'An object names the same property twice; JSON readers keep only the last value, so the first is silently lost. The later one is reported, with a link to the first.',
   },
   {
     code: RuleCode.acmUnknownEvent,
@@ -260,7 +264,8 @@ export const RULES: readonly RuleInfo[] = [
     family: 'acm',
     defaultSeverity: 'warning',
     title: 'ACM request lacks a required parameter',
-    description: 'requestParameters of an ACM call lack a member that the operation requires (secret and binary members excepted: CloudTrail may hide them). Information only for failed calls.',
+    description:
+      'requestParameters of an ACM call lack a member that the operation requires (secret and binary members excepted: CloudTrail may hide them). Information only for failed calls.',
   },
   {
     code: RuleCode.acmUnknownParameter,
@@ -274,7 +279,8 @@ export const RULES: readonly RuleInfo[] = [
     family: 'acm',
     defaultSeverity: 'warning',
     title: 'ACM request parameter of the wrong type',
-    description: 'An ACM request parameter holds another kind of value than the API model says (a number where a string belongs, an object where a list belongs).',
+    description:
+      'An ACM request parameter holds another kind of value than the API model says (a number where a string belongs, an object where a list belongs).',
   },
   {
     code: RuleCode.acmEnumValue,
@@ -288,7 +294,8 @@ export const RULES: readonly RuleInfo[] = [
     family: 'acm',
     defaultSeverity: 'warning',
     title: 'ACM constraint violated',
-    description: 'An ACM request parameter breaks a length, range, size or pattern constraint of the API model (a tag key over 128 characters, more than 50 tags, a malformed domain name).',
+    description:
+      'An ACM request parameter breaks a length, range, size or pattern constraint of the API model (a tag key over 128 characters, more than 50 tags, a malformed domain name).',
   },
   {
     code: RuleCode.acmCertificateArn,

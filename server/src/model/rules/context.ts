@@ -153,11 +153,7 @@ export class RecordContext {
   private identityRead = false;
   /** The record's properties and which field each one's name is, as written (-1: none). */
   private readonly fieldNames = new KnownNamesList();
-  private readonly knownNames: readonly KnownNames[] = [
-    this.fieldNames,
-    this.identityParts.identityNames,
-    this.identityParts.sessionContextNames,
-  ];
+  private readonly knownNames: readonly KnownNames[] = [this.fieldNames, this.identityParts.identityNames, this.identityParts.sessionContextNames];
   private readonly recordScan = new RecordScan();
   private scanned = false;
   /** ARNs whose parts were found in this record (several rules read the same ones): nodes, and five offsets each. */
@@ -381,9 +377,11 @@ export class RecordContext {
       end: source.toDocument(Math.max(start, end)),
     };
     if (options.related) {
-      problem.related = options.related.map(
-        (related): RelatedLocation => ({ start: source.toDocument(related.start), end: source.toDocument(related.end), message: related.message }),
-      );
+      problem.related = options.related.map((related): RelatedLocation => ({
+        start: source.toDocument(related.start),
+        end: source.toDocument(related.end),
+        message: related.message,
+      }));
     }
     if (options.fix) {
       const fix = options.fix;
@@ -417,4 +415,3 @@ export class RecordContext {
     return { title, replacement, start: this.table.start[node], end: this.table.end[node] };
   }
 }
-

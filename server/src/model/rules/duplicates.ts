@@ -19,12 +19,7 @@ const pairs = new RowList();
  * whose name an earlier property of the same object already has. Rows are read in order, so
  * nesting depth costs nothing; `skip(node)` returns a row to jump to for subtrees to leave out.
  */
-export function findDuplicateKeys(
-  view: JsonView,
-  root: number,
-  report: (later: number, first: number) => void,
-  skip?: (node: number) => number,
-): void {
+export function findDuplicateKeys(view: JsonView, root: number, report: (later: number, first: number) => void, skip?: (node: number) => number): void {
   const table = view.table;
   const { kind, next } = table;
   const stop = next[root];

@@ -84,7 +84,14 @@ function isPlainUtcTimeAt(text: string, from: number, to: number): boolean {
   }
   const month = twoDigitsAt(text, from + 5);
   const day = twoDigitsAt(text, from + 8);
-  if (!(month >= 1 && month <= 12 && day >= 1 && twoDigitsAt(text, from + 11) <= 23 && twoDigitsAt(text, from + 14) <= 59 && twoDigitsAt(text, from + 17) <= 59)) {
+  if (!(
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    twoDigitsAt(text, from + 11) <= 23 &&
+    twoDigitsAt(text, from + 14) <= 59 &&
+    twoDigitsAt(text, from + 17) <= 59
+  )) {
     return false;
   }
   const year = twoDigitsAt(text, from) * 100 + twoDigitsAt(text, from + 2);
@@ -116,7 +123,11 @@ function checkEventTime(context: RecordContext): void {
   }
   const match = EVENT_TIME.exec(time);
   if (!match) {
-    context.reportValue(RuleCode.eventTime, `eventTime ${quote(time)} is not an ISO 8601 UTC time; CloudTrail writes YYYY-MM-DDTHH:MM:SSZ, for example 2024-05-01T13:45:07Z.`, node);
+    context.reportValue(
+      RuleCode.eventTime,
+      `eventTime ${quote(time)} is not an ISO 8601 UTC time; CloudTrail writes YYYY-MM-DDTHH:MM:SSZ, for example 2024-05-01T13:45:07Z.`,
+      node,
+    );
     return;
   }
   const [, year, month, day, hour, minute, second] = match;

@@ -55,6 +55,8 @@ function reportWrongCase(context: RecordContext, object: number, node: number, n
       ? `${quote(name)} differs from ${expected} only in letter case, and ${expected} is here as well: this one is probably left over.`
       : `${quote(name)} should be written ${expected}: CloudTrail field names are case-sensitive, so tools looking for ${expected} will not find it.`,
     node,
-    alreadyThere ? undefined : { fix: { title: `Rename to ${expected}`, replacement: `"${expected}"`, start: context.keyStart(node), end: context.keyEnd(node) } },
+    alreadyThere
+      ? undefined
+      : { fix: { title: `Rename to ${expected}`, replacement: `"${expected}"`, start: context.keyStart(node), end: context.keyEnd(node) } },
   );
 }

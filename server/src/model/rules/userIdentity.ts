@@ -14,8 +14,14 @@ import { listNames } from './requiredFields';
 
 /** The fields each identity type cannot do without, by their path below userIdentity. */
 const NEEDED_FIELDS: ReadonlyMap<string, readonly (readonly [path: string, node: (parts: IdentityParts) => number])[]> = new Map([
-  ['AssumedRole', [['arn', (parts: IdentityParts) => parts.arn] as const, ['sessionContext.sessionIssuer', (parts: IdentityParts) => parts.sessionIssuer] as const]],
-  ['FederatedUser', [['arn', (parts: IdentityParts) => parts.arn] as const, ['sessionContext.sessionIssuer', (parts: IdentityParts) => parts.sessionIssuer] as const]],
+  [
+    'AssumedRole',
+    [['arn', (parts: IdentityParts) => parts.arn] as const, ['sessionContext.sessionIssuer', (parts: IdentityParts) => parts.sessionIssuer] as const],
+  ],
+  [
+    'FederatedUser',
+    [['arn', (parts: IdentityParts) => parts.arn] as const, ['sessionContext.sessionIssuer', (parts: IdentityParts) => parts.sessionIssuer] as const],
+  ],
   ['AWSService', [['invokedBy', (parts: IdentityParts) => parts.invokedBy] as const]],
   ['IAMUser', [['accountId', (parts: IdentityParts) => parts.accountId] as const]],
   ['Root', [['accountId', (parts: IdentityParts) => parts.accountId] as const]],

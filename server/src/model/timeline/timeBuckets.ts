@@ -7,8 +7,21 @@
 
 /** The bucket widths a timeline chooses from, in milliseconds: round steps a person reads easily. */
 export const BUCKET_STEPS: readonly number[] = [
-  1_000, 5_000, 15_000, 30_000, 60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000,
-  12 * 3_600_000, 86_400_000, 7 * 86_400_000, 30 * 86_400_000,
+  1_000,
+  5_000,
+  15_000,
+  30_000,
+  60_000,
+  5 * 60_000,
+  15 * 60_000,
+  30 * 60_000,
+  3_600_000,
+  3 * 3_600_000,
+  6 * 3_600_000,
+  12 * 3_600_000,
+  86_400_000,
+  7 * 86_400_000,
+  30 * 86_400_000,
 ];
 
 /** How many bars a timeline aims at when the caller names no number. */
@@ -42,7 +55,10 @@ export class ColumnsBuilder {
   private readonly found: Uint8Array;
   private count = 0;
 
-  constructor(capacity: number, private readonly series: readonly { key: string; label: string }[]) {
+  constructor(
+    capacity: number,
+    private readonly series: readonly { key: string; label: string }[],
+  ) {
     this.times = new Float64Array(capacity);
     this.seriesOf = new Uint32Array(capacity);
     this.failed = new Uint8Array(capacity);

@@ -71,9 +71,7 @@ function rulesByRecord<Owner>(findings: Iterable<{ owner: Owner; record: number;
  * `seriesByRule`, the series are the rules and count the events (passing the filter) each matched.
  */
 export function timelineOfDocuments(documents: readonly CloudTrailDocument[], options: TimelineRequestOptions, found?: DocumentTimelineFindings): TimelineData {
-  const byRecord = rulesByRecord(
-    (found?.byDocument ?? []).flatMap((findings, owner) => findings.map(({ record, rule }) => ({ owner, record, rule }))),
-  );
+  const byRecord = rulesByRecord((found?.byDocument ?? []).flatMap((findings, owner) => findings.map(({ record, rule }) => ({ owner, record, rule }))));
   const rulesOf = (event: GroupedEvent): number[] | undefined => byRecord.get(event.documentIndex)?.get(event.record.index);
   if (options.seriesByRule === true) {
     const grouping = groupEvents(documents, { groupBy: [], filter: options.filter });

@@ -105,7 +105,13 @@ function valuePredicate(field: FieldPath, name: string, value: SigmaScalar, modi
   const has = (modifier: SigmaModifier): boolean => modifiers.includes(modifier);
   if (value === null) {
     // Missing, or JSON null (which the tables hold as NULL, or as the text null inside a JSON column).
-    return { kind: 'or', items: [{ kind: 'present', field, present: false }, { kind: 'text', field, pattern: { parts: ['null'], cased: true } }] };
+    return {
+      kind: 'or',
+      items: [
+        { kind: 'present', field, present: false },
+        { kind: 'text', field, pattern: { parts: ['null'], cased: true } },
+      ],
+    };
   }
   if (has('re')) {
     return { kind: 'regex', field, source: String(value), ignoreCase: has('i'), multiline: has('m'), dotAll: has('s') };

@@ -30,7 +30,14 @@ export type SqlPredicate =
   /** The field's value reads as the pattern. */
   | { readonly kind: 'text'; readonly field: FieldPath; readonly pattern: TextPattern }
   /** The field's value matches a regular expression somewhere. */
-  | { readonly kind: 'regex'; readonly field: FieldPath; readonly source: string; readonly ignoreCase: boolean; readonly multiline: boolean; readonly dotAll: boolean }
+  | {
+      readonly kind: 'regex';
+      readonly field: FieldPath;
+      readonly source: string;
+      readonly ignoreCase: boolean;
+      readonly multiline: boolean;
+      readonly dotAll: boolean;
+    }
   /** The field is there with a value other than null (or, with `present: false`, it is not). */
   | { readonly kind: 'present'; readonly field: FieldPath; readonly present: boolean }
   /** The field's value read as a number compares so. */
@@ -393,7 +400,7 @@ export function renderQuery(predicate: SqlPredicate, options: SqlQueryOptions): 
     lines.push(commentLine('Athena, over the CloudTrail table of the AWS documentation (partition projection on "timestamp", yyyy/MM/dd):'));
     lines.push(commentLine(`add  AND "timestamp" BETWEEN '2026/01/01' AND '2026/01/31'  to read only those days.`));
   } else {
-    lines.push(commentLine('CloudTrail Lake: FROM names the event data store ID; add  AND eventtime > timestamp \'2026-01-01 00:00:00\'  to read less.'));
+    lines.push(commentLine("CloudTrail Lake: FROM names the event data store ID; add  AND eventtime > timestamp '2026-01-01 00:00:00'  to read less."));
   }
   const notes: Notes = new Set();
   const where = renderPredicate(predicate, options.dialect, notes);

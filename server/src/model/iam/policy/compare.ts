@@ -73,7 +73,16 @@ export function comparePolicy(document: PolicyDocument, usage: Usage, catalogue:
   const notGranted = new Map<string, ActionOutcome>();
   const entryHits = document.statements.map((statement) => (statement.actions ?? []).map(() => new Map<string, number>()));
   const notActionHits = document.statements.map(() => new Map<string, number>());
-  const comparison: PolicyComparison = { used: [], notGranted: [], unused: [], statements: [], unknownCalls: [], noPermissionCalls: [], failedCalls: 0, successfulCalls: 0 };
+  const comparison: PolicyComparison = {
+    used: [],
+    notGranted: [],
+    unused: [],
+    statements: [],
+    unknownCalls: [],
+    noPermissionCalls: [],
+    failedCalls: 0,
+    successfulCalls: 0,
+  };
   for (const call of usage.calls) {
     comparison.failedCalls += call.failed;
     if (call.succeeded === 0) continue;
@@ -87,7 +96,10 @@ export function comparePolicy(document: PolicyDocument, usage: Usage, catalogue:
       comparison.unknownCalls.push({ eventSource: call.eventSource, eventName: call.eventName, count: call.succeeded });
       continue;
     }
-    const groups: { arns: readonly string[] | undefined; count: number }[] = [...call.succeededArns.lists.values()].map((list) => ({ arns: list.arns, count: list.count }));
+    const groups: { arns: readonly string[] | undefined; count: number }[] = [...call.succeededArns.lists.values()].map((list) => ({
+      arns: list.arns,
+      count: list.count,
+    }));
     if (call.succeededArns.unread > 0) groups.push({ arns: undefined, count: call.succeededArns.unread });
     for (const info of resolution.actions) {
       for (const group of groups) {

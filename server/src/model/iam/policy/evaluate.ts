@@ -25,7 +25,8 @@ export interface CompiledPolicy {
 }
 
 export function compilePolicy(document: PolicyDocument): CompiledPolicy {
-  const patterns = (values: PolicyStatement['actions'], ignoreCase: boolean): WildcardPattern[] | undefined => values?.map((value) => compileWildcard(value.text, ignoreCase));
+  const patterns = (values: PolicyStatement['actions'], ignoreCase: boolean): WildcardPattern[] | undefined =>
+    values?.map((value) => compileWildcard(value.text, ignoreCase));
   return {
     document,
     statements: document.statements.map((statement) => ({

@@ -152,7 +152,12 @@ export function generatePolicy(usage: Usage, catalogue: IamCatalogue, options: G
       let sid = wanted;
       for (let n = 2; sids.has(sid); n++) sid = `${wanted}${n}`;
       sids.add(sid);
-      statements.push({ Sid: sid, Effect: 'Allow', Action: [...new Set(set.actions)].sort(compareText), Resource: set.resources.length === 1 ? set.resources[0] : set.resources });
+      statements.push({
+        Sid: sid,
+        Effect: 'Allow',
+        Action: [...new Set(set.actions)].sort(compareText),
+        Resource: set.resources.length === 1 ? set.resources[0] : set.resources,
+      });
     });
   }
   notes.dependentActions = dependentActions(plans, catalogue);
@@ -183,12 +188,16 @@ function planResources(plan: ActionPlan, usage: Usage, notes: PolicyNotes): stri
     return anyResource('IAM grants this action on every resource only: it has no resource-level permissions.');
   }
   if (!usage.resourcesRead || plan.unread > 0) {
-    return anyResource(`the events come from a folder index, which keeps no request parameters, and were too many to read back from their files (more than ${FOLDER_READ_LIMITS.maxEvents.toLocaleString('en-US')} events or ${FOLDER_READ_LIMITS.maxCharacters / (1024 * 1024)} MB of logs); pick a smaller group to have resources named.`);
+    return anyResource(
+      `the events come from a folder index, which keeps no request parameters, and were too many to read back from their files (more than ${FOLDER_READ_LIMITS.maxEvents.toLocaleString('en-US')} events or ${FOLDER_READ_LIMITS.maxCharacters / (1024 * 1024)} MB of logs); pick a smaller group to have resources named.`,
+    );
   }
   const unnamed = plan.arnLists.filter((arns) => !namesEveryRequiredResource(info, arns)).length;
   if (unnamed > 0) {
     const types = info.resourceTypes.map((type) => `${type.name}${type.required ? ' (required)' : ''}`).join(', ');
-    return anyResource(`${unnamed === plan.arnLists.length ? 'its records do not name' : 'some of its records do not name'} the resources IAM checks it against (${types}).`);
+    return anyResource(
+      `${unnamed === plan.arnLists.length ? 'its records do not name' : 'some of its records do not name'} the resources IAM checks it against (${types}).`,
+    );
   }
   const resources = new Set<string>();
   for (const arns of plan.arnLists) for (const arn of callResources(info, arns) ?? []) resources.add(arn);

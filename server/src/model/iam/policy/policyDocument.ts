@@ -126,7 +126,9 @@ function urlDecoded(text: string, where: string): string {
   try {
     return decodeURIComponent(text.trim());
   } catch {
-    throw new PolicyError(`${where} looks URL-encoded but is not valid percent-encoding (a % not followed by two hexadecimal digits, or bytes that are not UTF-8).`);
+    throw new PolicyError(
+      `${where} looks URL-encoded but is not valid percent-encoding (a % not followed by two hexadecimal digits, or bytes that are not UTF-8).`,
+    );
   }
 }
 
@@ -218,7 +220,10 @@ class Reader {
     for (const child of view.children(node)) {
       const key = view.key(child) ?? '';
       if (!STATEMENT_KEYS.has(key)) {
-        throw new PolicyError(`"${key.slice(0, 60)}" is not an element of a policy statement (Sid, Effect, Action, NotAction, Resource, NotResource, Condition, Principal).`, this.place(child, `${path}.${key.slice(0, 60)}`));
+        throw new PolicyError(
+          `"${key.slice(0, 60)}" is not an element of a policy statement (Sid, Effect, Action, NotAction, Resource, NotResource, Condition, Principal).`,
+          this.place(child, `${path}.${key.slice(0, 60)}`),
+        );
       }
     }
     const effectNode = view.property(node, 'Effect');
@@ -246,7 +251,10 @@ class Reader {
     }
     for (const value of action ?? notAction ?? []) {
       if (value.text !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(value.text)) {
-        throw new PolicyError(`"${value.text.slice(0, 80)}" is not an action: write service:Action, e.g. s3:GetObject (wildcards * and ? allowed).`, value.place);
+        throw new PolicyError(
+          `"${value.text.slice(0, 80)}" is not an action: write service:Action, e.g. s3:GetObject (wildcards * and ? allowed).`,
+          value.place,
+        );
       }
     }
     if (action) statement.actions = action;
@@ -254,23 +262,35 @@ class Reader {
     const resource = this.values(node, 'Resource', path);
     const notResource = this.values(node, 'NotResource', path);
     if (resource && notResource) {
-      throw new PolicyError('A statement has either "Resource" or "NotResource", not both.', this.place(view.property(node, 'NotResource'), `${path}.NotResource`));
+      throw new PolicyError(
+        'A statement has either "Resource" or "NotResource", not both.',
+        this.place(view.property(node, 'NotResource'), `${path}.NotResource`),
+      );
     }
     if (resource) statement.resources = resource;
     if (notResource) statement.notResources = notResource;
     statement.hasPrincipal = view.property(node, 'Principal') !== NO_NODE || view.property(node, 'NotPrincipal') !== NO_NODE;
     if (!resource && !notResource && !statement.hasPrincipal) {
-      throw new PolicyError('The statement has neither "Resource" nor "NotResource"; an identity policy names the resources it applies to ("*" for all).', this.place(node, path));
+      throw new PolicyError(
+        'The statement has neither "Resource" nor "NotResource"; an identity policy names the resources it applies to ("*" for all).',
+        this.place(node, path),
+      );
     }
     const conditionNode = view.property(node, 'Condition');
     if (conditionNode !== NO_NODE) {
       if (view.kind(conditionNode) !== NodeKind.Object) {
-        throw new PolicyError('Condition must be an object of operators, e.g. {"Bool": {"aws:MultiFactorAuthPresent": "true"}}.', this.place(conditionNode, `${path}.Condition`));
+        throw new PolicyError(
+          'Condition must be an object of operators, e.g. {"Bool": {"aws:MultiFactorAuthPresent": "true"}}.',
+          this.place(conditionNode, `${path}.Condition`),
+        );
       }
       for (const operator of view.children(conditionNode)) {
         const operatorName = view.key(operator) ?? '';
         if (view.kind(operator) !== NodeKind.Object) {
-          throw new PolicyError(`The condition operator ${operatorName.slice(0, 60)} must hold an object of condition keys.`, this.place(operator, `${path}.Condition.${operatorName.slice(0, 60)}`));
+          throw new PolicyError(
+            `The condition operator ${operatorName.slice(0, 60)} must hold an object of condition keys.`,
+            this.place(operator, `${path}.Condition.${operatorName.slice(0, 60)}`),
+          );
         }
         for (const key of view.children(operator)) {
           statement.conditions.push(`${operatorName}: ${view.key(key) ?? ''}`);

@@ -37,7 +37,10 @@ export function notesText(generated: GeneratedPolicy, subject: string): string {
   lines.push(`# Notes on the generated IAM policy`, '');
   lines.push(`Events: ${shown(subject)} (${plural(notes.events, 'event')}).`);
   if (statements.length === 0 && notes.failed.length > 0 && !notes.includeFailed) {
-    lines.push('', 'The policy is empty: no successful call of these events needs an IAM permission. Their failed calls are listed below; include failed calls to grant what they tried.');
+    lines.push(
+      '',
+      'The policy is empty: no successful call of these events needs an IAM permission. Their failed calls are listed below; include failed calls to grant what they tried.',
+    );
   } else if (statements.length === 0) {
     lines.push('', 'No call of these events needs an IAM permission that could be granted, so the policy is empty.');
   } else {
@@ -58,7 +61,9 @@ export function notesText(generated: GeneratedPolicy, subject: string): string {
     for (const failed of notes.failed) {
       const codes = failed.errorCodes.map((entry) => `${shown(entry.code)} ×${entry.count}`).join(', ');
       const needs = failed.actions.length > 0 ? ` needs ${failed.actions.join(', ')};` : '';
-      lines.push(`- ${call(failed.eventSource, failed.eventName)}:${needs} ${plural(failed.count, 'failed call')} (${codes})${span(failed.first, failed.last)}`);
+      lines.push(
+        `- ${call(failed.eventSource, failed.eventName)}:${needs} ${plural(failed.count, 'failed call')} (${codes})${span(failed.first, failed.last)}`,
+      );
     }
   }
   if (notes.dependentActions.length > 0) {
@@ -83,9 +88,14 @@ export function notesText(generated: GeneratedPolicy, subject: string): string {
 export function comparisonText(comparison: PolicyComparison, subject: string, policyName: string): string {
   const lines: string[] = [];
   lines.push(`# ${shown(policyName)} compared with the events`, '');
-  lines.push(`Events: ${shown(subject)}; ${plural(comparison.successfulCalls, 'successful call')} compared, ${plural(comparison.failedCalls, 'failed call')} not compared.`);
+  lines.push(
+    `Events: ${shown(subject)}; ${plural(comparison.successfulCalls, 'successful call')} compared, ${plural(comparison.failedCalls, 'failed call')} not compared.`,
+  );
   lines.push('Actions and resources are evaluated as IAM does (wildcards, NotAction, NotResource, Deny over Allow); conditions are not evaluated.');
-  lines.push('', `Used: ${comparison.used.length} actions. Granted but never used: ${comparison.unused.length} Action entries. Used but not granted by this document: ${comparison.notGranted.length} actions.`);
+  lines.push(
+    '',
+    `Used: ${comparison.used.length} actions. Granted but never used: ${comparison.unused.length} Action entries. Used but not granted by this document: ${comparison.notGranted.length} actions.`,
+  );
   lines.push('', '## Statements');
   for (const statement of comparison.statements) {
     lines.push('', `### Statement ${statement.index}${statement.sid ? ` (${shown(statement.sid)})` : ''}: ${statement.effect}`);
@@ -117,7 +127,9 @@ export function comparisonText(comparison: PolicyComparison, subject: string, po
   if (comparison.used.length === 0) lines.push('(none)');
   for (const outcome of comparison.used) {
     const unknown = outcome.resourceUnknown > 0 ? `; resources not named in ${plural(outcome.resourceUnknown, 'record')}, evaluated on the action alone` : '';
-    lines.push(`- ${outcome.action}: ${plural(outcome.count, 'call')}${span(outcome.first, outcome.last)}; allowed by statement ${outcome.statements.join(', ')}${unknown}`);
+    lines.push(
+      `- ${outcome.action}: ${plural(outcome.count, 'call')}${span(outcome.first, outcome.last)}; allowed by statement ${outcome.statements.join(', ')}${unknown}`,
+    );
   }
   lines.push('', '## Granted but never used', '');
   if (comparison.unused.length === 0) lines.push('(none)');

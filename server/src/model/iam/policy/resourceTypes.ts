@@ -43,7 +43,7 @@ function tokenize(pattern: string): Token[] {
 }
 
 function isSeparator(code: number): boolean {
-  return code === 58 /* : */ || code === 47 /* / */;
+  return code === 58 /* : */ || code === 47; /* / */
 }
 
 function matchTokens(tokens: readonly Token[], arn: string): boolean {

@@ -80,7 +80,16 @@ export class UsageBuilder {
     }
     let usage = byName.get(eventName);
     if (!usage) {
-      usage = { eventSource, eventName, ...(eventType !== undefined ? { eventType } : {}), succeeded: 0, failed: 0, errorCodes: new Map(), succeededArns: emptyTally(), failedArns: emptyTally() };
+      usage = {
+        eventSource,
+        eventName,
+        ...(eventType !== undefined ? { eventType } : {}),
+        succeeded: 0,
+        failed: 0,
+        errorCodes: new Map(),
+        succeededArns: emptyTally(),
+        failedArns: emptyTally(),
+      };
       byName.set(eventName, usage);
     }
     if (errorCode) {
@@ -275,7 +284,12 @@ export type LogTextReader = (file: IndexedFile) => string | undefined;
  * folder of a million events has a few thousand) and no resource is known.
  * Undefined when the tree has no such group.
  */
-export function folderUsage(index: FolderIndex, selection: EventSelection, read?: LogTextReader, limits: FolderReadLimits = FOLDER_READ_LIMITS): Usage | undefined {
+export function folderUsage(
+  index: FolderIndex,
+  selection: EventSelection,
+  read?: LogTextReader,
+  limits: FolderReadLimits = FOLDER_READ_LIMITS,
+): Usage | undefined {
   const grouping = groupFolderEvents(index, { groupBy: selection.groupBy, ...(selection.filter ? { filter: selection.filter } : {}) });
   const path = selection.group ?? [];
   const roots = path.length === 0 ? grouping.groups : [locateGroup(grouping.groups, path)];
@@ -327,7 +341,16 @@ function readUsage(index: FolderIndex, selected: Map<IndexedFile, number[]>, rea
     if (text?.length !== file.characters) return undefined;
     for (const position of positions) {
       const event = index.event(file, position);
-      builder.add(event.eventSource, event.eventName, event.eventType, event.errorCode, event.eventTime, event.eventTime, 1, entryArns(text, event.start, event.length));
+      builder.add(
+        event.eventSource,
+        event.eventName,
+        event.eventType,
+        event.errorCode,
+        event.eventTime,
+        event.eventTime,
+        1,
+        entryArns(text, event.start, event.length),
+      );
     }
   }
   return builder.finish();

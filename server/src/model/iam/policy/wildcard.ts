@@ -27,9 +27,7 @@ export function compileWildcard(source: string, ignoreCase: boolean): WildcardPa
   return {
     source,
     exact,
-    matches: exact
-      ? (text) => (ignoreCase ? text.toLowerCase() : text) === literal
-      : (text) => matchPieces(pieces, ignoreCase ? text.toLowerCase() : text),
+    matches: exact ? (text) => (ignoreCase ? text.toLowerCase() : text) === literal : (text) => matchPieces(pieces, ignoreCase ? text.toLowerCase() : text),
   };
 }
 
