@@ -63,14 +63,17 @@ export function folderIdentityJoins(
         if (list) list.push(tie);
         else {
           tiesOfEntry.set(key, [tie]);
-          entriesOfProfile.set(profile, [...(entriesOfProfile.get(profile) ?? []), key]);
+          const entries = entriesOfProfile.get(profile);
+          if (entries) entries.push(key);
+          else entriesOfProfile.set(profile, [key]);
         }
       }
     }
   });
 
   // Which principals with an ARN hold each value, among the matching entries.
-  const holders = new Map<string, Set<string>>();
+  // Per value: the identity keys holding it, each with its account.
+  const holders = new Map<string, Map<string, string | undefined>>();
   const valueKey = (tie: TieValue): string => `${String(tie.kind)}:${String(tie.first)}:${String(tie.second)}`;
   const wanted = new Map<string, TieValue>();
   for (const ties of tiesOfEntry.values()) for (const tie of ties) wanted.set(valueKey(tie), tie);
@@ -85,18 +88,18 @@ export function folderIdentityJoins(
           const identity = profiles[file.profiles[entry]].identity;
           if (identity.arn === undefined || !matches(file, entry)) continue;
           const account = identity.accountId ?? arnAccount(identity.arn);
-          const holder = tie.kind === LinkKind.principalId ? `${account ?? ''}\u0000${identity.key}` : `\u0000${identity.key}`;
-          let set = holders.get(key);
-          if (!set) {
-            set = new Set();
-            holders.set(key, set);
+          let held = holders.get(key);
+          if (!held) {
+            held = new Map();
+            holders.set(key, held);
           }
-          set.add(holder);
+          held.set(identity.key, account);
         }
       }
     }
   }
 
+  const matching = matchingEntries(files, lonely, matches);
   for (const [profile, entries] of entriesOfProfile) {
     const account = profiles[profile].identity.accountId;
     let target: string | undefined;
@@ -104,8 +107,7 @@ export function folderIdentityJoins(
     for (const entry of entries) {
       const candidates = new Set<string>();
       for (const tie of tiesOfEntry.get(entry) ?? []) {
-        for (const holder of holders.get(valueKey(tie)) ?? []) {
-          const [holderAccount, identityKey] = holder.split('\u0000', 2);
+        for (const [identityKey, holderAccount] of holders.get(valueKey(tie)) ?? []) {
           // A principalId ties only within one account, and only when the record names its account.
           if (tie.kind === LinkKind.principalId && (account === undefined || holderAccount !== account)) continue;
           candidates.add(identityKey);
@@ -119,7 +121,7 @@ export function folderIdentityJoins(
       target = only;
     }
     // Every matching entry of the profile must have been tied; one without a tie keeps its group.
-    if (agreed && target !== undefined && entries.length === matchingEntries(files, profile, matches)) joins.set(profile, target);
+    if (agreed && target !== undefined && entries.length === matching.get(profile)) joins.set(profile, target);
   }
   return joins;
 }
@@ -133,11 +135,19 @@ function* valuesWithHashes(values: Int32Array, first: number, second: number): G
   }
 }
 
-function matchingEntries(files: readonly IndexedFile[], profile: number, matches: (file: IndexedFile, entry: number) => boolean): number {
-  let count = 0;
+/** How many entries of each of `profiles` the view shows, in one pass over the files. */
+function matchingEntries(
+  files: readonly IndexedFile[],
+  profiles: ReadonlySet<number>,
+  matches: (file: IndexedFile, entry: number) => boolean,
+): Map<number, number> {
+  const counts = new Map<number, number>();
   for (const file of files) {
     const profileOf = file.profiles;
-    for (let i = 0; i < profileOf.length; i++) if (profileOf[i] === profile && matches(file, i)) count++;
+    for (let i = 0; i < profileOf.length; i++) {
+      const profile = profileOf[i];
+      if (profiles.has(profile) && matches(file, i)) counts.set(profile, (counts.get(profile) ?? 0) + 1);
+    }
   }
-  return count;
+  return counts;
 }
