@@ -43,6 +43,7 @@ function copyOf(result: FileIndexResult, name: string): FileIndexResult {
       eventId: e.eventId.slice(),
       flags: e.flags.slice(),
       accessKeyId: e.accessKeyId.slice(),
+      timeOrder: e.timeOrder.slice(),
     },
   };
 }

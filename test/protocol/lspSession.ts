@@ -18,6 +18,8 @@ import {
   Hover,
   HoverRequest,
   Position,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 
 /** The repository root, from out/test/protocol or test/protocol. */
@@ -39,6 +41,7 @@ export class LspSession {
   private constructor(
     readonly process: ChildProcess,
     readonly connection: ProtocolConnection,
+    private readonly reader: StreamMessageReader,
   ) {
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.published.set(params.uri, params);
@@ -57,8 +60,9 @@ export class LspSession {
     nodeOptions: readonly string[] = [],
   ): Promise<LspSession> {
     const child = spawn(process.execPath, [...nodeOptions, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createProtocolConnection(child.stdout, child.stdin);
-    const session = new LspSession(child, connection);
+    const reader = new StreamMessageReader(child.stdout);
+    const connection = createProtocolConnection(reader, new StreamMessageWriter(child.stdin));
+    const session = new LspSession(child, connection, reader);
     child.stderr.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
@@ -130,14 +134,29 @@ export class LspSession {
   }
 
   async stop(): Promise<void> {
+    const child = this.process;
+    const closed = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else
+        child.once('close', () => {
+          resolve();
+        });
+    });
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);
     } catch {
       // The process may already be gone.
     }
+    // Let the server leave by itself, so that no message it is writing is cut off half-read.
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => (waited = setTimeout(resolve, 5_000)))]);
+    clearTimeout(waited);
+    child.kill();
+    // A reader left holding part of a message re-arms a timer every 10 s for ever, and this
+    // process would never exit: stop it from re-arming before letting the connection go.
+    this.reader.partialMessageTimeout = 0;
     this.connection.dispose();
-    this.process.kill();
   }
 }
 

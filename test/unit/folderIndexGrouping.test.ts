@@ -2,7 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CloudTrailDocument, EventFilter, EventGroupNode, GroupDimension, groupEvents, parseCloudTrail } from '../../server/src/model';
-import { FolderGrouping, FolderIndex, groupFolderEvents, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
+import {
+  cachedFolderGrouping,
+  FileEntriesBuilder,
+  FolderGrouping,
+  FolderIndex,
+  groupFolderEvents,
+  indexFolder,
+  InThreadRunner,
+  timeOrderSpan,
+} from '../../server/src/model/folderIndex';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
 import { defined } from '../defined';
 
@@ -69,26 +78,114 @@ describe('folder index: event tree of a folder', () => {
   for (const groupBy of GROUPINGS) {
     for (const filter of FILTERS) {
       it(`groups as the editor's tree does: by ${groupBy.join(' then ') || 'nothing'}, filter ${JSON.stringify(filter ?? {})}`, () => {
-        const expected = groupEvents(documents, { groupBy, filter });
-        const actual = groupFolderEvents(index, { groupBy, filter });
-        assert.equal(actual.total, expected.total);
-        assert.equal(actual.matched, expected.matched);
-        assert.deepEqual(shapeOf(actual.groups), shapeOf(expected.groups));
-        const expectedLeaves = innermost(expected.groups);
-        const actualLeaves = innermost(actual.groups);
-        assert.equal(actualLeaves.length, expectedLeaves.length);
-        expectedLeaves.forEach(({ path: keys, group }, i) => {
-          assert.deepEqual(actualLeaves[i].path, keys);
-          const events = actual.eventsOf(actualLeaves[i].group).map((event) => [event.file.path, event.index]);
-          assert.deepEqual(
-            events,
-            (group.events ?? []).map((event) => [paths[event.documentIndex], event.record.index]),
-            keys.join(' / '),
-          );
-        });
+        assertSameGrouping(groupBy, filter);
       });
     }
   }
+
+  function assertSameGrouping(groupBy: GroupDimension[], filter: EventFilter | undefined): void {
+    const label = `${groupBy.join(' then ')} ${JSON.stringify(filter)}`;
+    const expected = groupEvents(documents, { groupBy, filter });
+    const actual = groupFolderEvents(index, { groupBy, filter });
+    assert.equal(actual.total, expected.total);
+    assert.equal(actual.matched, expected.matched, label);
+    assert.deepEqual(shapeOf(actual.groups), shapeOf(expected.groups), label);
+    const expectedLeaves = innermost(expected.groups);
+    const actualLeaves = innermost(actual.groups);
+    assert.equal(actualLeaves.length, expectedLeaves.length);
+    expectedLeaves.forEach(({ path: keys, group }, i) => {
+      assert.deepEqual(actualLeaves[i].path, keys);
+      const events = actual.eventsOf(actualLeaves[i].group).map((event) => [event.file.path, event.index]);
+      assert.deepEqual(
+        events,
+        (group.events ?? []).map((event) => [paths[event.documentIndex], event.record.index]),
+        `${label}: ${keys.join(' / ')}`,
+      );
+    });
+    // Aggregates visit the same events, each once per top group.
+    const visited = new Map<number, number>();
+    actual.visitMatched((_file, _entry, topGroup) => visited.set(topGroup, (visited.get(topGroup) ?? 0) + 1));
+    assert.deepEqual(
+      actual.groups.map((_group, position) => visited.get(position) ?? 0),
+      actual.groups.map((group) => group.count),
+      label,
+    );
+  }
+
+  it('filters by time range as the editor does, at the edges of the range and inside files whose events are out of time order', () => {
+    const times = documents
+      .flatMap((document) => document.records.map((record) => record.summary.eventTime))
+      .filter((time): time is string => time !== undefined && !Number.isNaN(Date.parse(time)))
+      .sort();
+    assert.ok(
+      index.files().some((file) => file.entries.timeOrder.some((position, k) => position !== k)),
+      'a fixture file lists events out of time order',
+    );
+    const at = (fraction: number): string => times[Math.floor(fraction * (times.length - 1))];
+    const ranges: EventFilter[] = [
+      { from: at(0.2), to: at(0.8) },
+      // Both ends exactly on events: the first is in, the last is out.
+      { from: at(0.45), to: at(0.55) },
+      { from: at(0.9) },
+      { to: at(0.1) },
+      { from: at(0.5), to: at(0.5) },
+      { from: '2000-01-01T00:00:00Z', to: '2000-01-02T00:00:00Z' },
+    ];
+    for (const range of ranges) {
+      for (const groupBy of [['action'], ['identity', 'action'], ['accessKey'], ['tactic'], []] satisfies GroupDimension[][]) {
+        assertSameGrouping(groupBy, range);
+      }
+      assertSameGrouping(['action'], { ...range, errorsOnly: true });
+      // Text is looked for in the indexed fields only (not the whole record, as in the editor): the
+      // range keeps exactly the events of the text alone whose time is inside it.
+      const withText = groupFolderEvents(index, { groupBy: [], filter: { ...range, text: 'us-east-1' } });
+      const textAlone = groupFolderEvents(index, { groupBy: [], filter: { text: 'us-east-1' } });
+      const from = range.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(range.from);
+      const to = range.to === undefined ? Number.POSITIVE_INFINITY : Date.parse(range.to);
+      const inside = textAlone.groups
+        .flatMap((group) => textAlone.eventsOf(group))
+        .filter((ref) => {
+          const time = ref.file.entries.time[ref.index];
+          return time >= from && time < to;
+        });
+      assert.deepEqual(
+        withText.groups.flatMap((group) => withText.eventsOf(group)),
+        inside,
+        JSON.stringify(range),
+      );
+    }
+  });
+
+  it('keeps a recent grouping for the same question, until the index changes', async () => {
+    const copy = await indexFolder(path.join(FIXTURES, 'real/trailscraper'), new InThreadRunner(), { maxDecompressedBytes: 1 << 30 });
+    const first = cachedFolderGrouping(copy, { groupBy: ['action'], filter: { text: ' AssumeRole ', service: 'STS' } });
+    assert.equal(cachedFolderGrouping(copy, { groupBy: ['action'], filter: { service: 'sts', text: 'assumerole' } }), first);
+    assert.notEqual(cachedFolderGrouping(copy, { groupBy: ['identity'], filter: { service: 'sts', text: 'assumerole' } }), first);
+    assert.notEqual(cachedFolderGrouping(copy, { groupBy: ['action'], filter: { service: 'sts' } }), first);
+    copy.remove(copy.files()[0].path);
+    const after = cachedFolderGrouping(copy, { groupBy: ['action'], filter: { service: 'sts', text: 'assumerole' } });
+    assert.notEqual(after, first);
+    assert.deepEqual(shapeOf(after.groups), shapeOf(groupFolderEvents(copy, { groupBy: ['action'], filter: { service: 'sts', text: 'assumerole' } }).groups));
+  });
+
+  it('orders each file by time for range searches: unreadable times last, equal times in file order', () => {
+    const builder = new FileEntriesBuilder();
+    const place = { start: 0, end: 1, startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 1 };
+    const times = ['2024-01-01T00:00:05Z', 'yesterday', '2024-01-01T00:00:01Z', undefined, '2024-01-01T00:00:05Z', '2024-01-01T00:00:03Z'];
+    for (const eventTime of times) builder.add(place, { identity: { key: 'k', label: 'k' }, ...(eventTime ? { eventTime } : {}) });
+    const { entries } = builder.finish();
+    assert.deepEqual([...entries.timeOrder], [2, 5, 0, 4, 1, 3]);
+    const ms = (text: string): number => Date.parse(text);
+    const span = (from: number, to: number): number[] => {
+      const { first, end } = timeOrderSpan(entries, from, to);
+      return [...entries.timeOrder.subarray(first, end)];
+    };
+    assert.deepEqual(span(ms('2024-01-01T00:00:01Z'), ms('2024-01-01T00:00:05Z')), [2, 5]);
+    assert.deepEqual(span(ms('2024-01-01T00:00:02Z'), ms('2024-01-01T00:00:06Z')), [5, 0, 4]);
+    assert.deepEqual(span(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY), [2, 5, 0, 4]);
+    assert.deepEqual(span(ms('2024-01-01T00:00:06Z'), Number.POSITIVE_INFINITY), []);
+    assert.deepEqual(span(ms('2024-01-01T00:00:04Z'), ms('2024-01-01T00:00:02Z')), []);
+  });
 
   it('filters by text on the indexed fields: names, identity, region, time and event ID', () => {
     const count = (grouping: FolderGrouping): number => grouping.matched;

@@ -13,14 +13,13 @@ import {
   ResponseError,
   WorkDoneProgressReporter,
 } from 'vscode-languageserver';
-import { EventFilter, GroupDimension } from '../model';
 import { EventSelection, folderUsage, Usage } from '../model/iam/policy';
 import { RuleSource } from '../model/detections/ruleFiles';
 import {
   FolderGrouping,
   FolderIndex,
   FolderProgress,
-  groupFolderEvents,
+  cachedFolderGrouping,
   IndexedFile,
   indexFiles,
   indexFolder,
@@ -49,7 +48,6 @@ export const DEFAULT_MAX_DECOMPRESSED_MB = 1024;
 const CHANGE_DELAY_MS = 400;
 /** Progress is sent at most this often. */
 const PROGRESS_INTERVAL_MS = 150;
-const CACHED_GROUPINGS = 4;
 
 interface FolderState {
   uri: string;
@@ -61,7 +59,6 @@ interface FolderState {
   pending: Set<string>;
   flushTimer?: Disposable;
   updating?: Promise<void>;
-  groupings: { key: string; version: number; grouping: FolderGrouping }[];
 }
 
 export interface FolderIndexHost {
@@ -116,7 +113,7 @@ export class FolderIndexService {
       return this.summaryOf(state, state.index);
     }
     if (!state) {
-      state = { uri: params.uri, root, maxDecompressedBytes: 0, pending: new Set(), groupings: [] };
+      state = { uri: params.uri, root, maxDecompressedBytes: 0, pending: new Set() };
       this.folders.set(root, state);
     }
     state.maxDecompressedBytes = Math.max(1, params.maxDecompressedMB ?? DEFAULT_MAX_DECOMPRESSED_MB) * 1024 * 1024;
@@ -150,7 +147,6 @@ export class FolderIndexService {
       }
       state.building = undefined;
       state.index = index;
-      state.groupings = [];
       this.host.indexChanged?.(root, index);
       await this.watch(state);
       return this.summaryOf(state, index);
@@ -208,7 +204,7 @@ export class FolderIndexService {
     }
     const groupBy = normalizeGroupBy(params.groupBy);
     const filter = normalizeFilter(params.filter);
-    const grouping = this.grouping(state, state.index, groupBy, filter);
+    const grouping = cachedFolderGrouping(state.index, { groupBy, filter });
     return answer(state.index, grouping, params);
   }
 
@@ -245,20 +241,6 @@ export class FolderIndexService {
         this.queueChange(changed);
       }
     }
-  }
-
-  private grouping(state: FolderState, index: FolderIndex, groupBy: GroupDimension[], filter: EventFilter): FolderGrouping {
-    const key = JSON.stringify([groupBy, filter]);
-    const hit = state.groupings.findIndex((entry) => entry.key === key && entry.version === index.version);
-    if (hit >= 0) {
-      const [entry] = state.groupings.splice(hit, 1);
-      state.groupings.unshift(entry);
-      return entry.grouping;
-    }
-    const grouping = groupFolderEvents(index, { groupBy, filter });
-    state.groupings.unshift({ key, version: index.version, grouping });
-    state.groupings.length = Math.min(state.groupings.length, CACHED_GROUPINGS);
-    return grouping;
   }
 
   private summaryOf(state: FolderState, index: FolderIndex): FolderIndexSummary {

@@ -77,6 +77,8 @@ export interface GroupingOptions {
    * key). By default the ties are read from the grouped records.
    */
   joinedIdentity?: (event: GroupedEvent) => string | undefined;
+  /** Only these events are grouped (before the filter): for a caller that groups part of a document it keeps. */
+  include?: (event: GroupedEvent) => boolean;
 }
 
 /** One event of a grouping: a record and the position of its document in the grouped list. */
@@ -138,7 +140,8 @@ export const NO_TACTIC_LABEL = 'Not in the attack catalogue';
 export function groupEvents(documents: readonly CloudTrailDocument[], options: GroupingOptions): Grouping {
   const events = eventsInTimeOrder(documents);
   const accepts = compileFilter(options.filter);
-  const matched = accepts ? events.filter(accepts) : events.slice();
+  const include = options.include;
+  const matched = include ? events.filter((event) => include(event) && (!accepts || accepts(event))) : accepts ? events.filter(accepts) : events.slice();
   const keys = documents.map(recordKeysOf);
   // Ties are read from every event the view shows, so that a record's group does not depend on the level it is grouped at.
   const joined = options.groupBy.includes('identity') ? joinRecordsWithoutArn(matched, keys, options.joinedIdentity) : new Map<GroupedEvent, IdentityJoin>();

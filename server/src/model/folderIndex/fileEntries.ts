@@ -62,13 +62,26 @@ export interface FileEntries {
    * change with every session, while identities are shared by many sessions.
    */
   accessKeyId: Uint32Array;
+  /**
+   * The entries' positions sorted by `time` (unreadable times last, ties in file order), so that a
+   * time range is found by binary search: brushing a timeline then visits only the events inside it.
+   */
+  timeOrder: Uint32Array;
 }
 
 /** The buffers of entries, for `postMessage` transfer lists. */
 export function entryBuffers(entries: FileEntries): ArrayBuffer[] {
-  return [entries.start, entries.length, entries.positions, entries.strings, entries.time, entries.eventId, entries.flags, entries.accessKeyId].map(
-    (array) => array.buffer as ArrayBuffer,
-  );
+  return [
+    entries.start,
+    entries.length,
+    entries.positions,
+    entries.strings,
+    entries.time,
+    entries.eventId,
+    entries.flags,
+    entries.accessKeyId,
+    entries.timeOrder,
+  ].map((array) => array.buffer as ArrayBuffer);
 }
 
 /** Interns strings: id 0 is reserved for "absent". */
@@ -263,6 +276,7 @@ export class FileEntriesBuilder {
         eventId: this.eventId,
         flags: this.flags,
         accessKeyId: this.accessKeyId,
+        timeOrder: timeOrderOf(this.time),
       },
       strings: this.strings.values,
       identities: this.identities.values,
@@ -285,6 +299,49 @@ export class FileEntriesBuilder {
     this.accessKeyId = grow(this.accessKeyId, 1, (n) => new Uint32Array(n));
     this.capacity = capacity;
   }
+}
+
+/** Positions sorted by time: unreadable (NaN) times last, equal times in position order. */
+function timeOrderOf(time: Float64Array): Uint32Array {
+  const order = new Uint32Array(time.length);
+  let sorted = true;
+  for (let i = 0; i < order.length; i++) {
+    order[i] = i;
+    // Files written in time order need no sort.
+    if (i > 0 && (Number.isNaN(time[i - 1]) ? !Number.isNaN(time[i]) : time[i - 1] > time[i])) sorted = false;
+  }
+  if (sorted) return order;
+  const keyed = Array.from(order);
+  keyed.sort((a, b) => compareTimes(time[a], time[b]) || a - b);
+  order.set(keyed);
+  return order;
+}
+
+function compareTimes(a: number, b: number): number {
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+  if (Number.isNaN(b)) return -1;
+  return a - b;
+}
+
+/**
+ * The positions in `entries.timeOrder` of the entries whose time lies in [from, to): every entry
+ * of the range is at a position in [first, end).
+ */
+export function timeOrderSpan(entries: FileEntries, from: number, to: number): { first: number; end: number } {
+  const { time, timeOrder } = entries;
+  // The first position whose time is not before `from`, then the first whose time is not before `to`
+  // (NaN is never before anything, and sorts last).
+  const lowerBound = (bound: number, low: number): number => {
+    let high = timeOrder.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (time[timeOrder[middle]] < bound) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const first = lowerBound(from, 0);
+  return { first, end: Math.max(first, lowerBound(to, first)) };
 }
 
 /** An empty set of entries (a file that holds none). */

@@ -1,7 +1,7 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
-import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents, shortServiceName, sortGroups, timeRangeOf } from '../eventGrouping';
+import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents, shortServiceName, sortGroups, TimeRange, timeRangeOf } from '../eventGrouping';
 import { accessLevelFilterValue, eventAccessLevel } from '../iam';
-import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField } from './fileEntries';
+import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField, timeOrderSpan } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
 import { folderIdentityJoins } from './identityJoins';
 
@@ -40,7 +40,8 @@ export interface FolderGrouping {
   /** The events of an innermost group, oldest first (files in path order for equal times). */
   eventsOf(group: EventGroupNode): FolderEventRef[];
   /**
-   * Every matching event, in index order (not time order), with the position of its top group in
+   * Every matching event, file by file (in time order within a file only when the filter has a
+   * time range), with the position of its top group in
    * `groups` (once per top group: an event with several tactics is in several): one pass over the
    * index, for aggregates such as the timeline.
    */
@@ -64,37 +65,53 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
   const classes = options.groupBy.includes('accessKey') ? classesByAccessKey(index, files) : classesByProfile(index);
   const matchedPerClass = new Float64Array(classes.count);
   let matched = 0;
+  const range = timeRangeOf(options.filter);
   for (const file of files) {
     const classOf = classes.of(file);
     const profileOf = file.profiles;
-    for (let i = 0; i < profileOf.length; i++) {
+    const { order, first, end } = candidatesOf(file, range);
+    for (let k = first; k < end; k++) {
+      const i = order ? order[k] : k;
       const verdict = profileMatch[profileOf[i]];
-      if (verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict))) {
+      // Every candidate is inside the filter's time range.
+      if (verdict === ACCEPT || verdict === CHECK_TIME || (verdict === CHECK_ENTRY && entryFilter.entry(file, i, verdict))) {
         matchedPerClass[classOf[i]]++;
         matched++;
       }
     }
   }
 
-  // The classes with matching events, as the records of one stand-in document.
+  // The classes with matching events, as records of a stand-in document. Profiles are records of
+  // one document kept per index version, whose grouping keys are then worked out once; classes
+  // by access key are made for this grouping only, and so is their document.
   const used: number[] = [];
   for (let id = 0; id < classes.count; id++) {
     if (matchedPerClass[id] > 0) used.push(id);
   }
-  const standIn = profileDocument(
-    used.map((id) => classes.profile(id)),
-    used.map((id) => classes.accessKeyId(id)),
-  );
+  const byProfile = classes.accessKeyId === noAccessKey;
+  const standIn = byProfile
+    ? profilesDocument(index)
+    : profileDocument(
+        used.map((id) => classes.profile(id)),
+        used.map((id) => classes.accessKeyId(id)),
+      );
+  const classOfRecord = (record: number): number => (byProfile ? record : used[record]);
   const accepted = (file: IndexedFile, i: number): boolean => {
     const verdict = profileMatch[file.profiles[i]];
     return verdict === ACCEPT || (verdict !== REJECT && entryFilter.entry(file, i, verdict));
+  };
+  /** As `accepted`, for the candidates of `candidatesOf`, which are inside the time range. */
+  const acceptedCandidate = (file: IndexedFile, i: number): boolean => {
+    const verdict = profileMatch[file.profiles[i]];
+    return verdict === ACCEPT || verdict === CHECK_TIME || (verdict === CHECK_ENTRY && entryFilter.entry(file, i, verdict));
   };
   const joins = options.groupBy.includes('identity')
     ? folderIdentityJoins(files, profiles, new Set(used.map((id) => classes.profile(id).id)), accepted)
     : undefined;
   const grouping = groupEvents([standIn], {
     groupBy: options.groupBy,
-    ...(joins ? { joinedIdentity: (event: GroupedEvent) => joins.get(classes.profile(used[event.record.index]).id) } : {}),
+    ...(byProfile ? { include: (event: GroupedEvent) => matchedPerClass[event.record.index] > 0 } : {}),
+    ...(joins ? { joinedIdentity: (event: GroupedEvent) => joins.get(classes.profile(classOfRecord(event.record.index)).id) } : {}),
   });
 
   const classesOfGroup = new WeakMap<EventGroupNode, Set<number>>();
@@ -109,7 +126,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
       }
       sortGroups(group.groups);
     } else {
-      members = new Set((group.events ?? []).map((event) => used[event.record.index]));
+      members = new Set((group.events ?? []).map((event) => classOfRecord(event.record.index)));
       classesOfGroup.set(group, members);
       group.events = [];
     }
@@ -147,7 +164,7 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
     }
     let events = eventCache.get(group);
     if (!events) {
-      events = collectInTimeOrder(files, (file, i) => members.has(classes.of(file)[i]) && accepted(file, i));
+      events = collectInTimeOrder(files, range, (file, i) => members.has(classes.of(file)[i]) && acceptedCandidate(file, i));
       eventCache.set(group, events);
     }
     return events;
@@ -166,15 +183,59 @@ export function groupFolderEvents(index: FolderIndex, options: FolderGroupingOpt
     grouping.groups.forEach(mark);
     for (const file of files) {
       const classOf = classes.of(file);
-      for (let i = 0; i < classOf.length; i++) {
+      const { order, first, end } = candidatesOf(file, range);
+      for (let k = first; k < end; k++) {
+        const i = order ? order[k] : k;
         const topGroups = topGroupsOfClass[classOf[i]];
-        if (topGroups.length > 0 && accepted(file, i)) {
+        if (topGroups.length > 0 && acceptedCandidate(file, i)) {
           for (const topGroup of topGroups) visit(file, i, topGroup);
         }
       }
     }
   };
   return { groups: grouping.groups, total: index.eventCount, matched, eventsOf, visitMatched };
+}
+
+const CACHED_GROUPINGS = 4;
+const recentGroupings = new WeakMap<FolderIndex, { version: number; entries: { key: string; grouping: FolderGrouping }[] }>();
+
+/**
+ * `groupFolderEvents`, remembering the last few groupings of each version of an index: after a
+ * brush, the Events view, the Timeline and the Findings view ask for the same grouping and filter.
+ * Groupings are never changed by those who read them.
+ */
+export function cachedFolderGrouping(index: FolderIndex, options: FolderGroupingOptions): FolderGrouping {
+  let recent = recentGroupings.get(index);
+  if (recent?.version !== index.version) {
+    recent = { version: index.version, entries: [] };
+    recentGroupings.set(index, recent);
+  }
+  const key = groupingKey(options);
+  const hit = recent.entries.findIndex((entry) => entry.key === key);
+  if (hit >= 0) {
+    const [entry] = recent.entries.splice(hit, 1);
+    recent.entries.unshift(entry);
+    return entry.grouping;
+  }
+  const grouping = groupFolderEvents(index, options);
+  recent.entries.unshift({ key, grouping });
+  recent.entries.length = Math.min(recent.entries.length, CACHED_GROUPINGS);
+  return grouping;
+}
+
+/** What of the options decides a grouping, read as `compileFolderFilter` reads it: equal keys, equal groupings. */
+function groupingKey(options: FolderGroupingOptions): string {
+  const filter = options.filter;
+  const range = timeRangeOf(filter);
+  return JSON.stringify([
+    options.groupBy,
+    filter?.text?.trim().toLowerCase() ?? '',
+    filter?.service?.trim().toLowerCase() ?? '',
+    filter?.errorsOnly === true,
+    filter?.writesOnly === true,
+    accessLevelFilterValue(filter?.accessLevel) ?? null,
+    range ? [range.from, range.to] : null,
+  ]);
 }
 
 /**
@@ -190,9 +251,11 @@ interface EventClasses {
   accessKeyId(id: number): string | undefined;
 }
 
+const noAccessKey = (): undefined => undefined;
+
 function classesByProfile(index: FolderIndex): EventClasses {
   const profiles = index.profiles;
-  return { count: profiles.length, of: (file) => file.profiles, profile: (id) => profiles[id], accessKeyId: () => undefined };
+  return { count: profiles.length, of: (file) => file.profiles, profile: (id) => profiles[id], accessKeyId: noAccessKey };
 }
 
 const PROFILE_SPLIT = 2 ** 32;
@@ -227,6 +290,18 @@ function classesByAccessKey(index: FolderIndex, files: readonly IndexedFile[]): 
   };
 }
 
+const profileDocuments = new WeakMap<FolderIndex, { version: number; document: CloudTrailDocument }>();
+
+/** Every profile of the index as a record of one stand-in document (record i is profile i), built once per index version. */
+function profilesDocument(index: FolderIndex): CloudTrailDocument {
+  let known = profileDocuments.get(index);
+  if (known?.version !== index.version) {
+    known = { version: index.version, document: profileDocument(index.profiles, []) };
+    profileDocuments.set(index, known);
+  }
+  return known.document;
+}
+
 function profileDocument(profiles: readonly EventProfile[], accessKeyIds: readonly (string | undefined)[]): CloudTrailDocument {
   // A record of a real (tiny) document lends every field the model may add to records; only
   // `index` and `summary` matter to grouping.
@@ -250,12 +325,20 @@ function profileDocument(profiles: readonly EventProfile[], accessKeyIds: readon
 }
 
 /** The entries of `files` that `accepts`, in time order: by eventTime, then file order, then position. */
-function collectInTimeOrder(files: readonly IndexedFile[], accepts: (file: IndexedFile, index: number) => boolean): FolderEventRef[] {
+function collectInTimeOrder(
+  files: readonly IndexedFile[],
+  range: TimeRange | undefined,
+  accepts: (file: IndexedFile, index: number) => boolean,
+): FolderEventRef[] {
   const picked: FolderEventRef[] = [];
   const times: number[] = [];
   for (const file of files) {
     const time = file.entries.time;
-    for (let i = 0; i < file.entries.count; i++) {
+    const { order, first, end } = candidatesOf(file, range);
+    // Candidates of a range come in time order, equal times in position order, so the stable sort
+    // below keeps file order, then position order, for equal times.
+    for (let k = first; k < end; k++) {
+      const i = order ? order[k] : k;
       if (accepts(file, i)) {
         picked.push({ file, index: i });
         times.push(Number.isNaN(time[i]) ? Number.POSITIVE_INFINITY : time[i]);
@@ -266,6 +349,16 @@ function collectInTimeOrder(files: readonly IndexedFile[], accepts: (file: Index
   // Array.prototype.sort is stable: equal times keep file order, then entry order.
   order.sort((a, b) => times[a] - times[b] || 0);
   return order.map((position) => picked[position]);
+}
+
+/**
+ * The entries of a file that can pass a filter: with a time range, those inside it (positions
+ * `first` to `end` of `order`, found by binary search in the file's time order); without, all.
+ */
+function candidatesOf(file: IndexedFile, range: TimeRange | undefined): { order: Uint32Array | undefined; first: number; end: number } {
+  if (!range) return { order: undefined, first: 0, end: file.entries.count };
+  const { first, end } = timeOrderSpan(file.entries, range.from, range.to);
+  return { order: file.entries.timeOrder, first, end };
 }
 
 interface FolderFilter {

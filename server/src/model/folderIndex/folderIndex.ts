@@ -278,7 +278,7 @@ export class FolderIndex {
       const entries = file.entries;
       bytes += 200 + file.path.length * 2 + file.profiles.byteLength;
       bytes += entries.start.byteLength + entries.length.byteLength + entries.positions.byteLength + entries.strings.byteLength;
-      bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength + entries.accessKeyId.byteLength;
+      bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength + entries.accessKeyId.byteLength + entries.timeOrder.byteLength;
       bytes += fileLinksBytes(file.links);
     }
     for (const value of this.strings.values) bytes += 48 + value.length;

@@ -6,7 +6,7 @@ import { CloudTrailDocument } from '../cloudTrailDocument';
 import { EventFilter, EventGroupNode, eventTimeMs, findGroup, GroupDimension, GroupedEvent, groupEvents } from '../eventGrouping';
 import { FolderIndex } from '../folderIndex/folderIndex';
 import { ABSENT, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';
-import { FolderEventRef, groupFolderEvents } from '../folderIndex/folderGrouping';
+import { FolderEventRef, cachedFolderGrouping } from '../folderIndex/folderGrouping';
 import { IndexedFile } from '../folderIndex/folderIndex';
 import { buildTimeline, ColumnsBuilder, TimelineData, TimelineOptions } from './timeBuckets';
 
@@ -123,7 +123,7 @@ function findingFlags(findings: FolderTimelineFindings['findings']): Map<Indexed
 export function timelineOfFolder(index: FolderIndex, options: TimelineRequestOptions, found?: FolderTimelineFindings): TimelineData {
   const flagged = found ? findingFlags(found.findings) : new Map<IndexedFile, Uint8Array>();
   const bySeries = options.seriesByRule === true;
-  const grouping = groupFolderEvents(index, { groupBy: !bySeries && options.groupBy ? [options.groupBy] : [], filter: options.filter });
+  const grouping = cachedFolderGrouping(index, { groupBy: !bySeries && options.groupBy ? [options.groupBy] : [], filter: options.filter });
   const failedAt = (file: IndexedFile, i: number): boolean => file.entries.strings[i * TEXT_FIELD_COUNT + TextField.errorCode] !== ABSENT;
   if (!bySeries) {
     const columns = new ColumnsBuilder(seriesEntries(grouping.groups), grouping.groups);
@@ -194,7 +194,7 @@ export function selectDocumentEvents(documents: readonly CloudTrailDocument[], s
 /** The selected events of a folder index, oldest first, as (file, entry) pairs. */
 export function selectFolderEvents(index: FolderIndex, selection: EventSelection): FolderEventRef[] {
   const groupBy = selection.group && selection.group.length > 0 ? (selection.groupBy ?? []) : [];
-  const grouping = groupFolderEvents(index, { groupBy, filter: selection.filter });
+  const grouping = cachedFolderGrouping(index, { groupBy, filter: selection.filter });
   const top = groupBy.length === 0 ? grouping.groups : [findGroup(grouping.groups, selection.group ?? [])];
   const picked: FolderEventRef[] = [];
   const collect = (group: EventGroupNode): void => {
