@@ -49,6 +49,12 @@ describe('sigma: fields, lists and case', () => {
     assert.equal(matches('    sel:\n        eventName: CreateAccess\n    condition: sel', record), false);
     assert.equal(matches('    sel:\n        eventName|cased: createaccesskey\n    condition: sel', record), false);
     assert.equal(matches('    sel:\n        eventName|cased: CreateAccessKey\n    condition: sel', record), true);
+    // Lower case as JavaScript has it, for any character: the Kelvin sign is a k.
+    const agent = (userAgent: string): object => ({ ...record, userAgent });
+    assert.equal(matches('    sel:\n        userAgent: key\n    condition: sel', agent('KEY')), true);
+    assert.equal(matches('    sel:\n        userAgent: key\n    condition: sel', agent('\u212Aey')), true);
+    assert.equal(matches('    sel:\n        userAgent: key\n    condition: sel', agent('kez')), false);
+    assert.equal(matches('    sel:\n        userAgent: k\u00e9y\n    condition: sel', agent('K\u00c9Y')), true);
   });
 
   it('wildcards * and ?, and their escapes', () => {
@@ -279,4 +285,20 @@ describe('sigma: the index of rules by event', () => {
       ],
     );
   });
+
+  it('finds the rules of an event name written in another case', () => {
+    const rules = loadRules(ruleText('    sel:\n        eventName: ListKeys\n    condition: sel'));
+    const names = ['ListKeys', 'LISTKEYS', 'List\u212Aeys', 'ListKeyz', 'ListKey'];
+    assert.deepEqual(
+      matchingRecordsOf(
+        rules,
+        names.map((eventName) => ({ ...record, eventName })),
+      ),
+      [0, 1, 2],
+    );
+  });
 });
+
+function matchingRecordsOf(rules: ReturnType<typeof loadRules>, records: object[]): number[] {
+  return [...new Set(rules.detectDocument(parseCloudTrail(logOf(...records))).map((finding) => finding.record))].sort((a, b) => a - b);
+}

@@ -28,8 +28,15 @@ export function lowerText(value: FieldValue): string {
 
 /** The fields of one event object, each path read at most once. */
 export class EventFields {
-  /** Created on first use: most records are asked about one or two fields. */
-  private cache: Map<string, readonly FieldValue[]> | undefined;
+  // Paths read so far and their values. A record is asked about a few paths: the first ones are
+  // kept in slots, so that no list or map is made (and grown) for every record of a large log.
+  private path0: string | undefined;
+  private found0: readonly FieldValue[] = NO_VALUES;
+  private path1: string | undefined;
+  private found1: readonly FieldValue[] = NO_VALUES;
+  private path2: string | undefined;
+  private found2: readonly FieldValue[] = NO_VALUES;
+  private more: Map<string, readonly FieldValue[]> | undefined;
 
   constructor(
     readonly view: JsonView,
@@ -49,18 +56,56 @@ export class EventFields {
 
   /** Every value found at the path; arrays on the path (and at its end) give one value per element, and the array itself as JSON. */
   values(path: string, segments: readonly string[]): readonly FieldValue[] {
-    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
-    const cached = cache.get(path);
-    if (cached) {
-      return cached;
+    const seen = this.recalled(path);
+    if (seen) {
+      return seen;
     }
-    const found: FieldValue[] = [];
     const known = this.knownValue(path);
-    if (known !== undefined) found.push({ kind: NodeKind.String, text: known, truncated: false });
-    else this.collect(this.node, segments, 0, found);
-    const result = found.length === 0 ? NO_VALUES : found;
-    cache.set(path, result);
+    const result = known !== undefined ? [{ kind: NodeKind.String, text: known, truncated: false }] : this.read(segments);
+    this.remember(path, result);
     return result;
+  }
+
+  private recalled(path: string): readonly FieldValue[] | undefined {
+    if (path === this.path0) return this.found0;
+    if (path === this.path1) return this.found1;
+    if (path === this.path2) return this.found2;
+    return this.more?.get(path);
+  }
+
+  private remember(path: string, values: readonly FieldValue[]): void {
+    if (this.path0 === undefined) {
+      this.path0 = path;
+      this.found0 = values;
+    } else if (this.path1 === undefined) {
+      this.path1 = path;
+      this.found1 = values;
+    } else if (this.path2 === undefined) {
+      this.path2 = path;
+      this.found2 = values;
+    } else {
+      (this.more ??= new Map()).set(path, values);
+    }
+  }
+
+  /** The values at a path: most paths lead through objects to one value, read without a growing list. */
+  private read(segments: readonly string[]): readonly FieldValue[] {
+    const view = this.view;
+    let node = this.node;
+    for (let depth = 0; depth < segments.length; depth++) {
+      const kind = view.kind(node);
+      if (kind === NodeKind.Array) return this.collected(node, segments, depth);
+      if (kind !== NodeKind.Object) return NO_VALUES;
+      node = view.property(node, segments[depth]);
+      if (node === NO_NODE) return NO_VALUES;
+    }
+    return view.kind(node) === NodeKind.Array ? this.collected(node, segments, segments.length) : [readValue(view, node)];
+  }
+
+  private collected(node: number, segments: readonly string[], depth: number): readonly FieldValue[] {
+    const found: FieldValue[] = [];
+    this.collect(node, segments, depth, found);
+    return found.length === 0 ? NO_VALUES : found;
   }
 
   /** Whether the path leads to any value at all (null included). */
@@ -70,10 +115,10 @@ export class EventFields {
 
   /** Every scalar of the record, for keyword searches. */
   scalars(): readonly FieldValue[] {
-    const cache = (this.cache ??= new Map<string, readonly FieldValue[]>());
-    const cached = cache.get('');
-    if (cached) {
-      return cached;
+    // The empty path is no field's: it stands for every scalar.
+    const seen = this.recalled('');
+    if (seen) {
+      return seen;
     }
     const { kind, next } = this.view.table;
     const found: FieldValue[] = [];
@@ -84,7 +129,7 @@ export class EventFields {
         found.push(readValue(this.view, row));
       }
     }
-    cache.set('', found);
+    this.remember('', found);
     return found;
   }
 

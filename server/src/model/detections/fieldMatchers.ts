@@ -100,8 +100,9 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
         }
       : (fields) => {
           const found = fields.values(path, segments);
-          for (const value of found) {
-            if (test(value)) return true;
+          // eslint-disable-next-line @typescript-eslint/prefer-for-of -- runs per record: an indexed loop makes no iterator, even before the function is optimized
+          for (let i = 0; i < found.length; i++) {
+            if (test(found[i])) return true;
           }
           return false;
         },
@@ -110,10 +111,31 @@ export function compileFieldCondition(condition: FieldCondition, context: Compil
 }
 
 function combine(tests: FieldTest[], all: boolean): FieldTest {
-  if (tests.length === 1) {
-    return tests[0];
-  }
-  return all ? (fields) => tests.every((test) => test(fields)) : (fields) => tests.some((test) => test(fields));
+  return all ? allOf(tests) : anyOf(tests);
+}
+
+/** Passes when every test does (none: always). Plain loops: a test runs once per record, and makes nothing. */
+export function allOf(tests: readonly FieldTest[]): FieldTest {
+  if (tests.length === 1) return tests[0];
+  return (fields) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- runs per record: an indexed loop makes no iterator, even before the function is optimized
+    for (let i = 0; i < tests.length; i++) {
+      if (!tests[i](fields)) return false;
+    }
+    return true;
+  };
+}
+
+/** Passes when any test does (none: never). */
+export function anyOf(tests: readonly FieldTest[]): FieldTest {
+  if (tests.length === 1) return tests[0];
+  return (fields) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- runs per record: an indexed loop makes no iterator, even before the function is optimized
+    for (let i = 0; i < tests.length; i++) {
+      if (tests[i](fields)) return true;
+    }
+    return false;
+  };
 }
 
 /** A value of a keyword list: found in any value of the record. */
@@ -182,7 +204,7 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
   if (globs.length === 1 && globs[0].literal) {
     // A whole value: most values differ in length, which needs no lower-casing to see.
     const literal = globs[0].pieces[0].text;
-    return (found) => !found.truncated && found.text.length === literal.length && (caseSensitive ? found.text : lowerText(found)) === literal;
+    return (found) => !found.truncated && found.text.length === literal.length && (caseSensitive ? found.text === literal : equalsInLowerCase(found, literal));
   }
   return (found) => {
     const subject = caseSensitive ? found.text : lowerText(found);
@@ -191,6 +213,22 @@ function compileValue(value: SigmaScalar, modifiers: readonly SigmaModifier[], o
     }
     return false;
   };
+}
+
+/**
+ * Whether the value in lower case is `lowered`, without making the lower-case copy while its
+ * characters are ASCII (the copy is made, once, for any other text).
+ */
+function equalsInLowerCase(found: FieldValue, lowered: string): boolean {
+  const text = found.text;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    // Lower-casing other characters can change the length; before one, positions still agree.
+    if (code >= 0x80) return lowerText(found) === lowered;
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    if (code !== lowered.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** contains, startswith and endswith put stars around the pattern. */

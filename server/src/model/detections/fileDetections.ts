@@ -1,7 +1,7 @@
 import { RecordSummary } from '../cloudTrailDocument';
-import { JsonView } from '../nodeTable';
+import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
 import { CorrelationObservation } from './correlation';
-import { RuleSet } from './ruleSet';
+import { EventInput, RuleSet } from './ruleSet';
 
 /**
  * Findings gathered while a log file is read record by record (the folder index, on its worker
@@ -37,22 +37,29 @@ export class FileDetector {
 
   /** Tests one entry's event. */
   test(view: JsonView, node: number, summary: RecordSummary, entry: number): void {
-    this.rules.evaluate(
-      { view, node, eventName: summary.eventName, eventSource: summary.eventSource, eventTime: summary.eventTime, identityType: summary.identity.type },
-      entry,
-      0,
-      (rule) => {
-        let position = this.idPositions.get(rule);
-        if (position === undefined) {
-          position = this.ruleIds.length;
-          this.ruleIds.push(this.rules.rules[rule].metadata.id);
-          this.idPositions.set(rule, position);
-        }
-        this.pairs.push(entry, position);
-      },
-      this.rules.correlations.length > 0 ? this.observations : undefined,
-    );
+    // One input and one callback for every entry of the file (the rules keep neither).
+    const input = this.input;
+    input.view = view;
+    input.node = node;
+    input.eventName = summary.eventName;
+    input.eventSource = summary.eventSource;
+    input.eventTime = summary.eventTime;
+    input.identityType = summary.identity.type;
+    this.entry = entry;
+    this.rules.evaluate(input, entry, 0, this.onFinding, this.rules.correlations.length > 0 ? this.observations : undefined);
   }
+
+  private readonly input: EventInput = { view: new JsonView('', new NodeTable(0)), node: NO_NODE };
+  private entry = 0;
+  private readonly onFinding = (rule: number): void => {
+    let position = this.idPositions.get(rule);
+    if (position === undefined) {
+      position = this.ruleIds.length;
+      this.ruleIds.push(this.rules.rules[rule].metadata.id);
+      this.idPositions.set(rule, position);
+    }
+    this.pairs.push(this.entry, position);
+  };
 
   result(): FileDetections {
     return {

@@ -1,6 +1,6 @@
 import { CloudTrailDocument } from '../cloudTrailDocument';
 import { JsonView, NO_NODE } from '../nodeTable';
-import { compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
+import { allOf, anyOf, compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
 import { EventFields } from './eventFields';
 import { literalConstraint } from './literals';
 import { correlate, CorrelationObservation, CorrelationPlan, planCorrelations } from './correlation';
@@ -53,6 +53,21 @@ export interface EventInput {
   identityType?: string;
 }
 
+/** What `foldedHash` gives for a text with other than ASCII characters. */
+const NOT_ASCII = -1;
+
+/** A hash of a text with ASCII letters in lower case, made without a copy; NOT_ASCII for other text. */
+function foldedHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0x80) return NOT_ASCII;
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
 /** The fields a rule can be indexed by, in the order they are tried; the caller reads them for every record. */
 const INDEXED_FIELDS = ['eventName', 'eventSource', 'userIdentity.type'] as const;
 
@@ -64,6 +79,8 @@ export class RuleSet {
   /** For each indexed field, the rules by the literal values it must have (lower case, and as the rules spell them). */
   private readonly indexes: Map<string, number[]>[] = INDEXED_FIELDS.map(() => new Map<string, number[]>());
   private readonly unindexed: number[] = [];
+  /** For each index, `foldedHash` of its keys: a value whose hash is not here names no rule in any case. */
+  private readonly foldedKeys: Set<number>[];
   readonly correlations: readonly CorrelationPlan[];
 
   private constructor(compiled: CompiledRule[], files: RuleFileReport[], correlations: CorrelationPlan[]) {
@@ -106,6 +123,7 @@ export class RuleSet {
         }
       }
     });
+    this.foldedKeys = this.indexes.map((map) => new Set([...map.keys()].map(foldedHash)));
   }
 
   static load(inputs: readonly RuleFileInput[], options: LoadOptions = {}): RuleSet {
@@ -171,16 +189,48 @@ export class RuleSet {
   }
 
   /**
-   * Tests one record: calls `onFinding` for each rule that reports it, and `onObservation` for
-   * each correlation it feeds.
+   * Tests one record: calls `onFinding` for each rule that reports it, and adds an observation
+   * for each correlation it feeds. Neither `event` nor its values are kept after the call, so a
+   * caller may reuse one input object for every record.
    */
   evaluate(event: EventInput, record: number, file: number, onFinding: (rule: number) => void, observations?: CorrelationObservation[]): void {
     if (event.node === NO_NODE) return;
-    // A fresh, short-lived object per record: reusing one would keep each record's values in old space.
+    // A fresh, short-lived object per record: reusing one would keep each record's values in old
+    // space. Nothing else is made per record here: on a large log, every allocation adds up.
     const fields = new EventFields(event.view, event.node, event);
-    const visit = (index: number): void => {
+    this.runRules(this.rulesFor(0, event.eventName), fields, event, record, file, onFinding, observations);
+    this.runRules(this.rulesFor(1, event.eventSource), fields, event, record, file, onFinding, observations);
+    this.runRules(this.rulesFor(2, event.identityType), fields, event, record, file, onFinding, observations);
+    this.runRules(this.unindexed, fields, event, record, file, onFinding, observations);
+  }
+
+  /** The rules indexed by this value of the indexed field at `position`, if any. */
+  private rulesFor(position: number, value: string | undefined): readonly number[] | undefined {
+    if (value === undefined) return undefined;
+    const map = this.indexes[position];
+    const exact = map.get(value);
+    if (exact) return exact;
+    // Most values name no rule: a hash of the value with its letters folded says so without
+    // making its lower-case copy (values with other than ASCII characters are lowered to be sure).
+    const folded = foldedHash(value);
+    return folded === NOT_ASCII || this.foldedKeys[position].has(folded) ? map.get(value.toLowerCase()) : undefined;
+  }
+
+  private runRules(
+    rules: readonly number[] | undefined,
+    fields: EventFields,
+    event: EventInput,
+    record: number,
+    file: number,
+    onFinding: (rule: number) => void,
+    observations: CorrelationObservation[] | undefined,
+  ): void {
+    if (!rules) return;
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- runs per record: an indexed loop makes no iterator, even before the function is optimized
+    for (let i = 0; i < rules.length; i++) {
+      const index = rules[i];
       const rule = this.compiled[index];
-      if (!rule.test?.(fields)) return;
+      if (!rule.test?.(fields)) continue;
       if (rule.reports && !rule.definition.correlation) onFinding(index);
       if (observations) {
         for (const feed of rule.feeds) {
@@ -188,15 +238,7 @@ export class RuleSet {
           observations.push(plan.observe(fields, feed.member, event.eventTime, record, file));
         }
       }
-    };
-    const values = [event.eventName, event.eventSource, event.identityType];
-    for (let position = 0; position < values.length; position++) {
-      const value = values[position];
-      if (value === undefined) continue;
-      const map = this.indexes[position];
-      (map.get(value) ?? map.get(value.toLowerCase()))?.forEach(visit);
     }
-    this.unindexed.forEach(visit);
   }
 
   /** The findings of a whole document: single events and correlations over its records, by record. */
@@ -204,22 +246,22 @@ export class RuleSet {
     const findings: Finding[] = [];
     const observations: CorrelationObservation[] = [];
     const hasCorrelations = this.correlations.length > 0;
+    // One input and one callback for all records: `evaluate` keeps neither past its call.
+    const input: EventInput = { view: model.view, node: NO_NODE };
+    let current = 0;
+    const onFinding = (rule: number): void => {
+      findings.push({ rule, record: current });
+    };
     for (const record of model.records) {
       const summary = record.summary;
-      this.evaluate(
-        {
-          view: record.source.view,
-          node: record.node,
-          eventName: summary.eventName,
-          eventSource: summary.eventSource,
-          eventTime: summary.eventTime,
-          identityType: summary.identity.type,
-        },
-        record.index,
-        0,
-        (rule) => findings.push({ rule, record: record.index }),
-        hasCorrelations ? observations : undefined,
-      );
+      current = record.index;
+      input.view = record.source.view;
+      input.node = record.node;
+      input.eventName = summary.eventName;
+      input.eventSource = summary.eventSource;
+      input.eventTime = summary.eventTime;
+      input.identityType = summary.identity.type;
+      this.evaluate(input, record.index, 0, onFinding, hasCorrelations ? observations : undefined);
     }
     for (const found of correlate(this.correlations, observations)) {
       findings.push({ rule: found.rule, record: found.record, related: found.related.map((related) => related.record) });
@@ -283,7 +325,7 @@ function compileSelection(selection: SelectionDefinition, rule: ParsedRule, prob
       if (!test) return undefined;
       tests.push(test);
     }
-    return (fields) => tests.some((test) => test(fields));
+    return anyOf(tests);
   }
   const alternatives: FieldTest[][] = [];
   for (const alternative of selection.alternatives) {
@@ -295,11 +337,7 @@ function compileSelection(selection: SelectionDefinition, rule: ParsedRule, prob
     }
     alternatives.push(tests);
   }
-  if (alternatives.length === 1) {
-    const tests = alternatives[0];
-    return tests.length === 1 ? tests[0] : (fields) => tests.every((test) => test(fields));
-  }
-  return (fields) => alternatives.some((tests) => tests.every((test) => test(fields)));
+  return anyOf(alternatives.map(allOf));
 }
 
 function compileCondition(node: ConditionNode, tests: ReadonlyMap<string, FieldTest>): FieldTest {
@@ -311,17 +349,13 @@ function compileCondition(node: ConditionNode, tests: ReadonlyMap<string, FieldT
       const operand = compileCondition(node.operand, tests);
       return (fields) => !operand(fields);
     }
-    case 'and': {
-      const operands = node.operands.map((operand) => compileCondition(operand, tests));
-      return (fields) => operands.every((operand) => operand(fields));
-    }
-    case 'or': {
-      const operands = node.operands.map((operand) => compileCondition(operand, tests));
-      return (fields) => operands.some((operand) => operand(fields));
-    }
+    case 'and':
+      return allOf(node.operands.map((operand) => compileCondition(operand, tests)));
+    case 'or':
+      return anyOf(node.operands.map((operand) => compileCondition(operand, tests)));
     case 'of': {
       const operands = node.selections.map((name) => tests.get(name) ?? never);
-      return node.quantifier === 'all' ? (fields) => operands.every((operand) => operand(fields)) : (fields) => operands.some((operand) => operand(fields));
+      return node.quantifier === 'all' ? allOf(operands) : anyOf(operands);
     }
   }
 }
