@@ -6,7 +6,7 @@ import { CloudTrailDocument } from '../cloudTrailDocument';
 import { EventFilter, EventGroupNode, eventTimeMs, findGroup, GroupDimension, GroupedEvent, groupEvents } from '../eventGrouping';
 import { FolderIndex } from '../folderIndex/folderIndex';
 import { ABSENT, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';
-import { FolderEventRef, cachedFolderGrouping } from '../folderIndex/folderGrouping';
+import { cachedFolderGrouping, FolderEventRef, groupFolderEvents } from '../folderIndex/folderGrouping';
 import { IndexedFile } from '../folderIndex/folderIndex';
 import { buildTimeline, ColumnsBuilder, TimelineData, TimelineOptions } from './timeBuckets';
 
@@ -194,7 +194,8 @@ export function selectDocumentEvents(documents: readonly CloudTrailDocument[], s
 /** The selected events of a folder index, oldest first, as (file, entry) pairs. */
 export function selectFolderEvents(index: FolderIndex, selection: EventSelection): FolderEventRef[] {
   const groupBy = selection.group && selection.group.length > 0 ? (selection.groupBy ?? []) : [];
-  const grouping = cachedFolderGrouping(index, { groupBy, filter: selection.filter });
+  // Not the shared grouping: the lists of events collected here would stay cached with it.
+  const grouping = groupFolderEvents(index, { groupBy, filter: selection.filter });
   const top = groupBy.length === 0 ? grouping.groups : [findGroup(grouping.groups, selection.group ?? [])];
   const picked: FolderEventRef[] = [];
   const collect = (group: EventGroupNode): void => {

@@ -10,7 +10,7 @@ import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents 
 import { JsonView, NO_NODE, NodeKind } from '../../nodeTable';
 import { formatEventTime, TEXT_FIELD_COUNT, TextField } from '../../folderIndex/fileEntries';
 import { FolderIndex, IndexedFile } from '../../folderIndex/folderIndex';
-import { cachedFolderGrouping } from '../../folderIndex/folderGrouping';
+import { groupFolderEvents } from '../../folderIndex/folderGrouping';
 
 /** The ARNs of one kind of call, each distinct list once with how many calls named it. */
 export interface ArnTally {
@@ -290,7 +290,7 @@ export function folderUsage(
   read?: LogTextReader,
   limits: FolderReadLimits = FOLDER_READ_LIMITS,
 ): Usage | undefined {
-  const grouping = cachedFolderGrouping(index, { groupBy: selection.groupBy, ...(selection.filter ? { filter: selection.filter } : {}) });
+  const grouping = groupFolderEvents(index, { groupBy: selection.groupBy, ...(selection.filter ? { filter: selection.filter } : {}) });
   const path = selection.group ?? [];
   const roots = path.length === 0 ? grouping.groups : [locateGroup(grouping.groups, path)];
   if (roots.some((group) => group === undefined)) return undefined;
