@@ -57,6 +57,19 @@ describe('sigma: fields, lists and case', () => {
     assert.equal(matches('    sel:\n        userAgent: k\u00e9y\n    condition: sel', agent('K\u00c9Y')), true);
   });
 
+  it('reads the identity fields the model already knows as they are written: empty, not a string, or repeated', () => {
+    const withArn = (arn: unknown): object => ({ ...record, userIdentity: { ...record.userIdentity, arn } });
+    assert.equal(matches("    sel:\n        userIdentity.arn|endswith: '/alice'\n    condition: sel", record), true);
+    assert.equal(matches("    sel:\n        userIdentity.arn: ''\n    condition: sel", withArn('')), true);
+    assert.equal(matches('    sel:\n        userIdentity.arn: null\n    condition: sel', withArn('')), false);
+    assert.equal(matches('    sel:\n        userIdentity.arn: 5\n    condition: sel', withArn(5)), true);
+    assert.equal(matches('    sel:\n        userIdentity.type: 5\n    condition: sel', { ...record, userIdentity: { ...record.userIdentity, type: 5 } }), true);
+    // A repeated key: the last one is the value, as everywhere else in the model.
+    const repeated = logOf(record).replace('"arn": "arn:aws:iam::111122223333:user/alice"', '"arn": "first", "arn": "arn:aws:iam::111122223333:user/bob"');
+    const rules = loadRules(ruleText("    sel:\n        userIdentity.arn|endswith: '/bob'\n    condition: sel"));
+    assert.equal(rules.detectDocument(parseCloudTrail(repeated)).length, 1);
+  });
+
   it('wildcards * and ?, and their escapes', () => {
     assert.equal(matches("    sel:\n        eventName: 'Create*Key'\n    condition: sel", record), true);
     assert.equal(matches("    sel:\n        eventName: 'Create?ccessKey'\n    condition: sel", record), true);

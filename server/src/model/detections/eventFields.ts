@@ -41,8 +41,8 @@ export class EventFields {
   constructor(
     readonly view: JsonView,
     readonly node: number,
-    /** eventName, eventSource and userIdentity.type when the caller already read them as strings. */
-    private readonly known?: { eventName?: string; eventSource?: string; identityType?: string },
+    /** eventName, eventSource, userIdentity.type and userIdentity.arn when the caller already read them as strings. */
+    private readonly known?: { eventName?: string; eventSource?: string; identityType?: string; identityArn?: string },
   ) {}
 
   /** A value the caller read already: only a string found is known for sure, anything else is looked up. */
@@ -50,7 +50,15 @@ export class EventFields {
     const known = this.known;
     if (!known) return undefined;
     const value =
-      path === 'eventName' ? known.eventName : path === 'eventSource' ? known.eventSource : path === 'userIdentity.type' ? known.identityType : undefined;
+      path === 'eventName'
+        ? known.eventName
+        : path === 'eventSource'
+          ? known.eventSource
+          : path === 'userIdentity.type'
+            ? known.identityType
+            : path === 'userIdentity.arn'
+              ? known.identityArn
+              : undefined;
     return value !== undefined && value.length <= MAX_VALUE_CHARS ? value : undefined;
   }
 

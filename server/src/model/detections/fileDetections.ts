@@ -45,6 +45,7 @@ export class FileDetector {
     input.eventSource = summary.eventSource;
     input.eventTime = summary.eventTime;
     input.identityType = summary.identity.type;
+    input.identityArn = summary.identity.arn;
     this.entry = entry;
     this.rules.evaluate(input, entry, 0, this.onFinding, this.rules.correlations.length > 0 ? this.observations : undefined);
   }

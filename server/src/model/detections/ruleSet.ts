@@ -51,6 +51,8 @@ export interface EventInput {
   eventTime?: string;
   /** userIdentity.type */
   identityType?: string;
+  /** userIdentity.arn, when it is a string that is not empty (else it is looked up) */
+  identityArn?: string;
 }
 
 /** What `foldedHash` gives for a text with other than ASCII characters. */
@@ -261,6 +263,7 @@ export class RuleSet {
       input.eventSource = summary.eventSource;
       input.eventTime = summary.eventTime;
       input.identityType = summary.identity.type;
+      input.identityArn = summary.identity.arn;
       this.evaluate(input, record.index, 0, onFinding, hasCorrelations ? observations : undefined);
     }
     for (const found of correlate(this.correlations, observations)) {
