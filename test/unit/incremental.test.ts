@@ -1,6 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudTrailDocument, parseCloudTrail, TextChange, updateCloudTrail, validateDocument, validateDocumentIncrementally } from '../../server/src/model';
+import {
+  CloudTrailDocument,
+  parseCloudTrail,
+  Problem,
+  TextChange,
+  updateCloudTrail,
+  validateDocument,
+  validateDocumentIncrementally,
+} from '../../server/src/model';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { documentSymbols } from '../../server/src/features/symbols';
 import { groupEvents } from '../../server/src/model/eventGrouping';
@@ -193,4 +201,40 @@ describe('incremental validation', () => {
       assert.ok(reused > 0, 'some edits were validated incrementally');
     });
   }
+});
+
+describe('incremental validation of records a log forwarder reshaped', () => {
+  // More records than the forwarder note reads, so that edits fall both among them and after them.
+  const records = JSON.parse(readFixture('shapes/forwarded-records.json')) as { eventName: string }[];
+  const many = Array.from({ length: 1010 }, (_, i) => ({ ...records[i % records.length], eventName: `${records[i % records.length].eventName}${i}` }));
+  const text = JSON.stringify(many, null, 1);
+
+  const editAndCompare = (before: string, start: number, end: number, inserted: string): Problem[] => {
+    const options = { maxProblems: 1000 };
+    const document = parseCloudTrail(before);
+    const validated = validateDocumentIncrementally(document, options);
+    const change = { start, end, text: inserted };
+    const after = apply(before, change);
+    const update = updateCloudTrail(document, change, after);
+    assert.ok(update.incremental && update.changedRecord !== undefined, 'one record read again');
+    const previous = { state: validated.state, changedRecord: update.changedRecord, delta: update.delta, changeStart: update.changeStart };
+    const problems = validateDocumentIncrementally(update.document, options, previous).problems;
+    assert.deepEqual(problems, validateDocument(parseCloudTrail(after), options));
+    return problems;
+  };
+  const notes = (problems: Problem[]): string[] => problems.filter((problem) => problem.code === 'shape-forwarded').map((problem) => problem.message);
+
+  it('keeps the note for an edit after the records it reads', () => {
+    const at = text.indexOf('"StopLogging1005"') + 2;
+    assert.deepEqual(notes(editAndCompare(text, at, at, 'x')), notes(validateDocument(parseCloudTrail(text))));
+  });
+
+  it('reads the note again for an edit among them', () => {
+    // Every record but the first loses its http object's name; the first one's is renamed here.
+    const plain = text.replaceAll('"http": {', '"httpx": {');
+    const at = plain.indexOf('"httpx"') + 5;
+    const problems = editAndCompare(plain, at, at + 1, '');
+    assert.equal(notes(problems).length, 1);
+    assert.match(notes(problems)[0], /added aws, evt, http, network, usr and moved/);
+  });
 });

@@ -18,10 +18,12 @@ export const MOVED_FIELDS: readonly { readonly field: string; readonly path: rea
   { field: 'userAgent', path: ['http', 'useragent'] },
 ];
 
+const FORWARDER_KEY_NAMES: readonly string[] = [...FORWARDER_KEYS];
+
 /** A top-level property a forwarder added: one of its keys, holding an object. */
 export function isForwarderProperty(view: JsonView, property: number): boolean {
-  const name = view.key(property);
-  return name !== undefined && FORWARDER_KEYS.has(name) && view.kind(property) === NodeKind.Object;
+  // Asked of every top-level property of many records after each edit: no key is cut out of the text.
+  return view.kind(property) === NodeKind.Object && view.keyIndex(property, FORWARDER_KEY_NAMES) >= 0;
 }
 
 /** The node at `path` below `node`, or NO_NODE. */
@@ -54,6 +56,11 @@ export function movedTo(view: JsonView, record: number, field: string): string |
 
 /** A forwarder reshapes every record the same way: the first records tell. */
 const RECORDS_LOOKED_AT = 1000;
+
+/** Whether the note of `forwardedNote` depends on the record at this position (else an edit there leaves it as it was). */
+export function forwardedNoteReads(record: number): boolean {
+  return record < RECORDS_LOOKED_AT;
+}
 
 /**
  * The one note of a file whose records a forwarder reshaped: which objects it added and which

@@ -3,7 +3,7 @@ import { shiftProblems } from './incremental';
 import { compareProblems, Problem, Severity } from './problems';
 import { checkDocumentRules, checkRecord, RecordContext } from './rules';
 import { checkDuplicateEventIds, checkDuplicateKeysOutsideRecords } from './rules/duplicates';
-import { forwardedNote } from './forwarded';
+import { forwardedNote, forwardedNoteReads } from './forwarded';
 import { quietRedactedProblems } from './rules/redaction';
 
 export type RuleSetting = Severity | 'off';
@@ -56,6 +56,8 @@ export interface ValidationState {
   readonly eventIdProblems: readonly Problem[];
   /** Duplicate property names in the parts of the file around the records. */
   readonly outsideProblems: readonly Problem[];
+  /** The note about records a log forwarder reshaped, if any (see `forwardedNote`). */
+  readonly forwarded: Problem | undefined;
 }
 
 /** The previous version's state and what changed since: one record, edited at `changeStart`, moving later text by `delta`. */
@@ -103,9 +105,13 @@ export function validateDocumentIncrementally(
   for (const problem of outsideProblems) {
     all.push(problem);
   }
+  // The note reads the first records only: an edit after them, which moves nothing before it,
+  // leaves it as it was (and reading the other records would join the edited text's pieces).
+  const forwarded = reusable?.changeStart !== undefined && !forwardedNoteReads(reusable.changedRecord) ? reusable.state.forwarded : forwardedNote(document);
+  if (forwarded) all.push(forwarded);
   return {
-    problems: finish(document, applySeverities(quietRedactedProblems(document.text, withFileNotes(document, all)), options.rules), options),
-    state: { options, recordProblems, records: document.records, eventIdProblems, outsideProblems },
+    problems: finish(document, applySeverities(quietRedactedProblems(document.text, all), options.rules), options),
+    state: { options, recordProblems, records: document.records, eventIdProblems, outsideProblems, forwarded },
   };
 }
 

@@ -40,10 +40,9 @@ export interface FolderGrouping {
   /** The events of an innermost group, oldest first (files in path order for equal times). */
   eventsOf(group: EventGroupNode): FolderEventRef[];
   /**
-   * Every matching event, file by file (in time order within a file only when the filter has a
-   * time range), with the position of its top group in
-   * `groups` (once per top group: an event with several tactics is in several): one pass over the
-   * index, for aggregates such as the timeline.
+   * Every matching event, file by file (in time order within a file when the filter has a time
+   * range), with the position of its top group in `groups` (once per top group: an event with
+   * several tactics is in several): one pass over the index, for aggregates such as the timeline.
    */
   visitMatched(visit: (file: IndexedFile, index: number, topGroup: number) => void): void;
 }
@@ -201,8 +200,8 @@ const recentGroupings = new WeakMap<FolderIndex, { version: number; entries: { k
 
 /**
  * `groupFolderEvents`, remembering the last few groupings of each version of an index: after a
- * brush, the Events view, the Timeline and the Findings view ask for the same grouping and filter.
- * Groupings are never changed by those who read them.
+ * brush, the Events view and the Timeline ask for the same grouping and filter. Groupings are
+ * never changed by those who read them.
  */
 export function cachedFolderGrouping(index: FolderIndex, options: FolderGroupingOptions): FolderGrouping {
   let recent = recentGroupings.get(index);
