@@ -442,8 +442,8 @@ export function compileFilter(filter: EventFilter | undefined): ((event: Grouped
 interface RecordKeys {
   action: string[];
   identity: string[];
-  /** userIdentity.accessKeyId, or NO_ACCESS_KEY. */
-  accessKey: string[];
+  /** userIdentity.accessKeyId, or NO_ACCESS_KEY: read when a grouping by access key first asks. */
+  accessKey?: string[];
   /** For assumed-role sessions: the role's key. */
   role: (string | undefined)[];
   /** 1 for a record with an errorCode. */
@@ -452,8 +452,35 @@ interface RecordKeys {
   access: Uint8Array;
   /** The tactic keys of each record, read when a grouping by tactic first asks. */
   tactics?: (readonly string[])[];
-  /** The IAM access level (eventAccessLevel). */
-  accessLevel: string[];
+  /**
+   * The IAM access level (eventAccessLevel), worked out when first asked: a grouping by action
+   * asks it of one event per group only.
+   */
+  accessLevel: (string | undefined)[];
+}
+
+function accessLevelAt(document: CloudTrailDocument, keys: RecordKeys, index: number): string {
+  let level = keys.accessLevel[index];
+  if (level === undefined) {
+    const summary = document.records[index].summary;
+    level = eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType);
+    keys.accessLevel[index] = level;
+  }
+  return level;
+}
+
+function accessKeysOf(document: CloudTrailDocument, keys: RecordKeys): string[] {
+  if (!keys.accessKey) {
+    const canonical = new Map<string, string>();
+    keys.accessKey = document.records.map((record) => {
+      const key = record.summary.identity.accessKeyId ?? NO_ACCESS_KEY;
+      const known = canonical.get(key);
+      if (known !== undefined) return known;
+      canonical.set(key, key);
+      return key;
+    });
+  }
+  return keys.accessKey;
 }
 
 const recordKeysCache = new WeakMap<CloudTrailDocument, RecordKeys>();
@@ -487,11 +514,10 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
     keys = {
       action: [],
       identity: [],
-      accessKey: [],
       role: [],
       failed: new Uint8Array(records.length),
       access: new Uint8Array(records.length),
-      accessLevel: [],
+      accessLevel: new Array<string | undefined>(records.length).fill(undefined),
     };
     for (let i = 0; i < records.length; i++) {
       const summary = records[i].summary;
@@ -499,9 +525,7 @@ function recordKeysOf(document: CloudTrailDocument): RecordKeys {
       keys.access[i] = summary.readOnly === true ? 1 : summary.readOnly === false ? 2 : 0;
       const role = roleKeyOf(summary.identity);
       keys.action.push(actionKeyOf(summary.eventSource, summary.eventName));
-      keys.accessLevel.push(eventAccessLevel(summary.eventSource, summary.eventName, summary.eventType));
       keys.identity.push(intern(summary.identity.key));
-      keys.accessKey.push(intern(summary.identity.accessKeyId ?? NO_ACCESS_KEY));
       keys.role.push(role === undefined ? undefined : intern(role));
     }
     recordKeysCache.set(document, keys);
@@ -539,13 +563,15 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
   if (context.groupBy[level] === 'action') {
     for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].action[event.record.index])) {
       const group = actionGroup(key, members[0].record);
-      group.accessLevel = keys[members[0].documentIndex].accessLevel[members[0].record.index];
+      group.accessLevel = accessLevelAt(context.documents[members[0].documentIndex], keys[members[0].documentIndex], members[0].record.index);
       groups.push(finishGroup(group, members, context, level + 1));
     }
     return sortGroups(groups);
   }
   if (context.groupBy[level] === 'accessLevel') {
-    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessLevel[event.record.index])) {
+    for (const [key, members] of bucketBy(events, (event) =>
+      accessLevelAt(context.documents[event.documentIndex], keys[event.documentIndex], event.record.index),
+    )) {
       const group = newGroup(key, key, 'accessLevel');
       group.accessLevel = key;
       groups.push(finishGroup(group, members, context, level + 1));
@@ -553,7 +579,8 @@ function partition(events: readonly GroupedEvent[], context: GroupingContext, le
     return sortGroups(groups);
   }
   if (context.groupBy[level] === 'accessKey') {
-    for (const [key, members] of bucketBy(events, (event) => keys[event.documentIndex].accessKey[event.record.index])) {
+    const accessKeys = context.documents.map((document, position) => accessKeysOf(document, keys[position]));
+    for (const [key, members] of bucketBy(events, (event) => accessKeys[event.documentIndex][event.record.index])) {
       groups.push(finishGroup(accessKeyGroup(key, members), members, context, level + 1));
     }
     return sortGroups(groups);
