@@ -470,16 +470,7 @@ function accessLevelAt(document: CloudTrailDocument, keys: RecordKeys, index: nu
 }
 
 function accessKeysOf(document: CloudTrailDocument, keys: RecordKeys): string[] {
-  if (!keys.accessKey) {
-    const canonical = new Map<string, string>();
-    keys.accessKey = document.records.map((record) => {
-      const key = record.summary.identity.accessKeyId ?? NO_ACCESS_KEY;
-      const known = canonical.get(key);
-      if (known !== undefined) return known;
-      canonical.set(key, key);
-      return key;
-    });
-  }
+  keys.accessKey ??= document.records.map((record) => record.summary.identity.accessKeyId ?? NO_ACCESS_KEY);
   return keys.accessKey;
 }
 

@@ -312,12 +312,13 @@ function timeOrderOf(time: Float64Array): Uint32Array {
   }
   if (sorted) return order;
   const keyed = Array.from(order);
-  keyed.sort((a, b) => compareTimes(time[a], time[b]) || a - b);
+  keyed.sort((a, b) => compareEventTimes(time[a], time[b]) || a - b);
   order.set(keyed);
   return order;
 }
 
-function compareTimes(a: number, b: number): number {
+/** Orders times in milliseconds: unreadable times (NaN) after every other, equal to each other. */
+export function compareEventTimes(a: number, b: number): number {
   if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
   if (Number.isNaN(b)) return -1;
   return a - b;

@@ -5,7 +5,7 @@
 import { CloudTrailDocument } from '../cloudTrailDocument';
 import { EventFilter, EventGroupNode, eventTimeMs, findGroup, GroupDimension, GroupedEvent, groupEvents } from '../eventGrouping';
 import { FolderIndex } from '../folderIndex/folderIndex';
-import { ABSENT, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';
+import { ABSENT, compareEventTimes, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';
 import { cachedFolderGrouping, FolderEventRef, groupFolderEvents } from '../folderIndex/folderGrouping';
 import { IndexedFile } from '../folderIndex/folderIndex';
 import { buildTimeline, ColumnsBuilder, TimelineData, TimelineOptions } from './timeBuckets';
@@ -171,13 +171,6 @@ export interface EventSelection {
   group?: readonly string[];
 }
 
-function compareTimes(a: number, b: number): number {
-  // Unreadable times (NaN) go last, keeping their order.
-  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
-  if (Number.isNaN(b)) return -1;
-  return a - b;
-}
-
 /** The selected events of open documents, oldest first. */
 export function selectDocumentEvents(documents: readonly CloudTrailDocument[], selection: EventSelection): GroupedEvent[] {
   const groupBy = selection.group && selection.group.length > 0 ? (selection.groupBy ?? []) : [];
@@ -188,7 +181,7 @@ export function selectDocumentEvents(documents: readonly CloudTrailDocument[], s
     if (group) visitGroupEvents(group, (event) => picked.push(event));
   }
   const times = new Map(picked.map((event) => [event, eventTimeMs(event.record.summary)]));
-  return picked.sort((a, b) => compareTimes(times.get(a) ?? Number.NaN, times.get(b) ?? Number.NaN));
+  return picked.sort((a, b) => compareEventTimes(times.get(a) ?? Number.NaN, times.get(b) ?? Number.NaN));
 }
 
 /** The selected events of a folder index, oldest first, as (file, entry) pairs. */
@@ -206,7 +199,7 @@ export function selectFolderEvents(index: FolderIndex, selection: EventSelection
     if (group) collect(group);
   }
   if (top.length > 1 || (top[0]?.groups?.length ?? 0) > 0) {
-    picked.sort((a, b) => compareTimes(a.file.entries.time[a.index], b.file.entries.time[b.index]));
+    picked.sort((a, b) => compareEventTimes(a.file.entries.time[a.index], b.file.entries.time[b.index]));
   }
   return picked;
 }
