@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { LineIndex, parseCloudTrail } from '../../server/src/model';
 import {
+  emptyFileResult,
   FileIndexResult,
   FolderIndex,
   indexFolder,
@@ -230,6 +231,60 @@ describe('folder index: reading files from disk', () => {
     assert.ok(strings.length < 10, `${strings.length} strings`);
     const names = new Set(Array.from({ length: 200 }, (_, i) => entries.strings[i * TEXT_FIELD_COUNT + TextField.eventName]));
     assert.equal(names.size, 1);
+  });
+
+  it('gives each event the profile of its own fields, one profile per distinct set, across files', () => {
+    // 2,100 distinct profiles over two files that share some: the profile table grows and is rehashed.
+    const event = (name: string, source: string, readOnly: string, error: string): string =>
+      EVENT(name)
+        .replace('acm.amazonaws.com', source)
+        .replace('"readOnly":true', `"readOnly":${readOnly}`)
+        .replace('"awsRegion"', error ? `"errorCode":"${error}","awsRegion"` : '"awsRegion"');
+    // Each field varies on its own, so that profiles differing in one field only are many.
+    const fieldsOf = (i: number): { name: string; source: string; readOnly: boolean | undefined; error: string | undefined } => {
+      const read = Math.floor(i / 350) % 3;
+      return {
+        name: `Call${i % 50}`,
+        source: `s${Math.floor(i / 50) % 7}.amazonaws.com`,
+        readOnly: read === 0 ? true : read === 1 ? false : undefined,
+        error: Math.floor(i / 1050) % 2 === 0 ? 'AccessDenied' : undefined,
+      };
+    };
+    const fileText = (from: number, to: number): string => {
+      const records: string[] = [];
+      for (let i = from; i < to; i++) {
+        const { name, source, readOnly, error } = fieldsOf(i);
+        records.push(event(name, source, readOnly === true ? 'true' : readOnly === false ? 'false' : '"x"', error ?? ''));
+      }
+      return `{"Records":[${records.join(',')}]}`;
+    };
+    const index = new FolderIndex(scratch);
+    const expected = new Map<string, number>();
+    for (const [name, from, to] of [
+      ['a.json', 0, 3000],
+      ['b.json', 2000, 6000],
+    ] as const) {
+      const indexer = new LogTextIndexer();
+      indexer.write(fileText(from, to));
+      indexer.end();
+      const built = indexer.builder.finish();
+      const file = index.add({ ...emptyFileResult(path.join(scratch, name), 0), ...built, links: indexer.links.finish(built.entries.count) });
+      for (let i = 0; i < file.entries.count; i++) {
+        const at = from + i;
+        const profile = index.profiles[file.profiles[i]];
+        assert.equal(profile.id, file.profiles[i]);
+        const fields = fieldsOf(at);
+        assert.equal(profile.eventName, fields.name);
+        assert.equal(profile.eventSource, fields.source);
+        assert.equal(profile.readOnly, fields.readOnly);
+        assert.equal(profile.errorCode, fields.error);
+        const key = `${profile.eventName} ${profile.eventSource} ${String(profile.readOnly)} ${String(profile.errorCode)}`;
+        assert.equal(expected.get(key) ?? file.profiles[i], file.profiles[i], key);
+        expected.set(key, file.profiles[i]);
+      }
+    }
+    assert.equal(index.profiles.length, expected.size);
+    assert.equal(expected.size, 50 * 7 * 3 * 2);
   });
 });
 

@@ -116,6 +116,8 @@ export interface CloudTrailDocument {
 
 export interface ParseOptions {
   maxProblems?: number;
+  /** The document is read once and dropped (see ScanOptions). */
+  transient?: boolean;
 }
 
 const EVENT_KEYS = ['eventVersion', 'eventName', 'eventSource', 'eventTime', 'userIdentity', 'eventID', 'awsRegion'];

@@ -22,6 +22,11 @@ export interface ScanResult {
 
 export interface ScanOptions {
   maxProblems?: number;
+  /**
+   * The table is read once and dropped (a file being indexed): its spare rows are not given
+   * back, which would copy every column once more.
+   */
+  transient?: boolean;
 }
 
 const DEFAULT_MAX_PROBLEMS = 1000;
@@ -54,7 +59,7 @@ export const CH_CLOSE_BRACE = 125;
 const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]+/y;
 
 export function scanJson(text: string, options: ScanOptions = {}): ScanResult {
-  return new JsonScanner(text, options.maxProblems ?? DEFAULT_MAX_PROBLEMS).run();
+  return new JsonScanner(text, options.maxProblems ?? DEFAULT_MAX_PROBLEMS, options.transient ?? false).run();
 }
 
 /**
@@ -161,6 +166,7 @@ class JsonScanner {
   constructor(
     private readonly text: string,
     private readonly maxProblems: number,
+    private readonly transient: boolean,
   ) {
     this.length = text.length;
     this.table = new NodeTable(estimateNodeCount(text));
@@ -192,7 +198,7 @@ class JsonScanner {
       }
     }
     this.finishAtEnd();
-    this.table.trim();
+    if (!this.transient) this.table.trim();
     return { table: this.table, roots: this.roots, problems: this.problems, problemsTruncated: this.problemsTruncated };
   }
 

@@ -228,7 +228,7 @@ export class LogTextIndexer {
   // --- short files: the document model ---------------------------------------------------------
 
   private indexDocument(text: string, damaged: boolean): LogTextResult {
-    const document = parseCloudTrail(text, { maxProblems: 16 });
+    const document = parseCloudTrail(text, { maxProblems: 16, transient: true });
     const shape = document.shape;
     const none = (reason: 'notJson' | 'noEvents' | 'digest' | 'empty'): LogTextResult => ({
       verdict: { cloudTrail: false, reason },

@@ -5,8 +5,8 @@
  * value of an event, plus twelve per distinct value; the buffers travel from the indexing worker
  * without a copy.
  */
-import { JsonView, NO_NODE } from '../nodeTable';
-import { collectRecordFacts, nodeHashes } from './linkFacts';
+import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
+import { collectRecordFacts, LinkKind, LinkRole, nodeHashes } from './linkFacts';
 
 export interface FileLinks {
   /** Two hashes per distinct value, ordered by the first hash (unsigned) so that a value is found by binary search. */
@@ -39,16 +39,19 @@ export interface EntryEvent {
   positionOf?: (offset: number) => { line: number; character: number };
 }
 
-const HASH_SPLIT = 2 ** 21;
-
 export class FileLinksBuilder {
-  private readonly ids = new Map<number, number>();
+  // Distinct values are found through an open-addressing table over their two hashes: slot holds
+  // value id + 1 (0: empty). A map keyed by a number made of both hashes cost more than hashing.
+  private slots = new Int32Array(1024);
   private values = new Int32Array(256);
   private valueCount = 0;
   private facts = new Uint32Array(1024);
   private factCount = 0;
   private anchors = new Uint32Array(256 * 3);
   private readonly scratch = new Int32Array(2);
+  /** The entry whose facts `onFact` is collecting: one callback for all entries. */
+  private entry = 0;
+  private view = new JsonView('', new NodeTable(0));
 
   /** Adds the linked values of entry `entry` (entries come in order, from 0). */
   add(entry: number, source: EntryEvent | undefined): void {
@@ -64,23 +67,52 @@ export class FileLinksBuilder {
       this.anchors[entry * 3 + 1] = at.character;
       this.anchors[entry * 3 + 2] = view.table.end[name] - view.table.start[name];
     }
+    this.entry = entry;
+    this.view = view;
+    collectRecordFacts(view, event, this.onFact);
+  }
+
+  private readonly onFact = (kind: LinkKind, role: LinkRole, node: number): void => {
     const scratch = this.scratch;
-    collectRecordFacts(view, event, (kind, role, node) => {
-      nodeHashes(view, node, scratch, 0);
-      const key = (scratch[0] >>> 0) * HASH_SPLIT + ((scratch[1] >>> 0) % HASH_SPLIT);
-      let id = this.ids.get(key);
-      if (id === undefined) {
-        id = this.valueCount++;
-        if (id * 2 + 2 > this.values.length) this.values = grow(this.values, this.values.length * 2);
-        this.values[id * 2] = scratch[0];
-        this.values[id * 2 + 1] = scratch[1];
-        this.ids.set(key, id);
-      }
-      if (this.factCount * 2 + 2 > this.facts.length) this.facts = grow(this.facts, this.facts.length * 2);
-      this.facts[this.factCount * 2] = id;
-      this.facts[this.factCount * 2 + 1] = (entry << 8) | (kind << 4) | role;
-      this.factCount++;
-    });
+    nodeHashes(this.view, node, scratch, 0);
+    const id = this.valueId(scratch[0], scratch[1]);
+    if (this.factCount * 2 + 2 > this.facts.length) this.facts = grow(this.facts, this.facts.length * 2);
+    this.facts[this.factCount * 2] = id;
+    this.facts[this.factCount * 2 + 1] = (this.entry << 8) | (kind << 4) | role;
+    this.factCount++;
+  };
+
+  /** The id of the value with these hashes, a new one if it was not seen. */
+  private valueId(first: number, second: number): number {
+    const mask = this.slots.length - 1;
+    let slot = Math.imul(first ^ Math.imul(second, 0x9e3779b1), 0x85ebca6b) & mask;
+    for (;;) {
+      const held = this.slots[slot];
+      if (held === 0) break;
+      const id = held - 1;
+      if (this.values[id * 2] === first && this.values[id * 2 + 1] === second) return id;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.valueCount++;
+    if (id * 2 + 2 > this.values.length) this.values = grow(this.values, this.values.length * 2);
+    this.values[id * 2] = first;
+    this.values[id * 2 + 1] = second;
+    this.slots[slot] = id + 1;
+    // Kept at most half full, so that probes stay short.
+    if (this.valueCount * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.valueCount; id++) {
+      const first = this.values[id * 2];
+      let slot = Math.imul(first ^ Math.imul(this.values[id * 2 + 1], 0x9e3779b1), 0x85ebca6b) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
   }
 
   /** The columns: values ordered by hash, postings grouped by value (entries stay in order within a value). */
