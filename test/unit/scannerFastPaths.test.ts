@@ -26,6 +26,41 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
     assert.deepEqual(b.problems, []);
   });
 
+  it('reads runs of plain numbers in arrays as it reads numbers spaced out', () => {
+    // Compact runs take a path of their own; with a space after each comma they do not.
+    const texts = [
+      '{"hb":[104,116,116,112,0,9,255],"n":[1,2]}',
+      '[1,22,0,05,-3,4.5,6e2,7,8x,9,]',
+      '[[1,2],[3],[],[4,[5,6]],7]',
+      '{"a":[1,2,3}',
+      '[1,2,"x",3,true,4,null,5',
+      '[1,2,3]4,5]',
+      '[0,00,1,',
+    ];
+    for (const compact of texts) {
+      const spaced = compact.replace(/,/g, ', ');
+      const a = rows(compact);
+      const b = rows(spaced);
+      const plain = (value: string): string => value.replace(/\s+/g, '');
+      assert.deepEqual(
+        a.rows.map((r) => [r.kind, r.flags, r.next, plain(r.value)]),
+        b.rows.map((r) => [r.kind, r.flags, r.next, plain(r.value)]),
+        compact,
+      );
+      assert.deepEqual(
+        a.problems.map(([code, token]) => [code, plain(token)]),
+        b.problems.map(([code, token]) => [code, plain(token)]),
+        compact,
+      );
+    }
+    const dump = `{"hb":[${Array.from({ length: 5000 }, (_, i) => i % 256).join(',')}],"after":1}`;
+    const { table } = scanJson(dump);
+    const view = new JsonView(dump, table);
+    const hb = view.property(0, 'hb');
+    assert.deepEqual([...view.children(hb)].map((node) => view.scalar(node)), Array.from({ length: 5000 }, (_, i) => i % 256));
+    assert.equal(view.scalar(view.property(0, 'after')), 1);
+  });
+
   it('finds an escape, a control character or the end of the text after a long run of plain characters', () => {
     const plain = 'x'.repeat(5000);
     const escaped = rows(`["${plain}\\n${plain}"]`);
