@@ -1,4 +1,4 @@
-import { JsonView, NO_NODE } from './nodeTable';
+import { JsonView, NO_NODE, NodeKind } from './nodeTable';
 
 /** Who made a call, reduced to what grouping and labels need. */
 export interface IdentitySummary {
@@ -45,9 +45,14 @@ export function describeIdentityType(type: string | undefined): string | undefin
 
 /** The last path segment of an ARN's resource, e.g. "alice" for `arn:aws:iam::1:user/alice`. */
 export function arnResourceName(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  const slash = resource.lastIndexOf('/');
-  return slash >= 0 ? resource.slice(slash + 1) : resource;
+  // The resource is everything after the fifth colon (none: empty).
+  let colon = -1;
+  for (let field = 0; field < 5; field++) {
+    colon = arn.indexOf(':', colon + 1);
+    if (colon < 0) return '';
+  }
+  const slash = arn.lastIndexOf('/');
+  return arn.slice((slash > colon ? slash : colon) + 1);
 }
 
 /** For `arn:aws:sts::1:assumed-role/Role/Session`: the role and session names. */
@@ -61,19 +66,35 @@ export function nonEmpty(text: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
+const IDENTITY_KEYS = ['type', 'arn', 'principalId', 'accountId', 'userName', 'invokedBy', 'accessKeyId', 'sessionContext'] as const;
+
+/** The nodes of IDENTITY_KEYS in the identity being read (one at a time: no list per event). */
+const identityFields = new Int32Array(IDENTITY_KEYS.length);
+
 export function summarizeIdentity(view: JsonView, userIdentity: number): IdentitySummary {
   if (userIdentity === NO_NODE) {
     return { key: NO_IDENTITY, label: NO_IDENTITY };
   }
+  // One walk over the properties (this runs for every event of a folder); a name written twice
+  // gives its last value, as `property` does.
+  const found = identityFields.fill(NO_NODE);
+  if (view.kind(userIdentity) === NodeKind.Object) {
+    const next = view.table.next;
+    const stop = next[userIdentity];
+    for (let child = userIdentity + 1; child < stop; child = next[child]) {
+      const key = view.keyIndex(child, IDENTITY_KEYS);
+      if (key >= 0) found[key] = child;
+    }
+  }
   const summary: IdentitySummary = { key: NO_IDENTITY, label: NO_IDENTITY };
-  summary.type = view.stringProperty(userIdentity, 'type');
-  summary.arn = nonEmpty(view.stringProperty(userIdentity, 'arn'));
-  summary.principalId = nonEmpty(view.stringProperty(userIdentity, 'principalId'));
-  summary.accountId = nonEmpty(view.stringProperty(userIdentity, 'accountId'));
-  summary.userName = nonEmpty(view.stringProperty(userIdentity, 'userName'));
-  summary.invokedBy = nonEmpty(view.stringProperty(userIdentity, 'invokedBy'));
-  summary.accessKeyId = nonEmpty(view.stringProperty(userIdentity, 'accessKeyId'));
-  const issuer = view.path(userIdentity, 'sessionContext', 'sessionIssuer');
+  summary.type = view.string(found[0]);
+  summary.arn = nonEmpty(view.string(found[1]));
+  summary.principalId = nonEmpty(view.string(found[2]));
+  summary.accountId = nonEmpty(view.string(found[3]));
+  summary.userName = nonEmpty(view.string(found[4]));
+  summary.invokedBy = nonEmpty(view.string(found[5]));
+  summary.accessKeyId = nonEmpty(view.string(found[6]));
+  const issuer = found[7] === NO_NODE ? NO_NODE : view.property(found[7], 'sessionIssuer');
   if (issuer !== NO_NODE) {
     summary.sessionIssuerArn = nonEmpty(view.stringProperty(issuer, 'arn'));
     summary.sessionIssuerName = nonEmpty(view.stringProperty(issuer, 'userName'));
