@@ -60,17 +60,24 @@ export class FileLinksBuilder {
     }
     if (!source || source.event === NO_NODE) return;
     const { view, event, positionOf } = source;
-    const name = view.property(event, 'eventName');
+    this.entry = entry;
+    this.view = view;
+    this.eventName = NO_NODE;
+    collectRecordFacts(view, event, this.onFact, this.onEventName);
+    const name = this.eventName;
     if (name !== NO_NODE && positionOf) {
       const at = positionOf(view.table.start[name]);
       this.anchors[entry * 3] = at.line;
       this.anchors[entry * 3 + 1] = at.character;
       this.anchors[entry * 3 + 2] = view.table.end[name] - view.table.start[name];
     }
-    this.entry = entry;
-    this.view = view;
-    collectRecordFacts(view, event, this.onFact);
   }
+
+  /** The eventName node of the entry being added, found in the walk that collects its facts (the last one if written twice). */
+  private eventName = NO_NODE;
+  private readonly onEventName = (node: number): void => {
+    this.eventName = node;
+  };
 
   private readonly onFact = (kind: LinkKind, role: LinkRole, node: number): void => {
     const scratch = this.scratch;
