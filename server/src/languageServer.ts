@@ -88,10 +88,15 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   const folderIndexes = new FolderIndexService({
     ...connectionHost(connection, runtime, createIndexRunner(runtime.folderIndexWorker), () => clientWatchesFiles, log),
     ruleSource: () => detections.ruleSource(),
-    // Published after the index is answered: the folder's findings never hold its request up.
+    // Published after the index is answered, so that the folder's findings never hold its request
+    // up. The message writer writes the answer from an immediate it queues once the request
+    // settles, just after this call; immediates run in order, so one queued from an immediate
+    // queued now runs after the write, whichever phase of the event loop this call is made in.
     indexChanged: (root, index) => {
       runtime.timer.setImmediate(() => {
-        detections.folderIndexChanged(root, index);
+        runtime.timer.setImmediate(() => {
+          detections.folderIndexChanged(root, index);
+        });
       });
     },
   });

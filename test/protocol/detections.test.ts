@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import {
+  DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  PublishDiagnosticsParams,
+  RegistrationRequest,
+} from 'vscode-languageserver-protocol';
 import { FIXTURES, readFixture } from '../fixtures';
 import { IndexFolderRequest } from '../../server/src/protocol';
 import { DETECTIONS_SOURCE, fileUri, LspSession } from './lspSession';
@@ -132,6 +138,26 @@ describe('Sigma findings of a folder index', () => {
       );
     } finally {
       await session.stop();
+    }
+  });
+
+  it('are published after the index request is answered, whether the server or the client watches the folder', async () => {
+    const folder = path.join(FIXTURES, 'real', 'stratus-red-team');
+    const uri = pathToFileURL(path.join(folder, 'aws.defense-evasion.vpc-remove-flow-logs.json')).href;
+    for (const capabilities of [{}, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } }]) {
+      const session = await LspSession.start(capabilities);
+      try {
+        session.connection.onRequest(RegistrationRequest.type, () => undefined);
+        const published = session.nextDiagnostics(uri);
+        // Messages are handled in the order they arrive: findings written before the answer would be in by now.
+        const publishedBeforeAnswer = await session.connection
+          .sendRequest(IndexFolderRequest.type, { uri: pathToFileURL(folder).href })
+          .then(() => session.published.has(uri));
+        assert.equal(publishedBeforeAnswer, false, JSON.stringify(capabilities));
+        assert.equal((await published).diagnostics.length, 1);
+      } finally {
+        await session.stop();
+      }
     }
   });
 });

@@ -147,8 +147,8 @@ export class FolderIndexService {
       }
       state.building = undefined;
       state.index = index;
-      this.host.indexChanged?.(root, index);
       await this.watch(state);
+      this.host.indexChanged?.(root, index);
       return this.summaryOf(state, index);
     } catch (error) {
       if (state.building === controller) {
