@@ -90,6 +90,28 @@ describe('sigma: fields, lists and case', () => {
     assert.equal(matches("    sel:\n        resources.ARN|startswith: 'arn:aws:s3'\n    condition: sel", record), true);
   });
 
+  it('a record asked about many paths answers each, also when asked again', () => {
+    // Ten paths of one record, each read twice: more than are kept without a map.
+    const fields = [
+      ['eventVersion', '1.08'],
+      ['awsRegion', 'us-east-1'],
+      ['sourceIPAddress', '203.0.113.7'],
+      ['userAgent', 'aws-cli*'],
+      ['userIdentity.userName', 'alice'],
+      ['requestParameters.userName', 'bob'],
+      ['requestParameters.tags.value', 'prod'],
+      ['resources.ARN', 'arn:aws:s3:::bucket'],
+      ['responseCode', '200'],
+      ['userIdentity.sessionContext.attributes.mfaAuthenticated', 'false'],
+    ];
+    const selection = (name: string, entries: string[][]): string =>
+      `    ${name}:\n${entries.map(([field, value]) => `        ${field}: '${value}'\n`).join('')}`;
+    const text = `${selection('first', fields)}${selection('again', [...fields].reverse())}    condition: first and again\n`;
+    assert.equal(matches(text, record), true);
+    const wrongLast = fields.map(([field, value], i) => [field, i === fields.length - 1 ? 'true' : value]);
+    assert.equal(matches(`${selection('first', fields)}${selection('again', wrongLast)}    condition: first and again\n`, record), false);
+  });
+
   it('objects and arrays compare as compact JSON; numbers and booleans by JSON text', () => {
     assert.equal(matches(`    sel:\n        requestParameters.tags|contains: '{"key":"env","value":"prod"}'\n    condition: sel`, record), true);
     assert.equal(matches(`    sel:\n        userIdentity.sessionContext: '{"attributes":{"mfaAuthenticated":"false"}}'\n    condition: sel`, record), true);

@@ -28,14 +28,21 @@ export function lowerText(value: FieldValue): string {
 
 /** The fields of one event object, each path read at most once. */
 export class EventFields {
-  // Paths read so far and their values. A record is asked about a few paths: the first ones are
-  // kept in slots, so that no list or map is made (and grown) for every record of a large log.
+  // Paths read so far and their values. A record is asked about a few paths (the bundled rules
+  // read at most six of most records): the first ones are kept in slots, so that no list or map
+  // is made (and grown) for every record of a large log.
   private path0: string | undefined;
   private found0: readonly FieldValue[] = NO_VALUES;
   private path1: string | undefined;
   private found1: readonly FieldValue[] = NO_VALUES;
   private path2: string | undefined;
   private found2: readonly FieldValue[] = NO_VALUES;
+  private path3: string | undefined;
+  private found3: readonly FieldValue[] = NO_VALUES;
+  private path4: string | undefined;
+  private found4: readonly FieldValue[] = NO_VALUES;
+  private path5: string | undefined;
+  private found5: readonly FieldValue[] = NO_VALUES;
   private more: Map<string, readonly FieldValue[]> | undefined;
 
   constructor(
@@ -78,6 +85,9 @@ export class EventFields {
     if (path === this.path0) return this.found0;
     if (path === this.path1) return this.found1;
     if (path === this.path2) return this.found2;
+    if (path === this.path3) return this.found3;
+    if (path === this.path4) return this.found4;
+    if (path === this.path5) return this.found5;
     return this.more?.get(path);
   }
 
@@ -91,6 +101,15 @@ export class EventFields {
     } else if (this.path2 === undefined) {
       this.path2 = path;
       this.found2 = values;
+    } else if (this.path3 === undefined) {
+      this.path3 = path;
+      this.found3 = values;
+    } else if (this.path4 === undefined) {
+      this.path4 = path;
+      this.found4 = values;
+    } else if (this.path5 === undefined) {
+      this.path5 = path;
+      this.found5 = values;
     } else {
       (this.more ??= new Map()).set(path, values);
     }
@@ -141,12 +160,14 @@ export class EventFields {
     return found;
   }
 
+  // Children are walked through `next` rather than `view.children()`: a generator per array per record adds up.
   private collect(node: number, segments: readonly string[], depth: number, out: FieldValue[]): void {
     const view = this.view;
     const kind = view.kind(node);
     if (depth === segments.length) {
       if (kind === NodeKind.Array) {
-        for (const element of view.children(node)) {
+        const next = view.table.next;
+        for (let element = node + 1; element < next[node]; element = next[element]) {
           out.push(readValue(view, element));
         }
       }
@@ -154,7 +175,8 @@ export class EventFields {
       return;
     }
     if (kind === NodeKind.Array) {
-      for (const element of view.children(node)) {
+      const next = view.table.next;
+      for (let element = node + 1; element < next[node]; element = next[element]) {
         this.collect(element, segments, depth, out);
       }
       return;
