@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonView, NodeKind, scanJson } from '../../server/src/model';
+import { JsonView, KeyNames, NodeKind, scanJson } from '../../server/src/model';
 
 /** The table as plain rows, to compare scans of different texts. */
 function rows(text: string) {
@@ -57,7 +57,10 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
     const { table } = scanJson(dump);
     const view = new JsonView(dump, table);
     const hb = view.property(0, 'hb');
-    assert.deepEqual([...view.children(hb)].map((node) => view.scalar(node)), Array.from({ length: 5000 }, (_, i) => i % 256));
+    assert.deepEqual(
+      [...view.children(hb)].map((node) => view.scalar(node)),
+      Array.from({ length: 5000 }, (_, i) => i % 256),
+    );
     assert.equal(view.scalar(view.property(0, 'after')), 1);
   });
 
@@ -143,6 +146,12 @@ describe('JsonView.keyIndex', () => {
       children.map((child) => view.keyIndex(child, names)),
       [1, 2, 0, -1, 0, -1, -1],
     );
+    // Prepared names (grouped by length) give the same answers, names of one length included.
+    const prepared = new KeyNames(names);
+    assert.deepEqual(
+      children.map((child) => view.keyIndexIn(child, prepared)),
+      children.map((child) => view.keyIndex(child, names)),
+    );
   });
 
   it('gives -1 for values without a property name', () => {
@@ -151,5 +160,10 @@ describe('JsonView.keyIndex', () => {
     assert.equal(view.keyIndex(0, names), -1);
     assert.equal(view.keyIndex(1, names), -1);
     assert.equal(view.keyIndex(3, names), 0);
+    const prepared = new KeyNames(names);
+    assert.deepEqual(
+      [0, 1, 3].map((node) => view.keyIndexIn(node, prepared)),
+      [-1, -1, 0],
+    );
   });
 });

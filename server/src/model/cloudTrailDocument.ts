@@ -1,7 +1,7 @@
 import { decodeStringWithOffsets, toInnerOffset } from './embeddedJson';
 import { IdentitySummary, summarizeIdentity } from './identity';
 import { scanJson } from './jsonScanner';
-import { JsonView, NO_NODE, NodeKind, NodeTable } from './nodeTable';
+import { JsonView, KeyNames, NO_NODE, NodeKind, NodeTable } from './nodeTable';
 import { compareProblems, Problem, ShapeCode, SyntaxCode } from './problems';
 
 /** How the events are laid out in the file. */
@@ -487,6 +487,7 @@ const SUMMARY_KEYS = [
   'readOnly',
   'userIdentity',
 ] as const;
+const SUMMARY_KEY_NAMES = new KeyNames(SUMMARY_KEYS);
 
 /** The summary fields of one record, read in one walk over its properties. */
 export function summarizeRecord(view: JsonView, node: number): RecordSummary {
@@ -497,7 +498,7 @@ export function summarizeRecord(view: JsonView, node: number): RecordSummary {
   const next = view.table.next;
   const stop = next[node];
   for (let child = node + 1; child < stop; child = next[child]) {
-    const keyIndex = view.keyIndex(child, SUMMARY_KEYS);
+    const keyIndex = view.keyIndexIn(child, SUMMARY_KEY_NAMES);
     if (keyIndex < 0) {
       continue;
     }

@@ -1,4 +1,4 @@
-import { JsonView, NO_NODE, NodeKind } from './nodeTable';
+import { JsonView, KeyNames, NO_NODE, NodeKind } from './nodeTable';
 
 /** Who made a call, reduced to what grouping and labels need. */
 export interface IdentitySummary {
@@ -67,6 +67,7 @@ export function nonEmpty(text: string | undefined): string | undefined {
 }
 
 const IDENTITY_KEYS = ['type', 'arn', 'principalId', 'accountId', 'userName', 'invokedBy', 'accessKeyId', 'sessionContext'] as const;
+const IDENTITY_KEY_NAMES = new KeyNames(IDENTITY_KEYS);
 
 /** The nodes of IDENTITY_KEYS in the identity being read (one at a time: no list per event). */
 const identityFields = new Int32Array(IDENTITY_KEYS.length);
@@ -82,7 +83,7 @@ export function summarizeIdentity(view: JsonView, userIdentity: number): Identit
     const next = view.table.next;
     const stop = next[userIdentity];
     for (let child = userIdentity + 1; child < stop; child = next[child]) {
-      const key = view.keyIndex(child, IDENTITY_KEYS);
+      const key = view.keyIndexIn(child, IDENTITY_KEY_NAMES);
       if (key >= 0) found[key] = child;
     }
   }

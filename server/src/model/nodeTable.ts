@@ -107,6 +107,22 @@ export class NodeTable {
 }
 
 /**
+ * Property names that hot loops look for together (a record's summary fields, its linked
+ * values), grouped by length: a property is then compared with the few names of its length
+ * instead of all of them.
+ */
+export class KeyNames {
+  readonly byLength: readonly (readonly number[] | undefined)[];
+
+  /** `names` must hold no backslashes. */
+  constructor(readonly names: readonly string[]) {
+    const byLength: number[][] = [];
+    names.forEach((name, i) => (byLength[name.length] ??= []).push(i));
+    this.byLength = byLength;
+  }
+}
+
+/**
  * Reading a NodeTable against the text it was built from. Every method is cheap; strings are
  * decoded on demand.
  */
@@ -197,6 +213,28 @@ export class JsonView {
         if (text.charCodeAt(i) === 0x5c) {
           return names.indexOf(this.key(node) ?? '');
         }
+      }
+    }
+    return -1;
+  }
+
+  /** `keyIndex` for prepared names: the position in `keys.names` of the property name of `node`, or -1. */
+  keyIndexIn(node: number, keys: KeyNames): number {
+    const { keyStart, keyEnd, flags } = this.table;
+    const start = keyStart[node];
+    if (start < 0) {
+      return -1;
+    }
+    if (flags[node] & (NodeFlags.UnquotedKey | NodeFlags.KeyHasEscapes)) {
+      return this.keyIndex(node, keys.names);
+    }
+    const candidates = keys.byLength[keyEnd[node] - start - 2];
+    if (candidates === undefined) {
+      return -1;
+    }
+    for (const index of candidates) {
+      if (this.text.startsWith(keys.names[index], start + 1)) {
+        return index;
       }
     }
     return -1;

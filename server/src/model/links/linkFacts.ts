@@ -7,7 +7,7 @@
  * read only when it is at most MAX_LINK_VALUE characters long, and a request or response body is
  * looked at for at most MAX_BODY_ROWS rows.
  */
-import { JsonView, NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { JsonView, KeyNames, NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
 
 export const LinkKind = {
   arn: 1,
@@ -69,6 +69,11 @@ const TOP_KEYS = [
 const IDENTITY_KEYS = ['arn', 'principalId', 'accessKeyId', 'sessionContext', 'onBehalfOf'] as const;
 const ISSUED_CONTAINERS = ['credentials', 'accessKey', 'assumedRoleUser', 'federatedUser'] as const;
 const ISSUED_KEYS = ['accessKeyId', 'arn', 'assumedRoleId', 'federatedUserId'] as const;
+// Every property of every record is looked up in these when a log's link index is built.
+const TOP_KEY_NAMES = new KeyNames(TOP_KEYS);
+const IDENTITY_KEY_NAMES = new KeyNames(IDENTITY_KEYS);
+const ISSUED_CONTAINER_NAMES = new KeyNames(ISSUED_CONTAINERS);
+const ISSUED_KEY_NAMES = new KeyNames(ISSUED_KEYS);
 
 /** Whether a string node holds a value short enough to link (and not empty). */
 export function isLinkable(view: JsonView, node: number): boolean {
@@ -77,31 +82,6 @@ export function isLinkable(view: JsonView, node: number): boolean {
   }
   const width = view.table.end[node] - view.table.start[node];
   return width > 2 && width <= MAX_LINK_VALUE + 2;
-}
-
-/** The names of `TOP_KEYS` by length, as positions in TOP_KEYS. */
-const TOP_KEYS_BY_LENGTH: (number[] | undefined)[] = [];
-TOP_KEYS.forEach((name, i) => (TOP_KEYS_BY_LENGTH[name.length] ??= []).push(i));
-
-/**
- * The position in TOP_KEYS of a record property's name, or -1: candidates are told apart by
- * length and first character before any text is compared, as this runs for every property of
- * every record when a log's link index is built.
- */
-function topKeyIndex(view: JsonView, node: number): number {
-  const { keyStart, keyEnd, flags } = view.table;
-  const start = keyStart[node];
-  if (start < 0) return -1;
-  if (flags[node] & (NodeFlags.UnquotedKey | NodeFlags.KeyHasEscapes)) return view.keyIndex(node, TOP_KEYS);
-  const candidates = TOP_KEYS_BY_LENGTH[keyEnd[node] - start - 2];
-  if (candidates === undefined) return -1;
-  const text = view.text;
-  const first = text.charCodeAt(start + 1);
-  for (const i of candidates) {
-    const name = TOP_KEYS[i];
-    if (name.charCodeAt(0) === first && text.startsWith(name, start + 1)) return i;
-  }
-  return -1;
 }
 
 /**
@@ -115,7 +95,7 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
   const next = view.table.next;
   const stop = next[event];
   for (let child = event + 1; child < stop; child = next[child]) {
-    const key = topKeyIndex(view, child);
+    const key = view.keyIndexIn(child, TOP_KEY_NAMES);
     if (key < 0) continue;
     switch (TOP_KEYS[key]) {
       case 'userIdentity':
@@ -161,7 +141,7 @@ function identityFacts(view: JsonView, identity: number, sink: FactSink): void {
   if (view.table.kind[identity] !== NodeKind.Object) return;
   const next = view.table.next;
   for (let child = identity + 1; child < next[identity]; child = next[child]) {
-    const key = view.keyIndex(child, IDENTITY_KEYS);
+    const key = view.keyIndexIn(child, IDENTITY_KEY_NAMES);
     if (key < 0) continue;
     switch (IDENTITY_KEYS[key]) {
       case 'arn':
@@ -194,9 +174,9 @@ function responseFacts(view: JsonView, response: number, sink: FactSink): void {
   if (view.table.kind[response] !== NodeKind.Object) return;
   const next = view.table.next;
   for (let child = response + 1; child < next[response]; child = next[child]) {
-    if (view.table.kind[child] !== NodeKind.Object || view.keyIndex(child, ISSUED_CONTAINERS) < 0) continue;
+    if (view.table.kind[child] !== NodeKind.Object || view.keyIndexIn(child, ISSUED_CONTAINER_NAMES) < 0) continue;
     for (let field = child + 1; field < next[child]; field = next[field]) {
-      const key = view.keyIndex(field, ISSUED_KEYS);
+      const key = view.keyIndexIn(field, ISSUED_KEY_NAMES);
       if (key < 0 || !isLinkable(view, field)) continue;
       const name = ISSUED_KEYS[key];
       const kind = name === 'accessKeyId' ? LinkKind.accessKey : name === 'arn' ? LinkKind.arn : LinkKind.principalId;
