@@ -232,8 +232,12 @@ export class JsonView {
     if (candidates === undefined) {
       return -1;
     }
+    // The first character tells most names of one length apart without a call to compare them.
+    const text = this.text;
+    const first = text.charCodeAt(start + 1);
     for (const index of candidates) {
-      if (this.text.startsWith(keys.names[index], start + 1)) {
+      const name = keys.names[index];
+      if (name.charCodeAt(0) === first && text.startsWith(name, start + 1)) {
         return index;
       }
     }

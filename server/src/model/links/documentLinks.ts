@@ -36,25 +36,25 @@ export class DocumentLinkIndex {
     const index = new DocumentLinkIndex(model.records.length * 10);
     index.eventNames = new Int32Array(model.records.length).fill(NO_NODE);
     const eventNames = index.eventNames;
+    // One pair of callbacks for all records, reading the record being walked from these.
+    let view = model.view;
+    let recordIndex = 0;
+    const onFact = (kind: LinkKind, role: LinkRole, node: number): void => {
+      if (index.count === index.meta.length) index.grow();
+      const i = index.count++;
+      index.hashes[i] = nodeHash(view, node);
+      index.meta[i] = (kind << 4) | role;
+      index.records[i] = recordIndex;
+      index.nodes[i] = node;
+    };
+    const onEventName = (node: number): void => {
+      eventNames[recordIndex] = node;
+    };
     for (const record of model.records) {
       if (record.node === NO_NODE) continue;
-      const view = record.source.view;
-      const recordIndex = record.index;
-      collectRecordFacts(
-        view,
-        record.node,
-        (kind, role, node) => {
-          if (index.count === index.meta.length) index.grow();
-          const i = index.count++;
-          index.hashes[i] = nodeHash(view, node);
-          index.meta[i] = (kind << 4) | role;
-          index.records[i] = recordIndex;
-          index.nodes[i] = node;
-        },
-        (node) => {
-          eventNames[recordIndex] = node;
-        },
-      );
+      view = record.source.view;
+      recordIndex = record.index;
+      collectRecordFacts(view, record.node, onFact, onEventName);
     }
     return index;
   }
