@@ -71,7 +71,7 @@ export function scanJson(text: string, options: ScanOptions = {}): ScanResult {
 function estimateNodeCount(text: string): number {
   const length = text.length;
   const samples = 64;
-  const sampleLength = 1024;
+  const sampleLength = 256;
   if (length <= samples * sampleLength) {
     return Math.ceil(length / 8) + 16;
   }
