@@ -135,11 +135,22 @@ export class IdentityTable {
       }
     }
     const id = this.values.length;
-    const { principalId: _principalId, accessKeyId: _accessKeyId, ...kept } = identity;
-    this.values.push(kept);
+    this.values.push(keptIdentity(identity));
     candidates.push(id);
     return id;
   }
+}
+
+/**
+ * What the table keeps of an identity: its fields that have a value (so that it reads the same
+ * after a trip through JSON from an index worker), without the principalId and access key.
+ */
+function keptIdentity(identity: IdentitySummary): IdentitySummary {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(identity) as [string, string | undefined][]) {
+    if (value !== undefined && name !== 'principalId' && name !== 'accessKeyId') kept[name] = value;
+  }
+  return kept as unknown as IdentitySummary;
 }
 
 function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {

@@ -3,6 +3,7 @@ import { ResourceLimits, Worker } from 'node:worker_threads';
 import { fileLinkBuffers } from '../links/fileLinks';
 import { entryBuffers } from './fileEntries';
 import { RuleSource } from '../detections/ruleFiles';
+import { IdentitySummary } from '../identity';
 import { FileIndexResult, indexLogFile } from './fileIndexer';
 
 /**
@@ -45,7 +46,7 @@ export class InThreadRunner implements IndexRunner {
 export type ToWorker = { type: 'index'; job: number; file: string; options: IndexJobOptions } | { type: 'cancel'; job: number };
 export type FromWorker =
   | { type: 'progress'; job: number; textBytes: number; events: number }
-  | { type: 'done'; job: number; result: FileIndexResult }
+  | { type: 'done'; job: number; result: PostedResult }
   | { type: 'failed'; job: number; message: string; cancelled: boolean };
 
 interface Job {
@@ -228,7 +229,7 @@ export class WorkerPool implements IndexRunner {
     }
     entry.jobs.delete(message.job);
     if (message.type === 'done') {
-      job.resolve(message.result);
+      job.resolve(receivedResult(message.result));
     } else {
       job.reject(message.cancelled ? (job.signal?.reason ?? new Error('cancelled')) : new Error(message.message));
     }
@@ -258,6 +259,26 @@ export class WorkerPool implements IndexRunner {
     entry.jobs.clear();
     await entry.worker.terminate();
   }
+}
+
+/**
+ * A finished job's result as it crosses to the main thread: its string table and identities as
+ * one JSON text. Copying a few thousand small strings and objects one by one costs the main
+ * thread more than parsing them from one string, and the main thread is what every file waits on.
+ */
+export interface PostedResult extends Omit<FileIndexResult, 'strings' | 'identities'> {
+  stringsAndIdentities: string;
+}
+
+export function postedResult(result: FileIndexResult): PostedResult {
+  const { strings, identities, ...rest } = result;
+  return { ...rest, stringsAndIdentities: JSON.stringify([strings, identities]) };
+}
+
+export function receivedResult(posted: PostedResult): FileIndexResult {
+  const { stringsAndIdentities, ...rest } = posted;
+  const [strings, identities] = JSON.parse(stringsAndIdentities) as [string[], IdentitySummary[]];
+  return { ...rest, strings, identities };
 }
 
 /** The transfer list of a finished job's result. */

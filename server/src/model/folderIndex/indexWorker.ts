@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { indexLogFile } from './fileIndexer';
-import { FromWorker, resultBuffers, ToWorker } from './indexRunner';
+import { FromWorker, postedResult, resultBuffers, ToWorker } from './indexRunner';
 
 const port = parentPort;
 if (port) {
@@ -28,7 +28,7 @@ if (port) {
       },
     })
       .then((result) => {
-        post({ type: 'done', job, result }, resultBuffers(result));
+        post({ type: 'done', job, result: postedResult(result) }, resultBuffers(result));
       })
       .catch((error: unknown) => {
         post({ type: 'failed', job, message: error instanceof Error ? error.message : String(error), cancelled: controller.signal.aborted });
