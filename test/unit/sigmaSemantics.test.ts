@@ -70,6 +70,30 @@ describe('sigma: fields, lists and case', () => {
     assert.equal(rules.detectDocument(parseCloudTrail(repeated)).length, 1);
   });
 
+  it('finds in a log of many records what it finds in each record alone, as records repeat or vary their known fields', () => {
+    // Records share their event name, source, identity type and ARN in runs, in other cases, and more of them than a run keeps.
+    const names = ['CreateAccessKey', 'createaccesskey', 'CREATEACCESSKEY', 'ListUsers'];
+    const records = Array.from({ length: 1200 }, (_, i) => ({
+      ...record,
+      eventName: names[Math.floor(i / 3) % names.length],
+      eventSource: i % 7 === 0 ? 'IAM.amazonaws.com' : 'iam.amazonaws.com',
+      userIdentity: { ...record.userIdentity, type: i % 5 === 0 ? 'Root' : 'IAMUser', arn: `arn:aws:iam::111122223333:user/u${String(i % 600)}` },
+    }));
+    const rules = loadRules(
+      ruleText(
+        "    sel:\n        eventName: createaccesskey\n        eventSource: iam.amazonaws.com\n        userIdentity.arn|endswith: '0'\n    condition: sel",
+      ),
+      ruleText('    sel:\n        eventName|cased: CreateAccessKey\n        userIdentity.type: iamuser\n    condition: sel').replace(
+        '000000000001',
+        '000000000002',
+      ),
+    );
+    const together = rules.detectDocument(parseCloudTrail(logOf(...records))).map((finding) => [finding.record, finding.rule]);
+    const alone = records.flatMap((one, i) => rules.detectDocument(parseCloudTrail(logOf(one))).map((finding) => [i, finding.rule]));
+    assert.deepEqual(together, alone);
+    assert.ok(together.length > 300, `${String(together.length)} findings`);
+  });
+
   it('wildcards * and ?, and their escapes', () => {
     assert.equal(matches("    sel:\n        eventName: 'Create*Key'\n    condition: sel", record), true);
     assert.equal(matches("    sel:\n        eventName: 'Create?ccessKey'\n    condition: sel", record), true);

@@ -26,6 +26,28 @@ export function lowerText(value: FieldValue): string {
   return (value.lower ??= value.text.toLowerCase());
 }
 
+/**
+ * The value lists of fields a caller read already (event name and source, identity type and
+ * ARN), shared by the records of one run that hold the same text: most records repeat them, and a
+ * list made for each record was a large part of what the rules allocate. A run (a document, a
+ * file) keeps its own, which goes with it; it is emptied when it grows large.
+ */
+export class KnownValues {
+  private readonly lists = new Map<string, readonly FieldValue[]>();
+
+  of(text: string): readonly FieldValue[] {
+    let list = this.lists.get(text);
+    if (list === undefined) {
+      if (this.lists.size >= KNOWN_VALUES_KEPT) this.lists.clear();
+      list = [{ kind: NodeKind.String, text, truncated: false }];
+      this.lists.set(text, list);
+    }
+    return list;
+  }
+}
+
+const KNOWN_VALUES_KEPT = 512;
+
 /** The fields of one event object, each path read at most once. */
 export class EventFields {
   // Paths read so far and their values. A record is asked about a few paths (the bundled rules
@@ -49,7 +71,7 @@ export class EventFields {
     readonly view: JsonView,
     readonly node: number,
     /** eventName, eventSource, userIdentity.type and userIdentity.arn when the caller already read them as strings. */
-    private readonly known?: { eventName?: string; eventSource?: string; identityType?: string; identityArn?: string },
+    private readonly known?: { eventName?: string; eventSource?: string; identityType?: string; identityArn?: string; knownValues?: KnownValues },
   ) {}
 
   /** A value the caller read already: only a string found is known for sure, anything else is looked up. */
@@ -76,7 +98,8 @@ export class EventFields {
       return seen;
     }
     const known = this.knownValue(path);
-    const result = known !== undefined ? [{ kind: NodeKind.String, text: known, truncated: false }] : this.read(segments);
+    const result =
+      known === undefined ? this.read(segments) : (this.known?.knownValues?.of(known) ?? [{ kind: NodeKind.String, text: known, truncated: false }]);
     this.remember(path, result);
     return result;
   }

@@ -1,6 +1,7 @@
 import { RecordSummary } from '../cloudTrailDocument';
 import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
 import { CorrelationObservation } from './correlation';
+import { KnownValues } from './eventFields';
 import { EventInput, RuleSet } from './ruleSet';
 
 /**
@@ -50,7 +51,7 @@ export class FileDetector {
     this.rules.evaluate(input, entry, 0, this.onFinding, this.rules.correlations.length > 0 ? this.observations : undefined);
   }
 
-  private readonly input: EventInput = { view: new JsonView('', new NodeTable(0)), node: NO_NODE };
+  private readonly input: EventInput = { view: new JsonView('', new NodeTable(0)), node: NO_NODE, knownValues: new KnownValues() };
   private entry = 0;
   private readonly onFinding = (rule: number): void => {
     let position = this.idPositions.get(rule);

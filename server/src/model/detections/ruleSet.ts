@@ -1,7 +1,7 @@
 import { CloudTrailDocument } from '../cloudTrailDocument';
 import { JsonView, NO_NODE } from '../nodeTable';
 import { allOf, anyOf, compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
-import { EventFields } from './eventFields';
+import { EventFields, KnownValues } from './eventFields';
 import { literalConstraint } from './literals';
 import { correlate, CorrelationObservation, CorrelationPlan, planCorrelations } from './correlation';
 import { ParsedRule, parseRuleFile, RuleFileInput } from './ruleLoader';
@@ -53,6 +53,8 @@ export interface EventInput {
   identityType?: string;
   /** userIdentity.arn, when it is a string that is not empty (else it is looked up) */
   identityArn?: string;
+  /** Shares the value lists of the fields above between the records of a run. */
+  knownValues?: KnownValues;
 }
 
 /** What `foldedHash` gives for a text with other than ASCII characters. */
@@ -249,7 +251,7 @@ export class RuleSet {
     const observations: CorrelationObservation[] = [];
     const hasCorrelations = this.correlations.length > 0;
     // One input and one callback for all records: `evaluate` keeps neither past its call.
-    const input: EventInput = { view: model.view, node: NO_NODE };
+    const input: EventInput = { view: model.view, node: NO_NODE, knownValues: new KnownValues() };
     let current = 0;
     const onFinding = (rule: number): void => {
       findings.push({ rule, record: current });
