@@ -48,6 +48,15 @@ export class KnownValues {
 
 const KNOWN_VALUES_KEPT = 512;
 
+/** Fields of a record its reader already has as strings. */
+export interface KnownFields {
+  eventName?: string;
+  eventSource?: string;
+  identityType?: string;
+  identityArn?: string;
+  knownValues?: KnownValues;
+}
+
 /** The fields of one event object, each path read at most once. */
 export class EventFields {
   // Paths read so far and their values. A record is asked about a few paths (the bundled rules
@@ -68,11 +77,25 @@ export class EventFields {
   private more: Map<string, readonly FieldValue[]> | undefined;
 
   constructor(
-    readonly view: JsonView,
-    readonly node: number,
+    public view: JsonView,
+    public node: number,
     /** eventName, eventSource, userIdentity.type and userIdentity.arn when the caller already read them as strings. */
-    private readonly known?: { eventName?: string; eventSource?: string; identityType?: string; identityArn?: string; knownValues?: KnownValues },
+    private known?: KnownFields,
   ) {}
+
+  /**
+   * Makes this the fields of another record, forgetting every path read of the last one: one
+   * object serves all the records of a run, instead of one made (and collected) per record.
+   */
+  reset(view: JsonView, node: number, known?: KnownFields): this {
+    this.view = view;
+    this.node = node;
+    this.known = known;
+    this.path0 = this.path1 = this.path2 = this.path3 = this.path4 = this.path5 = undefined;
+    this.found0 = this.found1 = this.found2 = this.found3 = this.found4 = this.found5 = NO_VALUES;
+    this.more = undefined;
+    return this;
+  }
 
   /** A value the caller read already: only a string found is known for sure, anything else is looked up. */
   private knownValue(path: string): string | undefined {

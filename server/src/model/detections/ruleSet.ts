@@ -1,5 +1,5 @@
 import { CloudTrailDocument } from '../cloudTrailDocument';
-import { JsonView, NO_NODE } from '../nodeTable';
+import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
 import { allOf, anyOf, compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
 import { EventFields, KnownValues } from './eventFields';
 import { literalConstraint } from './literals';
@@ -56,6 +56,8 @@ export interface EventInput {
   /** Shares the value lists of the fields above between the records of a run. */
   knownValues?: KnownValues;
 }
+
+const NO_DOCUMENT = new JsonView('', new NodeTable(0));
 
 /** What `foldedHash` gives for a text with other than ASCII characters. */
 const NOT_ASCII = -1;
@@ -199,14 +201,18 @@ export class RuleSet {
    */
   evaluate(event: EventInput, record: number, file: number, onFinding: (rule: number) => void, observations?: CorrelationObservation[]): void {
     if (event.node === NO_NODE) return;
-    // A fresh, short-lived object per record: reusing one would keep each record's values in old
-    // space. Nothing else is made per record here: on a large log, every allocation adds up.
-    const fields = new EventFields(event.view, event.node, event);
+    // One object for every record (evaluate runs to its end before the next call): on a large log,
+    // every allocation per record adds up.
+    const fields = this.fields.reset(event.view, event.node, event);
     this.runRules(this.rulesFor(0, event.eventName), fields, event, record, file, onFinding, observations);
     this.runRules(this.rulesFor(1, event.eventSource), fields, event, record, file, onFinding, observations);
     this.runRules(this.rulesFor(2, event.identityType), fields, event, record, file, onFinding, observations);
     this.runRules(this.unindexed, fields, event, record, file, onFinding, observations);
+    // The rule set outlives the documents it reads: it keeps nothing of this one.
+    fields.reset(NO_DOCUMENT, NO_NODE);
   }
+
+  private readonly fields = new EventFields(NO_DOCUMENT, NO_NODE);
 
   /** The rules indexed by this value of the indexed field at `position`, if any. */
   private rulesFor(position: number, value: string | undefined): readonly number[] | undefined {
