@@ -142,15 +142,24 @@ export class IdentityTable {
 }
 
 /**
- * What the table keeps of an identity: its fields that have a value (so that it reads the same
- * after a trip through JSON from an index worker), without the principalId and access key.
+ * What the table keeps of an identity: every field but the principalId and access key, in one
+ * shape for all identities (a field without a value is there, undefined). Grouping reads these
+ * for every event, and objects of one shape are read fastest; an identity that came from a worker
+ * as JSON, which drops fields without a value, is given the same shape again.
  */
 function keptIdentity(identity: IdentitySummary): IdentitySummary {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(identity) as [string, string | undefined][]) {
-    if (value !== undefined && name !== 'principalId' && name !== 'accessKeyId') kept[name] = value;
-  }
-  return kept as unknown as IdentitySummary;
+  return {
+    key: identity.key,
+    label: identity.label,
+    type: identity.type,
+    arn: identity.arn,
+    accountId: identity.accountId,
+    userName: identity.userName,
+    invokedBy: identity.invokedBy,
+    sessionIssuerArn: identity.sessionIssuerArn,
+    sessionIssuerName: identity.sessionIssuerName,
+    sessionName: identity.sessionName,
+  };
 }
 
 function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {
