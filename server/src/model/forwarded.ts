@@ -6,7 +6,7 @@
  * whoever reads the record reads the moved value where the field would be.
  */
 import { CloudTrailDocument } from './cloudTrailDocument';
-import { JsonView, NO_NODE, NodeKind } from './nodeTable';
+import { JsonView, KeyNames, NO_NODE, NodeKind } from './nodeTable';
 import { Problem, ShapeCode } from './problems';
 
 /** Top-level objects that forwarders add to records. */
@@ -18,12 +18,12 @@ export const MOVED_FIELDS: readonly { readonly field: string; readonly path: rea
   { field: 'userAgent', path: ['http', 'useragent'] },
 ];
 
-const FORWARDER_KEY_NAMES: readonly string[] = [...FORWARDER_KEYS];
+const FORWARDER_KEY_NAMES = new KeyNames([...FORWARDER_KEYS]);
 
 /** A top-level property a forwarder added: one of its keys, holding an object. */
 export function isForwarderProperty(view: JsonView, property: number): boolean {
   // Asked of every top-level property of many records after each edit: no key is cut out of the text.
-  return view.kind(property) === NodeKind.Object && view.keyIndex(property, FORWARDER_KEY_NAMES) >= 0;
+  return view.kind(property) === NodeKind.Object && view.keyIndexIn(property, FORWARDER_KEY_NAMES) >= 0;
 }
 
 /** The node at `path` below `node`, or NO_NODE. */

@@ -57,24 +57,18 @@ export interface KnownFields {
   knownValues?: KnownValues;
 }
 
+/** Paths of a record kept in lists before a map (the bundled rules ask most records about six at most). */
+const SLOTS = 8;
+
 /** The fields of one event object, each path read at most once. */
 export class EventFields {
-  // Paths read so far and their values. A record is asked about a few paths (the bundled rules
-  // read at most six of most records): the first ones are kept in slots, so that no list or map
-  // is made (and grown) for every record of a large log.
-  private path0: string | undefined;
-  private found0: readonly FieldValue[] = NO_VALUES;
-  private path1: string | undefined;
-  private found1: readonly FieldValue[] = NO_VALUES;
-  private path2: string | undefined;
-  private found2: readonly FieldValue[] = NO_VALUES;
-  private path3: string | undefined;
-  private found3: readonly FieldValue[] = NO_VALUES;
-  private path4: string | undefined;
-  private found4: readonly FieldValue[] = NO_VALUES;
-  private path5: string | undefined;
-  private found5: readonly FieldValue[] = NO_VALUES;
-  private more: Map<string, readonly FieldValue[]> | undefined;
+  // Paths read of the current record and their values. One object serves every record of a run
+  // (see `reset`), so these are made once: the first paths in two short lists searched in order
+  // (most records are asked about a few), any further ones in a map.
+  private readonly paths: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  private readonly found: (readonly FieldValue[])[] = new Array<readonly FieldValue[]>(SLOTS).fill(NO_VALUES);
+  private count = 0;
+  private readonly more = new Map<string, readonly FieldValue[]>();
 
   constructor(
     public view: JsonView,
@@ -91,9 +85,13 @@ export class EventFields {
     this.view = view;
     this.node = node;
     this.known = known;
-    this.path0 = this.path1 = this.path2 = this.path3 = this.path4 = this.path5 = undefined;
-    this.found0 = this.found1 = this.found2 = this.found3 = this.found4 = this.found5 = NO_VALUES;
-    this.more = undefined;
+    // Nothing of the last record is kept, so that no document outlives its run through these.
+    for (let i = 0; i < this.count; i++) {
+      this.paths[i] = undefined;
+      this.found[i] = NO_VALUES;
+    }
+    this.count = 0;
+    if (this.more.size > 0) this.more.clear();
     return this;
   }
 
@@ -128,36 +126,18 @@ export class EventFields {
   }
 
   private recalled(path: string): readonly FieldValue[] | undefined {
-    if (path === this.path0) return this.found0;
-    if (path === this.path1) return this.found1;
-    if (path === this.path2) return this.found2;
-    if (path === this.path3) return this.found3;
-    if (path === this.path4) return this.found4;
-    if (path === this.path5) return this.found5;
-    return this.more?.get(path);
+    for (let i = 0; i < this.count; i++) {
+      if (this.paths[i] === path) return this.found[i];
+    }
+    return this.count < SLOTS ? undefined : this.more.get(path);
   }
 
   private remember(path: string, values: readonly FieldValue[]): void {
-    if (this.path0 === undefined) {
-      this.path0 = path;
-      this.found0 = values;
-    } else if (this.path1 === undefined) {
-      this.path1 = path;
-      this.found1 = values;
-    } else if (this.path2 === undefined) {
-      this.path2 = path;
-      this.found2 = values;
-    } else if (this.path3 === undefined) {
-      this.path3 = path;
-      this.found3 = values;
-    } else if (this.path4 === undefined) {
-      this.path4 = path;
-      this.found4 = values;
-    } else if (this.path5 === undefined) {
-      this.path5 = path;
-      this.found5 = values;
+    if (this.count < SLOTS) {
+      this.paths[this.count] = path;
+      this.found[this.count++] = values;
     } else {
-      (this.more ??= new Map()).set(path, values);
+      this.more.set(path, values);
     }
   }
 
