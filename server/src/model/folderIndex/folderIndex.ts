@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { RecordSummary } from '../cloudTrailDocument';
 import { FileDetections } from '../detections/fileDetections';
 import { IdentitySummary } from '../identity';
+import { TupleIds } from '../tupleIds';
 import { FileLinks, fileLinksBytes } from '../links/fileLinks';
 import { ABSENT, EntryFlags, FileEntries, formatEventTime, IdentityTable, readUuid, StringTable, TEXT_FIELD_COUNT, TextField } from './fileEntries';
 import { emptyFileResult, FileIndexResult, FileShape, FileStatus } from './fileIndexer';
@@ -85,7 +86,8 @@ export class FolderIndex {
   readonly strings = new StringTable();
   private readonly identities = new IdentityTable();
   private readonly profileTable: EventProfile[] = [];
-  private readonly profileIds = new ProfileKeys();
+  /** Profile ids by their fields: eventSource, eventName, errorCode and identity ids, and the readOnly state. */
+  private readonly profileIds = new TupleIds(5);
   private readonly byPath = new Map<string, IndexedFile>();
   private nextFileId = 1;
   private inPathOrder: IndexedFile[] | undefined;
@@ -292,82 +294,21 @@ export class FolderIndex {
     const name = text[t + TextField.eventName];
     const error = text[t + TextField.errorCode];
     const identity = text[t + TextField.identity];
-    const found = this.profileIds.find(source, name, error, identity, readOnly);
-    if (found >= 0) return found;
-    const id = this.profileTable.length;
+    const key = this.profileIds.key;
+    key[0] = source;
+    key[1] = name;
+    key[2] = error;
+    key[3] = identity;
+    key[4] = readOnly;
+    const id = this.profileIds.idOf();
+    if (id < this.profileTable.length) return id;
     const profile: { -readonly [K in keyof EventProfile]: EventProfile[K] } = { id, identity: this.identities.values[identity] };
     if (source !== ABSENT) profile.eventSource = this.strings.values[source];
     if (name !== ABSENT) profile.eventName = this.strings.values[name];
     if (error !== ABSENT) profile.errorCode = this.strings.values[error];
     if (readOnly !== 0) profile.readOnly = readOnly === 2;
     this.profileTable.push(profile);
-    this.profileIds.add(id, source, name, error, identity, readOnly);
     return id;
-  }
-}
-
-/**
- * Profile ids by their fields (four ids and the readOnly state), in an open-addressing table of
- * numbers: every event of a folder is looked up here on the thread that answers the editor, and
- * a key made as a string for each cost more than the rest of adding the file.
- */
-class ProfileKeys {
-  private static readonly WIDTH = 5;
-  /** Profile id + 1 per slot; 0 is empty. */
-  private slots = new Int32Array(1024);
-  private keys = new Uint32Array(256 * ProfileKeys.WIDTH);
-  private count = 0;
-
-  find(source: number, name: number, error: number, identity: number, readOnly: number): number {
-    const mask = this.slots.length - 1;
-    for (let slot = ProfileKeys.hash(source, name, error, identity, readOnly) & mask; ; slot = (slot + 1) & mask) {
-      const held = this.slots[slot];
-      if (held === 0) return -1;
-      const k = (held - 1) * ProfileKeys.WIDTH;
-      const keys = this.keys;
-      if (keys[k] === source && keys[k + 1] === name && keys[k + 2] === error && keys[k + 3] === identity && keys[k + 4] === readOnly) return held - 1;
-    }
-  }
-
-  /** Adds profile `id`, which must be the next one (ids are given in order from 0). */
-  add(id: number, source: number, name: number, error: number, identity: number, readOnly: number): void {
-    if ((id + 1) * ProfileKeys.WIDTH > this.keys.length) {
-      const keys = new Uint32Array(this.keys.length * 2);
-      keys.set(this.keys);
-      this.keys = keys;
-    }
-    const k = id * ProfileKeys.WIDTH;
-    this.keys[k] = source;
-    this.keys[k + 1] = name;
-    this.keys[k + 2] = error;
-    this.keys[k + 3] = identity;
-    this.keys[k + 4] = readOnly;
-    this.count = id + 1;
-    // Kept at most half full, so that probes stay short.
-    if (this.count * 2 > this.slots.length) {
-      this.slots = new Int32Array(this.slots.length * 2);
-      for (let each = 0; each < this.count; each++) this.place(each);
-    } else {
-      this.place(id);
-    }
-  }
-
-  private place(id: number): void {
-    const mask = this.slots.length - 1;
-    const k = id * ProfileKeys.WIDTH;
-    const keys = this.keys;
-    let slot = ProfileKeys.hash(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]) & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = id + 1;
-  }
-
-  private static hash(source: number, name: number, error: number, identity: number, readOnly: number): number {
-    let hash = Math.imul(source ^ 0x9e3779b1, 0x85ebca6b);
-    hash = Math.imul(hash ^ name, 0xc2b2ae35);
-    hash = Math.imul(hash ^ error, 0x85ebca6b);
-    hash = Math.imul(hash ^ identity, 0xc2b2ae35);
-    hash = Math.imul(hash ^ readOnly, 0x85ebca6b);
-    return hash ^ (hash >>> 15);
   }
 }
 

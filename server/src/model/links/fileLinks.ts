@@ -6,6 +6,7 @@
  * without a copy.
  */
 import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
+import { TupleIds } from '../tupleIds';
 import { collectRecordFacts, LinkKind, LinkRole, nodeHashes } from './linkFacts';
 
 export interface FileLinks {
@@ -40,15 +41,11 @@ export interface EntryEvent {
 }
 
 export class FileLinksBuilder {
-  // Distinct values are found through an open-addressing table over their two hashes: slot holds
-  // value id + 1 (0: empty). A map keyed by a number made of both hashes cost more than hashing.
-  private slots = new Int32Array(1024);
-  private values = new Int32Array(256);
-  private valueCount = 0;
+  /** Distinct values, by their two hashes. */
+  private readonly values = new TupleIds(2);
   private facts = new Uint32Array(1024);
   private factCount = 0;
   private anchors = new Uint32Array(256 * 3);
-  private readonly scratch = new Int32Array(2);
   /** The entry whose facts `onFact` is collecting: one callback for all entries. */
   private entry = 0;
   private view = new JsonView('', new NodeTable(0));
@@ -80,58 +77,25 @@ export class FileLinksBuilder {
   };
 
   private readonly onFact = (kind: LinkKind, role: LinkRole, node: number): void => {
-    const scratch = this.scratch;
-    nodeHashes(this.view, node, scratch, 0);
-    const id = this.valueId(scratch[0], scratch[1]);
+    nodeHashes(this.view, node, this.values.key, 0);
+    const id = this.values.idOf();
     if (this.factCount * 2 + 2 > this.facts.length) this.facts = grow(this.facts, this.facts.length * 2);
     this.facts[this.factCount * 2] = id;
     this.facts[this.factCount * 2 + 1] = (this.entry << 8) | (kind << 4) | role;
     this.factCount++;
   };
 
-  /** The id of the value with these hashes, a new one if it was not seen. */
-  private valueId(first: number, second: number): number {
-    const mask = this.slots.length - 1;
-    let slot = Math.imul(first ^ Math.imul(second, 0x9e3779b1), 0x85ebca6b) & mask;
-    for (;;) {
-      const held = this.slots[slot];
-      if (held === 0) break;
-      const id = held - 1;
-      if (this.values[id * 2] === first && this.values[id * 2 + 1] === second) return id;
-      slot = (slot + 1) & mask;
-    }
-    const id = this.valueCount++;
-    if (id * 2 + 2 > this.values.length) this.values = grow(this.values, this.values.length * 2);
-    this.values[id * 2] = first;
-    this.values[id * 2 + 1] = second;
-    this.slots[slot] = id + 1;
-    // Kept at most half full, so that probes stay short.
-    if (this.valueCount * 2 > this.slots.length) this.rehash();
-    return id;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.valueCount; id++) {
-      const first = this.values[id * 2];
-      let slot = Math.imul(first ^ Math.imul(this.values[id * 2 + 1], 0x9e3779b1), 0x85ebca6b) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
-    }
-    this.slots = slots;
-  }
-
   /** The columns: values ordered by hash, postings grouped by value (entries stay in order within a value). */
   finish(entryCount: number): FileLinks {
-    const count = this.valueCount;
-    const order = sortedByHash(this.values, count);
+    const count = this.values.size;
+    const hashes = this.values.tuples;
+    const order = sortedByHash(hashes, count);
     const rank = new Uint32Array(count);
     const values = new Int32Array(count * 2);
     for (let r = 0; r < count; r++) {
       rank[order[r]] = r;
-      values[r * 2] = this.values[order[r] * 2];
-      values[r * 2 + 1] = this.values[order[r] * 2 + 1];
+      values[r * 2] = hashes[order[r] * 2];
+      values[r * 2 + 1] = hashes[order[r] * 2 + 1];
     }
     const starts = new Uint32Array(count + 1);
     for (let i = 0; i < this.factCount; i++) starts[rank[this.facts[i * 2]] + 1]++;
