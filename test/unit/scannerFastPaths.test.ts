@@ -83,6 +83,39 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
     assert.ok(open.problems.some(([code]) => code === 'json-unterminated-string'));
   });
 
+  it('ends strings at the same place in text of long lines (found by searching) and of short lines (read through)', () => {
+    // Long lines take the search for the next quote, backslash and control character; three short
+    // lines at the start make the scanner read every string character by character instead.
+    const strings = [
+      '"plain"',
+      '"with \\"quote\\" inside"',
+      '"ends in a backslash\\\\"',
+      '"escaped\\ttab"',
+      '"raw\ttab"',
+      '"ends in a tab\t"',
+      '"\u0002"',
+      '"control \u0001 char"',
+      `"${'x'.repeat(400)}"`,
+      '"line\nbreak"',
+      '"pasted\nPEM\nblock"',
+      '"carriage\rreturn"',
+      '"é and 😀"',
+      '""',
+      '"bad \\q escape"',
+      '"\\u00e9 \\u12"',
+      '"after: a backslash comes later"',
+      '"far"',
+    ];
+    const padding = `"${'p'.repeat(300)}"`;
+    const layouts = [(items: string[]) => `[${padding},${items.join(',')}]`, (items: string[]) => `\n\n\n[${padding},${items.join(',')}]`];
+    const cases = [strings, [...strings].reverse(), strings.map((s, i) => (i % 2 ? `{${s}:${s}}` : s)), [...strings, '"never closed']];
+    for (const items of cases) {
+      const [long, short] = layouts.map((layout) => rows(layout(items)));
+      assert.deepEqual(long.rows, short.rows, items.join(','));
+      assert.deepEqual(long.problems, short.problems, items.join(','));
+    }
+  });
+
   it('still reads a line break inside a long string as a pasted PEM block', () => {
     const line = 'M'.repeat(64);
     const text = `{"certificate":"-----BEGIN CERTIFICATE-----\n${line}\n-----END CERTIFICATE-----"}`;

@@ -57,6 +57,10 @@ export const CH_CLOSE_BRACE = 125;
 /** A run of string characters that are neither a quote, a backslash nor a control character. */
 // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings: the run stops at them
 const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]+/y;
+/** Control characters other than the line feed (found apart, with indexOf). */
+const CONTROL_CHARACTER = /[^\n\u0020-\uffff]/g;
+/** Lines at least this long mark text laid out in long lines. */
+const LONG_LINE = 256;
 
 export function scanJson(text: string, options: ScanOptions = {}): ScanResult {
   return new JsonScanner(text, options.maxProblems ?? DEFAULT_MAX_PROBLEMS, options.transient ?? false).run();
@@ -103,6 +107,21 @@ export function lineBreakEndsString(text: string, nextLineStart: number): boolea
     return c === CH_QUOTE || c === CH_CLOSE_BRACE || c === CH_CLOSE_BRACKET;
   }
   return true;
+}
+
+/** Whether the first lines of `text` show it to be laid out in long lines (one line, or one event per line). */
+function hasLongLines(text: string): boolean {
+  let lineStart = 0;
+  for (let line = 0; line < 3; line++) {
+    const lineFeed = text.indexOf('\n', lineStart);
+    if (lineFeed < 0 || lineFeed - lineStart >= LONG_LINE) return true;
+    lineStart = lineFeed + 1;
+  }
+  return false;
+}
+
+function indexOrLength(index: number, length: number): number {
+  return index < 0 ? length : index;
 }
 
 function isDelimiter(c: number): boolean {
@@ -163,12 +182,25 @@ class JsonScanner {
   /** Flags of the last string scanned. */
   private stringFlags = 0;
 
+  /**
+   * Where the next backslash, line feed and other control character are (the length if none),
+   * found once and kept until the scan passes them: in most text they are rare or far apart, so
+   * a string's end is the next quote, found without reading its characters one by one. Only in
+   * text of long lines: where every line holds a string or two (pretty-printed text), looking for
+   * the next line feed costs more than it saves.
+   */
+  private readonly longLines: boolean;
+  private nextBackslash = -1;
+  private nextLineFeed = -1;
+  private nextControl = -1;
+
   constructor(
     private readonly text: string,
     private readonly maxProblems: number,
     private readonly transient: boolean,
   ) {
     this.length = text.length;
+    this.longLines = hasLongLines(text);
     this.table = new NodeTable(estimateNodeCount(text));
   }
 
@@ -563,8 +595,23 @@ class JsonScanner {
   private scanString(start: number): number {
     const text = this.text;
     const length = this.length;
-    let flags = 0;
     let pos = start + 1;
+    const quote = this.longLines ? text.indexOf('"', pos) : -1;
+    if (quote >= 0) {
+      if (this.nextBackslash < pos) this.nextBackslash = indexOrLength(text.indexOf('\\', pos), length);
+      if (quote < this.nextBackslash) {
+        if (this.nextControl < pos) {
+          CONTROL_CHARACTER.lastIndex = pos;
+          this.nextControl = CONTROL_CHARACTER.test(text) ? CONTROL_CHARACTER.lastIndex - 1 : length;
+        }
+        if (this.nextLineFeed < pos) this.nextLineFeed = indexOrLength(text.indexOf('\n', pos), length);
+        if (quote < this.nextControl && quote < this.nextLineFeed) {
+          this.stringFlags = 0;
+          return quote + 1;
+        }
+      }
+    }
+    let flags = 0;
     for (;;) {
       // Most characters of a string need no attention: skip them in one step of the regular
       // expression engine, which is several times faster than reading them one at a time.
