@@ -1,7 +1,7 @@
 import { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lineStartsAfterBreaks } from './model/lineIndex';
-import { lastAtOrBefore } from './model/sortedSearch';
+import { lineStartsAfterBreaks } from './model/json/lineIndex';
+import { lastAtOrBefore } from './model/json/sortedSearch';
 
 /**
  * A TextDocument that applies an edit without building the whole new text. Building it costs a

@@ -8,7 +8,7 @@ import { parseCloudTrail } from '../../server/src/model';
 import { EXPLAIN_READ_LIMIT } from '../../server/src/model/explain/boundedRead';
 import { hoverContent } from '../../server/src/model/explain/hoverContent';
 import { readUserAgent, USER_AGENT_READ_LIMIT } from '../../server/src/model/explain/userAgent';
-import { unescapeJsonString } from '../../server/src/model/nodeTable';
+import { unescapeJsonString } from '../../server/src/model/json/nodeTable';
 import { assertInert, visibleText } from './hoverRendering';
 
 const ENV = { now: Date.UTC(2026, 10, 25, 12, 0, 0), timeZone: 'UTC' };

@@ -1,7 +1,7 @@
 /** What tests compare when they check an incremental update against a full parse. */
 import * as assert from 'node:assert/strict';
 import { CloudTrailDocument } from '../../server/src/model';
-import { NO_NODE } from '../../server/src/model/nodeTable';
+import { NO_NODE } from '../../server/src/model/json/nodeTable';
 
 /** Everything observable about a model, to compare an incremental update with a full parse. */
 export function snapshot(document: CloudTrailDocument) {

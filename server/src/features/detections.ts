@@ -5,7 +5,7 @@ import { CloudTrailDocument } from '../model';
 import { cloudTrailEventCatalog, Finding, findingAnchor, RuleFileInput, RuleLevel, RuleMetadata, RuleProblem, RuleSet } from '../model/detections';
 import { bundledRulesDirectory, readRuleFiles, RuleSource } from '../model/detections/ruleFiles';
 import { FolderIndex, folderFindings, watchFolderTree } from '../model/folderIndex';
-import { LineIndex } from '../model/lineIndex';
+import { LineIndex } from '../model/json/lineIndex';
 import { isAtOrBelow, toPath, toUri } from './folderIndex';
 
 /**

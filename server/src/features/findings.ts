@@ -3,7 +3,7 @@ import { Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CloudTrailDocument, eventTimeMs, timeRangeOf } from '../model';
 import { FolderIndex, folderFindings } from '../model/folderIndex';
-import { LineIndex } from '../model/lineIndex';
+import { LineIndex } from '../model/json/lineIndex';
 import { Finding, RuleDefinition, RuleSet } from '../model/detections';
 import { eventFilterSql } from '../model/detections/sql/eventFilterSql';
 import { sigmaRuleSql } from '../model/detections/sql/sigmaSql';

@@ -1,7 +1,7 @@
-import { decodeStringWithOffsets, toInnerOffset } from './embeddedJson';
+import { decodeStringWithOffsets, toInnerOffset } from './json/embeddedJson';
 import { IdentitySummary, summarizeIdentity } from './identity';
-import { scanJson } from './jsonScanner';
-import { JsonView, KeyNames, NO_NODE, NodeKind, NodeTable } from './nodeTable';
+import { scanJson } from './json/jsonScanner';
+import { JsonView, KeyNames, NO_NODE, NodeKind, NodeTable } from './json/nodeTable';
 import { compareProblems, Problem, ShapeCode, SyntaxCode } from './problems';
 
 /** How the events are laid out in the file. */

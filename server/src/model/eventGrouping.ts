@@ -9,7 +9,7 @@ import { CloudTrailDocument, CloudTrailRecord, recordAt } from './cloudTrailDocu
 import { ATTACK_CATALOGUE_CREDIT, attackEntry, tacticName, tacticRank } from './detections/attackCatalogue';
 import { accessLevelFilterValue, eventAccessLevel, eventAccessLevelRank } from './iam';
 import { arnAccount, IdentitySummary, nonEmpty } from './identity';
-import { JsonView, NO_NODE, NodeKind } from './nodeTable';
+import { JsonView, NO_NODE, NodeKind } from './json/nodeTable';
 import { Problem } from './problems';
 import { parseTimestamp } from './explain/time';
 

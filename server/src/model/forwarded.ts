@@ -6,7 +6,7 @@
  * whoever reads the record reads the moved value where the field would be.
  */
 import { CloudTrailDocument } from './cloudTrailDocument';
-import { JsonView, KeyNames, NO_NODE, NodeKind } from './nodeTable';
+import { JsonView, KeyNames, NO_NODE, NodeKind } from './json/nodeTable';
 import { Problem, ShapeCode } from './problems';
 
 /** Top-level objects that forwarders add to records. */

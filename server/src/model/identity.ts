@@ -1,4 +1,4 @@
-import { JsonView, KeyNames, NO_NODE, NodeKind } from './nodeTable';
+import { JsonView, KeyNames, NO_NODE, NodeKind } from './json/nodeTable';
 
 /** Who made a call, reduced to what grouping and labels need. */
 export interface IdentitySummary {

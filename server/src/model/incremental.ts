@@ -8,8 +8,8 @@ import {
   RecordCopySource,
   recordAt,
 } from './cloudTrailDocument';
-import { scanJson } from './jsonScanner';
-import { JsonView, NO_NODE, NodeKind, spliceSubtree } from './nodeTable';
+import { scanJson } from './json/jsonScanner';
+import { JsonView, NO_NODE, NodeKind, spliceSubtree } from './json/nodeTable';
 import { compareProblems, Problem, SyntaxCode } from './problems';
 
 /** One replacement of `[start, end)` of the old text by `text`. */

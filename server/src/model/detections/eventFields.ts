@@ -1,4 +1,4 @@
-import { JsonView, NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeFlags, NodeKind } from '../json/nodeTable';
 
 /**
  * Reading a record's fields the way Sigma rules ask for them: dotted paths, any element of an

@@ -1,6 +1,6 @@
 import { RE2JS } from 're2js';
 import { parseIpv4, parseIpv6 } from '../explain/ipAddress';
-import { NodeKind } from '../nodeTable';
+import { NodeKind } from '../json/nodeTable';
 import { EventFields, FieldValue, lowerText } from './eventFields';
 import { compileGlob, Glob, literalTokens, matchGlob, PatternToken, tokenizeSigmaString } from './glob';
 import { FieldCondition, RuleProblem, SigmaModifier, SigmaScalar, TextSpan } from './types';

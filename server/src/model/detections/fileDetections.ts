@@ -1,5 +1,5 @@
 import { RecordSummary } from '../cloudTrailDocument';
-import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
+import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { CorrelationObservation } from './correlation';
 import { KnownValues } from './eventFields';
 import { EventInput, RuleSet } from './ruleSet';

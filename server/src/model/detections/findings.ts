@@ -1,5 +1,5 @@
 import { CloudTrailDocument, CloudTrailRecord } from '../cloudTrailDocument';
-import { NO_NODE } from '../nodeTable';
+import { NO_NODE } from '../json/nodeTable';
 import { RuleSet } from './ruleSet';
 import { Finding, RuleDefinition } from './types';
 

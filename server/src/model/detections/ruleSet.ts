@@ -1,5 +1,5 @@
 import { CloudTrailDocument } from '../cloudTrailDocument';
-import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
+import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { allOf, anyOf, compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
 import { EventFields, KnownValues } from './eventFields';
 import { literalConstraint } from './literals';

@@ -5,7 +5,7 @@
  * blobs) are read as "N bytes".
  */
 import { acmOperation, acmShape, findMember, logName, Member, Shape, structureMembers } from '../acm/acmApiModel';
-import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../json/nodeTable';
 import { EXPLAIN_READ_LIMIT } from './boundedRead';
 import { acmMemberMeaning } from './acmParameterMeanings';
 import { parseTimestamp } from './time';

@@ -4,7 +4,7 @@
  * the value line of a hover) works on its first `EXPLAIN_READ_LIMIT` characters, so a hover costs
  * the same on a 4 MB value as on a short one.
  */
-import { JsonView, NodeKind } from '../nodeTable';
+import { JsonView, NodeKind } from '../json/nodeTable';
 import { hiddenCharacters } from '../text/visibleText';
 import { Markdown, md, plain, quoted } from './markdown';
 

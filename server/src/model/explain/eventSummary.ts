@@ -6,7 +6,7 @@
 import { ACM_ACME_EVENT_SOURCE, ACM_EVENT_SOURCE } from '../acm/acmApiModel';
 import { CloudTrailRecord } from '../cloudTrailDocument';
 import { recordFieldValue } from '../forwarded';
-import { JsonView, NO_NODE } from '../nodeTable';
+import { JsonView, NO_NODE } from '../json/nodeTable';
 import { acmOperationFacts, AcmOperationFacts } from './acmOperations';
 import { describeShape } from './acmParameters';
 import { addAttackKnowledge } from './attackHover';

@@ -3,7 +3,7 @@
  * eventVersion it exists, and what this value says. `requestParameters`/`responseElements` are
  * explained by parameterHover; `eventName` by the event summary.
  */
-import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../json/nodeTable';
 import { hiddenCharactersLine, quotedValue, valuePrefix, wholeScalar, wholeString } from './boundedRead';
 import { eventSummary, RecordContext } from './eventSummary';
 import { accessKeyKind, identityChain } from './identityChain';

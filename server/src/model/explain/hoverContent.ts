@@ -6,7 +6,7 @@
  * output) they are mapped through the record's source.
  */
 import { CloudTrailDocument, recordAt } from '../cloudTrailDocument';
-import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../json/nodeTable';
 import { eventSummary, RecordContext } from './eventSummary';
 import { wholeScalar } from './boundedRead';
 import { describeField, fieldHover, pathLabel, valueLines } from './fieldHover';

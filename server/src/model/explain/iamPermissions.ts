@@ -16,7 +16,7 @@ import {
   resolveIamActions,
   serviceAuthorizationUrl,
 } from '../iam';
-import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../json/nodeTable';
 import { code, docLink, HoverBuilder, join, logText, Markdown, md, plain } from './markdown';
 
 /** How many condition keys a hover lists before it says how many more there are. */

@@ -4,7 +4,7 @@
  * hover escapes it like any other log text.
  */
 import { arnResourceName, describeIdentityType, nonEmpty, splitAssumedRoleArn } from '../identity';
-import { JsonView, NO_NODE } from '../nodeTable';
+import { JsonView, NO_NODE } from '../json/nodeTable';
 import { parseArn } from './arn';
 import { wholeScalar } from './boundedRead';
 import { serviceForHostName } from './services';

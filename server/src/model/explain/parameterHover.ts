@@ -5,7 +5,7 @@
  * the verb says.
  */
 import { ACM_ACME_EVENT_SOURCE, acmShape, Member, Shape } from '../acm/acmApiModel';
-import { NodeKind } from '../nodeTable';
+import { NodeKind } from '../json/nodeTable';
 import { BYTE_BUFFER_FIELDS, checkValue, describeShape, isByteBufferDump, resolveAcmParameter, Section } from './acmParameters';
 import { acmFactsOf, parameterLines, RecordContext } from './eventSummary';
 import { describeField, nodeAtPath, Path, pathLabel, valueLines } from './fieldHover';

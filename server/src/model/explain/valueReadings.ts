@@ -3,7 +3,7 @@
  * returns Markdown built with `md`, so every piece of the log in it is escaped.
  */
 import type { RuleMetadata } from '../detections/types';
-import { JsonView, NodeKind } from '../nodeTable';
+import { JsonView, NodeKind } from '../json/nodeTable';
 import { wholeString } from './boundedRead';
 import { checkArn, describeArnResource, parseArn, partitionName } from './arn';
 import { readErrorCode } from './errorCodes';

@@ -1,7 +1,7 @@
 import { CloudTrailDocument, CloudTrailRecord, isEnvelope, looksLikeEvent, parseCloudTrail } from '../cloudTrailDocument';
 import { FileDetections, FileDetector } from '../detections/fileDetections';
-import { LineIndex } from '../lineIndex';
-import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { LineIndex } from '../json/lineIndex';
+import { NO_NODE, NodeFlags, NodeKind } from '../json/nodeTable';
 import { FileLinksBuilder, positionInText } from '../links/fileLinks';
 import { FileEntriesBuilder } from './fileEntries';
 import { EntrySummary, RecordSummarizer } from './recordSummaries';

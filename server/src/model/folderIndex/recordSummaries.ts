@@ -1,6 +1,6 @@
 import { isEnvelope, looksLikeEvent, RecordSummary, summarizeRecord } from '../cloudTrailDocument';
-import { scanJson } from '../jsonScanner';
-import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { scanJson } from '../json/jsonScanner';
+import { JsonView, NO_NODE, NodeKind } from '../json/nodeTable';
 import { RecordContainer, RecordText } from './recordSplitter';
 
 /** What an entry found by the splitter turned out to be. */

@@ -13,7 +13,7 @@ import {
   CH_SPACE,
   CH_TAB,
   lineBreakEndsString,
-} from '../jsonScanner';
+} from '../json/jsonScanner';
 import { OffsetMap, OffsetMapBuilder } from './offsetMap';
 
 /**

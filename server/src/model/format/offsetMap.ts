@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { lastAtOrBefore } from '../sortedSearch';
+import { lastAtOrBefore } from '../json/sortedSearch';
 
 /**
  * Offsets between a text and a re-laid-out copy of it. The copy is made of runs of the original

@@ -6,7 +6,7 @@
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from '../cloudTrailDocument';
 import { parseEventTime } from '../folderIndex/fileEntries';
-import { NO_NODE } from '../nodeTable';
+import { NO_NODE } from '../json/nodeTable';
 import { collectRecordFacts, LinkKind, LinkRole, nodeHash, valueHash } from './linkFacts';
 import { LinkHit, LinkStore, StoreCoverage } from './linkStore';
 import { RangeOf, readRecordDetails, RecordDetails, TextPosition, TextRange } from './recordDetails';

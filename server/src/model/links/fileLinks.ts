@@ -5,7 +5,7 @@
  * value of an event, plus twelve per distinct value; the buffers travel from the indexing worker
  * without a copy.
  */
-import { JsonView, NO_NODE, NodeTable } from '../nodeTable';
+import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { TupleIds } from '../tupleIds';
 import { collectRecordFacts, LinkKind, LinkRole, nodeHashes } from './linkFacts';
 

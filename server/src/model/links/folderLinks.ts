@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
-import { scanJson } from '../jsonScanner';
-import { JsonView, NO_NODE } from '../nodeTable';
+import { scanJson } from '../json/jsonScanner';
+import { JsonView, NO_NODE } from '../json/nodeTable';
 import { summarizeEntry } from '../folderIndex/recordSummaries';
 import { FolderIndex, IndexedEvent, IndexedFile } from '../folderIndex/folderIndex';
 import { formatEventTime, TEXT_FIELD_COUNT, TextField } from '../folderIndex/fileEntries';

@@ -7,7 +7,7 @@
  * read only when it is at most MAX_LINK_VALUE characters long, and a request or response body is
  * looked at for at most MAX_BODY_ROWS rows.
  */
-import { JsonView, KeyNames, NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { JsonView, KeyNames, NO_NODE, NodeFlags, NodeKind } from '../json/nodeTable';
 
 export const LinkKind = {
   arn: 1,

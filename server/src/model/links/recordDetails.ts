@@ -3,7 +3,7 @@
  * never every record): who called and how, what it asked for and what it handed out, and where
  * each linked value sits.
  */
-import { JsonView, NO_NODE } from '../nodeTable';
+import { JsonView, NO_NODE } from '../json/nodeTable';
 import { collectRecordFacts, LinkKind, LinkRole } from './linkFacts';
 
 export interface TextPosition {

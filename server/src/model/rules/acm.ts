@@ -8,7 +8,7 @@
  * not warnings: they explain the error rather than doubt the log.
  */
 import { ACM_ACME_EVENT_SOURCE, ACM_EVENT_SOURCE, acmOperation, acmOperations, acmShape, Member, Shape, structureMembers } from '../acm/acmApiModel';
-import { NO_NODE, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeKind } from '../json/nodeTable';
 import { Severity } from '../problems';
 import { RuleCode } from './catalogue';
 import { propertyOf, RecordContext, ReportOptions, quote } from './context';

@@ -3,7 +3,7 @@
  * in agreement with the account the record states beside them (the caller's ARN and
  * userIdentity.accountId, a sessionIssuer's, a resource's).
  */
-import { NO_NODE, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeKind } from '../json/nodeTable';
 import { RuleCode } from './catalogue';
 import { KnownGood, propertyOf, RecordContext, ReportOptions, quote } from './context';
 import { isAccountId, isRegionShaped, KNOWN_REGIONS, partitionOfRegion, PARTITIONS } from './awsNames';

@@ -7,7 +7,7 @@
  * little beyond the problems themselves.
  */
 import { CloudTrailRecord } from '../cloudTrailDocument';
-import { JsonView, NO_NODE, NodeFlags, NodeKind, NodeTable } from '../nodeTable';
+import { JsonView, NO_NODE, NodeFlags, NodeKind, NodeTable } from '../json/nodeTable';
 import { Problem, RelatedLocation, Severity } from '../problems';
 import { defaultSeverity, RuleCode } from './catalogue';
 import { Field, FIELD_COUNT, FIELD_KEYS, fieldSlot } from './fields';

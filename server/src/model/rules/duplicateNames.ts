@@ -3,7 +3,7 @@
  * text around the records use these; they append what they find as pairs of rows (the later
  * property, then the first one with its name), in the order of the later ones.
  */
-import { JsonView, NO_NODE, NodeFlags, NodeTable } from '../nodeTable';
+import { JsonView, NO_NODE, NodeFlags, NodeTable } from '../json/nodeTable';
 import { RowList } from './rowList';
 
 /** Objects with at most this many properties are checked by comparing every pair of signatures... */

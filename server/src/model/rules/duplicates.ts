@@ -3,7 +3,7 @@
  * silently drop the first), and one eventID on two records of a file.
  */
 import { CloudTrailDocument, CloudTrailRecord } from '../cloudTrailDocument';
-import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../json/nodeTable';
 import { Problem } from '../problems';
 import { RuleCode } from './catalogue';
 import { quote, RecordContext, resolveSeverity, RuleOptions } from './context';

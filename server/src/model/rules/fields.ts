@@ -3,7 +3,7 @@
  * one, and which JSON types it may hold. The rules look fields up by slot number, so one record's
  * fields are found in a single pass over its properties.
  */
-import { NodeKind } from '../nodeTable';
+import { NodeKind } from '../json/nodeTable';
 import { KeyTable } from './keyTable';
 
 /** Bit masks of JSON types, by NodeKind. */

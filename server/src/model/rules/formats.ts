@@ -2,7 +2,7 @@
  * The formats of single values: eventVersion, eventTime, the GUIDs, account IDs, awsRegion,
  * eventSource, eventType, eventCategory and sourceIPAddress.
  */
-import { NO_NODE, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeKind } from '../json/nodeTable';
 import { RuleCode } from './catalogue';
 import { keyIs, KnownGood, RecordContext, quote } from './context';
 import {

@@ -3,7 +3,7 @@
  * issuer's, mfaAuthenticated), found in one pass over each object instead of one search per rule
  * and per name.
  */
-import { JsonView, NO_NODE, NodeKind } from '../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../json/nodeTable';
 import { KnownNamesList } from './duplicateNames';
 import { KeyTable } from './keyTable';
 import { keyIs } from './rawText';

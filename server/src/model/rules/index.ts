@@ -6,7 +6,7 @@
  * Every problem carries document offsets, also for events held in JSON strings.
  */
 import { CloudTrailDocument, CloudTrailRecord } from '../cloudTrailDocument';
-import { NO_NODE, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeKind } from '../json/nodeTable';
 import { Problem } from '../problems';
 import { checkAcm } from './acm';
 import { checkArns } from './arns';

@@ -3,7 +3,7 @@
  * JSON keys are case-sensitive, so every tool that reads CloudTrail misses them. Checked at the
  * top level of the record and inside userIdentity and its sessionContext.
  */
-import { NO_NODE, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeKind } from '../json/nodeTable';
 import { RuleCode } from './catalogue';
 import { RecordContext, quote } from './context';
 import { fieldByLowerCase } from './fields';

@@ -3,7 +3,7 @@
  * out of the document for it. The rules look up every property of every record this way, so on a
  * 20 MB log this saves hundreds of thousands of small strings.
  */
-import { JsonView, NodeFlags } from '../nodeTable';
+import { JsonView, NodeFlags } from '../json/nodeTable';
 
 const BUCKETS = 1024;
 

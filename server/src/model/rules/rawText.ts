@@ -4,7 +4,7 @@
  * an account ID, an IPv4 address); cutting each one out of the text as a string of its own, and
  * hashing it to look it up, would cost more than most checks do.
  */
-import { JsonView, NO_NODE, NodeFlags, NodeKind, NodeTable } from '../nodeTable';
+import { JsonView, NO_NODE, NodeFlags, NodeKind, NodeTable } from '../json/nodeTable';
 
 /**
  * Where the characters of a string node's value begin, when the text holds them as they are (no

@@ -4,7 +4,7 @@
  * of certificate imports holds thousands of rows per record (certificates logged as bytes), so
  * the rows are read once for both.
  */
-import { JsonView, NodeKind } from '../nodeTable';
+import { JsonView, NodeKind } from '../json/nodeTable';
 import { duplicateNamesKnown, duplicateNamesOf, KnownNames } from './duplicateNames';
 import { mayHoldArn } from './rawText';
 import { RowList } from './rowList';

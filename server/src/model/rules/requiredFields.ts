@@ -4,7 +4,7 @@
  * each known field.
  */
 import { isForwarderProperty, movedTo } from '../forwarded';
-import { NO_NODE, NodeFlags, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeFlags, NodeKind } from '../json/nodeTable';
 import { RuleCode } from './catalogue';
 import { RecordContext, quote } from './context';
 import { Field, FIELDS, fieldByLowerCase } from './fields';

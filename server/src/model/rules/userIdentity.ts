@@ -2,7 +2,7 @@
  * userIdentity: a known type, the fields that type needs, an ARN that names the kind of principal
  * the type says, and mfaAuthenticated written as CloudTrail writes it.
  */
-import { NO_NODE, NodeKind } from '../nodeTable';
+import { NO_NODE, NodeKind } from '../json/nodeTable';
 import { RuleCode } from './catalogue';
 import { RecordContext, quote } from './context';
 import { IDENTITY_TYPES } from './awsNames';

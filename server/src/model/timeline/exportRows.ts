@@ -6,7 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { CloudTrailRecord } from '../cloudTrailDocument';
 import { RuleSet } from '../detections';
-import { JsonView, NO_NODE } from '../nodeTable';
+import { JsonView, NO_NODE } from '../json/nodeTable';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'timeline-csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'jsonl', 'timeline-csv'];

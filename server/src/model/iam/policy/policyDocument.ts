@@ -5,9 +5,9 @@
  * value keeps its place in the text, and anything that is not a policy is refused with a message
  * naming where.
  */
-import { scanJson } from '../../jsonScanner';
-import { LineIndex } from '../../lineIndex';
-import { JsonView, NO_NODE, NodeKind } from '../../nodeTable';
+import { scanJson } from '../../json/jsonScanner';
+import { LineIndex } from '../../json/lineIndex';
+import { JsonView, NO_NODE, NodeKind } from '../../json/nodeTable';
 
 /** A place in the policy text: offsets, and the 1-based line and column of the start. */
 export interface PolicyPlace {

@@ -5,9 +5,9 @@
  * or from a folder index (summaries only: no resources).
  */
 import { CloudTrailDocument, isEnvelope } from '../../cloudTrailDocument';
-import { scanJson } from '../../jsonScanner';
+import { scanJson } from '../../json/jsonScanner';
 import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents } from '../../eventGrouping';
-import { JsonView, NO_NODE, NodeKind } from '../../nodeTable';
+import { JsonView, NO_NODE, NodeKind } from '../../json/nodeTable';
 import { formatEventTime, TEXT_FIELD_COUNT, TextField } from '../../folderIndex/fileEntries';
 import { FolderIndex, IndexedFile } from '../../folderIndex/folderIndex';
 import { groupFolderEvents } from '../../folderIndex/folderGrouping';

@@ -1,5 +1,5 @@
 import { NodeFlags, NodeKind, NodeTable } from './nodeTable';
-import { Problem, SyntaxCode } from './problems';
+import { Problem, SyntaxCode } from '../problems';
 
 /**
  * One pass over JSON text that builds a NodeTable and reports every syntax error at its exact
