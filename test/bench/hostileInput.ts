@@ -2,7 +2,8 @@
  * Hostile input: how long a hover inside a 4 MB user agent takes, how long 1,000,000 unclosed
  * brackets take from open to diagnostics in the built server, how much memory the command line
  * uses on a folder holding a gzip bomb, and how much heap the server keeps after large logs are
- * opened, edited and closed.
+ * opened, edited and closed, and how long a correlation takes over a window that holds 100,000
+ * events and never meets its condition.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ import {
   ShutdownRequest,
 } from 'vscode-languageserver-protocol/node';
 import { parseCloudTrail } from '../../server/src/model';
+import { correlate, CorrelationObservation } from '../../server/src/model/detections/correlation';
+import { RuleSet } from '../../server/src/model/detections/ruleSet';
 import { hoverContent } from '../../server/src/model/explain/hoverContent';
 import { HeapAfterCollectionRequest } from '../../server/src/protocol';
 import { BenchSection, mib, ms } from './benchFrame';
@@ -35,6 +38,8 @@ const HOVER_TARGET_MS = 50;
 const BRACKETS_TARGET_MS = 1000;
 const BOMB_TARGET_BYTES = 300 * 1024 * 1024;
 const HEAP_TARGET_RATIO = 1.2;
+const CORRELATION_TARGET_MS = 1000;
+const CORRELATION_EVENTS = 100_000;
 
 interface Server {
   connection: ProtocolConnection;
@@ -151,15 +156,46 @@ async function heapAfterClose(serverScript: string): Promise<{ before: number; a
   return { before, after };
 }
 
+/**
+ * Correlations over two rules, in a window of a day that holds every event: an event count whose
+ * threshold is never reached, and an ordered pair whose second rule only ever matches first.
+ * Each step of the window must not read the whole window again.
+ */
+function correlationOverOneWindow(): { eventCount: number; ordered: number } {
+  const rule = (name: string): string =>
+    `title: Rule ${name}\nid: rule-${name}\nname: rule_${name}\ndetection:\n    selection:\n        eventName: ${name}\n    condition: selection\n`;
+  const correlation = (type: string, condition: string): string =>
+    `title: Correlated\nid: correlated\ncorrelation:\n    type: ${type}\n    rules:\n        - rule_b\n        - rule_a\n    timespan: 1d\n    condition:\n        ${condition}\n`;
+  const time = (type: string, condition: string): number => {
+    const rules = RuleSet.load([{ path: 'hostile.yml', text: [rule('a'), rule('b'), correlation(type, condition)].join('---\n'), origin: 'user' }]);
+    // The first half matches rule_a (member 1), the second rule_b (member 0): never in the rules' order.
+    const observations: CorrelationObservation[] = Array.from({ length: CORRELATION_EVENTS }, (_, record) => ({
+      correlation: 0,
+      member: record < CORRELATION_EVENTS / 2 ? 1 : 0,
+      time: 1_750_000_000_000 + record,
+      group: '',
+      record,
+      file: 0,
+    }));
+    const started = performance.now();
+    const found = correlate(rules.correlations, observations);
+    const elapsed = performance.now() - started;
+    if (found.length > 0) throw new Error(`the ${type} correlation should find nothing, found ${String(found.length)}`);
+    return elapsed;
+  };
+  return { eventCount: time('event_count', `gte: ${String(CORRELATION_EVENTS * 10)}`), ordered: time('temporal_ordered', 'gte: 2') };
+}
+
 export const hostileInputSection: BenchSection = {
   id: 'hostile',
-  title: 'Hostile input: a 4 MB user agent, 1,000,000 unclosed brackets, a gzip bomb, memory after close',
+  title: 'Hostile input: a 4 MB user agent, 1,000,000 unclosed brackets, a gzip bomb, memory after close, a correlation window of 100,000 events',
   async run(context) {
     const serverScript = path.join(context.root, 'dist', 'server.js');
     const hover = userAgentHover();
     const brackets = await bracketsToDiagnostics(serverScript);
     const bomb = await cliOnBomb(context.root);
     const heap = await heapAfterClose(serverScript);
+    const correlation = correlationOverOneWindow();
     context.report.table(
       ['measure', 'figure'],
       [
@@ -167,6 +203,8 @@ export const hostileInputSection: BenchSection = {
         ['1,000,000 unclosed [ from open to diagnostics (server)', ms(brackets)],
         ['command line on a folder with a 1 GiB gzip bomb: peak resident', mib(bomb.maxRss)],
         ['heap after collection: before / after 20 and 50 MB logs opened, edited, closed twice', `${mib(heap.before)} / ${mib(heap.after)}`],
+        ['event_count over 2 rules, 100,000 events in one window, never met (model)', ms(correlation.eventCount)],
+        ['temporal_ordered over 2 rules, 100,000 events in one window, never in order (model)', ms(correlation.ordered)],
       ],
     );
     context.report.verdict(`4 MB userAgent hover < ${String(HOVER_TARGET_MS)} ms`, ms(hover), hover < HOVER_TARGET_MS);
@@ -180,6 +218,12 @@ export const hostileInputSection: BenchSection = {
       `heap after closing every document < ${String(HEAP_TARGET_RATIO)}x its size before`,
       (heap.after / heap.before).toFixed(2),
       heap.after < heap.before * HEAP_TARGET_RATIO,
+    );
+    const slowest = Math.max(correlation.eventCount, correlation.ordered);
+    context.report.verdict(
+      `correlations over a window of ${CORRELATION_EVENTS.toLocaleString('en-US')} events < ${String(CORRELATION_TARGET_MS)} ms each`,
+      ms(slowest),
+      slowest < CORRELATION_TARGET_MS,
     );
   },
 };

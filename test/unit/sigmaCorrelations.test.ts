@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { correlate, CorrelationObservation, CorrelationPlan } from '../../server/src/model/detections/correlation';
+import { countSatisfies } from '../../server/src/model/detections/condition';
+import { seededRandom } from '../bench/generateLogs';
 import { findingsOf, loadRules } from './sigmaHelpers';
 
 const base = (name: string, time: string, extra: object = {}): object => ({
@@ -134,6 +137,29 @@ correlation:
     assert.equal(findingsOf(rules, ok(0), failure(3)).length, 0);
   });
 
+  it('events at the same second are taken in file, record and rule order, whatever order they are given in', () => {
+    const rules = loadRules(correlation('temporal_ordered'));
+    const plan = rules.correlations[0];
+    const time = Date.parse(at(5));
+    const seen = (member: number, file: number, record: number): CorrelationObservation => ({
+      correlation: plan.index,
+      member,
+      time,
+      group: '["alice"]',
+      record,
+      file,
+    });
+    const found = (observations: CorrelationObservation[]) =>
+      correlate(rules.correlations, observations).map((finding) => [finding.file, finding.record, finding.related.map((r) => `${r.file}:${r.record}`)]);
+    // The failure (member 0) in an earlier record than the success (member 1): in order.
+    assert.deepEqual(found([seen(1, 0, 5), seen(0, 0, 3)]), [[0, 5, ['0:3', '0:5']]]);
+    // The failure in a later file: not in order, however the two are given.
+    assert.deepEqual(found([seen(0, 1, 0), seen(1, 0, 9)]), []);
+    assert.deepEqual(found([seen(1, 0, 9), seen(0, 1, 0)]), []);
+    // Both rules on one record: the rules' order decides.
+    assert.deepEqual(found([seen(1, 2, 4), seen(0, 2, 4)]), [[2, 4, ['2:4']]]);
+  });
+
   it('an unknown rule reference is reported at rules:', () => {
     const text = `title: Broken
 id: broken
@@ -188,4 +214,103 @@ ${timeframe}    condition: ${condition}
     assert.equal(findingsOf(rules, list(0), base('DeleteTrail', at(50))).length, 1);
     assert.equal(findingsOf(rules, list(0)).length, 0);
   });
+});
+
+describe('sigma correlations: the sliding window', () => {
+  /** The window read again in full at every step: slow, plainly right, and what the sliding state must agree with. */
+  function reference(plan: CorrelationPlan, observations: readonly CorrelationObservation[]): [number, number, string[]][] {
+    const { definition } = plan;
+    const list = observations
+      .filter((o) => !Number.isNaN(o.time) && (definition.type !== 'value_count' || o.value !== undefined))
+      .sort((a, b) => a.time - b.time || a.file - b.file || a.record - b.record || a.member - b.member);
+    const span = definition.timespanMs ?? Infinity;
+    const found: [number, number, string[]][] = [];
+    let start = 0;
+    for (let i = 0; i < list.length; i++) {
+      while (start < i && list[i].time - list[start].time > span) start++;
+      const window = list.slice(start, i + 1);
+      const events = new Set(window.map((o) => `${o.file}:${o.record}`));
+      const rulesSeen = new Set(window.map((o) => o.member)).size;
+      let next = 0;
+      for (const o of window) if (o.member === next) next++;
+      const ok =
+        definition.type === 'event_count'
+          ? countSatisfies(events.size, definition.condition)
+          : definition.type === 'value_count'
+            ? countSatisfies(new Set(window.map((o) => o.value)).size, definition.condition)
+            : definition.type === 'temporal'
+              ? countSatisfies(rulesSeen, definition.condition)
+              : next >= plan.members.length && countSatisfies(rulesSeen, definition.condition);
+      if (!ok) continue;
+      found.push([list[i].file, list[i].record, [...events]]);
+      start = i + 1;
+    }
+    return found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  }
+
+  const members = ['a', 'b', 'c'].map(
+    (name) => `title: Rule ${name}
+id: rule-${name}
+name: rule_${name}
+detection:
+    selection:
+        eventName: ${name}
+    condition: selection
+`,
+  );
+  const correlations = [
+    ['event_count', ['rule_a'], 'gte: 4'],
+    ['event_count', ['rule_a', 'rule_b'], 'gte: 3'],
+    ['value_count', ['rule_a', 'rule_b'], 'gte: 3\n        field: sourceIPAddress'],
+    ['temporal', ['rule_a', 'rule_b', 'rule_c'], 'gte: 3'],
+    ['temporal_ordered', ['rule_a', 'rule_b', 'rule_c'], 'gte: 3'],
+  ] as const;
+
+  for (const [type, rules, condition] of correlations) {
+    it(`${type} over ${rules.length} rules finds what reading the whole window at every step finds`, () => {
+      const text = `${members.join('---\n')}---
+title: Correlated
+id: correlated
+correlation:
+    type: ${type}
+    rules:
+${rules.map((rule) => `        - ${rule}`).join('\n')}
+    timespan: 1m
+    condition:
+        ${condition}
+`;
+      const loaded = loadRules(text);
+      assert.deepEqual(
+        loaded.files.flatMap((file) => file.problems),
+        [],
+      );
+      const plan = loaded.correlations[0];
+      const random = seededRandom(rules.length * 31 + type.length);
+      for (let run = 0; run < 30; run++) {
+        // Events with few distinct times, files and values, so that ties and repeats are common;
+        // each rule observes an event at most once, with the event's time and value.
+        const observations: CorrelationObservation[] = [];
+        const events = 20 + Math.floor(random() * 150);
+        for (let event = 0; event < events; event++) {
+          const file = Math.floor(random() * 3);
+          const time = random() < 0.02 ? NaN : Math.floor(random() * 600) * 1000;
+          const value = random() < 0.9 ? { value: String(Math.floor(random() * 5)) } : {};
+          for (let member = 0; member < rules.length; member++) {
+            if (random() < 0.5) observations.push({ correlation: plan.index, member, time, group: '', record: event, file, ...value });
+          }
+        }
+        // Given in any order.
+        for (let i = observations.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [observations[i], observations[j]] = [observations[j], observations[i]];
+        }
+        const got = correlate(loaded.correlations, observations).map((f): [number, number, string[]] => [
+          f.file,
+          f.record,
+          f.related.map((r) => `${r.file}:${r.record}`),
+        ]);
+        assert.deepEqual(got, reference(plan, observations), `run ${run}`);
+      }
+    });
+  }
 });

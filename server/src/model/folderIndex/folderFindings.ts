@@ -45,9 +45,16 @@ function computeFolderFindings(index: FolderIndex, rules: RuleSet): FolderFindin
       const rule = rulesOfFile[detections.findings[i + 1]];
       if (rule !== undefined) findings.push({ file, entry: detections.findings[i], rule });
     }
-    for (const { correlationId, ...observation } of detections.observations) {
-      const correlation = correlationById.get(correlationId);
-      if (correlation !== undefined) observations.push({ ...observation, correlation, file: fileIndex });
+    for (const observation of detections.observations) {
+      const correlation = correlationById.get(observation.correlationId);
+      if (correlation === undefined) continue;
+      // Written out rather than spread: there are hundreds of thousands in a large folder.
+      const { member, time, group, record, value } = observation;
+      observations.push(
+        value === undefined
+          ? { correlation, member, time, group, record, file: fileIndex }
+          : { correlation, member, time, group, record, file: fileIndex, value },
+      );
     }
   });
   for (const found of correlate(rules.correlations, observations)) {
