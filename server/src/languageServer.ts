@@ -95,7 +95,12 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     indexChanged: (root, index) => {
       runtime.timer.setImmediate(() => {
         runtime.timer.setImmediate(() => {
-          detections.folderIndexChanged(root, index);
+          // Outside any request: a failure here is logged, not left to end the server.
+          try {
+            detections.folderIndexChanged(root, index);
+          } catch (error) {
+            log(formatError(`Error while publishing the findings of ${root}`, error));
+          }
         });
       });
     },

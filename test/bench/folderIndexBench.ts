@@ -131,22 +131,35 @@ export async function indexWithServer(root: string, folder: string, initializati
   const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection: ProtocolConnection = createProtocolConnection(child.stdout, child.stdin);
   connection.listen();
+  // A server that dies leaves its requests unanswered: the run fails instead of waiting forever.
+  const exit = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      resolve(signal ?? `code ${String(code)}`);
+    });
+  });
+  const exited = exit.then((how): never => {
+    throw new Error(`The server exited (${how}) while indexing ${folder}.`);
+  });
+  exited.catch(() => undefined);
+  const answer = <T>(request: Promise<T>): Promise<T> => Promise.race([request, exited]);
   try {
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- still a required member of InitializeParams
-    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions });
+    await answer(connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions }));
     await connection.sendNotification(InitializedNotification.type, {});
     const idleRssBytes = residentBytes(defined(child.pid), 'VmRSS');
     const started = performance.now();
-    const summary: FolderIndexSummary = await connection.sendRequest(IndexFolderRequest.type, { uri: pathToFileURL(folder).href });
+    const summary: FolderIndexSummary = await answer(connection.sendRequest(IndexFolderRequest.type, { uri: pathToFileURL(folder).href }));
     const seconds = (performance.now() - started) / 1000;
     const peakRssBytes = residentBytes(defined(child.pid), 'VmHWM');
     const treeStarted = performance.now();
-    const tree = await connection.sendRequest(EventTreeRequest.type, {
-      textDocument: { uri: summary.uri },
-      folder: summary.uri,
-      groupBy: ['action'],
-      depth: 1,
-    });
+    const tree = await answer(
+      connection.sendRequest(EventTreeRequest.type, {
+        textDocument: { uri: summary.uri },
+        folder: summary.uri,
+        groupBy: ['action'],
+        depth: 1,
+      }),
+    );
     const treeSeconds = (performance.now() - treeStarted) / 1000;
     const peakWithTreeRssBytes = residentBytes(defined(child.pid), 'VmHWM');
     const countsByName = new Map<string, number>();
@@ -167,7 +180,7 @@ export async function indexWithServer(root: string, folder: string, initializati
       countsByName,
     };
   } finally {
-    await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
+    await Promise.race([connection.sendRequest(ShutdownRequest.type).catch(() => undefined), exit]);
     await connection.sendNotification(ExitNotification.type).catch(() => undefined);
     connection.dispose();
     child.kill();
