@@ -16,7 +16,10 @@ import { benchFolder } from './folderIndexBench';
 const DRAW_TARGET_MS = 1_000;
 const BRUSH_TARGET_MS = 200;
 
-/** Wall time and this thread's CPU time: on a loaded machine the CPU time is what the work itself costs. */
+/**
+ * Wall time and the process's CPU time (V8's helper threads included, so a collection of what earlier
+ * sections left on the heap counts too): on a loaded machine the CPU time is what the work itself costs.
+ */
 function timed<T>(run: () => T): { value: T; ms: number; cpuMs: number } {
   const cpu = process.cpuUsage();
   const started = performance.now();
