@@ -204,12 +204,16 @@ export class RuleSet {
     // One object for every record (evaluate runs to its end before the next call): on a large log,
     // every allocation per record adds up.
     const fields = this.fields.reset(event.view, event.node, event);
-    this.runRules(this.rulesFor(0, event.eventName), fields, event, record, file, onFinding, observations);
-    this.runRules(this.rulesFor(1, event.eventSource), fields, event, record, file, onFinding, observations);
-    this.runRules(this.rulesFor(2, event.identityType), fields, event, record, file, onFinding, observations);
-    this.runRules(this.unindexed, fields, event, record, file, onFinding, observations);
-    // The rule set outlives the documents it reads: it keeps nothing of this one.
-    fields.reset(NO_DOCUMENT, NO_NODE);
+    try {
+      this.runRules(this.rulesFor(0, event.eventName), fields, event, record, file, onFinding, observations);
+      this.runRules(this.rulesFor(1, event.eventSource), fields, event, record, file, onFinding, observations);
+      this.runRules(this.rulesFor(2, event.identityType), fields, event, record, file, onFinding, observations);
+      this.runRules(this.unindexed, fields, event, record, file, onFinding, observations);
+    } finally {
+      // The rule set outlives the documents it reads: it keeps nothing of this one, even when a
+      // callback throws.
+      fields.reset(NO_DOCUMENT, NO_NODE);
+    }
   }
 
   private readonly fields = new EventFields(NO_DOCUMENT, NO_NODE);
