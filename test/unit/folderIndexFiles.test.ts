@@ -85,12 +85,13 @@ describe('folder index: reading files from disk', () => {
     model.records.forEach((record, i) => {
       const event = index.event(file, i);
       const { file: _file, index: _index, start, length, range, ...summary } = event;
-      // The index keeps no principalId (see IdentityTable); the access key it keeps in a column of
-      // its own. Fields without a value may be there as undefined or not at all.
-      const { principalId: _principalId, accessKeyId, ...identity } = record.summary.identity;
+      // The index keeps no principalId (see IdentityTable), nor what the summary reads only for the
+      // Sigma rules (the user agent, the session issuer's type); the access key it keeps in a
+      // column of its own. Fields without a value may be there as undefined or not at all.
+      const { principalId: _principalId, sessionIssuerType: _issuerType, accessKeyId, ...identity } = record.summary.identity;
       const withValues = (object: object): object => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
       const { identity: indexedIdentity, ...fields } = summary;
-      const { identity: _identity, ...recordFields } = record.summary;
+      const { identity: _identity, userAgent: _userAgent, ...recordFields } = record.summary;
       assert.deepEqual(fields, recordFields);
       assert.deepEqual(withValues(indexedIdentity), withValues({ ...identity, ...(accessKeyId !== undefined ? { accessKeyId } : {}) }));
       assert.equal(start, record.start);

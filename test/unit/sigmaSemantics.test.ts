@@ -182,6 +182,10 @@ describe('sigma: modifiers', () => {
     assert.equal(matches(m('userAgent|re', "'cli.*Python'"), { ...record, userAgent: 'aws-cli\nPython' }), false);
     assert.equal(matches(m('userAgent|re|m', "'^Python'"), { ...record, userAgent: 'aws-cli\nPython' }), true);
     assert.equal(matches(m('userAgent|re', "'^Python'"), { ...record, userAgent: 'aws-cli\nPython' }), false);
+    // Without case, RE2 takes the long s and the Kelvin sign for s and k, as Unicode case folding does.
+    assert.equal(matches(m('userAgent|re|i', "'secret-key'"), { ...record, userAgent: '\u017fecret-\u212Aey' }), true);
+    assert.equal(matches(m('userAgent|re|i', "'secret-key'"), { ...record, userAgent: 'SECRET-KEY' }), true);
+    assert.equal(matches(m('userAgent|re|i', "'secret-key'"), { ...record, userAgent: 'secret-kez' }), false);
   });
 
   it('a pathological regular expression runs in linear time on a long hostile value', () => {
@@ -354,6 +358,116 @@ describe('sigma: the index of rules by event', () => {
         names.map((eventName) => ({ ...record, eventName })),
       ),
       [0, 1, 2],
+    );
+  });
+});
+
+describe('sigma: the index finds what the rules find', () => {
+  // The same detection twice: once as written (indexed by its literal values or prefixes), once
+  // with an alternative that never holds and that no index can use, so that it runs on every record.
+  const never = "    never:\n        - 'zz-never-in-a-record-zz'\n";
+  const indexedAndPlain = (selection: string): RuleSet =>
+    loadRules(
+      ruleText(`${selection}    condition: sel\n`),
+      ruleText(`${selection}${never}    condition: sel or never\n`).replace('000000000001', '000000000002'),
+    );
+
+  const names = [
+    'ListUsers',
+    'listusers',
+    'LISTBUCKETS',
+    'List',
+    'Lis',
+    'L',
+    '',
+    '\u212Aist',
+    'List\u212Aeys',
+    'L\u0130st',
+    'GetUser',
+    'getuser',
+    'GetUserPolicy',
+    'Get',
+    'UpdateFunctionConfiguration20150331v2',
+    'updatefunctionconfiguration',
+    'DescribeInstances',
+    '\u00dcberList',
+    'KeyPair',
+    '\u212AeyPair',
+    '\u212A',
+  ];
+  const variants: unknown[] = [...names, ...names.map((name) => [name]), ['Other', 'ListUsers'], 5, { ListUsers: 1 }, null, true];
+  const arns = [
+    'arn:aws:sts::111122223333:assumed-role/aws:ec2-instance/i-0abc',
+    'arn:aws:sts::111122223333:assumed-role/AWS:ec2-instance/i-0abc',
+    'arn:aws:sts::111122223333:assumed-role/app/session',
+    ':assumed-role/aws:x',
+    ':assumed-role/aws:',
+    'arn:aws:sts::111122223333:assumed-role/aws:x/assumed-role/app',
+  ];
+  const agents = ['TruffleHog', 'trufflehog', 'TRUFFLEHOG', 'TruffleHo', 'TruffleHog/3.0', 'Truffle\u212Aog', 'aws-cli/2.15.0', '\u017fecret-tool', 'Secret'];
+  const records: object[] = variants.flatMap((eventName, i) => [
+    { ...record, eventName, eventSource: i % 2 === 0 ? 'iam.amazonaws.com' : 'IAM.amazonaws.com' },
+    { ...record, eventSource: eventName, userAgent: eventName, userIdentity: { ...record.userIdentity, type: eventName, arn: eventName } },
+  ]);
+  for (const value of [...arns, ...agents, ...arns.map((arn) => [arn]), ...agents.map((agent) => [agent]), 7, '', null]) {
+    records.push({ ...record, userAgent: value, userIdentity: { ...record.userIdentity, arn: value } });
+  }
+  records.push({ ...record, eventName: undefined, eventSource: undefined, userIdentity: { arn: 'x' } });
+
+  const selections = [
+    "    sel:\n        eventName: 'List*'\n",
+    '    sel:\n        eventName|startswith: list\n',
+    "    sel:\n        eventName:\n            - 'Get*'\n            - GetUser\n            - 'ListUsers'\n",
+    "    sel:\n        eventName|cased: 'List*'\n",
+    "    sel:\n        eventName: 'UpdateFunctionConfiguration*'\n        eventSource: iam.amazonaws.com\n",
+    "    sel:\n        eventName:\n            - 'Get*'\n            - 'G*'\n",
+    "    sel:\n        eventSource: 'List*'\n",
+    "    sel:\n        userIdentity.type: 'get*'\n",
+    '    sel:\n        eventName: 5\n',
+    "    sel:\n        eventName: '5'\n",
+    "    sel:\n        eventName: 'L?st*'\n",
+    "    sel:\n        eventName: '\u00fcber*'\n",
+    "    sel:\n        eventName: 'keyp*'\n",
+    "    sel:\n        eventName: 'ListUsers'\n",
+    "    sel:\n        eventSource: 'listusers'\n",
+    "    sel:\n        userIdentity.type: 'ListUsers'\n",
+    "    sel:\n        userAgent: 'TruffleHog'\n",
+    "    sel:\n        userAgent|re: 'Truffle.*'\n",
+    "    sel:\n        userAgent|re|i: 'secret'\n",
+    "    sel:\n        userIdentity.arn|re: '.+:assumed-role/aws:.+'\n    filter:\n        eventSource: 'ssm.amazonaws.com'\n",
+    "    sel:\n        userIdentity.arn|re|m: ':assumed-role/aws:'\n",
+    "    sel:\n        userIdentity.arn|re|i: ':ASSUMED-ROLE/'\n",
+    "    sel:\n        userIdentity.arn:\n            - '*:assumed-role/aws:*'\n            - 'ListUsers'\n",
+    "    sel:\n        userIdentity.arn|re:\n            - 'assumed-role/aws:'\n            - 'assumed-role/app'\n",
+  ];
+
+  it('gives the same findings with and without the index, whatever the field holds', () => {
+    for (const selection of selections) {
+      const rules = indexedAndPlain(selection);
+      const findings = rules.detectDocument(parseCloudTrail(logOf(...records)));
+      const byRule = [0, 1].map((rule) => findings.filter((finding) => finding.rule === rule).map((finding) => finding.record));
+      assert.deepEqual(byRule[0], byRule[1], selection);
+      assert.ok(byRule[0].length > 0, `${selection} matches some record`);
+    }
+  });
+
+  it('runs the rules of a field that is there as an array or a number, not only as a string', () => {
+    const rules = loadRules(ruleText("    sel:\n        eventName: 'DeleteTrail'\n    condition: sel\n"));
+    const logged = [
+      { ...record, eventName: ['DeleteTrail'] },
+      { ...record, eventName: 'DeleteTrail' },
+      { ...record, eventName: ['Other'] },
+      { ...record, eventName: undefined },
+    ];
+    assert.deepEqual(matchingRecordsOf(rules, logged), [0, 1]);
+    const typed = loadRules(ruleText("    sel:\n        userIdentity.type: '5'\n    condition: sel\n"));
+    assert.deepEqual(
+      matchingRecordsOf(typed, [
+        { ...record, userIdentity: { type: 5 } },
+        { ...record, userIdentity: { type: '5' } },
+        { ...record, userIdentity: {} },
+      ]),
+      [0, 1],
     );
   });
 });

@@ -80,6 +80,8 @@ export interface RecordSummary {
   eventID?: string;
   readOnly?: boolean;
   eventType?: string;
+  /** Read for the Sigma rules, which ask every record about it (the folder index does not keep it). */
+  userAgent?: string;
   identity: IdentitySummary;
 }
 
@@ -486,6 +488,7 @@ const SUMMARY_KEYS = [
   'eventType',
   'readOnly',
   'userIdentity',
+  'userAgent',
 ] as const;
 const SUMMARY_KEY_NAMES = new KeyNames(SUMMARY_KEYS);
 
@@ -526,6 +529,9 @@ export function summarizeRecord(view: JsonView, node: number): RecordSummary {
         break;
       case 'eventType':
         summary.eventType = view.string(child);
+        break;
+      case 'userAgent':
+        summary.userAgent = view.string(child);
         break;
       case 'readOnly': {
         const value = view.scalar(child);

@@ -13,6 +13,8 @@ export interface IdentitySummary {
   /** For assumed roles: the role that was assumed. */
   sessionIssuerArn?: string;
   sessionIssuerName?: string;
+  /** For assumed roles: the type of the session's issuer (`Role`, `IAMUser`...), as written; read for the Sigma rules. */
+  sessionIssuerType?: string;
   /** For assumed roles: the session name, the last part of the assumed-role ARN. */
   sessionName?: string;
   /** The principal's grouping key: the ARN, else invokedBy, else `type:principalId`, else "(no identity)". */
@@ -99,6 +101,7 @@ export function summarizeIdentity(view: JsonView, userIdentity: number): Identit
   if (issuer !== NO_NODE) {
     summary.sessionIssuerArn = nonEmpty(view.stringProperty(issuer, 'arn'));
     summary.sessionIssuerName = nonEmpty(view.stringProperty(issuer, 'userName'));
+    summary.sessionIssuerType = view.stringProperty(issuer, 'type');
   }
   if (summary.arn) {
     const assumed = splitAssumedRoleArn(summary.arn);

@@ -54,6 +54,9 @@ export interface KnownFields {
   eventSource?: string;
   identityType?: string;
   identityArn?: string;
+  userAgent?: string;
+  /** userIdentity.sessionContext.sessionIssuer.type */
+  sessionIssuerType?: string;
   knownValues?: KnownValues;
 }
 
@@ -73,7 +76,7 @@ export class EventFields {
   constructor(
     public view: JsonView,
     public node: number,
-    /** eventName, eventSource, userIdentity.type and userIdentity.arn when the caller already read them as strings. */
+    /** The fields of KnownFields, when the caller already read them as strings. */
     private known?: KnownFields,
   ) {}
 
@@ -108,7 +111,11 @@ export class EventFields {
             ? known.identityType
             : path === 'userIdentity.arn'
               ? known.identityArn
-              : undefined;
+              : path === 'userAgent'
+                ? known.userAgent
+                : path === 'userIdentity.sessionContext.sessionIssuer.type'
+                  ? known.sessionIssuerType
+                  : undefined;
     return value !== undefined && value.length <= MAX_VALUE_CHARS ? value : undefined;
   }
 

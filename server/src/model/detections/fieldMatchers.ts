@@ -368,7 +368,9 @@ function compileRegex(
     return;
   }
   const literal = requiredLiteral(pattern);
-  const needle = ignoreCase ? literal.toLowerCase() : literal;
+  // Without case, RE2 also takes the long s (U+017F) for an s, which lowering the value keeps as
+  // it is: a literal with an s cannot be looked for in the lowered value.
+  const needle = !ignoreCase ? literal : /s/i.test(literal) ? '' : literal.toLowerCase();
   return (found) => {
     if (needle.length > 0 && !(ignoreCase ? lowerText(found) : found.text).includes(needle)) {
       return false;

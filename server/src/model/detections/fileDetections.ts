@@ -2,7 +2,7 @@ import { RecordSummary } from '../cloudTrailDocument';
 import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { CorrelationObservation } from './correlation';
 import { KnownValues } from './eventFields';
-import { EventInput, RuleSet } from './ruleSet';
+import { EventInput, readyInput, RuleSet } from './ruleSet';
 
 /**
  * Findings gathered while a log file is read record by record (the folder index, on its worker
@@ -39,14 +39,7 @@ export class FileDetector {
   /** Tests one entry's event. */
   test(view: JsonView, node: number, summary: RecordSummary, entry: number): void {
     // One input and one callback for every entry of the file (the rules keep neither).
-    const input = this.input;
-    input.view = view;
-    input.node = node;
-    input.eventName = summary.eventName;
-    input.eventSource = summary.eventSource;
-    input.eventTime = summary.eventTime;
-    input.identityType = summary.identity.type;
-    input.identityArn = summary.identity.arn;
+    const input = readyInput(this.input, view, node, summary);
     this.entry = entry;
     this.rules.evaluate(input, entry, 0, this.onFinding, this.rules.correlations.length > 0 ? this.observations : undefined);
   }

@@ -1,4 +1,4 @@
-import { CloudTrailDocument } from '../cloudTrailDocument';
+import { CloudTrailDocument, RecordSummary } from '../cloudTrailDocument';
 import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { allOf, anyOf, compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
 import { EventFields, KnownValues } from './eventFields';
@@ -42,7 +42,11 @@ interface CompiledRule {
   feeds: { correlation: number; member: number }[];
 }
 
-/** A record to test, read once by the caller: the event object and the two fields the index uses. */
+/**
+ * A record to test, read once by the caller: the event object and the fields its summary holds
+ * as strings, which the index uses and the rules then need not look up (a field that is not a
+ * string there is undefined, and looked up).
+ */
 export interface EventInput {
   view: JsonView;
   node: number;
@@ -53,11 +57,29 @@ export interface EventInput {
   identityType?: string;
   /** userIdentity.arn, when it is a string that is not empty (else it is looked up) */
   identityArn?: string;
+  userAgent?: string;
+  /** userIdentity.sessionContext.sessionIssuer.type */
+  sessionIssuerType?: string;
   /** Shares the value lists of the fields above between the records of a run. */
   knownValues?: KnownValues;
 }
 
+/** Makes `input` the input of the record `node` of `view`, whose summary is `summary`. */
+export function readyInput(input: EventInput, view: JsonView, node: number, summary: RecordSummary): EventInput {
+  input.view = view;
+  input.node = node;
+  input.eventName = summary.eventName;
+  input.eventSource = summary.eventSource;
+  input.eventTime = summary.eventTime;
+  input.identityType = summary.identity.type;
+  input.identityArn = summary.identity.arn;
+  input.userAgent = summary.userAgent;
+  input.sessionIssuerType = summary.identity.sessionIssuerType;
+  return input;
+}
+
 const NO_DOCUMENT = new JsonView('', new NodeTable(0));
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 
 /** What `foldedHash` gives for a text with other than ASCII characters. */
 const NOT_ASCII = -1;
@@ -75,7 +97,39 @@ function foldedHash(text: string): number {
 }
 
 /** The fields a rule can be indexed by, in the order they are tried; the caller reads them for every record. */
-const INDEXED_FIELDS = ['eventName', 'eventSource', 'userIdentity.type'] as const;
+const INDEXED_FIELDS = ['eventName', 'eventSource', 'userIdentity.type', 'userAgent', 'userIdentity.arn'] as const;
+const INDEXED_FIELD_SEGMENTS = INDEXED_FIELDS.map((field) => field.split('.'));
+
+/**
+ * Whether `value` in lower case starts with `prefix` (lower-case printable ASCII), without a
+ * lower-case copy of the value unless a character of other than ASCII comes first.
+ */
+function startsWithFolded(value: string, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) {
+    let code = value.charCodeAt(i);
+    // Past the end of the value (NaN) too: a character may lower to more than one.
+    if (!(code < 0x80)) return value.toLowerCase().startsWith(prefix);
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    if (code !== prefix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The caller's string for the indexed field at `position` (see INDEXED_FIELDS). */
+function indexedValue(event: EventInput, position: number): string | undefined {
+  switch (position) {
+    case 0:
+      return event.eventName;
+    case 1:
+      return event.eventSource;
+    case 2:
+      return event.identityType;
+    case 3:
+      return event.userAgent;
+    default:
+      return event.identityArn;
+  }
+}
 
 export class RuleSet {
   /** Every rule, in file order; correlation parts of older rules (ids ending in #1, #2) included. */
@@ -84,9 +138,17 @@ export class RuleSet {
   private readonly compiled: CompiledRule[];
   /** For each indexed field, the rules by the literal values it must have (lower case, and as the rules spell them). */
   private readonly indexes: Map<string, number[]>[] = INDEXED_FIELDS.map(() => new Map<string, number[]>());
+  /** For each indexed field, the rules by a prefix its value must have (lower-case printable ASCII). */
+  private readonly prefixes: { prefix: string; rules: number[] }[][] = INDEXED_FIELDS.map(() => []);
+  /** For each indexed field, the rules by a text its value must contain (case as written). */
+  private readonly containing: { text: string; rules: number[] }[][] = INDEXED_FIELDS.map(() => []);
+  /** For each indexed field, every rule indexed by it: what a record runs when the field is there but not as a string. */
+  private readonly everyIndexed: number[][] = INDEXED_FIELDS.map(() => []);
   private readonly unindexed: number[] = [];
   /** For each index, `foldedHash` of its keys: a value whose hash is not here names no rule in any case. */
   private readonly foldedKeys: Set<number>[];
+  /** For each index whose keys are all ASCII, their lengths. */
+  private readonly keyLengths: (Set<number> | undefined)[];
   readonly correlations: readonly CorrelationPlan[];
 
   private constructor(compiled: CompiledRule[], files: RuleFileReport[], correlations: CorrelationPlan[]) {
@@ -99,14 +161,27 @@ export class RuleSet {
       if (!rule.test || !detection || (!rule.reports && rule.feeds.length === 0)) return;
       // The first field whose values the condition pins down decides which records are tested.
       for (let position = 0; position < INDEXED_FIELDS.length; position++) {
-        const keys = literalConstraint(detection.condition, detection.selections, INDEXED_FIELDS[position]);
-        if (!keys) continue;
+        const constraint = literalConstraint(detection.condition, detection.selections, INDEXED_FIELDS[position]);
+        if (!constraint) continue;
         const map = this.indexes[position];
-        for (const key of keys) {
+        for (const key of constraint.exact) {
           const list = map.get(key);
           if (list) list.push(index);
           else map.set(key, [index]);
         }
+        const prefixed = this.prefixes[position];
+        for (const prefix of constraint.prefixes) {
+          const entry = prefixed.find((candidate) => candidate.prefix === prefix);
+          if (entry) entry.rules.push(index);
+          else prefixed.push({ prefix, rules: [index] });
+        }
+        const containing = this.containing[position];
+        for (const text of constraint.contains) {
+          const entry = containing.find((candidate) => candidate.text === text);
+          if (entry) entry.rules.push(index);
+          else containing.push({ text, rules: [index] });
+        }
+        this.everyIndexed[position].push(index);
         return;
       }
       this.unindexed.push(index);
@@ -130,6 +205,12 @@ export class RuleSet {
       }
     });
     this.foldedKeys = this.indexes.map((map) => new Set([...map.keys()].map(foldedHash)));
+    // A value that lowers to an ASCII key has the key's length (only ASCII letters and the Kelvin
+    // sign lower to ASCII letters), so the lengths of ASCII keys rule out most values at once.
+    this.keyLengths = this.indexes.map((map) => {
+      const keys = [...map.keys()];
+      return keys.every((key) => PRINTABLE_ASCII.test(key)) ? new Set(keys.map((key) => key.length)) : undefined;
+    });
   }
 
   static load(inputs: readonly RuleFileInput[], options: LoadOptions = {}): RuleSet {
@@ -205,9 +286,28 @@ export class RuleSet {
     // every allocation per record adds up.
     const fields = this.fields.reset(event.view, event.node, event);
     try {
-      this.runRules(this.rulesFor(0, event.eventName), fields, event, record, file, onFinding, observations);
-      this.runRules(this.rulesFor(1, event.eventSource), fields, event, record, file, onFinding, observations);
-      this.runRules(this.rulesFor(2, event.identityType), fields, event, record, file, onFinding, observations);
+      for (let position = 0; position < INDEXED_FIELDS.length; position++) {
+        const value = indexedValue(event, position);
+        if (value === undefined) {
+          // Not a string (an array, a number) or not there: the rules compare what is there as Sigma reads it.
+          const field = INDEXED_FIELDS[position];
+          if (this.everyIndexed[position].length > 0 && fields.values(field, INDEXED_FIELD_SEGMENTS[position]).length > 0) {
+            this.runRules(this.everyIndexed[position], fields, event, record, file, onFinding, observations);
+          }
+          continue;
+        }
+        this.runRules(this.rulesFor(position, value), fields, event, record, file, onFinding, observations);
+        const prefixed = this.prefixes[position];
+        // eslint-disable-next-line @typescript-eslint/prefer-for-of -- runs per record: an indexed loop makes no iterator
+        for (let i = 0; i < prefixed.length; i++) {
+          if (startsWithFolded(value, prefixed[i].prefix)) this.runRules(prefixed[i].rules, fields, event, record, file, onFinding, observations);
+        }
+        const containing = this.containing[position];
+        // eslint-disable-next-line @typescript-eslint/prefer-for-of -- as above
+        for (let i = 0; i < containing.length; i++) {
+          if (value.includes(containing[i].text)) this.runRules(containing[i].rules, fields, event, record, file, onFinding, observations);
+        }
+      }
       this.runRules(this.unindexed, fields, event, record, file, onFinding, observations);
     } finally {
       // The rule set outlives the documents it reads: it keeps nothing of this one, even when a
@@ -219,8 +319,8 @@ export class RuleSet {
   private readonly fields = new EventFields(NO_DOCUMENT, NO_NODE);
 
   /** The rules indexed by this value of the indexed field at `position`, if any. */
-  private rulesFor(position: number, value: string | undefined): readonly number[] | undefined {
-    if (value === undefined) return undefined;
+  private rulesFor(position: number, value: string): readonly number[] | undefined {
+    if (this.keyLengths[position]?.has(value.length) === false) return undefined;
     const map = this.indexes[position];
     const exact = map.get(value);
     if (exact) return exact;
@@ -267,15 +367,8 @@ export class RuleSet {
       findings.push({ rule, record: current });
     };
     for (const record of model.records) {
-      const summary = record.summary;
       current = record.index;
-      input.view = record.source.view;
-      input.node = record.node;
-      input.eventName = summary.eventName;
-      input.eventSource = summary.eventSource;
-      input.eventTime = summary.eventTime;
-      input.identityType = summary.identity.type;
-      input.identityArn = summary.identity.arn;
+      readyInput(input, record.source.view, record.node, record.summary);
       this.evaluate(input, record.index, 0, onFinding, hasCorrelations ? observations : undefined);
     }
     for (const found of correlate(this.correlations, observations)) {
