@@ -108,7 +108,17 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
     ];
     const padding = `"${'p'.repeat(300)}"`;
     const layouts = [(items: string[]) => `[${padding},${items.join(',')}]`, (items: string[]) => `\n\n\n[${padding},${items.join(',')}]`];
-    const cases = [strings, [...strings].reverse(), strings.map((s, i) => (i % 2 ? `{${s}:${s}}` : s)), [...strings, '"never closed']];
+    // Control characters are looked for in windows of 64 KiB: long strings between the items put
+    // them beyond the first window, and strings across the windows' edges.
+    const spread = Array.from({ length: 60 }, (_, i) => (i % 2 ? strings[(i >> 1) % strings.length] : `"${'y'.repeat(7000 + 331 * i)}"`));
+    const cases = [
+      strings,
+      [...strings].reverse(),
+      strings.map((s, i) => (i % 2 ? `{${s}:${s}}` : s)),
+      [...strings, '"never closed'],
+      spread,
+      [...spread].reverse(),
+    ];
     for (const items of cases) {
       const [long, short] = layouts.map((layout) => rows(layout(items)));
       assert.deepEqual(long.rows, short.rows, items.join(','));

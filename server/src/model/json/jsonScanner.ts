@@ -57,8 +57,12 @@ export const CH_CLOSE_BRACE = 125;
 /** A run of string characters that are neither a quote, a backslash nor a control character. */
 // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings: the run stops at them
 const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]+/y;
-/** Control characters other than the line feed (found apart, with indexOf). */
-const CONTROL_CHARACTER = /[^\n\u0020-\uffff]/g;
+/**
+ * The control characters other than the line feed (found apart), each looked for with indexOf:
+ * one search per character costs a fraction of one pass of a regular expression for them all.
+ */
+const CONTROL_WINDOW = 64 * 1024;
+const CONTROL_CHARACTERS = Array.from({ length: CH_SPACE }, (_, code) => (code === CH_LF ? '' : String.fromCharCode(code)));
 /** Lines at least this long mark text laid out in long lines. */
 const LONG_LINE = 256;
 
@@ -193,6 +197,8 @@ class JsonScanner {
   private nextBackslash = -1;
   private nextLineFeed = -1;
   private nextControl = -1;
+  /** Where the next of each control character is (see CONTROL_CHARACTERS); kept until passed, so each is looked for once along the text. */
+  private readonly nextOfControl = new Int32Array(CH_SPACE).fill(-1);
 
   constructor(
     private readonly text: string,
@@ -600,10 +606,7 @@ class JsonScanner {
     if (quote >= 0) {
       if (this.nextBackslash < pos) this.nextBackslash = indexOrLength(text.indexOf('\\', pos), length);
       if (quote < this.nextBackslash) {
-        if (this.nextControl < pos) {
-          CONTROL_CHARACTER.lastIndex = pos;
-          this.nextControl = CONTROL_CHARACTER.test(text) ? CONTROL_CHARACTER.lastIndex - 1 : length;
-        }
+        if (this.nextControl < pos) this.nextControl = this.nextControlCharacter(pos);
         if (this.nextLineFeed < pos) this.nextLineFeed = indexOrLength(text.indexOf('\n', pos), length);
         if (quote < this.nextControl && quote < this.nextLineFeed) {
           this.stringFlags = 0;
@@ -657,6 +660,30 @@ class JsonScanner {
       }
       pos++;
     }
+  }
+
+  /**
+   * A position at or after `from` before which no control character other than the line feed
+   * comes: the first such character, or the end of the window looked at. Each character is looked
+   * for in a window that stays in the processor's cache (one search per character over a large
+   * text would read it from memory thirty-one times), and only again once the scan passes where
+   * its last search stopped.
+   */
+  private nextControlCharacter(from: number): number {
+    const next = this.nextOfControl;
+    const windowEnd = Math.min(this.length, from + CONTROL_WINDOW);
+    let window: string | undefined;
+    let first = this.length;
+    for (let code = 0; code < CH_SPACE; code++) {
+      if (code === CH_LF) continue;
+      if (next[code] < from) {
+        window ??= this.text.slice(from, windowEnd);
+        const at = window.indexOf(CONTROL_CHARACTERS[code]);
+        next[code] = at < 0 ? windowEnd : from + at;
+      }
+      if (next[code] < first) first = next[code];
+    }
+    return first;
   }
 
   private scanEscape(backslash: number): number {
