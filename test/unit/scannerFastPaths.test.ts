@@ -31,6 +31,11 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
     const texts = [
       '{"hb":[104,116,116,112,0,9,255],"n":[1,2]}',
       '[1,22,0,05,-3,4.5,6e2,7,8x,9,]',
+      '[1,-2,3,-128,127,-0,-0,5]',
+      '[0,-1,-22,-05,-,--3,-4.5,-6e2,-7,-8x,9,-]',
+      '[0,-',
+      '[0,-1',
+      '{"hb":[-1,-2],"x":-3}',
       '[[1,2],[3],[],[4,[5,6]],7]',
       '{"a":[1,2,3}',
       '[1,2,"x",3,true,4,null,5',
@@ -53,13 +58,13 @@ describe('the scanner reads strings, keywords, colons and commas the same whatev
         compact,
       );
     }
-    const dump = `{"hb":[${Array.from({ length: 5000 }, (_, i) => i % 256).join(',')}],"after":1}`;
+    const dump = `{"hb":[${Array.from({ length: 5000 }, (_, i) => (i % 256) - 128).join(',')}],"after":1}`;
     const { table } = scanJson(dump);
     const view = new JsonView(dump, table);
     const hb = view.property(0, 'hb');
     assert.deepEqual(
       [...view.children(hb)].map((node) => view.scalar(node)),
-      Array.from({ length: 5000 }, (_, i) => i % 256),
+      Array.from({ length: 5000 }, (_, i) => (i % 256) - 128),
     );
     assert.equal(view.scalar(view.property(0, 'after')), 1);
   });
