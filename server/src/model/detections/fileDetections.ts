@@ -27,14 +27,17 @@ export interface FileDetections {
 
 export class FileDetector {
   private readonly ruleIds: string[] = [];
-  private readonly idPositions = new Map<number, number>();
+  /** Per rule of the set, its position in `ruleIds`, or -1: a lookup for every finding. */
+  private readonly idPositions: Int32Array;
   private readonly pairs: number[] = [];
   private readonly observations: CorrelationObservation[] = [];
 
   constructor(
     private readonly rules: RuleSet,
     private readonly rulesKey: string,
-  ) {}
+  ) {
+    this.idPositions = new Int32Array(rules.rules.length).fill(-1);
+  }
 
   /** Tests one entry's event. */
   test(view: JsonView, node: number, summary: RecordSummary, entry: number): void {
@@ -47,11 +50,11 @@ export class FileDetector {
   private readonly input: EventInput = { view: new JsonView('', new NodeTable(0)), node: NO_NODE, knownValues: new KnownValues() };
   private entry = 0;
   private readonly onFinding = (rule: number): void => {
-    let position = this.idPositions.get(rule);
-    if (position === undefined) {
+    let position = this.idPositions[rule];
+    if (position < 0) {
       position = this.ruleIds.length;
       this.ruleIds.push(this.rules.rules[rule].metadata.id);
-      this.idPositions.set(rule, position);
+      this.idPositions[rule] = position;
     }
     this.pairs.push(this.entry, position);
   };

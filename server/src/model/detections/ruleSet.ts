@@ -147,8 +147,8 @@ export class RuleSet {
   private readonly unindexed: number[] = [];
   /** For each index, `foldedHash` of its keys: a value whose hash is not here names no rule in any case. */
   private readonly foldedKeys: Set<number>[];
-  /** For each index whose keys are all ASCII, their lengths. */
-  private readonly keyLengths: (Set<number> | undefined)[];
+  /** For each index whose keys are all ASCII, which lengths they have (1 at a key's length); undefined for other indexes. */
+  private readonly keyLengths: (Uint8Array | undefined)[];
   readonly correlations: readonly CorrelationPlan[];
 
   private constructor(compiled: CompiledRule[], files: RuleFileReport[], correlations: CorrelationPlan[]) {
@@ -209,7 +209,10 @@ export class RuleSet {
     // sign lower to ASCII letters), so the lengths of ASCII keys rule out most values at once.
     this.keyLengths = this.indexes.map((map) => {
       const keys = [...map.keys()];
-      return keys.every((key) => PRINTABLE_ASCII.test(key)) ? new Set(keys.map((key) => key.length)) : undefined;
+      if (!keys.every((key) => PRINTABLE_ASCII.test(key))) return undefined;
+      const lengths = new Uint8Array(Math.max(0, ...keys.map((key) => key.length)) + 1);
+      for (const key of keys) lengths[key.length] = 1;
+      return lengths;
     });
   }
 
@@ -320,7 +323,9 @@ export class RuleSet {
 
   /** The rules indexed by this value of the indexed field at `position`, if any. */
   private rulesFor(position: number, value: string): readonly number[] | undefined {
-    if (this.keyLengths[position]?.has(value.length) === false) return undefined;
+    const lengths = this.keyLengths[position];
+    // Past the longest key, the typed array gives undefined.
+    if (lengths && lengths[value.length] !== 1) return undefined;
     const map = this.indexes[position];
     const exact = map.get(value);
     if (exact) return exact;
