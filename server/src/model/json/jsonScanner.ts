@@ -61,8 +61,9 @@ const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]+/y;
  * The control characters other than the line feed (found apart), each looked for with indexOf:
  * one search per character costs a fraction of one pass of a regular expression for them all.
  */
-const CONTROL_WINDOW = 64 * 1024;
 const CONTROL_CHARACTERS = Array.from({ length: CH_SPACE }, (_, code) => (code === CH_LF ? '' : String.fromCharCode(code)));
+/** How much text one search for a control character reads at most: it stays in the processor's cache. */
+const CONTROL_WINDOW = 64 * 1024;
 /** Lines at least this long mark text laid out in long lines. */
 const LONG_LINE = 256;
 
