@@ -135,8 +135,14 @@ export const timelineScenarios = [
       assert.doesNotMatch(allFindings, /UTC$/, 'the Findings view is not cut to a time range yet');
 
       // Brush the left 70% of the chart (the log's findings fall there): the Events view keeps only those events.
-      const box = await over.boundingBox();
-      assert.ok(box, 'the chart has a size');
+      // Switching the series back draws the chart again: wait until it is laid out before brushing it.
+      let box = null;
+      const laidOut = Date.now() + 10_000;
+      while (!(box && box.width > 0 && box.height > 0) && Date.now() < laidOut) {
+        box = await over.boundingBox().catch(() => null);
+        if (!(box && box.width > 0 && box.height > 0)) await page.waitForTimeout(200);
+      }
+      assert.ok(box && box.width > 0 && box.height > 0, 'the chart has a size');
       await page.mouse.move(box.x + 2, box.y + box.height / 2);
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 8 });
