@@ -39,8 +39,12 @@ export async function openFile(page, name) {
     .catch(() => {});
 }
 
-/** Runs a command by its title through the Command Palette (F1). */
-export async function runCommand(page, title) {
+/**
+ * Runs a command by its title through the Command Palette (F1). `asks`: the command asks a
+ * question in a quick input of its own, which takes the palette's place in the same widget, so
+ * the widget may never close in between: wait for the palette's text to go instead.
+ */
+export async function runCommand(page, title, { asks = false } = {}) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -48,7 +52,15 @@ export async function runCommand(page, title) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 10_000 });
   await row.click();
-  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  if (!asks) {
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  while ((await input.inputValue().catch(() => '')).startsWith('>')) {
+    if (Date.now() > deadline) throw new Error(`the Command Palette still shows "${title}" after running it`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** The language the status bar shows for the active editor ("CloudTrail Log", "JSON", ...). */

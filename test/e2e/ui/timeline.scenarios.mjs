@@ -165,7 +165,7 @@ export const timelineScenarios = [
 
       // Export what the view shows as a timeline CSV, and read it back.
       const target = join(workspace, 'brushed-events.csv');
-      await runCommand(page, 'CloudTrail: Export Events...');
+      await runCommand(page, 'CloudTrail: Export Events...', { asks: true });
       const formats = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Timeline CSV' }).first();
       await formats.waitFor({ timeout: 10_000 });
       await formats.click();
