@@ -31,7 +31,9 @@ export async function openFile(page, name) {
   const match = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
   await match.waitFor({ timeout: 10_000 });
   await input.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
+  // A .json.gz is replaced at once by its decompressed view, named without .gz: its own tab may
+  // show for a moment or not at all. The shorter name is in both tabs' titles.
+  await page.locator('.tabs-container .tab.active', { hasText: name.replace(/\.gz$/, '') }).waitFor({ timeout: 10_000 });
   await page
     .locator('.editor-instance .view-lines .view-line')
     .first()
