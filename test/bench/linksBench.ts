@@ -26,13 +26,15 @@ function sampleValues(model: ReturnType<typeof parseCloudTrail>): { kind: LinkKi
   for (let i = 0; i < model.records.length; i += step) {
     const record = model.records[i];
     const view = record.source.view;
-    collectRecordFacts(view, record.node, (kind, _role, node) => {
-      const value = view.string(node) ?? '';
-      if (!firstOfKind.has(kind) && i > model.records.length / 2) firstOfKind.set(kind, value);
-      const key = `${kind} ${value}`;
-      const entry = seen.get(key) ?? { kind, value, count: 0 };
-      entry.count++;
-      seen.set(key, entry);
+    collectRecordFacts(view, record.node, {
+      fact(kind, _role, node) {
+        const value = view.string(node) ?? '';
+        if (!firstOfKind.has(kind) && i > model.records.length / 2) firstOfKind.set(kind, value);
+        const key = `${kind} ${value}`;
+        const entry = seen.get(key) ?? { kind, value, count: 0 };
+        entry.count++;
+        seen.set(key, entry);
+      },
     });
   }
   const frequent = [...seen.values()].sort((a, b) => b.count - a.count).at(0);

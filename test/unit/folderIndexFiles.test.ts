@@ -107,6 +107,7 @@ describe('folder index: reading files from disk', () => {
     assert.equal(plain.compressed, false);
     assert.deepEqual({ ...plain.entries }, { ...gzipped.entries });
     assert.deepEqual(plain.strings, gzipped.strings);
+    assert.deepEqual(plain.accessKeys, gzipped.accessKeys);
   });
 
   it('streams a file longer than the whole-document limit through the splitter with the same entries', async () => {
@@ -116,6 +117,7 @@ describe('folder index: reading files from disk', () => {
     assert.ok(whole.entries.count > 0);
     assert.deepEqual({ ...streamed.entries }, { ...whole.entries });
     assert.deepEqual(streamed.strings, whole.strings);
+    assert.deepEqual(streamed.accessKeys, whole.accessKeys);
   });
 
   it('reports a truncated .gz by name and keeps the complete events before the cut', async () => {

@@ -223,6 +223,27 @@ describe('folder index: event tree of a folder', () => {
       assert.equal(events.length, group.count);
       for (const ref of events) assert.equal(index.event(ref.file, ref.index).identity.accessKeyId, group.key);
     }
+    // Each file keeps its own table of keys: a key used in several files is still one group.
+    const keyUses = new Map<string, { files: Set<string>; events: number }>();
+    for (const file of index.files()) {
+      for (let i = 0; i < file.entries.count; i++) {
+        const accessKeyId = index.accessKeyIdOf(file, i);
+        if (accessKeyId === undefined) continue;
+        const uses = keyUses.get(accessKeyId) ?? { files: new Set<string>(), events: 0 };
+        uses.files.add(file.path);
+        uses.events++;
+        keyUses.set(accessKeyId, uses);
+      }
+    }
+    const shared = [...keyUses].filter(([, uses]) => uses.files.size > 1);
+    assert.ok(shared.length > 0, 'a key is used in several fixture files');
+    for (const [accessKeyId, uses] of shared) {
+      assert.deepEqual(
+        grouping.groups.filter((group) => group.key === accessKeyId).map((group) => group.count),
+        [uses.events],
+      );
+      assert.equal(groupFolderEvents(index, { groupBy: [], filter: { text: accessKeyId } }).matched, uses.events);
+    }
     const temporary = keyGroups.find((group) => group.key.startsWith('ASIA'));
     assert.match(defined(temporary).description ?? '', /^temporary \u00b7 /);
     const key = keyGroups[0].key;

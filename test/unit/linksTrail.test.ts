@@ -189,7 +189,7 @@ describe('link facts of a record', () => {
     const model = parseCloudTrail(text);
     const seen: string[] = [];
     const record = model.records[0];
-    collectRecordFacts(record.source.view, record.node, (kind, role, node) => seen.push(`${kind}/${role}/${record.source.view.string(node)}`));
+    collectRecordFacts(record.source.view, record.node, { fact: (kind, role, node) => seen.push(`${kind}/${role}/${record.source.view.string(node)}`) });
     assert.ok(seen.includes(`${LinkKind.accessKey}/${LinkRole.caller}/ASIAQWERTYDEPLOY0002`));
     assert.ok(seen.includes(`${LinkKind.accessKey}/${LinkRole.issued}/ASIAQWERTYAUDIT00003`));
     assert.ok(seen.includes(`${LinkKind.arn}/${LinkRole.issued}/${AUDIT_SESSION}`));
@@ -212,7 +212,7 @@ describe('link facts of a record', () => {
     const long = 'a'.repeat(5000);
     const model = parseCloudTrail(JSON.stringify({ Records: [{ eventVersion: '1.08', userAgent: long, sourceIPAddress: '10.0.0.1' }] }));
     const kinds: number[] = [];
-    collectRecordFacts(model.records[0].source.view, model.records[0].node, (kind) => kinds.push(kind));
+    collectRecordFacts(model.records[0].source.view, model.records[0].node, { fact: (kind) => kinds.push(kind) });
     assert.deepEqual(kinds, [LinkKind.ip]);
   });
 

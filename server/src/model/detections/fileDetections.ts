@@ -2,7 +2,7 @@ import { RecordSummary } from '../cloudTrailDocument';
 import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { CorrelationObservation } from './correlation';
 import { KnownValues } from './eventFields';
-import { EventInput, readyInput, RuleSet } from './ruleSet';
+import { EventInput, FindingSink, readyInput, RuleSet } from './ruleSet';
 
 /**
  * Findings gathered while a log file is read record by record (the folder index, on its worker
@@ -25,7 +25,7 @@ export interface FileDetections {
   observations: FileObservation[];
 }
 
-export class FileDetector {
+export class FileDetector implements FindingSink {
   private readonly ruleIds: string[] = [];
   /** Per rule of the set, its position in `ruleIds`, or -1: a lookup for every finding. */
   private readonly idPositions: Int32Array;
@@ -41,15 +41,16 @@ export class FileDetector {
 
   /** Tests one entry's event. */
   test(view: JsonView, node: number, summary: RecordSummary, entry: number): void {
-    // One input and one callback for every entry of the file (the rules keep neither).
+    // One input for every entry, and the detector as the sink of the file (the rules keep neither).
     const input = readyInput(this.input, view, node, summary);
     this.entry = entry;
-    this.rules.evaluate(input, entry, 0, this.onFinding, this.rules.correlations.length > 0 ? this.observations : undefined);
+    this.rules.evaluate(input, entry, 0, this, this.rules.correlations.length > 0 ? this.observations : undefined);
   }
 
   private readonly input: EventInput = { view: new JsonView('', new NodeTable(0)), node: NO_NODE, knownValues: new KnownValues() };
   private entry = 0;
-  private readonly onFinding = (rule: number): void => {
+  /** A rule reported the entry being tested (FindingSink). */
+  finding(rule: number): void {
     let position = this.idPositions[rule];
     if (position < 0) {
       position = this.ruleIds.length;
@@ -57,7 +58,7 @@ export class FileDetector {
       this.idPositions[rule] = position;
     }
     this.pairs.push(this.entry, position);
-  };
+  }
 
   result(): FileDetections {
     return {

@@ -43,6 +43,14 @@ interface CompiledRule {
 }
 
 /**
+ * Receives the rules that report a record. An object with a method rather than a callback: a
+ * file's detector passes itself, one function for every file, which the engine optimizes once.
+ */
+export interface FindingSink {
+  finding(rule: number): void;
+}
+
+/**
  * A record to test, read once by the caller: the event object and the fields its summary holds
  * as strings, which the index uses and the rules then need not look up (a field that is not a
  * string there is undefined, and looked up).
@@ -279,11 +287,11 @@ export class RuleSet {
   }
 
   /**
-   * Tests one record: calls `onFinding` for each rule that reports it, and adds an observation
-   * for each correlation it feeds. Neither `event` nor its values are kept after the call, so a
-   * caller may reuse one input object for every record.
+   * Tests one record: tells `sink` each rule that reports it, and adds an observation for each
+   * correlation it feeds. Neither `event` nor its values are kept after the call, so a caller may
+   * reuse one input object for every record.
    */
-  evaluate(event: EventInput, record: number, file: number, onFinding: (rule: number) => void, observations?: CorrelationObservation[]): void {
+  evaluate(event: EventInput, record: number, file: number, sink: FindingSink, observations?: CorrelationObservation[]): void {
     if (event.node === NO_NODE) return;
     // One object for every record (evaluate runs to its end before the next call): on a large log,
     // every allocation per record adds up.
@@ -295,23 +303,23 @@ export class RuleSet {
           // Not a string (an array, a number) or not there: the rules compare what is there as Sigma reads it.
           const field = INDEXED_FIELDS[position];
           if (this.everyIndexed[position].length > 0 && fields.values(field, INDEXED_FIELD_SEGMENTS[position]).length > 0) {
-            this.runRules(this.everyIndexed[position], fields, event, record, file, onFinding, observations);
+            this.runRules(this.everyIndexed[position], fields, event, record, file, sink, observations);
           }
           continue;
         }
-        this.runRules(this.rulesFor(position, value), fields, event, record, file, onFinding, observations);
+        this.runRules(this.rulesFor(position, value), fields, event, record, file, sink, observations);
         const prefixed = this.prefixes[position];
         // eslint-disable-next-line @typescript-eslint/prefer-for-of -- runs per record: an indexed loop makes no iterator
         for (let i = 0; i < prefixed.length; i++) {
-          if (startsWithFolded(value, prefixed[i].prefix)) this.runRules(prefixed[i].rules, fields, event, record, file, onFinding, observations);
+          if (startsWithFolded(value, prefixed[i].prefix)) this.runRules(prefixed[i].rules, fields, event, record, file, sink, observations);
         }
         const containing = this.containing[position];
         // eslint-disable-next-line @typescript-eslint/prefer-for-of -- as above
         for (let i = 0; i < containing.length; i++) {
-          if (value.includes(containing[i].text)) this.runRules(containing[i].rules, fields, event, record, file, onFinding, observations);
+          if (value.includes(containing[i].text)) this.runRules(containing[i].rules, fields, event, record, file, sink, observations);
         }
       }
-      this.runRules(this.unindexed, fields, event, record, file, onFinding, observations);
+      this.runRules(this.unindexed, fields, event, record, file, sink, observations);
     } finally {
       // The rule set outlives the documents it reads: it keeps nothing of this one, even when a
       // callback throws.
@@ -341,7 +349,7 @@ export class RuleSet {
     event: EventInput,
     record: number,
     file: number,
-    onFinding: (rule: number) => void,
+    sink: FindingSink,
     observations: CorrelationObservation[] | undefined,
   ): void {
     if (!rules) return;
@@ -350,7 +358,7 @@ export class RuleSet {
       const index = rules[i];
       const rule = this.compiled[index];
       if (!rule.test?.(fields)) continue;
-      if (rule.reports && !rule.definition.correlation) onFinding(index);
+      if (rule.reports && !rule.definition.correlation) sink.finding(index);
       if (observations) {
         for (const feed of rule.feeds) {
           const plan = this.correlations[feed.correlation];
@@ -365,16 +373,18 @@ export class RuleSet {
     const findings: Finding[] = [];
     const observations: CorrelationObservation[] = [];
     const hasCorrelations = this.correlations.length > 0;
-    // One input and one callback for all records: `evaluate` keeps neither past its call.
+    // One input and one sink for all records: `evaluate` keeps neither past its call.
     const input: EventInput = { view: model.view, node: NO_NODE, knownValues: new KnownValues() };
     let current = 0;
-    const onFinding = (rule: number): void => {
-      findings.push({ rule, record: current });
+    const sink: FindingSink = {
+      finding(rule) {
+        findings.push({ rule, record: current });
+      },
     };
     for (const record of model.records) {
       current = record.index;
       readyInput(input, record.source.view, record.node, record.summary);
-      this.evaluate(input, record.index, 0, onFinding, hasCorrelations ? observations : undefined);
+      this.evaluate(input, record.index, 0, sink, hasCorrelations ? observations : undefined);
     }
     for (const found of correlate(this.correlations, observations)) {
       findings.push({ rule: found.rule, record: found.record, related: found.related.map((related) => related.record) });

@@ -57,9 +57,12 @@ export interface FileEntries {
   eventId: Uint8Array;
   flags: Uint8Array;
   /**
-   * userIdentity.accessKeyId as a string id per entry (ABSENT when there is none), for the
-   * grouping by access key. A column of its own rather than a field of the identity table: keys
-   * change with every session, while identities are shared by many sessions.
+   * userIdentity.accessKeyId per entry, as an id into the file's own table of access keys
+   * (ABSENT when there is none), for the grouping by access key. A column of its own rather than
+   * a field of the identity table: keys change with every session, while identities are shared
+   * by many sessions. The keys stay in the file's table instead of the folder's: nearly every
+   * session has a key of its own, so a folder holds about as many keys as sessions, and putting
+   * each in one table for the folder would cost a lookup per key for every file indexed.
    */
   accessKeyId: Uint32Array;
   /**
@@ -179,6 +182,8 @@ function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {
 /** Collects the entries of one file. */
 export class FileEntriesBuilder {
   readonly strings = new StringTable();
+  /** The table of `accessKeyId` (see FileEntries). */
+  readonly accessKeys = new StringTable();
   readonly identities = new IdentityTable();
   private count = 0;
   private capacity: number;
@@ -230,7 +235,7 @@ export class FileEntriesBuilder {
     if (value === undefined) return ABSENT;
     if (value !== this.lastAccessKey) {
       this.lastAccessKey = value;
-      this.lastAccessKeyId = this.strings.id(value);
+      this.lastAccessKeyId = this.accessKeys.id(value);
     }
     return this.lastAccessKeyId;
   }
@@ -283,7 +288,7 @@ export class FileEntriesBuilder {
   }
 
   /** The entries, with arrays cut to their size. */
-  finish(): { entries: FileEntries; strings: string[]; identities: IdentitySummary[] } {
+  finish(): { entries: FileEntries; strings: string[]; accessKeys: string[]; identities: IdentitySummary[] } {
     this.resize(this.count);
     return {
       entries: {
@@ -299,6 +304,7 @@ export class FileEntriesBuilder {
         timeOrder: timeOrderOf(this.time),
       },
       strings: this.strings.values,
+      accessKeys: this.accessKeys.values,
       identities: this.identities.values,
     };
   }
@@ -332,9 +338,19 @@ function timeOrderOf(time: Float64Array): Uint32Array {
   }
   if (sorted) return order;
   const keyed = Array.from(order);
-  keyed.sort((a, b) => compareEventTimes(time[a], time[b]) || a - b);
+  sortingTimes = time;
+  keyed.sort(byTimeThenPosition);
+  sortingTimes = NO_TIMES;
   order.set(keyed);
   return order;
+}
+
+// The comparator is one function for every file: a closure made for each file would be a new
+// function, optimized again for each.
+const NO_TIMES: Float64Array = new Float64Array(0);
+let sortingTimes: Float64Array = NO_TIMES;
+function byTimeThenPosition(a: number, b: number): number {
+  return compareEventTimes(sortingTimes[a], sortingTimes[b]) || a - b;
 }
 
 /** Orders times in milliseconds: unreadable times (NaN) after every other, equal to each other. */

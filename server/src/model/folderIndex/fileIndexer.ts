@@ -67,6 +67,8 @@ export interface FileIndexResult {
   entries: FileEntries;
   /** String table of `entries` (id 0 = absent). */
   strings: string[];
+  /** Table of `entries.accessKeyId` (id 0 = absent). */
+  accessKeys: string[];
   identities: IdentitySummary[];
   /** The linked values of the entries (keys, sessions, resources...), for the trail. */
   links: FileLinks;
@@ -123,6 +125,7 @@ export function emptyFileResult(file: string, fileBytes: number): FileIndexResul
     characters: 0,
     entries: emptyEntries(),
     strings: [''],
+    accessKeys: [''],
     identities: [],
     links: emptyFileLinks(),
     skippedEntries: 0,
@@ -192,6 +195,7 @@ function conclude(result: FileIndexResult, text: LogTextIndexer, damage: string 
     if (detections) result.detections = detections;
     result.entries = built.entries;
     result.strings = built.strings;
+    result.accessKeys = built.accessKeys;
     result.identities = built.identities;
     result.links = text.links.finish(built.entries.count);
     return result;

@@ -1,7 +1,7 @@
 import { CloudTrailDocument, CloudTrailRecord, parseCloudTrail } from '../cloudTrailDocument';
 import { EventFilter, EventGroupNode, GroupDimension, GroupedEvent, groupEvents, shortServiceName, sortGroups, TimeRange, timeRangeOf } from '../eventGrouping';
 import { accessLevelFilterValue, eventAccessLevel } from '../iam';
-import { EntryFlags, formatEventTime, readUuid, TEXT_FIELD_COUNT, TextField, timeOrderSpan } from './fileEntries';
+import { ABSENT, EntryFlags, formatEventTime, readUuid, StringTable, TEXT_FIELD_COUNT, TextField, timeOrderSpan } from './fileEntries';
 import { EventProfile, FolderIndex, IndexedFile } from './folderIndex';
 import { folderIdentityJoins } from './identityJoins';
 
@@ -265,16 +265,20 @@ function classesByAccessKey(index: FolderIndex, files: readonly IndexedFile[]): 
   const classProfile: number[] = [];
   const classKey: number[] = [];
   const ofFile = new Map<IndexedFile, Uint32Array>();
+  // Each file has its own table of keys: they get ids for the whole folder here, once per key of a file.
+  const keys = new StringTable();
   for (const file of files) {
-    const keys = file.entries.accessKeyId;
-    const classOf = new Uint32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      const pair = file.profiles[i] * PROFILE_SPLIT + keys[i];
+    const keyIds = file.accessKeys.map((key, id) => (id === ABSENT ? ABSENT : keys.id(key)));
+    const fileKeys = file.entries.accessKeyId;
+    const classOf = new Uint32Array(fileKeys.length);
+    for (let i = 0; i < fileKeys.length; i++) {
+      const key = keyIds[fileKeys[i]];
+      const pair = file.profiles[i] * PROFILE_SPLIT + key;
       let id = ids.get(pair);
       if (id === undefined) {
         id = classProfile.length;
         classProfile.push(file.profiles[i]);
-        classKey.push(keys[i]);
+        classKey.push(key);
         ids.set(pair, id);
       }
       classOf[i] = id;
@@ -285,7 +289,7 @@ function classesByAccessKey(index: FolderIndex, files: readonly IndexedFile[]): 
     count: classProfile.length,
     of: (file) => ofFile.get(file) ?? new Uint32Array(file.entries.count),
     profile: (id) => profiles[classProfile[id]],
-    accessKeyId: (id) => index.strings.get(classKey[id]),
+    accessKeyId: (id) => keys.get(classKey[id]),
   };
 }
 
@@ -388,6 +392,18 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
     }
     return known === 2;
   };
+  // The same for each file's own table of access keys, made when a file is first searched.
+  const keyMatches = new Map<IndexedFile, Uint8Array>();
+  const accessKeyHas = (file: IndexedFile, id: number): boolean => {
+    if (id === 0) return false;
+    let matches = keyMatches.get(file);
+    if (!matches) {
+      matches = new Uint8Array(file.accessKeys.length);
+      keyMatches.set(file, matches);
+    }
+    if (matches[id] === 0) matches[id] = contains(file.accessKeys[id]) ? 2 : 1;
+    return matches[id] === 2;
+  };
   return {
     profile(profile) {
       if (errorsOnly && !profile.errorCode) return REJECT;
@@ -427,7 +443,7 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
         stringHas(text[t + TextField.eventVersion]) ||
         stringHas(text[t + TextField.eventTimeText]) ||
         stringHas(text[t + TextField.eventIdText]) ||
-        stringHas(entries.accessKeyId[i])
+        accessKeyHas(file, entries.accessKeyId[i])
       ) {
         return true;
       }

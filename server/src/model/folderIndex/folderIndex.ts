@@ -30,8 +30,10 @@ export interface IndexedFile {
   readonly characters: number;
   readonly shape?: FileShape;
   readonly skippedEntries: number;
-  /** String ids in the folder's table; identity ids in the folder's identity table. */
+  /** String ids in the folder's table (access keys in `accessKeys`); identity ids in the folder's identity table. */
   readonly entries: FileEntries;
+  /** The file's own table of access keys, which `entries.accessKeyId` points into. */
+  readonly accessKeys: readonly string[];
   /** The event profile of each entry (see `EventProfile`). */
   readonly profiles: Uint32Array;
   /** The linked values of the entries (see `links/fileLinks.ts`). */
@@ -137,7 +139,6 @@ export class FolderIndex {
         text[t + field] = field === TextField.identity ? identityIds[text[t + field]] : stringIds[text[t + field]];
       }
       profiles[i] = this.profileOf(text, t, entries.flags[i]);
-      entries.accessKeyId[i] = stringIds[entries.accessKeyId[i]];
     }
     const file: IndexedFile = {
       id: previous?.id ?? this.nextFileId++,
@@ -151,6 +152,7 @@ export class FolderIndex {
       ...(result.shape !== undefined ? { shape: result.shape } : {}),
       skippedEntries: result.skippedEntries,
       entries,
+      accessKeys: result.accessKeys,
       profiles,
       links: result.links,
       ...(result.detections ? { detections: result.detections } : {}),
@@ -197,7 +199,8 @@ export class FolderIndex {
 
   /** The userIdentity.accessKeyId of an entry. */
   accessKeyIdOf(file: IndexedFile, index: number): string | undefined {
-    return this.strings.get(file.entries.accessKeyId[index]);
+    const id = file.entries.accessKeyId[index];
+    return id === ABSENT ? undefined : file.accessKeys[id];
   }
 
   /** The identity of an entry, with its access key (the identity table keeps none, see IdentityTable). */
@@ -282,6 +285,7 @@ export class FolderIndex {
       bytes += entries.start.byteLength + entries.length.byteLength + entries.positions.byteLength + entries.strings.byteLength;
       bytes += entries.time.byteLength + entries.eventId.byteLength + entries.flags.byteLength + entries.accessKeyId.byteLength + entries.timeOrder.byteLength;
       bytes += fileLinksBytes(file.links);
+      for (const key of file.accessKeys) bytes += 48 + key.length;
     }
     for (const value of this.strings.values) bytes += 48 + value.length;
     bytes += this.identities.values.length * 256 + this.profileTable.length * 128;

@@ -262,23 +262,23 @@ export class WorkerPool implements IndexRunner {
 }
 
 /**
- * A finished job's result as it crosses to the main thread: its string table and identities as
+ * A finished job's result as it crosses to the main thread: its string tables and identities as
  * one JSON text. Copying a few thousand small strings and objects one by one costs the main
  * thread more than parsing them from one string, and the main thread is what every file waits on.
  */
-export interface PostedResult extends Omit<FileIndexResult, 'strings' | 'identities'> {
+export interface PostedResult extends Omit<FileIndexResult, 'strings' | 'accessKeys' | 'identities'> {
   stringsAndIdentities: string;
 }
 
 export function postedResult(result: FileIndexResult): PostedResult {
-  const { strings, identities, ...rest } = result;
-  return { ...rest, stringsAndIdentities: JSON.stringify([strings, identities]) };
+  const { strings, accessKeys, identities, ...rest } = result;
+  return { ...rest, stringsAndIdentities: JSON.stringify([strings, accessKeys, identities]) };
 }
 
 export function receivedResult(posted: PostedResult): FileIndexResult {
   const { stringsAndIdentities, ...rest } = posted;
-  const [strings, identities] = JSON.parse(stringsAndIdentities) as [string[], IdentitySummary[]];
-  return { ...rest, strings, identities };
+  const [strings, accessKeys, identities] = JSON.parse(stringsAndIdentities) as [string[], string[], IdentitySummary[]];
+  return { ...rest, strings, accessKeys, identities };
 }
 
 /** The transfer list of a finished job's result. */

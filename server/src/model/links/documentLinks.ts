@@ -6,8 +6,8 @@
  */
 import { CloudTrailDocument, CloudTrailRecord, recordAt } from '../cloudTrailDocument';
 import { parseEventTime } from '../folderIndex/fileEntries';
-import { NO_NODE } from '../json/nodeTable';
-import { collectRecordFacts, LinkKind, LinkRole, nodeHash, valueHash } from './linkFacts';
+import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
+import { collectRecordFacts, FactSink, LinkKind, LinkRole, nodeHash, valueHash } from './linkFacts';
 import { LinkHit, LinkStore, StoreCoverage } from './linkStore';
 import { RangeOf, readRecordDetails, RecordDetails, TextPosition, TextRange } from './recordDetails';
 
@@ -35,31 +35,17 @@ export class DocumentLinkIndex {
   static build(model: CloudTrailDocument): DocumentLinkIndex {
     const index = new DocumentLinkIndex(model.records.length * 10);
     index.eventNames = new Int32Array(model.records.length).fill(NO_NODE);
-    const eventNames = index.eventNames;
-    // One pair of callbacks for all records, reading the record being walked from these.
-    let view = model.view;
-    let recordIndex = 0;
-    const onFact = (kind: LinkKind, role: LinkRole, node: number): void => {
-      if (index.count === index.meta.length) index.grow();
-      const i = index.count++;
-      index.hashes[i] = nodeHash(view, node);
-      index.meta[i] = (kind << 4) | role;
-      index.records[i] = recordIndex;
-      index.nodes[i] = node;
-    };
-    const onEventName = (node: number): void => {
-      eventNames[recordIndex] = node;
-    };
+    const sink = new RecordFactSink(index);
     for (const record of model.records) {
       if (record.node === NO_NODE) continue;
-      view = record.source.view;
-      recordIndex = record.index;
-      collectRecordFacts(view, record.node, onFact, onEventName);
+      sink.view = record.source.view;
+      sink.record = record.index;
+      collectRecordFacts(sink.view, record.node, sink);
     }
     return index;
   }
 
-  private grow(): void {
+  grow(): void {
     const size = this.meta.length * 2;
     const hashes = new Int32Array(size);
     hashes.set(this.hashes);
@@ -78,6 +64,28 @@ export class DocumentLinkIndex {
   /** Bytes held by the columns. */
   byteSize(): number {
     return this.hashes.byteLength + this.meta.byteLength + this.records.byteLength + this.nodes.byteLength + this.eventNames.byteLength;
+  }
+}
+
+/** Adds the facts of the record being walked (`view`, `record`) to a document's index. */
+class RecordFactSink implements FactSink {
+  view = new JsonView('', new NodeTable(0));
+  record = 0;
+
+  constructor(private readonly index: DocumentLinkIndex) {}
+
+  fact(kind: LinkKind, role: LinkRole, node: number): void {
+    const index = this.index;
+    if (index.count === index.meta.length) index.grow();
+    const i = index.count++;
+    index.hashes[i] = nodeHash(this.view, node);
+    index.meta[i] = (kind << 4) | role;
+    index.records[i] = this.record;
+    index.nodes[i] = node;
+  }
+
+  eventName(node: number): void {
+    this.index.eventNames[this.record] = node;
   }
 }
 
@@ -113,18 +121,20 @@ export function linkedValueAt(model: CloudTrailDocument, offset: number): ValueA
   const at = view.nodeAt(record.node, fromDocument(offset));
   if (!at || at.onKey) return undefined;
   let found: ValueAt | undefined;
-  collectRecordFacts(view, record.node, (kind, role, node) => {
-    if (found === undefined && node === at.node) {
-      found = {
-        kind,
-        role,
-        value: view.string(node) ?? '',
-        record,
-        node,
-        start: toDocument(view.table.start[node]),
-        end: toDocument(view.table.end[node]),
-      };
-    }
+  collectRecordFacts(view, record.node, {
+    fact(kind, role, node) {
+      if (found === undefined && node === at.node) {
+        found = {
+          kind,
+          role,
+          value: view.string(node) ?? '',
+          record,
+          node,
+          start: toDocument(view.table.start[node]),
+          end: toDocument(view.table.end[node]),
+        };
+      }
+    },
   });
   return found;
 }

@@ -7,7 +7,7 @@
  */
 import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { TupleIds } from '../tupleIds';
-import { collectRecordFacts, LinkKind, LinkRole, nodeHashes } from './linkFacts';
+import { collectRecordFacts, FactSink, LinkKind, LinkRole, nodeHashes } from './linkFacts';
 
 export interface FileLinks {
   /** Two hashes per distinct value, ordered by the first hash (unsigned) so that a value is found by binary search. */
@@ -40,13 +40,13 @@ export interface EntryEvent {
   positionOf?: (offset: number) => { line: number; character: number };
 }
 
-export class FileLinksBuilder {
+export class FileLinksBuilder implements FactSink {
   /** Distinct values, by their two hashes. */
   private readonly values = new TupleIds(2);
   private facts = new Uint32Array(1024);
   private factCount = 0;
   private anchors = new Uint32Array(256 * 3);
-  /** The entry whose facts `onFact` is collecting: one callback for all entries. */
+  /** The entry whose facts are being collected. */
   private entry = 0;
   private view = new JsonView('', new NodeTable(0));
 
@@ -59,9 +59,9 @@ export class FileLinksBuilder {
     const { view, event, positionOf } = source;
     this.entry = entry;
     this.view = view;
-    this.eventName = NO_NODE;
-    collectRecordFacts(view, event, this.onFact, this.onEventName);
-    const name = this.eventName;
+    this.eventNameNode = NO_NODE;
+    collectRecordFacts(view, event, this);
+    const name = this.eventNameNode;
     if (name !== NO_NODE && positionOf) {
       const at = positionOf(view.table.start[name]);
       this.anchors[entry * 3] = at.line;
@@ -70,20 +70,23 @@ export class FileLinksBuilder {
     }
   }
 
-  /** The eventName node of the entry being added, found in the walk that collects its facts (the last one if written twice). */
-  private eventName = NO_NODE;
-  private readonly onEventName = (node: number): void => {
-    this.eventName = node;
-  };
+  /** The eventName node of the entry being added, found in the walk that collects its facts. */
+  private eventNameNode = NO_NODE;
 
-  private readonly onFact = (kind: LinkKind, role: LinkRole, node: number): void => {
+  /** The entry's eventName node (FactSink). */
+  eventName(node: number): void {
+    this.eventNameNode = node;
+  }
+
+  /** One linked value of the entry (FactSink). */
+  fact(kind: LinkKind, role: LinkRole, node: number): void {
     nodeHashes(this.view, node, this.values.key, 0);
     const id = this.values.idOf();
     if (this.factCount * 2 + 2 > this.facts.length) this.facts = grow(this.facts, this.facts.length * 2);
     this.facts[this.factCount * 2] = id;
     this.facts[this.factCount * 2 + 1] = (this.entry << 8) | (kind << 4) | role;
     this.factCount++;
-  };
+  }
 
   /** The columns: values ordered by hash, postings grouped by value (entries stay in order within a value). */
   finish(entryCount: number): FileLinks {

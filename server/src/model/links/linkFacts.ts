@@ -52,8 +52,18 @@ export const MAX_LINK_VALUE = 1024;
 /** Rows of a requestParameters or responseElements body looked at for ARNs. */
 export const MAX_BODY_ROWS = 4096;
 
-/** Receives one linked value of a record: its kind, its role and its string node. */
-export type FactSink = (kind: LinkKind, role: LinkRole, node: number) => void;
+/**
+ * Receives what the walk of a record finds. An object with methods rather than callbacks: an
+ * index that keeps its sink for a whole file as methods of its class has one function for every
+ * file, which the engine optimizes once, where a callback made for each file is a new function
+ * that is optimized again for each.
+ */
+export interface FactSink {
+  /** One linked value of the record: its kind, its role and its string node. */
+  fact(kind: LinkKind, role: LinkRole, node: number): void;
+  /** The record's eventName node (where references to the record point); the last one if written twice. */
+  eventName?(node: number): void;
+}
 
 const TOP_KEYS = [
   'userIdentity',
@@ -84,11 +94,8 @@ export function isLinkable(view: JsonView, node: number): boolean {
   return width > 2 && width <= MAX_LINK_VALUE + 2;
 }
 
-/**
- * Calls `sink` for every linked value of the event object `event`, and `onEventName` with its
- * eventName node (where references to the record point), found in the same walk.
- */
-export function collectRecordFacts(view: JsonView, event: number, sink: FactSink, onEventName?: (node: number) => void): void {
+/** Tells `sink` every linked value of the event object `event`, and its eventName node, found in the same walk. */
+export function collectRecordFacts(view: JsonView, event: number, sink: FactSink): void {
   if (event === NO_NODE || view.kind(event) !== NodeKind.Object) {
     return;
   }
@@ -102,22 +109,22 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
         identityFacts(view, child, sink);
         break;
       case 'sourceIPAddress':
-        if (isLinkable(view, child)) sink(LinkKind.ip, LinkRole.caller, child);
+        if (isLinkable(view, child)) sink.fact(LinkKind.ip, LinkRole.caller, child);
         break;
       case 'userAgent':
-        if (isLinkable(view, child)) sink(LinkKind.userAgent, LinkRole.caller, child);
+        if (isLinkable(view, child)) sink.fact(LinkKind.userAgent, LinkRole.caller, child);
         break;
       case 'requestID':
-        if (isLinkable(view, child)) sink(LinkKind.requestId, LinkRole.request, child);
+        if (isLinkable(view, child)) sink.fact(LinkKind.requestId, LinkRole.request, child);
         break;
       case 'sharedEventID':
-        if (isLinkable(view, child)) sink(LinkKind.sharedEventId, LinkRole.request, child);
+        if (isLinkable(view, child)) sink.fact(LinkKind.sharedEventId, LinkRole.request, child);
         break;
       case 'resources':
         if (view.isContainer(child)) {
           for (let resource = child + 1; resource < next[child]; resource = next[resource]) {
             const arn = view.property(resource, 'ARN');
-            if (isLinkable(view, arn)) sink(LinkKind.arn, LinkRole.target, arn);
+            if (isLinkable(view, arn)) sink.fact(LinkKind.arn, LinkRole.target, arn);
           }
         }
         break;
@@ -128,7 +135,7 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
         responseFacts(view, child, sink);
         break;
       case 'eventName':
-        onEventName?.(child);
+        sink.eventName?.(child);
         break;
     }
   }
@@ -145,23 +152,23 @@ function identityFacts(view: JsonView, identity: number, sink: FactSink): void {
     if (key < 0) continue;
     switch (IDENTITY_KEYS[key]) {
       case 'arn':
-        if (isLinkable(view, child)) sink(LinkKind.arn, LinkRole.caller, child);
+        if (isLinkable(view, child)) sink.fact(LinkKind.arn, LinkRole.caller, child);
         break;
       case 'principalId':
-        if (isLinkable(view, child)) sink(LinkKind.principalId, LinkRole.caller, child);
+        if (isLinkable(view, child)) sink.fact(LinkKind.principalId, LinkRole.caller, child);
         break;
       case 'accessKeyId':
-        if (isLinkable(view, child)) sink(LinkKind.accessKey, LinkRole.caller, child);
+        if (isLinkable(view, child)) sink.fact(LinkKind.accessKey, LinkRole.caller, child);
         break;
       case 'sessionContext': {
         const issuer = view.property(child, 'sessionIssuer');
         const arn = view.property(issuer, 'arn');
-        if (isLinkable(view, arn)) sink(LinkKind.arn, LinkRole.callerRole, arn);
+        if (isLinkable(view, arn)) sink.fact(LinkKind.arn, LinkRole.callerRole, arn);
         break;
       }
       case 'onBehalfOf': {
         const userId = view.property(child, 'userId');
-        if (isLinkable(view, userId)) sink(LinkKind.principalId, LinkRole.caller, userId);
+        if (isLinkable(view, userId)) sink.fact(LinkKind.principalId, LinkRole.caller, userId);
         break;
       }
     }
@@ -180,7 +187,7 @@ function responseFacts(view: JsonView, response: number, sink: FactSink): void {
       if (key < 0 || !isLinkable(view, field)) continue;
       const name = ISSUED_KEYS[key];
       const kind = name === 'accessKeyId' ? LinkKind.accessKey : name === 'arn' ? LinkKind.arn : LinkKind.principalId;
-      sink(kind, LinkRole.issued, field);
+      sink.fact(kind, LinkRole.issued, field);
       issued.push(field);
     }
   }
@@ -200,7 +207,7 @@ function arnsIn(view: JsonView, body: number, role: LinkRole, sink: FactSink, sk
     // Most strings of a body are not ARNs: one character tells most of them apart.
     if (kind[row] !== NodeKind.String || text.charCodeAt(at) !== 0x61 || !isLinkable(view, row)) continue;
     if (text.startsWith('arn:', at) && !skip?.includes(row)) {
-      sink(LinkKind.arn, role, row);
+      sink.fact(LinkKind.arn, role, row);
     }
   }
 }

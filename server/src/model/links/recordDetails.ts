@@ -158,8 +158,10 @@ export function readRecordDetails(
     anchor: rangeOf(table.start[anchorNode], anchorNode === event ? table.start[event] + 1 : table.end[anchorNode]),
   };
   copyTexts(details, view, event, RECORD_TEXTS);
-  collectRecordFacts(view, event, (kind, role, node) => {
-    details.values.push({ kind, role, value: view.string(node) ?? '', range: rangeOf(table.start[node], table.end[node]) });
+  collectRecordFacts(view, event, {
+    fact(kind, role, node) {
+      details.values.push({ kind, role, value: view.string(node) ?? '', range: rangeOf(table.start[node], table.end[node]) });
+    },
   });
   return details;
 }
