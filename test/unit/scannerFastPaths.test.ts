@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonView, KeyNames, NodeKind, scanJson } from '../../server/src/model';
+import { readFixture } from '../fixtures';
 
 /** The table as plain rows, to compare scans of different texts. */
 function rows(text: string) {
@@ -213,5 +214,48 @@ describe('JsonView.keyIndex', () => {
       [0, 1, 3].map((node) => view.keyIndexIn(node, prepared)),
       [-1, -1, 0],
     );
+  });
+});
+
+describe('prepared property names find what the plain search finds', () => {
+  /** keyIndexIn against keyIndex, which compares the decoded names one by one. */
+  function assertSameAnswers(view: JsonView, keySets: KeyNames[]): number {
+    let found = 0;
+    for (let node = 0; node < view.table.count; node++) {
+      for (const keys of keySets) {
+        const answer = view.keyIndexIn(node, keys);
+        assert.equal(answer, view.keyIndex(node, keys.names), `${JSON.stringify(view.key(node))} in ${keys.names.join(',')}`);
+        if (answer >= 0) found++;
+      }
+    }
+    return found;
+  }
+
+  const names = ['eventName', 'eventTime', 'eventType', 'userIdentity', 'arn', 'eventName'];
+  const texts = [
+    '{"eventName":1,"eventTime":2,"eventType":3,"eventNam":4,"eventNamex":5,"EventName":6,"":7,"userIdentity":{"arn":"a","Arn":"b"}}',
+    // Escapes, unquoted names, a name cut short, a missing name, names of other letters of one length.
+    '{"event\\u004eame":1,eventName:2,"eventTime\\"":3,"\\u0061rn":4,"\u00e9ventName":5,"eventName":6,"arn",7,:8}',
+    '{"eventName":"x","eventTime',
+    '{"eventTime\n:1,"eventName":2}',
+    '{"eventName":"x\n,"arn":1}',
+    '[{"arn":1},[{"arn":2}],"arn",{"eventName":{"eventName":3}}]',
+  ];
+
+  it('in broken and hostile text', () => {
+    const keySets = [new KeyNames(names), new KeyNames(['arn']), new KeyNames(['eventTime', 'userIdentity'])];
+    for (const text of texts) assertSameAnswers(new JsonView(text, scanJson(text).table), keySets);
+  });
+
+  it('in real logs', () => {
+    const keySets = [new KeyNames(names), new KeyNames(['requestParameters', 'responseElements', 'sessionContext', 'sessionIssuer', 'type'])];
+    for (const file of [
+      'real/stratus-red-team/aws.execution.ssm-send-command.json',
+      'real/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json',
+    ]) {
+      const text = readFixture(file);
+      // Every record has an eventName, an eventTime and a userIdentity with an arn.
+      assert.ok(assertSameAnswers(new JsonView(text, scanJson(text).table), keySets) >= 4 * (text.match(/"eventName"/g) ?? []).length, file);
+    }
   });
 });
