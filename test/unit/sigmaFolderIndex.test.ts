@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RuleSet } from '../../server/src/model/detections';
 import { bundledRulesDirectory, readRuleFiles } from '../../server/src/model/detections/ruleFiles';
-import { folderFindings, indexFolder, InThreadRunner } from '../../server/src/model/folderIndex';
+import { folderFindings, indexFolder, InThreadRunner, withRulesOnce, WorkerPool } from '../../server/src/model/folderIndex';
 import { FIXTURES, readFixture } from '../fixtures';
 
 describe('Sigma findings of a folder index', () => {
@@ -36,5 +36,48 @@ describe('Sigma findings of a folder index', () => {
     // The EC2 password-data detonation lists backups five times in ten minutes and more.
     assert.ok(correlated.some((finding) => rules.rules[finding.rule].metadata.title === 'Potential Backup Enumeration on AWS'));
     for (const finding of correlated) assert.ok((finding.related ?? []).length > 1);
+  });
+
+  it('runs in index workers the rule files the server read, without reading them again', async () => {
+    const bundled = bundledRulesDirectory();
+    const rules = RuleSet.load(readRuleFiles(bundled, 'bundled').inputs);
+    const folder = path.join(FIXTURES, 'real', 'stratus-red-team');
+    const options = { maxDecompressedBytes: 64 * 1024 * 1024 };
+    const fromFiles = await indexFolder(folder, new InThreadRunner(), { ...options, detections: { key: 'files', bundled, folders: [] } });
+    // Folders that do not exist: the workers can only have the rules they were sent.
+    const missing = path.join(FIXTURES, 'no such folder');
+    const pool = new WorkerPool(path.resolve(__dirname, '../../server/src/model/folderIndex/indexWorker.js'), 2);
+    try {
+      const sent = await indexFolder(folder, pool, {
+        ...options,
+        detections: { key: 'sent', bundled: missing, folders: [missing], parsed: rules.parsedFiles },
+      });
+      const described = (index: typeof sent): string[] =>
+        folderFindings(index, rules)
+          .map((finding) => `${path.basename(finding.file.path)} ${String(finding.entry)} ${rules.rules[finding.rule].metadata.id}`)
+          .sort();
+      assert.ok(described(fromFiles).length > 10);
+      assert.deepEqual(described(sent), described(fromFiles));
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('sends the rule files to a worker once per key', () => {
+    const parsed = RuleSet.load(readRuleFiles(bundledRulesDirectory(), 'bundled').inputs).parsedFiles;
+    const job = (key: string) => ({ maxDecompressedBytes: 1, detections: { key, folders: [], parsed } });
+    const first = withRulesOnce(job('a'), undefined);
+    assert.equal(first.options.detections?.parsed, parsed);
+    assert.equal(first.sentKey, 'a');
+    const again = withRulesOnce(job('a'), first.sentKey);
+    assert.deepEqual(again.options, { maxDecompressedBytes: 1, detections: { key: 'a', folders: [] } });
+    assert.equal(again.sentKey, 'a');
+    // Another key (the rules changed): sent again, and so is the first key after it.
+    const other = withRulesOnce(job('b'), again.sentKey);
+    assert.equal(other.options.detections?.parsed, parsed);
+    assert.equal(withRulesOnce(job('a'), other.sentKey).options.detections?.parsed, parsed);
+    // Without rule files there is nothing to leave out.
+    const plain = { maxDecompressedBytes: 1, detections: { key: 'c', folders: [] } };
+    assert.equal(withRulesOnce(plain, 'c').options, plain);
   });
 });

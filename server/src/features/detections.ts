@@ -169,7 +169,7 @@ export class DetectionService {
     this.cache.delete(uri);
   }
 
-  /** What a folder index runs: the same rule files as the editor, read by the index workers. */
+  /** What a folder index runs: the same rule files as the editor, as read for it (the index workers compile them). */
   ruleSource(): RuleSource | undefined {
     if (!this.settings.enabled) return undefined;
     this.ensureLoaded();
@@ -177,6 +177,7 @@ export class DetectionService {
       key: String(this.generation),
       ...(this.settings.bundledRules ? { bundled: this.host.bundledDirectory ?? bundledRulesDirectory() } : {}),
       folders: this.ruleFolders(),
+      parsed: this.ruleSet.parsedFiles,
     };
   }
 

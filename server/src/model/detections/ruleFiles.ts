@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RuleFileInput } from './ruleLoader';
+import { ParsedRuleFile, RuleFileInput } from './ruleLoader';
 import { RuleSet } from './ruleSet';
 import { RuleOrigin } from './types';
 
@@ -76,13 +76,24 @@ export interface RuleSource {
   key: string;
   bundled?: string;
   folders: string[];
+  /**
+   * The rule files of `bundled` and `folders` as the server read them: a worker compiles these
+   * instead of reading the files. The pool sends them to each worker once per key (see
+   * `withRulesOnce`); without them a worker reads the files itself.
+   */
+  parsed?: readonly ParsedRuleFile[];
 }
 
 let cached: { key: string; rules: RuleSet } | undefined;
 
-/** The rules of a source, read from disk once per key (each index worker keeps its own). */
+/** The rules of a source, compiled once per key from the files the server read, or else read from disk (each index worker keeps its own). */
 export function ruleSetOf(source: RuleSource): RuleSet {
   if (cached?.key === source.key) return cached.rules;
+  if (source.parsed) {
+    const compiled = RuleSet.compile(source.parsed);
+    cached = { key: source.key, rules: compiled };
+    return compiled;
+  }
   const inputs: RuleFileInput[] = [];
   if (source.bundled !== undefined) inputs.push(...readRuleFiles(source.bundled, 'bundled').inputs);
   for (const folder of source.folders) inputs.push(...readRuleFiles(folder, 'user').inputs);

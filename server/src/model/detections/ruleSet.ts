@@ -4,7 +4,7 @@ import { allOf, anyOf, compileKeyword, compileFieldCondition, FieldTest } from '
 import { EventFields, KnownValues } from './eventFields';
 import { literalConstraint } from './literals';
 import { correlate, CorrelationObservation, CorrelationPlan, planCorrelations } from './correlation';
-import { ParsedRule, parseRuleFile, RuleFileInput } from './ruleLoader';
+import { ParsedRule, ParsedRuleFile, parseRuleFile, RuleFileInput } from './ruleLoader';
 import { ConditionNode, Finding, RuleDefinition, RuleOrigin, RuleProblem, SelectionDefinition } from './types';
 
 /**
@@ -159,7 +159,13 @@ export class RuleSet {
   private readonly keyLengths: (Uint8Array | undefined)[];
   readonly correlations: readonly CorrelationPlan[];
 
-  private constructor(compiled: CompiledRule[], files: RuleFileReport[], correlations: CorrelationPlan[]) {
+  private constructor(
+    compiled: CompiledRule[],
+    files: RuleFileReport[],
+    correlations: CorrelationPlan[],
+    /** The rule files as read, plain data: what another thread compiles into the same set (see `compile`). */
+    readonly parsedFiles: readonly ParsedRuleFile[],
+  ) {
     this.compiled = compiled;
     this.rules = compiled.map((rule) => rule.definition);
     this.files = files;
@@ -225,7 +231,18 @@ export class RuleSet {
   }
 
   static load(inputs: readonly RuleFileInput[], options: LoadOptions = {}): RuleSet {
-    const parsedFiles = inputs.map((input) => parseRuleFile(input));
+    return RuleSet.compile(
+      inputs.map((input) => parseRuleFile(input)),
+      options,
+    );
+  }
+
+  /**
+   * The set of rule files read already. An index worker compiles the files the server read,
+   * copied to it as plain data, instead of reading and parsing every file again (parsing the YAML
+   * costs a new thread more than compiling the rules).
+   */
+  static compile(parsedFiles: readonly ParsedRuleFile[], options: LoadOptions = {}): RuleSet {
     const compiled: CompiledRule[] = [];
     const files: RuleFileReport[] = [];
     const pending: { rule: ParsedRule; file: RuleFileReport; index: number }[] = [];
@@ -278,7 +295,7 @@ export class RuleSet {
         }
       });
     }
-    return new RuleSet(compiled, files, correlations);
+    return new RuleSet(compiled, files, correlations, parsedFiles);
   }
 
   /** Rules that report on their own (not the parts of correlations). */

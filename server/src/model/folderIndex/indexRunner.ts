@@ -17,8 +17,21 @@ export interface IndexJobOptions {
   maxDecompressedBytes: number;
   maxRecordChars?: number;
   progressBytes?: number;
-  /** Sigma rules to run over the events, read by each worker once per key. */
+  /** Sigma rules to run over the events, compiled by each worker once per key. */
   detections?: RuleSource;
+}
+
+/**
+ * The options to post to a worker that was last sent the rules of `sentKey`: the rule files the
+ * server read go to a worker once per key (it keeps the set it compiled from them); after that,
+ * the key alone says which set to use. Also returns the key the worker has been sent.
+ */
+export function withRulesOnce(options: IndexJobOptions, sentKey: string | undefined): { options: IndexJobOptions; sentKey: string | undefined } {
+  const rules = options.detections;
+  if (!rules?.parsed) return { options, sentKey };
+  if (rules.key !== sentKey) return { options, sentKey: rules.key };
+  const { parsed: _parsed, ...keyOnly } = rules;
+  return { options: { ...options, detections: keyOnly }, sentKey };
 }
 
 export type JobProgress = (textBytes: number, events: number) => void;
@@ -64,6 +77,8 @@ interface PoolWorker {
   /** The jobs the worker is running, by id. */
   jobs: Map<number, Job>;
   idleTimer?: NodeJS.Timeout;
+  /** The key of the last rule files sent to the worker (see withRulesOnce). */
+  rulesKey?: string;
 }
 
 /** Workers left without work for this long are stopped (and started again when needed). */
@@ -189,7 +204,9 @@ export class WorkerPool implements IndexRunner {
         entry.idleTimer = undefined;
       }
       entry.jobs.set(job.id, job);
-      entry.worker.postMessage({ type: 'index', job: job.id, file: job.file, options: job.options } satisfies ToWorker);
+      const { options, sentKey } = withRulesOnce(job.options, entry.rulesKey);
+      entry.rulesKey = sentKey;
+      entry.worker.postMessage({ type: 'index', job: job.id, file: job.file, options } satisfies ToWorker);
     }
   }
 

@@ -3,6 +3,7 @@
  * and posts back each file's entries (their buffers moved, not copied).
  */
 import { parentPort } from 'node:worker_threads';
+import { ruleSetOf } from '../detections/ruleFiles';
 import { indexLogFile } from './fileIndexer';
 import { FromWorker, postedResult, resultBuffers, ToWorker } from './indexRunner';
 
@@ -18,6 +19,9 @@ if (port) {
       return;
     }
     const { job, file, options } = message;
+    // Compiled before this job reads its file, so that the jobs that follow it with the key alone
+    // find the set, even if their files are read first.
+    if (options.detections?.parsed) ruleSetOf(options.detections);
     const controller = new AbortController();
     running.set(job, controller);
     indexLogFile(file, {
