@@ -110,13 +110,15 @@ const INDEXED_FIELD_SEGMENTS = INDEXED_FIELDS.map((field) => field.split('.'));
 
 /**
  * Whether `value` in lower case starts with `prefix` (lower-case printable ASCII), without a
- * lower-case copy of the value unless a character of other than ASCII comes first.
+ * lower-case copy of the value unless a character of other than ASCII comes first, and then of
+ * its first `prefix.length` characters only: each lowers to one character or more, and the one
+ * whose lowering depends on what follows (the final sigma) lowers to no ASCII either way.
  */
 function startsWithFolded(value: string, prefix: string): boolean {
   for (let i = 0; i < prefix.length; i++) {
     let code = value.charCodeAt(i);
     // Past the end of the value (NaN) too: a character may lower to more than one.
-    if (!(code < 0x80)) return value.toLowerCase().startsWith(prefix);
+    if (!(code < 0x80)) return value.slice(0, prefix.length).toLowerCase().startsWith(prefix);
     if (code >= 0x41 && code <= 0x5a) code += 0x20;
     if (code !== prefix.charCodeAt(i)) return false;
   }

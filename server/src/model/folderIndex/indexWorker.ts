@@ -21,7 +21,13 @@ if (port) {
     const { job, file, options } = message;
     // Compiled before this job reads its file, so that the jobs that follow it with the key alone
     // find the set, even if their files are read first.
-    if (options.detections?.parsed) ruleSetOf(options.detections);
+    if (options.detections?.parsed) {
+      try {
+        ruleSetOf(options.detections);
+      } catch {
+        // Nothing kept: the job compiles them again, and its failure is reported as the file's.
+      }
+    }
     const controller = new AbortController();
     running.set(job, controller);
     indexLogFile(file, {
