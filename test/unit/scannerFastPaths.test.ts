@@ -247,6 +247,18 @@ describe('prepared property names find what the plain search finds', () => {
     for (const text of texts) assertSameAnswers(new JsonView(text, scanJson(text).table), keySets);
   });
 
+  it('for names alike in length and first, middle and last letters, which no hash tells apart', () => {
+    // All three hash alike whatever the seed: only comparing every letter separates them.
+    const alike = new KeyNames(['acbda', 'adbca', 'aebea', 'adbca']);
+    const text = '{"acbda":1,"adbca":2,"aebea":3,"afbfa":4,"acbd":5,"adbcaa":6,"ADBCA":7}';
+    const view = new JsonView(text, scanJson(text).table);
+    assert.equal(assertSameAnswers(view, [alike]), 3);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((node) => view.keyIndexIn(node, alike)),
+      [0, 1, 2, -1],
+    );
+  });
+
   it('in real logs', () => {
     const keySets = [new KeyNames(names), new KeyNames(['requestParameters', 'responseElements', 'sessionContext', 'sessionIssuer', 'type'])];
     for (const file of [
@@ -257,5 +269,18 @@ describe('prepared property names find what the plain search finds', () => {
       // Every record has an eventName, an eventTime and a userIdentity with an arn.
       assert.ok(assertSameAnswers(new JsonView(text, scanJson(text).table), keySets) >= 4 * (text.match(/"eventName"/g) ?? []).length, file);
     }
+  });
+});
+
+describe('a property found by name', () => {
+  it('is the last one written, empty and escaped names included', () => {
+    const text = '{"":1,"arn":2,"Arn":3,"":4,"\\u0061rn":5,"arm":6,"aRn":7}';
+    const view = new JsonView(text, scanJson(text).table);
+    const valueOf = (name: string): unknown => view.scalar(view.property(0, name));
+    assert.equal(valueOf(''), 4);
+    assert.equal(valueOf('arn'), 5);
+    assert.equal(valueOf('Arn'), 3);
+    assert.equal(valueOf('arm'), 6);
+    assert.equal(valueOf('ar'), undefined);
   });
 });

@@ -108,18 +108,70 @@ export class NodeTable {
 
 /**
  * Property names that hot loops look for together (a record's summary fields, its linked
- * values), grouped by length: a property is then compared with the few names of its length
- * instead of all of them.
+ * values). A name is found from four things read in place (its length and its first, middle and
+ * last characters), hashed to a slot, then compared character by character: nearly always one
+ * comparison per property, whatever the number of names.
  */
 export class KeyNames {
-  readonly byLength: readonly (readonly number[] | undefined)[];
+  /** Per slot, the position of the first name that hashes to it, or -1... */
+  readonly slots: Int32Array;
+  /** ...and per name, the next name in the same slot, or -1 (names alike in all four things share one). */
+  readonly sameSlot: Int32Array;
+  /** The multiplier that spreads these names over the slots (chosen for the fewest shared slots). */
+  readonly seed: number;
+  /** Right shift that turns the 32-bit product into a slot. */
+  readonly shift: number;
+  /** The names' character codes one after another, name i from `codeStarts[i]`. */
+  readonly codes: Uint16Array;
+  readonly codeStarts: Int32Array;
+  readonly lengths: Int32Array;
 
-  /** `names` must hold no backslashes. */
+  /** `names` must be non-empty and hold no backslashes; a name given twice is found at its first position. */
   constructor(readonly names: readonly string[]) {
-    const byLength: number[][] = [];
-    names.forEach((name, i) => (byLength[name.length] ??= []).push(i));
-    this.byLength = byLength;
+    if (names.some((name) => name.length === 0 || name.includes('\\'))) {
+      throw new Error('Prepared property names must be non-empty and hold no backslashes.');
+    }
+    this.lengths = Int32Array.from(names, (name) => name.length);
+    this.codeStarts = new Int32Array(names.length);
+    this.codes = new Uint16Array(names.reduce((sum, name) => sum + name.length, 0));
+    let at = 0;
+    names.forEach((name, i) => {
+      this.codeStarts[i] = at;
+      for (let j = 0; j < name.length; j++) this.codes[at++] = name.charCodeAt(j);
+    });
+    // Eight slots or more per name: one of a few seeds nearly always places every name alone.
+    const bits = Math.max(4, Math.ceil(Math.log2(names.length)) + 3);
+    this.shift = 32 - bits;
+    const slotsOf = (seed: number): number[] =>
+      names.map((name) => keySlot(name.length, name.charCodeAt(0), name.charCodeAt(name.length >> 1), name.charCodeAt(name.length - 1), seed, this.shift));
+    let best = { seed: 1, shared: Infinity };
+    for (let attempt = 1; attempt <= 64 && best.shared > 0; attempt++) {
+      const seed = (Math.imul(attempt, 0x9e3779b1) | 1) >>> 0;
+      const slots = slotsOf(seed);
+      const shared = slots.length - new Set(slots).size;
+      if (shared < best.shared) best = { seed, shared };
+    }
+    this.seed = best.seed;
+    this.slots = new Int32Array(1 << bits).fill(-1);
+    this.sameSlot = new Int32Array(names.length).fill(-1);
+    // Last name first, so that each slot's chain runs in the names' order.
+    const slots = slotsOf(this.seed);
+    for (let i = names.length - 1; i >= 0; i--) {
+      this.sameSlot[i] = this.slots[slots[i]];
+      this.slots[slots[i]] = i;
+    }
   }
+}
+
+function sameCodes(text: string, at: number, codes: Uint16Array, from: number, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    if (text.charCodeAt(at + i) !== codes[from + i]) return false;
+  }
+  return true;
+}
+
+function keySlot(length: number, first: number, middle: number, last: number, seed: number, shift: number): number {
+  return Math.imul(length ^ (first << 5) ^ (middle << 13) ^ (last << 21), seed) >>> shift;
 }
 
 /**
@@ -228,18 +280,16 @@ export class JsonView {
     if (flags[node] & (NodeFlags.UnquotedKey | NodeFlags.KeyHasEscapes)) {
       return this.keyIndex(node, keys.names);
     }
-    const candidates = keys.byLength[keyEnd[node] - start - 2];
-    if (candidates === undefined) {
+    const at = start + 1;
+    const length = keyEnd[node] - at - 1;
+    if (length <= 0) {
       return -1;
     }
-    // The first character tells most names of one length apart without a call to compare them.
     const text = this.text;
-    const first = text.charCodeAt(start + 1);
-    for (const index of candidates) {
-      const name = keys.names[index];
-      if (name.charCodeAt(0) === first && text.startsWith(name, start + 1)) {
-        return index;
-      }
+    let index = keys.slots[keySlot(length, text.charCodeAt(at), text.charCodeAt(at + (length >> 1)), text.charCodeAt(at + length - 1), keys.seed, keys.shift)];
+    while (index >= 0) {
+      if (keys.lengths[index] === length && sameCodes(text, at, keys.codes, keys.codeStarts[index], length)) return index;
+      index = keys.sameSlot[index];
     }
     return -1;
   }
@@ -256,6 +306,8 @@ export class JsonView {
     const stop = this.table.next[node];
     const { keyStart, keyEnd, flags } = this.table;
     const text = this.text;
+    // Most names of the right length differ in their first letter: that check costs no call.
+    const first = name.length > 0 ? name.charCodeAt(0) : -1;
     let found = NO_NODE;
     for (let child = node + 1; child < stop; child = this.table.next[child]) {
       const start = keyStart[child];
@@ -271,7 +323,7 @@ export class JsonView {
       const quoted = (flags[child] & NodeFlags.UnquotedKey) === 0;
       const nameStart = quoted ? start + 1 : start;
       const nameEnd = quoted ? keyEnd[child] - 1 : keyEnd[child];
-      if (nameEnd - nameStart === name.length && text.startsWith(name, nameStart)) {
+      if (nameEnd - nameStart === name.length && (first < 0 || text.charCodeAt(nameStart) === first) && text.startsWith(name, nameStart)) {
         found = child;
       }
     }
