@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { Readable, Writable } from 'node:stream';
+import { createProtocolConnection, ProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import type { Layout } from './generateLogs';
 import { defined } from '../defined';
 
@@ -222,4 +224,17 @@ export function mib(bytes: number): string {
 
 export function logLabel(log: BenchLog): string {
   return `${log.sizeMiB} MB ${log.layout}`;
+}
+
+/**
+ * A protocol connection over a server process's standard streams. Its reader gives no warnings
+ * about a message that arrives slowly, which the bench has no use for: their timer re-arms every
+ * 10 s for as long as part of a message waits in the reader, so a server stopped halfway through
+ * writing one (the bench kills each server it started) kept the bench process from exiting after
+ * it had printed everything.
+ */
+export function connectToServer(child: { stdout: Readable; stdin: Writable }): ProtocolConnection {
+  const reader = new StreamMessageReader(child.stdout);
+  reader.partialMessageTimeout = 0;
+  return createProtocolConnection(reader, new StreamMessageWriter(child.stdin));
 }

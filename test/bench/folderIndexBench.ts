@@ -6,16 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import {
-  createProtocolConnection,
-  ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
-  ProtocolConnection,
-  ShutdownRequest,
-} from 'vscode-languageserver-protocol/node';
+import { ExitNotification, InitializedNotification, InitializeRequest, ProtocolConnection, ShutdownRequest } from 'vscode-languageserver-protocol/node';
 import { EventTreeRequest, FolderIndexSummary, IndexFolderRequest } from '../../server/src/protocol';
-import { BenchContext, BenchSection, mib, ratio } from './benchFrame';
+import { BenchContext, BenchSection, connectToServer, mib, ratio } from './benchFrame';
 import { GENERATOR_VERSION, generateLog, MIB } from './generateLogs';
 import { defined } from '../defined';
 
@@ -129,7 +122,7 @@ function residentBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 export async function indexWithServer(root: string, folder: string, initializationOptions?: unknown): Promise<ServerIndexRun> {
   const server = path.join(root, 'dist', 'server.js');
   const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection: ProtocolConnection = createProtocolConnection(child.stdout, child.stdin);
+  const connection: ProtocolConnection = connectToServer(child);
   connection.listen();
   // A server that dies leaves its requests unanswered: the run fails instead of waiting forever.
   const exit = new Promise<string>((resolve) => {

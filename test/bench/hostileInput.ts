@@ -13,7 +13,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import {
-  createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -31,7 +30,7 @@ import { correlate, CorrelationObservation } from '../../server/src/model/detect
 import { RuleSet } from '../../server/src/model/detections/ruleSet';
 import { hoverContent } from '../../server/src/model/explain/hoverContent';
 import { HeapAfterCollectionRequest } from '../../server/src/protocol';
-import { BenchSection, mib, ms } from './benchFrame';
+import { BenchSection, connectToServer, mib, ms } from './benchFrame';
 import { generateLog } from './generateLogs';
 
 const HOVER_TARGET_MS = 50;
@@ -50,7 +49,7 @@ interface Server {
 
 async function startServer(serverScript: string, nodeOptions: readonly string[]): Promise<Server> {
   const child = spawn(process.execPath, [...nodeOptions, serverScript, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const connection = createProtocolConnection(child.stdout, child.stdin);
+  const connection = connectToServer(child);
   const waiting = new Map<string, (params: PublishDiagnosticsParams) => void>();
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => waiting.get(params.uri)?.(params));
   connection.listen();

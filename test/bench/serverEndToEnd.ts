@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  createProtocolConnection,
   DidOpenTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
@@ -12,7 +11,7 @@ import {
   PublishDiagnosticsParams,
   ShutdownRequest,
 } from 'vscode-languageserver-protocol/node';
-import { BenchContext, BenchLog, BenchSection, logLabel, median, mib, ms, ratio, threadCpuMilliseconds } from './benchFrame';
+import { BenchContext, BenchLog, BenchSection, connectToServer, logLabel, median, mib, ms, ratio, threadCpuMilliseconds } from './benchFrame';
 import { defined } from '../defined';
 
 /** Kilobytes of a `Vm*` line in /proc/<pid>/status, in bytes. */
@@ -59,7 +58,7 @@ async function openInFreshServer(server: string, log: BenchLog): Promise<OpenRun
   const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const connection = createProtocolConnection(child.stdout, child.stdin);
+  const connection = connectToServer(child);
   const uri = `file:///bench/${path.basename(log.file)}`;
   let resolveDiagnostics: (params: PublishDiagnosticsParams) => void = () => undefined;
   const diagnosticsArrived = new Promise<PublishDiagnosticsParams>((resolve) => (resolveDiagnostics = resolve));
