@@ -395,7 +395,7 @@ function compileFolderFilter(index: FolderIndex, filter: EventFilter | undefined
   // The same for each file's own table of access keys, made when a file is first searched.
   const keyMatches = new Map<IndexedFile, Uint8Array>();
   const accessKeyHas = (file: IndexedFile, id: number): boolean => {
-    if (id === 0) return false;
+    if (id === ABSENT) return false;
     let matches = keyMatches.get(file);
     if (!matches) {
       matches = new Uint8Array(file.accessKeys.length);

@@ -45,7 +45,17 @@ export class DocumentLinkIndex {
     return index;
   }
 
-  grow(): void {
+  /** Adds one linked value: its hash, kind << 4 | role, its record and its node. */
+  add(hash: number, meta: number, record: number, node: number): void {
+    if (this.count === this.meta.length) this.grow();
+    const i = this.count++;
+    this.hashes[i] = hash;
+    this.meta[i] = meta;
+    this.records[i] = record;
+    this.nodes[i] = node;
+  }
+
+  private grow(): void {
     const size = this.meta.length * 2;
     const hashes = new Int32Array(size);
     hashes.set(this.hashes);
@@ -75,13 +85,7 @@ class RecordFactSink implements FactSink {
   constructor(private readonly index: DocumentLinkIndex) {}
 
   fact(kind: LinkKind, role: LinkRole, node: number): void {
-    const index = this.index;
-    if (index.count === index.meta.length) index.grow();
-    const i = index.count++;
-    index.hashes[i] = nodeHash(this.view, node);
-    index.meta[i] = (kind << 4) | role;
-    index.records[i] = this.record;
-    index.nodes[i] = node;
+    this.index.add(nodeHash(this.view, node), (kind << 4) | role, this.record, node);
   }
 
   eventName(node: number): void {
