@@ -12,12 +12,13 @@ import { createTestWorkspace } from '../lib/workspace.mjs';
 import { waitForWorkbench } from './driver.mjs';
 import { editorScenarios } from './editor.scenarios.mjs';
 import { eventsViewScenarios } from './eventsView.scenarios.mjs';
+import { findingsScenarios } from './findings.scenarios.mjs';
 import { timelineScenarios } from './timeline.scenarios.mjs';
 
-export const scenarios = [...editorScenarios, ...eventsViewScenarios, ...timelineScenarios];
+export const scenarios = [...editorScenarios, ...eventsViewScenarios, ...findingsScenarios, ...timelineScenarios];
 
 /** Screenshots the README shows, by scenario name. */
-const README_SCREENSHOTS = ['hover', 'events-reveal', 'problems', 'open-gz', 'timeline'];
+const README_SCREENSHOTS = ['hover', 'events-reveal', 'problems', 'open-gz', 'timeline', 'findings'];
 
 const screenshotDir = join(repoRoot, '.e2e/screenshots');
 
