@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { correlate, CorrelationObservation, CorrelationPlan } from '../../server/src/model/detections/correlation';
 import { countSatisfies } from '../../server/src/model/detections/condition';
 import { seededRandom } from '../bench/generateLogs';
-import { findingsOf, loadRules } from './sigmaHelpers';
+import { parseCloudTrail } from '../../server/src/model';
+import { KnownValues } from '../../server/src/model/detections/eventFields';
+import { detectionBuffers, FileDetector, readObservations } from '../../server/src/model/detections/fileDetections';
+import { EventInput, readyInput } from '../../server/src/model/detections/ruleSet';
+import { NO_NODE } from '../../server/src/model/json/nodeTable';
+import { findingsOf, loadRules, logOf } from './sigmaHelpers';
 
 const base = (name: string, time: string, extra: object = {}): object => ({
   eventVersion: '1.08',
@@ -73,9 +78,8 @@ correlation:
   });
 });
 
-describe('sigma correlations: value_count', () => {
-  const rules = loadRules(`${failedLogin}---
-title: Password spraying
+/** Failed logins from one address under more than two user names within ten minutes. */
+const passwordSpraying = `title: Password spraying
 id: spraying
 correlation:
     type: value_count
@@ -87,7 +91,11 @@ correlation:
     condition:
         field: userIdentity.userName
         gt: 2
-`);
+`;
+
+describe('sigma correlations: value_count', () => {
+  const rules = loadRules(`${failedLogin}---
+${passwordSpraying}`);
 
   it('counts distinct values of the field', () => {
     const user = (name: string): object => ({ userIdentity: { type: 'IAMUser', userName: name } });
@@ -313,4 +321,62 @@ ${rules.map((rule) => `        - ${rule}`).join('\n')}
       }
     });
   }
+});
+
+describe('sigma correlations: the observations of an indexed file', () => {
+  const rules = loadRules(`${failedLogin}---
+${passwordSpraying}---
+title: Failures of one user
+id: failures-of-one-user
+correlation:
+    type: event_count
+    rules:
+        - failed-login
+    group-by:
+        - userIdentity.userName
+    timespan: 10m
+    condition:
+        gte: 3
+`);
+
+  it('cross threads as columns and read back as the rules made them', () => {
+    const records = [
+      failure(0, { userIdentity: { type: 'IAMUser', userName: 'a' } }),
+      failure(1, { userIdentity: { type: 'IAMUser', userName: 'b' }, sourceIPAddress: '203.0.113.9' }),
+      failure(2, { userIdentity: { type: 'IAMUser' } }),
+      base('ConsoleLogin', at(3)),
+      { ...failure(4, { userIdentity: { type: 'IAMUser', userName: 'a' } }), eventTime: undefined },
+      failure(5, { userIdentity: { type: 'IAMUser', userName: 'c' }, sourceIPAddress: '203.0.113.9' }),
+    ];
+    const model = parseCloudTrail(logOf(...records));
+    const file = 3;
+    const made: CorrelationObservation[] = [];
+    const detector = new FileDetector(rules, 'key');
+    const input: EventInput = { view: model.view, node: NO_NODE, knownValues: new KnownValues() };
+    for (const record of model.records) {
+      detector.test(record.source.view, record.node, record.summary, record.index);
+      rules.evaluate(readyInput(input, record.source.view, record.node, record.summary), record.index, file, { finding: () => undefined }, made);
+    }
+    const result = detector.result();
+    const received = structuredClone(result, { transfer: detectionBuffers(result) });
+    assert.equal(result.observations.columns.byteLength, 0, 'the columns were moved, not copied');
+    const read: CorrelationObservation[] = [];
+    const ids = new Map(rules.correlations.map((plan) => [rules.rules[plan.rule].metadata.id, plan.index]));
+    readObservations(received.observations, (id) => ids.get(id), file, read);
+    assert.deepEqual(read, made);
+    // What the comparison covers: counted values and their absence, group keys, a record without a time, two correlations.
+    assert.ok(made.some((observation) => observation.value !== undefined) && made.some((observation) => observation.value === undefined));
+    assert.ok(made.some((observation) => observation.group !== ''));
+    assert.ok(made.some((observation) => Number.isNaN(observation.time)));
+    assert.equal(new Set(made.map((observation) => observation.correlation)).size, 2);
+    // Each correlation's id is written once per file, not once per observation.
+    assert.equal(received.observations.correlationIds.length, 2);
+    // A correlation the reading side does not know is left out.
+    const withoutSpraying: CorrelationObservation[] = [];
+    readObservations(received.observations, (id) => (id === 'spraying' ? undefined : ids.get(id)), file, withoutSpraying);
+    assert.deepEqual(
+      withoutSpraying,
+      made.filter((observation) => rules.rules[rules.correlations[observation.correlation].rule].metadata.id !== 'spraying'),
+    );
+  });
 });

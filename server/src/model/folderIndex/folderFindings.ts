@@ -1,4 +1,5 @@
 import { correlate, CorrelationObservation } from '../detections/correlation';
+import { readObservations } from '../detections/fileDetections';
 import { RuleSet } from '../detections/ruleSet';
 import { FolderIndex, IndexedFile } from './folderIndex';
 
@@ -45,17 +46,7 @@ function computeFolderFindings(index: FolderIndex, rules: RuleSet): FolderFindin
       const rule = rulesOfFile[detections.findings[i + 1]];
       if (rule !== undefined) findings.push({ file, entry: detections.findings[i], rule });
     }
-    for (const observation of detections.observations) {
-      const correlation = correlationById.get(observation.correlationId);
-      if (correlation === undefined) continue;
-      // Written out rather than spread: there are hundreds of thousands in a large folder.
-      const { member, time, group, record, value } = observation;
-      observations.push(
-        value === undefined
-          ? { correlation, member, time, group, record, file: fileIndex }
-          : { correlation, member, time, group, record, file: fileIndex, value },
-      );
-    }
+    readObservations(detections.observations, (id) => correlationById.get(id), fileIndex, observations);
   });
   for (const found of correlate(rules.correlations, observations)) {
     findings.push({

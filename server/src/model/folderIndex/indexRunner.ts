@@ -1,5 +1,6 @@
 import * as v8 from 'node:v8';
 import { ResourceLimits, Worker } from 'node:worker_threads';
+import { detectionBuffers } from '../detections/fileDetections';
 import { fileLinkBuffers } from '../links/fileLinks';
 import { entryBuffers } from './fileEntries';
 import { RuleSource } from '../detections/ruleFiles';
@@ -301,6 +302,6 @@ export function receivedResult(posted: PostedResult): FileIndexResult {
 /** The transfer list of a finished job's result. */
 export function resultBuffers(result: FileIndexResult): ArrayBuffer[] {
   const buffers = [...entryBuffers(result.entries), ...fileLinkBuffers(result.links)];
-  if (result.detections) buffers.push(result.detections.findings.buffer as ArrayBuffer);
+  if (result.detections) buffers.push(...detectionBuffers(result.detections));
   return buffers.filter((buffer) => buffer.byteLength > 0);
 }
