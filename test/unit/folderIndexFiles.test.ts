@@ -11,6 +11,7 @@ import {
   FolderIndex,
   indexFolder,
   indexLogFile,
+  inflateChunkSize,
   InThreadRunner,
   isLogFileName,
   LogTextIndexer,
@@ -143,6 +144,31 @@ describe('folder index: reading files from disk', () => {
     const result = await indexLogFile(file, BIG);
     assert.equal(result.status, 'damaged');
     assert.match(result.message ?? '', /^corrupt\.json\.gz is damaged: its compressed data (is corrupt|ends too early)/);
+  });
+
+  it('inflates a log in one piece of the size its gzip trailer states, and reads those whose trailer misleads', async () => {
+    const log = `{"Records":[${Array.from({ length: 2000 }, (_, i) => EVENT(`Call${String(i)}`)).join(',')}]}`;
+    const compressed = zlib.gzipSync(log);
+    assert.equal(inflateChunkSize(compressed, 16 * MB), log.length + 1);
+    // Never past the limit, nor past what the compressed bytes can hold; never tiny; no trailer to read in a stub.
+    assert.equal(inflateChunkSize(compressed, 1000), 1001);
+    const claimsMore = Buffer.from(compressed);
+    claimsMore.writeUInt32LE(0xffffffff, claimsMore.length - 4);
+    assert.equal(inflateChunkSize(claimsMore, 1024 * MB), claimsMore.length * 1032);
+    const claimsLittle = Buffer.from(compressed);
+    claimsLittle.writeUInt32LE(10, claimsLittle.length - 4);
+    assert.equal(inflateChunkSize(claimsLittle, 16 * MB), 64 * 1024);
+    assert.equal(inflateChunkSize(compressed.subarray(0, 10), 16 * MB), 64 * 1024);
+    const expected = Array.from({ length: 2000 }, (_, i) => [`Call${String(i)}`, 'a0ed971f-389f-406a-9fcf-887c5ca6903a']);
+    assert.deepEqual(namesAndIds(await indexLogFile(scratchFile('stated.json.gz', compressed), BIG)), expected);
+    // Two gzip members: the trailer states the last one's size only, and the content comes in several pieces.
+    const half = log.length >> 1;
+    const twoMembers = Buffer.concat([zlib.gzipSync(log.slice(0, half)), zlib.gzipSync(log.slice(half))]);
+    assert.ok(inflateChunkSize(twoMembers, 16 * MB) < log.length);
+    assert.deepEqual(namesAndIds(await indexLogFile(scratchFile('two-members.json.gz', twoMembers), BIG)), expected);
+    // A trailer that lies about the size fails gzip's own check: the file is damaged, as any other.
+    const lying = await indexLogFile(scratchFile('lying.json.gz', claimsLittle), BIG);
+    assert.equal(lying.status, 'damaged');
   });
 
   it('stops a gzip bomb at the decompressed-size limit with a clear message', async () => {

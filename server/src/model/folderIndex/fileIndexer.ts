@@ -143,8 +143,23 @@ function textIndexer(options: FileIndexOptions): LogTextIndexer {
 const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
 /** ...and decompressed at once when their content stays below this size. */
 const WHOLE_CONTENT_BYTES = 16 * 1024 * 1024;
-/** Output piece of a whole-file inflate: large, as every piece costs a call back into JavaScript. */
-const WHOLE_INFLATE_CHUNK = 1024 * 1024;
+/** The smallest output piece of a whole-file inflate, whatever size a file states. */
+const MIN_INFLATE_CHUNK = 64 * 1024;
+/** Deflate's best case: no stream inflates to more than about this many times its size. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * The output piece for inflating `bytes` whole: the size its gzip trailer states (that of its
+ * last member, modulo 2^32) plus one, so that the content comes out in one piece rather than
+ * being copied together from several. Only a hint: a file may lie or hold several members,
+ * which then cost more pieces, never a wrong result; the piece stays within the limit and what
+ * the compressed bytes can hold.
+ */
+export function inflateChunkSize(bytes: Uint8Array, limit: number): number {
+  if (bytes.length < 18) return Math.min(limit + 1, MIN_INFLATE_CHUNK); // not even a gzip header and trailer
+  const stated = (bytes[bytes.length - 4] | (bytes[bytes.length - 3] << 8) | (bytes[bytes.length - 2] << 16) | (bytes[bytes.length - 1] << 24)) >>> 0;
+  return Math.min(limit + 1, Math.max(MIN_INFLATE_CHUNK, Math.min(stated + 1, bytes.length * MAX_DEFLATE_RATIO)));
+}
 
 /** Indexes a file read whole; undefined when it must be streamed instead (damaged, or larger content than read at once). */
 function indexInMemory(file: string, bytes: Buffer, options: FileIndexOptions): FileIndexResult | undefined {
@@ -157,7 +172,7 @@ function indexInMemory(file: string, bytes: Buffer, options: FileIndexOptions): 
       // Inflated on this thread, not on the thread pool: the text is read next, here, while the
       // inflate has just left it in this core's cache, and no other thread competes for the cores
       // (a folder of 1,000 delivered logs through two index workers: 9% more MiB/s, less CPU).
-      content = zlib.gunzipSync(bytes, { maxOutputLength: limit, chunkSize: WHOLE_INFLATE_CHUNK });
+      content = zlib.gunzipSync(bytes, { maxOutputLength: limit, chunkSize: inflateChunkSize(bytes, limit) });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' && limit === options.maxDecompressedBytes) {
         result.textBytes = limit;
