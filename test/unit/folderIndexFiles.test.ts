@@ -20,6 +20,8 @@ import {
   watchFolderTree,
   WorkerPool,
 } from '../../server/src/model/folderIndex';
+import { postedResult, receivedResult, SentIdentities } from '../../server/src/model/folderIndex/indexRunner';
+import { IdentitySummary } from '../../server/src/model/identity';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
 import { defined } from '../defined';
 
@@ -351,6 +353,30 @@ describe('folder index: folders', () => {
     } finally {
       await pool.dispose();
     }
+  });
+
+  it('sends each identity once from a worker: later results name it by number', async () => {
+    const files = listFixtures('real').filter((name) => name.endsWith('.json.gz'));
+    assert.ok(files.length >= 100);
+    const sent = new SentIdentities();
+    const received: IdentitySummary[] = [];
+    const asJson = (identities: readonly IdentitySummary[]): unknown => JSON.parse(JSON.stringify(identities));
+    let crossed = 0;
+    let named = 0;
+    for (const relative of files) {
+      const result = await indexLogFile(path.join(FIXTURES, relative), BIG);
+      const expected = asJson(result.identities);
+      const posted = postedResult(result, sent);
+      crossed += (JSON.parse(posted.stringsAndIdentities) as unknown[][])[2].length;
+      named += posted.identityNumbers.length;
+      const back = receivedResult(structuredClone(posted), received);
+      assert.deepEqual(asJson(back.identities), expected, relative);
+      assert.deepEqual(back.strings, result.strings);
+      assert.deepEqual(back.accessKeys, result.accessKeys);
+    }
+    // These logs share their principals: far fewer identities crossed than the files named.
+    assert.equal(crossed, received.length);
+    assert.ok(crossed * 2 < named, `${String(crossed)} identities crossed for ${String(named)} named`);
   });
 
   it('keeps indexing the other files when some are damaged or not CloudTrail, and counts them', async () => {

@@ -97,8 +97,8 @@ export async function indexLogFile(file: string, options: FileIndexOptions): Pro
   let whole: Buffer | undefined;
   try {
     size = (await fs.promises.stat(file)).size;
-    // A small file is read at once: one read and (for gzip) one inflate on the thread pool cost
-    // much less than streams do. Damaged files and larger content are streamed.
+    // A small file is read at once: one read and (for gzip) one inflate cost much less than
+    // streams do. Damaged files and larger content are streamed.
     if (size <= WHOLE_FILE_BYTES) whole = await fs.promises.readFile(file);
   } catch (error) {
     const result = emptyFileResult(file, 0);

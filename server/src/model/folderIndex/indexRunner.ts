@@ -2,7 +2,7 @@ import * as v8 from 'node:v8';
 import { ResourceLimits, Worker } from 'node:worker_threads';
 import { detectionBuffers } from '../detections/fileDetections';
 import { fileLinkBuffers } from '../links/fileLinks';
-import { entryBuffers } from './fileEntries';
+import { entryBuffers, IdentityTable } from './fileEntries';
 import { RuleSource } from '../detections/ruleFiles';
 import { IdentitySummary } from '../identity';
 import { FileIndexResult, indexLogFile } from './fileIndexer';
@@ -80,14 +80,16 @@ interface PoolWorker {
   idleTimer?: NodeJS.Timeout;
   /** The key of the last rule files sent to the worker (see withRulesOnce). */
   rulesKey?: string;
+  /** The identities the worker has sent, by number (see SentIdentities). */
+  identities: IdentitySummary[];
 }
 
 /** Workers left without work for this long are stopped (and started again when needed). */
 const IDLE_MS = 30_000;
 
 /**
- * Jobs a worker runs at once: while one file is read and inflated (on the thread pool), the
- * worker parses another, instead of waiting.
+ * Jobs a worker runs at once: while one file is read from disk (on the thread pool), the worker
+ * inflates and parses another, instead of waiting.
  */
 const JOBS_PER_WORKER = 2;
 
@@ -214,7 +216,7 @@ export class WorkerPool implements IndexRunner {
   private spawn(): PoolWorker {
     sizeWorkerHeaps();
     const worker = new Worker(this.script, { resourceLimits: this.resourceLimits });
-    const entry: PoolWorker = { worker, jobs: new Map() };
+    const entry: PoolWorker = { worker, jobs: new Map(), identities: [] };
     worker.unref();
     worker.on('message', (message: FromWorker) => {
       this.onMessage(entry, message);
@@ -237,6 +239,8 @@ export class WorkerPool implements IndexRunner {
   }
 
   private onMessage(entry: PoolWorker, message: FromWorker): void {
+    // Read even when its job is gone: the identities it sends first are named by later results.
+    const result = message.type === 'done' ? receivedResult(message.result, entry.identities) : undefined;
     const job = entry.jobs.get(message.job);
     if (!job) {
       return;
@@ -246,9 +250,9 @@ export class WorkerPool implements IndexRunner {
       return;
     }
     entry.jobs.delete(message.job);
-    if (message.type === 'done') {
-      job.resolve(receivedResult(message.result));
-    } else {
+    if (result) {
+      job.resolve(result);
+    } else if (message.type === 'failed') {
       job.reject(message.cancelled ? (job.signal?.reason ?? new Error('cancelled')) : new Error(message.message));
     }
     if (this.queue.length > 0) {
@@ -280,22 +284,49 @@ export class WorkerPool implements IndexRunner {
 }
 
 /**
- * A finished job's result as it crosses to the main thread: its string tables and identities as
- * one JSON text. Copying a few thousand small strings and objects one by one costs the main
- * thread more than parsing them from one string, and the main thread is what every file waits on.
+ * A finished job's result as it crosses to the main thread: its string tables, and the
+ * identities its worker had not sent before, as one JSON text (copying a few thousand small
+ * strings and objects one by one costs the main thread more than parsing them from one string,
+ * and the main thread is what every file waits on); the file's identities as numbers. A worker
+ * meets the same few hundred principals in file after file: each crosses once, instead of with
+ * every file that names it.
  */
 export interface PostedResult extends Omit<FileIndexResult, 'strings' | 'accessKeys' | 'identities'> {
+  /** JSON of [strings, accessKeys, the identities this result sends first]. */
   stringsAndIdentities: string;
+  /** Per identity of the file, its number among those its worker has sent (see SentIdentities). */
+  identityNumbers: Uint32Array;
 }
 
-export function postedResult(result: FileIndexResult): PostedResult {
+/**
+ * The identities one worker has sent, numbered in the order they were sent. The worker keeps one
+ * to number a file's identities; the pool keeps the identities it received from that worker,
+ * in the same order (a worker's messages arrive in the order they were posted).
+ */
+export class SentIdentities {
+  private readonly table = new IdentityTable();
+
+  /** The numbers of `identities`, and those of them not sent before, to send now in the order of their numbers. */
+  number(identities: readonly IdentitySummary[]): { numbers: Uint32Array; fresh: IdentitySummary[] } {
+    const known = this.table.values.length;
+    const numbers = Uint32Array.from(identities, (identity) => this.table.id(identity));
+    return { numbers, fresh: this.table.values.slice(known) };
+  }
+}
+
+/** What a worker posts for `result`: to be posted at once, as it counts the new identities as sent. */
+export function postedResult(result: FileIndexResult, sent: SentIdentities): PostedResult {
   const { strings, accessKeys, identities, ...rest } = result;
-  return { ...rest, stringsAndIdentities: JSON.stringify([strings, accessKeys, identities]) };
+  const { numbers, fresh } = sent.number(identities);
+  return { ...rest, stringsAndIdentities: JSON.stringify([strings, accessKeys, fresh]), identityNumbers: numbers };
 }
 
-export function receivedResult(posted: PostedResult): FileIndexResult {
-  const { stringsAndIdentities, ...rest } = posted;
-  const [strings, accessKeys, identities] = JSON.parse(stringsAndIdentities) as [string[], string[], IdentitySummary[]];
+/** The result a worker posted, read against `received`: the identities from that worker so far, to which this one's new ones are added. */
+export function receivedResult(posted: PostedResult, received: IdentitySummary[]): FileIndexResult {
+  const { stringsAndIdentities, identityNumbers, ...rest } = posted;
+  const [strings, accessKeys, fresh] = JSON.parse(stringsAndIdentities) as [string[], string[], IdentitySummary[]];
+  for (const identity of fresh) received.push(identity);
+  const identities = Array.from(identityNumbers, (number) => received[number]);
   return { ...rest, strings, accessKeys, identities };
 }
 

@@ -5,11 +5,12 @@
 import { parentPort } from 'node:worker_threads';
 import { ruleSetOf } from '../detections/ruleFiles';
 import { indexLogFile } from './fileIndexer';
-import { FromWorker, postedResult, resultBuffers, ToWorker } from './indexRunner';
+import { FromWorker, postedResult, resultBuffers, SentIdentities, ToWorker } from './indexRunner';
 
 const port = parentPort;
 if (port) {
   const running = new Map<number, AbortController>();
+  const sentIdentities = new SentIdentities();
   const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => {
     port.postMessage(message, transfer);
   };
@@ -38,7 +39,7 @@ if (port) {
       },
     })
       .then((result) => {
-        post({ type: 'done', job, result: postedResult(result) }, resultBuffers(result));
+        post({ type: 'done', job, result: postedResult(result, sentIdentities) }, resultBuffers(result));
       })
       .catch((error: unknown) => {
         post({ type: 'failed', job, message: error instanceof Error ? error.message : String(error), cancelled: controller.signal.aborted });
