@@ -143,3 +143,16 @@ export async function problemsListing(page, expected, timeout = 15_000) {
     .catch(() => assert.fail(`the Problems panel lists nothing with "${expected}"`));
   return panel.locator('.monaco-list-row').allInnerTexts();
 }
+
+/**
+ * A view of the side bar by its title, expanded as a person would (a collapsed view asks its
+ * extension for nothing): its header and its whole pane.
+ */
+export async function expandedSideBarView(page, title) {
+  const titled = () => page.locator('h3.title', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  const header = page.locator('.part.sidebar .pane-header', { has: titled() }).first();
+  await header.waitFor({ timeout: 10_000 }).catch(() => assert.fail(`the sidebar has no ${title} view`));
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  // `has` is looked for inside each pane: a locator of the title alone, not of the whole header path.
+  return { header, pane: page.locator('.part.sidebar .pane', { has: titled() }).first() };
+}

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/workbench.mjs';
-import { cursorLine, hoverOver, openFile } from './driver.mjs';
+import { cursorLine, expandedSideBarView, hoverOver, openFile } from './driver.mjs';
 
 /** The Stratus Red Team "create admin user" detonation: its CreateAccessKey matches one bundled rule. */
 const LOG = 'attack-events.json';
@@ -45,11 +45,7 @@ async function findingsPane(page) {
     .isVisible()
     .catch(() => false);
   if (!sidebarShown) await icon.click({ timeout: 10_000 });
-  const header = page.locator('.part.sidebar .pane-header', { has: page.locator('h3.title', { hasText: /^Findings$/ }) }).first();
-  await header.waitFor({ timeout: 10_000 }).catch(() => assert.fail('the CloudTrail side bar has no Findings view'));
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  // `has` is looked for inside each pane: a locator of the title alone, not of the whole header path.
-  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header h3.title', { hasText: /^Findings$/ }) }).first();
+  return (await expandedSideBarView(page, 'Findings')).pane;
 }
 
 /** The rows of the Findings pane at `level` as { label, description, row }. */

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/workbench.mjs';
-import { openFile, runCommand } from './driver.mjs';
+import { expandedSideBarView, openFile, runCommand } from './driver.mjs';
 
 const LOG = 'console-download.json';
 const require = createRequire(import.meta.url);
@@ -40,9 +40,7 @@ async function timelineFrame(page) {
 
 /** The Findings view's header (expanded, so that it loads) and its description ("by rule · 5 in x.json · 2014-09-27 19:41:45–19:44:36 UTC"). */
 async function findingsDescription(page) {
-  const header = page.locator('.part.sidebar .pane-header', { has: page.locator('h3.title', { hasText: /^Findings$/ }) }).first();
-  await header.waitFor({ timeout: 10_000 }).catch(() => assert.fail('the sidebar has no Findings view'));
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  const { header } = await expandedSideBarView(page, 'Findings');
   return (
     await header
       .locator('.description')
