@@ -2,11 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
-import { groupEvents, LineIndex, NO_ACCESS_KEY, parseCloudTrail } from '../../server/src/model';
+import { groupEvents, LineIndex, NO_ACCESS_KEY, parseCloudTrail, summarizeRecord } from '../../server/src/model';
 import { indexFolder, indexLogFile, InThreadRunner } from '../../server/src/model/folderIndex';
 import {
   collectRecordFacts,
   definitionsOf,
+  FactSink,
+  identityPropertyFacts,
   DocumentLinks,
   identityCenterPermissionSet,
   LinkKind,
@@ -14,12 +16,15 @@ import {
   LinkScope,
   linkedValueAt,
   linkHoverMarkdown,
+  recordPropertyFacts,
   relatedEvents,
   resourceLifecycle,
   walkTrail,
   withRole,
 } from '../../server/src/model/links';
+import { FileLinksBuilder } from '../../server/src/model/links/fileLinks';
 import { diskRecordReader, FolderLinks } from '../../server/src/model/links/folderLinks';
+import { RecordWalker } from '../../server/src/model/recordWalker';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
 import { assertInert } from './hoverRendering';
 
@@ -196,6 +201,98 @@ describe('link facts of a record', () => {
     assert.ok(seen.includes(`${LinkKind.arn}/${LinkRole.target}/arn:aws:iam::${C}:role/AuditRole`));
     assert.ok(seen.includes(`${LinkKind.arn}/${LinkRole.callerRole}/arn:aws:iam::${B}:role/DeployRole`));
     assert.ok(!seen.some((s) => s.includes('IQoJb3JpZ2luX2VjEXAMPLEtokenHIDDEN')), 'the session token is no link');
+  });
+
+  it("are told by a record summary's walk exactly as the link index's own walk finds them, and the summary stays the same", () => {
+    // Every log of the fixtures, and a record that writes its linked properties twice, one with
+    // an escaped name, and a second userIdentity.
+    const crafted = JSON.stringify({
+      Records: [
+        {
+          eventName: 'AssumeRole',
+          userAgent: 'first-agent',
+          userIdentity: {
+            type: 'IAMUser',
+            arn: ALICE,
+            accessKeyId: 'AKIAFIRSTKEY00000001',
+            sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${A}:role/One` } },
+          },
+          sourceIPAddress: '10.0.0.1',
+          requestParameters: { roleArn: `arn:aws:iam::${B}:role/Target` },
+          responseElements: { credentials: { accessKeyId: 'ASIAISSUEDKEY0000001' }, assumedRoleUser: { arn: DEPLOY_SESSION } },
+          resources: [{ ARN: `arn:aws:iam::${B}:role/Target` }],
+          requestID: 'request-1',
+          sharedEventID: 'shared-1',
+        },
+      ],
+    })
+      .replace('"sourceIPAddress":"10.0.0.1"', '"sourceIPAddress":"10.0.0.1","source\\u0049PAddress":"10.0.0.2","userAgent":"second-agent"')
+      .replace(
+        '"eventName":"AssumeRole"',
+        '"eventName":"AssumeRole","userIdentity":{"type":"AssumedRole","principalId":"AROAFIRST:one","onBehalfOf":{"userId":"user-1"},"sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/Two"}}}',
+      );
+    const texts = [
+      crafted,
+      ...listFixtures('')
+        .filter((relative) => /\.json(\.gz)?$/.test(relative))
+        .map(readFixture),
+    ];
+    let records = 0;
+    for (const text of texts) {
+      const model = parseCloudTrail(text);
+      const lines = new LineIndex(text);
+      const ownWalk = new FileLinksBuilder();
+      const summaryWalk = new FileLinksBuilder();
+      for (const record of model.records) {
+        const source = { view: record.source.view, event: record.node, positionOf: (offset: number) => lines.positionAt(record.source.toDocument(offset)) };
+        ownWalk.add(record.index, source);
+        if (summaryWalk.begin(record.index, source)) {
+          summarizeRecord(source.view, record.node, summaryWalk);
+          summaryWalk.end();
+        }
+      }
+      assert.deepEqual({ ...summaryWalk.finish(model.records.length) }, { ...ownWalk.finish(model.records.length) });
+      for (const record of model.records) {
+        const view = record.source.view;
+        const own: string[] = [];
+        const told: string[] = [];
+        const sink = (seen: string[]): FactSink => ({
+          fact: (kind, role, node) => seen.push(`${kind}/${role}/${node}`),
+          eventName: (node) => seen.push(`eventName/${node}`),
+        });
+        collectRecordFacts(view, record.node, sink(own));
+        const toldSink = sink(told);
+        const walker: RecordWalker = {
+          recordProperty: (name, node) => {
+            recordPropertyFacts(view, name, node, toldSink);
+          },
+          identityProperty: (name, node) => {
+            identityPropertyFacts(view, name, node, toldSink);
+          },
+        };
+        assert.deepEqual(summarizeRecord(view, record.node, walker), record.summary);
+        assert.deepEqual(told, own);
+        records++;
+      }
+    }
+    assert.ok(records > 1000, `${records} records`);
+    const first = parseCloudTrail(crafted).records[0];
+    const kinds: string[] = [];
+    collectRecordFacts(first.source.view, first.node, { fact: (kind, role, node) => kinds.push(`${kind}/${role}/${first.source.view.string(node)}`) });
+    for (const expected of [
+      '10.0.0.2',
+      'second-agent',
+      'first-agent',
+      'user-1',
+      'arn:aws:iam::1:role/Two',
+      `arn:aws:iam::${A}:role/One`,
+      'ASIAISSUEDKEY0000001',
+    ]) {
+      assert.ok(
+        kinds.some((fact) => fact.endsWith(`/${expected}`)),
+        expected,
+      );
+    }
   });
 
   it('finds the value under the cursor, and nothing on a property name', () => {

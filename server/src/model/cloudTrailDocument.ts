@@ -1,8 +1,9 @@
 import { decodeStringWithOffsets, toInnerOffset } from './json/embeddedJson';
-import { IdentitySummary, summarizeIdentity } from './identity';
+import { IdentitySummary, NO_IDENTITY, summarizeIdentity } from './identity';
 import { scanJson } from './json/jsonScanner';
 import { JsonView, KeyNames, NO_NODE, NodeKind, NodeTable } from './json/nodeTable';
 import { compareProblems, Problem, ShapeCode, SyntaxCode } from './problems';
+import { RecordWalker } from './recordWalker';
 
 /** How the events are laid out in the file. */
 export type DocumentShape =
@@ -120,7 +121,15 @@ export interface ParseOptions {
   maxProblems?: number;
   /** The document is read once and dropped (see ScanOptions). */
   transient?: boolean;
+  /**
+   * False: records are not summarized, and all carry UNREAD_SUMMARY. For a reader that
+   * summarizes each record itself, in the walk that reads what else it needs (see RecordWalker).
+   */
+  summaries?: boolean;
 }
+
+/** The summary of every record of a document parsed with `summaries: false`. */
+export const UNREAD_SUMMARY: RecordSummary = Object.freeze({ identity: Object.freeze({ key: NO_IDENTITY, label: NO_IDENTITY }) });
 
 const EVENT_KEYS = ['eventVersion', 'eventName', 'eventSource', 'eventTime', 'userIdentity', 'eventID', 'awsRegion'];
 
@@ -452,7 +461,7 @@ class DocumentBuilder {
       end: table.end[entry],
       node,
       source,
-      summary: summarizeRecord(source.view, node),
+      summary: this.options.summaries === false ? UNREAD_SUMMARY : summarizeRecord(source.view, node),
       ...(wrapper ? { wrapper } : {}),
     };
     this.records.push(record);
@@ -489,23 +498,37 @@ const SUMMARY_KEYS = [
   'readOnly',
   'userIdentity',
   'userAgent',
+  // Only looked for when a walker is told the record's properties (see RecordWalker).
+  'sourceIPAddress',
+  'requestID',
+  'sharedEventID',
+  'resources',
+  'requestParameters',
+  'responseElements',
 ] as const;
-const SUMMARY_KEY_NAMES = new KeyNames(SUMMARY_KEYS);
+/** The summary's own names: a walk for the summary alone looks for no more than these. */
+const SUMMARY_KEY_NAMES = new KeyNames(SUMMARY_KEYS.slice(0, SUMMARY_KEYS.indexOf('userAgent') + 1));
+const WALKED_KEY_NAMES = new KeyNames(SUMMARY_KEYS);
 
-/** The summary fields of one record, read in one walk over its properties. */
-export function summarizeRecord(view: JsonView, node: number): RecordSummary {
+/**
+ * The summary fields of one record, read in one walk over its properties. A `walker` is told the
+ * properties it asks about as the walk passes them (those of userIdentity too).
+ */
+export function summarizeRecord(view: JsonView, node: number, walker?: RecordWalker): RecordSummary {
   const summary: RecordSummary = { identity: summarizeIdentity(view, NO_NODE) };
   if (node === NO_NODE || view.kind(node) !== NodeKind.Object) {
     return summary;
   }
+  const names = walker ? WALKED_KEY_NAMES : SUMMARY_KEY_NAMES;
   const next = view.table.next;
   const stop = next[node];
   for (let child = node + 1; child < stop; child = next[child]) {
-    const keyIndex = view.keyIndexIn(child, SUMMARY_KEY_NAMES);
+    const keyIndex = view.keyIndexIn(child, names);
     if (keyIndex < 0) {
       continue;
     }
-    switch (SUMMARY_KEYS[keyIndex]) {
+    const name = SUMMARY_KEYS[keyIndex];
+    switch (name) {
       case 'eventVersion':
         summary.eventVersion = view.string(child);
         break;
@@ -517,6 +540,7 @@ export function summarizeRecord(view: JsonView, node: number): RecordSummary {
         break;
       case 'eventName':
         summary.eventName = view.string(child);
+        walker?.recordProperty('eventName', child);
         break;
       case 'awsRegion':
         summary.awsRegion = view.string(child);
@@ -532,6 +556,7 @@ export function summarizeRecord(view: JsonView, node: number): RecordSummary {
         break;
       case 'userAgent':
         summary.userAgent = view.string(child);
+        walker?.recordProperty('userAgent', child);
         break;
       case 'readOnly': {
         const value = view.scalar(child);
@@ -540,7 +565,15 @@ export function summarizeRecord(view: JsonView, node: number): RecordSummary {
         break;
       }
       case 'userIdentity':
-        summary.identity = summarizeIdentity(view, child);
+        summary.identity = summarizeIdentity(view, child, walker);
+        break;
+      case 'sourceIPAddress':
+      case 'requestID':
+      case 'sharedEventID':
+      case 'resources':
+      case 'requestParameters':
+      case 'responseElements':
+        walker?.recordProperty(name, child);
         break;
     }
   }

@@ -1,4 +1,5 @@
 import { JsonView, KeyNames, NO_NODE, NodeKind } from './json/nodeTable';
+import { RecordWalker } from './recordWalker';
 
 /** Who made a call, reduced to what grouping and labels need. */
 export interface IdentitySummary {
@@ -68,13 +69,17 @@ export function nonEmpty(text: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
-const IDENTITY_KEYS = ['type', 'arn', 'principalId', 'accountId', 'userName', 'invokedBy', 'accessKeyId', 'sessionContext'] as const;
-const IDENTITY_KEY_NAMES = new KeyNames(IDENTITY_KEYS);
+const IDENTITY_KEYS = ['type', 'arn', 'principalId', 'accountId', 'userName', 'invokedBy', 'accessKeyId', 'sessionContext', 'onBehalfOf'] as const;
+/** The summary's own names (onBehalfOf is only looked for when a walker is told the properties). */
+const SUMMARY_FIELD_COUNT = IDENTITY_KEYS.indexOf('onBehalfOf');
+const IDENTITY_KEY_NAMES = new KeyNames(IDENTITY_KEYS.slice(0, SUMMARY_FIELD_COUNT));
+const WALKED_IDENTITY_KEY_NAMES = new KeyNames(IDENTITY_KEYS);
 
-/** The nodes of IDENTITY_KEYS in the identity being read (one at a time: no list per event). */
-const identityFields = new Int32Array(IDENTITY_KEYS.length);
+/** The nodes of the summary's IDENTITY_KEYS in the identity being read (one at a time: no list per event). */
+const identityFields = new Int32Array(SUMMARY_FIELD_COUNT);
 
-export function summarizeIdentity(view: JsonView, userIdentity: number): IdentitySummary {
+/** Who made the call, from a userIdentity object; a `walker` is told the properties it asks about (see RecordWalker). */
+export function summarizeIdentity(view: JsonView, userIdentity: number, walker?: RecordWalker): IdentitySummary {
   if (userIdentity === NO_NODE) {
     return { key: NO_IDENTITY, label: NO_IDENTITY };
   }
@@ -82,11 +87,19 @@ export function summarizeIdentity(view: JsonView, userIdentity: number): Identit
   // gives its last value, as `property` does.
   const found = identityFields.fill(NO_NODE);
   if (view.kind(userIdentity) === NodeKind.Object) {
+    const names = walker ? WALKED_IDENTITY_KEY_NAMES : IDENTITY_KEY_NAMES;
     const next = view.table.next;
     const stop = next[userIdentity];
     for (let child = userIdentity + 1; child < stop; child = next[child]) {
-      const key = view.keyIndexIn(child, IDENTITY_KEY_NAMES);
-      if (key >= 0) found[key] = child;
+      const key = view.keyIndexIn(child, names);
+      if (key < 0) continue;
+      if (key < SUMMARY_FIELD_COUNT) found[key] = child;
+      if (walker) {
+        const name = IDENTITY_KEYS[key];
+        if (name === 'arn' || name === 'principalId' || name === 'accessKeyId' || name === 'sessionContext' || name === 'onBehalfOf') {
+          walker.identityProperty(name, child);
+        }
+      }
     }
   }
   const summary: IdentitySummary = { key: NO_IDENTITY, label: NO_IDENTITY };

@@ -1,4 +1,4 @@
-import { CloudTrailDocument, CloudTrailRecord, isEnvelope, looksLikeEvent, parseCloudTrail } from '../cloudTrailDocument';
+import { CloudTrailDocument, CloudTrailRecord, isEnvelope, looksLikeEvent, parseCloudTrail, summarizeRecord } from '../cloudTrailDocument';
 import { FileDetections, FileDetector } from '../detections/fileDetections';
 import { LineIndex } from '../json/lineIndex';
 import { NO_NODE, NodeFlags, NodeKind } from '../json/nodeTable';
@@ -228,7 +228,8 @@ export class LogTextIndexer {
   // --- short files: the document model ---------------------------------------------------------
 
   private indexDocument(text: string, damaged: boolean): LogTextResult {
-    const document = parseCloudTrail(text, { maxProblems: 16, transient: true });
+    // Each record is summarized below, in the walk that also reads its linked values.
+    const document = parseCloudTrail(text, { maxProblems: 16, transient: true, summaries: false });
     const shape = document.shape;
     const none = (reason: 'notJson' | 'noEvents' | 'digest' | 'empty'): LogTextResult => ({
       verdict: { cloudTrail: false, reason },
@@ -251,12 +252,14 @@ export class LogTextIndexer {
       const start = lines.positionAt(record.start);
       const end = lines.positionAt(record.end);
       const source = record.source;
-      this.links.add(this.builder.size, {
+      const linked = this.links.begin(this.builder.size, {
         view: source.view,
         event: record.node,
         ...(source.embedded ? {} : { positionOf: (offset: number) => lines.positionAt(source.toDocument(offset)) }),
       });
-      this.options.detector?.test(record.source.view, record.node, record.summary, this.builder.size);
+      const summary = summarizeRecord(source.view, record.node, linked ? this.links : undefined);
+      if (linked) this.links.end();
+      this.options.detector?.test(source.view, record.node, summary, this.builder.size);
       this.builder.add(
         {
           start: record.start,
@@ -266,7 +269,7 @@ export class LogTextIndexer {
           endLine: end.line,
           endCharacter: end.character,
         },
-        record.summary,
+        summary,
       );
     }
     const logShape: LogShape = shape === 'eventBridge' ? 'single' : shape === 'unknown' ? 'lines' : shape;

@@ -7,7 +7,8 @@
  */
 import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { TupleIds } from '../tupleIds';
-import { collectRecordFacts, FactSink, LinkKind, LinkRole, nodeHashes } from './linkFacts';
+import { RecordWalker, WalkedIdentityKey, WalkedRecordKey } from '../recordWalker';
+import { collectRecordFacts, FactSink, identityPropertyFacts, LinkKind, LinkRole, nodeHashes, recordPropertyFacts } from './linkFacts';
 
 export interface FileLinks {
   /** Two hashes per distinct value, ordered by the first hash (unsigned) so that a value is found by binary search. */
@@ -40,7 +41,7 @@ export interface EntryEvent {
   positionOf?: (offset: number) => { line: number; character: number };
 }
 
-export class FileLinksBuilder implements FactSink {
+export class FileLinksBuilder implements FactSink, RecordWalker {
   /** Distinct values, by their two hashes. */
   private readonly values = new TupleIds(2);
   private facts = new Uint32Array(1024);
@@ -49,25 +50,55 @@ export class FileLinksBuilder implements FactSink {
   /** The entry whose facts are being collected. */
   private entry = 0;
   private view = new JsonView('', new NodeTable(0));
+  private positionOf: EntryEvent['positionOf'];
 
   /** Adds the linked values of entry `entry` (entries come in order, from 0). */
   add(entry: number, source: EntryEvent | undefined): void {
+    if (this.begin(entry, source)) {
+      collectRecordFacts(this.view, source.event, this);
+      this.end();
+    }
+  }
+
+  /**
+   * Starts entry `entry` (entries come in order, from 0) for a reader that walks its event
+   * anyway: when this returns true, the reader passes this builder as the RecordWalker of
+   * `summarizeRecord` on `source`, which tells it the properties that hold linked values, then
+   * calls `end`. Same facts, same order as `add`, without a walk of its own.
+   */
+  begin(entry: number, source: EntryEvent | undefined): source is EntryEvent {
     if ((entry + 1) * 3 > this.anchors.length) {
       this.anchors = grow(this.anchors, Math.max((entry + 1) * 3, this.anchors.length * 2));
     }
-    if (!source || source.event === NO_NODE) return;
-    const { view, event, positionOf } = source;
+    if (!source || source.event === NO_NODE) return false;
     this.entry = entry;
-    this.view = view;
+    this.view = source.view;
+    this.positionOf = source.positionOf;
     this.eventNameNode = NO_NODE;
-    collectRecordFacts(view, event, this);
+    return true;
+  }
+
+  /** Ends the entry `begin` started: where its eventName is. */
+  end(): void {
     const name = this.eventNameNode;
-    if (name !== NO_NODE && positionOf) {
-      const at = positionOf(view.table.start[name]);
-      this.anchors[entry * 3] = at.line;
-      this.anchors[entry * 3 + 1] = at.character;
-      this.anchors[entry * 3 + 2] = view.table.end[name] - view.table.start[name];
+    if (name !== NO_NODE && this.positionOf) {
+      const view = this.view;
+      const at = this.positionOf(view.table.start[name]);
+      this.anchors[this.entry * 3] = at.line;
+      this.anchors[this.entry * 3 + 1] = at.character;
+      this.anchors[this.entry * 3 + 2] = view.table.end[name] - view.table.start[name];
     }
+    this.positionOf = undefined;
+  }
+
+  /** A property of the entry's event, told by the summary's walk (RecordWalker). */
+  recordProperty(name: WalkedRecordKey, node: number): void {
+    recordPropertyFacts(this.view, name, node, this);
+  }
+
+  /** A property of the entry's userIdentity, told by the summary's walk (RecordWalker). */
+  identityProperty(name: WalkedIdentityKey, node: number): void {
+    identityPropertyFacts(this.view, name, node, this);
   }
 
   /** The eventName node of the entry being added, found in the walk that collects its facts. */

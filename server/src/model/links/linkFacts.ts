@@ -8,6 +8,7 @@
  * looked at for at most MAX_BODY_ROWS rows.
  */
 import { JsonView, KeyNames, NO_NODE, NodeFlags, NodeKind } from '../json/nodeTable';
+import { WALKED_IDENTITY_KEYS, WALKED_RECORD_KEYS, WalkedIdentityKey, WalkedRecordKey } from '../recordWalker';
 
 export const LinkKind = {
   arn: 1,
@@ -65,23 +66,12 @@ export interface FactSink {
   eventName?(node: number): void;
 }
 
-const TOP_KEYS = [
-  'userIdentity',
-  'sourceIPAddress',
-  'userAgent',
-  'requestID',
-  'sharedEventID',
-  'resources',
-  'requestParameters',
-  'responseElements',
-  'eventName',
-] as const;
-const IDENTITY_KEYS = ['arn', 'principalId', 'accessKeyId', 'sessionContext', 'onBehalfOf'] as const;
+const TOP_KEYS = ['userIdentity', ...WALKED_RECORD_KEYS] as const;
 const ISSUED_CONTAINERS = ['credentials', 'accessKey', 'assumedRoleUser', 'federatedUser'] as const;
 const ISSUED_KEYS = ['accessKeyId', 'arn', 'assumedRoleId', 'federatedUserId'] as const;
 // Every property of every record is looked up in these when a log's link index is built.
 const TOP_KEY_NAMES = new KeyNames(TOP_KEYS);
-const IDENTITY_KEY_NAMES = new KeyNames(IDENTITY_KEYS);
+const IDENTITY_KEY_NAMES = new KeyNames(WALKED_IDENTITY_KEYS);
 const ISSUED_CONTAINER_NAMES = new KeyNames(ISSUED_CONTAINERS);
 const ISSUED_KEY_NAMES = new KeyNames(ISSUED_KEYS);
 
@@ -104,40 +94,48 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
   for (let child = event + 1; child < stop; child = next[child]) {
     const key = view.keyIndexIn(child, TOP_KEY_NAMES);
     if (key < 0) continue;
-    switch (TOP_KEYS[key]) {
-      case 'userIdentity':
-        identityFacts(view, child, sink);
-        break;
-      case 'sourceIPAddress':
-        if (isLinkable(view, child)) sink.fact(LinkKind.ip, LinkRole.caller, child);
-        break;
-      case 'userAgent':
-        if (isLinkable(view, child)) sink.fact(LinkKind.userAgent, LinkRole.caller, child);
-        break;
-      case 'requestID':
-        if (isLinkable(view, child)) sink.fact(LinkKind.requestId, LinkRole.request, child);
-        break;
-      case 'sharedEventID':
-        if (isLinkable(view, child)) sink.fact(LinkKind.sharedEventId, LinkRole.request, child);
-        break;
-      case 'resources':
-        if (view.isContainer(child)) {
-          for (let resource = child + 1; resource < next[child]; resource = next[resource]) {
-            const arn = view.property(resource, 'ARN');
-            if (isLinkable(view, arn)) sink.fact(LinkKind.arn, LinkRole.target, arn);
-          }
+    const name = TOP_KEYS[key];
+    if (name === 'userIdentity') identityFacts(view, child, sink);
+    else recordPropertyFacts(view, name, child, sink);
+  }
+}
+
+/**
+ * What one property of a record links. The same for every reader: a link index's own walk
+ * (`collectRecordFacts`) and a summary's walk that tells a RecordWalker (`RecordFactsWalker`).
+ */
+export function recordPropertyFacts(view: JsonView, name: WalkedRecordKey, child: number, sink: FactSink): void {
+  switch (name) {
+    case 'sourceIPAddress':
+      if (isLinkable(view, child)) sink.fact(LinkKind.ip, LinkRole.caller, child);
+      break;
+    case 'userAgent':
+      if (isLinkable(view, child)) sink.fact(LinkKind.userAgent, LinkRole.caller, child);
+      break;
+    case 'requestID':
+      if (isLinkable(view, child)) sink.fact(LinkKind.requestId, LinkRole.request, child);
+      break;
+    case 'sharedEventID':
+      if (isLinkable(view, child)) sink.fact(LinkKind.sharedEventId, LinkRole.request, child);
+      break;
+    case 'resources':
+      if (view.isContainer(child)) {
+        const next = view.table.next;
+        for (let resource = child + 1; resource < next[child]; resource = next[resource]) {
+          const arn = view.property(resource, 'ARN');
+          if (isLinkable(view, arn)) sink.fact(LinkKind.arn, LinkRole.target, arn);
         }
-        break;
-      case 'requestParameters':
-        arnsIn(view, child, LinkRole.target, sink, undefined);
-        break;
-      case 'responseElements':
-        responseFacts(view, child, sink);
-        break;
-      case 'eventName':
-        sink.eventName?.(child);
-        break;
-    }
+      }
+      break;
+    case 'requestParameters':
+      arnsIn(view, child, LinkRole.target, sink, undefined);
+      break;
+    case 'responseElements':
+      responseFacts(view, child, sink);
+      break;
+    case 'eventName':
+      sink.eventName?.(child);
+      break;
   }
 }
 
@@ -149,28 +147,32 @@ function identityFacts(view: JsonView, identity: number, sink: FactSink): void {
   const next = view.table.next;
   for (let child = identity + 1; child < next[identity]; child = next[child]) {
     const key = view.keyIndexIn(child, IDENTITY_KEY_NAMES);
-    if (key < 0) continue;
-    switch (IDENTITY_KEYS[key]) {
-      case 'arn':
-        if (isLinkable(view, child)) sink.fact(LinkKind.arn, LinkRole.caller, child);
-        break;
-      case 'principalId':
-        if (isLinkable(view, child)) sink.fact(LinkKind.principalId, LinkRole.caller, child);
-        break;
-      case 'accessKeyId':
-        if (isLinkable(view, child)) sink.fact(LinkKind.accessKey, LinkRole.caller, child);
-        break;
-      case 'sessionContext': {
-        const issuer = view.property(child, 'sessionIssuer');
-        const arn = view.property(issuer, 'arn');
-        if (isLinkable(view, arn)) sink.fact(LinkKind.arn, LinkRole.callerRole, arn);
-        break;
-      }
-      case 'onBehalfOf': {
-        const userId = view.property(child, 'userId');
-        if (isLinkable(view, userId)) sink.fact(LinkKind.principalId, LinkRole.caller, userId);
-        break;
-      }
+    if (key >= 0) identityPropertyFacts(view, WALKED_IDENTITY_KEYS[key], child, sink);
+  }
+}
+
+/** What one property of a record's userIdentity links (see `recordPropertyFacts`). */
+export function identityPropertyFacts(view: JsonView, name: WalkedIdentityKey, child: number, sink: FactSink): void {
+  switch (name) {
+    case 'arn':
+      if (isLinkable(view, child)) sink.fact(LinkKind.arn, LinkRole.caller, child);
+      break;
+    case 'principalId':
+      if (isLinkable(view, child)) sink.fact(LinkKind.principalId, LinkRole.caller, child);
+      break;
+    case 'accessKeyId':
+      if (isLinkable(view, child)) sink.fact(LinkKind.accessKey, LinkRole.caller, child);
+      break;
+    case 'sessionContext': {
+      const issuer = view.property(child, 'sessionIssuer');
+      const arn = view.property(issuer, 'arn');
+      if (isLinkable(view, arn)) sink.fact(LinkKind.arn, LinkRole.callerRole, arn);
+      break;
+    }
+    case 'onBehalfOf': {
+      const userId = view.property(child, 'userId');
+      if (isLinkable(view, userId)) sink.fact(LinkKind.principalId, LinkRole.caller, userId);
+      break;
     }
   }
 }
