@@ -20,6 +20,7 @@ import {
   watchFolderTree,
   WorkerPool,
 } from '../../server/src/model/folderIndex';
+import { readUuid, writeUuid } from '../../server/src/model/folderIndex/fileEntries';
 import { postedResult, receivedResult, SentIdentities } from '../../server/src/model/folderIndex/indexRunner';
 import { IdentitySummary } from '../../server/src/model/identity';
 import { FIXTURES, listFixtures, readFixture } from '../fixtures';
@@ -474,5 +475,34 @@ describe('folder index: folders', () => {
     assert.equal(index.removeBelow(path.join(FIXTURES, 'real/trailscraper')), remaining);
     assert.equal(index.eventCount, 0);
     assert.equal(index.fileCount, 0);
+  });
+});
+
+describe('folder index: event ids', () => {
+  it('keeps a lower-case UUID as 16 bytes and gives it back, and refuses every other text', () => {
+    const random = (): string =>
+      Array.from({ length: 36 }, (_, i) => ([8, 13, 18, 23].includes(i) ? '-' : '0123456789abcdef'[Math.floor(Math.random() * 16)])).join('');
+    const bytes = new Uint8Array(32);
+    for (let i = 0; i < 200; i++) {
+      const id = random();
+      assert.ok(writeUuid(id, bytes, 16), id);
+      assert.equal(readUuid(bytes, 16), id);
+    }
+    const id = 'ef2a4f0b-9003-4d26-8ad0-51e8693060e4';
+    const refused = [
+      id.toUpperCase(),
+      id.slice(0, 35),
+      `${id}0`,
+      id.replace('-', '0'),
+      `${id.slice(0, 35)}g`,
+      `${id.slice(0, 35)}/`,
+      `${id.slice(0, 35)}:`,
+      `${id.slice(0, 35)}\``,
+      // Characters whose low seven bits are those of a digit: 'Ĵ' (U+0134) and 'Ť' (U+0164).
+      `${id.slice(0, 35)}\u0134`,
+      `\u0164${id.slice(1)}`,
+      `${id.slice(0, 10)}\u00e1${id.slice(11)}`,
+    ];
+    for (const text of refused) assert.equal(writeUuid(text, bytes, 0), false, text);
   });
 });
