@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonView, NO_NODE, parseCloudTrail, scanJson } from '../../server/src/model';
-import { arnResourceName, IdentitySummary, summarizeIdentity } from '../../server/src/model/identity';
+import { arnResourceName, describeIdentityType, IdentitySummary, summarizeIdentity } from '../../server/src/model/identity';
 import { listFixtures, readFixture } from '../fixtures';
 
 function identityOf(json: string): IdentitySummary {
@@ -77,5 +77,14 @@ describe('identity summaries', () => {
     assert.equal(arnResourceName('arn:aws:iam::111122223333'), '');
     assert.equal(arnResourceName('not an arn'), '');
     assert.equal(arnResourceName('arn:aws:iam::1:'), '');
+  });
+
+  it('names an identity whose type is a name objects inherit as it is written', () => {
+    for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      assert.equal(describeIdentityType(type), type);
+      const summary = identityOf(JSON.stringify({ userIdentity: { type, arn: 'arn:aws:iam::111122223333:user/alice' } }));
+      assert.equal(summary.label, `alice (${type})`);
+    }
+    assert.equal(describeIdentityType('IAMUser'), 'IAM user');
   });
 });

@@ -26,24 +26,25 @@ export interface IdentitySummary {
 
 export const NO_IDENTITY = '(no identity)';
 
-const TYPE_NAMES: Record<string, string> = {
-  Root: 'root user',
-  IAMUser: 'IAM user',
-  AssumedRole: 'assumed role',
-  Role: 'role',
-  FederatedUser: 'federated user',
-  Directory: 'directory user',
-  AWSAccount: 'AWS account',
-  AWSService: 'AWS service',
-  IdentityCenterUser: 'Identity Center user',
-  SAMLUser: 'SAML user',
-  WebIdentityUser: 'web identity user',
-  Unknown: 'unknown identity',
-};
+// A map, not an object: a type written as `constructor` or `__proto__` is a name like any other.
+const TYPE_NAMES: ReadonlyMap<string, string> = new Map([
+  ['Root', 'root user'],
+  ['IAMUser', 'IAM user'],
+  ['AssumedRole', 'assumed role'],
+  ['Role', 'role'],
+  ['FederatedUser', 'federated user'],
+  ['Directory', 'directory user'],
+  ['AWSAccount', 'AWS account'],
+  ['AWSService', 'AWS service'],
+  ['IdentityCenterUser', 'Identity Center user'],
+  ['SAMLUser', 'SAML user'],
+  ['WebIdentityUser', 'web identity user'],
+  ['Unknown', 'unknown identity'],
+]);
 
 /** A readable name for a `userIdentity.type` value. */
 export function describeIdentityType(type: string | undefined): string | undefined {
-  return type === undefined ? undefined : (TYPE_NAMES[type] ?? type);
+  return type === undefined ? undefined : (TYPE_NAMES.get(type) ?? type);
 }
 
 /** The last path segment of an ARN's resource, e.g. "alice" for `arn:aws:iam::1:user/alice`. */
