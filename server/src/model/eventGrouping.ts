@@ -290,22 +290,33 @@ function isoMillis(time: string): number {
   if (length < 20 || time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45 || time.charCodeAt(10) !== 84 || time.charCodeAt(length - 1) !== 90) {
     return Number.NaN;
   }
-  const digits = (start: number, end: number): number => {
-    let value = 0;
-    for (let i = start; i < end; i++) {
-      const digit = time.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) return Number.NaN;
-      value = value * 10 + digit;
-    }
-    return value;
-  };
   let fraction = 0;
   if (length > 20) {
     if (time.charCodeAt(19) !== 46 || length > 24) return Number.NaN;
-    fraction = digits(20, length - 1) * 10 ** (24 - length);
+    fraction = decimalDigits(time, 20, length - 1) * 10 ** (24 - length);
   }
   if (time.charCodeAt(13) !== 58 || time.charCodeAt(16) !== 58) return Number.NaN;
-  return Date.UTC(digits(0, 4), digits(5, 7) - 1, digits(8, 10), digits(11, 13), digits(14, 16), digits(17, 19)) + fraction;
+  return (
+    Date.UTC(
+      decimalDigits(time, 0, 4),
+      decimalDigits(time, 5, 7) - 1,
+      decimalDigits(time, 8, 10),
+      decimalDigits(time, 11, 13),
+      decimalDigits(time, 14, 16),
+      decimalDigits(time, 17, 19),
+    ) + fraction
+  );
+}
+
+/** The number the decimal digits of `text` from `start` to `end` write; NaN when another character is among them. */
+function decimalDigits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 const singleDocumentEvents = new WeakMap<CloudTrailDocument, readonly GroupedEvent[]>();
