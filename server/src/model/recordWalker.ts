@@ -1,7 +1,7 @@
 /**
  * A reader that needs more of a record than its summary can be told what the summary's walk over
  * the record's properties passes, instead of walking them again: the folder index reads the
- * linked values of every record of a folder this way (see `links/linkFacts.ts`).
+ * linked values of each log it parses whole this way (see `folderIndex/logTextIndexer.ts`).
  *
  * Each property named here is told where the walk meets it, in the order the record writes
  * them, and each time it is written (a name written twice is told twice): what a walk of the
