@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { after, before, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { LineIndex, parseCloudTrail } from '../../server/src/model';
@@ -378,6 +380,45 @@ describe('folder index: folders', () => {
     // These logs share their principals: far fewer identities crossed than the files named.
     assert.equal(crossed, received.length);
     assert.ok(crossed * 2 < named, `${String(crossed)} identities crossed for ${String(named)} named`);
+  });
+
+  it('keeps none of the text of the files its identities were read from', () => {
+    // The identities of a file are slices of its text: kept as they are, every file that met a
+    // new principal would stay in the worker's memory for as long as it runs.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const sent = new SentIdentities();
+    const externalBytes = (): number => {
+      gc();
+      gc();
+      return process.memoryUsage().external;
+    };
+    const before = externalBytes();
+    const files = 8;
+    for (let file = 0; file < files; file++) {
+      const records = Array.from({ length: 400 }, (_, i) => ({
+        eventVersion: '1.09',
+        eventTime: '2026-01-01T00:00:00Z',
+        eventName: 'GetObject',
+        eventSource: 's3.amazonaws.com',
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::111122223333:assumed-role/Reader/session-${String(file)}-${String(i % 50)}`,
+          accountId: '111122223333',
+        },
+        requestParameters: { padding: 'x'.repeat(5000) },
+      }));
+      // Over 1 MB: Node makes an external string of it, whose bytes `external` counts.
+      const text = Buffer.from(JSON.stringify({ Records: records })).toString('latin1');
+      const indexer = new LogTextIndexer();
+      indexer.write(text);
+      indexer.end();
+      const { identities } = indexer.builder.finish();
+      assert.equal(identities.length, 50);
+      sent.number(identities);
+    }
+    const retained = externalBytes() - before;
+    assert.ok(retained < 4 * 1024 * 1024, `${(retained / 1048576).toFixed(1)} MB of ${String(files)} texts of 2 MB kept with ${String(files * 50)} identities`);
   });
 
   it('keeps indexing the other files when some are damaged or not CloudTrail, and counts them', async () => {

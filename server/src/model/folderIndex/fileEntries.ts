@@ -165,7 +165,8 @@ function keptIdentity(identity: IdentitySummary): IdentitySummary {
   };
 }
 
-function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {
+/** Whether two identities are the same for an IdentityTable (which finds candidates by key first). */
+export function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {
   return (
     a.label === b.label &&
     a.type === b.type &&
