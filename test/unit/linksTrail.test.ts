@@ -7,10 +7,10 @@ import { indexFolder, indexLogFile, InThreadRunner } from '../../server/src/mode
 import {
   collectRecordFacts,
   definitionsOf,
-  FactSink,
-  identityPropertyFacts,
   DocumentLinks,
+  FactSink,
   identityCenterPermissionSet,
+  identityPropertyFacts,
   LinkKind,
   LinkRole,
   LinkScope,
