@@ -46,9 +46,16 @@ export interface IndexRunner {
 
 export class InThreadRunner implements IndexRunner {
   readonly parallelism = 1;
+  private readonly sent = new SentIdentities();
+  private readonly received: IdentitySummary[] = [];
 
-  index(file: string, options: IndexJobOptions, onProgress?: JobProgress, signal?: AbortSignal): Promise<FileIndexResult> {
-    return indexLogFile(file, { ...options, onProgress, signal });
+  /**
+   * A result crosses as it would from a worker (copied, its buffers moved): what an index keeps of
+   * it then holds strings of its own instead of slices of the whole text of its log.
+   */
+  async index(file: string, options: IndexJobOptions, onProgress?: JobProgress, signal?: AbortSignal): Promise<FileIndexResult> {
+    const result = await indexLogFile(file, { ...options, onProgress, signal });
+    return receivedResult(structuredClone(postedResult(result, this.sent), { transfer: resultBuffers(result) }), this.received);
   }
 
   async dispose(): Promise<void> {
