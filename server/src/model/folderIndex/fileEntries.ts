@@ -126,20 +126,24 @@ export class IdentityTable {
   /** Ids by identity key; identities sharing a key (rare) are told apart field by field. */
   private readonly ids = new Map<string, number[]>();
 
+  /** @param keep what the table keeps of an identity it has not met (see keptIdentity) */
+  constructor(private readonly keep: (identity: IdentitySummary) => IdentitySummary = keptIdentity) {}
+
   id(identity: IdentitySummary): number {
-    let candidates = this.ids.get(identity.key);
-    if (candidates === undefined) {
-      candidates = [];
-      this.ids.set(identity.key, candidates);
-    }
-    for (const candidate of candidates) {
-      if (sameIdentity(this.values[candidate], identity)) {
-        return candidate;
+    const candidates = this.ids.get(identity.key);
+    if (candidates) {
+      for (const candidate of candidates) {
+        if (sameIdentity(this.values[candidate], identity)) {
+          return candidate;
+        }
       }
     }
     const id = this.values.length;
-    this.values.push(keptIdentity(identity));
-    candidates.push(id);
+    const kept = this.keep(identity);
+    this.values.push(kept);
+    // Keyed by what is kept: the key of `identity` may be a slice of a whole log.
+    if (candidates) candidates.push(id);
+    else this.ids.set(kept.key, [id]);
     return id;
   }
 }
@@ -165,8 +169,7 @@ function keptIdentity(identity: IdentitySummary): IdentitySummary {
   };
 }
 
-/** Whether two identities are the same for an IdentityTable (which finds candidates by key first). */
-export function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {
+function sameIdentity(a: IdentitySummary, b: IdentitySummary): boolean {
   return (
     a.label === b.label &&
     a.type === b.type &&

@@ -2,7 +2,7 @@ import * as v8 from 'node:v8';
 import { ResourceLimits, Worker } from 'node:worker_threads';
 import { detectionBuffers } from '../detections/fileDetections';
 import { fileLinkBuffers } from '../links/fileLinks';
-import { entryBuffers, sameIdentity } from './fileEntries';
+import { entryBuffers, IdentityTable } from './fileEntries';
 import { RuleSource } from '../detections/ruleFiles';
 import { IdentitySummary } from '../identity';
 import { FileIndexResult, indexLogFile } from './fileIndexer';
@@ -310,37 +310,19 @@ export interface PostedResult extends Omit<FileIndexResult, 'strings' | 'accessK
  * to number a file's identities; the pool keeps the identities it received from that worker,
  * in the same order (a worker's messages arrive in the order they were posted).
  *
- * An identity is kept as read back from the JSON sent, with strings of its own: the strings of
- * the object read from a log are slices of the whole text of the file they were read from, which
+ * An identity is kept as read back from its JSON, with strings of its own: the strings of the
+ * object read from a log are slices of the whole text of the file they were read from, which
  * would then stay in the worker's memory for as long as the worker lives, a file for each file
- * that met a new principal. Identities are told apart as an IdentityTable does.
+ * that met a new principal.
  */
 export class SentIdentities {
-  private readonly sent: IdentitySummary[] = [];
-  /** Numbers of the identities sent, by identity key. */
-  private readonly byKey = new Map<string, number[]>();
+  private readonly table = new IdentityTable((identity) => JSON.parse(JSON.stringify(identity)) as IdentitySummary);
 
-  /** The numbers of `identities`, and the JSON texts of those not sent before, in the order of their numbers. */
-  number(identities: readonly IdentitySummary[]): { numbers: Uint32Array; fresh: string[] } {
-    const fresh: string[] = [];
-    const numbers = Uint32Array.from(identities, (identity) => {
-      let candidates = this.byKey.get(identity.key);
-      for (const number of candidates ?? []) {
-        if (sameIdentity(this.sent[number], identity)) return number;
-      }
-      const text = JSON.stringify(identity);
-      const copy = JSON.parse(text) as IdentitySummary;
-      const number = this.sent.length;
-      this.sent.push(copy);
-      if (!candidates) {
-        candidates = [];
-        this.byKey.set(copy.key, candidates);
-      }
-      candidates.push(number);
-      fresh.push(text);
-      return number;
-    });
-    return { numbers, fresh };
+  /** The numbers of `identities`, and those of them not sent before, to send now in the order of their numbers. */
+  number(identities: readonly IdentitySummary[]): { numbers: Uint32Array; fresh: IdentitySummary[] } {
+    const known = this.table.values.length;
+    const numbers = Uint32Array.from(identities, (identity) => this.table.id(identity));
+    return { numbers, fresh: this.table.values.slice(known) };
   }
 }
 
@@ -348,7 +330,7 @@ export class SentIdentities {
 export function postedResult(result: FileIndexResult, sent: SentIdentities): PostedResult {
   const { strings, accessKeys, identities, ...rest } = result;
   const { numbers, fresh } = sent.number(identities);
-  return { ...rest, stringsAndIdentities: `[${JSON.stringify(strings)},${JSON.stringify(accessKeys)},[${fresh.join(',')}]]`, identityNumbers: numbers };
+  return { ...rest, stringsAndIdentities: JSON.stringify([strings, accessKeys, fresh]), identityNumbers: numbers };
 }
 
 /** The result a worker posted, read against `received`: the identities from that worker so far, to which this one's new ones are added. */
