@@ -99,6 +99,18 @@ describe('formatted view of a log', () => {
     assertKeepsEveryToken(original, formatted);
   });
 
+  it('keeps every code unit of a text that is ASCII but for one character, wherever it is', () => {
+    // Ł is U+0141: written one byte per character it would come out as "A".
+    const body = '{"Records":[{"eventName":"A","userAgent":"x"}]}';
+    for (const odd of ['Ł', 'é', '\ud800', '😀']) {
+      for (const original of [`${odd}${body}`, `${body.slice(0, -3)}${odd}${body.slice(-3)}`, `${body}${odd}`]) {
+        const formatted = formatLog(original);
+        assert.ok(formatted.text.includes(odd), JSON.stringify(original));
+        assertKeepsEveryToken(original, formatted);
+      }
+    }
+  });
+
   it('gives back a log laid out already as it is, in one run', () => {
     const laidOut = '{\n  "Records":[\n    {\n      "eventName":"A"\n    }\n  ]\n}\n';
     const formatted = formatLog(laidOut);

@@ -65,13 +65,37 @@ const SPACES_UTF16 = new DataView(new Uint16Array(COPY_CHUNK / 2).fill(CH_SPACE)
 export function formatLog(text: string): FormattedLog {
   // The text is worked on as code units in a byte buffer (one byte each when the text is ASCII,
   // else two), and the output is written in one buffer instead of millions of small strings.
-  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
-  const formatter = new LogFormatter(text, ascii ? 0 : 1);
+  const oneByte = asciiUnits(text);
+  const formatter = oneByte ? new LogFormatter(text, 0, oneByte) : new LogFormatter(text, 1, utf16Units(text));
   const map = formatter.run();
   // A log laid out already (every token where the layout puts it) is its own formatted text.
   if (formatter.unchanged) return { text, map };
   const bytes = formatter.output.subarray(0, map.formattedLength << formatter.unitShift);
-  return { text: bytes.toString(ascii ? 'latin1' : 'utf16le'), map };
+  return { text: bytes.toString(oneByte ? 'latin1' : 'utf16le'), map };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The text's code units as one byte each, followed by COPY_CHUNK zero bytes, when the text is
+ * ASCII; undefined otherwise. One pass writes the bytes and tells whether they are ASCII: every
+ * unit was read and each took one byte of UTF-8 only if none is above 0x7F.
+ */
+function asciiUnits(text: string): Buffer | undefined {
+  const source = Buffer.allocUnsafe(text.length + COPY_CHUNK);
+  const { read, written } = encoder.encodeInto(text, source);
+  if (read !== text.length || written !== text.length) return undefined;
+  source.fill(0, text.length);
+  return source;
+}
+
+/** The text's code units as UTF-16, followed by COPY_CHUNK zero bytes. */
+function utf16Units(text: string): Buffer {
+  const bytes = text.length << 1;
+  const source = Buffer.allocUnsafe(bytes + COPY_CHUNK);
+  source.write(text, 0, bytes, 'utf16le');
+  source.fill(0, bytes);
+  return source;
 }
 
 class LogFormatter {
@@ -100,16 +124,16 @@ class LogFormatter {
   /** The text's code units as bytes, and eight zero bytes after them that copies may read. */
   private readonly source: Buffer;
 
-  /** @param unitShift log2 of the bytes of one code unit: 0 for one-byte units (ASCII), 1 for UTF-16 */
+  /**
+   * @param unitShift log2 of the bytes of one code unit: 0 for one-byte units (ASCII), 1 for UTF-16
+   * @param source the text's code units in that width, and COPY_CHUNK zero bytes after them
+   */
   constructor(
     private readonly text: string,
     readonly unitShift: 0 | 1,
+    source: Buffer,
   ) {
     this.length = text.length;
-    const bytes = text.length << unitShift;
-    const source = Buffer.allocUnsafe(bytes + COPY_CHUNK);
-    source.write(text, 0, bytes, unitShift === 0 ? 'latin1' : 'utf16le');
-    source.fill(0, bytes);
     this.source = source;
     this.sourceView = new DataView(source.buffer, source.byteOffset, source.byteLength);
     this.output = Buffer.allocUnsafe((Math.ceil(text.length * 1.7) + 256) << unitShift);
