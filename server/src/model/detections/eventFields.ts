@@ -35,6 +35,11 @@ export function lowerText(value: FieldValue): string {
 export class KnownValues {
   private readonly lists = new Map<string, readonly FieldValue[]>();
 
+  /** Forgets every list (their texts are a log's). */
+  clear(): void {
+    this.lists.clear();
+  }
+
   of(text: string): readonly FieldValue[] {
     let list = this.lists.get(text);
     if (list === undefined) {

@@ -1,4 +1,4 @@
-import { CloudTrailDocument, RecordSummary } from '../cloudTrailDocument';
+import { CloudTrailDocument, RecordSummary, UNREAD_SUMMARY } from '../cloudTrailDocument';
 import { JsonView, NO_NODE, NodeTable } from '../json/nodeTable';
 import { allOf, anyOf, compileKeyword, compileFieldCondition, FieldTest } from './fieldMatchers';
 import { EventFields, KnownValues } from './eventFields';
@@ -87,6 +87,31 @@ export function readyInput(input: EventInput, view: JsonView, node: number, summ
 }
 
 const NO_DOCUMENT = new JsonView('', new NodeTable(0));
+
+/**
+ * The input and the findings of the document `detectDocument` is reading: one for every document
+ * a rule set reads. The engine's optimized code for the rules refers to the input and sink objects
+ * it ran with, and is thrown away when they are collected: with new ones for each document, every
+ * full garbage collection sent the next document back to unoptimized code.
+ */
+class DocumentRun implements FindingSink {
+  findings: Finding[] = [];
+  record = 0;
+  readonly input: EventInput = { view: NO_DOCUMENT, node: NO_NODE, knownValues: new KnownValues() };
+
+  finding(rule: number): void {
+    this.findings.push({ rule, record: this.record });
+  }
+
+  /** Lets go of the document read last: its findings, its view and the values read from it. */
+  release(): void {
+    this.findings = [];
+    this.record = 0;
+    readyInput(this.input, NO_DOCUMENT, NO_NODE, UNREAD_SUMMARY);
+    this.input.knownValues?.clear();
+  }
+}
+
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 
 /** What `foldedHash` gives for a text with other than ASCII characters. */
@@ -348,6 +373,9 @@ export class RuleSet {
 
   private readonly fields = new EventFields(NO_DOCUMENT, NO_NODE);
 
+  /** What `detectDocument` reads records into and collects findings with, while no document is being read. */
+  private idleRun: DocumentRun | undefined;
+
   /** The rules indexed by this value of the indexed field at `position`, if any. */
   private rulesFor(position: number, value: string): readonly number[] | undefined {
     const lengths = this.keyLengths[position];
@@ -389,21 +417,21 @@ export class RuleSet {
 
   /** The findings of a whole document: single events and correlations over its records, by record. */
   detectDocument(model: CloudTrailDocument): Finding[] {
-    const findings: Finding[] = [];
     const observations: CorrelationObservation[] = [];
     const hasCorrelations = this.correlations.length > 0;
-    // One input and one sink for all records: `evaluate` keeps neither past its call.
-    const input: EventInput = { view: model.view, node: NO_NODE, knownValues: new KnownValues() };
-    let current = 0;
-    const sink: FindingSink = {
-      finding(rule) {
-        findings.push({ rule, record: current });
-      },
-    };
-    for (const record of model.records) {
-      current = record.index;
-      readyInput(input, record.source.view, record.node, record.summary);
-      this.evaluate(input, record.index, 0, sink, hasCorrelations ? observations : undefined);
+    const run = this.idleRun ?? new DocumentRun();
+    this.idleRun = undefined;
+    let findings: Finding[];
+    try {
+      for (const record of model.records) {
+        run.record = record.index;
+        readyInput(run.input, record.source.view, record.node, record.summary);
+        this.evaluate(run.input, record.index, 0, run, hasCorrelations ? observations : undefined);
+      }
+      findings = run.findings;
+    } finally {
+      run.release();
+      this.idleRun = run;
     }
     for (const found of correlate(this.correlations, observations)) {
       findings.push({ rule: found.rule, record: found.record, related: found.related.map((related) => related.record) });

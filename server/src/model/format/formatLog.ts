@@ -62,16 +62,23 @@ const MAX_INDENTED_DEPTH = 64;
 const SPACES_ONE_BYTE = new DataView(new Uint8Array(COPY_CHUNK).fill(CH_SPACE).buffer).getFloat64(0, true);
 const SPACES_UTF16 = new DataView(new Uint16Array(COPY_CHUNK / 2).fill(CH_SPACE).buffer).getFloat64(0, true);
 
+/**
+ * The formatter every call uses, while it is not busy with another. The engine's optimized code
+ * for the formatter's methods refers to the formatter object it ran with, and is thrown away when
+ * that object is collected: with a formatter made for each log, every full garbage collection
+ * sent the next log back to unoptimized code while the methods were optimized again.
+ */
+let idleFormatter: LogFormatter | undefined;
+
 export function formatLog(text: string): FormattedLog {
-  // The text is worked on as code units in a byte buffer (one byte each when the text is ASCII,
-  // else two), and the output is written in one buffer instead of millions of small strings.
-  const oneByte = asciiUnits(text);
-  const formatter = oneByte ? new LogFormatter(text, 0, oneByte) : new LogFormatter(text, 1, utf16Units(text));
-  const map = formatter.run();
-  // A log laid out already (every token where the layout puts it) is its own formatted text.
-  if (formatter.unchanged) return { text, map };
-  const bytes = formatter.output.subarray(0, map.formattedLength << formatter.unitShift);
-  return { text: bytes.toString(oneByte ? 'latin1' : 'utf16le'), map };
+  const formatter = idleFormatter ?? new LogFormatter();
+  idleFormatter = undefined;
+  try {
+    return formatter.format(text);
+  } finally {
+    formatter.release();
+    idleFormatter = formatter;
+  }
 }
 
 const encoder = new TextEncoder();
@@ -98,15 +105,23 @@ function utf16Units(text: string): Buffer {
   return source;
 }
 
+const NO_BYTES = Buffer.alloc(COPY_CHUNK);
+const NO_BYTES_VIEW = new DataView(NO_BYTES.buffer, NO_BYTES.byteOffset, NO_BYTES.byteLength);
+
 class LogFormatter {
-  private readonly map: OffsetMapBuilder;
-  private readonly sourceView: DataView;
+  private readonly map = new OffsetMapBuilder();
+  private text = '';
+  /** log2 of the bytes of one code unit: 0 for one-byte units (ASCII), 1 for UTF-16. */
+  private unitShift: 0 | 1 = 0;
+  /** The text's code units as bytes, and eight zero bytes after them that copies may read. */
+  private source: Buffer = NO_BYTES;
+  private sourceView: DataView = NO_BYTES_VIEW;
   /** Code units of the text. */
-  private readonly length: number;
-  output: Buffer;
-  private outputView: DataView;
+  private length = 0;
+  private output: Buffer = NO_BYTES;
+  private outputView: DataView = NO_BYTES_VIEW;
   /** Whether the formatted text is the original, untouched. */
-  unchanged = false;
+  private unchanged = false;
   /** Start of the original text not yet written. */
   private copyFrom = 0;
   /** Code units of the formatted text written so far. */
@@ -119,27 +134,49 @@ class LogFormatter {
   /** The first of the three. */
   private nextSpecial = -1;
   /** Spaces as code units filling eight bytes, read as a double. */
-  private readonly spaces: number;
+  private spaces = SPACES_ONE_BYTE;
 
-  /** The text's code units as bytes, and eight zero bytes after them that copies may read. */
-  private readonly source: Buffer;
+  format(text: string): FormattedLog {
+    // The text is worked on as code units in a byte buffer (one byte each when the text is ASCII,
+    // else two), and the output is written in one buffer instead of millions of small strings.
+    const oneByte = asciiUnits(text);
+    this.begin(text, oneByte ? 0 : 1, oneByte ?? utf16Units(text));
+    const map = this.run();
+    // A log laid out already (every token where the layout puts it) is its own formatted text.
+    if (this.unchanged) return { text, map };
+    const bytes = this.output.subarray(0, map.formattedLength << this.unitShift);
+    return { text: bytes.toString(oneByte ? 'latin1' : 'utf16le'), map };
+  }
 
-  /**
-   * @param unitShift log2 of the bytes of one code unit: 0 for one-byte units (ASCII), 1 for UTF-16
-   * @param source the text's code units in that width, and COPY_CHUNK zero bytes after them
-   */
-  constructor(
-    private readonly text: string,
-    readonly unitShift: 0 | 1,
-    source: Buffer,
-  ) {
+  /** Every field as a new formatter of `text` has it; `source` holds its code units, `unitShift` wide, and COPY_CHUNK zero bytes. */
+  private begin(text: string, unitShift: 0 | 1, source: Buffer): void {
+    this.text = text;
+    this.unitShift = unitShift;
     this.length = text.length;
     this.source = source;
     this.sourceView = new DataView(source.buffer, source.byteOffset, source.byteLength);
     this.output = Buffer.allocUnsafe((Math.ceil(text.length * 1.7) + 256) << unitShift);
     this.outputView = new DataView(this.output.buffer, this.output.byteOffset, this.output.byteLength);
     this.spaces = unitShift === 0 ? SPACES_ONE_BYTE : SPACES_UTF16;
-    this.map = new OffsetMapBuilder(estimateTokens(text));
+    this.map.begin(estimateTokens(text));
+    this.unchanged = false;
+    this.copyFrom = 0;
+    this.written = 0;
+    this.depth = 0;
+    this.nextBackslash = -1;
+    this.nextLineFeed = -1;
+    this.nextReturn = -1;
+    this.nextSpecial = -1;
+  }
+
+  /** Lets go of the last log, its copy and its map. */
+  release(): void {
+    this.text = '';
+    this.source = NO_BYTES;
+    this.sourceView = NO_BYTES_VIEW;
+    this.output = NO_BYTES;
+    this.outputView = NO_BYTES_VIEW;
+    this.map.release();
   }
 
   /** The code unit at `pos`; the few past the end read as 0 (the zero bytes after the text). */
@@ -147,7 +184,7 @@ class LogFormatter {
     return this.unitShift === 0 ? this.source[pos] : this.sourceView.getUint16(pos << 1, true);
   }
 
-  run(): OffsetMap {
+  private run(): OffsetMap {
     const length = this.length;
     let pos = 0;
     let last = AFTER_NOTHING;

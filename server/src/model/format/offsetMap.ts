@@ -79,23 +79,35 @@ function move(fromStarts: Int32Array, fromEnds: Int32Array, toStarts: Int32Array
   return run + 1 < runs ? toStarts[run + 1] : toLength;
 }
 
+const NO_RUNS = new Int32Array(1);
+
 /**
  * Collects the runs of an OffsetMap in order, in typed arrays that grow when needed. The first run
- * starts at 0 in both texts.
+ * starts at 0 in both texts. One builder makes map after map: `begin`, runs, `finish`, `release`.
  */
 export class OffsetMapBuilder {
-  private originalStarts: Int32Array;
-  private originalEnds: Int32Array;
-  private formattedStarts: Int32Array;
+  private originalStarts: Int32Array = NO_RUNS;
+  private originalEnds: Int32Array = NO_RUNS;
+  private formattedStarts: Int32Array = NO_RUNS;
   private count = 1;
 
-  constructor(capacity: number) {
+  /** Starts a new map, with room for `capacity` runs before it grows. */
+  begin(capacity: number): void {
     const size = Math.max(16, capacity);
     this.originalStarts = uninitialized(size);
     this.originalEnds = uninitialized(size);
     this.formattedStarts = uninitialized(size);
     this.originalStarts[0] = 0;
     this.formattedStarts[0] = 0;
+    this.count = 1;
+  }
+
+  /** Lets go of the runs of the last map (the map keeps them). */
+  release(): void {
+    this.originalStarts = NO_RUNS;
+    this.originalEnds = NO_RUNS;
+    this.formattedStarts = NO_RUNS;
+    this.count = 1;
   }
 
   /**

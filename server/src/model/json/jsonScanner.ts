@@ -67,8 +67,23 @@ const CONTROL_WINDOW = 64 * 1024;
 /** Lines at least this long mark text laid out in long lines. */
 const LONG_LINE = 256;
 
+/**
+ * The scanner every scan uses, while it is not busy with another. The engine's optimized code
+ * for the scanner's methods refers to the scanner object it ran with, and is thrown away when
+ * that object is collected: with a scanner made for each text, every full garbage collection
+ * sent the next scan back to unoptimized code while its methods were optimized again.
+ */
+let idleScanner: JsonScanner | undefined;
+
 export function scanJson(text: string, options: ScanOptions = {}): ScanResult {
-  return new JsonScanner(text, options.maxProblems ?? DEFAULT_MAX_PROBLEMS, options.transient ?? false).run();
+  const scanner = idleScanner ?? new JsonScanner();
+  idleScanner = undefined;
+  try {
+    return scanner.scan(text, options.maxProblems ?? DEFAULT_MAX_PROBLEMS, options.transient ?? false);
+  } finally {
+    scanner.release();
+    idleScanner = scanner;
+  }
 }
 
 /**
@@ -162,12 +177,20 @@ function describeChar(c: number): string {
   return "']'";
 }
 
+/** What a scanner holds between scans: nothing of the last text. */
+const NO_TABLE = new NodeTable(0);
+/** The deepest nesting whose stack a scanner keeps for the next scan. */
+const KEPT_STACK_DEPTH = 1024;
+
 class JsonScanner {
-  private readonly table: NodeTable;
-  private readonly roots: number[] = [];
-  private readonly problems: Problem[] = [];
+  private text = '';
+  private maxProblems = 0;
+  private transient = false;
+  private table = NO_TABLE;
+  private roots: number[] = [];
+  private problems: Problem[] = [];
   private problemsTruncated = false;
-  private readonly length: number;
+  private length = 0;
   private pos = 0;
   private expect = EXPECT_VALUE;
 
@@ -194,24 +217,50 @@ class JsonScanner {
    * text of long lines: where every line holds a string or two (pretty-printed text), looking for
    * the next line feed costs more than it saves.
    */
-  private readonly longLines: boolean;
+  private longLines = false;
   private nextBackslash = -1;
   private nextLineFeed = -1;
   private nextControl = -1;
   /** Where the next of each control character is (see CONTROL_CHARACTERS); kept until passed, so each is looked for once along the text. */
   private readonly nextOfControl = new Int32Array(CH_SPACE).fill(-1);
 
-  constructor(
-    private readonly text: string,
-    private readonly maxProblems: number,
-    private readonly transient: boolean,
-  ) {
+  /** Scans `text` from the start, with every field as a new scanner has it. */
+  scan(text: string, maxProblems: number, transient: boolean): ScanResult {
+    this.text = text;
+    this.maxProblems = maxProblems;
+    this.transient = transient;
     this.length = text.length;
     this.longLines = hasLongLines(text);
     this.table = new NodeTable(estimateNodeCount(text));
+    this.roots = [];
+    this.problems = [];
+    this.problemsTruncated = false;
+    this.pos = 0;
+    this.expect = EXPECT_VALUE;
+    this.depth = 0;
+    this.keyStart = -1;
+    this.keyEnd = -1;
+    this.keyFlags = 0;
+    this.lastValueEnd = 0;
+    this.commaPos = -1;
+    this.stringFlags = 0;
+    this.nextBackslash = -1;
+    this.nextLineFeed = -1;
+    this.nextControl = -1;
+    this.nextOfControl.fill(-1);
+    return this.run();
   }
 
-  run(): ScanResult {
+  /** Lets go of the last text and of what was read of it. */
+  release(): void {
+    this.text = '';
+    this.table = NO_TABLE;
+    this.roots = [];
+    this.problems = [];
+    if (this.stack.length > KEPT_STACK_DEPTH) this.stack = new Int32Array(64);
+  }
+
+  private run(): ScanResult {
     const text = this.text;
     if (text.charCodeAt(0) === 0xfeff) {
       this.pos = 1;
