@@ -49,9 +49,9 @@ const pretty = readFixture(stratus[0]);
 const oneLine = JSON.stringify([{ eventName: 'Get"Secret, [a]', userAgent: 'TAB', requestParameters: { pem: 'LINE' } }, ...(JSON.parse(pretty) as object[])])
   .replace('TAB', `a\tb, [b]${'x'.repeat(300)}`)
   .replace('LINE', 'BEGIN\nEND, [c]');
-// Read before anything else in this process, so by readers that have read nothing before (the
-// pretty-printed log, which has none of those characters, is read after the one-line one: for
-// it, the positions the one-line log leaves mean what a new reader's do).
+// The answers every later read must give, read before anything else in this process by readers
+// that had read nothing. The one-line log comes first: its answers are those that a position
+// left over from an earlier log would change.
 const firstAnswers = new Map([oneLine, pretty].map((log) => [log, answers(log)]));
 
 v8.setFlagsFromString('--expose-gc');
