@@ -146,15 +146,21 @@ describe('the Findings tree', () => {
     assert.deepEqual(server.requests.at(-1), { textDocument: { uri: DELETE }, groupBy: 'rule' });
   });
 
-  it('asks again when the shown log changes, and drops an answer that came too late', async () => {
+  it('asks again when the shown log changes, refreshes only when its findings did, and drops an answer that came too late', async () => {
     const { server, model } = setUp();
     let changes = 0;
     model.onDidChange(() => changes++);
     await model.getChildren();
-    model.onModelChanged({ uri: 'file:///logs/other.json', version: 2, shape: 'records', events: 1, failedEvents: 0, errors: 0, warnings: 0 });
+    const changed = (uri: string, version: number) => ({ uri, version, shape: 'records', events: 1, failedEvents: 0, errors: 0, warnings: 0 });
+    await model.onModelChanged(changed('file:///logs/other.json', 2));
     assert.equal(changes, 0, 'another log changed nothing');
-    model.onModelChanged({ uri: DELETE, version: 2, shape: 'records', events: 1, failedEvents: 0, errors: 0, warnings: 0 });
-    assert.equal(changes, 1);
+    assert.equal(server.requests.length, 1);
+    await model.onModelChanged(changed(DELETE, 1));
+    assert.equal(server.requests.length, 2, 'the findings are asked again');
+    assert.equal(changes, 0, 'the same findings: the rows stay (a refresh would replace a row being clicked)');
+    server.open(DELETE, readFixture('real/stratus-red-team/aws.credential-access.ec2-get-password-data.json'));
+    await model.onModelChanged(changed(DELETE, 2));
+    assert.equal(changes, 1, 'other findings: the view is refreshed');
     const pending = model.getChildren();
     model.setGrouping('identity');
     assert.deepEqual(await pending, [], 'the answer to the older request is dropped');

@@ -44,6 +44,8 @@ export class FindingsTreeModel {
   private visible = false;
   private stale = false;
   private generation = 0;
+  /** The generation whose rows the view has (loaded in full). */
+  private loadedGeneration = -1;
   private top: Promise<FindingsNode[]> | undefined;
   private resultValue: FindingsResult | null | undefined;
   private shownUri: string | undefined;
@@ -148,9 +150,35 @@ export class FindingsTreeModel {
     if (visible && this.stale) this.refresh();
   }
 
-  /** A log changed: the findings of the shown one (or of a newly active one) are asked again. */
-  onModelChanged(summary: DocumentSummary): void {
-    if (summary.uri === this.shownUri || summary.uri === this.documents.active()) this.refresh();
+  /**
+   * A log changed: the findings of the shown one (or of a newly active one) are asked again. The
+   * server tells of a log again when it publishes its diagnostics again (settings read, rules
+   * loaded, an edit), often with the same findings: the rows are then left as they are, since a
+   * refresh replaces them, and a click on a row being replaced runs nothing.
+   */
+  async onModelChanged(summary: DocumentSummary): Promise<void> {
+    if (summary.uri !== this.shownUri && summary.uri !== this.documents.active()) return;
+    const generation = this.generation;
+    const uri = this.folderValue ? this.folderValue.uri : this.documents.active();
+    const shown = this.resultValue;
+    if (
+      !this.visible ||
+      this.loadedGeneration !== generation ||
+      uri === undefined ||
+      uri !== this.shownUri ||
+      shown === undefined ||
+      this.errorValue !== undefined
+    ) {
+      this.refresh();
+      return;
+    }
+    let result: FindingsResult | null;
+    try {
+      result = await this.server.findings(this.params(uri));
+    } catch {
+      result = null;
+    }
+    if (generation === this.generation && JSON.stringify(result) !== JSON.stringify(shown)) this.refresh();
   }
 
   onActiveEditorChanged(): void {
@@ -170,8 +198,20 @@ export class FindingsTreeModel {
 
   private async load(generation: number): Promise<FindingsNode[]> {
     const nodes = await this.fetch(generation);
-    if (generation === this.generation) for (const listener of this.stateListeners) listener();
+    if (generation === this.generation) {
+      this.loadedGeneration = generation;
+      for (const listener of this.stateListeners) listener();
+    }
     return nodes;
+  }
+
+  private params(uri: string): FindingsParams {
+    return {
+      textDocument: { uri },
+      groupBy: this.groupingValue,
+      ...(this.folderValue ? { folder: this.folderValue.uri } : {}),
+      ...this.timeRangeValue,
+    };
   }
 
   private async fetch(generation: number): Promise<FindingsNode[]> {
@@ -185,12 +225,7 @@ export class FindingsTreeModel {
     }
     let result: FindingsResult | null;
     try {
-      result = await this.server.findings({
-        textDocument: { uri },
-        groupBy: this.groupingValue,
-        ...(folder ? { folder: folder.uri } : {}),
-        ...this.timeRangeValue,
-      });
+      result = await this.server.findings(this.params(uri));
     } catch (error) {
       if (generation === this.generation) this.errorValue = `The findings could not be listed: ${error instanceof Error ? error.message : String(error)}`;
       return [];

@@ -69,7 +69,7 @@ export function registerFindingsView(
       model.setVisible(event.visible);
     }),
     server.onModelChanged((summary) => {
-      model.onModelChanged(summary);
+      model.onModelChanged(summary).catch(report('Could not list the findings again'));
     }),
     vscode.window.onDidChangeActiveTextEditor(() => {
       model.onActiveEditorChanged();
