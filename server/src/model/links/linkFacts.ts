@@ -102,7 +102,7 @@ export function collectRecordFacts(view: JsonView, event: number, sink: FactSink
 
 /**
  * What one property of a record links. The same for every reader: a link index's own walk
- * (`collectRecordFacts`) and a summary's walk that tells a RecordWalker (`RecordFactsWalker`).
+ * (`collectRecordFacts`) and a summary's walk that tells a RecordWalker (`FileLinksBuilder`).
  */
 export function recordPropertyFacts(view: JsonView, name: WalkedRecordKey, child: number, sink: FactSink): void {
   switch (name) {
